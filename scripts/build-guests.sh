@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Build every guest test program Tests/Guests/*.S|*.c into .build/guests/<name>.elf.
+# The shared runtime (Tests/Guests/lib) is built into .build/guests/lib/.
+# Usage: scripts/build-guests.sh [name-substring...]
+# Env: CLANG, LLD (override the tools), GUEST_OUT (output dir).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT/Tests/Guests"
+LIB="$SRC/lib"
+OUT="${GUEST_OUT:-$ROOT/.build/guests}"
+
+find_tool() {
+    local name="$1"
+    if command -v swiftc >/dev/null 2>&1; then
+        local d; d="$(dirname "$(command -v swiftc)")"
+        if [ -x "$d/$name" ]; then echo "$d/$name"; return; fi
+    fi
+    if [ -x "/opt/swift/usr/bin/$name" ]; then echo "/opt/swift/usr/bin/$name"; return; fi
+    command -v "$name" || { echo "build-guests: cannot find $name" >&2; exit 1; }
+}
+CLANG="${CLANG:-$(find_tool clang)}"
+LLD="${LLD:-$(find_tool ld.lld)}"
+
+ARCH_FLAGS=(--target=aarch64-none-elf -march=armv8.5-a+lse+crc+rcpc -mcpu=generic)
+CFLAGS=("${ARCH_FLAGS[@]}" -O2 -g -mgeneral-regs-only -ffreestanding -nostdlib -fno-builtin
+        -mstrict-align -fno-pic -fno-stack-protector -fno-exceptions -fno-unwind-tables
+        -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -Wno-unused-parameter
+        -I"$LIB")
+ASFLAGS=("${ARCH_FLAGS[@]}" -g -I"$LIB")
+LDFLAGS=(-T "$LIB/guest.ld" -nostdlib -static --no-dynamic-linker -z max-page-size=4096)
+
+mkdir -p "$OUT/lib" "$OUT/obj"
+
+compile() {   # src obj
+    local src="$1" obj="$2"
+    case "$src" in
+        *.c) "$CLANG" "${CFLAGS[@]}" -c "$src" -o "$obj" ;;
+        *.S) "$CLANG" "${ASFLAGS[@]}" -c "$src" -o "$obj" ;;
+        *) echo "build-guests: unknown source type $src" >&2; return 1 ;;
+    esac
+}
+
+LIBOBJS=()
+for src in "$LIB"/*.S "$LIB"/*.c; do
+    [ -e "$src" ] || continue
+    base="$(basename "$src")"; obj="$OUT/lib/${base%.*}.${base##*.}.o"
+    compile "$src" "$obj" || { echo "build-guests: FAILED to compile $src" >&2; exit 1; }
+    LIBOBJS+=("$obj")
+done
+
+count=0; failed=0
+for src in "$SRC"/*.S "$SRC"/*.c; do
+    [ -e "$src" ] || continue
+    base="$(basename "$src")"; name="${base%.*}"
+    if [ "$#" -gt 0 ]; then
+        match=0; for pat in "$@"; do case "$name" in *"$pat"*) match=1 ;; esac; done
+        [ "$match" = 1 ] || continue
+    fi
+    obj="$OUT/obj/$name.o"
+    if ! compile "$src" "$obj"; then
+        echo "build-guests: FAILED to compile $src" >&2; failed=$((failed+1)); continue
+    fi
+    if ! "$LLD" "${LDFLAGS[@]}" -o "$OUT/$name.elf" "${LIBOBJS[@]}" "$obj"; then
+        echo "build-guests: FAILED to link $name" >&2; failed=$((failed+1)); continue
+    fi
+    count=$((count+1))
+done
+
+echo "build-guests: built $count guest(s) into $OUT"
+if [ "$failed" -ne 0 ]; then
+    echo "build-guests: $failed guest(s) FAILED to build" >&2
+    exit 1
+fi
