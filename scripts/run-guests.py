@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Run the guest test programs (built by scripts/build-guests.sh) under
+Armature and, when available, under QEMU, and compare.
+
+For every guest .build/guests/<name>.elf (source Tests/Guests/<name>.S|.c):
+  - run it under Armature once per engine in ARMATURE_ENGINES (default "interp"):
+        $ARMATURE -M virt -cpu max -nographic -semihosting -accel ENGINE -kernel X.elf
+    ($ARMATURE defaults to .build/release/armature)
+  - if qemu-system-aarch64 is on PATH (and the guest is not in QEMU_SKIP), run
+        qemu-system-aarch64 -M virt -cpu max -nographic -kernel X.elf
+            -semihosting-config enable=on,target=native,chardev=serial0
+    (chardev=serial0 sends semihosting output to the same stdout stream as the
+    UART, in order; plain -semihosting in QEMU 7.2 writes it to stderr.)
+
+A run passes when: its exit status is the expected one (0, or the value of an
+"EXPECT-EXIT: N" annotation in the test source), its stdout contains
+"PASS <name>", and its stdout is byte-identical to QEMU's stdout (when QEMU
+ran) and to the first engine's stdout.
+
+Prints one line per guest and engine, then "N passed, N failed"; exits 1 if
+anything failed.
+
+Usage: scripts/run-guests.py [options] [name-substring ...]
+  --qemu-only      run only QEMU (validates the tests themselves)
+  --no-qemu        do not run QEMU even if it is installed
+  --build          run scripts/build-guests.sh first
+  --list           list the guests, their expected exit codes and QEMU skips
+  -j N             parallel jobs (default: number of CPUs)
+  -v               print the full output of failing runs
+  --timeout S      per-run timeout in seconds (default 20)
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC_DIR = os.path.join(ROOT, "Tests", "Guests")
+OUT_DIR = os.environ.get("GUEST_OUT", os.path.join(ROOT, ".build", "guests"))
+
+# Guests whose output is NOT compared with (and which are not run under)
+# QEMU 7.2, with the reason. Everything else must behave identically.
+QEMU_SKIP = {
+    "mem_unaligned_fault":
+        "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
+        "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",
+}
+
+EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
+
+
+def guest_sources():
+    out = {}
+    for fn in sorted(os.listdir(SRC_DIR)):
+        base, ext = os.path.splitext(fn)
+        if ext in (".S", ".c") and os.path.isfile(os.path.join(SRC_DIR, fn)):
+            out[base] = os.path.join(SRC_DIR, fn)
+    return out
+
+
+def expected_exit(src):
+    with open(src, "rb") as f:
+        m = EXPECT_EXIT_RE.search(f.read())
+    if not m:
+        return 0
+    return int(m.group(1), 0) & 0xFF
+
+
+def run(cmd, timeout):
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+        return p.returncode, p.stdout, p.stderr, False
+    except subprocess.TimeoutExpired as e:
+        return None, e.stdout or b"", e.stderr or b"", True
+    except OSError as e:
+        return None, b"", str(e).encode(), False
+
+
+def short_diff(a, b, name_a, name_b, limit=12):
+    al = a.decode("utf-8", "replace").splitlines()
+    bl = b.decode("utf-8", "replace").splitlines()
+    d = list(difflib.unified_diff(al, bl, name_a, name_b, n=1, lineterm=""))
+    if len(d) > limit:
+        d = d[:limit] + ["... (%d more diff lines)" % (len(d) - limit)]
+    return "\n".join("      " + x for x in d)
+
+
+def tail(b, n=8):
+    lines = b.decode("utf-8", "replace").splitlines()
+    return "\n".join("      | " + x for x in lines[-n:])
+
+
+def check_run(name, label, res, want_exit, verbose):
+    """Returns a list of problems for one run."""
+    rc, out, err, timed_out = res
+    problems = []
+    if timed_out:
+        problems.append("timed out")
+    elif rc is None:
+        problems.append("could not run: " + err.decode("utf-8", "replace").strip())
+    elif rc != want_exit:
+        problems.append("exit status %d, expected %d" % (rc, want_exit))
+    if rc is not None and not re.search(rb"(^|\n)PASS " + re.escape(name.encode()) + rb"\r?(\n|$)", out):
+        problems.append("no 'PASS %s' in output" % name)
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*")
+    ap.add_argument("--qemu-only", action="store_true")
+    ap.add_argument("--no-qemu", action="store_true")
+    ap.add_argument("--build", action="store_true")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("-v", action="store_true")
+    ap.add_argument("--timeout", type=float, default=20.0)
+    args = ap.parse_args()
+
+    srcs = guest_sources()
+    names = [n for n in srcs if not args.names or any(p in n for p in args.names)]
+
+    if args.list:
+        for n in names:
+            extra = []
+            e = expected_exit(srcs[n])
+            if e:
+                extra.append("expect-exit=%d" % e)
+            if n in QEMU_SKIP:
+                extra.append("not compared with QEMU: " + QEMU_SKIP[n])
+            print(n + ("  (" + "; ".join(extra) + ")" if extra else ""))
+        return 0
+
+    if args.build:
+        r = subprocess.run([os.path.join(ROOT, "scripts", "build-guests.sh")] + args.names)
+        if r.returncode != 0:
+            print("build failed")
+            return 1
+
+    qemu = None if args.no_qemu else shutil.which("qemu-system-aarch64")
+    if args.qemu_only and not qemu:
+        print("--qemu-only: qemu-system-aarch64 not found on PATH")
+        return 1
+    engines = [] if args.qemu_only else \
+        [e.strip() for e in os.environ.get("ARMATURE_ENGINES", "interp").split(",") if e.strip()]
+    armature = shlex.split(os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature")))
+    if engines and not (os.path.exists(armature[0]) or shutil.which(armature[0])):
+        print("note: emulator %s not found; its runs will fail (use --qemu-only to test with QEMU alone)"
+              % armature[0])
+
+    def job(name):
+        elf = os.path.join(OUT_DIR, name + ".elf")
+        want = expected_exit(srcs[name])
+        lines = []   # (ok, text)
+        if not os.path.exists(elf):
+            return [(False, "FAIL %s: not built (%s missing; run scripts/build-guests.sh)" % (name, elf))]
+        results = {}
+        use_qemu = qemu and name not in QEMU_SKIP
+        if use_qemu:
+            cmd = [qemu, "-M", "virt", "-cpu", "max", "-nographic",
+                   "-semihosting-config", "enable=on,target=native,chardev=serial0",
+                   "-kernel", elf]
+            results["qemu"] = run(cmd, args.timeout)
+        elif qemu and args.qemu_only:
+            return [(True, "skip %s [qemu]: %s" % (name, QEMU_SKIP[name]))]
+        for eng in engines:
+            cmd = armature + ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting",
+                              "-accel", eng, "-kernel", elf]
+            results[eng] = run(cmd, args.timeout)
+        first_engine = engines[0] if engines else None
+        for label, res in results.items():
+            problems = check_run(name, label, res, want, args.v)
+            out = res[1]
+            ran = res[0] is not None or res[3]
+            if label != "qemu" and ran:
+                if use_qemu and out != results["qemu"][1]:
+                    problems.append("stdout differs from QEMU:\n" +
+                                    short_diff(results["qemu"][1], out, "qemu", label))
+                elif label != first_engine and results[first_engine][0] is not None and out != results[first_engine][1]:
+                    problems.append("stdout differs from %s:\n" % first_engine +
+                                    short_diff(results[first_engine][1], out, first_engine, label))
+            if problems:
+                text = "FAIL %s [%s]: %s" % (name, label, "; ".join(problems))
+                if args.v or not any("differs" in p for p in problems):
+                    text += "\n" + tail(res[1], 1000 if args.v else 8)
+                    if res[2].strip():
+                        text += "\n      stderr:\n" + tail(res[2], 1000 if args.v else 4)
+                lines.append((False, text))
+            else:
+                lines.append((True, "ok   %s [%s]" % (name, label)))
+        return lines
+
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
+        for lines in ex.map(job, names):
+            for ok, text in lines:
+                print(text, flush=True)
+                if ok:
+                    passed += 1
+                else:
+                    failed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
