@@ -123,7 +123,7 @@ armature_exc_common:
     eret
 
 /* ---------------- stack ---------------- */
-    .section .bss.stack, "aw", %nobits
+    .section .stack, "aw", %nobits
     .balign 16
     .global __stack_bottom
     .global __stack_top

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the benchmark workloads (Benchmarks/Workloads/*.c) into
+# .build/bench/<name>.elf with the Swift toolchain's clang and ld.lld,
+# linked against the shared guest runtime in Tests/Guests/lib.
+#
+# usage: Benchmarks/build-workloads.sh [name ...]
+#   SCALE=N   multiply every workload's amount of work by N (default 1;
+#             checksums depend on it)
+#   CC=...    clang to use (default: clang on PATH)
+#   LD=...    ld.lld to use (default: ld.lld on PATH)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT/Benchmarks/Workloads"
+LIB="$ROOT/Tests/Guests/lib"
+OUT="$ROOT/.build/bench"
+OBJ="$OUT/obj"
+CC="${CC:-clang}"
+LD="${LD:-ld.lld}"
+SCALE="${SCALE:-1}"
+
+for f in start.S semihost.c semihost.h guest.ld; do
+    if [[ ! -f "$LIB/$f" ]]; then
+        echo "build-workloads: missing guest runtime file $LIB/$f" >&2
+        exit 1
+    fi
+done
+command -v "$CC" >/dev/null || { echo "build-workloads: no $CC on PATH" >&2; exit 1; }
+command -v "$LD" >/dev/null || { echo "build-workloads: no $LD on PATH" >&2; exit 1; }
+
+CFLAGS=(--target=aarch64-none-elf -O2 -mgeneral-regs-only -mstrict-align
+        -ffreestanding -nostdlib -fno-builtin -fno-stack-protector
+        -Wall -Wextra -Werror=implicit-function-declaration
+        -I "$LIB" -I "$SRC" -DSCALE="$SCALE")
+
+mkdir -p "$OUT" "$OBJ"
+"$CC" "${CFLAGS[@]}" -c "$LIB/start.S" -o "$OBJ/start.o"
+"$CC" "${CFLAGS[@]}" -c "$LIB/semihost.c" -o "$OBJ/semihost.o"
+
+if [[ $# -gt 0 ]]; then
+    names=("$@")
+else
+    names=()
+    for c in "$SRC"/*.c; do names+=("$(basename "$c" .c)"); done
+fi
+
+for n in "${names[@]}"; do
+    c="$SRC/$n.c"
+    [[ -f "$c" ]] || { echo "build-workloads: no workload $c" >&2; exit 1; }
+    "$CC" "${CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o"
+    "$LD" -T "$LIB/guest.ld" --no-undefined -o "$OUT/$n.elf" \
+        "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o"
+    echo "built $OUT/$n.elf"
+done

@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module layout and import arrows: see ARCHITECTURE.md.
+// A64 and IR know nothing of the host; only Engine knows x86-64.
+let package = Package(
+    name: "Armature",
+    products: [
+        .executable(name: "armature", targets: ["armature"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi",
+            providers: [.apt(["libffi-dev"])]),
+        .target(name: "A64"),
+        .target(name: "IR"),
+        .target(name: "Lift", dependencies: ["A64", "IR"]),
+        .target(name: "Machine"),
+        .target(name: "Devices", dependencies: ["Machine"]),
+        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"]),
+        .target(name: "Debug", dependencies: ["Engine", "Board"]),
+        .executableTarget(
+            name: "armature",
+            dependencies: [
+                "A64", "IR", "Lift", "Machine", "Devices", "Engine", "Board", "Debug",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
+        .testTarget(name: "A64Tests", dependencies: ["A64"]),
+        .testTarget(name: "IRTests", dependencies: ["IR"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices"]),
+    ]
+)

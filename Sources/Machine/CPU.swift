@@ -1,0 +1,195 @@
+import Glibc
+
+/// What the CPU implements: set from `-cpu` and `-M` options.
+public struct CPUConfig: Sendable {
+    public var model: String = "max"
+    public var hasEL2 = false
+    public var hasEL3 = false
+    public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
+    public init() {}
+}
+
+/// Receives semihosting calls (`HLT #0xF000`). The board provides it.
+public protocol SemihostingHandler: AnyObject {
+    /// Performs the call whose number is in W0 and parameter in X1; returns the value for X0.
+    func semihostingCall(cpu: CPU) -> UInt64
+}
+
+/// One processing element. Its architectural state lives in the flat state block
+/// (`StateLayout`); this class is the Swift face of that block.
+public final class CPU {
+    public let state: UnsafeMutableRawPointer
+    public unowned let system: System
+    public let index: Int
+    public let config: CPUConfig
+    /// Host time at reset: the counter's zero.
+    let counterEpochNanos: UInt64
+    /// Physical page of each TLB entry, for block lookup by the PA of the PC.
+    let codePhysPage: UnsafeMutablePointer<UInt64>
+
+    public init(system: System, index: Int, config: CPUConfig) {
+        var p: UnsafeMutableRawPointer? = nil
+        let size = (StateLayout.size + 4095) & ~4095
+        precondition(posix_memalign(&p, 4096, size) == 0, "cannot allocate the CPU state block")
+        state = p!
+        memset(state, 0, size)
+        self.system = system
+        self.index = index
+        self.config = config
+        counterEpochNanos = CPU.monotonicNanos()
+        codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
+        codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
+        state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
+                         toByteOffset: StateLayout.cpuObject, as: UInt64.self)
+        reset()
+    }
+
+    deinit {
+        free(state)
+        codePhysPage.deallocate()
+    }
+
+    /// Recovers the CPU from a state-block pointer (for C-ABI helpers).
+    @inline(__always) public static func from(state: UnsafeMutableRawPointer) -> CPU {
+        let raw = state.load(fromByteOffset: StateLayout.cpuObject, as: UInt64.self)
+        return Unmanaged<CPU>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(raw))!).takeUnretainedValue()
+    }
+
+    /// The highest implemented exception level.
+    public var highestEL: Int { config.hasEL3 ? 3 : (config.hasEL2 ? 2 : 1) }
+
+    public func reset() {
+        for i in 0..<StateLayout.gprCount { setX(i, 0) }
+        SysRegTable.resetAll(self)
+        setEL(highestEL)
+        spSel = 1
+        daif = 0b1111 << 6
+        nzcv = 0
+        state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
+        flushTLB()
+    }
+
+    // MARK: Registers
+
+    @inline(__always) public func x(_ id: Int) -> UInt64 {
+        state.load(fromByteOffset: StateLayout.gpr(id), as: UInt64.self)
+    }
+    @inline(__always) public func setX(_ id: Int, _ v: UInt64) {
+        state.storeBytes(of: v, toByteOffset: StateLayout.gpr(id), as: UInt64.self)
+    }
+
+    public var pc: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.pc, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.pc, as: UInt64.self) }
+    }
+    public var nzcv: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self) }
+        set { state.storeBytes(of: newValue & 0xF000_0000, toByteOffset: StateLayout.nzcv, as: UInt64.self) }
+    }
+    public var el: Int { Int(state.load(fromByteOffset: StateLayout.currentEL, as: UInt64.self)) }
+    public func setEL(_ e: Int) { state.storeBytes(of: UInt64(e), toByteOffset: StateLayout.currentEL, as: UInt64.self) }
+    public var spSel: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.spSel, as: UInt64.self) }
+        set { state.storeBytes(of: newValue & 1, toByteOffset: StateLayout.spSel, as: UInt64.self) }
+    }
+    public var daif: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.daif, as: UInt64.self) }
+        set { state.storeBytes(of: newValue & 0x3C0, toByteOffset: StateLayout.daif, as: UInt64.self) }
+    }
+    public var pstateMisc: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.pstateMisc, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.pstateMisc, as: UInt64.self) }
+    }
+    /// Guest register id of the current stack pointer (SP_EL0 when SPSel is 0).
+    public var spRegisterId: Int { spSel == 0 ? StateLayout.spEL0Id : StateLayout.spEL0Id + el }
+    public var sp: UInt64 {
+        get { x(spRegisterId) }
+        set { setX(spRegisterId, newValue) }
+    }
+
+    public var instructionCount: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.instructionCount, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.instructionCount, as: UInt64.self) }
+    }
+    public var exceptionTaken: Bool {
+        get { state.load(fromByteOffset: StateLayout.exceptionTaken, as: UInt64.self) != 0 }
+        set { state.storeBytes(of: newValue ? 1 : 0, toByteOffset: StateLayout.exceptionTaken, as: UInt64.self) }
+    }
+    public var exitRequest: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.exitRequest, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.exitRequest, as: UInt64.self) }
+    }
+    /// PC of the instruction on whose behalf a slow path runs.
+    public var faultPC: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.faultPC, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.faultPC, as: UInt64.self) }
+    }
+
+    // MARK: System register slots
+
+    @inline(__always) public func sysreg(_ r: SysRegSlot) -> UInt64 {
+        state.load(fromByteOffset: StateLayout.sysreg(r.slot), as: UInt64.self)
+    }
+    @inline(__always) public func setSysreg(_ r: SysRegSlot, _ v: UInt64) {
+        state.storeBytes(of: v, toByteOffset: StateLayout.sysreg(r.slot), as: UInt64.self)
+    }
+
+    // MARK: Generic timer counter
+
+    static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// The system counter (CNTPCT), at CNTFRQ from the host's monotonic clock.
+    public var physicalCount: UInt64 {
+        let ns = CPU.monotonicNanos() &- counterEpochNanos
+        let freq = SysRegTable.counterFrequency
+        return UInt64((Double(ns) * Double(freq) / 1e9).rounded(.down))
+    }
+
+    /// PSTATE as SPSR_ELx records it (AArch64 state).
+    public var pstateForSPSR: UInt64 {
+        nzcv | daif | (pstateMisc & 0x00F0_1C00) | (UInt64(el) << 2) | spSel
+    }
+}
+
+/// A whole machine's shared parts: the physical address space and the CPUs.
+public final class System {
+    public let memory: AddressSpace
+    public private(set) var cpus: [CPU] = []
+    public weak var semihosting: SemihostingHandler?
+    /// Set when the guest asked to stop (semihosting exit, PSCI SYSTEM_OFF), or
+    /// when the run cannot go on (`fatalMessage` then says why).
+    public var exitStatus: Int32?
+    public private(set) var fatalMessage: String?
+    /// The last instruction fetch that found no memory (for the message when a
+    /// guest runs off the end of RAM).
+    public private(set) var lastFetchOutsideMemory: UInt64?
+
+    public init(memory: AddressSpace) {
+        self.memory = memory
+    }
+
+    @discardableResult
+    public func addCPU(config: CPUConfig) -> CPU {
+        let cpu = CPU(system: self, index: cpus.count, config: config)
+        cpus.append(cpu)
+        return cpu
+    }
+
+    /// Stops the run with a one-line message and exit status 1.
+    public func fatal(_ message: String) {
+        if fatalMessage == nil { fatalMessage = message }
+        requestExit(status: 1)
+    }
+
+    public func noteFetchOutsideMemory(va: UInt64) { lastFetchOutsideMemory = va }
+
+    /// Ends the run with the given status; every CPU leaves its block.
+    public func requestExit(status: Int32) {
+        exitStatus = status
+        for c in cpus { c.exitRequest = 1 }
+    }
+}

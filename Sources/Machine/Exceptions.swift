@@ -1,0 +1,177 @@
+/// Exception classes (ESR_ELx.EC), Arm ARM D17.2.37.
+public enum ExceptionClass: UInt64, Sendable {
+    case unknown = 0x00
+    case wfx = 0x01
+    case illegalState = 0x0E
+    case svc = 0x15
+    case hvc = 0x16
+    case smc = 0x17
+    case sysRegTrap = 0x18
+    case instructionAbortLower = 0x20
+    case instructionAbortSame = 0x21
+    case pcAlignment = 0x22
+    case dataAbortLower = 0x24
+    case dataAbortSame = 0x25
+    case spAlignment = 0x26
+    case brk = 0x3C
+}
+
+/// Offsets within a vector table entry group (Arm ARM D1.10.2).
+public enum ExceptionKind: UInt64, Sendable {
+    case sync = 0x000
+    case irq = 0x080
+    case fiq = 0x100
+    case serror = 0x180
+}
+
+/// Fault status codes (DFSC/IFSC), Arm ARM D17.2.37.
+public enum FaultStatus: UInt64, Sendable {
+    case addressSizeL0 = 0x00
+    case translationL0 = 0x04
+    case syncExternal = 0x10
+    case alignment = 0x21
+    case unsupportedExclusiveOrAtomic = 0x35
+}
+
+extension CPU {
+    /// The EL a synchronous exception from the current EL is taken to when it is
+    /// routed "to EL1 or the current EL" (EL0 goes to EL1, or EL2 with HCR_EL2.TGE).
+    public var syncTargetEL: Int {
+        if el == 0 {
+            if config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1 { return 2 }
+            return 1
+        }
+        return el
+    }
+
+    /// Takes an exception to `target` (Arm ARM D1.10 and the pseudocode
+    /// AArch64.TakeException): saves PSTATE in SPSR_ELx and the preferred return
+    /// address in ELR_ELx, writes ESR_ELx (and FAR_ELx when given), then enters the
+    /// target EL on SP_ELx with DAIF masked at the vector for the kind and origin.
+    public func takeException(to target: Int, kind: ExceptionKind = .sync, syndrome: UInt64,
+                              returnAddress: UInt64, faultAddress: UInt64? = nil) {
+        let fromEL = el
+        setSysreg(SysRegTable.spsr[target], pstateForSPSR)
+        setSysreg(SysRegTable.elr[target], returnAddress)
+        if kind == .sync || kind == .serror {
+            setSysreg(SysRegTable.esr[target], syndrome)
+        }
+        if let faultAddress { setSysreg(SysRegTable.far[target], faultAddress) }
+        let groupOffset: UInt64
+        if target > fromEL {
+            groupOffset = 0x400          // lower EL, AArch64
+        } else {
+            groupOffset = spSel == 0 ? 0x000 : 0x200
+        }
+        setEL(target)
+        spSel = 1
+        daif = 0x3C0
+        pstateMisc &= ~UInt64(0x0030_0C00)   // IL, SS, BTYPE cleared
+        clearExclusiveMonitor()
+        let vector = sysreg(SysRegTable.vbar[target]) & ~UInt64(0x7FF) &+ groupOffset &+ kind.rawValue
+        pc = vector
+        exceptionTaken = true
+        // A synchronous exception raised by the first instruction of its own vector
+        // repeats forever: stop with a message instead of hanging.
+        if kind == .sync && returnAddress == vector {
+            var msg = "guest stuck in an exception loop at EL\(target) vector \(hex(vector)) (ESR \(hex(syndrome)))"
+            if let off = system.lastFetchOutsideMemory {
+                msg += "; it first ran outside RAM/ROM at \(hex(off))"
+            }
+            system.fatal(msg)
+        }
+    }
+
+    /// ESR value for a class with IL = 1 (32-bit instruction).
+    @inlinable public static func syndrome(_ ec: ExceptionClass, iss: UInt64 = 0) -> UInt64 {
+        (ec.rawValue << 26) | (1 << 25) | (iss & 0x1FF_FFFF)
+    }
+
+    /// The Undefined Instruction exception for the instruction at `pc`.
+    public func raiseUndefined(at pc: UInt64) {
+        takeException(to: syncTargetEL, syndrome: CPU.syndrome(.unknown), returnAddress: pc)
+    }
+
+    /// SVC #imm: preferred return is the next instruction.
+    public func raiseSVC(imm16: UInt64, at pc: UInt64) {
+        takeException(to: syncTargetEL, syndrome: CPU.syndrome(.svc, iss: imm16), returnAddress: pc &+ 4)
+    }
+
+    /// HVC #imm: UNDEFINED at EL0, without EL2, or when SCR_EL3.HCE is 0.
+    public func raiseHVC(imm16: UInt64, at pc: UInt64) {
+        let hce = !config.hasEL3 || (sysreg(SysRegTable.scrEL3) >> 8) & 1 == 1
+        guard el > 0, config.hasEL2, hce else { return raiseUndefined(at: pc) }
+        takeException(to: el == 3 ? 3 : 2, syndrome: CPU.syndrome(.hvc, iss: imm16), returnAddress: pc &+ 4)
+    }
+
+    /// SMC #imm: UNDEFINED at EL0 or without EL3; trapped to EL2 from EL1 by
+    /// HCR_EL2.TSC (preferred return = the SMC itself); UNDEFINED when SCR_EL3.SMD is set.
+    public func raiseSMC(imm16: UInt64, at pc: UInt64) {
+        guard el > 0, config.hasEL3 else { return raiseUndefined(at: pc) }
+        if el == 1 && config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 19) & 1 == 1 {
+            return takeException(to: 2, syndrome: CPU.syndrome(.smc, iss: imm16), returnAddress: pc)
+        }
+        if (sysreg(SysRegTable.scrEL3) >> 7) & 1 == 1 { return raiseUndefined(at: pc) }
+        takeException(to: 3, syndrome: CPU.syndrome(.smc, iss: imm16), returnAddress: pc &+ 4)
+    }
+
+    /// BRK #imm: a software breakpoint; the preferred return is the BRK itself.
+    public func raiseBRK(imm16: UInt64, at pc: UInt64) {
+        takeException(to: syncTargetEL, syndrome: CPU.syndrome(.brk, iss: imm16), returnAddress: pc)
+    }
+
+    /// A data abort for an access by the instruction at `pc`.
+    public func raiseDataAbort(status: FaultStatus, va: UInt64, isWrite: Bool, at pc: UInt64) {
+        let target = syncTargetEL
+        let ec: ExceptionClass = target > el ? .dataAbortLower : .dataAbortSame
+        let iss = status.rawValue | (isWrite ? 1 << 6 : 0)
+        takeException(to: target, syndrome: CPU.syndrome(ec, iss: iss), returnAddress: pc, faultAddress: va)
+    }
+
+    /// An instruction abort on fetching from `va`.
+    public func raiseInstructionAbort(status: FaultStatus, va: UInt64) {
+        let target = syncTargetEL
+        let ec: ExceptionClass = target > el ? .instructionAbortLower : .instructionAbortSame
+        takeException(to: target, syndrome: CPU.syndrome(ec, iss: status.rawValue), returnAddress: va, faultAddress: va)
+    }
+
+    /// PC alignment fault: executing with PC[1:0] != 0.
+    public func raisePCAlignment(pc: UInt64) {
+        takeException(to: syncTargetEL, syndrome: CPU.syndrome(.pcAlignment), returnAddress: pc, faultAddress: pc)
+    }
+
+    /// ERET (Arm ARM AArch64.ExceptionReturn): restores PSTATE from SPSR_ELx and
+    /// jumps to ELR_ELx. A return to a higher or unimplemented EL, to AArch32, or
+    /// to EL1 while HCR_EL2.TGE is set, is an illegal exception return: PSTATE.EL
+    /// and SPSel are kept, PSTATE.IL is set.
+    public func exceptionReturn() {
+        let fromEL = el
+        let spsr = sysreg(SysRegTable.spsr[fromEL])
+        let target = pc_spsrTargetEL(spsr)
+        let m4 = (spsr >> 4) & 1
+        let tge = config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1
+        let illegal = m4 == 1 || target > fromEL || target > highestEL
+            || (target == 2 && !config.hasEL2) || (target == 1 && tge)
+            || (spsr & 0b10 != 0)   // M[1] is RES0 in AArch64 state
+            || (target == 0 && spsr & 1 == 1)
+        nzcv = spsr
+        daif = spsr
+        var misc = spsr & 0x00E0_1C00   // SS, PAN, UAO, SSBS, BTYPE
+        if illegal {
+            misc |= 1 << 20
+        } else {
+            setEL(target)
+            spSel = spsr & 1
+        }
+        pstateMisc = misc
+        clearExclusiveMonitor()
+        pc = sysreg(SysRegTable.elr[fromEL])
+        exceptionTaken = true
+    }
+
+    private func pc_spsrTargetEL(_ spsr: UInt64) -> Int { Int((spsr >> 2) & 3) }
+
+    @inline(__always) public func clearExclusiveMonitor() {
+        state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
+    }
+}

@@ -1,0 +1,220 @@
+/// The softmmu slow paths: translation, fills of the TLB, MMIO, faults.
+/// The engines inline the fast path (tag compare + addend) and call these on a miss.
+
+public enum AccessKind: Sendable { case read, write, fetch }
+
+/// Flags an engine passes to the slow paths.
+public enum AccessFlags {
+    /// The access must be aligned to its size whatever the memory type
+    /// (exclusives, atomics, acquire/release).
+    public static let alignmentRequired: UInt64 = 1
+}
+
+/// The result of translating one virtual address.
+public struct Translation {
+    public var pa: UInt64
+    /// Device memory: unaligned accesses fault. With the stage 1 MMU off every
+    /// data access is Device-nGnRnE (Arm ARM D8.2.11); fetches are Normal.
+    public var device: Bool
+}
+
+extension CPU {
+    /// The MMU index of the current translation regime: one per EL for now.
+    @inline(__always) public var mmuIndex: Int { el }
+
+    /// Empties every TLB of this CPU.
+    public func flushTLB() {
+        let base = state + StateLayout.tlbBase
+        for i in 0..<(TLB.entries * TLB.mmuIndexCount) {
+            let e = base + i * TLB.entryBytes
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+            e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
+        }
+    }
+
+    /// SCTLR_ELx.M of the regime the current EL translates in.
+    private var stage1Enabled: Bool {
+        sysreg(SysRegTable.sctlr[el]) & 1 == 1
+    }
+
+    /// Translates `va` for the current regime. On a fault the exception is taken
+    /// (for the instruction at `faultPC`) and nil is returned.
+    public func translate(_ va: UInt64, _ access: AccessKind) -> Translation? {
+        if stage1Enabled {
+            system.fatal("stage 1 translation (SCTLR_EL\(el).M=1) is not implemented yet (PC \(hex(faultPC)))")
+            exceptionTaken = true
+            return nil
+        }
+        // MMU off: flat mapping. An address above the implemented PA size is an
+        // address size fault at level 0 (Arm ARM D8.2.11).
+        if va >> 48 != 0 {
+            fault(.addressSizeL0, va: va, access)
+            return nil
+        }
+        return Translation(pa: va, device: access != .fetch)
+    }
+
+    private func fault(_ status: FaultStatus, va: UInt64, _ access: AccessKind) {
+        if access == .fetch {
+            raiseInstructionAbort(status: status, va: va)
+        } else {
+            raiseDataAbort(status: status, va: va, isWrite: access == .write, at: faultPC)
+        }
+    }
+
+    /// Fills the TLB entry for the page of `va` (RAM/ROM only).
+    private func fillTLB(va: UInt64, pa: UInt64, region: MemoryRegion, mmuIndex: Int) {
+        guard let host = region.host else { return }
+        let vPage = va & TLB.pageMask
+        let pPage = pa & TLB.pageMask
+        let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        let hostPage = UInt64(UInt(bitPattern: host + Int(pPage - region.base)))
+        e.storeBytes(of: vPage, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+        e.storeBytes(of: vPage, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+        var w = vPage
+        if !region.isRAM { w = TLB.invalidTag }
+        else if system.memory.isCodePage(region, pa: pPage) { w |= TLB.flagCode }
+        e.storeBytes(of: w, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+        e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
+        codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
+    }
+
+    /// One physical access of `size` bytes inside one page. Nil: external abort.
+    private func physicalAccess(va: UInt64, pa: UInt64, size: Int, write: Bool, value: UInt64,
+                                mmuIndex: Int, fill: Bool) -> UInt64? {
+        guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
+            return nil
+        }
+        switch r.kind {
+        case .mmio(let dev):
+            if write { dev.write(offset: pa - r.base, size: size, value: value); return 0 }
+            return dev.read(offset: pa - r.base, size: size)
+        case .ram, .rom:
+            let p = r.host! + Int(pa - r.base)
+            if write {
+                if case .rom = r.kind { return 0 }   // writes to ROM are ignored
+                storeLE(p, size, value)
+                if system.memory.isCodePage(r, pa: pa) {
+                    system.memory.noteWrite(pa: pa, length: UInt64(size))
+                }
+            }
+            if fill { fillTLB(va: va, pa: pa, region: r, mmuIndex: mmuIndex) }
+            return write ? 0 : loadLE(p, size)
+        }
+    }
+
+    /// Slow path of a load: returns the zero-extended value, or 0 with
+    /// `exceptionTaken` set after delivering the fault.
+    public func loadSlow(va: UInt64, size: Int, mmuIndex: Int, flags: UInt64) -> UInt64 {
+        access(va: va, size: size, write: false, value: 0, mmuIndex: mmuIndex, flags: flags)
+    }
+
+    /// Slow path of a store; on a fault `exceptionTaken` is set and memory is unchanged.
+    public func storeSlow(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, flags: UInt64) {
+        _ = access(va: va, size: size, write: true, value: value, mmuIndex: mmuIndex, flags: flags)
+    }
+
+    private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: UInt64) -> UInt64 {
+        let kind: AccessKind = write ? .write : .read
+        guard let t = translate(va, kind) else { return 0 }
+        let unaligned = va & UInt64(size - 1) != 0
+        if unaligned && (t.device || flags & AccessFlags.alignmentRequired != 0) {
+            raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
+            return 0
+        }
+        let last = va &+ UInt64(size - 1)
+        if (va ^ last) & TLB.pageMask == 0 {
+            guard let v = physicalAccess(va: va, pa: t.pa, size: size, write: write, value: value,
+                                         mmuIndex: mmuIndex, fill: !unaligned) else {
+                raiseDataAbort(status: .syncExternal, va: va, isWrite: write, at: faultPC)
+                return 0
+            }
+            return v
+        }
+        // Crosses a page: translate both halves before touching memory, then go
+        // byte by byte (little-endian).
+        let firstBytes = Int(TLB.pageSize - (va & ~TLB.pageMask))
+        guard let t2 = translate(va &+ UInt64(firstBytes), kind) else { return 0 }
+        var result: UInt64 = 0
+        for i in 0..<size {
+            let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
+            let bva = va &+ UInt64(i)
+            if system.memory.region(containing: pa) == nil {
+                raiseDataAbort(status: .syncExternal, va: bva, isWrite: write, at: faultPC)
+                return 0
+            }
+        }
+        for i in 0..<size {
+            let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
+            let b = physicalAccess(va: va &+ UInt64(i), pa: pa, size: 1, write: write,
+                                   value: (value >> UInt64(8 * i)) & 0xFF, mmuIndex: mmuIndex, fill: false) ?? 0
+            result |= b << UInt64(8 * i)
+        }
+        return write ? 0 : result
+    }
+
+    /// Host address for an atomic read-modify-write of `size` bytes (LSE atomics,
+    /// store-exclusive). The access must be aligned and in RAM; otherwise the fault
+    /// is delivered and nil returned.
+    public func hostAddressForAtomic(va: UInt64, size: Int, mmuIndex: Int) -> UnsafeMutableRawPointer? {
+        guard let t = translate(va, .write) else { return nil }
+        if va & UInt64(size - 1) != 0 {
+            raiseDataAbort(status: .alignment, va: va, isWrite: true, at: faultPC)
+            return nil
+        }
+        guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
+            let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
+            raiseDataAbort(status: status, va: va, isWrite: true, at: faultPC)
+            return nil
+        }
+        if system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }
+        return h + Int(t.pa - r.base)
+    }
+
+    /// Translates the PC for an instruction fetch: the physical address and a host
+    /// pointer to the instruction. On a fault the instruction abort is taken and nil returned.
+    public func translateCode(va: UInt64) -> (pa: UInt64, host: UnsafeRawPointer)? {
+        let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        if e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) == va & TLB.pageMask {
+            let host = UnsafeRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
+            let pa = codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] | (va & ~TLB.pageMask)
+            return (pa, host)
+        }
+        faultPC = va
+        guard let t = translate(va, .fetch) else { return nil }
+        guard let r = system.memory.region(containing: t.pa), let h = r.host, t.pa - r.base + 4 <= r.size else {
+            system.noteFetchOutsideMemory(va: va)
+            raiseInstructionAbort(status: .syncExternal, va: va)
+            return nil
+        }
+        fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex)
+        return (t.pa, UnsafeRawPointer(h + Int(t.pa - r.base)))
+    }
+
+    @inline(__always) func codeSlot(mmuIndex: Int, va: UInt64) -> Int {
+        mmuIndex * TLB.entries + Int(truncatingIfNeeded: (va >> UInt64(TLB.pageBits)) & UInt64(TLB.entries - 1))
+    }
+}
+
+@inline(__always) func loadLE(_ p: UnsafeRawPointer, _ size: Int) -> UInt64 {
+    switch size {
+    case 1: return UInt64(p.load(as: UInt8.self))
+    case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
+    case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
+    default: return p.loadUnaligned(as: UInt64.self)
+    }
+}
+
+@inline(__always) func storeLE(_ p: UnsafeMutableRawPointer, _ size: Int, _ v: UInt64) {
+    switch size {
+    case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
+    case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
+    case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: v), as: UInt32.self)
+    default: p.storeBytes(of: v, as: UInt64.self)
+    }
+}
+
+/// "0x" followed by lower-case hex digits, for messages.
+public func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }

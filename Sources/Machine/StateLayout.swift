@@ -1,0 +1,90 @@
+/// The CPU state is one flat, page-aligned block of memory with fixed offsets.
+/// The IR interpreter, the JIT and the helpers all address it the same way.
+/// No Swift objects live inside it (only an opaque back pointer to the CPU).
+public enum StateLayout {
+    /// X0...X30, then SP_EL0...SP_EL3 as guest register ids 31...34.
+    public static let gprBase = 0
+    public static let gprCount = 35
+    @inlinable public static func gpr(_ id: Int) -> Int { gprBase + id * 8 }
+    public static let spEL0Id = 31
+
+    public static let pc = 280
+    /// NZCV in bits 31:28, exactly as the NZCV system register shows them.
+    public static let nzcv = 288
+    /// PSTATE fields other than NZCV, one 64-bit slot each.
+    public static let currentEL = 296
+    public static let spSel = 304
+    /// DAIF in bits 9:6, as the DAIF system register shows them.
+    public static let daif = 312
+    /// PSTATE.IL (bit 20), SS (bit 21), PAN (bit 22), UAO (bit 23), SSBS (bit 12), BTYPE (11:10).
+    public static let pstateMisc = 320
+
+    // Exclusive monitor (local): address, size in bytes, values seen by the load-exclusive.
+    public static let exclusiveAddr = 328
+    public static let exclusiveSize = 336   // 0 = monitor open (no reservation)
+    public static let exclusiveValue = 344
+    public static let exclusiveValue2 = 352
+
+    /// Non-zero asks generated code / the interpreter to return to the dispatcher
+    /// at the next block boundary (interrupt, halt, sysreg change by another agent).
+    public static let exitRequest = 360
+    /// Set by a helper or slow path that has delivered an exception (PC now at the
+    /// vector); the engine must leave the block at once.
+    public static let exceptionTaken = 368
+    /// Opaque `Unmanaged<CPU>` back pointer for helpers.
+    public static let cpuObject = 376
+    /// Guest instructions retired (maintained by the engines at block ends).
+    public static let instructionCount = 384
+    /// PC of the instruction being executed when a slow path runs (set by the engines
+    /// when calling out, so faults are precise).
+    public static let faultPC = 392
+
+    /// FP/SIMD registers V0...V31, 16 bytes each.
+    public static let vregBase = 512
+    public static let fpcr = 1024
+    public static let fpsr = 1032
+
+    /// System registers: one 64-bit slot each, in the order of `SysRegTable.all`.
+    public static let sysregBase = 2048
+    public static let sysregSlots = 512
+    @inlinable public static func sysreg(_ slot: Int) -> Int { sysregBase + slot * 8 }
+
+    /// Softmmu TLB: `TLB.mmuIndexCount` tables of `TLB.entries` entries of 32 bytes.
+    public static let tlbBase = 8192
+
+    public static var size: Int { tlbBase + TLB.tableBytes * TLB.mmuIndexCount }
+}
+
+/// The softmmu TLB: per MMU index, a direct-mapped table of entries
+/// {read tag, write tag, code tag, addend} in the style of QEMU's cputlb.
+/// A tag is the page-aligned virtual address; a low bit set (or all bits set
+/// for an empty entry) sends the access to the slow path, so one compare
+/// checks page, permission and "plain RAM".
+public enum TLB {
+    public static let pageBits = 12
+    public static let pageSize: UInt64 = 1 << 12
+    public static let pageMask: UInt64 = ~(pageSize - 1)
+    public static let entryBits = 8
+    public static let entries = 1 << entryBits
+    public static let entryBytes = 32
+    public static let tableBytes = entries * entryBytes
+    public static let mmuIndexCount = 16
+
+    public static let readTagOffset = 0
+    public static let writeTagOffset = 8
+    public static let codeTagOffset = 16
+    public static let addendOffset = 24
+
+    /// An empty entry: no address compares equal to it.
+    public static let invalidTag: UInt64 = ~0
+    /// The page is MMIO (or otherwise needs the slow path on every access).
+    public static let flagIO: UInt64 = 1 << 1
+    /// The page holds translated code: writes must go through the slow path
+    /// to invalidate it.
+    public static let flagCode: UInt64 = 1 << 2
+
+    @inlinable public static func entryOffset(mmuIndex: Int, va: UInt64) -> Int {
+        StateLayout.tlbBase + mmuIndex * tableBytes
+            + Int(truncatingIfNeeded: (va >> UInt64(pageBits)) & UInt64(entries - 1)) * entryBytes
+    }
+}
