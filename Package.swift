@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "Machine"),
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
-        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/demo.S"]),
         .target(name: "Debug", dependencies: ["Engine", "Board"]),
         .executableTarget(
             name: "armature",

@@ -10,6 +10,12 @@ public enum AccessFlags {
     public static let alignmentRequired: UInt64 = 1
 }
 
+public enum TranslationFault: Error {
+    case fault(FaultStatus)
+    /// The guest asked for something Armature does not model yet: the run stops.
+    case unimplemented(String)
+}
+
 /// The result of translating one virtual address.
 public struct Translation {
     public var pa: UInt64
@@ -39,21 +45,63 @@ extension CPU {
         sysreg(SysRegTable.sctlr[el]) & 1 == 1
     }
 
-    /// Translates `va` for the current regime. On a fault the exception is taken
-    /// (for the instruction at `faultPC`) and nil is returned.
-    public func translate(_ va: UInt64, _ access: AccessKind) -> Translation? {
+    /// Translates `va` for the current regime, or says which fault it raises.
+    public func walk(_ va: UInt64, _ access: AccessKind) -> Result<Translation, TranslationFault> {
         if stage1Enabled {
-            system.fatal("stage 1 translation (SCTLR_EL\(el).M=1) is not implemented yet (PC \(hex(faultPC)))")
-            exceptionTaken = true
-            return nil
+            return .failure(.unimplemented("stage 1 translation (SCTLR_EL\(el).M=1) is not implemented yet"))
         }
         // MMU off: flat mapping. An address above the implemented PA size is an
         // address size fault at level 0 (Arm ARM D8.2.11).
-        if va >> 48 != 0 {
-            fault(.addressSizeL0, va: va, access)
-            return nil
+        if va >> 48 != 0 { return .failure(.fault(.addressSizeL0)) }
+        return .success(Translation(pa: va, device: access != .fetch))
+    }
+
+    /// Translates `va` for the current regime. On a fault the exception is taken
+    /// (for the instruction at `faultPC`) and nil is returned.
+    public func translate(_ va: UInt64, _ access: AccessKind) -> Translation? {
+        switch walk(va, access) {
+        case .success(let t): return t
+        case .failure(.fault(let status)):
+            fault(status, va: va, access)
+        case .failure(.unimplemented(let what)):
+            system.fatal("\(what) (PC \(hex(faultPC)))")
+            exceptionTaken = true
         }
-        return Translation(pa: va, device: access != .fetch)
+        return nil
+    }
+
+    /// Reads guest virtual memory without side effects (semihosting, debugger).
+    /// Nil when any byte does not translate to RAM/ROM.
+    public func readVirtual(_ va: UInt64, count: Int) -> [UInt8]? {
+        var out = [UInt8]()
+        out.reserveCapacity(count)
+        var addr = va
+        var left = count
+        while left > 0 {
+            let chunk = min(left, Int(TLB.pageSize - (addr & ~TLB.pageMask)))
+            guard case .success(let t) = walk(addr, .read),
+                  let bytes = system.memory.readPhysical(pa: t.pa, count: chunk) else { return nil }
+            out += bytes
+            addr &+= UInt64(chunk)
+            left -= chunk
+        }
+        return out
+    }
+
+    /// Writes guest virtual memory without faults (semihosting, debugger); false
+    /// when any byte does not translate to RAM. Code pages written are invalidated.
+    public func writeVirtual(_ va: UInt64, bytes: [UInt8]) -> Bool {
+        var addr = va
+        var done = 0
+        while done < bytes.count {
+            let chunk = min(bytes.count - done, Int(TLB.pageSize - (addr & ~TLB.pageMask)))
+            guard case .success(let t) = walk(addr, .write) else { return false }
+            let ok = bytes[done..<(done + chunk)].withUnsafeBytes { system.memory.writePhysical(pa: t.pa, bytes: $0) }
+            if !ok { return false }
+            addr &+= UInt64(chunk)
+            done += chunk
+        }
+        return true
     }
 
     private func fault(_ status: FaultStatus, va: UInt64, _ access: AccessKind) {
