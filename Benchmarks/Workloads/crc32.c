@@ -7,7 +7,7 @@
 
 #define BUF_BYTES (256u << 10)
 #ifndef ROUNDS
-#define ROUNDS (10 * SCALE)
+#define ROUNDS (250 * SCALE)
 #endif
 
 static uint32_t table[4][256];

@@ -6,7 +6,7 @@
 
 #define BUF_BYTES (1u << 20)
 #ifndef ROUNDS
-#define ROUNDS (6 * SCALE)
+#define ROUNDS (200 * SCALE)
 #endif
 
 static uint64_t buf[BUF_BYTES / 8];

@@ -7,7 +7,7 @@
 
 #define M 96
 #ifndef ROUNDS
-#define ROUNDS (4 * SCALE)
+#define ROUNDS (80 * SCALE)
 #endif
 
 static uint32_t A[M][M], B[M][M], C[M][M], D[M][M];

@@ -16,7 +16,7 @@
 #define DEEP 100000
 #endif
 #ifndef ROUNDS
-#define ROUNDS (1 * SCALE)
+#define ROUNDS (6 * SCALE)
 #endif
 
 #define STACK_BYTES (8u << 20)

@@ -7,7 +7,7 @@
 
 #define N (128u << 10)
 #ifndef ROUNDS
-#define ROUNDS (2 * SCALE)
+#define ROUNDS (8 * SCALE)
 #endif
 
 static uint32_t a[N], b[N], tmp[N];

@@ -7,7 +7,7 @@
 #include "bench.h"
 
 #ifndef LIMIT
-#define LIMIT (12000 * SCALE)
+#define LIMIT (10000 * SCALE)
 #endif
 
 enum {
