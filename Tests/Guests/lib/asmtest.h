@@ -5,6 +5,7 @@
  *   CHECKX reg, exp, "label"    prints "label: 0x<reg>"; FAIL if reg != exp (64-bit)
  *   CHECKW wreg, exp, "label"   same for a W register (zero-extended)
  *   CHECKQ reg, exp, "label"    like CHECKX but prints nothing unless it fails
+ *   CHECKR reg, expreg, "label" like CHECKX with the expected value in a register
  *   CHECK_NZCV exp, "label"     checks NZCV as a 4-bit value (N=8 Z=4 C=2 V=1)
  *   PRINTX reg, "label"         prints "label: 0x<reg>" without checking
  *   PRINT "text"                prints text (no newline added)
@@ -66,6 +67,14 @@ main:
     mov     x1, \reg
     ldr     x2, =\exp
     __ASMCALL asm_check_quiet, "\label"
+    .endm
+
+    .macro CHECKR reg:req, expreg:req, label:req
+    stp     x0, x1, [sp, #-32]!
+    stp     x2, x30, [sp, #16]
+    stp     \reg, \expreg, [sp, #-16]!
+    ldp     x1, x2, [sp], #16
+    __ASMCALL asm_check, "\label"
     .endm
 
     .macro CHECKW reg:req, exp:req, label:req
