@@ -8,6 +8,8 @@
 #             checksums depend on it)
 #   CC=...    clang to use (default: clang on PATH)
 #   LD=...    ld.lld to use (default: ld.lld on PATH)
+#   HOSTCC=.. host C compiler for the QEMU instruction-count plugin
+#             (default: clang); the plugin is optional and skipped on error
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +20,7 @@ OBJ="$OUT/obj"
 CC="${CC:-clang}"
 LD="${LD:-ld.lld}"
 SCALE="${SCALE:-1}"
+HOSTCC="${HOSTCC:-clang}"
 
 for f in start.S semihost.c semihost.h guest.ld; do
     if [[ ! -f "$LIB/$f" ]]; then
@@ -36,6 +39,15 @@ CFLAGS=(--target=aarch64-none-elf -O2 -mgeneral-regs-only -mstrict-align
 mkdir -p "$OUT" "$OBJ"
 "$CC" "${CFLAGS[@]}" -c "$LIB/start.S" -o "$OBJ/start.o"
 "$CC" "${CFLAGS[@]}" -c "$LIB/semihost.c" -o "$OBJ/semihost.o"
+
+# Optional: QEMU plugin that counts guest instructions (see Tools/qemu-insncount.c).
+if "$HOSTCC" -O2 -shared -fPIC -Wall -o "$OUT/qemu-insncount.so" \
+        "$ROOT/Benchmarks/Tools/qemu-insncount.c" 2>"$OBJ/plugin.log"; then
+    echo "built $OUT/qemu-insncount.so"
+else
+    echo "build-workloads: note: QEMU instruction-count plugin not built (see $OBJ/plugin.log)" >&2
+    rm -f "$OUT/qemu-insncount.so"
+fi
 
 if [[ $# -gt 0 ]]; then
     names=("$@")
