@@ -10,7 +10,8 @@
  *   PRINTX reg, "label"         prints "label: 0x<reg>" without checking
  *   PRINT "text"                prints text (no newline added)
  *   EXC_RECORD skip             exceptions are recorded in exc_last/exc_count and
- *                               return to ELR+skip (see semihost.h)
+ *                               return to ELR+skip (see semihost.h); skip = -1
+ *                               returns to the interrupted code's x30 instead
  *   EXC_FATAL                   back to the default: unexpected exceptions exit
  *   EXC_LOAD reg, field         reg = exc_last.field (esr elr spsr far vec sp) or exc_count
  *

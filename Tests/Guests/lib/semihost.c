@@ -180,7 +180,10 @@ void exception_dispatch(exc_frame_t *f)
         exc_last.vec = f->vec;
         exc_last.sp = f->sp;
         exc_count++;
-        f->elr += exc_skip;
+        if (exc_skip == EXC_SKIP_TO_LR)
+            f->elr = f->x[30];
+        else
+            f->elr += exc_skip;
         exc_depth = 0;
         return;
     }

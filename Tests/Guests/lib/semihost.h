@@ -68,6 +68,8 @@ int test_finish(const char *name);
  *      frame is restored and ERET is executed.
  *   2. exc_record_mode != 0: the exception is recorded in exc_last (and
  *      exc_count is incremented), ELR is advanced by exc_skip, then ERET.
+ *      exc_skip == EXC_SKIP_TO_LR instead returns to the interrupted code's
+ *      x30 (for faults on instruction fetch after a BLR).
  *   3. Otherwise: "UNEXPECTED EXCEPTION" with ESR/ELR/FAR/SPSR is printed and
  *      the program exits with status 0xEE.
  * The frame's elr/spsr fields are written back to ELR_EL1/SPSR_EL1 before ERET. */
@@ -81,6 +83,7 @@ typedef struct exc_frame {
 extern int (*volatile exception_hook)(exc_frame_t *f);
 extern volatile uint64_t exc_record_mode;
 extern volatile uint64_t exc_skip;
+#define EXC_SKIP_TO_LR 0xffffffffffffffffull
 extern volatile uint64_t exc_count;
 extern volatile exc_frame_t exc_last;
 
