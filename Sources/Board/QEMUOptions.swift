@@ -1,0 +1,337 @@
+import Engine
+
+/// A bad option value: one line naming the option and the value.
+public struct OptionError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Parsers for the values of QEMU's command-line options, as QEMU 7.2 spells them.
+public enum QEMUOptions {
+    /// True once the JIT engine exists: `-accel jit|tcg` then select it.
+    public static let jitAvailable = false
+
+    /// The `-d` items Armature knows, with what each logs.
+    public static let logItems: [(name: String, help: String)] = [
+        ("in_asm", "show target assembly code for each compiled block"),
+        ("op", "show IR ops for each compiled block"),
+        ("op_opt", "show IR ops after optimization"),
+        ("out_asm", "show generated host assembly code for each compiled block"),
+        ("exec", "show trace before each executed block"),
+        ("nochain", "do not chain compiled blocks"),
+        ("cpu", "show CPU registers before entering a block"),
+        ("int", "show interrupts/exceptions"),
+        ("mmu", "log MMU-related activities (page-table walks, TLB fills)"),
+        ("mec", "log FEAT_MEC memory encryption context changes and mismatches"),
+        ("gpc", "log granule protection checks (RME)"),
+        ("guest_errors", "log when the guest OS does something invalid (eg accessing a non-existent register)"),
+        ("unimp", "log unimplemented functionality"),
+        ("semihosting", "log every semihosting call"),
+        ("stats", "print the guest instruction count, elapsed time and MIPS at exit"),
+    ]
+
+    /// Splits a QEMU option list at commas (",," is a literal comma).
+    public static func splitList(_ s: String) -> [String] {
+        var parts: [String] = []
+        var cur = ""
+        var it = Array(s)[...]
+        while let c = it.popFirst() {
+            if c == "," {
+                if it.first == "," { cur.append(","); it = it.dropFirst(); continue }
+                parts.append(cur); cur = ""
+            } else {
+                cur.append(c)
+            }
+        }
+        parts.append(cur)
+        return parts
+    }
+
+    /// Splits "k=v" (nil value when there is no '=').
+    static func keyValue(_ s: String) -> (key: String, value: String?) {
+        guard let eq = s.firstIndex(of: "=") else { return (s, nil) }
+        return (String(s[..<eq]), String(s[s.index(after: eq)...]))
+    }
+
+    /// QEMU's boolean property values.
+    public static func parseBool(_ v: String) -> Bool? {
+        switch v {
+        case "on", "yes", "true", "y": return true
+        case "off", "no", "false", "n": return false
+        default: return nil
+        }
+    }
+
+    /// A size as QEMU's `qemu_strtosz` reads it: a decimal number (a fraction is
+    /// allowed with a suffix) and an optional suffix B, K, M, G, T, P, E (any
+    /// case, powers of 1024). A number without a suffix is in `defaultUnit` bytes.
+    public static func parseSize(_ s: String, defaultUnit: UInt64 = 1 << 20) -> UInt64? {
+        var text = Substring(s)
+        guard !text.isEmpty else { return nil }
+        var unit = defaultUnit
+        var hasSuffix = false
+        if let last = text.last, last.isLetter {
+            switch last.lowercased() {
+            case "b": unit = 1
+            case "k": unit = 1 << 10
+            case "m": unit = 1 << 20
+            case "g": unit = 1 << 30
+            case "t": unit = 1 << 40
+            case "p": unit = 1 << 50
+            case "e": unit = 1 << 60
+            default: return nil
+            }
+            text = text.dropLast()
+            hasSuffix = true
+        }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = UInt64(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
+        if parts.count == 2 && (!hasSuffix || parts[1].isEmpty) { return nil }
+        let (w, o) = whole.multipliedReportingOverflow(by: unit)
+        if o { return nil }
+        var total = w
+        if parts.count == 2 {
+            guard let frac = Double("0." + parts[1]) else { return nil }
+            let extra = frac * Double(unit)
+            guard extra < Double(UInt64.max - total) else { return nil }
+            total += UInt64(extra)
+        }
+        return total
+    }
+
+    // MARK: -M / -machine
+
+    /// Applies one `-M` value: "virt[,key=value...]", "type=virt,...", or just keys.
+    /// Returns the engine named by `accel=`, if any.
+    @discardableResult
+    public static func applyMachine(_ value: String, to o: inout VirtOptions) throws -> EngineKind? {
+        let opt = "-M \(value)"
+        var accel: EngineKind? = nil
+        for (i, item) in splitList(value).enumerated() {
+            let (key, val) = keyValue(item)
+            if val == nil && i == 0 {
+                try checkMachineType(key, opt)
+                continue
+            }
+            guard let v = val else {
+                throw OptionError("\(opt): machine property '\(key)' needs a value (\(key)=...)")
+            }
+            func bool() throws -> Bool {
+                guard let b = parseBool(v) else {
+                    throw OptionError("\(opt): bad value '\(v)' for machine property '\(key)' (use on or off)")
+                }
+                return b
+            }
+            switch key {
+            case "type": try checkMachineType(v, opt)
+            case "secure": o.secure = try bool()
+            case "virtualization": o.virtualization = try bool()
+            case "mec": o.mec = try bool()
+            case "highmem": o.highmem = try bool()
+            case "its", "dump-guest-core", "mem-merge", "highmem-ecam", "highmem-mmio",
+                 "highmem-redists", "default-bus-bypass-iommu":
+                _ = try bool()
+            case "ras", "mte":
+                if try bool() {
+                    throw OptionError("\(opt): machine property '\(key)=on' is not modelled yet")
+                }
+            case "gic-version":
+                guard ["2", "3", "4", "host", "max"].contains(v) else {
+                    throw OptionError("\(opt): bad value '\(v)' for gic-version (use 2, 3, 4, host or max)")
+                }
+                o.gicVersion = v
+            case "acpi":
+                guard v == "auto" || parseBool(v) != nil else {
+                    throw OptionError("\(opt): bad value '\(v)' for machine property 'acpi' (use on, off or auto)")
+                }
+                o.acpi = v
+            case "iommu":
+                if v != "none" {
+                    throw OptionError("\(opt): iommu '\(v)' is not modelled yet (only iommu=none)")
+                }
+            case "accel":
+                accel = try parseAccel(v)
+            default:
+                throw OptionError("\(opt): unknown machine property '\(key)'")
+            }
+        }
+        return accel
+    }
+
+    static func checkMachineType(_ t: String, _ opt: String) throws {
+        if t == "virt" { return }
+        // Versioned aliases: virt-2.6 ... virt-7.2.
+        if t.hasPrefix("virt-") {
+            let ver = t.dropFirst(5).split(separator: ".", omittingEmptySubsequences: false)
+            if ver.count == 2 && ver.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) { return }
+        }
+        throw OptionError("\(opt): unsupported machine type '\(t)'; only 'virt' is supported (use -M help)")
+    }
+
+    // MARK: -cpu
+
+    public static func applyCPU(_ value: String, to o: inout VirtOptions) throws {
+        let opt = "-cpu \(value)"
+        let items = splitList(value)
+        let model = items[0]
+        guard model == "max" else {
+            throw OptionError("\(opt): unsupported CPU model '\(model)'; only 'max' is supported yet (use -cpu help)")
+        }
+        o.cpuModel = model
+        for item in items.dropFirst() {
+            let (key, val) = keyValue(item)
+            // x-rme=off is what we model anyway.
+            if key == "x-rme", let v = val, parseBool(v) == false { continue }
+            if key == "x-rme" {
+                throw OptionError("\(opt): RME (x-rme=on) is not modelled yet")
+            }
+            throw OptionError("\(opt): CPU property '\(key)' is not modelled yet")
+        }
+    }
+
+    // MARK: -m
+
+    public static func applyMemory(_ value: String, to o: inout VirtOptions) throws {
+        let opt = "-m \(value)"
+        var sizeText: String? = nil
+        for (i, item) in splitList(value).enumerated() {
+            let (key, val) = keyValue(item)
+            if val == nil && i == 0 { sizeText = key; continue }
+            switch key {
+            case "size": sizeText = val
+            case "slots", "maxmem":
+                throw OptionError("\(opt): memory hotplug (\(key)=) is not supported yet")
+            default:
+                throw OptionError("\(opt): unknown memory property '\(key)'")
+            }
+        }
+        guard let st = sizeText, let size = parseSize(st) else {
+            throw OptionError("\(opt): invalid RAM size (use e.g. 512, 512M or 2G)")
+        }
+        if size == 0 { throw OptionError("\(opt): RAM size must not be zero") }
+        // QEMU rounds the RAM size up to a multiple of 8 KiB.
+        let (aligned, ov) = size.addingReportingOverflow(8191)
+        if ov { throw OptionError("\(opt): RAM size too large") }
+        o.ramSize = aligned & ~8191
+    }
+
+    // MARK: -smp
+
+    public static func applySMP(_ value: String, to o: inout VirtOptions) throws {
+        let opt = "-smp \(value)"
+        var total = 1
+        for (i, item) in splitList(value).enumerated() {
+            let (key, val) = keyValue(item)
+            let number: String
+            if val == nil && i == 0 { number = key }
+            else if ["cpus", "maxcpus", "sockets", "dies", "clusters", "cores", "threads"].contains(key), let v = val { number = v }
+            else { throw OptionError("\(opt): unknown -smp property '\(key)'") }
+            guard let n = Int(number), n >= 1 else { throw OptionError("\(opt): invalid CPU count '\(number)'") }
+            total = max(total, n)
+        }
+        if total != 1 { throw OptionError("\(opt): only one CPU is supported yet") }
+        o.cpuCount = 1
+    }
+
+    // MARK: -accel
+
+    public static func parseAccel(_ value: String) throws -> EngineKind {
+        let items = splitList(value)
+        let name = items[0]
+        let kind: EngineKind
+        switch name {
+        case "interp": kind = .interp
+        case "jit", "tcg":
+            guard jitAvailable else {
+                throw OptionError("-accel \(value): the JIT engine is not built yet; use -accel interp")
+            }
+            kind = .jit
+        case "kvm", "hvf", "whpx", "xen", "nvmm", "hax":
+            throw OptionError("-accel \(value): '\(name)' is not supported; Armature has the 'interp' and 'jit' engines")
+        default:
+            throw OptionError("-accel \(value): unknown accelerator '\(name)' (use interp or jit)")
+        }
+        for item in items.dropFirst() {
+            let (key, _) = keyValue(item)
+            if kind == .jit && ["thread", "tb-size", "one-insn-per-tb", "split-wx"].contains(key) { continue }
+            throw OptionError("-accel \(value): unknown accelerator property '\(key)'")
+        }
+        return kind
+    }
+
+    // MARK: -serial
+
+    public static func checkSerial(_ value: String) throws {
+        guard value == "stdio" || value == "mon:stdio" else {
+            throw OptionError("-serial \(value): only 'stdio' and 'mon:stdio' are supported")
+        }
+    }
+
+    // MARK: -semihosting-config
+
+    public struct SemihostingConfig: Equatable, Sendable {
+        public var enable = true
+        public var args: [String] = []
+    }
+
+    public static func parseSemihostingConfig(_ value: String) throws -> SemihostingConfig {
+        let opt = "-semihosting-config \(value)"
+        var c = SemihostingConfig()
+        for (i, item) in splitList(value).enumerated() {
+            var (key, val) = keyValue(item)
+            if val == nil && i == 0 { val = key; key = "enable" }   // implied key
+            guard let v = val else {
+                throw OptionError("\(opt): property '\(key)' needs a value")
+            }
+            switch key {
+            case "enable":
+                guard let b = parseBool(v) else { throw OptionError("\(opt): bad value '\(v)' for enable (use on or off)") }
+                c.enable = b
+            case "userspace":
+                guard parseBool(v) != nil else { throw OptionError("\(opt): bad value '\(v)' for userspace (use on or off)") }
+            case "target":
+                switch v {
+                case "native", "auto": break
+                case "gdb": throw OptionError("\(opt): target=gdb is not supported yet (there is no gdb stub)")
+                default: throw OptionError("\(opt): bad value '\(v)' for target (use native or auto)")
+                }
+            case "chardev":
+                // The only character device is the serial port on stdio; semihosting
+                // output already shares it.
+                guard v == "serial0" else {
+                    throw OptionError("\(opt): chardev '\(v)' does not exist (only serial0)")
+                }
+            case "arg":
+                c.args.append(v)
+            default:
+                throw OptionError("\(opt): unknown property '\(key)'")
+            }
+        }
+        return c
+    }
+
+    // MARK: -d
+
+    /// The items of a `-d` value ("help" is for the caller to handle).
+    public static func parseLogItems(_ value: String) throws -> [String] {
+        let known = Set(logItems.map(\.name))
+        var out: [String] = []
+        for item in value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            guard known.contains(item) else {
+                if item.isEmpty { throw OptionError("-d \(value): empty log item") }
+                throw OptionError("-d \(value): unknown log item '\(item)' (use -d help)")
+            }
+            if !out.contains(item) { out.append(item) }
+        }
+        return out
+    }
+
+    /// The text `-d help` prints.
+    public static var logHelp: String {
+        let w = logItems.map(\.name.count).max() ?? 0
+        return "Log items (comma separated):\n" + logItems.map {
+            $0.name + String(repeating: " ", count: w - $0.name.count + 2) + $0.help
+        }.joined(separator: "\n") + "\n"
+    }
+}

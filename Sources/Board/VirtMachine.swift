@@ -1,0 +1,134 @@
+import Machine
+import Devices
+
+/// What the `virt` board is built with (from `-M`, `-cpu`, `-m`, `-smp`, `-semihosting`).
+public struct VirtOptions: Sendable, Equatable {
+    /// Guest RAM in bytes (QEMU's default for virt: 128 MiB).
+    public var ramSize: UInt64 = 128 << 20
+    /// `secure=on`: EL3 and the Secure state are implemented.
+    public var secure = false
+    /// `virtualization=on`: EL2 is implemented.
+    public var virtualization = false
+    /// `gic-version=`: recorded; there is no interrupt controller yet.
+    public var gicVersion = "3"
+    /// `mec=on`: recorded for FEAT_MEC.
+    public var mec = false
+    /// `highmem=off` limits RAM to what fits below 4 GiB.
+    public var highmem = true
+    public var acpi = "auto"
+    /// `-cpu`: only "max".
+    public var cpuModel = "max"
+    public var cpuCount = 1
+    /// `-semihosting` / `-semihosting-config enable=on`.
+    public var semihosting = false
+    /// What semihosting's SYS_GET_CMDLINE returns (`-semihosting-config arg=...`);
+    /// nil: the kernel's file name, as QEMU does.
+    public var semihostingCommandLine: String? = nil
+    public init() {}
+}
+
+public struct BoardError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// QEMU's `virt` machine (the parts Armature models so far):
+///
+/// | base          | size          | what                                   |
+/// |---------------|---------------|----------------------------------------|
+/// | 0x0000_0000   | 2 × 64 MiB    | flash banks 0 and 1 (ROM, zero-filled) |
+/// | 0x0900_0000   | 0x1000        | PL011 UART                             |
+/// | 0x4000_0000   | `-m`          | RAM                                    |
+public final class VirtMachine {
+    public enum Map {
+        public static let flashBase: UInt64 = 0
+        public static let flashBankSize: UInt64 = 64 << 20
+        public static let uartBase: UInt64 = 0x0900_0000
+        public static let uartSize: UInt64 = 0x1000
+        public static let ramBase: UInt64 = 0x4000_0000
+        /// RAM that fits below 4 GiB (with highmem=off).
+        public static let lowRAMLimit: UInt64 = 0x1_0000_0000 - ramBase
+        /// QEMU 7.2's limit for virt (LEGACY_RAMLIMIT_GB): 255 GiB.
+        public static let ramLimit: UInt64 = 255 << 30
+    }
+
+    public let options: VirtOptions
+    public let memory: AddressSpace
+    public let system: System
+    public let cpu: CPU
+    public let ram: MemoryRegion
+    public let uart: PL011
+    /// The semihosting handler (held here: `System.semihosting` is weak).
+    public let semihosting: ArmSemihosting?
+    public private(set) var image: LoadedImage?
+
+    public init(options: VirtOptions, console: HostConsole = .standard) throws {
+        self.options = options
+        if options.cpuModel != "max" {
+            throw BoardError("-cpu \(options.cpuModel): only -cpu max is supported")
+        }
+        if options.cpuCount != 1 {
+            throw BoardError("-smp \(options.cpuCount): only one CPU is supported yet")
+        }
+        if options.ramSize == 0 { throw BoardError("-m: RAM size must not be zero") }
+        if !options.highmem && options.ramSize > Map.lowRAMLimit {
+            throw BoardError("-m \(VirtMachine.sizeText(options.ramSize)): with highmem=off the virt machine cannot have more than 3 GiB of RAM")
+        }
+        if options.ramSize > Map.ramLimit {
+            throw BoardError("-m \(VirtMachine.sizeText(options.ramSize)): the virt machine cannot have more than 255 GiB of RAM")
+        }
+        memory = AddressSpace()
+        do {
+            try memory.addROM(name: "virt.flash0", base: Map.flashBase, size: Map.flashBankSize)
+            try memory.addROM(name: "virt.flash1", base: Map.flashBase + Map.flashBankSize, size: Map.flashBankSize)
+            uart = PL011(name: "pl011", console: console)
+            try memory.addDevice(uart, base: Map.uartBase, size: Map.uartSize)
+            ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
+        } catch let e as MachineError {
+            throw BoardError(e.description)
+        }
+        system = System(memory: memory)
+        var config = CPUConfig()
+        config.model = options.cpuModel
+        config.hasEL3 = options.secure
+        config.hasEL2 = options.virtualization
+        // The CPU resets into its highest exception level.
+        cpu = system.addCPU(config: config)
+        if options.semihosting {
+            let sh = ArmSemihosting(system: system, console: console)
+            semihosting = sh
+            system.semihosting = sh
+            sh.setMemoryLayout(ramBase: Map.ramBase, ramSize: options.ramSize, occupied: [])
+        } else {
+            semihosting = nil
+        }
+    }
+
+    /// Loads an ELF kernel (`-kernel FILE`) and points the CPU at its entry.
+    @discardableResult
+    public func loadKernel(path: String) throws -> LoadedImage {
+        try loadKernel(bytes: try ELFLoader.readFile(path), name: path)
+    }
+
+    /// Loads an ELF image held in memory; `name` names it in error messages and
+    /// is what semihosting's SYS_GET_CMDLINE returns.
+    @discardableResult
+    public func loadKernel(bytes: [UInt8], name: String) throws -> LoadedImage {
+        let img = try ELFLoader.load(bytes: bytes, name: name, into: memory)
+        image = img
+        cpu.pc = img.entry
+        if let sh = semihosting {
+            sh.commandLine = options.semihostingCommandLine ?? name
+            sh.setMemoryLayout(ramBase: Map.ramBase, ramSize: options.ramSize,
+                               occupied: img.segments.map { ($0.physicalAddress, $0.end) })
+        }
+        return img
+    }
+
+    static func sizeText(_ bytes: UInt64) -> String {
+        if bytes % (1 << 30) == 0 { return "\(bytes >> 30)G" }
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20)M" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10)K" }
+        return "\(bytes)B"
+    }
+}
