@@ -135,62 +135,78 @@ func tempFile(_ tag: String) -> URL {
     return dir.appendingPathComponent("armature-bench-\(getpid())-\(tag)-\(UUID().uuidString)")
 }
 
-/// Runs `path args`, stdin from /dev/null, stdout and stderr captured to files
-/// (so a chatty child can never block on a full pipe), and returns wall time.
+/// Runs `path args` in its own process group, stdin from /dev/null, stdout
+/// and stderr captured to files (so a chatty child can never block on a full
+/// pipe), and returns its wall time. On timeout the whole group gets SIGTERM,
+/// then SIGKILL.
 func runProcess(_ path: String, _ args: [String], timeout: Double) -> RunResult {
-    let outURL = tempFile("out"), errURL = tempFile("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let outPath = tempFile("out").path, errPath = tempFile("err").path
     defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
+        try? FileManager.default.removeItem(atPath: outPath)
+        try? FileManager.default.removeItem(atPath: errPath)
     }
     func readBack() -> (String, String) {
-        let out = (try? Data(contentsOf: outURL)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let err = (try? Data(contentsOf: errURL)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return (out, err)
-    }
-    guard let outH = try? FileHandle(forWritingTo: outURL),
-          let errH = try? FileHandle(forWritingTo: errURL) else {
-        return RunResult(seconds: 0, status: -1, timedOut: false, stdout: "", stderr: "",
-                         launchError: "cannot create temporary files")
-    }
-    defer { try? outH.close(); try? errH.close() }
-
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    p.standardInput = FileHandle.nullDevice
-    p.standardOutput = outH
-    p.standardError = errH
-
-    let start = monotonicSeconds()
-    do {
-        try p.run()
-    } catch {
-        return RunResult(seconds: 0, status: -1, timedOut: false, stdout: "", stderr: "",
-                         launchError: "cannot start \(path): \(error.localizedDescription)")
-    }
-    var timedOut = false
-    // Poll rather than waitUntilExit so a hung guest can be killed; the
-    // 0.5 ms granularity is far below the runs' lengths.
-    while p.isRunning {
-        if monotonicSeconds() - start > timeout {
-            timedOut = true
-            p.terminate()                       // SIGTERM
-            let killAt = monotonicSeconds() + 2
-            while p.isRunning && monotonicSeconds() < killAt { usleep(2000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            p.waitUntilExit()
-            break
+        let read = { (p: String) -> String in
+            FileManager.default.contents(atPath: p).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
-        usleep(500)
+        return (read(outPath), read(errPath))
+    }
+    func failure(_ why: String) -> RunResult {
+        RunResult(seconds: 0, status: -1, timedOut: false, stdout: "", stderr: "", launchError: why)
+    }
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        return failure("cannot start \(path): not an executable file")
+    }
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attr, 0)
+
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] =
+        ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for p in argv + envp { free(p) } }
+
+    var pid: pid_t = 0
+    let start = monotonicSeconds()
+    let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+    guard rc == 0 else { return failure("cannot start \(path): \(String(cString: strerror(rc)))") }
+
+    var status: Int32 = 0
+    var timedOut = false
+    var killAt: Double? = nil
+    // Poll so a hung guest can be killed; 0.2 ms granularity is far below
+    // the runs' lengths.
+    while true {
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid { break }
+        if r < 0 && errno != EINTR { break }
+        let now = monotonicSeconds()
+        if !timedOut && now - start > timeout {
+            timedOut = true
+            kill(-pid, SIGTERM)
+            killAt = now + 2
+        } else if let k = killAt, now > k {
+            kill(-pid, SIGKILL)
+            killAt = nil
+        }
+        usleep(200)
     }
     let seconds = monotonicSeconds() - start
-    let status: Int32 = p.terminationReason == .uncaughtSignal
-        ? -p.terminationStatus : p.terminationStatus
+    if timedOut { kill(-pid, SIGKILL) }        // stragglers in the group
+    // Decode the wait status: low 7 bits = terminating signal, else exit code.
+    let sig = status & 0x7f
+    let code: Int32 = sig == 0 ? (status >> 8) & 0xff : -sig
     let (out, err) = readBack()
-    return RunResult(seconds: seconds, status: status, timedOut: timedOut,
+    return RunResult(seconds: seconds, status: code, timedOut: timedOut,
                      stdout: out, stderr: err, launchError: nil)
 }
 
@@ -332,7 +348,7 @@ func fmtRatio(_ r: Double?) -> String {
     return r >= 10 ? String(format: "%.1fx", r) : String(format: "%.2fx", r)
 }
 func fmtCount(_ n: Double?) -> String {
-    guard let n else { return "-" }
+    guard let n = n?.rounded() else { return "-" }
     if n >= 1e9 { return String(format: "%.2fG", n / 1e9) }
     if n >= 1e6 { return String(format: "%.1fM", n / 1e6) }
     if n >= 1e3 { return String(format: "%.1fk", n / 1e3) }
