@@ -13,7 +13,8 @@
  *                               return to ELR+skip (see semihost.h); skip = -1
  *                               returns to the interrupted code's x30 instead
  *   EXC_FATAL                   back to the default: unexpected exceptions exit
- *   EXC_LOAD reg, field         reg = exc_last.field (esr elr spsr far vec sp) or exc_count
+ *   EXC_LOAD reg, field         reg = exc_last.field (esr elr spsr far vec sp), exc_count
+ *                               (count), exc_handler_daif (daif), exc_handler_spsel (spsel)
  *
  * Every macro preserves all general registers (x0..x30), SP and NZCV.
  * The checked register may be any of x0..x30 / xzr (not sp). `exp` is any
@@ -141,9 +142,19 @@ main:
     adrp    \reg, exc_count
     ldr     \reg, [\reg, :lo12:exc_count]
     .else
+    .ifc \field,daif
+    adrp    \reg, exc_handler_daif
+    ldr     \reg, [\reg, :lo12:exc_handler_daif]
+    .else
+    .ifc \field,spsel
+    adrp    \reg, exc_handler_spsel
+    ldr     \reg, [\reg, :lo12:exc_handler_spsel]
+    .else
     adrp    \reg, exc_last
     add     \reg, \reg, :lo12:exc_last
     ldr     \reg, [\reg, #EXC_OFF_\field]
+    .endif
+    .endif
     .endif
     .endm
 

@@ -9,6 +9,8 @@ volatile uint64_t exc_record_mode;
 volatile uint64_t exc_skip;
 volatile uint64_t exc_count;
 volatile exc_frame_t exc_last;
+volatile uint64_t exc_handler_daif;
+volatile uint64_t exc_handler_spsel;
 static volatile uint64_t exc_depth;
 
 uint64_t semihost_call(uint64_t op, uint64_t arg)
@@ -166,6 +168,13 @@ void exception_dispatch(exc_frame_t *f)
         sh_exit(0xEF);
     }
     exc_depth = 1;
+    {
+        uint64_t v;
+        __asm__ volatile("mrs %0, daif" : "=r"(v));
+        exc_handler_daif = v;
+        __asm__ volatile("mrs %0, spsel" : "=r"(v));
+        exc_handler_spsel = v;
+    }
     if (exception_hook && exception_hook(f)) {
         exc_depth = 0;
         return;

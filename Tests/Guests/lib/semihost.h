@@ -86,6 +86,9 @@ extern volatile uint64_t exc_skip;
 #define EXC_SKIP_TO_LR 0xffffffffffffffffull
 extern volatile uint64_t exc_count;
 extern volatile exc_frame_t exc_last;
+/* DAIF and SPSel as seen by the handler of the last exception */
+extern volatile uint64_t exc_handler_daif;
+extern volatile uint64_t exc_handler_spsel;
 
 void exception_dispatch(exc_frame_t *f);
 
