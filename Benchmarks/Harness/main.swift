@@ -28,6 +28,7 @@ struct Options {
     var qemuPlugin: String? = nil    // instruction-count plugin; nil = default location
     var qemuCount = true
     var timeout: Double = 600
+    var expected: String? = nil      // expected-checksums file; nil = default
     var csvPath: String? = nil
     var verbose = false
     var extraArgs: [String] = []     // appended to every armature command line
@@ -50,6 +51,10 @@ let usage = """
                           One extra, untimed QEMU run per workload uses it to
                           count instructions (and cross-check Armature's count)
       --no-qemu-count     skip that extra run
+      --expected FILE     known checksums (lines `checksum <name> 0x<hex>`), used
+                          when the workloads were built with SCALE=1; default:
+                          Benchmarks/expected-checksums.txt beside the bench dir's
+                          source tree (../../Benchmarks from .build/bench)
       --timeout SECONDS   kill a run after this long; default: 600
       --csv PATH          also write the results as CSV
       --arg ARG           extra argument for every armature run (repeatable)
@@ -102,6 +107,7 @@ func parseOptions() -> Options {
             guard let t = Double(value(a)), t > 0 else { fail("--timeout needs a positive number") }
             o.timeout = t
         case "--csv": o.csvPath = value(a)
+        case "--expected": o.expected = value(a)
         case "--arg": o.extraArgs.append(value(a))
         case "--verbose", "-v": o.verbose = true
         case "-h", "--help": print(usage); exit(0)
@@ -427,6 +433,27 @@ if opts.useQEMU {
     }
 }
 
+// Known-good checksums (made with QEMU at SCALE=1): the reference when QEMU
+// is not run, and a cross-check when it is.
+var expected: [String: String] = [:]
+do {
+    let path = absolute(opts.expected ?? "\(benchDir)/../../Benchmarks/expected-checksums.txt")
+    let scale = FileManager.default.contents(atPath: "\(benchDir)/scale")
+        .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+    if let data = FileManager.default.contents(atPath: path) {
+        if scale == nil || scale == "1" {
+            for l in lines(String(decoding: data, as: UTF8.self)) {
+                let f = l.split(separator: " ", omittingEmptySubsequences: true)
+                if f.count == 3, f[0] == "checksum" { expected[String(f[1])] = f.joined(separator: " ") }
+            }
+        } else {
+            warn("armature-bench: note: workloads built with SCALE=\(scale!); not using \(path)")
+        }
+    } else if opts.expected != nil {
+        fail("cannot read \(path)")
+    }
+}
+
 let qemuArgs = ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting",
                 "-monitor", "none", "-serial", "stdio"]
 let armatureArgs = ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting"]
@@ -473,14 +500,19 @@ for w in workloads {
         if out.isFailure { anyFailure = true }
         row.engines[e] = out
     }
-    // Checksums: QEMU is the reference when it ran; else the first engine.
+    // Checksums: QEMU is the reference when it ran; else the expected file;
+    // else the first engine.
+    if let q = row.qemu.checksum, let x = expected[w], q != x {
+        warn("  note: \(w): QEMU printed '\(q)' but expected-checksums.txt says '\(x)'")
+    }
     let reference: (String, String)? = row.qemu.checksum.map { ("qemu", $0) }
+        ?? expected[w].map { ("expected-checksums.txt", $0) }
         ?? opts.engines.lazy.compactMap { e in row.engines[e]?.checksum.map { (e, $0) } }.first
     if let (refName, ref) = reference {
         var here: [String] = []
         for e in opts.engines {
             if let c = row.engines[e]?.checksum, c != ref {
-                here.append("\(w): \(e) printed '\(c)' but \(refName) printed '\(ref)'")
+                here.append("\(w): \(e) printed '\(c)', \(refName) has '\(ref)'")
             }
         }
         if !here.isEmpty {
@@ -559,7 +591,7 @@ for r in rows {
     if r.mismatch { status = "MISMATCH" }
     else if r.qemu.isFailure { status = "qemu FAIL" }
     else if opts.engines.contains(where: { r.engines[$0]?.isFailure ?? false }) { status = "FAIL" }
-    else if r.qemu.checksum != nil && !engineSums.isEmpty { status = "ok" }
+    else if (r.qemu.checksum != nil || expected[r.name] != nil) && !engineSums.isEmpty { status = "ok" }
     else if r.qemu.checksum != nil { status = "qemu only" }
     else if engineSums.count > 1 { status = "engines agree" }
     else if engineSums.count == 1 { status = "unchecked" }

@@ -30,15 +30,17 @@ static int emit(int op, int arg)
 static int here(void) { return ncode; }
 static void patch(int at, int target) { code[at].arg = target; }
 
-static int64_t run(const insn_t *prog, int pc, int64_t *locals)
+/* Values are unsigned 64-bit (wrapping arithmetic, no undefined behaviour);
+ * OP_LT compares them as signed. */
+static uint64_t run(const insn_t *prog, int pc, uint64_t *locals)
 {
-    int64_t stack[64];
+    uint64_t stack[64];
     int sp = 0;
     for (;;) {
         insn_t in = prog[pc++];
         switch (in.op) {
         case OP_HALT: return sp ? stack[sp - 1] : 0;
-        case OP_PUSH: stack[sp++] = in.arg; break;
+        case OP_PUSH: stack[sp++] = (uint64_t)(int64_t)in.arg; break;
         case OP_LOAD: stack[sp++] = locals[in.arg]; break;
         case OP_STORE: locals[in.arg] = stack[--sp]; break;
         case OP_ADD: sp--; stack[sp - 1] += stack[sp]; break;
@@ -47,18 +49,18 @@ static int64_t run(const insn_t *prog, int pc, int64_t *locals)
         case OP_AND: sp--; stack[sp - 1] &= stack[sp]; break;
         case OP_OR: sp--; stack[sp - 1] |= stack[sp]; break;
         case OP_XOR: sp--; stack[sp - 1] ^= stack[sp]; break;
-        case OP_SHL: sp--; stack[sp - 1] = (int64_t)((uint64_t)stack[sp - 1] << (stack[sp] & 63)); break;
-        case OP_SHR: sp--; stack[sp - 1] = (int64_t)((uint64_t)stack[sp - 1] >> (stack[sp] & 63)); break;
-        case OP_LT: sp--; stack[sp - 1] = stack[sp - 1] < stack[sp]; break;
+        case OP_SHL: sp--; stack[sp - 1] <<= (stack[sp] & 63); break;
+        case OP_SHR: sp--; stack[sp - 1] >>= (stack[sp] & 63); break;
+        case OP_LT: sp--; stack[sp - 1] = (int64_t)stack[sp - 1] < (int64_t)stack[sp]; break;
         case OP_EQ: sp--; stack[sp - 1] = stack[sp - 1] == stack[sp]; break;
         case OP_JMP: pc = in.arg; break;
         case OP_JZ: if (stack[--sp] == 0) pc = in.arg; break;
         case OP_JNZ: if (stack[--sp] != 0) pc = in.arg; break;
         case OP_DUP: stack[sp] = stack[sp - 1]; sp++; break;
         case OP_POP: sp--; break;
-        case OP_SWAP: { int64_t t = stack[sp - 1]; stack[sp - 1] = stack[sp - 2]; stack[sp - 2] = t; break; }
+        case OP_SWAP: { uint64_t t = stack[sp - 1]; stack[sp - 1] = stack[sp - 2]; stack[sp - 2] = t; break; }
         case OP_INC: locals[in.arg]++; break;
-        default: return -1;
+        default: return (uint64_t)-1;
         }
     }
 }
@@ -119,18 +121,18 @@ int main(void)
 {
     int collatz = build_collatz();
     int hashloop = build_hashloop();
-    int64_t locals[8] = { 0 };
+    uint64_t locals[8] = { 0 };
     uint64_t sum = 0;
 
     locals[3] = 0;
     locals[4] = LIMIT;
-    sum = bench_mix(sum, (uint64_t)run(code, collatz, locals));
-    sum = bench_mix(sum, (uint64_t)locals[0]);
+    sum = bench_mix(sum, run(code, collatz, locals));
+    sum = bench_mix(sum, locals[0]);
 
     locals[3] = 0x12345;
     locals[4] = LIMIT * 40;
-    sum = bench_mix(sum, (uint64_t)run(code, hashloop, locals));
-    sum = bench_mix(sum, (uint64_t)locals[0]);
+    sum = bench_mix(sum, run(code, hashloop, locals));
+    sum = bench_mix(sum, locals[0]);
     bench_report("vm", sum);
     return 0;
 }
