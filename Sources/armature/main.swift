@@ -1,1 +1,4 @@
-print("armature")
+import Glibc
+
+// armature: the command line. See CLI.swift.
+exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,252 @@
+import Glibc
+import ArgumentParser
+import Machine
+import Devices
+import Engine
+import Board
+
+let armatureVersion = "0.1.0"
+
+/// A failure of the command line: one line on stderr, exit status 1.
+struct CLIError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// The result of the first pass: either run with these arguments, or stop now.
+enum FirstPass {
+    case run([String])
+    case exit(Int32)
+}
+
+enum CLI {
+    /// Runs Armature with the given arguments (without the program name);
+    /// returns the exit status.
+    static func main(_ args: [String]) -> Int32 {
+        do {
+            switch try firstPass(args) {
+            case .exit(let status): return status
+            case .run(let normalized):
+                let cmd: ArmatureCommand
+                do {
+                    cmd = try ArmatureCommand.parse(normalized)
+                } catch {
+                    throw CLIError(oneLine(ArmatureCommand.message(for: error)))
+                }
+                return try run(cmd)
+            }
+        } catch let e as CLIError {
+            return fail(e.message)
+        } catch let e as OptionError {
+            return fail(e.description)
+        } catch let e as BoardError {
+            return fail(e.description)
+        } catch let e as ELFLoadError {
+            return fail(e.description)
+        } catch {
+            return fail(oneLine(String(describing: error)))
+        }
+    }
+
+    static func fail(_ message: String) -> Int32 {
+        HostConsole.writeAll(fd: STDERR_FILENO, "armature: \(oneLine(message))\n")
+        return 1
+    }
+
+    static func oneLine(_ s: String) -> String {
+        let line = s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? s
+        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+    }
+
+    static func printOut(_ s: String) {
+        HostConsole.writeAll(fd: STDOUT_FILENO, s)
+    }
+
+    // MARK: First pass: QEMU spelling, unknown and unsupported options, help.
+
+    /// Checks every option against the lists of known and unsupported ones (so
+    /// the messages are exactly ours, not ArgumentParser's), handles -h,
+    /// --version and the `help` values, and turns `--opt` into `-opt` (QEMU
+    /// accepts both).
+    static func firstPass(_ args: [String]) throws -> FirstPass {
+        var out: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            guard a.hasPrefix("-"), a.count > 1 else {
+                throw CLIError("unexpected argument '\(a)': disk images are not supported yet (to run a program use -kernel FILE)")
+            }
+            let name = String(a.dropFirst(a.hasPrefix("--") ? 2 : 1))
+            switch name {
+            case "h", "help":
+                printOut(helpText())
+                return .exit(0)
+            case "version":
+                printOut(versionText())
+                return .exit(0)
+            default: break
+            }
+            if CommandLine0.unsupported.contains(name) {
+                throw CLIError("option -\(name) is not supported yet")
+            }
+            guard let kind = CommandLine0.known[name] else {
+                throw CLIError("unknown option '\(a)'")
+            }
+            out.append("-" + name)
+            i += 1
+            if kind == .value {
+                guard i < args.count else { throw CLIError("option -\(name) requires an argument") }
+                let v = args[i]
+                if v == "help" || v == "?" {
+                    if let text = helpFor(option: name) {
+                        printOut(text)
+                        return .exit(0)
+                    }
+                }
+                out.append(v)
+                i += 1
+            }
+        }
+        return .run(out)
+    }
+
+    static func helpFor(option: String) -> String? {
+        switch option {
+        case "d": return QEMUOptions.logHelp
+        case "M", "machine":
+            return "Supported machines are:\nvirt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n"
+        case "cpu":
+            return "Available CPUs:\n  max\n"
+        case "accel":
+            return "Accelerators supported in Armature:\ninterp\njit (alias tcg)\(QEMUOptions.jitAvailable ? "" : " (not built yet)")\n"
+        default: return nil
+        }
+    }
+
+    static func versionText() -> String {
+        "armature version \(armatureVersion)\nAArch64 system emulator with a QEMU 7.2-compatible command line\n"
+    }
+
+    static func helpText() -> String {
+        var s = "Armature \(armatureVersion): an AArch64 system emulator (QEMU-compatible command line)\n\n"
+        s += "usage: armature [options]\n"
+        s += "With no -kernel, runs a built-in demo guest that prints the CPU's identity.\n\n"
+        s += ArmatureCommand.helpMessage(columns: 100)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("OPTIONS") }
+            .filter { !$0.contains("Show help information") }
+            .joined(separator: "\n")
+        s += """
+          -h, -help, --help       Show this help and exit
+          -version, --version     Show the version and exit
+
+        Options may also be written with two dashes (--kernel), as QEMU allows.
+        Not supported yet (each gives an error): -bios -initrd -append -drive -device -netdev
+        -chardev -monitor -display -vga -virtfs -gdb -s -S, and others.
+
+        """
+        return s
+    }
+
+    // MARK: Run
+
+    static func run(_ cmd: ArmatureCommand) throws -> Int32 {
+        var options = VirtOptions()
+        var engine = EngineOptions()
+        for m in cmd.machine {
+            if let kind = try QEMUOptions.applyMachine(m, to: &options) { engine.kind = kind }
+        }
+        for c in cmd.cpu { try QEMUOptions.applyCPU(c, to: &options) }
+        for m in cmd.memory { try QEMUOptions.applyMemory(m, to: &options) }
+        for s in cmd.smp { try QEMUOptions.applySMP(s, to: &options) }
+        for s in cmd.serial { try QEMUOptions.checkSerial(s) }
+        for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
+        options.semihosting = cmd.semihosting
+        var shArgs: [String] = []
+        for sc in cmd.semihostingConfig {
+            let c = try QEMUOptions.parseSemihostingConfig(sc)
+            options.semihosting = c.enable
+            shArgs += c.args
+        }
+        if !shArgs.isEmpty { options.semihostingCommandLine = shArgs.joined(separator: " ") }
+        var logItems = Set<String>()
+        for d in cmd.log { logItems.formUnion(try QEMUOptions.parseLogItems(d)) }
+
+        let log = try LogSink(path: cmd.logFile.last)
+        let kernel = cmd.kernel.last
+        if kernel == nil { options.semihosting = true }   // the demo guest exits through semihosting
+
+        let board = try VirtMachine(options: options)
+        if let kernel {
+            try board.loadKernel(path: kernel)
+        } else {
+            try board.loadKernel(bytes: defaultGuestELF, name: "(built-in demo guest)")
+        }
+        if logItems.contains("guest_errors") {
+            board.uart.onGuestError = { log.line($0) }
+        }
+        if logItems.contains("semihosting"), let sh = board.semihosting {
+            sh.trace = { log.line($0) }
+        }
+
+        Interrupt.install()
+        let start = monotonicSeconds()
+        let runStatus = Dispatcher(system: board.system, options: engine).run()
+        let elapsed = monotonicSeconds() - start
+
+        if logItems.contains("stats") {
+            let n = board.system.cpus[0].instructionCount
+            log.line("guest-instructions: \(n)")
+            log.line("elapsed-seconds: \(fixed(elapsed, 6))")
+            log.line("mips: \(fixed(elapsed > 0 ? Double(n) / elapsed / 1e6 : 0, 2))")
+        }
+        if let message = board.system.fatalMessage {
+            return fail(message)
+        }
+        return board.system.exitStatus ?? runStatus
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// `v` with `digits` digits after the point (no Foundation).
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let n = UInt64((max(0, v) * scale).rounded())
+        let whole = n / UInt64(scale)
+        var frac = String(n % UInt64(scale))
+        while frac.count < digits { frac = "0" + frac }
+        return digits > 0 ? "\(whole).\(frac)" : "\(whole)"
+    }
+}
+
+/// Where `-d` output goes: stderr, or the `-D` file.
+final class LogSink {
+    let fd: Int32
+    init(path: String?) throws {
+        guard let path else { fd = STDERR_FILENO; return }
+        let f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if f < 0 { throw CLIError("-D \(path): cannot open the log file: \(String(cString: strerror(errno)))") }
+        fd = f
+    }
+    func line(_ s: String) {
+        HostConsole.writeAll(fd: fd, s + "\n")
+    }
+}
+
+/// Ctrl-C: stop at once with a one-line message (the guest's output is never
+/// buffered, so nothing is lost).
+enum Interrupt {
+    static func install() {
+        signal(SIGINT) { _ in
+            // Async-signal-safe: a static string, write(2) and _exit(2) only.
+            let msg: StaticString = "\narmature: interrupted (SIGINT)\n"
+            _ = write(STDERR_FILENO, msg.utf8Start, msg.utf8CodeUnitCount)
+            _exit(130)
+        }
+    }
+}

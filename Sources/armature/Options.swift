@@ -1,0 +1,85 @@
+import ArgumentParser
+
+/// The command line, spelled as QEMU spells it (single-dash long names).
+/// Repeatable options are arrays: QEMU merges `-M` and `-semihosting-config`
+/// and lets a later `-m`, `-cpu`, ... override an earlier one.
+struct ArmatureCommand: ParsableArguments {
+    @Option(name: [.customShort("M"), .customLong("machine", withSingleDash: true)],
+            parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Machine and its properties: virt[,secure=on|off][,virtualization=on|off][,gic-version=N][,mec=on|off][,highmem=on|off]...",
+                               valueName: "machine"))
+    var machine: [String] = []
+
+    @Option(name: .customLong("cpu", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("CPU model: max (the only one so far)", valueName: "model"))
+    var cpu: [String] = []
+
+    @Option(name: .customShort("m"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("RAM size: a number of MiB, or with a K/M/G/T suffix (default 128M)", valueName: "size"))
+    var memory: [String] = []
+
+    @Option(name: .customLong("smp", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Number of CPUs (only 1 so far)", valueName: "n"))
+    var smp: [String] = []
+
+    @Option(name: .customLong("kernel", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("AArch64 ELF executable to run (default: the built-in demo guest)", valueName: "file"))
+    var kernel: [String] = []
+
+    @Flag(name: .customLong("nographic", withSingleDash: true),
+          help: "No graphics: the serial port is on stdio (always the case)")
+    var nographic = false
+
+    @Option(name: .customLong("serial", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Serial port backend: stdio or mon:stdio", valueName: "dev"))
+    var serial: [String] = []
+
+    @Flag(name: .customLong("semihosting", withSingleDash: true),
+          help: "Enable Arm semihosting (HLT #0xF000)")
+    var semihosting = false
+
+    @Option(name: .customLong("semihosting-config", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Semihosting: enable=on|off[,target=native][,chardev=serial0][,arg=str...]", valueName: "opts"))
+    var semihostingConfig: [String] = []
+
+    @Option(name: .customLong("accel", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Engine: interp (interpreter), jit or tcg (translator)", valueName: "engine"))
+    var accel: [String] = []
+
+    @Option(name: .customShort("d"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Log items, comma separated (-d help lists them)", valueName: "items"))
+    var log: [String] = []
+
+    @Option(name: .customShort("D"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Write the log to a file instead of stderr", valueName: "file"))
+    var logFile: [String] = []
+}
+
+/// What the first pass over the arguments knows about each option.
+enum OptionKind {
+    case value      // takes the next argument
+    case flag
+    case unsupported
+}
+
+enum CommandLine0 {
+    /// Options Armature implements, by their QEMU name (without the dash).
+    static let known: [String: OptionKind] = [
+        "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
+        "kernel": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
+        "semihosting-config": .value, "accel": .value, "d": .value, "D": .value,
+    ]
+
+    /// QEMU options that Armature does not implement yet.
+    static let unsupported: Set<String> = [
+        "bios", "initrd", "append", "drive", "s", "S", "gdb", "device", "netdev", "display",
+        "vga", "chardev", "virtfs", "monitor", "dtb", "pflash", "hda", "hdb", "cdrom", "net",
+        "nic", "object", "enable-kvm", "icount", "rtc", "qmp", "trace", "global", "boot",
+        "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
+        "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",
+        "uuid", "daemonize", "pidfile", "sandbox", "overcommit", "msg", "readconfig",
+        "writeconfig", "nodefaults", "parallel", "watchdog", "watchdog-action", "runas",
+        "chroot", "iscsi", "fw_cfg", "action", "compat", "add-fd", "seed", "singlestep",
+        "one-insn-per-tb", "spice", "vnc", "curses", "sdl", "full-screen", "snapshot",
+    ]
+}
