@@ -1,0 +1,39 @@
+import Lift
+import Machine
+
+/// What identifies a translation: the physical address of its first
+/// instruction and everything that changes how the same bytes translate.
+public struct BlockKey: Hashable, Sendable {
+    public let pa: UInt64
+    public let context: LiftContext
+}
+
+/// Translated blocks by key, with a per-page index so a write to a page of
+/// code drops exactly the blocks translated from it.
+final class BlockCache {
+    private var blocks: [BlockKey: TranslatedBlock] = [:]
+    private var byPage: [UInt64: [BlockKey]] = [:]
+    private(set) var translations = 0
+    private(set) var invalidations = 0
+
+    var count: Int { blocks.count }
+
+    @inline(__always) func lookup(_ key: BlockKey) -> TranslatedBlock? { blocks[key] }
+
+    func insert(_ block: TranslatedBlock) {
+        blocks[block.key] = block
+        byPage[block.key.pa & ~UInt64(0xFFF), default: []].append(block.key)
+        translations += 1
+    }
+
+    /// Drops every block translated from the page at `pagePA`.
+    func invalidate(page pagePA: UInt64) {
+        guard let keys = byPage.removeValue(forKey: pagePA) else { return }
+        for k in keys where blocks.removeValue(forKey: k) != nil { invalidations += 1 }
+    }
+
+    func removeAll() {
+        blocks.removeAll()
+        byPage.removeAll()
+    }
+}

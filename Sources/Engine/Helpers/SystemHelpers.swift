@@ -1,0 +1,122 @@
+import Glibc
+import Machine
+
+// Helpers for system instructions and exception generation. Each reads the PC
+// of the instruction it runs for from `cpu.faultPC` (stored by the engine).
+
+let helperMRS: HelperFunction = { state, key, _, _ in
+    let cpu = CPU.from(state: state)
+    if let v = cpu.readSysReg(key: UInt32(key)) { return v }
+    cpu.raiseUndefined(at: cpu.faultPC)
+    return 0
+}
+
+let helperMSR: HelperFunction = { state, key, value, _ in
+    let cpu = CPU.from(state: state)
+    if !cpu.writeSysReg(key: UInt32(key), value: value) { cpu.raiseUndefined(at: cpu.faultPC) }
+    return 0
+}
+
+/// MSR (immediate): op1<<7 | CRm<<3 | op2 (Arm ARM C5.1.3, PSTATE fields).
+let helperMSRImmediate: HelperFunction = { state, packed, _, _ in
+    let cpu = CPU.from(state: state)
+    let op1 = (packed >> 7) & 7, crm = (packed >> 3) & 0xF, op2 = packed & 7
+    switch (op1, op2) {
+    case (0, 5) where cpu.el >= 1:                     // SPSel
+        cpu.spSel = crm & 1
+    case (3, 6) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFSet
+        cpu.daif = cpu.daif | (crm << 6)
+    case (3, 7) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFClr
+        cpu.daif = cpu.daif & ~(crm << 6)
+    default:
+        cpu.raiseUndefined(at: cpu.faultPC)
+    }
+    return 0
+}
+
+/// SCTLR_EL1.UMA lets EL0 write DAIF.
+func userMaskAccess(_ cpu: CPU) -> Bool {
+    cpu.sysreg(SysRegTable.sctlr[1]) >> 9 & 1 == 1
+}
+
+/// SYS: op1<<11 | CRn<<7 | CRm<<3 | op2. Cache maintenance by VA and set/way has
+/// nothing to do (caches are not modelled, and writes to code are tracked per
+/// page); TLB invalidation empties the TLB.
+let helperSys: HelperFunction = { state, packed, _, _ in
+    let cpu = CPU.from(state: state)
+    let op1 = (packed >> 11) & 7, crn = (packed >> 7) & 0xF, crm = (packed >> 3) & 0xF, op2 = packed & 7
+    let el0Allowed = op1 == 3
+    if cpu.el == 0 && !el0Allowed { cpu.raiseUndefined(at: cpu.faultPC); return 0 }
+    switch (crn, crm) {
+    case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 12), (7, 13), (7, 14):
+        // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CVAP/CVADP/CIVAC/CISW.
+        return 0
+    case (8, _):
+        if cpu.el >= 1 { cpu.flushTLB(); return 0 }
+    default:
+        break
+    }
+    cpu.raiseUndefined(at: cpu.faultPC)
+    return 0
+}
+
+let helperSVC: HelperFunction = { state, imm, _, _ in
+    let cpu = CPU.from(state: state)
+    cpu.raiseSVC(imm16: imm, at: cpu.faultPC)
+    return 0
+}
+
+let helperHVC: HelperFunction = { state, imm, _, _ in
+    let cpu = CPU.from(state: state)
+    cpu.raiseHVC(imm16: imm, at: cpu.faultPC)
+    return 0
+}
+
+let helperSMC: HelperFunction = { state, imm, _, _ in
+    let cpu = CPU.from(state: state)
+    cpu.raiseSMC(imm16: imm, at: cpu.faultPC)
+    return 0
+}
+
+let helperBRK: HelperFunction = { state, imm, _, _ in
+    let cpu = CPU.from(state: state)
+    cpu.raiseBRK(imm16: imm, at: cpu.faultPC)
+    return 0
+}
+
+/// HLT #0xF000 is the A64 semihosting call when semihosting is enabled;
+/// otherwise HLT is UNDEFINED (halting debug is not enabled).
+let helperHLT: HelperFunction = { state, imm, _, _ in
+    let cpu = CPU.from(state: state)
+    if imm == 0xF000, let handler = cpu.system.semihosting {
+        cpu.setX(0, handler.semihostingCall(cpu: cpu))
+    } else {
+        cpu.raiseUndefined(at: cpu.faultPC)
+    }
+    return 0
+}
+
+let helperUndefined: HelperFunction = { state, _, _, _ in
+    let cpu = CPU.from(state: state)
+    cpu.raiseUndefined(at: cpu.faultPC)
+    return 0
+}
+
+let helperERET: HelperFunction = { state, _, _, _ in
+    let cpu = CPU.from(state: state)
+    if cpu.el == 0 { cpu.raiseUndefined(at: cpu.faultPC) } else { cpu.exceptionReturn() }
+    return 0
+}
+
+/// WFI/WFE: with no interrupt sources modelled yet the wait completes at once
+/// (the Arm ARM allows WFI/WFE to complete early); yield the host CPU briefly
+/// so a guest idling in a WFI loop does not spin it.
+let helperHint: HelperFunction = { _, _, _, _ in
+    usleep(100)
+    return 0
+}
+
+let helperClearExclusive: HelperFunction = { state, _, _, _ in
+    CPU.from(state: state).clearExclusiveMonitor()
+    return 0
+}

@@ -1,0 +1,161 @@
+import IR
+import Machine
+
+/// A block ready to run: its optimized IR plus where it came from.
+public final class TranslatedBlock {
+    public let key: BlockKey
+    public let ir: IRBlock
+    let insts: ContiguousArray<Inst>
+    /// Host code for the JIT (nil under the interpreter).
+    var hostCode: UnsafeRawPointer?
+
+    init(key: BlockKey, ir: IRBlock) {
+        self.key = key
+        self.ir = ir
+        insts = ContiguousArray(ir.insts)
+    }
+}
+
+/// Executes IR blocks directly. Values live in a scratch array indexed by value
+/// number; guest registers, flags and the TLB are read from the state block at
+/// the same offsets the JIT uses; helpers are called through libffi.
+final class IRInterpreter {
+    private var values: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+    private let ffi = FFIHelperCaller()
+    private let helpers = HelperTable.functions
+    /// Set by a store that hit a page holding translated code: the block stops
+    /// at the next instruction boundary so the new code is translated afresh.
+    var codeWritten = false
+
+    init() {
+        capacity = 1024
+        values = .allocate(capacity: capacity)
+    }
+
+    deinit { values.deallocate() }
+
+    /// Runs `block` once. On return the PC in the state is the next PC (or the
+    /// exception vector); the result is the number of guest instructions executed.
+    func execute(_ block: TranslatedBlock, cpu: CPU) -> Int {
+        let state = cpu.state
+        if block.insts.count > capacity {
+            values.deallocate()
+            capacity = block.insts.count * 2
+            values = .allocate(capacity: capacity)
+        }
+        let v = values
+        var executed = 0
+        var pc: UInt64 = block.ir.guestPC
+        let mmuIndex = cpu.mmuIndex
+        codeWritten = false
+        return block.insts.withUnsafeBufferPointer { insts -> Int in
+            var i = 0
+            while true {
+                let inst = insts[i]
+                switch inst.op {
+                case .nop:
+                    break
+                case .insnStart:
+                    if codeWritten {
+                        cpu.pc = inst.imm
+                        return executed
+                    }
+                    pc = inst.imm
+                    executed += 1
+                case .const_:
+                    v[i] = inst.imm
+                case .getReg:
+                    v[i] = state.load(fromByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
+                case .setReg:
+                    state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
+                case .getFlags:
+                    v[i] = state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self)
+                case .setFlags:
+                    state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.nzcv, as: UInt64.self)
+                case .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror, .umulh, .smulh, .udiv, .sdiv:
+                    v[i] = IRSemantics.binary(inst.op, inst.type, v[Int(inst.a.index)], v[Int(inst.b.index)])
+                case .not, .neg, .clz, .rbit, .bswap:
+                    v[i] = IRSemantics.unary(inst.op, inst.type, v[Int(inst.a.index)])
+                case .zext, .trunc:
+                    v[i] = v[Int(inst.a.index)] & inst.type.mask
+                case .sext:
+                    v[i] = IRSemantics.convert(.sext, from: insts[Int(inst.a.index)].type, to: inst.type, v[Int(inst.a.index)])
+                case .cmp:
+                    v[i] = IRSemantics.compare(inst.imm, insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)])
+                case .select:
+                    v[i] = v[Int(inst.a.index)] & 1 == 1 ? v[Int(inst.b.index)] : v[Int(inst.c.index)]
+                case .addCarry:
+                    v[i] = (v[Int(inst.a.index)] &+ v[Int(inst.b.index)] &+ v[Int(inst.c.index)]) & inst.type.mask
+                case .nzcvAdd:
+                    v[i] = IRSemantics.nzcvAdd(insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)], v[Int(inst.c.index)])
+                case .nzcvLogic:
+                    v[i] = IRSemantics.nzcvLogic(insts[Int(inst.a.index)].type, v[Int(inst.a.index)])
+                case .condHolds:
+                    v[i] = IRSemantics.conditionHolds(inst.imm, v[Int(inst.a.index)])
+                case .load:
+                    let va = v[Int(inst.a.index)]
+                    let size = inst.type.bits >> 3
+                    let idx = inst.imm & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+                    let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
+                    // An unaligned address never equals a tag, so one compare also
+                    // sends unaligned accesses to the slow path.
+                    if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
+                        let host = UnsafeRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
+                        switch size {
+                        case 1: v[i] = UInt64(host.load(as: UInt8.self))
+                        case 2: v[i] = UInt64(host.load(as: UInt16.self))
+                        case 4: v[i] = UInt64(host.load(as: UInt32.self))
+                        default: v[i] = host.load(as: UInt64.self)
+                        }
+                    } else {
+                        cpu.faultPC = pc
+                        v[i] = cpu.loadSlow(va: va, size: size, mmuIndex: idx, flags: inst.imm)
+                        if cpu.exceptionTaken { return executed - 1 }
+                    }
+                case .store:
+                    let va = v[Int(inst.a.index)]
+                    let value = v[Int(inst.b.index)]
+                    let size = insts[Int(inst.b.index)].type.bits >> 3
+                    let idx = inst.imm & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+                    let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
+                    if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
+                        let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
+                        switch size {
+                        case 1: host.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+                        case 2: host.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+                        case 4: host.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+                        default: host.storeBytes(of: value, as: UInt64.self)
+                        }
+                    } else {
+                        cpu.faultPC = pc
+                        cpu.storeSlow(va: va, size: size, value: value, mmuIndex: idx, flags: inst.imm)
+                        if cpu.exceptionTaken { return executed - 1 }
+                    }
+                case .call:
+                    let id = Int(inst.imm)
+                    cpu.faultPC = pc
+                    let a = inst.a.isNone ? 0 : v[Int(inst.a.index)]
+                    let b = inst.b.isNone ? 0 : v[Int(inst.b.index)]
+                    let c = inst.c.isNone ? 0 : v[Int(inst.c.index)]
+                    v[i] = ffi.call(helpers[id], state: state, a, b, c)
+                    if cpu.exceptionTaken { return executed }
+                case .exitJump:
+                    cpu.pc = inst.imm
+                    return executed
+                case .exitIndirect:
+                    cpu.pc = v[Int(inst.a.index)]
+                    return executed
+                case .exitIf:
+                    if v[Int(inst.a.index)] & 1 == 1 {
+                        cpu.pc = inst.imm
+                        return executed
+                    }
+                case .exitState:
+                    return executed
+                }
+                i += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// A translated guest block: a flat array of instructions in SSA form (a value
+/// is the index of the instruction defining it). The last instruction is a
+/// terminator; `exitIf` may leave earlier.
+public struct IRBlock: Sendable {
+    public var insts: [Inst] = []
+    /// Guest virtual address of the first instruction.
+    public var guestPC: UInt64
+    /// Number of guest instructions lifted into the block.
+    public var guestInstructionCount: Int = 0
+
+    public init(guestPC: UInt64) { self.guestPC = guestPC }
+
+    public subscript(_ v: Value) -> Inst { insts[Int(v.index)] }
+}
+
+/// Appends instructions to a block. The lifter's only way to make IR.
+public struct IRBuilder {
+    public var block: IRBlock
+
+    public init(guestPC: UInt64) { block = IRBlock(guestPC: guestPC) }
+
+    @discardableResult
+    public mutating func emit(_ i: Inst) -> Value {
+        block.insts.append(i)
+        return Value(block.insts.count - 1)
+    }
+
+    public func type(of v: Value) -> IRType { block.insts[Int(v.index)].type }
+
+    // MARK: Conveniences
+
+    public mutating func insnStart(pc: UInt64) {
+        emit(Inst(.insnStart, imm: pc))
+        block.guestInstructionCount += 1
+    }
+    public mutating func const_(_ v: UInt64, _ t: IRType = .i64) -> Value { emit(Inst(.const_, t, imm: v & t.mask)) }
+    public mutating func getReg(_ id: Int) -> Value { emit(Inst(.getReg, .i64, imm: UInt64(id))) }
+    public mutating func setReg(_ id: Int, _ v: Value) { emit(Inst(.setReg, a: v, imm: UInt64(id))) }
+    public mutating func getFlags() -> Value { emit(Inst(.getFlags, .i64)) }
+    public mutating func setFlags(_ v: Value) { emit(Inst(.setFlags, a: v)) }
+
+    public mutating func binary(_ op: Opcode, _ a: Value, _ b: Value) -> Value {
+        emit(Inst(op, type(of: a), a: a, b: b))
+    }
+    public mutating func unary(_ op: Opcode, _ a: Value) -> Value { emit(Inst(op, type(of: a), a: a)) }
+    public mutating func add(_ a: Value, _ b: Value) -> Value { binary(.add, a, b) }
+    public mutating func sub(_ a: Value, _ b: Value) -> Value { binary(.sub, a, b) }
+    public mutating func and(_ a: Value, _ b: Value) -> Value { binary(.and, a, b) }
+    public mutating func or(_ a: Value, _ b: Value) -> Value { binary(.or, a, b) }
+    public mutating func xor(_ a: Value, _ b: Value) -> Value { binary(.xor, a, b) }
+    public mutating func shl(_ a: Value, _ b: Value) -> Value { binary(.shl, a, b) }
+    public mutating func lshr(_ a: Value, _ b: Value) -> Value { binary(.lshr, a, b) }
+    public mutating func ashr(_ a: Value, _ b: Value) -> Value { binary(.ashr, a, b) }
+    public mutating func ror(_ a: Value, _ b: Value) -> Value { binary(.ror, a, b) }
+    public mutating func not(_ a: Value) -> Value { unary(.not, a) }
+    public mutating func zext(_ a: Value, to t: IRType) -> Value {
+        type(of: a) == t ? a : emit(Inst(.zext, t, a: a))
+    }
+    public mutating func sext(_ a: Value, to t: IRType) -> Value {
+        type(of: a) == t ? a : emit(Inst(.sext, t, a: a))
+    }
+    public mutating func trunc(_ a: Value, to t: IRType) -> Value {
+        type(of: a) == t ? a : emit(Inst(.trunc, t, a: a))
+    }
+    public mutating func cmp(_ p: Predicate, _ a: Value, _ b: Value) -> Value {
+        emit(Inst(.cmp, .i1, a: a, b: b, imm: p.rawValue))
+    }
+    public mutating func select(_ c: Value, _ a: Value, _ b: Value) -> Value {
+        emit(Inst(.select, type(of: a), a: c, b: a, c: b))
+    }
+    public mutating func load(_ t: IRType, _ addr: Value, flags: UInt64 = 0) -> Value {
+        emit(Inst(.load, t, a: addr, imm: flags))
+    }
+    public mutating func store(_ addr: Value, _ v: Value, flags: UInt64 = 0) {
+        emit(Inst(.store, a: addr, b: v, imm: flags))
+    }
+    @discardableResult
+    public mutating func call(_ h: HelperID, _ args: [Value] = []) -> Value {
+        precondition(args.count == h.info.argCount, "helper \(h.info.name) takes \(h.info.argCount) arguments")
+        return emit(Inst(.call, h.info.returnsValue ? .i64 : .void,
+                         a: args.count > 0 ? args[0] : .none,
+                         b: args.count > 1 ? args[1] : .none,
+                         c: args.count > 2 ? args[2] : .none,
+                         imm: UInt64(h.rawValue)))
+    }
+    public mutating func exitJump(_ pc: UInt64) { emit(Inst(.exitJump, imm: pc)) }
+    public mutating func exitIndirect(_ v: Value) { emit(Inst(.exitIndirect, a: v)) }
+    public mutating func exitIf(_ c: Value, _ pc: UInt64) { emit(Inst(.exitIf, a: c, imm: pc)) }
+    public mutating func exitState() { emit(Inst(.exitState)) }
+
+    public var isTerminated: Bool { block.insts.last?.isTerminator ?? false }
+}

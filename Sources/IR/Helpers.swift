@@ -1,0 +1,72 @@
+/// Helpers the lifter may call. The engine's helper table gives each one a
+/// C-ABI function `(state, a, b, c) -> UInt64`; helpers that may raise read the
+/// faulting instruction's PC from the state (the engine stores it before the call).
+public enum HelperID: UInt16, Sendable, CaseIterable {
+    /// MRS: a = system register key; returns the value (raises UNDEF when not accessible).
+    case mrs
+    /// MSR (register): a = key, b = value.
+    case msr
+    /// MSR (immediate): a = op1:CRm:op2 packed as op1<<7 | CRm<<3 | op2.
+    case msrImmediate
+    /// SYS/SYSL (DC, IC, AT, TLBI): a = op1:CRn:CRm:op2 packed, b = Xt value, c = Rt.
+    case sys
+    case svc, hvc, smc, brk
+    /// HLT: a = imm16 (0xF000 = semihosting when enabled).
+    case hlt
+    case undefined
+    case eret
+    /// WFI/WFE/YIELD/SEV...: a = hint number.
+    case hint
+    /// CRC32/CRC32C: a = accumulator, b = data, c = size log2 | (castagnoli ? 4 : 0).
+    case crc32
+    /// Load-exclusive: a = address, b = size log2 | (pair ? 4 : 0) | rt<<8 | rt2<<16; writes Rt/Rt2.
+    case loadExclusive
+    /// Store-exclusive: a = address, b = size log2 | (pair ? 4 : 0) | rt<<8 | rt2<<16 | rs<<24; writes Ws.
+    case storeExclusive
+    /// LSE atomic: a = address, b = value, c = opc | size log2 << 4; returns the old value.
+    case atomic
+    /// CAS: a = address, b = rs | rt<<8 | size log2<<16; writes Rs.
+    case compareAndSwap
+    /// CASP: a = address, b = rs | rt<<8 | size log2<<16; writes Rs, Rs+1.
+    case compareAndSwapPair
+    /// DC ZVA: a = address.
+    case dcZeroVA
+    /// CLREX: clears the local exclusive monitor.
+    case clrex
+
+    public struct Info: Sendable {
+        public let name: String
+        public let argCount: Int
+        public let returnsValue: Bool
+        /// No state access and no fault: the optimizer may fold/remove it.
+        public let pure: Bool
+        /// May take an exception (or change the PC/context): the engine leaves the
+        /// block when the helper reports one.
+        public let mayRaise: Bool
+    }
+
+    public var info: Info {
+        switch self {
+        case .mrs: return Info(name: "mrs", argCount: 1, returnsValue: true, pure: false, mayRaise: true)
+        case .msr: return Info(name: "msr", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
+        case .msrImmediate: return Info(name: "msr_imm", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .sys: return Info(name: "sys", argCount: 3, returnsValue: false, pure: false, mayRaise: true)
+        case .svc: return Info(name: "svc", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .hvc: return Info(name: "hvc", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .smc: return Info(name: "smc", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .brk: return Info(name: "brk", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .hlt: return Info(name: "hlt", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .undefined: return Info(name: "undefined", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
+        case .eret: return Info(name: "eret", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
+        case .hint: return Info(name: "hint", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .crc32: return Info(name: "crc32", argCount: 3, returnsValue: true, pure: true, mayRaise: false)
+        case .loadExclusive: return Info(name: "load_exclusive", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
+        case .storeExclusive: return Info(name: "store_exclusive", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
+        case .atomic: return Info(name: "atomic", argCount: 3, returnsValue: true, pure: false, mayRaise: true)
+        case .compareAndSwap: return Info(name: "cas", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
+        case .compareAndSwapPair: return Info(name: "casp", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
+        case .dcZeroVA: return Info(name: "dc_zva", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .clrex: return Info(name: "clrex", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
+        }
+    }
+}

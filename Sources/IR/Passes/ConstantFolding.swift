@@ -1,0 +1,59 @@
+/// Constant folding and a few algebraic identities. Folding evaluates through
+/// `IRSemantics`, the same code the interpreter runs.
+public enum ConstantFolding {
+    public static func run(_ block: inout IRBlock) {
+        var replace: [UInt32: Value] = [:]
+        for i in block.insts.indices {
+            var inst = block.insts[i]
+            inst.a = replace[inst.a.index] ?? inst.a
+            inst.b = replace[inst.b.index] ?? inst.b
+            inst.c = replace[inst.c.index] ?? inst.c
+            block.insts[i] = inst
+            let insts = block.insts
+            func constant(_ v: Value) -> UInt64? {
+                guard !v.isNone, insts[Int(v.index)].op == .const_ else { return nil }
+                return insts[Int(v.index)].imm
+            }
+            guard inst.isPure, inst.op != .const_, inst.op != .getReg, inst.op != .getFlags, inst.op != .call else {
+                if inst.op == .exitIf, let c = constant(inst.a) {
+                    // A condition known at translation time: always or never leave here.
+                    block.insts[i] = c & 1 == 1 ? Inst(.exitJump, imm: inst.imm) : Inst(.nop)
+                    if c & 1 == 1 {
+                        for j in (i + 1)..<block.insts.count { block.insts[j] = Inst(.nop) }
+                        return
+                    }
+                }
+                continue
+            }
+            let ops = inst.operands
+            let values = ops.map(constant)
+            if values.allSatisfy({ $0 != nil }) {
+                let v = values.map { $0! } + [0, 0, 0]
+                if let r = IRSemantics.evaluate(inst, types: { insts[Int($0.index)].type }, v[0], v[1], v[2]) {
+                    block.insts[i] = Inst(.const_, inst.type, imm: r & inst.type.mask)
+                }
+                continue
+            }
+            // Identities: x+0, x-0, x|0, x^0, x<<0, x>>0 → x; x&0, x*0 → 0; select on a constant.
+            let b = constant(inst.b)
+            switch inst.op {
+            case .add, .sub, .or, .xor, .shl, .lshr, .ashr, .ror:
+                if b == 0 { replace[UInt32(i)] = inst.a; block.insts[i] = Inst(.nop) }
+                else if inst.op == .add || inst.op == .or || inst.op == .xor, constant(inst.a) == 0 {
+                    replace[UInt32(i)] = inst.b; block.insts[i] = Inst(.nop)
+                }
+            case .and:
+                if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
+                else if b == inst.type.mask { replace[UInt32(i)] = inst.a; block.insts[i] = Inst(.nop) }
+            case .mul:
+                if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
+            case .select:
+                if let c = constant(inst.a) {
+                    replace[UInt32(i)] = c & 1 == 1 ? inst.b : inst.c
+                    block.insts[i] = Inst(.nop)
+                }
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// Guest register get/set forwarding, per register and for NZCV:
+/// - a `get` of a register whose value is known in the block (an earlier get or
+///   set, with no helper call in between that may change it) becomes that value;
+/// - a `set` overwritten by a later `set` of the same register, with nothing in
+///   between that can observe the state (a memory access that may fault, a
+///   non-pure helper, an exit), is dropped.
+public enum GetSetForwarding {
+    static let flagsKey = -1
+
+    public static func run(_ block: inout IRBlock) {
+        var known: [Int: Value] = [:]          // register -> current value
+        var pendingSet: [Int: Int] = [:]       // register -> index of a set not yet observed
+        var replace: [UInt32: Value] = [:]
+        for i in block.insts.indices {
+            var inst = block.insts[i]
+            // Rewrite operands through earlier forwarding.
+            inst.a = replace[inst.a.index] ?? inst.a
+            inst.b = replace[inst.b.index] ?? inst.b
+            inst.c = replace[inst.c.index] ?? inst.c
+            block.insts[i] = inst
+            switch inst.op {
+            case .getReg, .getFlags:
+                let key = inst.op == .getFlags ? flagsKey : Int(inst.imm)
+                if let v = known[key] {
+                    replace[UInt32(i)] = v
+                    block.insts[i] = Inst(.nop)
+                } else {
+                    known[key] = Value(i)
+                }
+            case .setReg, .setFlags:
+                let key = inst.op == .setFlags ? flagsKey : Int(inst.imm)
+                if let earlier = pendingSet[key] { block.insts[earlier] = Inst(.nop) }
+                pendingSet[key] = i
+                known[key] = inst.a
+            default:
+                if inst.observesGuestState { pendingSet.removeAll(keepingCapacity: true) }
+                if inst.op == .call && !inst.isPure { known.removeAll(keepingCapacity: true) }
+            }
+        }
+    }
+}

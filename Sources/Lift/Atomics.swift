@@ -1,0 +1,49 @@
+import A64
+import IR
+
+/// Exclusives, acquire/release, compare-and-swap and LSE atomics. The
+/// read-modify-write forms are helpers (one host atomic per guest access).
+extension LiftState {
+    mutating func liftExclusive(_ w: UInt32) {
+        let op = A64Decoder.decode(w)
+        let pair = op == .stxp || op == .stlxp || op == .ldxp || op == .ldaxp
+        let size = w.ldstSize & (pair ? 1 : 3)   // pairs: 32- or 64-bit elements
+        let elementSize = pair ? (w.bit(30) ? 3 : 2) : size
+        let addr = xsp(w.rn)
+        var packed = UInt64(elementSize) | (pair ? 4 : 0) | UInt64(w.rt) << 8 | UInt64(w.rt2) << 16
+        switch op {
+        case .ldxr, .ldaxr, .ldxp, .ldaxp:
+            b.call(.loadExclusive, [addr, b.const_(packed)])
+        default:
+            packed |= UInt64(w.rs) << 24
+            b.call(.storeExclusive, [addr, b.const_(packed)])
+        }
+    }
+
+    /// LDAR/LDAPR/STLR: ordinary accesses that must be aligned.
+    mutating func liftAcquireRelease(_ w: UInt32) {
+        let size = w.ldstSize
+        let addr = xsp(w.rn)
+        if A64Decoder.decode(w) == .stlr {
+            b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: MemFlags.alignmentRequired)
+        } else {
+            setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false, flags: MemFlags.alignmentRequired))
+        }
+    }
+
+    mutating func liftCompareAndSwap(_ w: UInt32, pair: Bool) {
+        let size = pair ? (w.bit(30) ? 3 : 2) : w.ldstSize
+        if pair && (w.rs & 1 == 1 || w.rt & 1 == 1) { return undefined() }   // CASP needs even registers
+        let packed = UInt64(w.rs) | UInt64(w.rt) << 8 | UInt64(size) << 16
+        b.call(pair ? .compareAndSwapPair : .compareAndSwap, [xsp(w.rn), b.const_(packed)])
+    }
+
+    /// LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN (opc 0-7) and SWP (8).
+    mutating func liftAtomic(_ w: UInt32) {
+        let size = w.ldstSize
+        let opc = A64Decoder.decode(w) == .swp ? 8 : w.field(12, 3)
+        let value = x(w.rs)
+        let old = b.call(.atomic, [xsp(w.rn), value, b.const_(UInt64(opc) | UInt64(size) << 4)])
+        setReg(w.rt, old)
+    }
+}

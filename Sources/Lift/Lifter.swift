@@ -1,0 +1,137 @@
+import A64
+import IR
+
+/// What the lifter must know about the CPU's context: everything that changes
+/// how the same bytes translate (part of the block cache key).
+public struct LiftContext: Sendable, Hashable {
+    public var el: Int
+    public var spSel: Int
+    public var maxInstructions: Int = 128
+
+    public init(el: Int, spSel: Int) {
+        self.el = el
+        self.spSel = spSel
+    }
+
+    /// Guest register id of the current SP.
+    public var spRegister: Int { spSel == 0 ? 31 : 31 + el }
+}
+
+/// Lifts guest A64 code into IR, one block at a time. A block ends at a branch,
+/// an exception-generating or context-changing instruction, the end of a 4 KiB
+/// page, or after `maxInstructions`.
+public enum Lifter {
+    public static let pageSize: UInt64 = 4096
+
+    /// `fetch` returns the instruction word at a guest VA within the block's page.
+    public static func lift(pc start: UInt64, context: LiftContext, fetch: (UInt64) -> UInt32) -> IRBlock {
+        var s = LiftState(builder: IRBuilder(guestPC: start), ctx: context, pc: start)
+        let pageEnd = (start & ~(pageSize - 1)) &+ pageSize
+        while true {
+            let word = fetch(s.pc)
+            s.b.insnStart(pc: s.pc)
+            s.liftInstruction(word)
+            if s.b.isTerminated { break }
+            s.pc &+= 4
+            if s.pc == pageEnd || s.b.block.guestInstructionCount >= context.maxInstructions {
+                s.b.exitJump(s.pc)
+                break
+            }
+        }
+        return s.b.block
+    }
+}
+
+/// The lifter's working state for one block, with the register access rules of
+/// A64 (register 31 is XZR or SP depending on the operand; W writes zero-extend).
+struct LiftState {
+    var b: IRBuilder
+    let ctx: LiftContext
+    /// PC of the instruction being lifted.
+    var pc: UInt64
+
+    init(builder: IRBuilder, ctx: LiftContext, pc: UInt64) {
+        b = builder
+        self.ctx = ctx
+        self.pc = pc
+    }
+
+    @inline(__always) func type(_ sf: Bool) -> IRType { sf ? .i64 : .i32 }
+
+    /// Xn with 31 = XZR.
+    mutating func x(_ n: Int) -> Value { n == 31 ? b.const_(0) : b.getReg(n) }
+    /// Xn with 31 = SP.
+    mutating func xsp(_ n: Int) -> Value { b.getReg(n == 31 ? ctx.spRegister : n) }
+    /// Xn or Wn (31 = ZR).
+    mutating func reg(_ n: Int, _ sf: Bool) -> Value { sf ? x(n) : b.trunc(x(n), to: .i32) }
+    /// Xn|SP or Wn|WSP.
+    mutating func regSP(_ n: Int, _ sf: Bool) -> Value { sf ? xsp(n) : b.trunc(xsp(n), to: .i32) }
+
+    /// Writes Xd (31 = discard); a 32-bit value is zero-extended.
+    mutating func setReg(_ d: Int, _ v: Value) {
+        guard d != 31 else { return }
+        b.setReg(d, b.zext(v, to: .i64))
+    }
+    /// Writes Xd|SP; a 32-bit value is zero-extended.
+    mutating func setRegSP(_ d: Int, _ v: Value) {
+        b.setReg(d == 31 ? ctx.spRegister : d, b.zext(v, to: .i64))
+    }
+
+    mutating func constant(_ v: UInt64, _ t: IRType) -> Value { b.const_(v, t) }
+
+    /// Ends the block with the Undefined Instruction exception.
+    mutating func undefined() {
+        b.call(.undefined)
+        b.exitState()
+    }
+
+    mutating func liftInstruction(_ w: UInt32) {
+        switch A64Decoder.decode(w) {
+        case .unallocated, .udf: undefined()
+        case .adr, .adrp: liftPCRelative(w)
+        case .addImm, .addsImm, .subImm, .subsImm: liftAddSubImmediate(w)
+        case .andImm, .orrImm, .eorImm, .andsImm: liftLogicalImmediate(w)
+        case .movn, .movz, .movk: liftMoveWide(w)
+        case .sbfm, .bfm, .ubfm: liftBitfield(w)
+        case .extr: liftExtract(w)
+        case .b, .bl: liftBranchImmediate(w)
+        case .cbz, .cbnz: liftCompareAndBranch(w)
+        case .tbz, .tbnz: liftTestAndBranch(w)
+        case .bCond: liftConditionalBranch(w)
+        case .br, .blr, .ret: liftBranchRegister(w)
+        case .eret:
+            b.call(.eret)
+            b.exitState()
+        case .svc, .hvc, .smc, .brk, .hlt: liftExceptionGeneration(w)
+        case .hint: liftHint(w)
+        case .clrex: b.call(.clrex)
+        case .dsb, .dmb, .isb: break   // one agent, in-order: barriers have no effect to model
+        case .msrImm: liftMSRImmediate(w)
+        case .sys: liftSys(w)
+        case .sysl: undefined()
+        case .msrReg: liftMSRRegister(w)
+        case .mrs: liftMRS(w)
+        case .stxr, .stlxr, .ldxr, .ldaxr, .stxp, .stlxp, .ldxp, .ldaxp: liftExclusive(w)
+        case .stlr, .ldar, .ldapr: liftAcquireRelease(w)
+        case .cas: liftCompareAndSwap(w, pair: false)
+        case .casp: liftCompareAndSwap(w, pair: true)
+        case .atomicOp, .swp: liftAtomic(w)
+        case .ldrLiteral, .ldrswLiteral, .prfmLiteral: liftLoadLiteral(w)
+        case .stnp, .ldnp, .stpPost, .ldpPost, .ldpswPost, .stpOffset, .ldpOffset, .ldpswOffset,
+             .stpPre, .ldpPre, .ldpswPre:
+            liftLoadStorePair(w)
+        case .ldstUnscaled, .ldstPost, .ldstUnpriv, .ldstPre, .ldstRegOffset, .ldstUnsigned:
+            liftLoadStoreRegister(w)
+        case .logicalShifted: liftLogicalShifted(w)
+        case .addSubShifted: liftAddSubShifted(w)
+        case .addSubExtended: liftAddSubExtended(w)
+        case .addSubCarry: liftAddSubCarry(w)
+        case .condCompareReg, .condCompareImm: liftConditionalCompare(w)
+        case .condSelect: liftConditionalSelect(w)
+        case .madd, .msub, .smaddl, .smsubl, .smulh, .umaddl, .umsubl, .umulh: liftMultiply(w)
+        case .udiv, .sdiv, .lslv, .lsrv, .asrv, .rorv: liftDataProcessing2(w)
+        case .crc32: liftCRC32(w)
+        case .rbit, .rev16, .rev, .clz, .cls: liftDataProcessing1(w)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import A64
+import IR
+
+/// Loads and stores of single registers and pairs (every addressing form).
+extension LiftState {
+    static let sizeTypes: [IRType] = [.i8, .i16, .i32, .i64]
+
+    /// Loads `size` (log2 bytes) from addr and extends it as opc says:
+    /// zero-extend, or sign-extend to 64 (`toW` false) / to 32 bits (`toW` true).
+    mutating func loadValue(_ addr: Value, size: Int, signed: Bool, toW: Bool, flags: UInt64 = 0) -> Value {
+        let t = LiftState.sizeTypes[size]
+        let v = b.load(t, addr, flags: flags)
+        if !signed { return b.zext(v, to: .i64) }
+        return toW ? b.zext(b.sext(v, to: .i32), to: .i64) : b.sext(v, to: .i64)
+    }
+
+    mutating func addOffset(_ base: Value, _ off: Int64) -> Value {
+        off == 0 ? base : b.add(base, b.const_(UInt64(bitPattern: off)))
+    }
+
+    /// STR/LDR/LDRS*/PRFM in the unscaled, post-index, unprivileged, pre-index,
+    /// register-offset and unsigned-offset forms.
+    mutating func liftLoadStoreRegister(_ w: UInt32) {
+        let op = A64Decoder.decode(w)
+        let size = w.ldstSize, opc = w.field(22, 2)
+        let base = xsp(w.rn)
+        var addr: Value
+        var writeback: Value? = nil
+        var flags: UInt64 = 0
+        switch op {
+        case .ldstUnsigned:
+            addr = addOffset(base, Int64(w.imm12) << Int64(size))
+        case .ldstUnscaled:
+            addr = addOffset(base, w.imm9)
+        case .ldstUnpriv:
+            addr = addOffset(base, w.imm9)
+            flags = MemFlags.unprivileged
+        case .ldstPre:
+            addr = addOffset(base, w.imm9)
+            writeback = addr
+        case .ldstPost:
+            addr = base
+            writeback = addOffset(base, w.imm9)
+        default:   // register offset: LSL only with option 011, amount 0 or size
+            let shift = w.bit(12) ? size : 0
+            addr = b.add(base, extendedRegister(w.rm, option: w.option, shift: shift, to: .i64))
+        }
+        if size == 3 && opc == 2 { return }   // PRFM/PRFUM: no architectural effect
+        if opc == 0 {
+            let v = b.trunc(x(w.rt), to: LiftState.sizeTypes[size])
+            b.store(addr, v, flags: flags)
+        } else {
+            let v = loadValue(addr, size: size, signed: opc >= 2, toW: opc == 3, flags: flags)
+            if let wb = writeback, w.rn == w.rt {
+                // Writeback to the loaded register is CONSTRAINED UNPREDICTABLE; we
+                // keep the loaded value (the writeback is done first).
+                setRegSP(w.rn, wb)
+                writeback = nil
+            }
+            setReg(w.rt, v)
+        }
+        if let wb = writeback { setRegSP(w.rn, wb) }
+    }
+
+    /// LDR (literal), LDRSW (literal), PRFM (literal).
+    mutating func liftLoadLiteral(_ w: UInt32) {
+        let addr = b.const_(pc &+ UInt64(bitPattern: w.imm19Offset))
+        switch A64Decoder.decode(w) {
+        case .ldrLiteral: setReg(w.rt, loadValue(addr, size: w.bit(30) ? 3 : 2, signed: false, toW: false))
+        case .ldrswLiteral: setReg(w.rt, loadValue(addr, size: 2, signed: true, toW: false))
+        default: break
+        }
+    }
+
+    /// STP/LDP/LDPSW/STNP/LDNP in the offset, pre- and post-index forms. Both
+    /// accesses happen before any register is written, so a fault on the second
+    /// leaves the registers unchanged.
+    mutating func liftLoadStorePair(_ w: UInt32) {
+        let op = A64Decoder.decode(w)
+        let isLoad = w.bit(22)
+        let signed = op == .ldpswPost || op == .ldpswOffset || op == .ldpswPre
+        let size = (signed || !w.bit(31)) ? 2 : 3
+        let offset = w.imm7 << Int64(size)
+        let base = xsp(w.rn)
+        let addr: Value
+        var writeback: Value? = nil
+        switch op {
+        case .stpPost, .ldpPost, .ldpswPost:
+            addr = base
+            writeback = addOffset(base, offset)
+        case .stpPre, .ldpPre, .ldpswPre:
+            addr = addOffset(base, offset)
+            writeback = addr
+        default:
+            addr = addOffset(base, offset)
+        }
+        let addr2 = addOffset(addr, Int64(1 << size))
+        if isLoad {
+            let v1 = loadValue(addr, size: size, signed: signed, toW: false)
+            let v2 = loadValue(addr2, size: size, signed: signed, toW: false)
+            setReg(w.rt, v1)
+            setReg(w.rt2, v2)
+        } else {
+            let t = LiftState.sizeTypes[size]
+            let v1 = b.trunc(x(w.rt), to: t)
+            let v2 = b.trunc(x(w.rt2), to: t)
+            b.store(addr, v1)
+            b.store(addr2, v2)
+        }
+        if let wb = writeback { setRegSP(w.rn, wb) }
+    }
+}

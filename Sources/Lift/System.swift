@@ -1,0 +1,63 @@
+import A64
+import IR
+
+/// Exception generation, hints, and system register / system instruction access.
+extension LiftState {
+    /// SVC/HVC/SMC/BRK always leave through the exception; HLT is semihosting
+    /// (when enabled, for #0xF000) and otherwise UNDEFINED, decided by the helper.
+    mutating func liftExceptionGeneration(_ w: UInt32) {
+        let imm = b.const_(UInt64(w.imm16))
+        switch A64Decoder.decode(w) {
+        case .svc: b.call(.svc, [imm])
+        case .hvc: b.call(.hvc, [imm])
+        case .smc: b.call(.smc, [imm])
+        case .brk: b.call(.brk, [imm])
+        default:
+            b.call(.hlt, [imm])
+            b.exitJump(pc &+ 4)
+            return
+        }
+        b.exitState()
+    }
+
+    /// NOP, YIELD, SEV, SEVL and unallocated hints do nothing; WFI and WFE go to
+    /// the engine, which may idle, and end the block.
+    mutating func liftHint(_ w: UInt32) {
+        let n = UInt64(w.field(5, 7))
+        if n == 2 || n == 3 {   // WFE, WFI
+            b.call(.hint, [b.const_(n)])
+            b.exitJump(pc &+ 4)
+        }
+    }
+
+    /// MSR (immediate) may change PSTATE (DAIF, SPSel, PAN, ...): end the block.
+    mutating func liftMSRImmediate(_ w: UInt32) {
+        let packed = UInt64(w.field(16, 3) << 7 | w.field(8, 4) << 3 | w.field(5, 3))
+        b.call(.msrImmediate, [b.const_(packed)])
+        b.exitJump(pc &+ 4)
+    }
+
+    mutating func liftMRS(_ w: UInt32) {
+        let v = b.call(.mrs, [b.const_(UInt64(w.sysRegKey))])
+        setReg(w.rt, v)
+    }
+
+    /// MSR (register) may change translation or PSTATE: end the block.
+    mutating func liftMSRRegister(_ w: UInt32) {
+        b.call(.msr, [b.const_(UInt64(w.sysRegKey)), x(w.rt)])
+        b.exitJump(pc &+ 4)
+    }
+
+    /// SYS: DC ZVA writes memory; other DC/IC/AT/TLBI operations go to the
+    /// helper and end the block (they may change translation or code).
+    mutating func liftSys(_ w: UInt32) {
+        let op1 = w.field(16, 3), crn = w.field(12, 4), crm = w.field(8, 4), op2 = w.field(5, 3)
+        if op1 == 3 && crn == 7 && crm == 4 && op2 == 1 {
+            b.call(.dcZeroVA, [x(w.rt)])
+            return
+        }
+        let packed = UInt64(op1 << 11 | crn << 7 | crm << 3 | op2)
+        b.call(.sys, [b.const_(packed), x(w.rt), b.const_(UInt64(w.rt))])
+        b.exitJump(pc &+ 4)
+    }
+}
