@@ -31,6 +31,7 @@ struct Options {
     var expected: String? = nil      // expected-checksums file; nil = default
     var csvPath: String? = nil
     var verbose = false
+    var cpuTime = false              // measure user+sys CPU time instead of wall time
     var extraArgs: [String] = []     // appended to every armature command line
 }
 
@@ -58,6 +59,8 @@ let usage = """
       --timeout SECONDS   kill a run after this long; default: 600
       --csv PATH          also write the results as CSV
       --arg ARG           extra argument for every armature run (repeatable)
+      --cpu-time          measure the runs' user+sys CPU time instead of wall
+                          time (steadier on a busy machine; counts all threads)
       --verbose           print every run's command line, time and checksum
       -h, --help          this text
 
@@ -110,6 +113,7 @@ func parseOptions() -> Options {
         case "--expected": o.expected = value(a)
         case "--arg": o.extraArgs.append(value(a))
         case "--verbose", "-v": o.verbose = true
+        case "--cpu-time": o.cpuTime = true
         case "-h", "--help": print(usage); exit(0)
         default: fail("unknown option \(a)\n\(usage)")
         }
@@ -120,7 +124,8 @@ func parseOptions() -> Options {
 // MARK: - Running one process
 
 struct RunResult {
-    var seconds: Double
+    var seconds: Double          // wall time
+    var cpuSeconds: Double = 0   // user + sys CPU time of the process (all threads)
     var status: Int32            // exit status, or -signal
     var timedOut: Bool
     var stdout: String
@@ -158,7 +163,8 @@ func runProcess(_ path: String, _ args: [String], timeout: Double) -> RunResult 
         return (read(outPath), read(errPath))
     }
     func failure(_ why: String) -> RunResult {
-        RunResult(seconds: 0, status: -1, timedOut: false, stdout: "", stderr: "", launchError: why)
+        RunResult(seconds: 0, status: -1, timedOut: false, stdout: "", stderr: "",
+                  launchError: why)
     }
     guard FileManager.default.isExecutableFile(atPath: path) else {
         return failure("cannot start \(path): not an executable file")
@@ -187,12 +193,13 @@ func runProcess(_ path: String, _ args: [String], timeout: Double) -> RunResult 
     guard rc == 0 else { return failure("cannot start \(path): \(String(cString: strerror(rc)))") }
 
     var status: Int32 = 0
+    var usage = rusage()
     var timedOut = false
     var killAt: Double? = nil
     // Poll so a hung guest can be killed; 0.2 ms granularity is far below
     // the runs' lengths.
     while true {
-        let r = waitpid(pid, &status, WNOHANG)
+        let r = wait4(pid, &status, WNOHANG, &usage)
         if r == pid { break }
         if r < 0 && errno != EINTR { break }
         let now = monotonicSeconds()
@@ -212,8 +219,9 @@ func runProcess(_ path: String, _ args: [String], timeout: Double) -> RunResult 
     let sig = status & 0x7f
     let code: Int32 = sig == 0 ? (status >> 8) & 0xff : -sig
     let (out, err) = readBack()
-    return RunResult(seconds: seconds, status: code, timedOut: timedOut,
-                     stdout: out, stderr: err, launchError: nil)
+    func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return RunResult(seconds: seconds, cpuSeconds: secs(usage.ru_utime) + secs(usage.ru_stime),
+                     status: code, timedOut: timedOut, stdout: out, stderr: err, launchError: nil)
 }
 
 // MARK: - Parsing guest output
@@ -320,8 +328,10 @@ func measure(label: String, path: String, args: [String], opts: Options,
             }
             insns = n ?? insns
         }
-        best = min(best, r.seconds)
-        if opts.verbose { warn("    \(label) rep \(rep): \(String(format: "%.3f", r.seconds)) s  \(sum)") }
+        best = min(best, opts.cpuTime ? r.cpuSeconds : r.seconds)
+        if opts.verbose {
+            warn("    \(label) rep \(rep): \(String(format: "%.3f", r.seconds)) s wall, \(String(format: "%.3f", r.cpuSeconds)) s cpu  \(sum)")
+        }
     }
     return .ok(seconds: best, checksum: checksum!, instructions: insns)
 }
@@ -621,7 +631,7 @@ printTable(header, table, footerFrom: footerFrom)
 print("")
 print("""
     guest insns: instructions Armature executed (-d stats; "q": counted by QEMU's plugin instead).
-    <engine> s, qemu s: best wall time of \(opts.reps) runs (process start to exit).
+    <engine> s, qemu s: best \(opts.cpuTime ? "CPU time (user+sys)" : "wall time (process start to exit)") of \(opts.reps) runs.
     MIPS: guest insns / time / 1e6; qemu-eq MIPS: the same guest insns / QEMU time.
     <engine> vs qemu: QEMU time / engine time (>1 = faster than QEMU)\(jitSpeedup ? "; jit/interp: interp time / jit time" : "").
     """)
