@@ -4,8 +4,14 @@
 // faulting address, ELR = the instruction; nothing is stored and no base
 // register is written back. (QEMU 7.2 performs these accesses instead, so
 // this test is not compared with it; QEMU >= 9 faults.)
+// mem_unaligned_sctlr_a.S includes this file with SET_SCTLR_A defined: the
+// same faults must then happen through SCTLR_EL1.A=1 (alignment checking),
+// which QEMU 7.2 implements, so that variant is compared with QEMU.
 #include "asmtest.h"
     .arch armv8-a
+#ifndef UNALIGNED_TEST_NAME
+#define UNALIGNED_TEST_NAME mem_unaligned_fault
+#endif
 
     .macro EXPECT_ALIGN wnr, faraddr, label
     EXC_LOAD x20, esr
@@ -22,6 +28,12 @@
     .endm
 
 TEST_BEGIN
+#ifdef SET_SCTLR_A
+    mrs     x0, sctlr_el1
+    orr     x0, x0, #2              // SCTLR_EL1.A: alignment check enable
+    msr     sctlr_el1, x0
+    isb
+#endif
     EXC_RECORD 4
     adrp    x9, ubuf
     add     x9, x9, :lo12:ubuf
@@ -65,9 +77,7 @@ TEST_BEGIN
     add     x1, x9, #12
 1:  stp     xzr, xzr, [x1]
     EXPECT_ALIGN 1, 12, "stp x +12"
-    add     x1, x9, #0xfff
-    mov     x3, x9
-1:  ldrb    w0, [x9, #1]            // control: byte accesses are always aligned
+    ldrb    w0, [x9, #1]            // control: byte accesses are always aligned
     add     x1, x9, #2
     ldrh    w0, [x1]                // control: aligned halfword
     ldr     w0, [x9, #4]            // control: aligned word
@@ -80,7 +90,13 @@ TEST_BEGIN
     ldp     x3, x4, [x9, #16]
     CHECKX  x3, 0x0123456789abcdef, "memory unchanged 16"
     EXC_FATAL
-TEST_END mem_unaligned_fault
+#ifdef SET_SCTLR_A
+    mrs     x0, sctlr_el1
+    bic     x0, x0, #2
+    msr     sctlr_el1, x0
+    isb
+#endif
+TEST_END UNALIGNED_TEST_NAME
 
     .bss
     .balign 64
