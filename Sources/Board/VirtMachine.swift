@@ -58,6 +58,9 @@ public final class VirtMachine {
     public let cpu: CPU
     public let ram: MemoryRegion
     public let uart: PL011
+    /// PSCI answered by the emulator when the guest has no EL3 firmware (held
+    /// here: `System.firmware` is weak).
+    public let psci: PSCI?
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
@@ -94,6 +97,15 @@ public final class VirtMachine {
         config.hasEL2 = options.virtualization
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
+        // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
+        // and none when the guest brings its own EL3 firmware.
+        if !options.secure {
+            let p = PSCI(conduit: options.virtualization ? .smc : .hvc)
+            psci = p
+            system.firmware = p
+        } else {
+            psci = nil
+        }
         if options.semihosting {
             let sh = ArmSemihosting(system: system, console: console)
             semihosting = sh

@@ -3,8 +3,10 @@ import IR
 
 /// Exception generation, hints, and system register / system instruction access.
 extension LiftState {
-    /// SVC/HVC/SMC/BRK always leave through the exception; HLT is semihosting
-    /// (when enabled, for #0xF000) and otherwise UNDEFINED, decided by the helper.
+    /// SVC and BRK always leave through their exception. HVC and SMC may instead
+    /// be firmware calls (PSCI) that return, and HLT #0xF000 is semihosting when
+    /// enabled (otherwise UNDEFINED): the helper decides, and when it took no
+    /// exception execution goes on at the next instruction.
     mutating func liftExceptionGeneration(_ w: UInt32) {
         let imm = b.const_(UInt64(w.imm16))
         switch A64Decoder.decode(w) {
@@ -12,12 +14,9 @@ extension LiftState {
         case .hvc: b.call(.hvc, [imm])
         case .smc: b.call(.smc, [imm])
         case .brk: b.call(.brk, [imm])
-        default:
-            b.call(.hlt, [imm])
-            b.exitJump(pc &+ 4)
-            return
+        default: b.call(.hlt, [imm])
         }
-        b.exitState()
+        b.exitJump(pc &+ 4)
     }
 
     /// NOP, YIELD, SEV, SEVL and unallocated hints do nothing; WFI and WFE go to

@@ -15,6 +15,18 @@ public protocol SemihostingHandler: AnyObject {
     func semihostingCall(cpu: CPU) -> UInt64
 }
 
+/// Which instruction calls the firmware emulated by the board (PSCI): QEMU's
+/// virt uses HVC when the CPU has neither EL2 nor EL3, SMC when it has EL2 but
+/// no EL3, and none when EL3 firmware runs in the guest.
+public enum FirmwareConduit: Sendable { case none, hvc, smc }
+
+/// Firmware services answered by the emulator (PSCI). `call` reads the function
+/// ID and arguments from X0... and writes the result to X0.
+public protocol FirmwareServices: AnyObject {
+    var conduit: FirmwareConduit { get }
+    func call(cpu: CPU)
+}
+
 /// One processing element. Its architectural state lives in the flat state block
 /// (`StateLayout`); this class is the Swift face of that block.
 public final class CPU {
@@ -160,6 +172,7 @@ public final class System {
     public let memory: AddressSpace
     public private(set) var cpus: [CPU] = []
     public weak var semihosting: SemihostingHandler?
+    public weak var firmware: FirmwareServices?
     /// Set when the guest asked to stop (semihosting exit, PSCI SYSTEM_OFF), or
     /// when the run cannot go on (`fatalMessage` then says why).
     public var exitStatus: Int32?

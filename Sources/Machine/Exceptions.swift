@@ -99,6 +99,7 @@ extension CPU {
 
     /// HVC #imm: UNDEFINED at EL0, without EL2, or when SCR_EL3.HCE is 0.
     public func raiseHVC(imm16: UInt64, at pc: UInt64) {
+        if el > 0, let fw = system.firmware, fw.conduit == .hvc { return fw.call(cpu: self) }
         let hce = !config.hasEL3 || (sysreg(SysRegTable.scrEL3) >> 8) & 1 == 1
         guard el > 0, config.hasEL2, hce else { return raiseUndefined(at: pc) }
         takeException(to: el == 3 ? 3 : 2, syndrome: CPU.syndrome(.hvc, iss: imm16), returnAddress: pc &+ 4)
@@ -107,6 +108,7 @@ extension CPU {
     /// SMC #imm: UNDEFINED at EL0 or without EL3; trapped to EL2 from EL1 by
     /// HCR_EL2.TSC (preferred return = the SMC itself); UNDEFINED when SCR_EL3.SMD is set.
     public func raiseSMC(imm16: UInt64, at pc: UInt64) {
+        if el > 0, let fw = system.firmware, fw.conduit == .smc { return fw.call(cpu: self) }
         guard el > 0, config.hasEL3 else { return raiseUndefined(at: pc) }
         if el == 1 && config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 19) & 1 == 1 {
             return takeException(to: 2, syndrome: CPU.syndrome(.smc, iss: imm16), returnAddress: pc)

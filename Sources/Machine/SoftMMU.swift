@@ -203,18 +203,20 @@ extension CPU {
         return write ? 0 : result
     }
 
-    /// Host address for an atomic read-modify-write of `size` bytes (LSE atomics,
-    /// store-exclusive). The access must be aligned and in RAM; otherwise the fault
-    /// is delivered and nil returned.
-    public func hostAddressForAtomic(va: UInt64, size: Int, mmuIndex: Int) -> UnsafeMutableRawPointer? {
-        guard let t = translate(va, .write) else { return nil }
+    /// Host address for an exclusive or atomic access of `size` bytes (LSE
+    /// atomics, load/store-exclusive, CAS). The access must be aligned and in
+    /// RAM; otherwise the fault is delivered and nil returned. `isWrite` is what
+    /// a fault reports in ESR.WnR: a read-modify-write faults on its read, as
+    /// QEMU reports it too.
+    public func hostAddressForAtomic(va: UInt64, size: Int, mmuIndex: Int, isWrite: Bool) -> UnsafeMutableRawPointer? {
+        guard let t = translate(va, isWrite ? .write : .read) else { return nil }
         if va & UInt64(size - 1) != 0 {
-            raiseDataAbort(status: .alignment, va: va, isWrite: true, at: faultPC)
+            raiseDataAbort(status: .alignment, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
         guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
             let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
-            raiseDataAbort(status: status, va: va, isWrite: true, at: faultPC)
+            raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
         if system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }

@@ -33,7 +33,7 @@ let helperLoadExclusive: HelperFunction = { state, addr, packed, _ in
     let size = Int(packed & 3), pair = packed & 4 != 0
     let rt = Int((packed >> 8) & 31), rt2 = Int((packed >> 16) & 31)
     let total = (1 << size) * (pair ? 2 : 1)
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
     let v1 = load(p, size)
     let v2 = pair ? load(p + (1 << size), size) : 0
     writeX(cpu, rt, v1)
@@ -56,7 +56,7 @@ let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
     // Read the data registers before writing the status (Ws may equal Rt only
     // in CONSTRAINED UNPREDICTABLE encodings).
     let d1 = readX(cpu, rt), d2 = pair ? readX(cpu, rt2) : 0
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex, isWrite: true) else { return 0 }
     let monAddr = state.load(fromByteOffset: StateLayout.exclusiveAddr, as: UInt64.self)
     let monSize = state.load(fromByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
     var ok = monSize == UInt64(total) && monAddr == addr
@@ -78,7 +78,7 @@ let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
 let helperAtomic: HelperFunction = { state, addr, value, packed in
     let cpu = CPU.from(state: state)
     let opc = Int(packed & 0xF), size = Int((packed >> 4) & 3)
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
     let m = mask(size)
     let old = load(p, size)
     let v = value & m
@@ -106,7 +106,7 @@ let helperCompareAndSwap: HelperFunction = { state, addr, packed, _ in
     let rs = Int(packed & 31), rt = Int((packed >> 8) & 31), size = Int((packed >> 16) & 3)
     let m = mask(size)
     let expected = readX(cpu, rs) & m, new = readX(cpu, rt) & m
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
     let old = load(p, size)
     if old == expected { store(p, size, new) }
     writeX(cpu, rs, old)
@@ -120,7 +120,7 @@ let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
     let m = mask(size), n = 1 << size
     let e1 = readX(cpu, rs) & m, e2 = readX(cpu, rs + 1) & m
     let n1 = readX(cpu, rt) & m, n2 = readX(cpu, rt + 1) & m
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 2 * n, mmuIndex: cpu.mmuIndex) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 2 * n, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
     let o1 = load(p, size), o2 = load(p + n, size)
     if o1 == e1 && o2 == e2 {
         store(p, size, n1)
