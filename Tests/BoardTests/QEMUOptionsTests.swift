@@ -1,0 +1,150 @@
+import XCTest
+import Engine
+@testable import Board
+
+final class QEMUOptionsTests: XCTestCase {
+    func testParseSize() {
+        XCTAssertEqual(QEMUOptions.parseSize("128"), 128 << 20, "a plain number is MiB")
+        XCTAssertEqual(QEMUOptions.parseSize("512M"), 512 << 20)
+        XCTAssertEqual(QEMUOptions.parseSize("2G"), 2 << 30)
+        XCTAssertEqual(QEMUOptions.parseSize("2g"), 2 << 30)
+        XCTAssertEqual(QEMUOptions.parseSize("65536K"), 64 << 20)
+        XCTAssertEqual(QEMUOptions.parseSize("1T"), 1 << 40)
+        XCTAssertEqual(QEMUOptions.parseSize("1.5G"), 3 << 29)
+        XCTAssertEqual(QEMUOptions.parseSize("4096B"), 4096)
+        for bad in ["", "G", "12X", "-1", "1.5", "0x10", "1,5G", "1..5G", "1.G", "99999999999999999999", "20000000T"] {
+            XCTAssertNil(QEMUOptions.parseSize(bad), bad)
+        }
+    }
+
+    func testMemoryOption() throws {
+        var o = VirtOptions()
+        try QEMUOptions.applyMemory("2G", to: &o)
+        XCTAssertEqual(o.ramSize, 2 << 30)
+        try QEMUOptions.applyMemory("size=256M", to: &o)
+        XCTAssertEqual(o.ramSize, 256 << 20)
+        try QEMUOptions.applyMemory("1001K", to: &o)
+        XCTAssertEqual(o.ramSize, 1_032_192, "rounded up to 8 KiB as QEMU does")
+        XCTAssertThrowsError(try QEMUOptions.applyMemory("12X", to: &o)) {
+            XCTAssertEqual("\($0)", "-m 12X: invalid RAM size (use e.g. 512, 512M or 2G)")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyMemory("0", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applyMemory("1G,maxmem=4G", to: &o))
+    }
+
+    func testMachine() throws {
+        var o = VirtOptions()
+        try QEMUOptions.applyMachine("virt,secure=on,virtualization=on,gic-version=3,mec=on", to: &o)
+        XCTAssertTrue(o.secure)
+        XCTAssertTrue(o.virtualization)
+        XCTAssertTrue(o.mec)
+        XCTAssertEqual(o.gicVersion, "3")
+        try QEMUOptions.applyMachine("secure=off", to: &o)
+        XCTAssertFalse(o.secure)
+        try QEMUOptions.applyMachine("type=virt,highmem=off,acpi=off,its=on", to: &o)
+        XCTAssertFalse(o.highmem)
+        try QEMUOptions.applyMachine("virt-7.2", to: &o)
+        XCTAssertEqual(try QEMUOptions.applyMachine("virt,accel=interp", to: &o), .interp)
+
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("virt,foo=on", to: &o)) {
+            XCTAssertEqual("\($0)", "-M virt,foo=on: unknown machine property 'foo'")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("virt,secure=maybe", to: &o)) {
+            XCTAssertEqual("\($0)", "-M virt,secure=maybe: bad value 'maybe' for machine property 'secure' (use on or off)")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("raspi3b", to: &o)) {
+            XCTAssertTrue("\($0)".contains("unsupported machine type 'raspi3b'"))
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("virt,secure", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("virt,gic-version=5", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applyMachine("virt,mte=on", to: &o)) {
+            XCTAssertTrue("\($0)".contains("not modelled yet"))
+        }
+    }
+
+    func testCPU() throws {
+        var o = VirtOptions()
+        try QEMUOptions.applyCPU("max", to: &o)
+        try QEMUOptions.applyCPU("max,x-rme=off", to: &o)
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("max,x-rme=on", to: &o)) {
+            XCTAssertEqual("\($0)", "-cpu max,x-rme=on: RME (x-rme=on) is not modelled yet")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("max,sve=off", to: &o)) {
+            XCTAssertEqual("\($0)", "-cpu max,sve=off: CPU property 'sve' is not modelled yet")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("cortex-a57", to: &o)) {
+            XCTAssertTrue("\($0)".hasPrefix("-cpu cortex-a57: unsupported CPU model"))
+        }
+    }
+
+    func testSMP() throws {
+        var o = VirtOptions()
+        try QEMUOptions.applySMP("1", to: &o)
+        try QEMUOptions.applySMP("cpus=1,sockets=1,cores=1,threads=1", to: &o)
+        XCTAssertThrowsError(try QEMUOptions.applySMP("4", to: &o)) {
+            XCTAssertEqual("\($0)", "-smp 4: only one CPU is supported yet")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applySMP("1,cores=2", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applySMP("x", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applySMP("0", to: &o))
+    }
+
+    func testAccel() throws {
+        XCTAssertEqual(try QEMUOptions.parseAccel("interp"), .interp)
+        if !QEMUOptions.jitAvailable {
+            XCTAssertThrowsError(try QEMUOptions.parseAccel("jit")) {
+                XCTAssertEqual("\($0)", "-accel jit: the JIT engine is not built yet; use -accel interp")
+            }
+            XCTAssertThrowsError(try QEMUOptions.parseAccel("tcg"))
+        } else {
+            XCTAssertEqual(try QEMUOptions.parseAccel("jit"), .jit)
+            XCTAssertEqual(try QEMUOptions.parseAccel("tcg,thread=single"), .jit)
+        }
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("kvm"))
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("fast"))
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("interp,foo=1"))
+    }
+
+    func testSerial() throws {
+        try QEMUOptions.checkSerial("stdio")
+        try QEMUOptions.checkSerial("mon:stdio")
+        XCTAssertThrowsError(try QEMUOptions.checkSerial("pty"))
+        XCTAssertThrowsError(try QEMUOptions.checkSerial("file:out.txt"))
+    }
+
+    func testSemihostingConfig() throws {
+        XCTAssertEqual(try QEMUOptions.parseSemihostingConfig("enable=on,target=native").enable, true)
+        XCTAssertEqual(try QEMUOptions.parseSemihostingConfig("enable=off").enable, false)
+        XCTAssertEqual(try QEMUOptions.parseSemihostingConfig("on").enable, true)
+        let c = try QEMUOptions.parseSemihostingConfig("enable=on,target=native,chardev=serial0,arg=prog,arg=-v")
+        XCTAssertEqual(c.args, ["prog", "-v"])
+        XCTAssertThrowsError(try QEMUOptions.parseSemihostingConfig("enable=on,target=gdb"))
+        XCTAssertThrowsError(try QEMUOptions.parseSemihostingConfig("enable=on,chardev=foo"))
+        XCTAssertThrowsError(try QEMUOptions.parseSemihostingConfig("enable=on,bogus=1"))
+        XCTAssertThrowsError(try QEMUOptions.parseSemihostingConfig("enable=perhaps"))
+    }
+
+    func testLogItems() throws {
+        XCTAssertEqual(try QEMUOptions.parseLogItems("in_asm,exec,stats"), ["in_asm", "exec", "stats"])
+        XCTAssertEqual(try QEMUOptions.parseLogItems("int,int"), ["int"])
+        XCTAssertThrowsError(try QEMUOptions.parseLogItems("in_asm,bogus")) {
+            XCTAssertEqual("\($0)", "-d in_asm,bogus: unknown log item 'bogus' (use -d help)")
+        }
+        XCTAssertThrowsError(try QEMUOptions.parseLogItems("int,"))
+        for item in ["in_asm", "op", "op_opt", "out_asm", "exec", "nochain", "cpu", "int", "mmu", "mec",
+                     "gpc", "guest_errors", "unimp", "semihosting", "stats"] {
+            XCTAssertTrue(QEMUOptions.logHelp.contains(item))
+        }
+    }
+
+    func testSplitList() {
+        XCTAssertEqual(QEMUOptions.splitList("a,b=c,,d,e"), ["a", "b=c,d", "e"])
+        XCTAssertEqual(QEMUOptions.splitList("virt"), ["virt"])
+    }
+
+    func testBase64() {
+        XCTAssertEqual(Base64.decode("SGVsbG8="), Array("Hello".utf8))
+        XCTAssertEqual(Base64.decode("SGVs\nbG8h"), Array("Hello!".utf8))
+        XCTAssertEqual(Base64.decode(""), [])
+    }
+}
