@@ -18,6 +18,7 @@ public enum A64Op: UInt16, CaseIterable, Sendable {
     case br, blr, ret, eret
     case svc, hvc, smc, brk, hlt
     case hint, clrex, dsb, dmb, isb
+    case sb             // FEAT_SB speculation barrier
     case msrImm, sys, sysl, msrReg, mrs
     // Loads and stores
     case stxr, stlxr, ldxr, ldaxr, stxp, stlxp, ldxp, ldaxp
@@ -117,6 +118,7 @@ extension A64Decoder {
         A64Encoding("11010101000000110011xxxx10011111", .dsb),
         A64Encoding("11010101000000110011xxxx10111111", .dmb),
         A64Encoding("11010101000000110011xxxx11011111", .isb),
+        A64Encoding("11010101000000110011000011111111", .sb),
         A64Encoding("1101010100000xxx0100xxxxxxx11111", .msrImm),
         A64Encoding("1101010100001xxxxxxxxxxxxxxxxxxx", .sys),
         A64Encoding("1101010100101xxxxxxxxxxxxxxxxxxx", .sysl),

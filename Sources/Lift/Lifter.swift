@@ -105,7 +105,7 @@ struct LiftState {
         case .svc, .hvc, .smc, .brk, .hlt: liftExceptionGeneration(w)
         case .hint: liftHint(w)
         case .clrex: b.call(.clrex)
-        case .dsb, .dmb, .isb: break   // one agent, in-order: barriers have no effect to model
+        case .dsb, .dmb, .isb, .sb: break   // one agent, in-order: barriers have no effect to model
         case .msrImm: liftMSRImmediate(w)
         case .sys: liftSys(w)
         case .sysl: undefined()

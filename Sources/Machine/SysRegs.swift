@@ -59,8 +59,8 @@ public enum SysRegTable {
         SysRegDef("ID_AA64DFR1_EL1", 3, 0, 0, 5, 1, el: 1, .readOnly),
         // ISAR0: CRC32 = 1 (bits 19:16), Atomic = 2 (LSE, bits 23:20).
         SysRegDef("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, el: 1, .readOnly, reset: 0x0021_0000),
-        // ISAR1: LRCPC = 1 (LDAPR, bits 23:20).
-        SysRegDef("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, el: 1, .readOnly, reset: 0x0010_0000),
+        // ISAR1: LRCPC = 1 (LDAPR, bits 23:20), SB = 1 (bits 39:36).
+        SysRegDef("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, el: 1, .readOnly, reset: 0x10_0010_0000),
         SysRegDef("ID_AA64ISAR2_EL1", 3, 0, 0, 6, 2, el: 1, .readOnly),
         // MMFR0: PARange = 48 bits (5), ASIDBits = 16 (2).
         SysRegDef("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, el: 1, .readOnly, reset: 0x25),

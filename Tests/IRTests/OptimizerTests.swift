@@ -1,0 +1,150 @@
+import XCTest
+@testable import IR
+
+/// Each pass on small blocks, checked on the printed IR.
+final class OptimizerTests: XCTestCase {
+    private func text(_ b: IRBlock) -> String { IRPrinter.print(b) }
+
+    func testGetForwardingReusesKnownValues() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let x1 = b.getReg(1)
+        let again = b.getReg(1)
+        b.setReg(0, b.add(x1, again))
+        b.exitJump(0x1004)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        DeadCodeElimination.compact(&block)
+        XCTAssertEqual(text(block), """
+        v0 = get x1
+        v1 = add.i64 v0, v0
+        set x0, v1
+        exit.jump 0x1004
+
+        """)
+    }
+
+    func testSetForwardingFeedsLaterGetsAndDropsOverwrittenSets() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let c = b.const_(5)
+        b.setReg(2, c)
+        let g = b.getReg(2)
+        b.setReg(2, b.add(g, g))
+        b.exitJump(0x1008)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        DeadCodeElimination.compact(&block)
+        XCTAssertEqual(text(block), """
+        v0 = const.i64 0x5
+        v1 = add.i64 v0, v0
+        set x2, v1
+        exit.jump 0x1008
+
+        """)
+    }
+
+    func testSetsBeforeAMemoryAccessStay() {
+        // The load may fault: the first set must be in the state when it does.
+        var b = IRBuilder(guestPC: 0x1000)
+        b.setReg(3, b.const_(1))
+        _ = b.load(.i64, b.const_(0x4000_0000))
+        b.setReg(3, b.const_(2))
+        b.exitJump(0x1008)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        XCTAssertEqual(block.insts.filter { $0.op == .setReg }.count, 2)
+    }
+
+    func testHelperCallsForgetKnownRegisters() {
+        var b = IRBuilder(guestPC: 0x1000)
+        _ = b.getReg(4)
+        b.call(.clrex)
+        _ = b.getReg(4)
+        b.exitJump(0x1008)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        XCTAssertEqual(block.insts.filter { $0.op == .getReg }.count, 2)
+    }
+
+    func testConstantFoldingEvaluatesThroughSemantics() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let a = b.const_(0xFFFF_FFFF, .i32)
+        let one = b.const_(1, .i32)
+        let sum = b.add(a, one)                        // wraps to 0 at 32 bits
+        let flags = b.emit(Inst(.nzcvAdd, .i64, a: a, b: one, c: b.const_(0, .i32)))
+        b.setReg(0, b.zext(sum, to: .i64))
+        b.setFlags(flags)
+        b.exitJump(0x1004)
+        var block = b.block
+        Optimizer.run(&block)
+        XCTAssertEqual(text(block), """
+        v0 = const.i64 0x0
+        set x0, v0
+        v2 = const.i64 0x60000000
+        set nzcv, v2
+
+        """.replacingOccurrences(of: "v2", with: "v1") + "exit.jump 0x1004\n")
+    }
+
+    func testIdentitiesAndConstantExitIf() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let x = b.getReg(1)
+        let y = b.add(x, b.const_(0))
+        b.setReg(0, b.and(y, b.const_(~0)))
+        let never = b.cmp(.eq, b.const_(1), b.const_(2))
+        b.exitIf(never, 0x2000)
+        b.exitJump(0x1004)
+        var block = b.block
+        Optimizer.run(&block)
+        XCTAssertEqual(text(block), """
+        v0 = get x1
+        set x0, v0
+        exit.jump 0x1004
+
+        """)
+    }
+
+    func testDeadCodeEliminationKeepsSideEffects() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let x = b.getReg(1)
+        _ = b.binary(.mul, x, x)                        // unused: removed
+        let v = b.load(.i32, x)                         // unused but may fault: kept
+        _ = v
+        b.store(x, b.const_(7, .i8))
+        b.exitJump(0x1004)
+        var block = b.block
+        DeadCodeElimination.run(&block)
+        XCTAssertEqual(text(block), """
+        v0 = get x1
+        v1 = load.i32 [v0]
+        v2 = const.i8 0x7
+        store [v0], v2
+        exit.jump 0x1004
+
+        """)
+        XCTAssertTrue(IRVerifier.verify(block).isEmpty)
+    }
+
+    func testVerifierCatchesMalformedBlocks() {
+        var b = IRBuilder(guestPC: 0)
+        let a = b.const_(1, .i32)
+        let c = b.const_(1, .i64)
+        _ = b.emit(Inst(.add, .i32, a: a, b: c))
+        XCTAssertFalse(IRVerifier.verify(b.block).isEmpty)   // type mismatch and no terminator
+    }
+
+    func testSemanticsEdgeCases() {
+        XCTAssertEqual(IRSemantics.binary(.sdiv, .i64, UInt64(bitPattern: Int64.min), ~0), UInt64(bitPattern: Int64.min))
+        XCTAssertEqual(IRSemantics.binary(.udiv, .i32, 5, 0), 0)
+        XCTAssertEqual(IRSemantics.binary(.ror, .i32, 1, 33), 0x8000_0000)
+        XCTAssertEqual(IRSemantics.binary(.ashr, .i32, 0x8000_0000, 31), 0xFFFF_FFFF)
+        XCTAssertEqual(IRSemantics.unary(.clz, .i32, 1), 31)
+        XCTAssertEqual(IRSemantics.unary(.rbit, .i32, 1), 0x8000_0000)
+        // 0x7fffffff + 1: N and V set.
+        XCTAssertEqual(IRSemantics.nzcvAdd(.i32, 0x7FFF_FFFF, 1, 0), 0x9000_0000)
+        // 0 - 0 as 0 + ~0 + 1: Z and C set.
+        XCTAssertEqual(IRSemantics.nzcvAdd(.i64, 0, ~0, 1), 0x6000_0000)
+        XCTAssertEqual(IRSemantics.conditionHolds(0xE, 0), 1)    // AL
+        XCTAssertEqual(IRSemantics.conditionHolds(0xF, 0), 1)    // NV behaves as AL
+        XCTAssertEqual(IRSemantics.conditionHolds(0xC, 0x9000_0000), 1) // GT: N == V, Z clear
+    }
+}
