@@ -77,12 +77,13 @@ final class OptimizerTests: XCTestCase {
         var block = b.block
         Optimizer.run(&block)
         XCTAssertEqual(text(block), """
-        v0 = const.i64 0x0
-        set x0, v0
-        v2 = const.i64 0x60000000
-        set nzcv, v2
+        v0 = const.i64 0x60000000
+        v1 = const.i64 0x0
+        set x0, v1
+        set nzcv, v0
+        exit.jump 0x1004
 
-        """.replacingOccurrences(of: "v2", with: "v1") + "exit.jump 0x1004\n")
+        """)
     }
 
     func testIdentitiesAndConstantExitIf() {
