@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what Armature and its tests need on a Debian machine that has the
+# Swift toolchain: libffi (the helper calls of the interpreter), QEMU 7.2 (the
+# reference emulator), Python 3 (test runners). Idempotent: installs only what
+# is missing, and runs apt-get update only then. Never edits apt sources.
+set -euo pipefail
+
+packages=(libffi-dev pkg-config qemu-system-arm python3)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+        sudo="sudo"
+    fi
+    echo "setup: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The toolchain's clang and ld.lld build the guest programs.
+toolbin="$(dirname "$(command -v swiftc)")"
+for t in clang ld.lld llvm-objdump; do
+    [ -x "$toolbin/$t" ] || { echo "setup: the Swift toolchain has no $t in $toolbin" >&2; exit 1; }
+done
+echo "setup: ready (qemu: $(qemu-system-aarch64 --version | head -1))"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Everything the tests need, then the tests:
+#   1. set-up (scripts/setup.sh)
+#   2. release build; guest programs built with the toolchain's clang
+#   3. guest tests under each engine, compared with QEMU 7.2 (run-guests.py)
+#   4. command-line and bad-input tests (test-cli.py)
+#   5. unit tests (swift test, debug build)
+# Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit 1
+
+stages=()
+failed=0
+run_stage() {
+    local name="$1"; shift
+    echo "=== $name"
+    if "$@"; then stages+=("ok   $name"); else stages+=("FAIL $name"); failed=$((failed + 1)); fi
+}
+
+swift build -c release --product armature 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+if [ ! -x .build/release/armature ]; then echo "test: release build failed" >&2; exit 1; fi
+scripts/build-guests.sh || exit 1
+
+export ARMATURE="$PWD/.build/release/armature"
+export ARMATURE_ENGINES="${ARMATURE_ENGINES:-interp}"
+run_stage "guest tests ($ARMATURE_ENGINES)" python3 scripts/run-guests.py
+run_stage "command line and bad input" python3 scripts/test-cli.py
+run_stage "unit tests" swift test
+
+echo "=== summary"
+printf '%s\n' "${stages[@]}"
+echo "$(( ${#stages[@]} - failed )) passed, $failed failed"
+[ "$failed" -eq 0 ]
