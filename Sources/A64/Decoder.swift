@@ -51,6 +51,16 @@ public enum A64Decoder {
             return sf || !w.bit(10)
         case .ldstUnscaled, .ldstPost, .ldstPre, .ldstUnpriv, .ldstUnsigned, .ldstRegOffset:
             return loadStoreAllocated(op, w)
+        case .casp:
+            // CASP* take even-numbered register pairs.
+            return w.rs & 1 == 0 && w.rt & 1 == 0
+        case .msrImm:
+            // op1=000 op2=000 is CFINV (FEAT_FlagM); op1=011 op2=011 with
+            // CRm=0b0xx1/0b0xx0, xx != 00, is SMSTART/SMSTOP (FEAT_SME).
+            let op1 = w.field(16, 3), crm = w.field(8, 4), op2 = w.field(5, 3)
+            if op1 == 0 && op2 == 0 { return false }
+            if op1 == 3 && op2 == 3 && crm >= 2 && crm <= 7 { return false }
+            return true
         default:
             return true
         }
