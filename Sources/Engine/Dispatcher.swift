@@ -10,6 +10,8 @@ public enum EngineKind: String, Sendable, CaseIterable {
 
 public struct EngineOptions: Sendable {
     public var kind: EngineKind = .interp
+    /// Run the IR optimizer on each block (off only to test the optimizer against itself).
+    public var optimize = true
     /// Called with each newly translated block (for `-d in_asm,op,op_opt`):
     /// (guest PC, the IR before optimization, the IR after).
     public var onTranslate: (@Sendable (UInt64, IRBlock, IRBlock) -> Void)? = nil
@@ -84,7 +86,7 @@ public final class Dispatcher {
             pageHost.load(fromByteOffset: Int(va & 0xFFF), as: UInt32.self)
         }
         let raw = ir
-        Optimizer.run(&ir)
+        if options.optimize { Optimizer.run(&ir) }
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
         markCode(pageOf: key.pa)
