@@ -146,7 +146,7 @@ public enum ELFLoader {
         if phentsize < 56 { throw fail(.malformed, "bad program header size \(phentsize) (expected 56)") }
         let (phEnd, o1) = phoff.addingReportingOverflow(phentsize * phnum)
         if o1 || phEnd > size {
-            throw fail(.truncated, "truncated ELF file: the program headers (offset \(hex(phoff)), \(phnum) of \(phentsize) bytes) extend beyond the end of the file (\(size) bytes)")
+            throw fail(.truncated, "truncated ELF file: the program headers (\(phnum) of \(phentsize) bytes at offset \(hex(phoff))) extend beyond the end of the file (\(size) bytes)")
         }
 
         var pieces: [Piece] = []

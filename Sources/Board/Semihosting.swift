@@ -243,7 +243,8 @@ public final class ArmSemihosting: SemihostingHandler {
             }
             return fail(ENOSYS)
         default:
-            system.fatal("unsupported semihosting operation \(hex(UInt64(op))) (PC \(hex(cpu.pc)))")
+            // The engine sets faultPC to the HLT instruction before calling out.
+            system.fatal("unsupported semihosting operation \(hex(UInt64(op))) (PC \(hex(cpu.faultPC)))")
             return ArmSemihosting.failure
         }
     }

@@ -301,7 +301,7 @@ final class SemihostingTests: XCTestCase {
     }
 
     func testUnknownOperationStopsTheRun() {
-        cpu.pc = 0x4008_0010
+        cpu.faultPC = 0x4008_0010   // the engine sets it to the HLT's address
         XCTAssertEqual(call(0x42, 0), UInt64.max)
         XCTAssertEqual(system.exitStatus, 1)
         XCTAssertEqual(system.fatalMessage, "unsupported semihosting operation 0x42 (PC 0x40080010)")

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Command-line and bad-input tests for the armature binary.
+
+Runs ${ARMATURE:-.build/release/armature} on bad files and bad options and
+checks the exit status and that stderr is exactly one line, starting with
+"armature: " and naming the file or option. Also checks -d help, --version and
+-h (exit 0, output on stdout, nothing on stderr).
+
+Test ELF files are crafted here (stdlib only); when the toolchain's clang and
+ld.lld are available, an AArch64 ELF linked at 0x100000000 with a linker
+script is also used.
+
+Prints one line per case and ends with "N passed, N failed"; exits 1 if
+anything failed.
+
+Usage: scripts/test-cli.py [-v]
+"""
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ARMATURE = os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+VERBOSE = "-v" in sys.argv[1:]
+
+passed = 0
+failed = 0
+
+
+def run(args, timeout=20):
+    try:
+        p = subprocess.run([ARMATURE] + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "", "(timed out)"
+
+
+def report(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"PASS {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}")
+
+
+def expect_error(name, args, *needles):
+    """Exit status 1, stdout empty, stderr exactly one line starting
+    'armature: ' and containing every needle."""
+    rc, out, err = run(args)
+    lines = err.splitlines()
+    problems = []
+    if rc != 1:
+        problems.append(f"exit status {rc}, expected 1")
+    if len(lines) != 1 or not err.endswith("\n"):
+        problems.append(f"stderr has {len(lines)} lines, expected exactly 1")
+    if not lines or not lines[0].startswith("armature: "):
+        problems.append("stderr does not start with 'armature: '")
+    for n in needles:
+        if not lines or n not in lines[0]:
+            problems.append(f"stderr does not mention {n!r}")
+    if out:
+        problems.append(f"unexpected stdout {out[:80]!r}")
+    detail = "; ".join(problems) + f"\n    stderr: {err!r}"
+    report(name, not problems, detail)
+    if VERBOSE and not problems:
+        print(f"    {lines[0]}")
+
+
+def expect_ok_stdout(name, args, *needles):
+    rc, out, err = run(args)
+    problems = []
+    if rc != 0:
+        problems.append(f"exit status {rc}, expected 0")
+    if err:
+        problems.append(f"unexpected stderr {err!r}")
+    for n in needles:
+        if n not in out:
+            problems.append(f"stdout does not contain {n!r}")
+    report(name, not problems, "; ".join(problems))
+
+
+# ---- crafted ELF files ------------------------------------------------------
+
+def elf64(machine=183, elf_class=2, data=1, etype=2, entry=0x40080000, segments=(), phentsize=56):
+    """segments: list of (p_type, paddr, bytes, memsz)."""
+    hdr_size = 64
+    ph_off = hdr_size
+    data_off = ph_off + phentsize * len(segments)
+    ident = b"\x7fELF" + bytes([elf_class, data, 1]) + bytes(9)
+    hdr = ident + struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, entry, ph_off, 0, 0,
+                              hdr_size, phentsize, len(segments), 64, 0, 0)
+    phdrs = b""
+    blobs = b""
+    off = data_off
+    for (ptype, paddr, blob, memsz) in segments:
+        phdrs += struct.pack("<IIQQQQQQ", ptype, 5, off, paddr, paddr, len(blob), memsz, 8)
+        blobs += blob
+        off += len(blob)
+    return hdr + phdrs + blobs
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def find_tool(name):
+    swiftc = shutil.which("swiftc")
+    if swiftc:
+        cand = os.path.join(os.path.dirname(os.path.realpath(swiftc)), name)
+        if os.access(cand, os.X_OK):
+            return cand
+    cand = "/opt/swift/usr/bin/" + name
+    if os.access(cand, os.X_OK):
+        return cand
+    return shutil.which(name)
+
+
+def build_high_elf(tmp):
+    """An AArch64 ELF linked at 0x100000000 (outside RAM) with clang/ld.lld."""
+    clang, lld = find_tool("clang"), find_tool("ld.lld")
+    if not clang or not lld:
+        return None
+    src = write(os.path.join(tmp, "high.S"), b".text\n.global _start\n_start:\n    b _start\n")
+    ld = write(os.path.join(tmp, "high.ld"),
+               b"ENTRY(_start)\nSECTIONS {\n  . = 0x100000000;\n  .text : { *(.text) }\n}\n")
+    obj = os.path.join(tmp, "high.o")
+    elf = os.path.join(tmp, "high.elf")
+    try:
+        subprocess.run([clang, "--target=aarch64-none-elf", "-c", src, "-o", obj], check=True, capture_output=True)
+        subprocess.run([lld, "-T", ld, "-o", elf, obj], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        return None
+    return elf
+
+
+def elf_machine(path):
+    try:
+        with open(path, "rb") as f:
+            h = f.read(20)
+        if h[:4] == b"\x7fELF" and len(h) >= 20:
+            return struct.unpack("<H", h[18:20])[0]
+    except OSError:
+        pass
+    return None
+
+
+def main():
+    if not os.access(ARMATURE, os.X_OK):
+        print(f"test-cli: {ARMATURE} not found (build it, or set ARMATURE)")
+        print("0 passed, 1 failed")
+        return 1
+
+    tmp = tempfile.mkdtemp(prefix="armature-cli-")
+    try:
+        good = elf64(segments=[(1, 0x40080000, b"\x00\x00\x00\x14" * 4, 16)])
+
+        # -- bad files --
+        missing = os.path.join(tmp, "does-not-exist.elf")
+        expect_error("missing file", ["-kernel", missing], missing)
+        expect_error("directory", ["-kernel", tmp], tmp)
+        text = write(os.path.join(tmp, "notes.txt"), b"just some text\n")
+        expect_error("text file", ["-kernel", text], text, "not an ELF")
+        empty = write(os.path.join(tmp, "empty.elf"), b"")
+        expect_error("empty file", ["-kernel", empty], empty)
+
+        true_bin = shutil.which("true") or "/bin/true"
+        true_bin = os.path.realpath(true_bin)
+        if elf_machine(true_bin) == 62:
+            expect_error("x86-64 ELF (/bin/true)", ["-kernel", true_bin], true_bin, "x86-64", "e_machine 62", "not AArch64")
+        else:
+            print(f"SKIP x86-64 ELF: {true_bin} is not an x86-64 ELF")
+        x86 = write(os.path.join(tmp, "x86.elf"), elf64(machine=62, segments=[(1, 0x40080000, b"\x90", 1)]))
+        expect_error("x86-64 ELF (crafted)", ["-kernel", x86], x86, "x86-64", "e_machine 62")
+        arm32 = write(os.path.join(tmp, "arm32.elf"), elf64(elf_class=1))
+        expect_error("32-bit ELF", ["-kernel", arm32], arm32, "32-bit")
+        big = write(os.path.join(tmp, "big-endian.elf"), elf64(data=2))
+        expect_error("big-endian ELF", ["-kernel", big], big, "big-endian")
+
+        high = build_high_elf(tmp)
+        if high:
+            expect_error("segment outside RAM (clang/ld.lld at 0x100000000)", ["-kernel", high], high,
+                         "0x100000000", "outside RAM")
+        else:
+            print("SKIP segment outside RAM (clang/ld.lld): toolchain not found")
+        high2 = write(os.path.join(tmp, "high-crafted.elf"),
+                      elf64(entry=0x100000000, segments=[(1, 0x100000000, b"\x00" * 8, 0x1000)]))
+        expect_error("segment outside RAM (crafted)", ["-kernel", high2], high2,
+                     "[0x100000000, 0x100001000)", "outside RAM")
+        small_ram = write(os.path.join(tmp, "past-ram.elf"),
+                          elf64(entry=0x48000000, segments=[(1, 0x48000000, b"\x00" * 4, 4)]))
+        expect_error("segment past the end of 128M RAM", ["-kernel", small_ram], small_ram, "0x48000000")
+
+        real = high if high else None
+        trunc_src = open(real, "rb").read() if real else good
+        trunc = write(os.path.join(tmp, "truncated.elf"), trunc_src[:len(trunc_src) // 2 if real else 100])
+        expect_error("truncated ELF (segment data)", ["-kernel", trunc], trunc, "truncated")
+        trunc_hdr = write(os.path.join(tmp, "truncated-header.elf"), good[:40])
+        expect_error("truncated ELF (header)", ["-kernel", trunc_hdr], trunc_hdr, "truncated")
+        trunc_ph = write(os.path.join(tmp, "truncated-phdrs.elf"), good[:80])
+        expect_error("truncated ELF (program headers)", ["-kernel", trunc_ph], trunc_ph, "truncated", "program headers")
+        noload = write(os.path.join(tmp, "noload.elf"), elf64(segments=[(4, 0, b"note", 4)]))
+        expect_error("no loadable segments", ["-kernel", noload], noload, "no loadable segments")
+
+        # -- options --
+        expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
+        expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
+        for opt, val in [("bios", "fw.bin"), ("initrd", "rd.img"), ("append", "console=ttyAMA0"),
+                         ("drive", "file=x.img"), ("s", None), ("S", None), ("gdb", "tcp::1234"),
+                         ("device", "virtio-net"), ("netdev", "user,id=n0"), ("display", "none"),
+                         ("vga", "none"), ("chardev", "stdio,id=c0"), ("virtfs", "local"),
+                         ("monitor", "stdio")]:
+            args = ["-" + opt] + ([val] if val else [])
+            expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")
+        expect_error("unsupported option after good ones", ["-M", "virt", "-m", "1G", "-bios", "x"],
+                     "option -bios is not supported yet")
+        for bad in ["12X", "0", "abc", "-5", "1G,maxmem=2G"]:
+            expect_error(f"bad -m {bad}", ["-m", bad], "-m", bad)
+        expect_error("-m too large", ["-m", "300G"], "-m 300G")
+        expect_error("-m without a value", ["-m"], "-m")
+        expect_error("-kernel without a value", ["-kernel"], "-kernel")
+        expect_error("bad -M property", ["-M", "virt,bogus=on"], "-M virt,bogus=on", "bogus")
+        expect_error("bad -M value", ["-M", "virt,secure=sure"], "secure", "sure")
+        expect_error("bad machine type", ["-M", "sbsa-ref"], "sbsa-ref")
+        expect_error("-cpu x-rme=on", ["-cpu", "max,x-rme=on"], "x-rme", "not modelled yet")
+        expect_error("-cpu other model", ["-cpu", "cortex-a53"], "cortex-a53")
+        expect_error("-smp 2", ["-smp", "2"], "-smp 2", "one CPU")
+        expect_error("-accel jit", ["-accel", "jit"], "-accel jit", "not built yet", "-accel interp")
+        expect_error("-accel bogus", ["-accel", "warp"], "warp")
+        expect_error("-serial pty", ["-serial", "pty"], "-serial pty")
+        expect_error("-d bogus", ["-d", "in_asm,bogus"], "bogus")
+        expect_error("-semihosting-config bad", ["-semihosting-config", "enable=on,target=gdb"], "target=gdb")
+        expect_error("disk image argument", ["disk.img"], "disk.img")
+        expect_error("-D unwritable", ["-D", "/nonexistent/dir/log.txt", "-kernel", missing], "/nonexistent/dir/log.txt")
+
+        # -- informational --
+        expect_ok_stdout("-d help", ["-d", "help"], "in_asm", "exec", "stats", "guest_errors", "semihosting")
+        expect_ok_stdout("--version", ["--version"], "armature")
+        expect_ok_stdout("-version", ["-version"], "armature")
+        expect_ok_stdout("-h", ["-h"], "-kernel", "-machine", "-semihosting")
+        expect_ok_stdout("--help", ["--help"], "-kernel")
+        expect_ok_stdout("-M help", ["-M", "help"], "virt")
+        expect_ok_stdout("-cpu help", ["-cpu", "help"], "max")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
