@@ -109,6 +109,10 @@ final class A64DisassemblerLLVMTests: XCTestCase {
         guard LLVMObjdump.isAvailable else {
             throw XCTSkip("\(LLVMObjdump.path) not found: the toolchain's llvm-objdump (LLVM 21) is the reference")
         }
+        let version = try LLVMObjdump.version()
+        guard version.contains("LLVM version 21.") else {
+            throw XCTSkip("\(LLVMObjdump.path) is not LLVM 21 (\(version)): its text is the reference only for 21")
+        }
     }
 
     /// Every operation of the table, its borders, and random words.

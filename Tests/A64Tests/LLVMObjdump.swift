@@ -9,6 +9,19 @@ struct LLVMObjdump {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
 
+    /// The first lines of `llvm-objdump --version`.
+    static func version() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["--version"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data.prefix(200), as: UTF8.self)
+    }
+
     /// objdump's text for each word, with the tab after the mnemonic turned into
     /// one space, a trailing ` <sym+off>` removed and comment padding reduced to
     /// one space (`add x0, x1, #0x1, lsl #12 // =0x1000`).
