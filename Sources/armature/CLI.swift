@@ -190,9 +190,11 @@ enum CLI {
         }
 
         Interrupt.install()
+        Terminal.enterGuestMode()
         let start = monotonicSeconds()
         let runStatus = Dispatcher(system: board.system, options: engine).run()
         let elapsed = monotonicSeconds() - start
+        Terminal.restore()
 
         if logItems.contains("stats") {
             let n = board.system.cpus[0].instructionCount
@@ -235,18 +237,5 @@ final class LogSink {
     }
     func line(_ s: String) {
         HostConsole.writeAll(fd: fd, s + "\n")
-    }
-}
-
-/// Ctrl-C: stop at once with a one-line message (the guest's output is never
-/// buffered, so nothing is lost).
-enum Interrupt {
-    static func install() {
-        signal(SIGINT) { _ in
-            // Async-signal-safe: a static string, write(2) and _exit(2) only.
-            let msg: StaticString = "\narmature: interrupted (SIGINT)\n"
-            _ = write(STDERR_FILENO, msg.utf8Start, msg.utf8CodeUnitCount)
-            _exit(130)
-        }
     }
 }
