@@ -5,7 +5,8 @@ extension X64Assembler {
 
     /// `mov dst, src` (88/89 /r).
     public func mov(_ dst: Reg, _ src: Reg, _ size: OpSize = .q) {
-        emitRR(size, size == .b ? 0x88 : 0x89, reg: src.rawValue, rm: dst.rawValue, byteReg: true, byteRM: true)
+        emitRR(size, size == .b ? 0x88 : 0x89, reg: src.rawValue, rm: dst.rawValue,
+               byteReg: size == .b, byteRM: size == .b)
     }
 
     /// Loads a 64-bit constant with the shortest encoding that leaves the flags alone:
@@ -16,7 +17,7 @@ extension X64Assembler {
             rex(w: false, reg: 0, rm: dst.rawValue)
             put(0xB8 | dst.low3)
             put32(UInt32(imm))
-        } else if Int64(bitPattern: imm) >= Int64(Int32.min) {
+        } else if Int64(bitPattern: imm) >= Int64(Int32.min) && Int64(bitPattern: imm) < 0 {
             rex(w: true, reg: 0, rm: dst.rawValue)
             put(0xC7)
             modrm(reg: 0, rm: dst.rawValue)
@@ -104,7 +105,8 @@ extension X64Assembler {
             rex(w: size == .q, reg: 0, rm: other.rawValue)
             put(0x90 | other.low3)
         } else {
-            emitRR(size, size == .b ? 0x86 : 0x87, reg: a.rawValue, rm: b.rawValue, byteReg: true, byteRM: true)
+            emitRR(size, size == .b ? 0x86 : 0x87, reg: a.rawValue, rm: b.rawValue,
+                   byteReg: size == .b, byteRM: size == .b)
         }
     }
 
@@ -113,7 +115,7 @@ extension X64Assembler {
     /// `op dst, src` (op*8 + 0/1, the MR form).
     public func alu(_ op: AluOp, _ dst: Reg, _ src: Reg, _ size: OpSize) {
         emitRR(size, op.rawValue << 3 | (size == .b ? 0 : 1), reg: src.rawValue, rm: dst.rawValue,
-               byteReg: true, byteRM: true)
+               byteReg: size == .b, byteRM: size == .b)
     }
 
     /// `op dst, imm`: 83 /op ib when the immediate fits in a signed byte, else the al/ax/eax/rax
@@ -125,7 +127,7 @@ extension X64Assembler {
             if dst == .rax {
                 put(op.rawValue << 3 | 4)
             } else {
-                emitRR(.b, 0x80, reg: op.rawValue, rm: dst.rawValue, byteRM: true)
+                emitRR(.b, 0x80, reg: op.rawValue, rm: dst.rawValue, byteRM: size == .b)
             }
             putImm(v, .b)
         } else if X64Assembler.fitsInt8(v) {
@@ -169,7 +171,8 @@ extension X64Assembler {
 
     /// `test a, b` (84/85 /r).
     public func test(_ a: Reg, _ b: Reg, _ size: OpSize) {
-        emitRR(size, size == .b ? 0x84 : 0x85, reg: b.rawValue, rm: a.rawValue, byteReg: true, byteRM: true)
+        emitRR(size, size == .b ? 0x84 : 0x85, reg: b.rawValue, rm: a.rawValue,
+               byteReg: size == .b, byteRM: size == .b)
     }
 
     /// `test a, imm` (A8/A9 for al/ax/eax/rax, else F6/F7 /0; no imm8 form exists for wider sizes).
@@ -180,7 +183,7 @@ extension X64Assembler {
             if size == .q { put(0x48) }
             put(size == .b ? 0xA8 : 0xA9)
         } else {
-            emitRR(size, size == .b ? 0xF6 : 0xF7, reg: 0, rm: a.rawValue, byteRM: true)
+            emitRR(size, size == .b ? 0xF6 : 0xF7, reg: 0, rm: a.rawValue, byteRM: size == .b)
         }
         putImm(v, size)
     }
@@ -197,9 +200,9 @@ extension X64Assembler {
     public func shift(_ op: ShiftOp, _ dst: Reg, imm: UInt8, _ size: OpSize) {
         let digit = op == .sal ? ShiftOp.shl.rawValue : op.rawValue
         if imm == 1 {
-            emitRR(size, size == .b ? 0xD0 : 0xD1, reg: digit, rm: dst.rawValue, byteRM: true)
+            emitRR(size, size == .b ? 0xD0 : 0xD1, reg: digit, rm: dst.rawValue, byteRM: size == .b)
         } else {
-            emitRR(size, size == .b ? 0xC0 : 0xC1, reg: digit, rm: dst.rawValue, byteRM: true)
+            emitRR(size, size == .b ? 0xC0 : 0xC1, reg: digit, rm: dst.rawValue, byteRM: size == .b)
             put(imm)
         }
     }
@@ -207,7 +210,7 @@ extension X64Assembler {
     /// `op dst, cl` (D2/D3 /n).
     public func shiftCL(_ op: ShiftOp, _ dst: Reg, _ size: OpSize) {
         let digit = op == .sal ? ShiftOp.shl.rawValue : op.rawValue
-        emitRR(size, size == .b ? 0xD2 : 0xD3, reg: digit, rm: dst.rawValue, byteRM: true)
+        emitRR(size, size == .b ? 0xD2 : 0xD3, reg: digit, rm: dst.rawValue, byteRM: size == .b)
     }
 
     /// `rol r16, 8`: swaps the two low bytes (a 16-bit byte swap).
@@ -236,7 +239,7 @@ extension X64Assembler {
 
     /// Group 3 (F6/F7 /digit) with a register operand.
     @inline(__always) private func group3(_ digit: UInt8, _ r: Reg, _ size: OpSize) {
-        emitRR(size, size == .b ? 0xF6 : 0xF7, reg: digit, rm: r.rawValue, byteRM: true)
+        emitRR(size, size == .b ? 0xF6 : 0xF7, reg: digit, rm: r.rawValue, byteRM: size == .b)
     }
 
     /// Unsigned `mul src`: rdx:rax = rax * src (ax = al * src for .b).
