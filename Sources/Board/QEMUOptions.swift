@@ -9,26 +9,7 @@ public struct OptionError: Error, CustomStringConvertible, Equatable {
 /// Parsers for the values of QEMU's command-line options, as QEMU 7.2 spells them.
 public enum QEMUOptions {
     /// True once the JIT engine exists: `-accel jit|tcg` then select it.
-    public static let jitAvailable = false
-
-    /// The `-d` items Armature knows, with what each logs.
-    public static let logItems: [(name: String, help: String)] = [
-        ("in_asm", "show target assembly code for each compiled block"),
-        ("op", "show IR ops for each compiled block"),
-        ("op_opt", "show IR ops after optimization"),
-        ("out_asm", "show generated host assembly code for each compiled block"),
-        ("exec", "show trace before each executed block"),
-        ("nochain", "do not chain compiled blocks"),
-        ("cpu", "show CPU registers before entering a block"),
-        ("int", "show interrupts/exceptions"),
-        ("mmu", "log MMU-related activities (page-table walks, TLB fills)"),
-        ("mec", "log FEAT_MEC memory encryption context changes and mismatches"),
-        ("gpc", "log granule protection checks (RME)"),
-        ("guest_errors", "log when the guest OS does something invalid (eg accessing a non-existent register)"),
-        ("unimp", "log unimplemented functionality"),
-        ("semihosting", "log every semihosting call"),
-        ("stats", "print the guest instruction count, elapsed time and MIPS at exit"),
-    ]
+    public static let jitAvailable = true
 
     /// Splits a QEMU option list at commas (",," is a literal comma).
     public static func splitList(_ s: String) -> [String] {
@@ -309,29 +290,5 @@ public enum QEMUOptions {
             }
         }
         return c
-    }
-
-    // MARK: -d
-
-    /// The items of a `-d` value ("help" is for the caller to handle).
-    public static func parseLogItems(_ value: String) throws -> [String] {
-        let known = Set(logItems.map(\.name))
-        var out: [String] = []
-        for item in value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
-            guard known.contains(item) else {
-                if item.isEmpty { throw OptionError("-d \(value): empty log item") }
-                throw OptionError("-d \(value): unknown log item '\(item)' (use -d help)")
-            }
-            if !out.contains(item) { out.append(item) }
-        }
-        return out
-    }
-
-    /// The text `-d help` prints.
-    public static var logHelp: String {
-        let w = logItems.map(\.name.count).max() ?? 0
-        return "Log items (comma separated):\n" + logItems.map {
-            $0.name + String(repeating: " ", count: w - $0.name.count + 2) + $0.help
-        }.joined(separator: "\n") + "\n"
     }
 }

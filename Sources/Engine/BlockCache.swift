@@ -26,10 +26,17 @@ final class BlockCache {
         translations += 1
     }
 
-    /// Drops every block translated from the page at `pagePA`.
-    func invalidate(page pagePA: UInt64) {
-        guard let keys = byPage.removeValue(forKey: pagePA) else { return }
-        for k in keys where blocks.removeValue(forKey: k) != nil { invalidations += 1 }
+    /// Drops every block translated from the page at `pagePA`; returns them.
+    func invalidate(page pagePA: UInt64) -> [TranslatedBlock] {
+        guard let keys = byPage.removeValue(forKey: pagePA) else { return [] }
+        var removed: [TranslatedBlock] = []
+        for k in keys {
+            if let b = blocks.removeValue(forKey: k) {
+                removed.append(b)
+                invalidations += 1
+            }
+        }
+        return removed
     }
 
     func removeAll() {

@@ -12,10 +12,13 @@ public struct EngineOptions: Sendable {
     public var kind: EngineKind = .interp
     /// Run the IR optimizer on each block (off only to test the optimizer against itself).
     public var optimize = true
+    /// Chain direct branches and use the jump cache (JIT). Off for `-d nochain`,
+    /// so that every block passes through the dispatcher.
+    public var chaining = true
     /// Called with each newly translated block (for `-d in_asm,op,op_opt`):
     /// (guest PC, the IR before optimization, the IR after).
     public var onTranslate: (@Sendable (UInt64, IRBlock, IRBlock) -> Void)? = nil
-    /// Called before each executed block (for `-d exec,cpu`).
+    /// Called before each block the dispatcher enters (for `-d exec,cpu`).
     public var onExecute: (@Sendable (CPU, UInt64) -> Void)? = nil
     public init() {}
 }
@@ -23,26 +26,51 @@ public struct EngineOptions: Sendable {
 /// Run statistics (`-d stats`).
 public struct EngineStatistics: Sendable {
     public var guestInstructions: UInt64 = 0
+    /// Blocks entered from the dispatcher (chained blocks are not counted).
     public var blocksExecuted: UInt64 = 0
     public var blocksTranslated = 0
     public var blocksInvalidated = 0
+    public var hostCodeBytes = 0
+    public var jitCompiledBlocks = 0
+    /// Blocks the JIT could not compile, run by the interpreter instead.
+    public var jitFallbackBlocks = 0
+    public var chainsMade = 0
+    public var codeCacheFlushes = 0
 }
 
-/// The dispatcher: finds (or translates) the block at the PC, runs it, and
-/// handles what makes a block stop: exceptions, exit requests, code writes.
+public struct EngineError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The dispatcher: finds (or translates) the block at the PC, runs it with the
+/// interpreter or as JIT code, and handles what makes a block stop: exceptions,
+/// exit requests, code writes.
 public final class Dispatcher {
     public let system: System
     public let options: EngineOptions
     private let cache = BlockCache()
     private let interpreter = IRInterpreter()
+    private let jit: JITEngine?
     public private(set) var statistics = EngineStatistics()
 
-    public init(system: System, options: EngineOptions) {
+    public init(system: System, options: EngineOptions) throws {
         self.system = system
         self.options = options
+        if options.kind == .jit {
+            do {
+                jit = try JITEngine(chaining: options.chaining)
+            } catch {
+                throw EngineError(description: "cannot start the JIT: \(error)")
+            }
+        } else {
+            jit = nil
+        }
         system.memory.onCodePageWrite = { [unowned self] page in
-            self.cache.invalidate(page: page)
-            self.interpreter.codeWritten = true
+            for b in self.cache.invalidate(page: page) { self.jit?.unchain(b) }
+            self.jit?.jumpCache.flush()
+            for c in self.system.cpus {
+                c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
+            }
         }
     }
 
@@ -50,10 +78,13 @@ public final class Dispatcher {
     public func run() -> Int32 {
         guard let cpu = system.cpus.first else { return 1 }
         let onExecute = options.onExecute
-        var executed: UInt64 = cpu.instructionCount
         var blocks: UInt64 = 0
+        var lastExit = 0
+        var jumpContext: LiftContext? = nil
+        var jumpTLB: UInt64 = 0
         while system.exitStatus == nil {
             cpu.exceptionTaken = false
+            cpu.state.storeBytes(of: 0, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
             if cpu.exitRequest != 0 {
                 cpu.exitRequest = 0
                 if system.exitStatus != nil { break }
@@ -61,25 +92,44 @@ public final class Dispatcher {
             let pc = cpu.pc
             if pc & 3 != 0 {
                 cpu.raisePCAlignment(pc: pc)
+                lastExit = 0
                 continue
             }
-            guard let (pa, host) = cpu.translateCode(va: pc) else { continue }
+            guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
             let context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
             let key = BlockKey(pa: pa, context: context)
-            let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host)
+            let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
             onExecute?(cpu, pc)
-            executed &+= UInt64(interpreter.execute(block, cpu: cpu))
             blocks &+= 1
+            if let jit, block.hostCode != nil {
+                if jumpContext != context || jumpTLB != cpu.tlbFlushCount {
+                    jit.jumpCache.flush()
+                    jumpContext = context
+                    jumpTLB = cpu.tlbFlushCount
+                }
+                if lastExit != 0 && options.chaining { jit.chain(exit: lastExit, to: block) }
+                jit.jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
+                lastExit = jit.run(block, state: cpu.state)
+            } else {
+                cpu.instructionCount &+= UInt64(interpreter.execute(block, cpu: cpu))
+                lastExit = 0
+            }
         }
-        cpu.instructionCount = executed
-        statistics.guestInstructions = executed
+        statistics.guestInstructions = cpu.instructionCount
         statistics.blocksExecuted = blocks
         statistics.blocksTranslated = cache.translations
         statistics.blocksInvalidated = cache.invalidations
+        if let jit {
+            statistics.hostCodeBytes = jit.hostBytes
+            statistics.jitCompiledBlocks = jit.compiledBlocks
+            statistics.jitFallbackBlocks = jit.fallbackBlocks
+            statistics.chainsMade = jit.chainsMade
+            statistics.codeCacheFlushes = jit.flushes
+        }
         return system.exitStatus ?? 1
     }
 
-    private func translate(key: BlockKey, pc: UInt64, host: UnsafeRawPointer) -> TranslatedBlock {
+    private func translate(key: BlockKey, pc: UInt64, host: UnsafeRawPointer, mmuIndex: Int) -> TranslatedBlock {
         let pageOffset = pc & 0xFFF
         let pageHost = host - Int(pageOffset)
         var ir = Lifter.lift(pc: pc, context: key.context) { va in
@@ -91,6 +141,9 @@ public final class Dispatcher {
         let block = TranslatedBlock(key: key, ir: ir)
         markCode(pageOf: key.pa)
         cache.insert(block)
+        if let jit {
+            _ = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
+        }
         return block
     }
 

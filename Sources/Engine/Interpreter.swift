@@ -24,9 +24,6 @@ final class IRInterpreter {
     private var capacity: Int
     private let ffi = FFIHelperCaller()
     private let helpers = HelperTable.functions
-    /// Set by a store that hit a page holding translated code: the block stops
-    /// at the next instruction boundary so the new code is translated afresh.
-    var codeWritten = false
 
     init() {
         capacity = 1024
@@ -48,7 +45,6 @@ final class IRInterpreter {
         var executed = 0
         var pc: UInt64 = block.ir.guestPC
         let mmuIndex = cpu.mmuIndex
-        codeWritten = false
         return block.insts.withUnsafeBufferPointer { insts -> Int in
             var i = 0
             while true {
@@ -57,7 +53,9 @@ final class IRInterpreter {
                 case .nop:
                     break
                 case .insnStart:
-                    if codeWritten {
+                    // A store that hit a page of translated code stops the block at
+                    // the next instruction boundary, so the new code is translated afresh.
+                    if state.load(fromByteOffset: StateLayout.codeWritten, as: UInt64.self) != 0 {
                         cpu.pc = inst.imm
                         return executed
                     }

@@ -36,6 +36,9 @@ public final class CPU {
     public let config: CPUConfig
     /// Host time at reset: the counter's zero.
     let counterEpochNanos: UInt64
+    /// Counts TLB flushes, so engines can tell when cached translations
+    /// (jump caches keyed by VA) may be stale.
+    public internal(set) var tlbFlushCount: UInt64 = 0
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.
     let codePhysPage: UnsafeMutablePointer<UInt64>
 
@@ -180,6 +183,11 @@ public final class System {
     /// The last instruction fetch that found no memory (for the message when a
     /// guest runs off the end of RAM).
     public private(set) var lastFetchOutsideMemory: UInt64?
+    /// Called at every exception taken and every exception return (`-d int`,
+    /// `-d stats`); nil (the default) costs one compare per exception.
+    public var exceptionObserver: ((CPU, ExceptionEvent) -> Void)?
+    /// Receives `log(_:_:)` messages (`-d guest_errors,unimp,mmu,...`); see MachineLog.swift.
+    public var logger: MachineLog?
 
     public init(memory: AddressSpace) {
         self.memory = memory

@@ -71,6 +71,11 @@ extension CPU {
         let vector = sysreg(SysRegTable.vbar[target]) & ~UInt64(0x7FF) &+ groupOffset &+ kind.rawValue
         pc = vector
         exceptionTaken = true
+        if let observer = system.exceptionObserver {
+            observer(self, ExceptionEvent(kind: .taken(kind), fromEL: fromEL, toEL: target,
+                                          esr: kind == .sync || kind == .serror ? syndrome : nil, elr: returnAddress,
+                                          far: faultAddress, spsr: sysreg(SysRegTable.spsr[target]), pc: vector))
+        }
         // A synchronous exception raised by the first instruction of its own vector
         // repeats forever: stop with a message instead of hanging.
         if kind == .sync && returnAddress == vector {
@@ -127,6 +132,7 @@ extension CPU {
         let target = syncTargetEL
         let ec: ExceptionClass = target > el ? .dataAbortLower : .dataAbortSame
         let iss = status.rawValue | (isWrite ? 1 << 6 : 0)
+        logMemoryFault(instruction: false, status: status, va: va, isWrite: isWrite, target: target)
         takeException(to: target, syndrome: CPU.syndrome(ec, iss: iss), returnAddress: pc, faultAddress: va)
     }
 
@@ -134,6 +140,7 @@ extension CPU {
     public func raiseInstructionAbort(status: FaultStatus, va: UInt64) {
         let target = syncTargetEL
         let ec: ExceptionClass = target > el ? .instructionAbortLower : .instructionAbortSame
+        logMemoryFault(instruction: true, status: status, va: va, isWrite: false, target: target)
         takeException(to: target, syndrome: CPU.syndrome(ec, iss: status.rawValue), returnAddress: va, faultAddress: va)
     }
 
@@ -169,6 +176,8 @@ extension CPU {
         clearExclusiveMonitor()
         pc = sysreg(SysRegTable.elr[fromEL])
         exceptionTaken = true
+        system.exceptionObserver?(self, ExceptionEvent(kind: .returned(illegal: illegal), fromEL: fromEL, toEL: el,
+                                                       elr: pc, spsr: spsr, pc: pc))
     }
 
     private func pc_spsrTargetEL(_ spsr: UInt64) -> Int { Int((spsr >> 2) & 3) }

@@ -30,6 +30,7 @@ extension CPU {
 
     /// Empties every TLB of this CPU.
     public func flushTLB() {
+        tlbFlushCount &+= 1
         let base = state + StateLayout.tlbBase
         for i in 0..<(TLB.entries * TLB.mmuIndexCount) {
             let e = base + i * TLB.entryBytes
@@ -133,6 +134,7 @@ extension CPU {
     private func physicalAccess(va: UInt64, pa: UInt64, size: Int, write: Bool, value: UInt64,
                                 mmuIndex: Int, fill: Bool) -> UInt64? {
         guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
+            system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
             return nil
         }
         switch r.kind {
@@ -142,7 +144,10 @@ extension CPU {
         case .ram, .rom:
             let p = r.host! + Int(pa - r.base)
             if write {
-                if case .rom = r.kind { return 0 }   // writes to ROM are ignored
+                if case .rom = r.kind {   // writes to ROM are ignored
+                    system.log(.guestErrors, "write of \(size) bytes to ROM \(r.name) at \(hex(pa)) ignored (PC \(hex(faultPC)))")
+                    return 0
+                }
                 storeLE(p, size, value)
                 if system.memory.isCodePage(r, pa: pa) {
                     system.memory.noteWrite(pa: pa, length: UInt64(size))
@@ -190,6 +195,7 @@ extension CPU {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
             let bva = va &+ UInt64(i)
             if system.memory.region(containing: pa) == nil {
+                system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
                 raiseDataAbort(status: .syncExternal, va: bva, isWrite: write, at: faultPC)
                 return 0
             }

@@ -39,10 +39,20 @@ public enum StateLayout {
     /// when calling out, so faults are precise).
     public static let faultPC = 392
 
+    /// Set by a slow-path store that wrote to a page holding translated code: the
+    /// running block stops at the next instruction boundary.
+    public static let codeWritten = 400
+    /// Staging slots for helper arguments (JIT call sites).
+    public static let helperArgs = 408   // three slots
+
     /// FP/SIMD registers V0...V31, 16 bytes each.
     public static let vregBase = 512
     public static let fpcr = 1024
     public static let fpsr = 1032
+
+    /// Spill slots of the JIT's register allocator.
+    public static let spillBase = 1088
+    public static let spillSlots = 120
 
     /// System registers: one 64-bit slot each, in the order of `SysRegTable.all`.
     public static let sysregBase = 2048

@@ -4,6 +4,7 @@
 /// the state block (`StateLayout.sysreg`), in table order.
 public struct SysRegSlot: Sendable, Equatable {
     public let slot: Int
+    public init(slot: Int) { self.slot = slot }
 }
 
 public struct SysRegDef: Sendable {

@@ -4,6 +4,7 @@ import Machine
 import Devices
 import Engine
 import Board
+import Debug
 
 let armatureVersion = "0.1.0"
 
@@ -112,7 +113,7 @@ enum CLI {
 
     static func helpFor(option: String) -> String? {
         switch option {
-        case "d": return QEMUOptions.logHelp
+        case "d": return LogSelection.help
         case "M", "machine":
             return "Supported machines are:\nvirt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n"
         case "cpu":
@@ -169,39 +170,33 @@ enum CLI {
             shArgs += c.args
         }
         if !shArgs.isEmpty { options.semihostingCommandLine = shArgs.joined(separator: " ") }
-        var logItems = Set<String>()
-        for d in cmd.log { logItems.formUnion(try QEMUOptions.parseLogItems(d)) }
-
-        let log = try LogSink(path: cmd.logFile.last)
+        let logSelection = try LogSelection(logValues: cmd.log, filterValues: cmd.dfilter)
+        let log = try LogWriter(path: cmd.logFile.last)
         let kernel = cmd.kernel.last
         if kernel == nil { options.semihosting = true }   // the demo guest exits through semihosting
 
         let board = try VirtMachine(options: options)
-        if let kernel {
-            try board.loadKernel(path: kernel)
-        } else {
-            try board.loadKernel(bytes: defaultGuestELF, name: "(built-in demo guest)")
+        let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? defaultGuestELF
+        try board.loadKernel(bytes: kernelBytes, name: kernel ?? "(built-in demo guest)")
+
+        // -d: only the hooks the selected items need are installed.
+        let tracer = Tracer(selection: logSelection, writer: log, system: board.system)
+        if logSelection.contains(.inAsm) || logSelection.contains(.exec) {
+            tracer.symbols = SymbolTable(elf: kernelBytes)
         }
-        if logItems.contains("guest_errors") {
-            board.uart.onGuestError = { log.line($0) }
-        }
-        if logItems.contains("semihosting"), let sh = board.semihosting {
-            sh.trace = { log.line($0) }
-        }
+        tracer.install(into: &engine)
 
         Interrupt.install()
         Terminal.enterGuestMode()
+        log.flushOnSignals()
         let start = monotonicSeconds()
-        let runStatus = Dispatcher(system: board.system, options: engine).run()
+        let dispatcher = try Dispatcher(system: board.system, options: engine)
+        let runStatus = dispatcher.run()
         let elapsed = monotonicSeconds() - start
         Terminal.restore()
 
-        if logItems.contains("stats") {
-            let n = board.system.cpus[0].instructionCount
-            log.line("guest-instructions: \(n)")
-            log.line("elapsed-seconds: \(fixed(elapsed, 6))")
-            log.line("mips: \(fixed(elapsed > 0 ? Double(n) / elapsed / 1e6 : 0, 2))")
-        }
+        tracer.finish(statistics: dispatcher.statistics,
+                      guestInstructions: board.system.cpus[0].instructionCount, elapsedSeconds: elapsed)
         if let message = board.system.fatalMessage {
             return fail(message)
         }
@@ -212,30 +207,5 @@ enum CLI {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    /// `v` with `digits` digits after the point (no Foundation).
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let n = UInt64((max(0, v) * scale).rounded())
-        let whole = n / UInt64(scale)
-        var frac = String(n % UInt64(scale))
-        while frac.count < digits { frac = "0" + frac }
-        return digits > 0 ? "\(whole).\(frac)" : "\(whole)"
-    }
-}
-
-/// Where `-d` output goes: stderr, or the `-D` file.
-final class LogSink {
-    let fd: Int32
-    init(path: String?) throws {
-        guard let path else { fd = STDERR_FILENO; return }
-        let f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if f < 0 { throw CLIError("-D \(path): cannot open the log file: \(String(cString: strerror(errno)))") }
-        fd = f
-    }
-    func line(_ s: String) {
-        HostConsole.writeAll(fd: fd, s + "\n")
     }
 }

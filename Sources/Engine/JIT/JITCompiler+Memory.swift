@@ -1,0 +1,203 @@
+import IR
+import Machine
+
+/// Loads and stores with the softmmu fast path inline (index, compare the tag,
+/// add the addend, access); misses, MMIO, unaligned and code-page writes go to
+/// an out-of-line slow path that calls the Machine's slow path. Helper calls.
+extension JITCompiler {
+    private func tlbDisplacement(_ flags: UInt64) -> Int32 {
+        let idx = flags & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+        return Int32(StateLayout.tlbBase + idx * TLB.tableBytes)
+    }
+
+    private static func opSize(bytes: Int) -> OpSize {
+        switch bytes {
+        case 1: return .b
+        case 2: return .w
+        case 4: return .d
+        default: return .q
+        }
+    }
+
+    /// rax = va & (page mask | size-1), rcx = entry offset; compares with the tag.
+    private func emitTLBCompare(va: Reg, bytes: Int, tlb: Int32, tagOffset: Int) {
+        a.mov(.rax, va, .q)
+        a.mov(.rcx, va, .q)
+        a.shift(.shr, .rcx, imm: 7, .q)
+        a.alu(.and, .rcx, imm: Int32((TLB.entries - 1) << 5), .d)   // ((va >> 12) & 255) * 32
+        a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | UInt64(bytes - 1))), .q)
+        a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
+    }
+
+    func emitLoad(_ i: Int, _ inst: Inst) throws {
+        let bytes = inst.type.bits / 8
+        let tlb = tlbDisplacement(inst.imm)
+        let r = allocate(i)
+        let va = reg(inst.a, scratch: .rdx)
+        let slow = a.newLabel(), done = a.newLabel()
+        emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.readTagOffset)
+        a.jcc(.ne, slow)
+        a.mov(.rax, va, .q)
+        a.alu(.add, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        a.load(r, Mem(.rax), JITCompiler.opSize(bytes: bytes))
+        a.bind(done)
+        let save = liveCallerSaved(after: i, excluding: i)
+        let pc = currentPC, count = started - 1
+        let packed = UInt64(bytes) | UInt64(tlb) << 8 | inst.imm << 32
+        let addr = capture(inst.a)
+        stubs.append { [self] in
+            a.bind(slow)
+            emitHelperCall(runtime.loadSlow, args: [addr, .constant(packed), .constant(0)],
+                           save: save, pc: pc, raiseCount: count)
+            a.mov(r, .rax, .q)
+            a.jmp(done)
+        }
+    }
+
+    func emitStore(_ i: Int, _ inst: Inst) throws {
+        let bytes = type(inst.b).bits / 8
+        let s = JITCompiler.opSize(bytes: bytes)
+        let tlb = tlbDisplacement(inst.imm)
+        let va = reg(inst.a, scratch: .rdx)
+        let slow = a.newLabel(), done = a.newLabel()
+        emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.writeTagOffset)
+        a.jcc(.ne, slow)
+        a.mov(.rax, va, .q)
+        a.alu(.add, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        if let c = constantValue(inst.b) {
+            let imm = Int64(bitPattern: c)
+            if s != .q || (imm >= Int64(Int32.min) && imm <= Int64(Int32.max)) {
+                a.store(Mem(.rax), imm: Int32(truncatingIfNeeded: imm), s)
+            } else {
+                a.mov(.rcx, imm: c)
+                a.store(Mem(.rax), .rcx, s)
+            }
+        } else {
+            let v = reg(inst.b, scratch: .rcx)
+            a.store(Mem(.rax), v, s)
+        }
+        a.bind(done)
+        let save = liveCallerSaved(after: i)
+        let pc = currentPC, count = started - 1
+        let packed = UInt64(bytes) | UInt64(tlb) << 8 | inst.imm << 32
+        let addr = capture(inst.a), value = capture(inst.b)
+        stubs.append { [self] in
+            a.bind(slow)
+            emitHelperCall(runtime.storeSlow, args: [addr, value, .constant(packed)],
+                           save: save, pc: pc, raiseCount: count)
+            a.jmp(done)
+        }
+    }
+
+    enum Argument {
+        case location(Location)
+        case constant(UInt64)
+    }
+
+    /// Where `v` is now: out-of-line code runs at this point but is emitted
+    /// later, when the allocator may have moved the value.
+    func capture(_ v: Value) -> Argument {
+        if let c = constantValue(v) { return .constant(c) }
+        return .location(loc[Int(v.index)])
+    }
+
+    /// Calls a C-ABI helper `(state, a, b, c)`: saves the live caller-saved
+    /// registers, records the guest PC for faults, and leaves the block when the
+    /// helper took an exception (counting `raiseCount` instructions as done).
+    func emitHelperCall(_ fn: UInt64, args: [Argument], save: [Reg], pc: UInt64, raiseCount: Int?) {
+        for r in save { a.push(r) }
+        let pad = save.count % 2 == 1
+        if pad { a.alu(.sub, .rsp, imm: 8, .q) }
+        if raiseCount != nil {
+            let spc = Int64(bitPattern: pc)
+            if spc >= Int64(Int32.min) && spc <= Int64(Int32.max) {
+                a.store(Mem(.rbx, Int32(StateLayout.faultPC)), imm: Int32(spc), .q)
+            } else {
+                a.mov(.rax, imm: pc)
+                a.store(Mem(.rbx, Int32(StateLayout.faultPC)), .rax, .q)
+            }
+        }
+        // Stage the arguments in the state block, so no argument register is
+        // overwritten before it is read.
+        for (k, arg) in args.enumerated() {
+            let slot = Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k))
+            switch arg {
+            case .location(.reg(let r)): a.store(slot, r, .q)
+            case .location(.spill(let off)):
+                a.load(.rax, Mem(.rbx, off), .q)
+                a.store(slot, .rax, .q)
+            case .location(let l): preconditionFailure("argument has no location (\(l))")
+            case .constant(let c):
+                a.mov(.rax, imm: c)
+                a.store(slot, .rax, .q)
+            }
+        }
+        let argRegs: [Reg] = [.rsi, .rdx, .rcx]
+        for k in args.indices {
+            a.load(argRegs[k], Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k)), .q)
+        }
+        a.mov(.rdi, .rbx, .q)
+        a.call(absolute: fn, scratch: .rax)
+        if pad { a.alu(.add, .rsp, imm: 8, .q) }
+        for r in save.reversed() { a.pop(r) }
+        if let count = raiseCount {
+            let raised = a.newLabel()
+            a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exceptionTaken)), imm: 0, .q)
+            a.jcc(.ne, raised)
+            stubs.append { [self] in
+                a.bind(raised)
+                emitStateExit(count: count)
+            }
+        }
+    }
+
+    func emitCall(_ i: Int, _ inst: Inst) throws {
+        guard let h = HelperID(rawValue: UInt16(inst.imm)) else { throw Unsupported(what: "helper \(inst.imm)") }
+        let fn = UInt64(UInt(bitPattern: unsafeBitCast(HelperTable.functions[Int(inst.imm)], to: UnsafeRawPointer.self)))
+        var args: [Argument] = []
+        for v in [inst.a, inst.b, inst.c] where !v.isNone { args.append(capture(v)) }
+        emitHelperCall(fn, args: args, save: liveCallerSaved(after: i, excluding: i), pc: currentPC,
+                       raiseCount: h.info.mayRaise ? started : nil)
+        if h.info.returnsValue && lastUse[i] >= 0 {
+            let r = allocate(i)
+            a.mov(r, .rax, .q)
+        }
+    }
+
+    /// After a guest instruction that stored: if the store wrote to a page of
+    /// translated code, stop here so the rest is translated afresh.
+    func emitCodeWriteCheck(nextPC: UInt64) {
+        let stop = a.newLabel()
+        a.alu(.cmp, Mem(.rbx, Int32(StateLayout.codeWritten)), imm: 0, .q)
+        a.jcc(.ne, stop)
+        let count = started
+        stubs.append { [self] in
+            a.bind(stop)
+            storePC(nextPC)
+            emitStateExit(count: count)
+        }
+    }
+
+    /// BR/BLR/RET: store the PC, then look the target up in the per-CPU jump
+    /// cache (VA -> host code) and jump there, or return to the dispatcher.
+    func emitIndirectExit(_ v: Value, count: Int) {
+        let t = reg(v, scratch: .rdx)
+        a.store(Mem(.rbx, Int32(StateLayout.pc)), t, .q)
+        addInstructionCount(count)
+        if chaining && !noChain {
+            let miss = a.newLabel()
+            a.mov(.rax, t, .q)
+            a.shift(.shr, .rax, imm: 2, .q)
+            a.alu(.and, .rax, imm: Int32(JumpCache.entries - 1), .d)
+            a.shift(.shl, .rax, imm: 4, .d)
+            a.mov(.rcx, imm: runtime.jumpCache)
+            a.alu(.add, .rax, .rcx, .q)
+            a.alu(.cmp, t, Mem(.rax), .q)
+            a.jcc(.ne, miss)
+            a.jmp(Mem(.rax, 8))
+            a.bind(miss)
+        }
+        a.alu(.xor, .rax, .rax, .d)
+        jumpToEpilogue()
+    }
+}

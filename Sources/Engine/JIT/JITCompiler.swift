@@ -1,0 +1,291 @@
+import IR
+import Machine
+
+/// Where an IR value lives during code generation.
+enum Location: Equatable {
+    case none
+    case reg(Reg)
+    case spill(Int32)          // displacement from the state pointer
+    case constant(UInt64)
+}
+
+/// A direct exit whose `jmp rel32` can be patched to chain to the next block.
+struct ExitSite {
+    /// Offset of the rel32 field from the block start.
+    let fieldOffset: Int
+    let targetPC: UInt64
+    let id: Int
+}
+
+/// The result of compiling one block: position-dependent code for `base`.
+struct CompiledCode {
+    let bytes: [UInt8]
+    let exits: [ExitSite]
+}
+
+/// Compiles an optimized IR block to x86-64 (System V). Register use:
+/// rbx = state pointer (pinned), rsp = host stack (16-byte aligned inside blocks),
+/// rax/rcx/rdx = scratch, the other 11 registers are allocated block-locally by a
+/// linear scan over value lifetimes, spilling to slots in the state block.
+/// Constants are never given registers: they become immediates at their uses.
+final class JITCompiler {
+    let a = X64Assembler()
+    let block: IRBlock
+    let insts: [Inst]
+    let base: UInt64
+    let runtime: JITRuntimeInfo
+    let mmuIndex: Int
+    /// Block must return to the dispatcher after its last exit (context may change).
+    let noChain: Bool
+    let chaining: Bool
+
+    var loc: [Location]
+    var lastUse: [Int]
+    var regOwner = [Int](repeating: -1, count: 16)
+    var freeRegs: [Reg]
+    var freeSpills: [Int32]
+    var exits: [ExitSite] = []
+    /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
+    var stubs: [() -> Void] = []
+    /// Values already computed ahead of their definition (condition fusion).
+    var precomputed = Set<Int>()
+    /// Comparisons whose result is still in the x86 flags for the next instruction.
+    var fusedConditions: [Int: Cond] = [:]
+    var currentPC: UInt64
+    /// Guest instructions started so far (the interpreter's `executed`).
+    var started = 0
+    var nextExitID: Int
+    /// Set while the current guest instruction contains a store (see code-write check).
+    var instructionHasStore = false
+
+    static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14, .r15]
+    static let callerSaved: Set<Reg> = [.rsi, .rdi, .r8, .r9, .r10, .r11]
+
+    struct Unsupported: Error { let what: String }
+
+    init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool) {
+        self.block = block
+        insts = block.insts
+        self.base = base
+        self.runtime = runtime
+        self.mmuIndex = mmuIndex
+        self.chaining = chaining
+        nextExitID = firstExitID
+        currentPC = block.guestPC
+        loc = [Location](repeating: .none, count: insts.count)
+        lastUse = [Int](repeating: -1, count: insts.count)
+        freeRegs = JITCompiler.allocatable.reversed()
+        freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
+        var contextHelper = false
+        for (i, inst) in insts.enumerated() {
+            for v in inst.operands { lastUse[Int(v.index)] = i }
+            if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)),
+               [.msr, .msrImmediate, .sys, .eret, .hint, .hlt, .hvc, .smc].contains(h) {
+                contextHelper = true
+            }
+        }
+        noChain = contextHelper
+    }
+
+    // MARK: Driver
+
+    func compile() throws -> CompiledCode {
+        // Entry: leave at once when the dispatcher is asked to stop (interrupts,
+        // exit) — every chained entry passes here.
+        let requestExit = a.newLabel()
+        a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exitRequest)), imm: 0, .q)
+        a.jcc(.ne, requestExit)
+        stubs.append { [self] in
+            a.bind(requestExit)
+            storePC(block.guestPC)
+            a.alu(.xor, .rax, .rax, .d)
+            jumpToEpilogue()
+        }
+        for i in insts.indices {
+            try emit(i)
+        }
+        // Stubs may add stubs (a slow path's exception exit): run until none is left.
+        var k = 0
+        while k < stubs.count {
+            stubs[k]()
+            k += 1
+        }
+        a.finish()
+        return CompiledCode(bytes: a.bytes, exits: exits)
+    }
+
+    // MARK: Allocation
+
+    func type(_ v: Value) -> IRType { insts[Int(v.index)].type }
+
+    /// A register for the value defined at `i` (spilling another value if needed).
+    func allocate(_ i: Int, avoiding: Set<Reg> = []) -> Reg {
+        if let idx = freeRegs.lastIndex(where: { !avoiding.contains($0) }) {
+            let r = freeRegs.remove(at: idx)
+            regOwner[Int(r.rawValue)] = i
+            loc[i] = .reg(r)
+            return r
+        }
+        // Spill the value whose last use is furthest away.
+        var victim = -1
+        var victimReg = Reg.rsi
+        for r in JITCompiler.allocatable where !avoiding.contains(r) {
+            let owner = regOwner[Int(r.rawValue)]
+            if owner >= 0 && (victim < 0 || lastUse[owner] > lastUse[victim]) {
+                victim = owner
+                victimReg = r
+            }
+        }
+        precondition(victim >= 0, "no register to spill")
+        let slot = freeSpills.popLast()!
+        a.store(Mem(.rbx, slot), victimReg, .q)
+        loc[victim] = .spill(slot)
+        regOwner[Int(victimReg.rawValue)] = i
+        loc[i] = .reg(victimReg)
+        return victimReg
+    }
+
+    /// Frees the locations of operands whose last use is instruction `i`.
+    func release(operandsOf i: Int) {
+        for v in insts[i].operands {
+            let j = Int(v.index)
+            guard lastUse[j] == i else { continue }
+            free(j)
+        }
+        // A value nobody uses is freed at once.
+        if lastUse[i] < 0 { free(i) }
+    }
+
+    func free(_ j: Int) {
+        switch loc[j] {
+        case .reg(let r):
+            if regOwner[Int(r.rawValue)] == j {
+                regOwner[Int(r.rawValue)] = -1
+                freeRegs.append(r)
+            }
+        case .spill(let s):
+            freeSpills.append(s)
+        default: break
+        }
+        loc[j] = .none
+    }
+
+    /// Values live after instruction `i` that sit in caller-saved registers.
+    func liveCallerSaved(after i: Int, excluding: Int = -1) -> [Reg] {
+        var out: [Reg] = []
+        for r in JITCompiler.allocatable where JITCompiler.callerSaved.contains(r) {
+            let owner = regOwner[Int(r.rawValue)]
+            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.append(r) }
+        }
+        return out
+    }
+
+    // MARK: Operands
+
+    @inline(__always) func size(of t: IRType) -> OpSize { t == .i64 ? .q : .d }
+
+    func constantValue(_ v: Value) -> UInt64? {
+        if case .constant(let c) = loc[Int(v.index)] { return c }
+        let inst = insts[Int(v.index)]
+        return inst.op == .const_ ? inst.imm : nil
+    }
+
+    /// Puts value `v` into register `r` (zero-extended canonical form).
+    func move(_ v: Value, into r: Reg) {
+        if let c = constantValue(v) { a.mov(r, imm: c); return }
+        switch loc[Int(v.index)] {
+        case .reg(let s): if s != r { a.mov(r, s, .q) }
+        case .spill(let slot): a.load(r, Mem(.rbx, slot), .q)
+        default: preconditionFailure("value v\(v.index) has no location")
+        }
+    }
+
+    /// The register holding `v`, or `scratch` after loading it there.
+    func reg(_ v: Value, scratch: Reg) -> Reg {
+        if constantValue(v) == nil, case .reg(let r) = loc[Int(v.index)] { return r }
+        move(v, into: scratch)
+        return scratch
+    }
+
+    /// An imm32 (sign-extended) for `v` when it is a constant that fits at `size`.
+    func immediate(_ v: Value, _ s: OpSize) -> Int32? {
+        guard let c = constantValue(v) else { return nil }
+        if s == .q {
+            let sc = Int64(bitPattern: c)
+            return sc >= Int64(Int32.min) && sc <= Int64(Int32.max) ? Int32(sc) : nil
+        }
+        return Int32(bitPattern: UInt32(truncatingIfNeeded: c))
+    }
+
+    /// `op dst, v` with v as an immediate, register or spill slot.
+    func aluOperand(_ op: AluOp, _ dst: Reg, _ v: Value, _ s: OpSize) {
+        if let imm = immediate(v, s) { a.alu(op, dst, imm: imm, s); return }
+        if constantValue(v) != nil { move(v, into: .rcx); a.alu(op, dst, .rcx, s); return }
+        switch loc[Int(v.index)] {
+        case .reg(let r): a.alu(op, dst, r, s)
+        case .spill(let slot): a.alu(op, dst, Mem(.rbx, slot), s)
+        default: preconditionFailure("value v\(v.index) has no location")
+        }
+    }
+
+    /// Masks a value of a narrow type (i1, i8, i16) held in `r` to its width.
+    func maskNarrow(_ r: Reg, _ t: IRType) {
+        switch t {
+        case .i8: a.movzx(r, r, from: .b)
+        case .i16: a.movzx(r, r, from: .w)
+        case .i1: a.alu(.and, r, imm: 1, .d)
+        default: break
+        }
+    }
+
+    // MARK: Exits
+
+    func storePC(_ pc: UInt64) {
+        let spc = Int64(bitPattern: pc)
+        if spc >= Int64(Int32.min) && spc <= Int64(Int32.max) {
+            a.store(Mem(.rbx, Int32(StateLayout.pc)), imm: Int32(spc), .q)
+        } else {
+            a.mov(.rax, imm: pc)
+            a.store(Mem(.rbx, Int32(StateLayout.pc)), .rax, .q)
+        }
+    }
+
+    func addInstructionCount(_ n: Int) {
+        if n > 0 { a.alu(.add, Mem(.rbx, Int32(StateLayout.instructionCount)), imm: Int32(n), .q) }
+    }
+
+    func jumpToEpilogue() {
+        jumpAbsolute(runtime.epilogue)
+    }
+
+    func jumpAbsolute(_ target: UInt64) {
+        let here = base + UInt64(a.offset)
+        let rel = Int64(bitPattern: target &- (here + 5))
+        precondition(rel >= Int64(Int32.min) && rel <= Int64(Int32.max), "code cache too far from its stubs")
+        let r = UInt32(bitPattern: Int32(rel))
+        a.emitBytes([0xE9, UInt8(r & 0xFF), UInt8((r >> 8) & 0xFF), UInt8((r >> 16) & 0xFF), UInt8(r >> 24)])
+    }
+
+    /// Leaves for a constant guest PC, through a patchable jump (chaining).
+    func emitDirectExit(to pc: UInt64, count: Int) {
+        addInstructionCount(count)
+        if chaining && !noChain {
+            let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
+            exits.append(ExitSite(fieldOffset: field, targetPC: pc, id: nextExitID))
+            storePC(pc)
+            a.mov(.rax, imm: UInt64(nextExitID + 1))
+            nextExitID += 1
+        } else {
+            storePC(pc)
+            a.alu(.xor, .rax, .rax, .d)
+        }
+        jumpToEpilogue()
+    }
+
+    /// Leaves with the PC already in the state (exceptions, ERET): no chaining.
+    func emitStateExit(count: Int) {
+        addInstructionCount(count)
+        a.alu(.xor, .rax, .rax, .d)
+        jumpToEpilogue()
+    }
+}

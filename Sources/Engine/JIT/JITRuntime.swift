@@ -1,0 +1,189 @@
+import IR
+import Machine
+
+/// Addresses the generated code needs: the shared epilogue, the slow-path
+/// helpers and the jump cache.
+struct JITRuntimeInfo {
+    var epilogue: UInt64 = 0
+    var loadSlow: UInt64 = 0
+    var storeSlow: UInt64 = 0
+    var jumpCache: UInt64 = 0
+}
+
+/// Per-CPU cache for indirect branches: guest VA -> host code of the block
+/// translated for the current context. Flushed when the context, the TLB or
+/// the set of blocks changes.
+final class JumpCache {
+    static let entries = 4096
+    let table: UnsafeMutablePointer<UInt64>   // pairs (va, host)
+
+    init() {
+        table = .allocate(capacity: 2 * JumpCache.entries)
+        flush()
+    }
+    deinit { table.deallocate() }
+
+    func flush() {
+        for i in 0..<JumpCache.entries {
+            table[2 * i] = 1            // no guest PC is odd
+            table[2 * i + 1] = 0
+        }
+    }
+
+    func insert(va: UInt64, host: UInt64) {
+        let i = Int((va >> 2) & UInt64(JumpCache.entries - 1))
+        table[2 * i] = va
+        table[2 * i + 1] = host
+    }
+
+    var address: UInt64 { UInt64(UInt(bitPattern: table)) }
+}
+
+// Slow paths called from generated code. `packed` = size in bytes | TLB
+// displacement << 8 | MemFlags << 32; the MMU index is recovered from the
+// TLB displacement.
+private func mmuIndex(fromPacked p: UInt64) -> Int {
+    (Int((p >> 8) & 0xFF_FFFF) - StateLayout.tlbBase) / TLB.tableBytes
+}
+
+let jitLoadSlow: HelperFunction = { state, va, packed, _ in
+    let cpu = CPU.from(state: state)
+    return cpu.loadSlow(va: va, size: Int(packed & 0xFF), mmuIndex: mmuIndex(fromPacked: packed), flags: packed >> 32)
+}
+
+let jitStoreSlow: HelperFunction = { state, va, value, packed in
+    let cpu = CPU.from(state: state)
+    cpu.storeSlow(va: va, size: Int(packed & 0xFF), value: value, mmuIndex: mmuIndex(fromPacked: packed), flags: packed >> 32)
+    return 0
+}
+
+/// The JIT engine: compiles blocks into the code cache, enters them through a
+/// trampoline, chains direct exits, and unchains blocks that are invalidated.
+final class JITEngine {
+    typealias Entry = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt64
+
+    let cache: CodeCache
+    let jumpCache = JumpCache()
+    private(set) var info = JITRuntimeInfo()
+    private let entry: Entry
+    let chaining: Bool
+
+    struct ExitRecord {
+        let fieldAddress: UInt64       // executable address of the rel32 field
+        let targetPC: UInt64
+        let sourcePage: UInt64         // guest VA page of the source block
+        var chainedTo: TranslatedBlock?
+    }
+    private(set) var exitRecords: [ExitRecord] = []
+    /// Exits chained into each block (to unpatch when it goes away).
+    private var incoming: [ObjectIdentifier: [Int]] = [:]
+    private(set) var hostBytes = 0
+    private(set) var compiledBlocks = 0
+    private(set) var fallbackBlocks = 0
+    private(set) var chainsMade = 0
+    private(set) var flushes = 0
+
+    init(chaining: Bool) throws {
+        self.chaining = chaining
+        cache = try CodeCache()
+        // Trampoline: entry(state, code). Saves the callee-saved registers,
+        // pins the state in rbx, aligns the stack, jumps to the block.
+        let a = X64Assembler()
+        for r in [Reg.rbp, .rbx, .r12, .r13, .r14, .r15] { a.push(r) }
+        a.alu(.sub, .rsp, imm: 8, .q)
+        a.mov(.rbx, .rdi, .q)
+        a.jmp(.rsi)
+        a.align(16)
+        let epilogueOffset = a.offset
+        a.alu(.add, .rsp, imm: 8, .q)
+        for r in [Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
+        a.ret()
+        a.finish()
+        guard let start = cache.append(a.bytes) else { throw CodeCache.Failure(description: "code cache too small") }
+        cache.markReserved()
+        entry = unsafeBitCast(cache.executablePointer(start), to: Entry.self)
+        info.epilogue = cache.executableAddress(start + epilogueOffset)
+        info.loadSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitLoadSlow, to: UnsafeRawPointer.self)))
+        info.storeSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitStoreSlow, to: UnsafeRawPointer.self)))
+        info.jumpCache = jumpCache.address
+    }
+
+    /// Compiles `block` into host code; false when the compiler cannot handle it
+    /// (the interpreter then runs that block).
+    func compile(_ block: TranslatedBlock, mmuIndex: Int, onFlush: () -> Void) -> Bool {
+        for attempt in 0..<2 {
+            let base = cache.executableAddress((cache.used + 15) & ~15)
+            let compiler = JITCompiler(block: block.ir, base: base, runtime: info, mmuIndex: mmuIndex,
+                                       firstExitID: exitRecords.count, chaining: chaining)
+            let code: CompiledCode
+            do {
+                code = try compiler.compile()
+            } catch {
+                fallbackBlocks += 1
+                return false
+            }
+            guard let offset = cache.append(code.bytes) else {
+                if attempt == 0 { flushAll(); onFlush(); continue }
+                fallbackBlocks += 1
+                return false
+            }
+            precondition(cache.executableAddress(offset) == base)
+            block.hostCode = cache.executablePointer(offset)
+            let page = block.ir.guestPC & ~UInt64(0xFFF)
+            for e in code.exits {
+                precondition(e.id == exitRecords.count)
+                exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset), targetPC: e.targetPC,
+                                              sourcePage: page, chainedTo: nil))
+            }
+            hostBytes += code.bytes.count
+            compiledBlocks += 1
+            return true
+        }
+        return false
+    }
+
+    /// Runs host code until it returns; the result identifies the exit taken
+    /// (0: none that can be chained).
+    @inline(__always) func run(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
+        Int(entry(state, block.hostCode!))
+    }
+
+    /// Chains exit `exitID` (as returned by `run`) to `target`, when it is a
+    /// direct branch within the same guest page.
+    func chain(exit exitID: Int, to target: TranslatedBlock) {
+        guard exitID > 0, exitID <= exitRecords.count, let host = target.hostCode else { return }
+        var rec = exitRecords[exitID - 1]
+        guard rec.chainedTo == nil, rec.targetPC == target.ir.guestPC,
+              rec.sourcePage == target.ir.guestPC & ~UInt64(0xFFF) else { return }
+        patch(field: rec.fieldAddress, to: UInt64(UInt(bitPattern: host)))
+        rec.chainedTo = target
+        exitRecords[exitID - 1] = rec
+        incoming[ObjectIdentifier(target), default: []].append(exitID - 1)
+        chainsMade += 1
+    }
+
+    /// Undoes the chains into a block that is being dropped.
+    func unchain(_ block: TranslatedBlock) {
+        guard let list = incoming.removeValue(forKey: ObjectIdentifier(block)) else { return }
+        for k in list {
+            let rec = exitRecords[k]
+            patch(field: rec.fieldAddress, to: rec.fieldAddress + 4)   // back to the fall-through
+            exitRecords[k].chainedTo = nil
+        }
+    }
+
+    private func patch(field: UInt64, to target: UInt64) {
+        let rel = Int64(bitPattern: target &- (field + 4))
+        let w = cache.writableAddress(forExecutable: field)
+        w.storeBytes(of: Int32(rel).littleEndian, as: Int32.self)
+    }
+
+    /// Drops all translated code.
+    func flushAll() {
+        cache.flush()
+        exitRecords.removeAll()
+        incoming.removeAll()
+        jumpCache.flush()
+        flushes += 1
+    }
+}
