@@ -222,12 +222,7 @@ public enum SnippetRunner {
                 cpu.system.requestExit(status: 2)
             }
         }
-        let dispatcher: Dispatcher
-        do {
-            dispatcher = try Dispatcher(system: system, options: opts)
-        } catch {
-            return (SnippetState(exit: .fatal("\(error)")), nil)
-        }
+        let dispatcher = Dispatcher(system: system, options: opts)
 
         // Watchdog: stops an engine that runs without returning to the dispatcher.
         let watch = Watchdog(system: system)
@@ -252,13 +247,15 @@ public enum SnippetRunner {
         s.spSel = cpu.spSel
         s.daif = cpu.daif
         s.pstateMisc = cpu.pstateMisc
-        s.sysregs = (0..<SysRegTable.all.count).map { cpu.sysreg(SysRegSlot(slot: $0)) }
+        s.sysregs = allSlots.map { cpu.sysreg($0) }
         s.instructions = dispatcher.statistics.guestInstructions
         let bytes = memory.readPhysical(pa: Snippet.dataBase, count: Snippet.dataSize) ?? []
         s.data = bytes
         s.dataChecksum = checksum(bytes)
         return (s, dispatcher)
     }
+
+    private static let allSlots = SysRegTable.all.map { SysRegTable.slot($0.name) }
 
     /// FNV-1a over little-endian 64-bit words.
     public static func checksum(_ bytes: [UInt8]) -> UInt64 {

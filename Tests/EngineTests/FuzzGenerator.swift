@@ -1,0 +1,864 @@
+import A64
+import Engine
+import Machine
+
+/// SplitMix64: a small seeded generator, so a seed names one program.
+struct FuzzRNG {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func word() -> UInt32 { UInt32(truncatingIfNeeded: next()) }
+    /// Uniform in 0..<n.
+    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
+    /// Uniform in the closed range.
+    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
+    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+    mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
+    /// Index chosen with the given weights.
+    mutating func weighted(_ w: [Int]) -> Int {
+        var r = below(w.reduce(0, +))
+        for (i, x) in w.enumerated() { if r < x { return i }; r -= x }
+        return w.count - 1
+    }
+}
+
+/// One generated instruction word and, where its bits depend on the layout,
+/// what to fill in once every unit has an address.
+struct FuzzInsn: Sendable {
+    enum Fixup: Sendable {
+        case none
+        /// A PC-relative branch to the start of unit `target`: B/BL (imm26),
+        /// B.cond/CBZ/CBNZ (imm19), TBZ/TBNZ (imm14).
+        case branch26(Int), branch19(Int), branch14(Int)
+        /// ADR to the start of unit `target` (for BR/BLR/RET).
+        case adr(Int)
+        /// LDR/LDRSW/PRFM (literal) of an absolute address (a multiple of 4).
+        case literal(UInt64)
+    }
+    var word: UInt32
+    var fixup: Fixup = .none
+}
+
+/// A unit: set-up instructions and the instruction under test. Branches only
+/// target unit starts, so a unit's set-up always runs before its instruction.
+struct FuzzUnit: Sendable {
+    var insns: [FuzzInsn]
+    /// What the unit exercises (for statistics), e.g. "ldstPre".
+    var label: String
+}
+
+/// A generated program: units (the last one is the final `hlt #0xf000`) and
+/// the machine's initial state.
+struct FuzzProgram: Sendable {
+    var units: [FuzzUnit]
+    var x: [UInt64]
+    var spEL0: UInt64
+    var spEL1: UInt64
+    var nzcv: UInt64
+    var spSel: UInt64
+    var dataSeed: UInt64
+
+    var instructionCount: Int { units.reduce(0) { $0 + $1.insns.count } }
+
+    /// The words with branch and literal offsets filled in for the layout.
+    func words() -> [UInt32] {
+        var starts: [UInt64] = []
+        var pc = Snippet.codeBase
+        for u in units { starts.append(pc); pc += UInt64(u.insns.count * 4) }
+        starts.append(pc)
+        var out: [UInt32] = []
+        pc = Snippet.codeBase
+        for u in units {
+            for i in u.insns {
+                out.append(FuzzProgram.resolve(i, pc: pc, starts: starts))
+                pc += 4
+            }
+        }
+        return out
+    }
+
+    static func resolve(_ i: FuzzInsn, pc: UInt64, starts: [UInt64]) -> UInt32 {
+        func words(to addr: UInt64) -> Int64 { (Int64(bitPattern: addr) - Int64(bitPattern: pc)) >> 2 }
+        func field(_ v: Int64, _ lo: Int, _ width: Int) -> UInt32 {
+            (UInt32(truncatingIfNeeded: v) & ((1 << UInt32(width)) - 1)) << UInt32(lo)
+        }
+        let target = { (u: Int) in starts[min(u, starts.count - 2)] }
+        switch i.fixup {
+        case .none: return i.word
+        case .branch26(let u): return (i.word & ~0x03FF_FFFF) | field(words(to: target(u)), 0, 26)
+        case .branch19(let u): return (i.word & ~(0x7FFFF << 5)) | field(words(to: target(u)), 5, 19)
+        case .branch14(let u): return (i.word & ~(0x3FFF << 5)) | field(words(to: target(u)), 5, 14)
+        case .literal(let addr): return (i.word & ~(0x7FFFF << 5)) | field(words(to: addr), 5, 19)
+        case .adr(let u):
+            let off = Int64(bitPattern: target(u)) - Int64(bitPattern: pc)
+            return (i.word & ~(0x6000_0000 | 0x7FFFF << 5)) | field(off & 3, 29, 2) | field(off >> 2, 5, 19)
+        }
+    }
+
+    /// The snippet to run: code, registers and the data area.
+    func snippet() -> Snippet {
+        var s = Snippet(code: words(), x: x, data: FuzzProgram.data(seed: dataSeed))
+        s.spEL0 = spEL0
+        s.spEL1 = spEL1
+        s.nzcv = nzcv
+        s.spSel = spSel
+        return s
+    }
+
+    /// The data area's initial bytes: 8-byte words that are small, edge values,
+    /// repeats of a few values (so compare-and-swaps sometimes match) or random.
+    static func data(seed: UInt64) -> [UInt8] {
+        var rng = FuzzRNG(seed: seed ^ 0xDA7A_DA7A)
+        let few = (0..<4).map { _ in rng.next() }
+        var out = [UInt8](repeating: 0, count: Snippet.dataSize)
+        out.withUnsafeMutableBytes { raw in
+            for i in 0..<(Snippet.dataSize / 8) {
+                let v: UInt64
+                switch rng.below(8) {
+                case 0: v = 0
+                case 1: v = UInt64(rng.below(256))
+                case 2: v = rng.pick(FuzzGenerator.edgeValues)
+                case 3: v = few[rng.below(few.count)]
+                default: v = rng.next()
+                }
+                raw.storeBytes(of: v, toByteOffset: i * 8, as: UInt64.self)
+            }
+        }
+        return out
+    }
+
+    /// Disassembly of the laid-out program, unit labels as comments.
+    func listing() -> String {
+        let w = words()
+        var lines: [String] = []
+        var k = 0
+        for (ui, u) in units.enumerated() {
+            for j in 0..<u.insns.count {
+                let pc = Snippet.codeBase + UInt64(k * 4)
+                var line = A64Disassembler.disassemble(words: [w[k]], startPC: pc)[0]
+                if j == u.insns.count - 1 { line += "    ; unit \(ui) \(u.label)" }
+                lines.append(line)
+                k += 1
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The initial state as text (registers that are not zero).
+    var initialStateText: String {
+        func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+        var parts = x.enumerated().filter { $0.element != 0 }.map { "x\($0.offset)=\(h($0.element))" }
+        parts.append("sp_el0=\(h(spEL0)) sp_el1=\(h(spEL1)) nzcv=\(h(nzcv >> 28)) spsel=\(spSel) dataSeed=\(h(dataSeed))")
+        return parts.joined(separator: " ")
+    }
+
+    /// Swift source that rebuilds the snippet (for a regression test).
+    var swiftLiteral: String {
+        func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+        let code = words().map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+        let regs = x.map(h).joined(separator: ", ")
+        return """
+            var s = Snippet(code: [\(code)],
+                            x: [\(regs)],
+                            data: FuzzProgram.data(seed: \(h(dataSeed))))
+            s.spEL0 = \(h(spEL0)); s.spEL1 = \(h(spEL1)); s.nzcv = \(h(nzcv)); s.spSel = \(spSel)
+            """
+    }
+}
+
+/// Generates random valid A64 programs from the decoder table: each unit
+/// picks an operation, fills the free bits of one of its table lines at
+/// random, and constrains what must be constrained so the program is safe:
+///
+/// - x28 holds the middle of the data area and is never written (a
+///   destination field that says 28 is redrawn); memory instructions use x28
+///   or a copy of it made just before (`add xN|sp, x28, #k`), with offsets
+///   chosen so every access lies in the data area, aligned (unaligned only
+///   in a deliberately faulting unit);
+/// - branches go forward to unit starts; BR/BLR/RET get their target from an
+///   ADR just before them;
+/// - no WFI/WFE, ERET, writes to SCTLR_EL1/VBAR_EL1, reads of the counters,
+///   or `hlt #0xf000` before the end.
+///
+/// A program may hold one deliberately faulting unit (unaligned or unmapped
+/// access, an exception-generating, UNDEFINED or unallocated instruction):
+/// the exception ends the run at its vector.
+struct FuzzGenerator {
+    static let dataMiddle = Snippet.dataBase + UInt64(Snippet.dataSize / 2)
+    static let baseRegister = 28
+
+    static let edgeValues: [UInt64] = [
+        0, 1, 2, 3, 31, 32, 63, 64, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF,
+        0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000, 0x7FFF_FFFF_FFFF_FFFF,
+        0x8000_0000_0000_0000, 0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_8000_0000,
+        0x0000_0000_FFFF_FFFE, 0x5555_5555_5555_5555, 0xAAAA_AAAA_AAAA_AAAA,
+    ]
+
+    /// Avoid CONSTRAINED UNPREDICTABLE encodings (writeback to a transferred
+    /// register, LDP/LDXP to one register twice, STXR status = data or base).
+    var strict = false
+    /// Probability that a program holds one deliberately faulting unit.
+    var faultProbability = 0.3
+
+    var rng: FuzzRNG
+    /// Registers this program mostly uses (data dependencies between units).
+    private var pool: [Int] = []
+
+    init(seed: UInt64) { rng = FuzzRNG(seed: seed) }
+
+    // MARK: - Programs
+
+    /// A program of about `length` instructions (the last is `hlt #0xf000`).
+    mutating func program(length: Int) -> FuzzProgram {
+        var regs = Array(0...30).filter { $0 != FuzzGenerator.baseRegister }
+        for i in stride(from: regs.count - 1, to: 0, by: -1) { regs.swapAt(i, rng.below(i + 1)) }
+        pool = Array(regs.prefix(rng.int(3...10)))
+
+        var units: [FuzzUnit] = []
+        var count = 0
+        let faultAt = rng.chance(faultProbability) ? rng.below(max(1, length)) : -1
+        var faultPlaced = false
+        while count < length - 1 {
+            var u: FuzzUnit
+            if !faultPlaced && count >= faultAt && faultAt >= 0 {
+                u = faultingUnit(index: units.count)
+                faultPlaced = true
+            } else {
+                u = unit(index: units.count)
+            }
+            count += u.insns.count
+            units.append(u)
+        }
+        units.append(FuzzUnit(insns: [FuzzInsn(word: Snippet.haltWord)], label: "halt"))
+        // Branch targets past the end go to the final halt.
+        let last = units.count - 1
+        for i in 0..<units.count {
+            for j in 0..<units[i].insns.count {
+                switch units[i].insns[j].fixup {
+                case .branch26(let t): units[i].insns[j].fixup = .branch26(min(t, last))
+                case .branch19(let t): units[i].insns[j].fixup = .branch19(min(t, last))
+                case .branch14(let t): units[i].insns[j].fixup = .branch14(min(t, last))
+                case .adr(let t): units[i].insns[j].fixup = .adr(min(t, last))
+                default: break
+                }
+            }
+        }
+
+        var x = (0..<31).map { _ in value() }
+        x[FuzzGenerator.baseRegister] = FuzzGenerator.dataMiddle
+        return FuzzProgram(units: units, x: x, spEL0: value(), spEL1: value(),
+                           nzcv: UInt64(rng.below(16)) << 28, spSel: rng.chance(0.8) ? 1 : 0,
+                           dataSeed: rng.next())
+    }
+
+    /// A register value: edge values, small numbers, data-area addresses, random.
+    mutating func value() -> UInt64 {
+        switch rng.below(8) {
+        case 0, 1: return rng.pick(FuzzGenerator.edgeValues)
+        case 2: return UInt64(rng.below(100))
+        case 3: return UInt64(bitPattern: Int64(rng.int(-100...100)))
+        case 4: return FuzzGenerator.dataMiddle &+ UInt64(bitPattern: Int64(rng.int(-32768...32767)))
+        case 5: return UInt64(rng.word())
+        default: return rng.next()
+        }
+    }
+
+    // MARK: - Units
+
+    enum Kind: CaseIterable {
+        case dataImmediate, dataRegister, branch, loadStore, loadStorePair, exclusive,
+             acquireRelease, atomic, compareAndSwap, literal, system
+    }
+    static let kindWeights: [Kind: Int] = [
+        .dataImmediate: 22, .dataRegister: 28, .branch: 12, .loadStore: 14, .loadStorePair: 6,
+        .exclusive: 3, .acquireRelease: 2, .atomic: 3, .compareAndSwap: 2, .literal: 2, .system: 4,
+    ]
+
+    static let dataImmediateOps: [A64Op] = [
+        .adr, .adrp, .addImm, .addsImm, .subImm, .subsImm, .andImm, .orrImm, .eorImm, .andsImm,
+        .movn, .movz, .movk, .sbfm, .bfm, .ubfm, .extr,
+    ]
+    static let dataRegisterOps: [A64Op] = [
+        .logicalShifted, .addSubShifted, .addSubExtended, .addSubCarry, .condCompareReg, .condCompareImm,
+        .condSelect, .madd, .msub, .smaddl, .smsubl, .smulh, .umaddl, .umsubl, .umulh, .udiv, .sdiv,
+        .lslv, .lsrv, .asrv, .rorv, .crc32, .rbit, .rev16, .rev, .clz, .cls,
+    ]
+    static let loadStoreOps: [A64Op] = [.ldstUnscaled, .ldstPost, .ldstUnpriv, .ldstPre, .ldstRegOffset, .ldstUnsigned]
+    static let pairOps: [A64Op] = [.stnp, .ldnp, .stpPost, .ldpPost, .ldpswPost, .stpOffset, .ldpOffset,
+                                   .ldpswOffset, .stpPre, .ldpPre, .ldpswPre]
+    static let exclusiveOps: [A64Op] = [.stxr, .stlxr, .ldxr, .ldaxr, .stxp, .stlxp, .ldxp, .ldaxp]
+
+    mutating func unit(index: Int) -> FuzzUnit {
+        let kinds = Kind.allCases
+        let k = kinds[rng.weighted(kinds.map { FuzzGenerator.kindWeights[$0]! })]
+        switch k {
+        case .dataImmediate: return dataProcessing(rng.pick(FuzzGenerator.dataImmediateOps))
+        case .dataRegister: return dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps))
+        case .branch: return branch(index: index)
+        case .loadStore: return loadStore(rng.pick(FuzzGenerator.loadStoreOps), fault: nil)
+        case .loadStorePair: return loadStorePair(rng.pick(FuzzGenerator.pairOps), fault: nil)
+        case .exclusive: return exclusive(fault: nil)
+        case .acquireRelease: return acquireRelease(fault: nil)
+        case .atomic: return atomic(fault: nil)
+        case .compareAndSwap: return compareAndSwap(fault: nil)
+        case .literal: return literal(fault: false)
+        case .system: return system(faulting: false)
+        }
+    }
+
+    /// How a memory unit should fault.
+    enum MemoryFault { case unaligned, unmapped }
+
+    mutating func faultingUnit(index: Int) -> FuzzUnit {
+        let fault: MemoryFault = rng.chance(0.6) ? .unaligned : .unmapped
+        switch rng.below(12) {
+        case 0, 1: return loadStore(rng.pick(FuzzGenerator.loadStoreOps), fault: fault)
+        case 2: return loadStorePair(rng.pick(FuzzGenerator.pairOps), fault: fault)
+        case 3: return exclusive(fault: fault)
+        case 4: return acquireRelease(fault: fault)
+        case 5: return atomic(fault: fault)
+        case 6: return compareAndSwap(fault: fault)
+        case 7: return literal(fault: true)
+        case 8: return exceptionGenerating()
+        case 9: return system(faulting: true)
+        case 10:
+            // A word the decoder calls unallocated (UNDEFINED).
+            while true {
+                let w = rng.word()
+                if A64Decoder.decode(w) == .unallocated { return FuzzUnit(insns: [FuzzInsn(word: w)], label: "unallocated") }
+            }
+        default:
+            return dcZeroVA()
+        }
+    }
+
+    // MARK: - Fields
+
+    /// A random word of one of `op`'s table lines.
+    mutating func fill(_ op: A64Op) -> UInt32 {
+        let lines = FuzzGenerator.lines[op]!
+        let line = lines[rng.below(lines.count)]
+        return (rng.word() & ~line.mask) | line.value
+    }
+
+    static let lines: [A64Op: [A64Encoding]] = Dictionary(grouping: A64Decoder.table, by: { $0.op })
+
+    /// A register number: mostly from the program's pool, sometimes any (31 included).
+    mutating func reg() -> Int { rng.chance(0.75) ? rng.pick(pool) : rng.below(32) }
+    /// A destination register: never x28.
+    mutating func dest() -> Int {
+        while true { let r = reg(); if r != FuzzGenerator.baseRegister { return r } }
+    }
+
+    static func set(_ w: UInt32, _ lo: Int, _ width: Int, _ v: Int) -> UInt32 {
+        let m = UInt32((UInt64(1) << UInt64(width)) - 1) << UInt32(lo)
+        return (w & ~m) | ((UInt32(truncatingIfNeeded: v) << UInt32(lo)) & m)
+    }
+
+    // MARK: - Data processing
+
+    static let opsWithRm: Set<A64Op> = [
+        .extr, .logicalShifted, .addSubShifted, .addSubExtended, .addSubCarry, .condCompareReg, .condSelect,
+        .madd, .msub, .smaddl, .smsubl, .smulh, .umaddl, .umsubl, .umulh, .udiv, .sdiv, .lslv, .lsrv,
+        .asrv, .rorv, .crc32,
+    ]
+    static let opsWithRa: Set<A64Op> = [.madd, .msub, .smaddl, .smsubl, .umaddl, .umsubl]
+    static let opsWithoutRn: Set<A64Op> = [.adr, .adrp, .movn, .movz, .movk]
+    static let opsWithoutRd: Set<A64Op> = [.condCompareReg, .condCompareImm]
+
+    mutating func dataProcessing(_ op: A64Op) -> FuzzUnit {
+        while true {
+            var w = fill(op)
+            if !FuzzGenerator.opsWithoutRd.contains(op) { w = FuzzGenerator.set(w, 0, 5, dest()) }
+            if !FuzzGenerator.opsWithoutRn.contains(op) { w = FuzzGenerator.set(w, 5, 5, reg()) }
+            if FuzzGenerator.opsWithRm.contains(op) { w = FuzzGenerator.set(w, 16, 5, reg()) }
+            if FuzzGenerator.opsWithRa.contains(op) { w = FuzzGenerator.set(w, 10, 5, reg()) }
+            if op == .smulh || op == .umulh { w = FuzzGenerator.set(w, 10, 5, 31) }   // Ra is (1)(1)(1)(1)(1)
+            if A64Decoder.decode(w) == op { return FuzzUnit(insns: [FuzzInsn(word: w)], label: "\(op)") }
+        }
+    }
+
+    // MARK: - Branches
+
+    /// A forward target: mostly the next few units.
+    mutating func target(after index: Int) -> Int {
+        index + 1 + (rng.chance(0.7) ? rng.below(3) : rng.below(12))
+    }
+
+    mutating func branch(index: Int) -> FuzzUnit {
+        let ops: [A64Op] = [.b, .bl, .cbz, .cbnz, .tbz, .tbnz, .bCond, .br, .blr, .ret]
+        let op = ops[rng.weighted([2, 2, 3, 3, 3, 3, 6, 1, 1, 1])]
+        let t = target(after: index)
+        var w = fill(op)
+        switch op {
+        case .b, .bl:
+            return FuzzUnit(insns: [FuzzInsn(word: w, fixup: .branch26(t))], label: "\(op)")
+        case .cbz, .cbnz:
+            w = FuzzGenerator.set(w, 0, 5, reg())
+            return FuzzUnit(insns: [FuzzInsn(word: w, fixup: .branch19(t))], label: "\(op)")
+        case .tbz, .tbnz:
+            w = FuzzGenerator.set(w, 0, 5, reg())
+            return FuzzUnit(insns: [FuzzInsn(word: w, fixup: .branch14(t))], label: "\(op)")
+        case .bCond:
+            return FuzzUnit(insns: [FuzzInsn(word: w, fixup: .branch19(t))], label: "b.cond")
+        default:
+            // BR/BLR/RET Xn, Xn set by an ADR to the target just before.
+            var n = dest()
+            if n == 31 || (op == .ret && rng.chance(0.7)) { n = 30 }
+            w = FuzzGenerator.set(w, 5, 5, n)
+            let adr = FuzzInsn(word: 0x1000_0000 | UInt32(n), fixup: .adr(t))
+            return FuzzUnit(insns: [adr, FuzzInsn(word: w)], label: "\(op)")
+        }
+    }
+
+    // MARK: - Memory
+
+    /// `add|sub Xd|SP, x28, #k` (one or two instructions), or nothing for x28 itself.
+    static func baseSetup(_ d: Int, offset k: Int64) -> [UInt32] {
+        precondition(d != baseRegister || k == 0)
+        if d == baseRegister { return [] }
+        let sub = k < 0
+        let m = UInt32(k.magnitude)
+        let op: UInt32 = sub ? 0xD100_0000 : 0x9100_0000
+        let n = UInt32(baseRegister)
+        if m < 0x1000 {
+            return [op | (m << 10) | (n << 5) | UInt32(d)]
+        }
+        precondition(m < 0x100_0000)
+        return [op | (1 << 22) | ((m >> 12) << 10) | (n << 5) | UInt32(d),
+                op | ((m & 0xFFF) << 10) | (UInt32(d) << 5) | UInt32(d)]
+    }
+
+    /// MOVZ/MOVN/MOVK instructions that put `v` in Xd.
+    static func materialize(_ d: Int, _ v: UInt64) -> [UInt32] {
+        let negative = v >> 63 == 1
+        let x = negative ? ~v : v   // MOVN writes NOT(imm16 << shift)
+        var out: [UInt32] = []
+        for hw in 0..<4 {
+            let part = UInt32((x >> UInt64(16 * hw)) & 0xFFFF)
+            if part == 0 && !(hw == 3 && out.isEmpty) { continue }
+            if out.isEmpty {
+                out.append((negative ? 0x9280_0000 : 0xD280_0000) | UInt32(hw) << 21 | part << 5 | UInt32(d))
+            } else {
+                let bits = UInt32((v >> UInt64(16 * hw)) & 0xFFFF)
+                out.append(0xF280_0000 | UInt32(hw) << 21 | bits << 5 | UInt32(d))
+            }
+        }
+        return out
+    }
+
+    /// Addresses that are not RAM (external abort) or above the PA size (address size fault).
+    static let unmappedAddresses: [UInt64] = [
+        0, 0x1000, 0x0900_0000, 0x3FFF_F000, Snippet.ramBase + Snippet.ramSize, 0x8000_0000,
+        0x1_0000_0000_0000, 0xFFFF_0000_0000_0000, 0xFFFF_FFFF_FFFF_F000,
+    ]
+
+    /// Chooses where an access of `bytes` (aligned to `align`) goes, and the
+    /// set-up that makes base register `base` point there given the
+    /// instruction's own offset `immOffset`. `base` = x28 needs a zero set-up
+    /// offset; when that cannot give a good address a copy is used instead
+    /// (the returned register). A fault moves the address off its alignment
+    /// or out of RAM.
+    mutating func address(base: Int, immOffset: Int64, bytes: Int, align: Int, fault: MemoryFault?,
+                          avoid: Set<Int>) -> (base: Int, setup: [UInt32]) {
+        let middle = Int64(bitPattern: FuzzGenerator.dataMiddle)
+        let lo = Int64(bitPattern: Snippet.dataBase)
+        let hi = lo + Int64(Snippet.dataSize) - Int64(bytes)
+        var b = base
+        if fault == .unmapped {
+            if b == FuzzGenerator.baseRegister || b == 31 { b = freeRegister(avoid: avoid) }
+            let ea = rng.pick(FuzzGenerator.unmappedAddresses)
+            return (b, FuzzGenerator.materialize(b, ea &- UInt64(bitPattern: immOffset)))
+        }
+        if b == FuzzGenerator.baseRegister {
+            let ea = middle + immOffset
+            let ok = ea >= lo && ea <= hi && (fault == .unaligned ? ea % Int64(align) != 0 : ea % Int64(align) == 0)
+            if ok { return (b, []) }
+            b = freeRegister(avoid: avoid)
+        }
+        // Set-up offset k: mostly small (one ADD/SUB), sometimes anywhere in the area.
+        let kLo = lo - middle - immOffset, kHi = hi - middle - immOffset
+        var k: Int64
+        if rng.chance(0.8) {
+            k = Int64(rng.int(Int(max(kLo, -4095))...Int(min(kHi, 4095))))
+        } else {
+            k = Int64(rng.int(Int(kLo)...Int(kHi)))
+        }
+        var ea = middle + immOffset + k
+        let a = Int64(align)
+        ea -= ((ea % a) + a) % a
+        if ea < lo { ea += a }
+        if fault == .unaligned && align > 1 {
+            ea += Int64(rng.int(1...(align - 1)))
+            if ea > hi { ea -= a }
+        }
+        k = ea - middle - immOffset
+        return (b, FuzzGenerator.baseSetup(b, offset: k))
+    }
+
+    /// A register for a base copy or offset: not x28, not SP/ZR, not in `avoid`.
+    mutating func freeRegister(avoid: Set<Int>) -> Int {
+        while true {
+            let r = rng.chance(0.5) ? rng.pick(pool) : rng.below(31)
+            if r != FuzzGenerator.baseRegister && !avoid.contains(r) { return r }
+        }
+    }
+
+    /// A base register for a memory instruction: x28 itself, SP, or another register.
+    mutating func baseRegister(writeback: Bool, avoid: Set<Int>) -> Int {
+        if !writeback && rng.chance(0.35) { return FuzzGenerator.baseRegister }
+        if rng.chance(0.2) { return 31 }
+        return freeRegister(avoid: avoid)
+    }
+
+    /// STR/LDR/LDRS*/PRFM (every form but literal and pair).
+    mutating func loadStore(_ op: A64Op, fault: MemoryFault?) -> FuzzUnit {
+        var w: UInt32
+        repeat { w = fill(op) } while A64Decoder.decode(w) != op
+        let size = w.ldstSize, opc = w.field(22, 2)
+        var bytes = 1 << size
+        if fault == .unaligned && bytes == 1 {
+            // A byte access cannot be unaligned: make it 8 bytes (LDR/STR).
+            w = FuzzGenerator.set(w, 30, 2, 3)
+            if opc >= 2 { w = FuzzGenerator.set(w, 22, 2, 1) }
+            bytes = 8
+            if A64Decoder.decode(w) != op { return loadStore(op, fault: fault) }
+        }
+        let size2 = w.ldstSize, opc2 = w.field(22, 2)
+        let isLoad = opc2 != 0 && !(size2 == 3 && opc2 == 2)
+        let writeback = op == .ldstPre || op == .ldstPost
+        var rt = reg()
+        if isLoad && rt == FuzzGenerator.baseRegister { rt = dest() }
+        var avoid: Set<Int> = []
+        if writeback && (strict || rng.chance(0.9)) { avoid.insert(rt) }
+        var rn = baseRegister(writeback: writeback, avoid: avoid)
+        var immOffset: Int64
+        var setup: [UInt32] = []
+        var rmSetup: [UInt32] = []
+        switch op {
+        case .ldstUnsigned: immOffset = Int64(w.imm12) << Int64(size2)
+        case .ldstPost: immOffset = 0
+        case .ldstRegOffset:
+            // Rm holds a small value: UXTW takes only non-negative ones.
+            let option = w.option
+            var rm = rng.chance(0.1) ? 31 : freeRegister(avoid: avoid.union([rn]))
+            if rm == rn { rm = 31 }
+            let shift = w.bit(12) ? size2 : 0
+            var v = Int64(rng.int(-0x7FF...0x7FF))
+            if option == 2 { v = abs(v) }
+            if rm == 31 { v = 0 }
+            immOffset = v << Int64(shift)
+            w = FuzzGenerator.set(w, 16, 5, rm)
+            if rm != 31 { rmSetup = FuzzGenerator.materialize(rm, UInt64(bitPattern: v)) }
+            if rn == rm { rn = FuzzGenerator.baseRegister }
+        default: immOffset = w.imm9
+        }
+        let placed = address(base: rn, immOffset: immOffset, bytes: bytes, align: bytes, fault: fault,
+                             avoid: avoid.union([w.field(16, 5)]))
+        rn = placed.base
+        setup = placed.setup
+        if isLoad && writeback && rn == rt && (strict || rng.chance(0.9)) {
+            // Writeback to the loaded register: CONSTRAINED UNPREDICTABLE.
+            return loadStore(op, fault: fault)
+        }
+        w = FuzzGenerator.set(w, 5, 5, rn)
+        w = FuzzGenerator.set(w, 0, 5, rt)
+        precondition(A64Decoder.decode(w) == op)
+        return FuzzUnit(insns: (setup + rmSetup + [w]).map { FuzzInsn(word: $0) },
+                        label: "\(op)" + (fault.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// STP/LDP/LDPSW/STNP/LDNP (offset, pre- and post-index).
+    mutating func loadStorePair(_ op: A64Op, fault: MemoryFault?) -> FuzzUnit {
+        var w: UInt32
+        repeat { w = fill(op) } while A64Decoder.decode(w) != op
+        let signed = op == .ldpswPost || op == .ldpswOffset || op == .ldpswPre
+        let elem = (signed || !w.bit(31)) ? 4 : 8
+        let isLoad = w.bit(22)
+        let writeback = [.stpPost, .ldpPost, .ldpswPost, .stpPre, .ldpPre, .ldpswPre].contains(op)
+        var rt = reg(), rt2 = reg()
+        if isLoad {
+            if rt == FuzzGenerator.baseRegister { rt = dest() }
+            if rt2 == FuzzGenerator.baseRegister { rt2 = dest() }
+            if rt == rt2 && rt != 31 && (strict || rng.chance(0.9)) { rt2 = rt == 31 ? 0 : 31 }
+        }
+        var avoid: Set<Int> = []
+        if writeback && (strict || rng.chance(0.9)) { avoid.formUnion([rt, rt2]) }
+        let rn0 = baseRegister(writeback: writeback, avoid: avoid)
+        let immOffset: Int64 = (op == .stpPost || op == .ldpPost || op == .ldpswPost) ? 0 : w.imm7 * Int64(elem)
+        let placed = address(base: rn0, immOffset: immOffset, bytes: 2 * elem, align: elem, fault: fault, avoid: avoid)
+        w = FuzzGenerator.set(w, 5, 5, placed.base)
+        w = FuzzGenerator.set(w, 0, 5, rt)
+        w = FuzzGenerator.set(w, 10, 5, rt2)
+        precondition(A64Decoder.decode(w) == op)
+        return FuzzUnit(insns: (placed.setup + [w]).map { FuzzInsn(word: $0) },
+                        label: "\(op)" + (fault.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// Exclusive loads and stores, often a load-exclusive and a store-exclusive
+    /// of the same address and size (the store then usually succeeds).
+    mutating func exclusive(fault: MemoryFault?) -> FuzzUnit {
+        let op = rng.pick(FuzzGenerator.exclusiveOps)
+        let pair = [.stxp, .stlxp, .ldxp, .ldaxp].contains(op)
+        var w = fill(op)
+        let size = pair ? (w.bit(30) ? 3 : 2) : w.ldstSize
+        let total = (1 << size) * (pair ? 2 : 1)
+        let placed = address(base: baseRegister(writeback: false, avoid: []), immOffset: 0, bytes: total,
+                             align: total, fault: fault, avoid: [])
+        let rn = placed.base
+        func make(_ op: A64Op, from w0: UInt32) -> UInt32 {
+            // The same size, the other operation.
+            let line = FuzzGenerator.lines[op]![0]
+            var w = (w0 & ~line.mask) | line.value
+            let isLoad = [.ldxr, .ldaxr, .ldxp, .ldaxp].contains(op)
+            w = FuzzGenerator.set(w, 5, 5, rn)
+            var rt = isLoad ? dest() : reg()
+            var rt2 = pair ? (isLoad ? dest() : reg()) : 31
+            if isLoad && rt == rn { rt = 31 }
+            if isLoad && pair && rt2 == rn { rt2 = 31 }
+            if isLoad && pair && rt == rt2 { rt2 = rt == 31 ? 0 : 31 }
+            if isLoad && pair && rt2 == rn { rt2 = rt == 31 ? 0 : 31 }
+            w = FuzzGenerator.set(w, 0, 5, rt)
+            w = FuzzGenerator.set(w, 10, 5, rt2)
+            if isLoad {
+                w = FuzzGenerator.set(w, 16, 5, 31)
+            } else {
+                var rs = dest()
+                while rs == 31 || rs == rt || rs == rn || (pair && rs == rt2) { rs = dest() }
+                w = FuzzGenerator.set(w, 16, 5, rs)
+            }
+            precondition(A64Decoder.decode(w) == op, "\(op) \(String(w, radix: 16))")
+            return w
+        }
+        var words = placed.setup
+        if fault == nil && rng.chance(0.6) {
+            let load: A64Op = pair ? rng.pick([.ldxp, .ldaxp]) : rng.pick([.ldxr, .ldaxr])
+            let store: A64Op = pair ? rng.pick([.stxp, .stlxp]) : rng.pick([.stxr, .stlxr])
+            let l = make(load, from: w)
+            // Sometimes the store is of another size (the monitor then fails it).
+            var ws = w
+            // (smaller, so it stays aligned and inside the area).
+            if rng.chance(0.15) {
+                if pair { ws &= ~(1 << 30) } else { ws = FuzzGenerator.set(ws, 30, 2, rng.below(size + 1)) }
+            }
+            let s = make(store, from: ws)
+            words += rng.chance(0.1) ? [l, 0xD503_305F, s] : [l, s]   // sometimes CLREX between
+            return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "exclusive pair")
+        }
+        w = make(op, from: w)
+        words.append(w)
+        return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "\(op)" + (fault.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// STLR/LDAR/LDAPR.
+    mutating func acquireRelease(fault: MemoryFault?) -> FuzzUnit {
+        let op = rng.pick([A64Op.stlr, .ldar, .ldapr])
+        var w = fill(op)
+        let bytes = 1 << w.ldstSize
+        let f: MemoryFault? = (fault == .unaligned && bytes == 1) ? .unmapped : fault
+        let placed = address(base: baseRegister(writeback: false, avoid: []), immOffset: 0, bytes: bytes,
+                             align: bytes, fault: f, avoid: [])
+        w = FuzzGenerator.set(w, 5, 5, placed.base)
+        w = FuzzGenerator.set(w, 0, 5, op == .stlr ? reg() : dest())
+        if op != .ldapr {
+            w = FuzzGenerator.set(w, 16, 5, 31)
+            w = FuzzGenerator.set(w, 10, 5, 31)
+        }
+        precondition(A64Decoder.decode(w) == op)
+        return FuzzUnit(insns: (placed.setup + [w]).map { FuzzInsn(word: $0) },
+                        label: "\(op)" + (f.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// LDADD/LDCLR/LDEOR/LDSET/LD{S,U}{MAX,MIN} and their ST aliases, SWP.
+    mutating func atomic(fault: MemoryFault?) -> FuzzUnit {
+        let op = rng.chance(0.8) ? A64Op.atomicOp : .swp
+        var w = fill(op)
+        let bytes = 1 << w.ldstSize
+        let f: MemoryFault? = (fault == .unaligned && bytes == 1) ? .unmapped : fault
+        let placed = address(base: baseRegister(writeback: false, avoid: []), immOffset: 0, bytes: bytes,
+                             align: bytes, fault: f, avoid: [])
+        w = FuzzGenerator.set(w, 5, 5, placed.base)
+        w = FuzzGenerator.set(w, 16, 5, reg())
+        w = FuzzGenerator.set(w, 0, 5, rng.chance(0.2) ? 31 : dest())
+        precondition(A64Decoder.decode(w) == op)
+        return FuzzUnit(insns: (placed.setup + [w]).map { FuzzInsn(word: $0) },
+                        label: "\(op)" + (f.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// CAS/CASP, half of the time after a load of the compared value (so the swap happens).
+    mutating func compareAndSwap(fault: MemoryFault?) -> FuzzUnit {
+        let pair = rng.chance(0.3)
+        let op: A64Op = pair ? .casp : .cas
+        var w = fill(op)
+        let size = pair ? (w.bit(30) ? 3 : 2) : w.ldstSize
+        let bytes = (1 << size) * (pair ? 2 : 1)
+        let f: MemoryFault? = (fault == .unaligned && bytes == 1) ? .unmapped : fault
+        var rs: Int, rt: Int
+        if pair {
+            repeat { rs = 2 * rng.below(16) } while rs == FuzzGenerator.baseRegister
+            rt = 2 * rng.below(16)
+        } else {
+            rs = dest()
+            rt = reg()
+        }
+        var avoid: Set<Int> = [rs]
+        if pair { avoid.insert(rs + 1) }
+        let placed = address(base: baseRegister(writeback: false, avoid: avoid), immOffset: 0, bytes: bytes,
+                             align: bytes, fault: f, avoid: avoid)
+        let rn = placed.base
+        w = FuzzGenerator.set(w, 5, 5, rn)
+        w = FuzzGenerator.set(w, 16, 5, rs)
+        w = FuzzGenerator.set(w, 0, 5, rt)
+        w = FuzzGenerator.set(w, 10, 5, 31)
+        precondition(A64Decoder.decode(w) == op, "\(String(w, radix: 16))")
+        var words = placed.setup
+        if f == nil && rs != 31 && rng.chance(0.5) {
+            // Load the current value into Rs (Rs+1): LDR (unsigned offset 0) / LDP.
+            if pair {
+                let ldp: UInt32 = (size == 3 ? 0xA940_0000 : 0x2940_0000) | UInt32(rs + 1) << 10 | UInt32(rn) << 5 | UInt32(rs)
+                words.append(ldp)
+            } else {
+                words.append(UInt32(size) << 30 | 0x3940_0000 | UInt32(rn) << 5 | UInt32(rs))
+            }
+        }
+        words.append(w)
+        return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "\(op)" + (f.map { " fault:\($0)" } ?? ""))
+    }
+
+    /// LDR/LDRSW/PRFM (literal) of the data area or of the code.
+    mutating func literal(fault: Bool) -> FuzzUnit {
+        let op = rng.pick([A64Op.ldrLiteral, .ldrLiteral, .ldrswLiteral, .prfmLiteral])
+        var w = fill(op)
+        let bytes = op == .ldrLiteral && w.bit(30) ? 8 : 4
+        w = FuzzGenerator.set(w, 0, 5, op == .prfmLiteral ? rng.below(32) : dest())
+        var addr: UInt64
+        if rng.chance(0.7) {
+            addr = Snippet.dataBase + UInt64(rng.below(Snippet.dataSize / 8 - 1) * 8)
+        } else {
+            addr = Snippet.codeBase + UInt64(rng.below(64) * 8)
+        }
+        if fault {
+            // 8-byte load at an address that is 4 mod 8, or below RAM.
+            if bytes == 8 && rng.chance(0.7) { addr += 4 } else { addr = Snippet.ramBase - 0x1000 }
+            if op == .prfmLiteral { w = FuzzGenerator.set(w, 30, 2, 1) }   // LDR x (literal) instead
+        }
+        precondition(A64Decoder.decode(w) != .unallocated)
+        return FuzzUnit(insns: [FuzzInsn(word: w, fixup: .literal(addr))],
+                        label: "\(A64Decoder.decode(w))" + (fault ? " fault" : ""))
+    }
+
+    // MARK: - System, exceptions
+
+    /// Registers MRS may read: all but the counters (they change with time).
+    static let readableKeys: [UInt32] = SysRegTable.all
+        .filter { !["CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) && $0.minEL <= 1 && $0.requiresEL <= 1 }
+        .map { $0.key }
+    /// Registers MSR may write: no SCTLR_EL1 (the MMU) or VBAR_EL1 (the vectors).
+    static let writableKeys: [UInt32] = SysRegTable.all
+        .filter { !["SCTLR_EL1", "VBAR_EL1", "CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) && !$0.name.hasPrefix("ID_")
+            && !["MIDR_EL1", "MPIDR_EL1", "REVIDR_EL1", "CTR_EL0", "DCZID_EL0", "CurrentEL"].contains($0.name)
+            && $0.minEL <= 1 && $0.requiresEL <= 1 }
+        .map { $0.key }
+    static let forbiddenWriteKeys: Set<UInt32> = Set(SysRegTable.all
+        .filter { ["SCTLR_EL1", "VBAR_EL1", "SCTLR_EL2", "SCTLR_EL3", "VBAR_EL2", "VBAR_EL3"].contains($0.name) }.map { $0.key })
+    static let counterKeys: Set<UInt32> = Set(SysRegTable.all
+        .filter { ["CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) }.map { $0.key })
+
+    /// SYS operations that do nothing here (cache maintenance) or flush the TLB.
+    /// op1<<11 | CRn<<7 | CRm<<3 | op2, as in bits 18:5.
+    static let harmlessSys: [(op1: Int, crn: Int, crm: Int, op2: Int)] = [
+        (0, 7, 1, 0), (0, 7, 5, 0), (3, 7, 5, 1), (0, 7, 6, 1), (0, 7, 6, 2), (3, 7, 10, 1), (0, 7, 10, 2),
+        (3, 7, 11, 1), (3, 7, 14, 1), (0, 7, 14, 2), (3, 7, 12, 1),
+        (0, 8, 7, 0), (0, 8, 7, 1), (0, 8, 7, 2), (0, 8, 7, 3), (0, 8, 3, 0), (0, 8, 3, 1),
+    ]
+
+    mutating func system(faulting: Bool) -> FuzzUnit {
+        var u = systemUnit(faulting: faulting)
+        if faulting { u.label += " fault" }
+        return u
+    }
+
+    mutating func systemUnit(faulting: Bool) -> FuzzUnit {
+        switch rng.below(faulting ? 5 : 7) {
+        case 0:
+            // MSR (immediate): SPSel, DAIFSet, DAIFClr (random fields when faulting).
+            var w = fill(.msrImm)
+            if !faulting {
+                let (op1, op2) = rng.pick([(0, 5), (3, 6), (3, 7)])
+                w = FuzzGenerator.set(w, 16, 3, op1)
+                w = FuzzGenerator.set(w, 5, 3, op2)
+            }
+            if A64Decoder.decode(w) != .msrImm { return systemUnit(faulting: faulting) }
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "msr (imm)")
+        case 1:
+            // MRS.
+            var w = fill(.mrs)
+            if !faulting || rng.chance(0.5) { w = (w & ~(0xFFFF << 5)) | rng.pick(FuzzGenerator.readableKeys) << 5 }
+            if FuzzGenerator.counterKeys.contains(w.sysRegKey) { return systemUnit(faulting: faulting) }
+            w = FuzzGenerator.set(w, 0, 5, dest())
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "mrs")
+        case 2:
+            // MSR (register).
+            var w = fill(.msrReg)
+            if !faulting || rng.chance(0.5) { w = (w & ~(0xFFFF << 5)) | rng.pick(FuzzGenerator.writableKeys) << 5 }
+            if FuzzGenerator.forbiddenWriteKeys.contains(w.sysRegKey) { return systemUnit(faulting: faulting) }
+            w = FuzzGenerator.set(w, 0, 5, reg())
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "msr")
+        case 3:
+            // SYS (harmless operations; random ones when faulting), SYSL (UNDEFINED).
+            if faulting && rng.chance(0.2) {
+                return FuzzUnit(insns: [FuzzInsn(word: fill(.sysl))], label: "sysl")
+            }
+            var w = fill(.sys)
+            if !faulting {
+                let o = rng.pick(FuzzGenerator.harmlessSys)
+                w = FuzzGenerator.set(w, 16, 3, o.op1)
+                w = FuzzGenerator.set(w, 12, 4, o.crn)
+                w = FuzzGenerator.set(w, 8, 4, o.crm)
+                w = FuzzGenerator.set(w, 5, 3, o.op2)
+            } else if w.field(16, 3) == 3 && w.field(12, 4) == 7 && w.field(8, 4) == 4 && w.field(5, 3) == 1 {
+                return dcZeroVA()
+            }
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "sys")
+        case 4:
+            // Hints (no WFE/WFI), barriers, CLREX, SB.
+            let op = rng.pick([A64Op.hint, .hint, .clrex, .dsb, .dmb, .isb, .sb])
+            var w = fill(op)
+            if op == .hint && (w.field(5, 7) == 2 || w.field(5, 7) == 3) { w = FuzzGenerator.set(w, 5, 7, 0) }
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "\(op)")
+        default:
+            // Flag-setting and register moves through NZCV.
+            var w = fill(.msrReg)
+            let key = SysRegTable.all.first { $0.name == "NZCV" }!.key
+            w = (w & ~(0xFFFF << 5)) | key << 5
+            w = FuzzGenerator.set(w, 0, 5, reg())
+            if rng.chance(0.5) {
+                w = w | (1 << 21)   // MRS
+                w = FuzzGenerator.set(w, 0, 5, dest())
+            }
+            return FuzzUnit(insns: [FuzzInsn(word: w)], label: "nzcv")
+        }
+    }
+
+    /// DC ZVA: with the MMU off all data memory is Device, so it faults (alignment).
+    mutating func dcZeroVA() -> FuzzUnit {
+        let base = rng.chance(0.3) ? FuzzGenerator.baseRegister : freeRegister(avoid: [])
+        let placed = address(base: base, immOffset: 0, bytes: 64, align: 1, fault: nil, avoid: [])
+        let w: UInt32 = 0xD50B_7420 | UInt32(placed.base)
+        return FuzzUnit(insns: (placed.setup + [w]).map { FuzzInsn(word: $0) }, label: "dc zva")
+    }
+
+    /// SVC/HVC/SMC/BRK/HLT (not #0xf000)/UDF: each ends the run in a vector.
+    mutating func exceptionGenerating() -> FuzzUnit {
+        let op = rng.pick([A64Op.svc, .hvc, .smc, .brk, .hlt, .udf])
+        var w = fill(op)
+        if op == .hlt && w.imm16 == 0xF000 { w ^= 1 << 5 }
+        return FuzzUnit(insns: [FuzzInsn(word: w)], label: "\(op)")
+    }
+}
