@@ -477,6 +477,17 @@ final class X64AssemblerTests: XCTestCase {
             b.add("j\(T.name(c)) \(b.address(a.offset + 6))", clang: false, length: 6) { field = $0.jccRel32Placeholder(c) }
             XCTAssertEqual(field, a.offset - 4)
         }
+        // Placeholders with the rel32 field 4-byte aligned: NOPs first when needed.
+        for misalign in 0..<4 {
+            a.align(4)
+            for _ in 0..<misalign { a.int3() }
+            let pad = (3 - misalign + 4) % 4
+            let texts = (pad > 0 ? [pad == 1 ? "nop" : pad == 2 ? "nop" : "nop dword ptr [rax]"] : [])
+                + ["jmp \(b.address(a.offset + pad + 5))"]
+            b.add(texts, clang: false, length: pad + 5) { field = $0.jmpRel32Placeholder(alignedField: true) }
+            XCTAssertEqual(field % 4, 0)
+            XCTAssertEqual(field, a.offset - 4)
+        }
         try b.check()
     }
 
@@ -526,6 +537,16 @@ final class X64AssemblerTests: XCTestCase {
         XCTAssertEqual(Array(a.bytes[12...]), [0xEB, 0xFE])
         a.finish()
         XCTAssertEqual(a.offset, a.bytes.count)
+        // reset: an empty buffer and fresh labels.
+        a.reset()
+        XCTAssertEqual(a.offset, 0)
+        let l3 = a.newLabel()
+        XCTAssertEqual(l3, l1)
+        XCTAssertFalse(a.isBound(l3))
+        a.jmp(l3)
+        a.bind(l3)
+        a.finish()
+        XCTAssertEqual(a.bytes, [0xE9, 0, 0, 0, 0])
     }
 
     // MARK: Execution

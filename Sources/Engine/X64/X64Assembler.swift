@@ -32,6 +32,14 @@ public final class X64Assembler {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the buffer (keeping its capacity) and forgets all labels, to assemble
+    /// the next block with the same object.
+    public func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        labelOffsets.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+    }
+
     // MARK: Labels
 
     public func newLabel() -> Label {

@@ -415,6 +415,18 @@ extension X64Assembler {
         return field
     }
 
+    /// Like `jmpRel32Placeholder()`, but with NOPs before the jmp so the rel32 field is
+    /// 4-byte aligned (relative to the buffer start): when the code is placed 4-aligned,
+    /// `patchRel32` is then a single aligned store, which other threads running the
+    /// code see whole.
+    public func jmpRel32Placeholder(alignedField: Bool) -> Int {
+        if alignedField {
+            let pad = (3 - offset & 3) & 3      // (offset + pad + 1) % 4 == 0
+            if pad > 0 { nop(length: pad) }
+        }
+        return jmpRel32Placeholder()
+    }
+
     /// `jcc rel32` (0F 80+cc) with a zero displacement; returns the offset of the rel32 field.
     public func jccRel32Placeholder(_ c: Cond) -> Int {
         put(0x0F)
