@@ -222,7 +222,12 @@ public enum SnippetRunner {
                 cpu.system.requestExit(status: 2)
             }
         }
-        let dispatcher = Dispatcher(system: system, options: opts)
+        let dispatcher: Dispatcher
+        do {
+            dispatcher = try Dispatcher(system: system, options: opts)
+        } catch {
+            return (SnippetState(exit: .fatal("cannot start the engine: \(error)")), nil)
+        }
 
         // Watchdog: stops an engine that runs without returning to the dispatcher.
         let watch = Watchdog(system: system)
@@ -275,30 +280,15 @@ public enum SnippetRunner {
     }
 
     /// Whether an engine runs a trivial snippet correctly (`mov x0, #42;
-    /// add x1, x0, #1; hlt #0xf000`), and whether the blocks it ran carry host
-    /// code (`compiled`: false when the dispatcher ran them with the
-    /// interpreter; nil when that cannot be seen).
-    public static func probe(_ kind: EngineKind) -> (runs: Bool, compiled: Bool?) {
+    /// add x1, x0, #1; hlt #0xf000`), and for the JIT whether it compiled
+    /// blocks to host code (false when it ran them with the interpreter).
+    public static func probe(_ kind: EngineKind) -> (runs: Bool, compiled: Bool) {
         let code: [UInt32] = [0xD280_0540, 0x9100_0401, Snippet.haltWord]
         var o = EngineOptions()
         o.kind = kind
         let (s, dispatcher) = runKeepingDispatcher(Snippet(code: code), options: o, budget: 100, timeoutSeconds: 10)
         let runs = s.exit == .halted && s.x[0] == 42 && s.x[1] == 43 && s.pc == Snippet.codeBase + 12
-        return (runs, dispatcher.flatMap(hasHostCode))
-    }
-
-    /// Looks through the dispatcher's block cache (by reflection, so the
-    /// dispatcher need not expose it) for blocks with host code.
-    static func hasHostCode(_ dispatcher: Dispatcher) -> Bool? {
-        guard let blocks = Mirror(reflecting: dispatcher).descendant("cache", "blocks") else { return nil }
-        var sawBlock = false
-        for child in Mirror(reflecting: blocks).children {
-            // Dictionary children are (key, value) tuples.
-            guard let block = Mirror(reflecting: child.value).children.dropFirst().first?.value as? TranslatedBlock else { continue }
-            sawBlock = true
-            if block.hostCode != nil { return true }
-        }
-        return sawBlock ? false : nil
+        return (runs, (dispatcher?.statistics.jitCompiledBlocks ?? 0) > 0)
     }
 }
 

@@ -33,7 +33,7 @@ final class FuzzTests: XCTestCase {
             print("fuzz interp vs jit: skipped: the dispatcher cannot run a trivial snippet under .jit yet")
             throw XCTSkip("the JIT engine does not run yet")
         }
-        if probe.compiled == false {
+        if !probe.compiled {
             print("fuzz interp vs jit: note: .jit ran the probe without host code (the dispatcher interprets); comparing anyway")
         }
         let config = FuzzHarness.Config.fromEnvironment(defaultInstructions: FuzzTests.defaultInstructions, seed: 0xA64_0002)
