@@ -79,6 +79,11 @@ final class JITCompiler {
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
             for v in inst.operands { lastUse[Int(v.index)] = i }
+            // nzcvAdd(a, NOT(x), 1) compares a with x directly: x must live until here.
+            if inst.op == .nzcvAdd, insts[Int(inst.b.index)].op == .not,
+               insts[Int(inst.c.index)].op == .const_, insts[Int(inst.c.index)].imm == 1 {
+                lastUse[Int(insts[Int(inst.b.index)].a.index)] = i
+            }
             if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)),
                [.msr, .msrImmediate, .sys, .eret, .hint, .hlt, .hvc, .smc].contains(h) {
                 contextHelper = true
