@@ -11,6 +11,9 @@ import Glibc
 enum Terminal {
     nonisolated(unsafe) static var saved = termios()
     nonisolated(unsafe) static var isRaw = false
+    /// The handlers fatal signals had before ours (the Swift runtime's crash
+    /// reporter), put back before the signal is raised again.
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
     static func enterGuestMode() {
         guard isatty(STDIN_FILENO) != 0, tcgetpgrp(STDIN_FILENO) == getpgrp() else { return }
@@ -30,11 +33,16 @@ enum Terminal {
         isRaw = true
         atexit { Terminal.restore() }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
-            signal(sig) { s in
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { s in
                 Terminal.restore()
-                signal(s, SIG_DFL)
+                // Back to the previous handler, which gets the signal on return.
+                _ = sigaction(s, Terminal.previous + Int(s), nil)
                 raise(s)
             }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            _ = sigaction(sig, &action, previous + Int(sig))
         }
     }
 
