@@ -24,7 +24,7 @@ if [ ! -x .build/release/armature ]; then echo "test: release build failed" >&2;
 scripts/build-guests.sh || exit 1
 
 export ARMATURE="$PWD/.build/release/armature"
-export ARMATURE_ENGINES="${ARMATURE_ENGINES:-interp}"
+export ARMATURE_ENGINES="${ARMATURE_ENGINES:-interp,jit}"
 run_stage "guest tests ($ARMATURE_ENGINES)" python3 scripts/run-guests.py
 run_stage "command line and bad input" python3 scripts/test-cli.py
 run_stage "unit tests" swift test

@@ -9,7 +9,6 @@ public struct OptionError: Error, CustomStringConvertible, Equatable {
 /// Parsers for the values of QEMU's command-line options, as QEMU 7.2 spells them.
 public enum QEMUOptions {
     /// True once the JIT engine exists: `-accel jit|tcg` then select it.
-    public static let jitAvailable = true
 
     /// Splits a QEMU option list at commas (",," is a literal comma).
     public static func splitList(_ s: String) -> [String] {
@@ -224,9 +223,6 @@ public enum QEMUOptions {
         switch name {
         case "interp": kind = .interp
         case "jit", "tcg":
-            guard jitAvailable else {
-                throw OptionError("-accel \(value): the JIT engine is not built yet; use -accel interp")
-            }
             kind = .jit
         case "kvm", "hvf", "whpx", "xen", "nvmm", "hax":
             throw OptionError("-accel \(value): '\(name)' is not supported; Armature has the 'interp' and 'jit' engines")

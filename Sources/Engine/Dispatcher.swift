@@ -9,7 +9,8 @@ public enum EngineKind: String, Sendable, CaseIterable {
 }
 
 public struct EngineOptions: Sendable {
-    public var kind: EngineKind = .interp
+    /// The JIT is the default engine (`-accel jit`, or QEMU's `-accel tcg`).
+    public var kind: EngineKind = .jit
     /// Run the IR optimizer on each block (off only to test the optimizer against itself).
     public var optimize = true
     /// Chain direct branches and use the jump cache (JIT). Off for `-d nochain`,

@@ -119,7 +119,7 @@ enum CLI {
         case "cpu":
             return "Available CPUs:\n  max\n"
         case "accel":
-            return "Accelerators supported in Armature:\ninterp\njit (alias tcg)\(QEMUOptions.jitAvailable ? "" : " (not built yet)")\n"
+            return "Accelerators supported in Armature:\ninterp\njit (alias tcg, the default)\n"
         default: return nil
         }
     }
