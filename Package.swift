@@ -34,6 +34,6 @@ let package = Package(
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug"]),
     ]
 )

@@ -97,6 +97,7 @@ public final class VirtMachine {
         config.hasEL2 = options.virtualization
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
+        uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.
         if !options.secure {

@@ -35,7 +35,10 @@ public final class PSCI: FirmwareServices {
     }
 
     private func result(_ fid: UInt64, _ cpu: CPU) -> Int64 {
-        guard let f = Function(rawValue: fid) else { return Status.notSupported.rawValue }
+        guard let f = Function(rawValue: fid) else {
+            cpu.system.log(.unimp, "psci: unimplemented function \(hex(fid)); returning NOT_SUPPORTED")
+            return Status.notSupported.rawValue
+        }
         switch f {
         case .version:
             return 0x0001_0001

@@ -50,6 +50,10 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("Log items, comma separated (-d help lists them)", valueName: "items"))
     var log: [String] = []
 
+    @Option(name: .customLong("dfilter", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Limit in_asm, op, op_opt, exec and cpu to blocks starting in these ranges: START..END, START+LEN, END-LEN", valueName: "ranges"))
+    var dfilter: [String] = []
+
     @Option(name: .customShort("D"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Write the log to a file instead of stderr", valueName: "file"))
     var logFile: [String] = []
@@ -67,7 +71,7 @@ enum CommandLine0 {
     static let known: [String: OptionKind] = [
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
         "kernel": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
-        "semihosting-config": .value, "accel": .value, "d": .value, "D": .value,
+        "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.

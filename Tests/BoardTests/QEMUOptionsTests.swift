@@ -124,19 +124,6 @@ final class QEMUOptionsTests: XCTestCase {
         XCTAssertThrowsError(try QEMUOptions.parseSemihostingConfig("enable=perhaps"))
     }
 
-    func testLogItems() throws {
-        XCTAssertEqual(try QEMUOptions.parseLogItems("in_asm,exec,stats"), ["in_asm", "exec", "stats"])
-        XCTAssertEqual(try QEMUOptions.parseLogItems("int,int"), ["int"])
-        XCTAssertThrowsError(try QEMUOptions.parseLogItems("in_asm,bogus")) {
-            XCTAssertEqual("\($0)", "-d in_asm,bogus: unknown log item 'bogus' (use -d help)")
-        }
-        XCTAssertThrowsError(try QEMUOptions.parseLogItems("int,"))
-        for item in ["in_asm", "op", "op_opt", "out_asm", "exec", "nochain", "cpu", "int", "mmu", "mec",
-                     "gpc", "guest_errors", "unimp", "semihosting", "stats"] {
-            XCTAssertTrue(QEMUOptions.logHelp.contains(item))
-        }
-    }
-
     func testSplitList() {
         XCTAssertEqual(QEMUOptions.splitList("a,b=c,,d,e"), ["a", "b=c,d", "e"])
         XCTAssertEqual(QEMUOptions.splitList("virt"), ["virt"])

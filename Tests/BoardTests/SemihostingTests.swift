@@ -307,10 +307,40 @@ final class SemihostingTests: XCTestCase {
         XCTAssertEqual(system.fatalMessage, "unsupported semihosting operation 0x42 (PC 0x40080010)")
     }
 
+    /// `-d semihosting`: one line per call through `System.log`, strace-like.
     func testTrace() {
         var lines: [String] = []
-        sh.trace = { lines.append($0) }
+        system.logger = MachineLog(items: [.semihosting]) { _, line in lines.append(line) }
         call(ArmSemihosting.Op.tickfreq, 0)
-        XCTAssertEqual(lines, ["semihosting: SYS_TICKFREQ(0x0) = 0x3b9aca00"])
+        put(buffer, string: "hi\n")
+        call(ArmSemihosting.Op.write0, buffer)
+        let h = open(":tt", mode: 4)
+        put(block, words: [h, buffer, 3])
+        call(ArmSemihosting.Op.write, block)
+        put(block, words: [h])
+        call(ArmSemihosting.Op.close, block)
+        call(ArmSemihosting.Op.close, block)   // already closed: -1, EBADF
+        put(buffer, string: "A")
+        call(ArmSemihosting.Op.writec, buffer)
+        put(block, words: [ArmSemihosting.applicationExit, 3])
+        call(ArmSemihosting.Op.exitExtended, block)
+        XCTAssertEqual(lines, [
+            "semihosting: SYS_TICKFREQ() = 1000000000",
+            "semihosting: SYS_WRITE0(\"hi\\n\")",
+            "semihosting: SYS_OPEN(\":tt\", \"w\", 3) = \(h)",
+            "semihosting: SYS_WRITE(\(h), \"hi\\n\", 3) = 0",
+            "semihosting: SYS_CLOSE(\(h)) = 0",
+            "semihosting: SYS_CLOSE(\(h)) = -1 (errno 9: Bad file descriptor)",
+            "semihosting: SYS_WRITEC('A')",
+            "semihosting: SYS_EXIT_EXTENDED(ADP_Stopped_ApplicationExit, 3) = 0",
+        ])
+        XCTAssertEqual(tc.output.drainString(), "hi\nhi\nA")
+    }
+
+    func testNoTraceWithoutTheItem() {
+        var lines: [String] = []
+        system.logger = MachineLog(items: [.guestErrors]) { _, line in lines.append(line) }
+        call(ArmSemihosting.Op.tickfreq, 0)
+        XCTAssertEqual(lines, [])
     }
 }

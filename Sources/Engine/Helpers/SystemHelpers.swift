@@ -7,13 +7,17 @@ import Machine
 let helperMRS: HelperFunction = { state, key, _, _ in
     let cpu = CPU.from(state: state)
     if let v = cpu.readSysReg(key: UInt32(key)) { return v }
+    cpu.logUndefinedSystemInstruction(sysRegKey: UInt32(key))
     cpu.raiseUndefined(at: cpu.faultPC)
     return 0
 }
 
 let helperMSR: HelperFunction = { state, key, value, _ in
     let cpu = CPU.from(state: state)
-    if !cpu.writeSysReg(key: UInt32(key), value: value) { cpu.raiseUndefined(at: cpu.faultPC) }
+    if !cpu.writeSysReg(key: UInt32(key), value: value) {
+        cpu.logUndefinedSystemInstruction(sysRegKey: UInt32(key))
+        cpu.raiseUndefined(at: cpu.faultPC)
+    }
     return 0
 }
 
@@ -29,6 +33,7 @@ let helperMSRImmediate: HelperFunction = { state, packed, _, _ in
     case (3, 7) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFClr
         cpu.daif = cpu.daif & ~(crm << 6)
     default:
+        cpu.logUndefinedSystemInstruction()
         cpu.raiseUndefined(at: cpu.faultPC)
     }
     return 0
@@ -56,6 +61,7 @@ let helperSys: HelperFunction = { state, packed, _, _ in
     default:
         break
     }
+    cpu.logUndefinedSystemInstruction()
     cpu.raiseUndefined(at: cpu.faultPC)
     return 0
 }

@@ -1,0 +1,155 @@
+import Glibc
+import Board
+
+/// Where `-d` output goes: stderr, or the `-D` file.
+///
+/// To stderr each record (a line, or a block's in_asm/op text) is one write(2),
+/// so the log interleaves with the guest's output in order, as QEMU's does. To a
+/// file, records are gathered in a 64 KiB buffer (a trace of every block is
+/// millions of lines); it is flushed when full, by `flush()` at exit, and, after
+/// `flushOnSignals()`, when a signal ends the run (Ctrl-C on a hung guest keeps
+/// the end of the trace).
+public final class LogWriter: @unchecked Sendable {
+    public let fd: Int32
+    public let path: String?
+    public let buffered: Bool
+    private let ownsFD: Bool
+    private let capacity = 1 << 16
+    private let buffer: UnsafeMutablePointer<UInt8>
+    /// Bytes in `buffer`; a pointer so a signal handler can read it.
+    private let count: UnsafeMutablePointer<Int>
+
+    /// Opens the `-D` file (created or truncated), or stderr when `path` is nil.
+    public convenience init(path: String?) throws {
+        guard let path else {
+            self.init(fd: STDERR_FILENO, buffered: false)
+            return
+        }
+        let f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if f < 0 {
+            throw OptionError("-D \(path): cannot open the log file: \(String(cString: strerror(errno)))")
+        }
+        self.init(fd: f, buffered: true, ownsFD: true, path: path)
+    }
+
+    /// Writes to an open descriptor (tests pass a pipe).
+    public init(fd: Int32, buffered: Bool, ownsFD: Bool = false, path: String? = nil) {
+        self.fd = fd
+        self.buffered = buffered
+        self.ownsFD = ownsFD
+        self.path = path
+        buffer = .allocate(capacity: capacity)
+        count = .allocate(capacity: 1)
+        count.pointee = 0
+    }
+
+    deinit {
+        flush()
+        if SignalFlush.count == count { SignalFlush.detach() }
+        if ownsFD { close(fd) }
+        buffer.deallocate()
+        count.deallocate()
+    }
+
+    /// Writes one line (a newline is added).
+    public func line(_ s: String) {
+        write(s + "\n")
+    }
+
+    /// Writes a record: text made of whole lines.
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard buffered else {
+                writeAll(UnsafeRawBufferPointer(bytes))
+                return
+            }
+            if count.pointee + bytes.count > capacity { flush() }
+            if bytes.count > capacity {
+                writeAll(UnsafeRawBufferPointer(bytes))
+                return
+            }
+            (buffer + count.pointee).update(from: bytes.baseAddress!, count: bytes.count)
+            count.pointee += bytes.count
+        }
+    }
+
+    public func flush() {
+        let n = count.pointee
+        guard n > 0 else { return }
+        count.pointee = 0
+        writeAll(UnsafeRawBufferPointer(start: buffer, count: n))
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return   // a full disk or a closed pipe: the log is best effort
+            }
+            done += n
+        }
+    }
+
+    /// Flushes the buffer when SIGINT, SIGTERM, SIGHUP or a fatal signal arrives,
+    /// then lets the handler installed before this call (or the default action)
+    /// have the signal. Call it after the other handlers are installed.
+    public func flushOnSignals() {
+        guard buffered else { return }
+        SignalFlush.attach(fd: fd, buffer: buffer, count: count)
+    }
+}
+
+/// The state the signal handler reads: plain values and pointers only, set
+/// before the handler is installed, so the handler runs async-signal-safe code
+/// (write(2), sigaction(2), raise(3)).
+enum SignalFlush {
+    nonisolated(unsafe) static var fd: Int32 = -1
+    nonisolated(unsafe) static var buffer: UnsafeMutablePointer<UInt8>? = nil
+    nonisolated(unsafe) static var count: UnsafeMutablePointer<Int>? = nil
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+    nonisolated(unsafe) static var installed = false
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+
+    static func attach(fd: Int32, buffer: UnsafeMutablePointer<UInt8>, count: UnsafeMutablePointer<Int>) {
+        self.fd = fd
+        self.buffer = buffer
+        self.count = count
+        guard !installed else { return }
+        installed = true
+        for sig in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { s in
+                SignalFlush.flushNow()
+                // Hand the signal to whoever had it before: restore their action;
+                // the signal, blocked while this handler runs, is delivered to it
+                // on return.
+                _ = sigaction(s, SignalFlush.previous + Int(s), nil)
+                raise(s)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            _ = sigaction(sig, &action, previous + Int(sig))
+        }
+    }
+
+    static func detach() {
+        fd = -1
+        buffer = nil
+        count = nil
+    }
+
+    static func flushNow() {
+        guard fd >= 0, let buffer, let count else { return }
+        var done = 0
+        let n = count.pointee
+        while done < n {
+            let w = write(fd, buffer + done, n - done)
+            if w <= 0 { break }
+            done += w
+        }
+        count.pointee = 0
+    }
+}
