@@ -1,4 +1,3 @@
-import IR
 import Glibc
 import ArgumentParser
 import Machine
@@ -163,18 +162,6 @@ enum CLI {
         for s in cmd.smp { try QEMUOptions.applySMP(s, to: &options) }
         for s in cmd.serial { try QEMUOptions.checkSerial(s) }
         for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
-        if getenv("ARMATURE_DUMP_JIT") != nil {
-            engine.onCompile = { pc, bytes, _ in
-                let f = fopen("/tmp/jit/\(String(pc, radix: 16)).bin", "wb")
-                _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, f) }
-                fclose(f)
-            }
-            engine.onTranslate = { pc, _, ir in
-                let f = fopen("/tmp/jit/\(String(pc, radix: 16)).ir", "w")
-                fputs(IRPrinter.print(ir), f)
-                fclose(f)
-            }
-        }
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
         for sc in cmd.semihostingConfig {
