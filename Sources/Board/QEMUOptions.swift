@@ -89,6 +89,7 @@ public enum QEMUOptions {
         let opt = "-M \(value)"
         var accel: EngineKind? = nil
         for (i, item) in splitList(value).enumerated() {
+            if item.isEmpty && i > 0 { continue }   // "virt," as QEMU tolerates
             let (key, val) = keyValue(item)
             if val == nil && i == 0 {
                 try checkMachineType(key, opt)
