@@ -19,6 +19,9 @@ public struct EngineOptions: Sendable {
     /// Called with each newly translated block (for `-d in_asm,op,op_opt`):
     /// (guest PC, the IR before optimization, the IR after).
     public var onTranslate: (@Sendable (UInt64, IRBlock, IRBlock) -> Void)? = nil
+    /// Called with the host code of each block the JIT compiles (for `-d out_asm`):
+    /// (guest PC, code bytes, host address of the first byte).
+    public var onCompile: (@Sendable (UInt64, [UInt8], UInt64) -> Void)? = nil
     /// Called before each block the dispatcher enters (for `-d exec,cpu`).
     public var onExecute: (@Sendable (CPU, UInt64) -> Void)? = nil
     public init() {}
@@ -143,7 +146,10 @@ public final class Dispatcher {
         markCode(pageOf: key.pa)
         cache.insert(block)
         if let jit {
-            _ = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
+            let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
+            if compiled, let onCompile = options.onCompile, let host = block.hostCode {
+                onCompile(pc, jit.lastCode, UInt64(UInt(bitPattern: host)))
+            }
         }
         return block
     }

@@ -109,6 +109,7 @@ extension LiftState {
         let lsb = UInt64(w.imms)
         let m = reg(w.rm, sf)
         if lsb == 0 { return setReg(w.rd, m) }
+        if w.rn == w.rm { return setReg(w.rd, b.ror(m, constant(lsb, t))) }   // ROR (immediate)
         let n = reg(w.rn, sf)
         let result = b.or(b.lshr(m, constant(lsb, t)), b.shl(n, constant(bits - lsb, t)))
         setReg(w.rd, result)

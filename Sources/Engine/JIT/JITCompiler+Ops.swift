@@ -29,13 +29,13 @@ extension JITCompiler {
         case .add, .sub, .and, .or, .xor:
             let ops: [Opcode: AluOp] = [.add: .add, .sub: .sub, .and: .and, .or: .or, .xor: .xor]
             let s = size(of: inst.type)
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             aluOperand(ops[inst.op]!, r, inst.b, s)
             maskNarrow(r, inst.type)
         case .mul:
             let s = size(of: inst.type)
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             let m = reg(inst.b, scratch: .rcx)
             move(inst.a, into: r)
             a.imul(r, m, s)
@@ -51,7 +51,7 @@ extension JITCompiler {
         case .udiv, .sdiv:
             try emitDivide(i, inst)
         case .not, .neg:
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             if inst.op == .not { a.not(r, size(of: inst.type)) } else { a.neg(r, size(of: inst.type)) }
             maskNarrow(r, inst.type)
@@ -71,7 +71,7 @@ extension JITCompiler {
         case .rbit:
             try emitBitReverse(i, inst)
         case .bswap:
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             switch inst.type {
             case .i64: a.bswap(r, .q)
@@ -82,13 +82,13 @@ extension JITCompiler {
             default: throw Unsupported(what: "bswap.\(inst.type)")
             }
         case .zext, .trunc:
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             if inst.type == .i32 && type(inst.a) == .i64 { a.mov(r, r, .d) }
             maskNarrow(r, inst.type)
         case .sext:
             let from = type(inst.a)
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             switch from {
             case .i8: a.movsx(r, r, from: .b, to: size(of: inst.type))
@@ -109,7 +109,7 @@ extension JITCompiler {
             a.cmov(cond, r, t, size(of: inst.type) == .q ? .q : .d)
         case .addCarry:
             let s = size(of: inst.type)
-            let r = allocate(i)
+            let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             aluOperand(.add, r, inst.b, s)
             aluOperand(.add, r, inst.c, s)
@@ -164,7 +164,9 @@ extension JITCompiler {
         guard inst.type == .i64 || inst.type == .i32 else { throw Unsupported(what: "shift.\(inst.type)") }
         let s = size(of: inst.type)
         let op: ShiftOp = [Opcode.shl: ShiftOp.shl, .lshr: .shr, .ashr: .sar, .ror: .ror][inst.op]!
-        let r = allocate(i, avoiding: [.rcx])
+        // The amount goes to rcx before the value is copied: taking over the
+        // value's register is safe.
+        let r = allocate(i, reusing: inst.a, avoiding: [.rcx])
         if let c = constantValue(inst.b) {
             move(inst.a, into: r)
             let amount = UInt8(c % UInt64(inst.type.bits))

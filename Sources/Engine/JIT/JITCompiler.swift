@@ -123,6 +123,21 @@ final class JITCompiler {
 
     func type(_ v: Value) -> IRType { insts[Int(v.index)].type }
 
+    /// A register for the value defined at `i`, taking over the register of
+    /// operand `v` when this instruction is its last use (saves the copy of
+    /// two-address x86 code: `mov rd, a; op rd, b`).
+    func allocate(_ i: Int, reusing v: Value, avoiding: Set<Reg> = []) -> Reg {
+        let j = Int(v.index)
+        if constantValue(v) == nil, lastUse[j] == i, case .reg(let r) = loc[j], !avoiding.contains(r) {
+            // v keeps its location for reading in this instruction; `release`
+            // then sees that the register now belongs to i.
+            regOwner[Int(r.rawValue)] = i
+            loc[i] = .reg(r)
+            return r
+        }
+        return allocate(i, avoiding: avoiding)
+    }
+
     /// A register for the value defined at `i` (spilling another value if needed).
     func allocate(_ i: Int, avoiding: Set<Reg> = []) -> Reg {
         if let idx = freeRegs.lastIndex(where: { !avoiding.contains($0) }) {

@@ -78,6 +78,8 @@ final class JITEngine {
     /// Exits chained into each block (to unpatch when it goes away).
     private var incoming: [ObjectIdentifier: [Int]] = [:]
     private(set) var hostBytes = 0
+    /// The bytes of the block compiled last (for `-d out_asm`).
+    private(set) var lastCode: [UInt8] = []
     private(set) var compiledBlocks = 0
     private(set) var fallbackBlocks = 0
     private(set) var chainsMade = 0
@@ -136,6 +138,7 @@ final class JITEngine {
                                               sourcePage: page, chainedTo: nil))
             }
             hostBytes += code.bytes.count
+            lastCode = code.bytes
             compiledBlocks += 1
             return true
         }
