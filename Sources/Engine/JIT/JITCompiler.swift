@@ -24,8 +24,9 @@ struct CompiledCode {
 }
 
 /// Compiles an optimized IR block to x86-64 (System V). Register use:
-/// rbx = state pointer (pinned), rsp = host stack (16-byte aligned inside blocks),
-/// rax/rcx/rdx = scratch, the other 11 registers are allocated block-locally by a
+/// rbx = state pointer (pinned), r15 = instruction counter (pinned), rsp = host
+/// stack (16-byte aligned inside blocks), rax/rcx/rdx = scratch; the other 10
+/// registers are allocated block-locally by a
 /// linear scan over value lifetimes, spilling to slots in the state block.
 /// Constants are never given registers: they become immediates at their uses.
 final class JITCompiler {
@@ -58,7 +59,11 @@ final class JITCompiler {
     /// Set while the current guest instruction contains a store (see code-write check).
     var instructionHasStore = false
 
-    static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14, .r15]
+    static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14]
+    /// Guest instructions retired, kept in a register while JIT code runs (a
+    /// counter in memory would chain every block through store forwarding);
+    /// the trampoline loads it from the state and the epilogue stores it back.
+    static let instructionCounter = Reg.r15
     static let callerSaved: Set<Reg> = [.rsi, .rdi, .r8, .r9, .r10, .r11]
 
     struct Unsupported: Error { let what: String }
@@ -271,7 +276,7 @@ final class JITCompiler {
     }
 
     func addInstructionCount(_ n: Int) {
-        if n > 0 { a.alu(.add, Mem(.rbx, Int32(StateLayout.instructionCount)), imm: Int32(n), .q) }
+        if n > 0 { a.alu(.add, JITCompiler.instructionCounter, imm: Int32(n), .q) }
     }
 
     func jumpToEpilogue() {

@@ -94,9 +94,11 @@ final class JITEngine {
         for r in [Reg.rbp, .rbx, .r12, .r13, .r14, .r15] { a.push(r) }
         a.alu(.sub, .rsp, imm: 8, .q)
         a.mov(.rbx, .rdi, .q)
+        a.load(JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionCount)), .q)
         a.jmp(.rsi)
         a.align(16)
         let epilogueOffset = a.offset
+        a.store(Mem(.rbx, Int32(StateLayout.instructionCount)), JITCompiler.instructionCounter, .q)
         a.alu(.add, .rsp, imm: 8, .q)
         for r in [Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
         a.ret()
