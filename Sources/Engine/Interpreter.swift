@@ -68,9 +68,9 @@ final class IRInterpreter {
                 case .setReg:
                     state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
                 case .getFlags:
-                    v[i] = state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self)
+                    v[i] = FlagsWord.nzcv(fromWord: state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self))
                 case .setFlags:
-                    state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.nzcv, as: UInt64.self)
+                    state.storeBytes(of: FlagsWord.word(fromNZCV: v[Int(inst.a.index)]), toByteOffset: StateLayout.nzcv, as: UInt64.self)
                 case .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror, .umulh, .smulh, .udiv, .sdiv:
                     v[i] = IRSemantics.binary(inst.op, inst.type, v[Int(inst.a.index)], v[Int(inst.b.index)])
                 case .not, .neg, .clz, .rbit, .bswap:

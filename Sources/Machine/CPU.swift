@@ -98,8 +98,8 @@ public final class CPU {
         set { state.storeBytes(of: newValue, toByteOffset: StateLayout.pc, as: UInt64.self) }
     }
     public var nzcv: UInt64 {
-        get { state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self) }
-        set { state.storeBytes(of: newValue & 0xF000_0000, toByteOffset: StateLayout.nzcv, as: UInt64.self) }
+        get { FlagsWord.nzcv(fromWord: state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self)) }
+        set { state.storeBytes(of: FlagsWord.word(fromNZCV: newValue), toByteOffset: StateLayout.nzcv, as: UInt64.self) }
     }
     public var el: Int { Int(state.load(fromByteOffset: StateLayout.currentEL, as: UInt64.self)) }
     public func setEL(_ e: Int) { state.storeBytes(of: UInt64(e), toByteOffset: StateLayout.currentEL, as: UInt64.self) }

@@ -9,7 +9,10 @@ public enum StateLayout {
     public static let spEL0Id = 31
 
     public static let pc = 280
-    /// NZCV in bits 31:28, exactly as the NZCV system register shows them.
+    /// NZCV as a "flags word" (`FlagsWord`): N bit 15, Z bit 14, C bit 8, V bit 0,
+    /// the layout x86's LAHF + SETO produce, so JIT code saves and restores guest
+    /// flags in a few instructions. Other bits are don't-care. Use `CPU.nzcv`
+    /// for the architectural value.
     public static let nzcv = 288
     /// PSTATE fields other than NZCV, one 64-bit slot each.
     public static let currentEL = 296
@@ -96,5 +99,16 @@ public enum TLB {
     @inlinable public static func entryOffset(mmuIndex: Int, va: UInt64) -> Int {
         StateLayout.tlbBase + mmuIndex * tableBytes
             + Int(truncatingIfNeeded: (va >> UInt64(pageBits)) & UInt64(entries - 1)) * entryBytes
+    }
+}
+
+/// Conversions between architectural NZCV (bits 31:28) and the flags word kept
+/// in the state block (N bit 15, Z bit 14, C bit 8, V bit 0; other bits ignored).
+public enum FlagsWord {
+    @inline(__always) public static func word(fromNZCV n: UInt64) -> UInt64 {
+        ((n >> 31) & 1) << 15 | ((n >> 30) & 1) << 14 | ((n >> 29) & 1) << 8 | ((n >> 28) & 1)
+    }
+    @inline(__always) public static func nzcv(fromWord w: UInt64) -> UInt64 {
+        ((w >> 15) & 1) << 31 | ((w >> 14) & 1) << 30 | ((w >> 8) & 1) << 29 | (w & 1) << 28
     }
 }

@@ -1,11 +1,66 @@
 import IR
 import Machine
 
-/// NZCV: computed with one x86 add/cmp/adc and packed into bits 31:28 only
-/// where a value needs it; conditions on flags produced in the same block are
-/// read straight from the x86 flags (setcc right after the compare).
+/// Guest flags. The state keeps NZCV as a flags word in the layout of x86's
+/// LAHF + SETO (N bit 15, Z bit 14, C bit 8, V bit 0; see `FlagsWord`), so:
+/// - a flag-setting instruction is one x86 add/cmp/adc/test, then
+///   `lahf; seto al; mov [nzcv], ax` when its flags must reach the state;
+/// - a condition on flags from an earlier block restores them with
+///   `movzx eax, word [nzcv]; add al, 0x7f; sahf` and branches with one jcc;
+/// - a condition on flags produced in the same block reads the x86 flags
+///   directly while nothing has clobbered them.
+/// The architectural NZCV value (bits 31:28) is built only where an IR op
+/// needs it as a value (CCMP's select, the carry of ADC).
 extension JITCompiler {
-    enum FlagForm { case add, subtract, addWithCarry }
+    enum FlagForm { case add, subtract }
+
+    /// Ops whose code leaves the x86 flags alone.
+    func preservesX86Flags(_ inst: Inst) -> Bool {
+        switch inst.op {
+        case .nop, .const_, .getReg, .setReg, .condHolds: return true
+        case .zext, .trunc: return inst.type != .i1          // movs (movzx) only
+        case .insnStart: return !instructionHasStore
+        case .setFlags: return directFlagStores.contains(inst.a.index)
+        case .getFlags: return true     // deferred, or materialized and invalidated there
+        default: return false
+        }
+    }
+
+    private func users(of i: Int) -> [Int] {
+        guard lastUse[i] > i else { return [] }
+        return ((i + 1)...lastUse[i]).filter { j in insts[j].operands.contains { Int($0.index) == i } }
+    }
+
+    /// No op strictly between i and j reads or writes guest flags or lets the
+    /// state be observed (fault, helper, exit).
+    private func quietBetween(_ i: Int, _ j: Int) -> Bool {
+        guard j > i + 1 else { return true }
+        for k in (i + 1)..<j {
+            switch insts[k].op {
+            case .load, .store, .call, .exitIf, .exitJump, .exitIndirect, .exitState,
+                 .getFlags, .setFlags, .nzcvAdd, .nzcvLogic:
+                return false
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// Whether the x86 flags set at i are still intact at j.
+    private func flagsSurvive(_ i: Int, _ j: Int) -> Bool {
+        guard j > i + 1 else { return true }
+        for k in (i + 1)..<j where !preservesX86FlagsStatically(insts[k]) { return false }
+        return true
+    }
+
+    private func preservesX86FlagsStatically(_ inst: Inst) -> Bool {
+        switch inst.op {
+        case .nop, .const_, .getReg, .setReg, .condHolds, .insnStart: return true
+        case .zext, .trunc: return inst.type != .i1
+        case .setFlags: return directFlagStores.contains(inst.a.index)
+        default: return false
+        }
+    }
 
     func emitNZCVAdd(_ i: Int, _ inst: Inst) throws {
         let t = type(inst.a)
@@ -41,35 +96,73 @@ extension JITCompiler {
             move(inst.c, into: .rcx)
             a.bt(.rcx, imm: 0, .d)          // CF = carry in
             a.alu(.adc, .rax, .rdx, s)
-            form = .addWithCarry
+            form = .add
         }
-        // Conditions on these flags later in the block: take them now.
-        var allUsersPrecomputed = lastUse[i] >= 0
-        for j in (i + 1)..<insts.count where insts[j].operands.contains(where: { Int($0.index) == i }) {
-            guard insts[j].op == .condHolds, let c = JITCompiler.x86Condition(a64: insts[j].imm, form: form) else {
-                allUsersPrecomputed = false
-                continue
-            }
-            if lastUse[j] < 0 { precomputed.insert(j); continue }
-            let rj = allocate(j)
-            a.setcc(c, rj)
-            a.movzx(rj, rj, from: .b)
-            precomputed.insert(j)
-        }
-        if allUsersPrecomputed && !hasNonConditionUser(i) { return }
-        let r = allocate(i)
-        packFlags(into: r, carryInverted: form == .subtract, carryAndOverflowClear: false)
+        finishFlags(i, form: form)
     }
 
-    private func hasNonConditionUser(_ i: Int) -> Bool {
-        for j in (i + 1)..<insts.count where insts[j].operands.contains(where: { Int($0.index) == i }) {
-            if insts[j].op != .condHolds { return true }
+    func emitNZCVLogic(_ i: Int, _ inst: Inst) {
+        let s = size(of: type(inst.a))
+        let v = reg(inst.a, scratch: .rcx)
+        a.test(v, v, s)                      // N, Z from the value; C = V = 0
+        finishFlags(i, form: .add)
+    }
+
+    /// After the x86 op that set the flags of value i: store them to the state
+    /// where a `setFlags` follows, take conditions, build the NZCV value if needed.
+    private func finishFlags(_ i: Int, form: FlagForm) {
+        var needValue = false
+        var storeAt: Int? = nil
+        var conditions: [Int] = []
+        for j in users(of: i) {
+            switch insts[j].op {
+            case .setFlags where storeAt == nil && quietBetween(i, j):
+                storeAt = j
+            case .condHolds where JITCompiler.x86Condition(a64: insts[j].imm, form: form) != nil
+                || insts[j].imm >> 1 == 7:
+                conditions.append(j)
+            default:
+                needValue = true
+            }
         }
-        return false
+        if let j = storeAt {
+            storeFlagsWord(form: form)
+            directFlagStores.insert(UInt32(i))
+            _ = j
+        }
+        x86Flags = (i, form)
+        // Conditions whose flags will not survive until they are used, or all of
+        // them when the NZCV value is built below: take them now.
+        for j in conditions where needValue || !flagsSurvive(i, j) {
+            if lastUse[j] < 0 { precomputed.insert(j); continue }
+            let rj = allocate(j)
+            if insts[j].imm >> 1 == 7 {
+                a.mov(rj, imm: 1)
+            } else {
+                a.setcc(JITCompiler.x86Condition(a64: insts[j].imm, form: form)!, rj)
+                a.movzx(rj, rj, from: .b)
+            }
+            precomputed.insert(j)
+        }
+        if needValue {
+            let r = allocate(i)
+            packFlags(into: r, carryInverted: form == .subtract)
+            x86Flags = nil
+        }
+    }
+
+    /// Writes the current x86 flags as the guest's flags word; the x86 flags are
+    /// unchanged afterwards. After a subtraction, A64's C is NOT(x86 CF).
+    private func storeFlagsWord(form: FlagForm) {
+        if form == .subtract { a.emitBytes([0xF5]) }          // cmc
+        a.emitBytes([0x9F])                                   // lahf
+        a.setcc(.o, .rax)                                     // al = V
+        a.store(Mem(.rbx, Int32(StateLayout.nzcv)), .rax, .w)
+        if form == .subtract { a.emitBytes([0xF5]) }          // cmc back
     }
 
     /// The x86 condition equal to A64 condition `cond` right after the flag-setting
-    /// op of `form` (nil where no single x86 condition matches).
+    /// op of `form` (nil where no single x86 condition matches, or for AL/NV).
     static func x86Condition(a64 cond: UInt64, form: FlagForm) -> Cond? {
         let sub = form == .subtract
         let base: Cond?
@@ -81,31 +174,111 @@ extension JITCompiler {
         case 4: base = sub ? .a : nil          // HI = C && !Z
         case 5: base = .ge                     // GE = N == V
         case 6: base = .g                      // GT
-        default: return nil                    // AL/NV: not worth a register
+        default: return nil
         }
         guard let b = base else { return nil }
         return cond & 1 == 1 ? b.inverted : b
     }
 
-    /// Packs the x86 flags of the last add/cmp/adc/test into NZCV (bits 31:28) in r.
-    func packFlags(into r: Reg, carryInverted: Bool, carryAndOverflowClear: Bool) {
+    /// Builds architectural NZCV (bits 31:28) in r from the x86 flags of the last
+    /// add/cmp/adc/test.
+    func packFlags(into r: Reg, carryInverted: Bool) {
         a.emitBytes([0x9F])                      // lahf: AH = SF ZF 0 AF 0 PF 1 CF
-        if !carryAndOverflowClear { a.setcc(.o, .rax) }   // AL = OF
-        a.movzx(.rcx, .rax, from: .w)            // ecx = AH:AL
-        a.mov(.rdx, .rcx, .d)
+        a.setcc(.o, .rax)                        // AL = OF
+        a.movzx(.rcx, .rax, from: .w)            // ecx = AH:AL, the flags word
+        wordToNZCV(word: .rcx, into: r, invertCarry: carryInverted)
+    }
+
+    /// r = architectural NZCV from a flags word in `w` (clobbers rax, rdx, w).
+    func wordToNZCV(word w: Reg, into r: Reg, invertCarry: Bool = false) {
+        a.mov(.rdx, w, .d)
         a.alu(.and, .rdx, imm: 0xC000, .d)
         a.shift(.shl, .rdx, imm: 16, .d)         // N, Z -> bits 31, 30
-        if !carryAndOverflowClear {
-            a.mov(.rax, .rcx, .d)
-            a.alu(.and, .rax, imm: 0x100, .d)
-            a.shift(.shl, .rax, imm: 21, .d)     // C -> bit 29
-            if carryInverted { a.alu(.xor, .rax, imm: 0x2000_0000, .d) }
-            a.alu(.or, .rdx, .rax, .d)
-            a.alu(.and, .rcx, imm: 1, .d)
-            a.shift(.shl, .rcx, imm: 28, .d)     // V -> bit 28
-            a.alu(.or, .rdx, .rcx, .d)
-        }
+        a.mov(.rax, w, .d)
+        a.alu(.and, .rax, imm: 0x100, .d)
+        a.shift(.shl, .rax, imm: 21, .d)         // C -> bit 29
+        if invertCarry { a.alu(.xor, .rax, imm: 0x2000_0000, .d) }
+        a.alu(.or, .rdx, .rax, .d)
+        a.alu(.and, w, imm: 1, .d)
+        a.shift(.shl, w, imm: 28, .d)            // V -> bit 28
+        a.alu(.or, .rdx, w, .d)
         a.mov(r, .rdx, .d)
+    }
+
+    /// Stores an architectural NZCV value as the flags word.
+    func storeNZCVValue(_ v: Value) {
+        move(v, into: .rax)
+        a.shift(.shr, .rax, imm: 28, .d)         // eax = NZCV in bits 3:0
+        a.mov(.rcx, .rax, .d)
+        a.alu(.and, .rcx, imm: 1, .d)            // V -> bit 0
+        a.mov(.rdx, .rax, .d)
+        a.alu(.and, .rdx, imm: 2, .d)
+        a.shift(.shl, .rdx, imm: 7, .d)          // C -> bit 8
+        a.alu(.or, .rcx, .rdx, .d)
+        a.alu(.and, .rax, imm: 0xC, .d)
+        a.shift(.shl, .rax, imm: 12, .d)         // N, Z -> bits 15, 14
+        a.alu(.or, .rax, .rcx, .d)
+        a.store(Mem(.rbx, Int32(StateLayout.nzcv)), .rax, .q)
+        x86Flags = nil
+    }
+
+    /// getFlags: deferred when only conditions use it and nothing changes the
+    /// flags before they do; otherwise the NZCV value is built from the word.
+    func emitGetFlags(_ i: Int) {
+        let us = users(of: i)
+        if !us.isEmpty, us.allSatisfy({ insts[$0].op == .condHolds }), quietForDeferred(i, lastUse[i]) {
+            deferredFlags.insert(i)
+            return
+        }
+        let r = allocate(i)
+        a.load(.rcx, Mem(.rbx, Int32(StateLayout.nzcv)), .q)
+        wordToNZCV(word: .rcx, into: r)
+        x86Flags = nil
+    }
+
+    private func quietForDeferred(_ i: Int, _ last: Int) -> Bool {
+        guard last > i + 1 else { return true }
+        for k in (i + 1)..<last {
+            switch insts[k].op {
+            case .setFlags, .call, .nzcvAdd, .nzcvLogic: return false
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// condHolds: an x86 condition from live x86 flags, from the state's flags
+    /// word, or by testing bits of an NZCV value.
+    func emitCondHolds(_ i: Int, _ inst: Inst) {
+        if precomputed.contains(i) { return }
+        if inst.imm >> 1 == 7 { loc[i] = .constant(1); return }   // AL, NV
+        let v = Int(inst.a.index)
+        var cond: Cond
+        if let (fv, form) = x86Flags, fv == v, let c = JITCompiler.x86Condition(a64: inst.imm, form: form) {
+            cond = c
+        } else if deferredFlags.contains(v) {
+            a.load(.rax, Mem(.rbx, Int32(StateLayout.nzcv)), .w)   // movzx eax, word
+            a.alu(.add, .rax, imm: 0x7F, .b)                        // OF = V (al is 0 or 1)
+            a.emitBytes([0x9E])                                     // sahf: SF, ZF, CF = N, Z, C
+            x86Flags = (v, .add)
+            if let c = JITCompiler.x86Condition(a64: inst.imm, form: .add) {
+                cond = c
+            } else {
+                a.emitBytes([0xF5])                                 // cmc: subtraction form for HI/LS
+                x86Flags = (v, .subtract)
+                cond = JITCompiler.x86Condition(a64: inst.imm, form: .subtract)!
+            }
+        } else {
+            cond = emitConditionTest(flags: inst.a, cond: inst.imm)
+            x86Flags = nil
+        }
+        if let user = soleNextUser(i), insts[user].op == .exitIf || insts[user].op == .select {
+            fusedConditions[i] = cond
+            return
+        }
+        let r = allocate(i)
+        a.setcc(cond, r)
+        a.movzx(r, r, from: .b)
     }
 
     /// Sets the x86 flags from an NZCV value so that the returned condition is

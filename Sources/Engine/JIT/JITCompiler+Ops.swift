@@ -6,6 +6,7 @@ extension JITCompiler {
     func emit(_ i: Int) throws {
         let inst = insts[i]
         defer { release(operandsOf: i) }
+        if !preservesX86Flags(inst) { x86Flags = nil }
         switch inst.op {
         case .nop:
             break
@@ -22,10 +23,9 @@ extension JITCompiler {
         case .setReg:
             storeValue(inst.a, to: Mem(.rbx, Int32(StateLayout.gpr(Int(inst.imm)))))
         case .getFlags:
-            let r = allocate(i)
-            a.load(r, Mem(.rbx, Int32(StateLayout.nzcv)), .q)
+            emitGetFlags(i)
         case .setFlags:
-            storeValue(inst.a, to: Mem(.rbx, Int32(StateLayout.nzcv)))
+            if !directFlagStores.contains(inst.a.index) { storeNZCVValue(inst.a) }
         case .add, .sub, .and, .or, .xor:
             let ops: [Opcode: AluOp] = [.add: .add, .sub: .sub, .and: .and, .or: .or, .xor: .xor]
             let s = size(of: inst.type)
@@ -103,7 +103,7 @@ extension JITCompiler {
             try emitCompare(i, inst)
         case .select:
             let r = allocate(i)
-            let cond = conditionFor(inst.a)
+            let cond = conditionFor(inst.a)   // flags first: the moves below keep them
             move(inst.c, into: r)
             let t = reg(inst.b, scratch: .rdx)
             a.cmov(cond, r, t, size(of: inst.type) == .q ? .q : .d)
@@ -117,17 +117,9 @@ extension JITCompiler {
         case .nzcvAdd:
             try emitNZCVAdd(i, inst)
         case .nzcvLogic:
-            let s = size(of: type(inst.a))
-            let r = allocate(i)
-            let v = reg(inst.a, scratch: .rcx)
-            a.test(v, v, s)
-            packFlags(into: r, carryInverted: false, carryAndOverflowClear: true)
+            emitNZCVLogic(i, inst)
         case .condHolds:
-            if precomputed.contains(i) { break }
-            let r = allocate(i)
-            let c = emitConditionTest(flags: inst.a, cond: inst.imm)
-            a.setcc(c, r)
-            a.movzx(r, r, from: .b)
+            emitCondHolds(i, inst)
         case .load:
             try emitLoad(i, inst)
         case .store:

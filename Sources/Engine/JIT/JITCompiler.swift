@@ -52,6 +52,13 @@ final class JITCompiler {
     var precomputed = Set<Int>()
     /// Comparisons whose result is still in the x86 flags for the next instruction.
     var fusedConditions: [Int: Cond] = [:]
+    /// The value whose flags the x86 flags hold now, and in which form.
+    var x86Flags: (Int, FlagForm)? = nil
+    /// nzcvAdd/nzcvLogic values whose flags word was stored at once (their
+    /// setFlags emits nothing).
+    var directFlagStores = Set<UInt32>()
+    /// getFlags values never loaded: their conditions read the state's flags word.
+    var deferredFlags = Set<Int>()
     var currentPC: UInt64
     /// Guest instructions started so far (the interpreter's `executed`).
     var started = 0
