@@ -1,6 +1,13 @@
+import Glibc
 import IR
 import Lift
 import Machine
+
+@inline(__always) func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
 
 /// Which engine runs guest code.
 public enum EngineKind: String, Sendable, CaseIterable {
@@ -40,6 +47,10 @@ public struct EngineStatistics: Sendable {
     public var jitFallbackBlocks = 0
     public var chainsMade = 0
     public var codeCacheFlushes = 0
+    /// Guest instructions in all translated blocks, and the time spent
+    /// translating (lift, optimize, compile).
+    public var guestInstructionsTranslated = 0
+    public var translationNanoseconds: UInt64 = 0
 }
 
 public struct EngineError: Error, CustomStringConvertible {
@@ -134,6 +145,8 @@ public final class Dispatcher {
     }
 
     private func translate(key: BlockKey, pc: UInt64, host: UnsafeRawPointer, mmuIndex: Int) -> TranslatedBlock {
+        let start = monotonicNanoseconds()
+        defer { statistics.translationNanoseconds &+= monotonicNanoseconds() &- start }
         let pageOffset = pc & 0xFFF
         let pageHost = host - Int(pageOffset)
         var ir = Lifter.lift(pc: pc, context: key.context) { va in
@@ -143,6 +156,7 @@ public final class Dispatcher {
         if options.optimize { Optimizer.run(&ir) }
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
+        statistics.guestInstructionsTranslated += ir.guestInstructionCount
         markCode(pageOf: key.pa)
         cache.insert(block)
         if let jit {
