@@ -104,6 +104,30 @@ final class OptimizerTests: XCTestCase {
         """)
     }
 
+    func testConversionChainsCollapse() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let byte = b.load(.i8, b.getReg(1))
+        let wide = b.zext(byte, to: .i64)
+        let narrow = b.trunc(wide, to: .i32)              // trunc(zext(i8)) -> zext to i32
+        b.setReg(0, b.zext(narrow, to: .i64))             // zext(zext(i8)) -> zext to i64
+        let back = b.trunc(wide, to: .i8)                 // trunc(zext(x)) of x's type -> x
+        b.store(b.getReg(2), back)
+        b.exitJump(0x1004)
+        var block = b.block
+        Optimizer.run(&block)
+        XCTAssertEqual(text(block), """
+        v0 = get x1
+        v1 = load.i8 [v0]
+        v2 = zext.i64 v1
+        set x0, v2
+        v4 = get x2
+        store [v4], v1
+        exit.jump 0x1004
+
+        """)
+        XCTAssertTrue(IRVerifier.verify(block).isEmpty)
+    }
+
     func testDeadCodeEliminationKeepsSideEffects() {
         var b = IRBuilder(guestPC: 0x1000)
         let x = b.getReg(1)

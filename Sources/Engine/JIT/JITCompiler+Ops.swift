@@ -83,9 +83,12 @@ extension JITCompiler {
             }
         case .zext, .trunc:
             let r = allocate(i, reusing: inst.a)
-            move(inst.a, into: r)
-            if inst.type == .i32 && type(inst.a) == .i64 { a.mov(r, r, .d) }
-            maskNarrow(r, inst.type)
+            if inst.type == .i32 && type(inst.a) == .i64 {
+                a.mov(r, reg(inst.a, scratch: .rax), .d)   // 32-bit move: zero-extends
+            } else {
+                move(inst.a, into: r)   // zext: values are kept zero-extended already
+                maskNarrow(r, inst.type)
+            }
         case .sext:
             let from = type(inst.a)
             let r = allocate(i, reusing: inst.a)

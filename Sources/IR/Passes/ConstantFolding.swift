@@ -34,9 +34,23 @@ public enum ConstantFolding {
                 }
                 continue
             }
-            // Identities: x+0, x-0, x|0, x^0, x<<0, x>>0 → x; x&0, x*0 → 0; select on a constant.
+            // Identities: x+0, x-0, x|0, x^0, x<<0, x>>0 → x; x&0, x*0 → 0; select on a constant;
+            // trunc/zext of a zext or trunc collapse to one conversion (or none).
             let b = constant(inst.b)
             switch inst.op {
+            case .trunc, .zext:
+                let inner = insts[Int(inst.a.index)]
+                guard inner.op == .zext || (inner.op == .trunc && inst.op == .trunc) else { break }
+                let source = inner.a
+                let sourceType = insts[Int(source.index)].type
+                if sourceType == inst.type {
+                    replace[UInt32(i)] = source
+                    block.insts[i] = Inst(.nop)
+                } else if inner.op == .zext && sourceType.bits < inst.type.bits {
+                    block.insts[i] = Inst(.zext, inst.type, a: source)
+                } else if inner.op == .trunc || sourceType.bits > inst.type.bits {
+                    block.insts[i] = Inst(.trunc, inst.type, a: source)
+                }
             case .add, .sub, .or, .xor, .shl, .lshr, .ashr, .ror:
                 if b == 0 { replace[UInt32(i)] = inst.a; block.insts[i] = Inst(.nop) }
                 else if inst.op == .add || inst.op == .or || inst.op == .xor, constant(inst.a) == 0 {
