@@ -73,15 +73,25 @@ public struct SnippetState: Sendable, Equatable {
 
     /// Guest instructions the engine counted (not part of equality: reported apart).
     public var instructions: UInt64 = 0
+    /// Blocks the JIT compiled, and blocks it left to the interpreter (not part of equality).
+    public var jitCompiledBlocks = 0
+    public var jitFallbackBlocks = 0
     /// The data area's bytes (not part of equality: `dataChecksum` is).
     public var data: [UInt8] = []
+
+    public init() {}
+    public init(exit: Exit) { self.exit = exit }
 
     public var esr: UInt64 { sysreg("ESR_EL1") }
     public var elr: UInt64 { sysreg("ELR_EL1") }
     public var far: UInt64 { sysreg("FAR_EL1") }
     public var spsr: UInt64 { sysreg("SPSR_EL1") }
 
-    public func sysreg(_ name: String) -> UInt64 { sysregs[SysRegTable.slot(name).slot] }
+    /// A system register's final value (0 when the state has none, e.g. from an oracle).
+    public func sysreg(_ name: String) -> UInt64 {
+        let i = SysRegTable.slot(name).slot
+        return i < sysregs.count ? sysregs[i] : 0
+    }
 
     /// True when the run ended in an exception vector (rather than at the program's halt).
     public var endedInVector: Bool {
@@ -254,6 +264,8 @@ public enum SnippetRunner {
         s.pstateMisc = cpu.pstateMisc
         s.sysregs = allSlots.map { cpu.sysreg($0) }
         s.instructions = dispatcher.statistics.guestInstructions
+        s.jitCompiledBlocks = dispatcher.statistics.jitCompiledBlocks
+        s.jitFallbackBlocks = dispatcher.statistics.jitFallbackBlocks
         let bytes = memory.readPhysical(pa: Snippet.dataBase, count: Snippet.dataSize) ?? []
         s.data = bytes
         s.dataChecksum = checksum(bytes)

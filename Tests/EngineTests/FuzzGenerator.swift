@@ -203,12 +203,22 @@ struct FuzzGenerator {
     /// Avoid CONSTRAINED UNPREDICTABLE encodings (writeback to a transferred
     /// register, LDP/LDXP to one register twice, STXR status = data or base).
     var strict = false
+    /// Only user-level instructions (no system instructions), for oracles that
+    /// do not model the system registers.
+    var userOnly = false
+    /// No LDSMAX/LDSMIN (Unicorn 2.1's QEMU does not sign-extend their operands).
+    var avoidSignedMinMax = false
     /// Probability that a program holds one deliberately faulting unit.
     var faultProbability = 0.3
 
     var rng: FuzzRNG
     /// Registers this program mostly uses (data dependencies between units).
     private var pool: [Int] = []
+    /// The loop counter of this program's loops (never written elsewhere), if it has loops.
+    private(set) var loopRegister: Int? = nil
+
+    /// x28 (the data base) and the loop counter are never written by generated instructions.
+    func reserved(_ r: Int) -> Bool { r == FuzzGenerator.baseRegister || r == loopRegister }
 
     init(seed: UInt64) { rng = FuzzRNG(seed: seed) }
 
@@ -216,7 +226,8 @@ struct FuzzGenerator {
 
     /// A program of about `length` instructions (the last is `hlt #0xf000`).
     mutating func program(length: Int) -> FuzzProgram {
-        var regs = Array(0...30).filter { $0 != FuzzGenerator.baseRegister }
+        loopRegister = rng.chance(0.5) ? rng.pick([27, 26, 19, 9]) : nil
+        var regs = Array(0...30).filter { !reserved($0) }
         for i in stride(from: regs.count - 1, to: 0, by: -1) { regs.swapAt(i, rng.below(i + 1)) }
         pool = Array(regs.prefix(rng.int(3...10)))
 
@@ -273,11 +284,11 @@ struct FuzzGenerator {
 
     enum Kind: CaseIterable {
         case dataImmediate, dataRegister, branch, loadStore, loadStorePair, exclusive,
-             acquireRelease, atomic, compareAndSwap, literal, system
+             acquireRelease, atomic, compareAndSwap, literal, system, loop
     }
     static let kindWeights: [Kind: Int] = [
         .dataImmediate: 22, .dataRegister: 28, .branch: 12, .loadStore: 14, .loadStorePair: 6,
-        .exclusive: 3, .acquireRelease: 2, .atomic: 3, .compareAndSwap: 2, .literal: 2, .system: 4,
+        .exclusive: 3, .acquireRelease: 2, .atomic: 3, .compareAndSwap: 2, .literal: 2, .system: 4, .loop: 3,
     ]
 
     static let dataImmediateOps: [A64Op] = [
@@ -294,8 +305,11 @@ struct FuzzGenerator {
                                    .ldpswOffset, .stpPre, .ldpPre, .ldpswPre]
     static let exclusiveOps: [A64Op] = [.stxr, .stlxr, .ldxr, .ldaxr, .stxp, .stlxp, .ldxp, .ldaxp]
 
-    mutating func unit(index: Int) -> FuzzUnit {
-        let kinds = Kind.allCases
+    mutating func unit(index: Int, inLoop: Bool = false) -> FuzzUnit {
+        var kinds = Kind.allCases
+        if inLoop || loopRegister == nil { kinds.removeAll { $0 == .loop } }
+        if inLoop { kinds.removeAll { $0 == .branch || $0 == .literal } }
+        if userOnly { kinds.removeAll { $0 == .system } }
         let k = kinds[rng.weighted(kinds.map { FuzzGenerator.kindWeights[$0]! })]
         switch k {
         case .dataImmediate: return dataProcessing(rng.pick(FuzzGenerator.dataImmediateOps))
@@ -309,7 +323,41 @@ struct FuzzGenerator {
         case .compareAndSwap: return compareAndSwap(fault: nil)
         case .literal: return literal(fault: false)
         case .system: return system(faulting: false)
+        case .loop: return loop()
         }
+    }
+
+    /// A counted loop (2-6 iterations) as one unit: `movz xL, #n`, a body of
+    /// safe units and short forward skips inside it, `subs xL, xL, #1; b.ne body`.
+    /// Loops run blocks more than once (chained branches, the jump cache).
+    mutating func loop() -> FuzzUnit {
+        let l = UInt32(loopRegister!)
+        var words: [UInt32] = [0xD280_0000 | UInt32(rng.int(2...6)) << 5 | l]
+        let bodyStart = words.count
+        for _ in 0..<rng.int(1...5) {
+            switch rng.below(6) {
+            case 0:
+                // A skip over the next instruction: B.cond, CBZ/CBNZ, TBZ/TBNZ (+8), or ADR+BR.
+                switch rng.below(4) {
+                case 0: words.append(0x5400_0040 | UInt32(rng.below(16)))
+                case 1: words.append((rng.chance(0.5) ? 0xB400_0040 : 0x3500_0040) | UInt32(reg()))
+                case 2: words.append(0x3600_0040 | UInt32(rng.below(2)) << 31 | UInt32(rng.below(32)) << 19
+                                     | (rng.chance(0.5) ? 1 << 24 : 0) | UInt32(reg()))
+                default:
+                    var n = dest()
+                    if n == 31 { n = 30 }
+                    let r = UInt32(n)
+                    words += [0x1000_0000 | 3 << 5 | r, 0xD61F_0000 | r << 5]   // adr xn, .+12; br xn
+                }
+                words += dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps)).insns.map { $0.word }
+            default:
+                words += unit(index: 0, inLoop: true).insns.map { $0.word }
+            }
+        }
+        words.append(0xF100_0400 | l << 5 | l)   // subs xL, xL, #1
+        let back = Int64(bodyStart) - Int64(words.count)
+        words.append(0x5400_0001 | (UInt32(truncatingIfNeeded: back) & 0x7FFFF) << 5)   // b.ne body
+        return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "loop")
     }
 
     /// How a memory unit should fault.
@@ -353,7 +401,7 @@ struct FuzzGenerator {
     mutating func reg() -> Int { rng.chance(0.75) ? rng.pick(pool) : rng.below(32) }
     /// A destination register: never x28.
     mutating func dest() -> Int {
-        while true { let r = reg(); if r != FuzzGenerator.baseRegister { return r } }
+        while true { let r = reg(); if !reserved(r) { return r } }
     }
 
     static func set(_ w: UInt32, _ lo: Int, _ width: Int, _ v: Int) -> UInt32 {
@@ -506,7 +554,7 @@ struct FuzzGenerator {
     mutating func freeRegister(avoid: Set<Int>) -> Int {
         while true {
             let r = rng.chance(0.5) ? rng.pick(pool) : rng.below(31)
-            if r != FuzzGenerator.baseRegister && !avoid.contains(r) { return r }
+            if !reserved(r) && !avoid.contains(r) { return r }
         }
     }
 
@@ -534,7 +582,7 @@ struct FuzzGenerator {
         let isLoad = opc2 != 0 && !(size2 == 3 && opc2 == 2)
         let writeback = op == .ldstPre || op == .ldstPost
         var rt = reg()
-        if isLoad && rt == FuzzGenerator.baseRegister { rt = dest() }
+        if isLoad && reserved(rt) { rt = dest() }
         var avoid: Set<Int> = []
         if writeback && (strict || rng.chance(0.9)) { avoid.insert(rt) }
         var rn = baseRegister(writeback: writeback, avoid: avoid)
@@ -584,8 +632,8 @@ struct FuzzGenerator {
         let writeback = [.stpPost, .ldpPost, .ldpswPost, .stpPre, .ldpPre, .ldpswPre].contains(op)
         var rt = reg(), rt2 = reg()
         if isLoad {
-            if rt == FuzzGenerator.baseRegister { rt = dest() }
-            if rt2 == FuzzGenerator.baseRegister { rt2 = dest() }
+            if reserved(rt) { rt = dest() }
+            if reserved(rt2) { rt2 = dest() }
             if rt == rt2 && rt != 31 && (strict || rng.chance(0.9)) { rt2 = rt == 31 ? 0 : 31 }
         }
         var avoid: Set<Int> = []
@@ -644,7 +692,7 @@ struct FuzzGenerator {
             // Sometimes the store is of another size (the monitor then fails it).
             var ws = w
             // (smaller, so it stays aligned and inside the area).
-            if rng.chance(0.15) {
+            if !strict && rng.chance(0.15) {
                 if pair { ws &= ~(1 << 30) } else { ws = FuzzGenerator.set(ws, 30, 2, rng.below(size + 1)) }
             }
             let s = make(store, from: ws)
@@ -679,6 +727,9 @@ struct FuzzGenerator {
     mutating func atomic(fault: MemoryFault?) -> FuzzUnit {
         let op = rng.chance(0.8) ? A64Op.atomicOp : .swp
         var w = fill(op)
+        if op == .atomicOp && avoidSignedMinMax && (w.field(12, 3) == 4 || w.field(12, 3) == 5) {
+            w = FuzzGenerator.set(w, 12, 3, rng.pick([0, 1, 2, 3, 6, 7]))
+        }
         let bytes = 1 << w.ldstSize
         let f: MemoryFault? = (fault == .unaligned && bytes == 1) ? .unmapped : fault
         let placed = address(base: baseRegister(writeback: false, avoid: []), immOffset: 0, bytes: bytes,
@@ -701,7 +752,7 @@ struct FuzzGenerator {
         let f: MemoryFault? = (fault == .unaligned && bytes == 1) ? .unmapped : fault
         var rs: Int, rt: Int
         if pair {
-            repeat { rs = 2 * rng.below(16) } while rs == FuzzGenerator.baseRegister
+            repeat { rs = 2 * rng.below(16) } while reserved(rs) || reserved(rs + 1)
             rt = 2 * rng.below(16)
         } else {
             rs = dest()

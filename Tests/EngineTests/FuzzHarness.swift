@@ -40,10 +40,11 @@ struct FuzzHarness {
         let b: SnippetState
         let nameA: String
         let nameB: String
+        let differences: [String]
 
         /// What differs, for grouping divergences (field names only).
         var signature: String {
-            a.differences(from: b).map { $0.split(separator: ":").first.map(String.init) ?? $0 }
+            differences.map { $0.split(separator: ":").first.map(String.init) ?? $0 }
                 .filter { !$0.hasPrefix("  ") }.joined(separator: ",")
         }
 
@@ -54,7 +55,7 @@ struct FuzzHarness {
             s += "--- minimized program (initial state: \(minimized.initialStateText))\n"
             s += minimized.listing() + "\n"
             s += "--- differences (\(nameA) != \(nameB))\n"
-            s += a.differences(from: b).joined(separator: "\n") + "\n"
+            s += differences.joined(separator: "\n") + "\n"
             s += "--- \(nameA) final state\n\(a.summary)\n--- \(nameB) final state\n\(b.summary)\n"
             s += "--- as Swift\n\(minimized.swiftLiteral)\n"
             if original.instructionCount <= 400 {
@@ -74,6 +75,9 @@ struct FuzzHarness {
         var seconds = 0.0
         var divergences: [Divergence] = []
         var labels: [String: Int] = [:]
+        /// Blocks the second side's JIT compiled / left to the interpreter.
+        var jitCompiled = 0
+        var jitFallback = 0
 
         var text: String {
             let ips = seconds > 0 ? Double(generated) / seconds : 0
@@ -81,13 +85,43 @@ struct FuzzHarness {
             return "\(programs) programs, \(generated) generated instructions (\(executed) executed per engine), "
                 + "\(halted) ran to the end, \(endedInVector) ended in an exception vector, \(other) otherwise; "
                 + String(format: "%.1f s, %.0f generated (%.0f executed) instructions/s for the pair of runs", seconds, ips, eps)
+                + (jitCompiled + jitFallback > 0 ? "; JIT blocks: \(jitCompiled) compiled, \(jitFallback) interpreted" : "")
                 + "; \(divergences.count) divergence(s)"
         }
     }
 
+    /// One side of the comparison: an engine configuration or an oracle.
+    struct Side {
+        let name: String
+        let run: (FuzzProgram) -> SnippetState
+    }
+
     let config: Config
-    let a: (name: String, options: EngineOptions)
-    let b: (name: String, options: EngineOptions)
+    let a: Side
+    let b: Side
+    /// The differences that count (default: every field of the state).
+    var compare: (SnippetState, SnippetState) -> [String] = { $0.differences(from: $1) }
+    /// Makes program `seed` (default: `generate(seed:strict:)`).
+    var generator: (UInt64) -> FuzzProgram
+
+    init(config: Config, a: Side, b: Side) {
+        self.config = config
+        self.a = a
+        self.b = b
+        let strict = config.strict
+        generator = { FuzzHarness.generate(seed: $0, strict: strict) }
+    }
+
+    /// Compares two engine configurations.
+    init(config: Config, a: (String, EngineOptions), b: (String, EngineOptions)) {
+        self.init(config: config, a: FuzzHarness.engine(a.0, a.1), b: FuzzHarness.engine(b.0, b.1))
+    }
+
+    static func engine(_ name: String, _ options: EngineOptions) -> Side {
+        Side(name: name) { p in
+            SnippetRunner.run(p.snippet(), options: options, budget: 16 * p.instructionCount + 256, timeoutSeconds: 20)
+        }
+    }
 
     static func options(_ kind: EngineKind, optimize: Bool) -> EngineOptions {
         var o = EngineOptions()
@@ -116,13 +150,9 @@ struct FuzzHarness {
         return g.program(length: length)
     }
 
-    func run(_ p: FuzzProgram, _ options: EngineOptions) -> SnippetState {
-        SnippetRunner.run(p.snippet(), options: options, budget: 4 * p.instructionCount + 64, timeoutSeconds: 20)
-    }
-
     func diverges(_ p: FuzzProgram) -> (SnippetState, SnippetState)? {
-        let sa = run(p, a.options), sb = run(p, b.options)
-        return sa == sb ? nil : (sa, sb)
+        let sa = a.run(p), sb = b.run(p)
+        return compare(sa, sb).isEmpty ? nil : (sa, sb)
     }
 
     /// Runs until `config.instructions` generated instructions have run under both.
@@ -133,20 +163,22 @@ struct FuzzHarness {
         while sum.generated < config.instructions {
             let seed = FuzzHarness.programSeed(config.seed, i)
             i += 1
-            let p = FuzzHarness.generate(seed: seed, strict: config.strict)
-            let sa = run(p, a.options), sb = run(p, b.options)
+            let p = generator(seed)
+            let sa = a.run(p), sb = b.run(p)
             sum.programs += 1
             sum.generated += p.instructionCount
             sum.executed += sa.instructions
+            sum.jitCompiled += sb.jitCompiledBlocks
+            sum.jitFallback += sb.jitFallbackBlocks
             for u in p.units { sum.labels[u.label, default: 0] += 1 }
             switch sa.exit {
             case .halted: if sa.endedInVector { sum.endedInVector += 1 } else { sum.halted += 1 }
             default: sum.other += 1
             }
-            if sa != sb {
+            if !compare(sa, sb).isEmpty {
                 let m = minimize(p)
                 let d = Divergence(programSeed: seed, original: p, minimized: m.program, a: m.a, b: m.b,
-                                   nameA: a.name, nameB: b.name)
+                                   nameA: a.name, nameB: b.name, differences: compare(m.a, m.b))
                 sum.divergences.append(d)
                 log(d.report)
                 if config.stopAtFirst || sum.divergences.count >= config.maxDivergences { break }
@@ -163,7 +195,7 @@ struct FuzzHarness {
         var p = p0
         guard var last = diverges(p) else {
             // Not reproducible (should not happen: runs are deterministic).
-            return (p, run(p, a.options), run(p, b.options))
+            return (p, a.run(p), b.run(p))
         }
         var changed = true
         var rounds = 0

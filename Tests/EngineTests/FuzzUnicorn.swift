@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+import A64
+import Engine
+
+/// Unicorn (QEMU's AArch64 translator) as an oracle for user-level instruction
+/// sequences: scripts/unicorn-oracle.py runs as a co-process, one JSON line per
+/// snippet each way. Optional: set up by scripts/setup-unicorn.sh (a venv in
+/// .build/unicorn-venv, or ARMATURE_UNICORN_PYTHON naming a Python that has
+/// `unicorn`); without it the test is skipped.
+final class UnicornOracle {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var python: String? {
+        if let p = ProcessInfo.processInfo.environment["ARMATURE_UNICORN_PYTHON"] { return p }
+        let venv = packageRoot.appendingPathComponent(".build/unicorn-venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    init(python: String) throws {
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [UnicornOracle.packageRoot.appendingPathComponent("scripts/unicorn-oracle.py").path]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dataPath)
+        try? FileManager.default.removeItem(atPath: dataPath + ".out")
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// Where the data area goes to and comes back from the oracle.
+    private let dataPath = NSTemporaryDirectory() + "armature-unicorn-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).bin"
+
+    /// Runs the program under Unicorn; the state holds X0-X30, SP (as SP_EL1),
+    /// NZCV, PC and the data area.
+    func run(_ p: FuzzProgram) -> SnippetState {
+        let s = p.snippet()
+        var codeBytes: [UInt8] = []
+        for w in s.code { for i in 0..<4 { codeBytes.append(UInt8(truncatingIfNeeded: w >> (8 * UInt32(i)))) } }
+        let stop = Snippet.codeBase + UInt64(4 * (s.code.count - 1))
+        let request: [String: Any] = [
+            "code": UnicornOracle.hex(codeBytes), "x": s.x.map { NSNumber(value: $0) },
+            "sp": NSNumber(value: s.spEL1), "nzcv": NSNumber(value: s.nzcv),
+            "data": dataPath, "stop": NSNumber(value: stop),
+            "count": 16 * s.code.count + 256,
+        ]
+        var data = s.data
+        if data.count < Snippet.dataSize { data += [UInt8](repeating: 0, count: Snippet.dataSize - data.count) }
+        FileManager.default.createFile(atPath: dataPath, contents: Data(data))
+        var line = try! JSONSerialization.data(withJSONObject: request)
+        line.append(0x0A)
+        input.fileHandleForWriting.write(line)
+        guard let reply = readLine(),
+              let obj = try? JSONSerialization.jsonObject(with: reply) as? [String: Any] else {
+            return SnippetState(exit: .fatal("unicorn-oracle.py did not answer"))
+        }
+        var st = SnippetState()
+        if let e = obj["error"] as? String { st.exit = .fatal("unicorn: " + e) }
+        st.x = (obj["x"] as? [NSNumber] ?? []).map { $0.uint64Value }
+        st.spEL1 = (obj["sp"] as? NSNumber)?.uint64Value ?? 0
+        st.nzcv = (obj["nzcv"] as? NSNumber)?.uint64Value ?? 0
+        st.pc = (obj["pc"] as? NSNumber)?.uint64Value ?? 0
+        st.data = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: dataPath + ".out"))) ?? Data())
+        st.dataChecksum = SnippetRunner.checksum(st.data)
+        st.el = 1
+        st.spSel = 1
+        return st
+    }
+
+    private func readLine() -> Data? {
+        while true {
+            if let nl = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<nl]
+                buffer = Data(buffer[(nl + 1)...])
+                return Data(line)
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    /// The fields Unicorn reports: X0-X30, SP, NZCV, PC, the data area, and
+    /// whether the run ended normally.
+    static func userDifferences(_ a: SnippetState, _ b: SnippetState) -> [String] {
+        var x = a, y = b
+        // Compare only what both sides have.
+        for s in [\SnippetState.spEL0, \SnippetState.daif, \SnippetState.pstateMisc] {
+            x[keyPath: s] = 0
+            y[keyPath: s] = 0
+        }
+        x.sysregs = []
+        y.sysregs = []
+        if case .fatal = x.exit {} else { x.exit = .halted }
+        if case .fatal = y.exit {} else { y.exit = .halted }
+        return x.differences(from: y)
+    }
+}
+
+final class FuzzUnicornTests: XCTestCase {
+    /// Programs without system instructions, faults or CONSTRAINED
+    /// UNPREDICTABLE encodings, on SP_EL1.
+    static func userProgram(seed: UInt64) -> FuzzProgram {
+        var g = FuzzGenerator(seed: seed)
+        g.strict = true
+        g.faultProbability = 0
+        g.userOnly = true
+        g.avoidSignedMinMax = true
+        let length: Int
+        switch g.rng.below(10) {
+        case 0: length = g.rng.int(2...15)
+        case 1, 2: length = g.rng.int(97...300)
+        default: length = g.rng.int(16...96)
+        }
+        var p = g.program(length: length)
+        p.spSel = 1
+        return p
+    }
+
+    func testInterpreterVersusUnicorn() throws {
+        guard let python = UnicornOracle.python else {
+            print("fuzz interp vs unicorn: skipped: no Unicorn (run scripts/setup-unicorn.sh)")
+            throw XCTSkip("Unicorn is not set up (scripts/setup-unicorn.sh)")
+        }
+        let oracle = try UnicornOracle(python: python)
+        var config = FuzzHarness.Config.fromEnvironment(defaultInstructions: 30_000, seed: 0xA64_0003)
+        config.strict = true
+        var h = FuzzHarness(config: config,
+                            a: FuzzHarness.engine("interp", FuzzHarness.options(.interp, optimize: true)),
+                            b: FuzzHarness.Side(name: "unicorn") { oracle.run($0) })
+        h.compare = UnicornOracle.userDifferences
+        h.generator = { FuzzUnicornTests.userProgram(seed: $0) }
+        let summary = h.run()
+        print("fuzz interp vs unicorn: \(summary.text)")
+        for d in summary.divergences {
+            XCTFail("interp vs unicorn: divergence on program seed 0x\(String(d.programSeed, radix: 16)) (\(d.signature)); the report is printed above")
+        }
+    }
+}
