@@ -37,9 +37,8 @@ extension JITCompiler {
         let slow = a.newLabel(), done = a.newLabel()
         emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.readTagOffset)
         a.jcc(.ne, slow)
-        a.mov(.rax, va, .q)
-        a.alu(.add, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
-        a.load(r, Mem(.rax), JITCompiler.opSize(bytes: bytes))
+        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        a.load(r, Mem(base: .rax, index: va, scale: 1), JITCompiler.opSize(bytes: bytes))   // host = va + addend
         a.bind(done)
         let save = liveCallerSaved(after: i, excluding: i)
         let pc = currentPC, count = started - 1
