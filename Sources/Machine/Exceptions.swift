@@ -24,13 +24,24 @@ public enum ExceptionKind: UInt64, Sendable {
     case serror = 0x180
 }
 
-/// Fault status codes (DFSC/IFSC), Arm ARM D17.2.37.
+/// Fault status codes (DFSC/IFSC), Arm ARM D17.2.37. The MMU faults come in
+/// one code per lookup level (0...3): use `translation(level:)` and friends.
 public enum FaultStatus: UInt64, Sendable {
-    case addressSizeL0 = 0x00
-    case translationL0 = 0x04
+    case addressSizeL0 = 0x00, addressSizeL1, addressSizeL2, addressSizeL3
+    case translationL0 = 0x04, translationL1, translationL2, translationL3
+    case accessFlagL0 = 0x08, accessFlagL1, accessFlagL2, accessFlagL3
+    case permissionL0 = 0x0C, permissionL1, permissionL2, permissionL3
     case syncExternal = 0x10
+    /// Synchronous External abort on a translation table walk, level 0...3.
+    case syncExternalWalkL0 = 0x14, syncExternalWalkL1, syncExternalWalkL2, syncExternalWalkL3
     case alignment = 0x21
     case unsupportedExclusiveOrAtomic = 0x35
+
+    public static func addressSize(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x00 + UInt64(level & 3))! }
+    public static func translation(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x04 + UInt64(level & 3))! }
+    public static func accessFlag(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x08 + UInt64(level & 3))! }
+    public static func permission(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x0C + UInt64(level & 3))! }
+    public static func syncExternalOnWalk(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x14 + UInt64(level & 3))! }
 }
 
 extension CPU {

@@ -16,12 +16,33 @@ public enum TranslationFault: Error {
     case unimplemented(String)
 }
 
-/// The result of translating one virtual address.
+/// The result of translating one virtual address (PageTableWalker.swift).
 public struct Translation {
     public var pa: UInt64
     /// Device memory: unaligned accesses fault. With the stage 1 MMU off every
     /// data access is Device-nGnRnE (Arm ARM D8.2.11); fetches are Normal.
     public var device: Bool
+    /// The MAIR_ELx attribute byte of the page (0x00 = Device-nGnRnE).
+    public var attributes: UInt8
+    /// The descriptor's SH field (0b10 with the MMU off).
+    public var shareability: UInt8
+    /// The output address is in the Non-secure PA space.
+    public var nonSecure: Bool
+    /// The level of the leaf descriptor (0 with the MMU off): the level a
+    /// permission fault reports.
+    public var level: Int
+    /// What the EL the lookup was made for may do with the page.
+    public var readable: Bool
+    public var writable: Bool
+    public var executable: Bool
+
+    public func permits(_ access: AccessKind) -> Bool {
+        switch access {
+        case .read: return readable
+        case .write: return writable
+        case .fetch: return executable
+        }
+    }
 }
 
 extension CPU {
@@ -41,27 +62,37 @@ extension CPU {
         }
     }
 
-    /// SCTLR_ELx.M of the regime the current EL translates in.
-    private var stage1Enabled: Bool {
-        sysreg(SysRegTable.sctlr[el]) & 1 == 1
+    /// The EL whose permissions an MMU index checks (one index per EL for now;
+    /// LDTR/STTR at EL1 use index 0).
+    @inline(__always) func accessEL(mmuIndex: Int) -> Int { mmuIndex }
+
+    /// Translates `va` for an access with the permissions of `accessEL` (default:
+    /// the current EL), or says which fault it raises, permission faults included.
+    public func walk(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil) -> Result<Translation, TranslationFault> {
+        let r = lookup(va, access, el: accessEL ?? el)
+        if case .success(let t) = r, !t.permits(access) { return .failure(.fault(.permission(level: t.level))) }
+        return r
     }
 
-    /// Translates `va` for the current regime, or says which fault it raises.
-    public func walk(_ va: UInt64, _ access: AccessKind) -> Result<Translation, TranslationFault> {
-        if stage1Enabled {
-            return .failure(.unimplemented("stage 1 translation (SCTLR_EL\(el).M=1) is not implemented yet"))
-        }
-        // MMU off: flat mapping. An address above the implemented PA size is an
-        // address size fault at level 0 (Arm ARM D8.2.11).
-        if va >> 48 != 0 { return .failure(.fault(.addressSizeL0)) }
-        return .success(Translation(pa: va, device: access != .fetch))
-    }
-
-    /// Translates `va` for the current regime. On a fault the exception is taken
-    /// (for the instruction at `faultPC`) and nil is returned.
-    public func translate(_ va: UInt64, _ access: AccessKind) -> Translation? {
-        switch walk(va, access) {
-        case .success(let t): return t
+    /// Translates `va` for an access with the permissions of `accessEL`
+    /// (default: the current EL). On a fault the exception is taken (for the
+    /// instruction at `faultPC`) and nil is returned. `unaligned`: a data
+    /// access not aligned to its size, which faults on Device memory (after
+    /// the walk, before the permission check, as AArch64.S1Translate orders them).
+    public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false) -> Translation? {
+        let e = accessEL ?? el
+        switch lookup(va, access, el: e) {
+        case .success(let t):
+            if unaligned && t.device {
+                raiseDataAbort(status: .alignment, va: va, isWrite: access == .write, at: faultPC)
+                return nil
+            }
+            if !t.permits(access) {
+                fault(.permission(level: t.level), va: va, access)
+                return nil
+            }
+            if system.isLogging(.mmu) { logTranslation(va, access, el: e, t) }
+            return t
         case .failure(.fault(let status)):
             fault(status, va: va, access)
         case .failure(.unimplemented(let what)):
@@ -69,6 +100,11 @@ extension CPU {
             exceptionTaken = true
         }
         return nil
+    }
+
+    private func logTranslation(_ va: UInt64, _ access: AccessKind, el e: Int, _ t: Translation) {
+        let perms = (t.readable ? "r" : "-") + (t.writable ? "w" : "-") + (t.executable ? "x" : "-")
+        system.log(.mmu, "mmu: EL\(e) \(access) va \(hex(va)) -> pa \(hex(t.pa)) (level \(t.level), attr \(hex(UInt64(t.attributes))), \(perms))")
     }
 
     /// Reads guest virtual memory without side effects (semihosting, debugger).
@@ -80,7 +116,7 @@ extension CPU {
         var left = count
         while left > 0 {
             let chunk = min(left, Int(TLB.pageSize - (addr & ~TLB.pageMask)))
-            guard case .success(let t) = walk(addr, .read),
+            guard case .success(let t) = lookup(addr, .read, el: el, debug: true),
                   let bytes = system.memory.readPhysical(pa: t.pa, count: chunk) else { return nil }
             out += bytes
             addr &+= UInt64(chunk)
@@ -96,7 +132,7 @@ extension CPU {
         var done = 0
         while done < bytes.count {
             let chunk = min(bytes.count - done, Int(TLB.pageSize - (addr & ~TLB.pageMask)))
-            guard case .success(let t) = walk(addr, .write) else { return false }
+            guard case .success(let t) = lookup(addr, .write, el: el, debug: true) else { return false }
             let ok = bytes[done..<(done + chunk)].withUnsafeBytes { system.memory.writePhysical(pa: t.pa, bytes: $0) }
             if !ok { return false }
             addr &+= UInt64(chunk)
@@ -113,17 +149,19 @@ extension CPU {
         }
     }
 
-    /// Fills the TLB entry for the page of `va` (RAM/ROM only).
-    private func fillTLB(va: UInt64, pa: UInt64, region: MemoryRegion, mmuIndex: Int) {
+    /// Fills the TLB entry for the page of `va` (RAM/ROM only). Each tag is valid
+    /// only for what the page allows at the EL of `mmuIndex` (`t`'s permissions),
+    /// so a forbidden access misses, walks again and faults.
+    private func fillTLB(va: UInt64, pa: UInt64, region: MemoryRegion, mmuIndex: Int, _ t: Translation) {
         guard let host = region.host else { return }
         let vPage = va & TLB.pageMask
         let pPage = pa & TLB.pageMask
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
         let hostPage = UInt64(UInt(bitPattern: host + Int(pPage - region.base)))
-        e.storeBytes(of: vPage, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-        e.storeBytes(of: vPage, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+        e.storeBytes(of: t.readable ? vPage : TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+        e.storeBytes(of: t.executable ? vPage : TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
         var w = vPage
-        if !region.isRAM { w = TLB.invalidTag }
+        if !region.isRAM || !t.writable { w = TLB.invalidTag }
         else if system.memory.isCodePage(region, pa: pPage) { w |= TLB.flagCode }
         e.storeBytes(of: w, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
@@ -132,7 +170,7 @@ extension CPU {
 
     /// One physical access of `size` bytes inside one page. Nil: external abort.
     private func physicalAccess(va: UInt64, pa: UInt64, size: Int, write: Bool, value: UInt64,
-                                mmuIndex: Int, fill: Bool) -> UInt64? {
+                                mmuIndex: Int, fill: Translation?) -> UInt64? {
         guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
             system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
             return nil
@@ -153,7 +191,7 @@ extension CPU {
                     system.memory.noteWrite(pa: pa, length: UInt64(size))
                 }
             }
-            if fill { fillTLB(va: va, pa: pa, region: r, mmuIndex: mmuIndex) }
+            if let t = fill { fillTLB(va: va, pa: pa, region: r, mmuIndex: mmuIndex, t) }
             return write ? 0 : loadLE(p, size)
         }
     }
@@ -171,16 +209,19 @@ extension CPU {
 
     private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: UInt64) -> UInt64 {
         let kind: AccessKind = write ? .write : .read
-        guard let t = translate(va, kind) else { return 0 }
+        let accessEL = accessEL(mmuIndex: mmuIndex)
         let unaligned = va & UInt64(size - 1) != 0
-        if unaligned && (t.device || flags & AccessFlags.alignmentRequired != 0) {
+        // Alignment required by the instruction or by SCTLR_ELx.A: checked before
+        // the translation (Arm ARM AArch64.CheckAlignment); Device memory: after it.
+        if unaligned && (flags & AccessFlags.alignmentRequired != 0 || alignmentCheckEnabled(el: accessEL)) {
             raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
             return 0
         }
+        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned) else { return 0 }
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
             guard let v = physicalAccess(va: va, pa: t.pa, size: size, write: write, value: value,
-                                         mmuIndex: mmuIndex, fill: !unaligned) else {
+                                         mmuIndex: mmuIndex, fill: unaligned ? nil : t) else {
                 raiseDataAbort(status: .syncExternal, va: va, isWrite: write, at: faultPC)
                 return 0
             }
@@ -189,7 +230,7 @@ extension CPU {
         // Crosses a page: translate both halves before touching memory, then go
         // byte by byte (little-endian).
         let firstBytes = Int(TLB.pageSize - (va & ~TLB.pageMask))
-        guard let t2 = translate(va &+ UInt64(firstBytes), kind) else { return 0 }
+        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true) else { return 0 }
         var result: UInt64 = 0
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
@@ -203,7 +244,7 @@ extension CPU {
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
             let b = physicalAccess(va: va &+ UInt64(i), pa: pa, size: 1, write: write,
-                                   value: (value >> UInt64(8 * i)) & 0xFF, mmuIndex: mmuIndex, fill: false) ?? 0
+                                   value: (value >> UInt64(8 * i)) & 0xFF, mmuIndex: mmuIndex, fill: nil) ?? 0
             result |= b << UInt64(8 * i)
         }
         return write ? 0 : result
@@ -213,13 +254,17 @@ extension CPU {
     /// atomics, load/store-exclusive, CAS). The access must be aligned and in
     /// RAM; otherwise the fault is delivered and nil returned. `isWrite` is what
     /// a fault reports in ESR.WnR: a read-modify-write faults on its read, as
-    /// QEMU reports it too.
-    public func hostAddressForAtomic(va: UInt64, size: Int, mmuIndex: Int, isWrite: Bool) -> UnsafeMutableRawPointer? {
-        guard let t = translate(va, isWrite ? .write : .read) else { return nil }
+    /// QEMU reports it too. The alignment check comes first (Arm ARM
+    /// AArch64.CheckAlignment). `readModifyWrite` (atomics, CAS): the page must
+    /// be writable too; a translation or permission fault then reports WnR = 1,
+    /// as QEMU does.
+    public func hostAddressForAtomic(va: UInt64, size: Int, mmuIndex: Int, isWrite: Bool,
+                                     readModifyWrite: Bool = false) -> UnsafeMutableRawPointer? {
         if va & UInt64(size - 1) != 0 {
             raiseDataAbort(status: .alignment, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
+        guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex)) else { return nil }
         guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
             let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
             raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)
@@ -245,7 +290,7 @@ extension CPU {
             raiseInstructionAbort(status: .syncExternal, va: va)
             return nil
         }
-        fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex)
+        fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex, t)
         return (t.pa, UnsafeRawPointer(h + Int(t.pa - r.base)))
     }
 

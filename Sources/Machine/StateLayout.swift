@@ -90,11 +90,15 @@ public enum TLB {
 
     /// An empty entry: no address compares equal to it.
     public static let invalidTag: UInt64 = ~0
+    // The flags sit above the low address bits an access keeps in its compare
+    // value (va & (pageMask | size-1), sizes up to 16 bytes): an unaligned
+    // address must never equal a flagged tag (an 8-byte store at offset 4 of a
+    // code page did with flagCode = 4).
     /// The page is MMIO (or otherwise needs the slow path on every access).
-    public static let flagIO: UInt64 = 1 << 1
+    public static let flagIO: UInt64 = 1 << 11
     /// The page holds translated code: writes must go through the slow path
     /// to invalidate it.
-    public static let flagCode: UInt64 = 1 << 2
+    public static let flagCode: UInt64 = 1 << 10
 
     @inlinable public static func entryOffset(mmuIndex: Int, va: UInt64) -> Int {
         StateLayout.tlbBase + mmuIndex * tableBytes

@@ -63,8 +63,9 @@ public enum SysRegTable {
         // ISAR1: LRCPC = 1 (LDAPR, bits 23:20), SB = 1 (bits 39:36).
         SysRegDef("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, el: 1, .readOnly, reset: 0x10_0010_0000),
         SysRegDef("ID_AA64ISAR2_EL1", 3, 0, 0, 6, 2, el: 1, .readOnly),
-        // MMFR0: PARange = 48 bits (5), ASIDBits = 16 (2).
-        SysRegDef("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, el: 1, .readOnly, reset: 0x25),
+        // MMFR0: PARange = 48 bits (5), ASIDBits = 16 (2); 4 KiB and 64 KiB granules
+        // (TGran4 = TGran64 = 0) and 16 KiB (TGran16 = 1, bits 23:20).
+        SysRegDef("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, el: 1, .readOnly, reset: 0x10_0025),
         SysRegDef("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, el: 1, .readOnly),
         SysRegDef("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, el: 1, .readOnly),
         SysRegDef("ID_AA64MMFR3_EL1", 3, 0, 0, 7, 3, el: 1, .readOnly),

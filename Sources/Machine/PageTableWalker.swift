@@ -1,0 +1,406 @@
+/// VMSAv8-64 stage 1 address translation (Arm ARM D8): the translation
+/// regimes EL1&0, EL2 (non-VHE) and EL3, the 4 KiB, 16 KiB and 64 KiB
+/// granules, table/block/page descriptors, access permissions with the
+/// hierarchical table controls, the access flag, memory attributes from MAIR,
+/// and the AT instructions (results in PAR_EL1).
+///
+/// Not modelled (yet): stage 2 (HCR_EL2.VM=1 stops the run), VHE (HCR_EL2.E2H=1
+/// with the MMU on stops the run), FEAT_PAN (PSTATE.PAN is ignored: the
+/// ID registers do not advertise it), FEAT_HAFDBS (TCR.HA/HD are RES0 here, so
+/// AF=0 always faults and DBM is ignored), FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
+/// PA), FEAT_TTST (TxSZ 16...39), big-endian tables (SCTLR.EE), the contiguous
+/// bit (a hint), ASIDs/VMIDs (the TLB is flushed instead), the TLB caching
+/// only leaf entries of one 4 KiB page each.
+
+/// The translation regimes Armature models (Arm ARM D8.1.2).
+public enum TranslationRegime: Sendable, Equatable {
+    /// EL1&0: TTBR0_EL1/TTBR1_EL1, TCR_EL1, MAIR_EL1, SCTLR_EL1; two VA ranges.
+    case el10
+    /// EL2 with HCR_EL2.E2H = 0: TTBR0_EL2, TCR_EL2, MAIR_EL2; one VA range.
+    case el2
+    /// EL3: TTBR0_EL3, TCR_EL3, MAIR_EL3; one VA range.
+    case el3
+}
+
+/// The AT (address translate) operations: SYS #op1, C7, CRm, #op2.
+public enum AddressTranslationOp: Sendable, Equatable {
+    case s1e1r, s1e1w, s1e0r, s1e0w
+    case s1e2r, s1e2w
+    case s1e3r, s1e3w
+    /// Stage 1+2; without stage 2 (HCR_EL2.VM = 0) the same as S1E1x/S1E0x.
+    case s12e1r, s12e1w, s12e0r, s12e0w
+
+    /// Decodes the SYS fields of an AT instruction (CRn = 7); nil for
+    /// encodings that are not AT or not implemented (S1E1RP/WP, S1E1A...).
+    public init?(op1: UInt64, crm: UInt64, op2: UInt64) {
+        guard crm == 8 else { return nil }
+        switch (op1, op2) {
+        case (0, 0): self = .s1e1r
+        case (0, 1): self = .s1e1w
+        case (0, 2): self = .s1e0r
+        case (0, 3): self = .s1e0w
+        case (4, 0): self = .s1e2r
+        case (4, 1): self = .s1e2w
+        case (4, 4): self = .s12e1r
+        case (4, 5): self = .s12e1w
+        case (4, 6): self = .s12e0r
+        case (4, 7): self = .s12e0w
+        case (6, 0): self = .s1e3r
+        case (6, 1): self = .s1e3w
+        default: return nil
+        }
+    }
+
+    /// The EL whose permissions the lookup checks (0 = unprivileged).
+    var accessEL: Int {
+        switch self {
+        case .s1e0r, .s1e0w, .s12e0r, .s12e0w: return 0
+        case .s1e1r, .s1e1w, .s12e1r, .s12e1w: return 1
+        case .s1e2r, .s1e2w: return 2
+        case .s1e3r, .s1e3w: return 3
+        }
+    }
+
+    var isWrite: Bool {
+        switch self {
+        case .s1e1w, .s1e0w, .s1e2w, .s1e3w, .s12e1w, .s12e0w: return true
+        default: return false
+        }
+    }
+
+    /// The lowest EL that may execute it (lower: UNDEFINED).
+    var minEL: Int {
+        switch self {
+        case .s1e1r, .s1e1w, .s1e0r, .s1e0w: return 1
+        case .s1e2r, .s1e2w, .s12e1r, .s12e1w, .s12e0r, .s12e0w: return 2
+        case .s1e3r, .s1e3w: return 3
+        }
+    }
+}
+
+/// System register slots the walker reads. Index = EL, as in `SysRegTable`.
+enum MMURegs {
+    static let tcr = [SysRegTable.slot("TCR_EL1"), SysRegTable.slot("TCR_EL1"),
+                      SysRegTable.slot("TCR_EL2"), SysRegTable.slot("TCR_EL3")]
+    static let ttbr0 = [SysRegTable.slot("TTBR0_EL1"), SysRegTable.slot("TTBR0_EL1"),
+                        SysRegTable.slot("TTBR0_EL2"), SysRegTable.slot("TTBR0_EL3")]
+    static let ttbr1EL1 = SysRegTable.slot("TTBR1_EL1")
+    static let mair = [SysRegTable.slot("MAIR_EL1"), SysRegTable.slot("MAIR_EL1"),
+                       SysRegTable.slot("MAIR_EL2"), SysRegTable.slot("MAIR_EL3")]
+    static let parEL1 = SysRegTable.slot("PAR_EL1")
+}
+
+extension CPU {
+    /// The implemented physical address size (ID_AA64MMFR0_EL1.PARange = 0b0101).
+    public static let physicalAddressBits = 48
+
+    /// EL2 is implemented and enabled in the current Security state (no Secure EL2).
+    var el2Enabled: Bool {
+        config.hasEL2 && (!config.hasEL3 || sysreg(SysRegTable.scrEL3) & 1 == 1)
+    }
+
+    /// Whether a regime translates in Secure state (EL3, or EL1&0/EL2 with SCR_EL3.NS = 0).
+    func regimeIsSecure(_ regime: TranslationRegime) -> Bool {
+        regime == .el3 || (config.hasEL3 && sysreg(SysRegTable.scrEL3) & 1 == 0)
+    }
+
+    /// The regime an access made with the permissions of `accessEL` translates in.
+    func translationRegime(forEL accessEL: Int) -> TranslationRegime {
+        switch accessEL {
+        case 3: return .el3
+        case 2: return .el2
+        default: return .el10
+        }
+    }
+
+    /// SCTLR_ELx of a regime.
+    func regimeSCTLR(_ regime: TranslationRegime) -> UInt64 {
+        switch regime {
+        case .el10: return sysreg(SysRegTable.sctlr[1])
+        case .el2: return sysreg(SysRegTable.sctlr[2])
+        case .el3: return sysreg(SysRegTable.sctlr[3])
+        }
+    }
+
+    /// SCTLR_ELx.A of the regime of `accessEL`: every unaligned data access faults.
+    func alignmentCheckEnabled(el accessEL: Int) -> Bool {
+        regimeSCTLR(translationRegime(forEL: accessEL)) & 0b10 != 0
+    }
+
+    /// Finds what `va` translates to for an access with the permissions of
+    /// `accessEL`, and the permissions of the page at that EL, without checking
+    /// them (the caller does: `Translation.permits`). `debug` lookups (debugger,
+    /// semihosting, log messages) ignore the access flag. Faults other than
+    /// permission faults are returned as such.
+    public func lookup(_ va: UInt64, _ access: AccessKind, el accessEL: Int, debug: Bool = false)
+        -> Result<Translation, TranslationFault>
+    {
+        let regime = translationRegime(forEL: accessEL)
+        let hcr = config.hasEL2 ? sysreg(SysRegTable.hcrEL2) : 0
+        var normalWhenOff = false
+        var enabled = regimeSCTLR(regime) & 1 == 1
+        switch regime {
+        case .el10:
+            if el2Enabled {
+                if hcr & 1 != 0 {   // HCR_EL2.VM
+                    return .failure(.unimplemented("stage 2 translation (HCR_EL2.VM=1) is not implemented yet"))
+                }
+                if (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1 && regimeSCTLR(.el2) & 1 == 1 {   // E2H and TGE
+                    return .failure(.unimplemented("the EL2&0 translation regime (HCR_EL2.E2H=1, TGE=1) is not implemented yet"))
+                }
+                // HCR_EL2.TGE or DC: EL1&0 stage 1 behaves as disabled; with DC the
+                // memory is Normal write-back (Arm ARM D8.2.11).
+                if (hcr >> 27) & 1 == 1 { enabled = false }
+                if (hcr >> 12) & 1 == 1 { enabled = false; normalWhenOff = true }
+            }
+        case .el2:
+            if (hcr >> 34) & 1 == 1 && enabled {
+                return .failure(.unimplemented("the EL2&0 translation regime (HCR_EL2.E2H=1) is not implemented yet"))
+            }
+        case .el3:
+            break
+        }
+        if !enabled {
+            // Stage 1 off: flat mapping. An address above the implemented PA size
+            // is an address size fault at level 0 (Arm ARM D8.2.11). Data accesses
+            // are Device-nGnRnE, fetches Normal.
+            if va >> UInt64(CPU.physicalAddressBits) != 0 { return .failure(.fault(.addressSizeL0)) }
+            let device = access != .fetch && !normalWhenOff
+            return .success(Translation(pa: va, device: device, attributes: device ? 0x00 : (normalWhenOff ? 0xFF : 0x44),
+                                        shareability: 0b10, nonSecure: !regimeIsSecure(regime), level: 0,
+                                        readable: true, writable: true, executable: true))
+        }
+        return stage1Walk(va, regime: regime, accessEL: accessEL, debug: debug)
+    }
+
+    /// Reads one translation table descriptor (little-endian) from RAM or ROM;
+    /// nil when `pa` is not backed by memory (a synchronous External abort on
+    /// the walk).
+    private func readDescriptor(_ pa: UInt64) -> UInt64? {
+        guard let r = system.memory.region(containing: pa), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
+        return UInt64(littleEndian: UnsafeRawPointer(h + Int(pa - r.base)).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The stage 1 walk (Arm ARM D8.2-D8.4, pseudocode AArch64.S1Walk and
+    /// AArch64.S1Translate), faults in the order the architecture gives them.
+    private func stage1Walk(_ va: UInt64, regime: TranslationRegime, accessEL: Int, debug: Bool)
+        -> Result<Translation, TranslationFault>
+    {
+        func fail(_ s: FaultStatus) -> Result<Translation, TranslationFault> { .failure(.fault(s)) }
+        let regimeEL = regime == .el10 ? 1 : (regime == .el2 ? 2 : 3)
+        let tcr = sysreg(MMURegs.tcr[regimeEL])
+        let twoRanges = regime == .el10
+        // Which VA range (TTBR0 or TTBR1) and its parameters.
+        let upper = twoRanges && (va >> 55) & 1 == 1
+        let tsz: Int, granuleBits: Int, tbi: Bool, epd: Bool, ps: UInt64, ttbr: UInt64
+        if twoRanges {
+            tbi = (tcr >> (upper ? 38 : 37)) & 1 == 1
+            ps = (tcr >> 32) & 7                                  // IPS
+            if upper {
+                tsz = Int((tcr >> 16) & 0x3F)                     // T1SZ
+                epd = (tcr >> 23) & 1 == 1                        // EPD1
+                granuleBits = CPU.granuleBits(tg1: (tcr >> 30) & 3)
+                ttbr = sysreg(MMURegs.ttbr1EL1)
+            } else {
+                tsz = Int(tcr & 0x3F)                             // T0SZ
+                epd = (tcr >> 7) & 1 == 1                         // EPD0
+                granuleBits = CPU.granuleBits(tg0: (tcr >> 14) & 3)
+                ttbr = sysreg(MMURegs.ttbr0[regimeEL])
+            }
+        } else {
+            tsz = Int(tcr & 0x3F)
+            epd = false
+            granuleBits = CPU.granuleBits(tg0: (tcr >> 14) & 3)
+            ps = (tcr >> 16) & 7                                  // PS
+            tbi = (tcr >> 20) & 1 == 1
+            ttbr = sysreg(MMURegs.ttbr0[regimeEL])
+        }
+        // TxSZ outside 16...39 (no FEAT_LVA, no FEAT_TTST): a level 0
+        // Translation fault, one of the choices the Arm ARM allows (as QEMU).
+        guard (16...39).contains(tsz) else { return fail(.translationL0) }
+        let inputSize = 64 - tsz
+        // The VA bits above the range (below the top byte with TBI) must all
+        // equal the range select bit: the gap between the ranges faults.
+        let top = tbi ? 56 : 64
+        let width = top - inputSize
+        let field = (va >> UInt64(inputSize)) & ((1 << UInt64(width)) - 1)
+        if field != (upper ? (1 << UInt64(width)) - 1 : 0) { return fail(.translationL0) }
+        if epd { return fail(.translationL0) }
+
+        let outputSize = min(CPU.outputAddressBits(ps: ps), CPU.physicalAddressBits)
+        let stride = granuleBits - 3
+        // Start level: 4 - ceil((inputSize - granuleBits) / stride).
+        var level = 4 - (inputSize - 4) / stride
+        // TTBR_ELx.BADDR (bits 47:1; bit 0 is CnP), aligned to the size of the
+        // start-level table.
+        let baddr = ttbr & 0x0000_FFFF_FFFF_FFFE
+        if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
+        var indexMask: UInt64 = (1 << UInt64(inputSize - stride * (4 - level))) - 1
+        var tableBase = baddr & ~indexMask
+        let oaMask: UInt64 = 0x0000_FFFF_FFFF_FFFF & ~((1 << UInt64(granuleBits)) - 1)
+
+        // Hierarchical attributes of the table descriptors walked through.
+        var pxnTable = false, xnTable = false, apTableNoEL0 = false, apTableRO = false, nsTable = false
+        var desc: UInt64
+        while true {
+            let shift = UInt64(stride * (4 - level))
+            let descPA = tableBase | ((va >> shift) & indexMask & ~7)
+            guard let d = readDescriptor(descPA) else {
+                if system.isLogging(.guestErrors) {
+                    system.log(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
+                }
+                return fail(.syncExternalOnWalk(level: level))
+            }
+            desc = d
+            // Invalid, or the reserved encoding at level 3.
+            if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
+            if level < 3 && desc & 2 != 0 {
+                // Table descriptor: the next-level table address, and the
+                // controls that apply to every lookup below it.
+                let next = desc & oaMask
+                if next >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
+                pxnTable = pxnTable || (desc >> 59) & 1 == 1
+                xnTable = xnTable || (desc >> 60) & 1 == 1
+                apTableNoEL0 = apTableNoEL0 || (desc >> 61) & 1 == 1
+                apTableRO = apTableRO || (desc >> 62) & 1 == 1
+                nsTable = nsTable || (desc >> 63) & 1 == 1
+                tableBase = next
+                level += 1
+                indexMask = (1 << UInt64(granuleBits)) - 1
+                continue
+            }
+            // Block descriptors exist at level 1 and 2 (4 KiB) or level 2
+            // (16 KiB, 64 KiB) without FEAT_LPA/LPA2; elsewhere they fault.
+            if level < 3 && !(level == 2 || (level == 1 && granuleBits == 12)) {
+                return fail(.translation(level: level))
+            }
+            break
+        }
+        let oa = desc & oaMask
+        if oa >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
+        let blockMask: UInt64 = (1 << UInt64(stride * (4 - level) + 3)) - 1
+        let pa = (oa & ~blockMask) | (va & blockMask)
+
+        // Access flag: no hardware update (FEAT_HAFDBS is not implemented).
+        if !debug && (desc >> 10) & 1 == 0 { return fail(.accessFlag(level: level)) }
+
+        // Permissions (Arm ARM D8.4): AP[2:1] with APTable, UXN/PXN with
+        // UXNTable/PXNTable (XN/XNTable in the one-EL regimes), WXN.
+        let sctlr = regimeSCTLR(regime)
+        let wxn = (sctlr >> 19) & 1 == 1
+        var ap = (desc >> 6) & 3
+        if apTableRO { ap |= 0b10 }
+        let readable: Bool, writable: Bool, executable: Bool
+        if twoRanges {
+            if apTableNoEL0 { ap &= ~0b01 }
+            let el0Read = ap & 0b01 != 0
+            let el0Write = ap == 0b01
+            let uxn = (desc >> 54) & 1 == 1 || xnTable
+            let pxn = (desc >> 53) & 1 == 1 || pxnTable
+            if accessEL == 0 {
+                readable = el0Read
+                writable = el0Write
+                executable = !uxn && !(wxn && el0Write)
+            } else {
+                // EL1 never executes from memory that EL0 can write.
+                let el1Write = ap & 0b10 == 0
+                readable = true
+                writable = el1Write
+                executable = !pxn && !el0Write && !(wxn && el1Write)
+            }
+            // PSTATE.PAN is not implemented: EL1 data accesses to EL0-accessible
+            // memory are allowed whatever PAN says.
+        } else {
+            // One privilege level: AP[1] is ignored (RES1), APTable[0], PXN and
+            // PXNTable are RES0.
+            readable = true
+            writable = ap & 0b10 == 0
+            executable = !((desc >> 54) & 1 == 1 || xnTable) && !(wxn && writable)
+        }
+
+        // Memory attributes: MAIR_ELx.Attr<AttrIndx>; Attr[7:4] = 0 is Device.
+        let attrIndx = (desc >> 2) & 7
+        let attr = UInt8(truncatingIfNeeded: sysreg(MMURegs.mair[regimeEL]) >> (8 * attrIndx))
+        let secure = regimeIsSecure(regime)
+        return .success(Translation(pa: pa, device: attr & 0xF0 == 0, attributes: attr,
+                                    shareability: UInt8((desc >> 8) & 3),
+                                    nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
+                                    level: level, readable: readable, writable: writable, executable: executable))
+    }
+
+    /// TCR_ELx.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB; 0b11 is reserved
+    /// and treated as 4 KiB (an IMPLEMENTATION DEFINED choice).
+    static func granuleBits(tg0: UInt64) -> Int {
+        switch tg0 {
+        case 1: return 16
+        case 2: return 14
+        default: return 12
+        }
+    }
+
+    /// TCR_EL1.TG1: 0b01 16 KiB, 0b10 4 KiB, 0b11 64 KiB; 0b00 is reserved
+    /// and treated as 4 KiB.
+    static func granuleBits(tg1: UInt64) -> Int {
+        switch tg1 {
+        case 1: return 14
+        case 3: return 16
+        default: return 12
+        }
+    }
+
+    /// TCR_ELx.{I}PS: the output address size in bits (reserved: the PA size).
+    static func outputAddressBits(ps: UInt64) -> Int {
+        switch ps {
+        case 0: return 32
+        case 1: return 36
+        case 2: return 40
+        case 3: return 42
+        case 4: return 44
+        case 5: return 48
+        default: return 52
+        }
+    }
+
+    // MARK: AT
+
+    /// AT <op>, <Xt>: translates `va` as the operation says and writes the
+    /// result to PAR_EL1 (Arm ARM C5.5, D8.14): on success the PA, the MAIR
+    /// attribute byte and the shareability (0b10 for Device and Normal
+    /// Non-cacheable); on a fault F=1 with the fault status code. Faults are
+    /// reported in PAR_EL1, never taken (a synchronous External abort on the
+    /// walk too: one of the choices the Arm ARM allows). Returns false when
+    /// the operation is UNDEFINED at the current EL (the caller raises it).
+    public func addressTranslate(op: AddressTranslationOp, va: UInt64) -> Bool {
+        guard el >= op.minEL else { return false }
+        if op.minEL == 2 && !config.hasEL2 { return false }
+        let result = lookup(va, op.isWrite ? .write : .read, el: op.accessEL)
+        let par: UInt64
+        switch result {
+        case .success(let t):
+            if !t.permits(op.isWrite ? .write : .read) {
+                par = CPU.parFault(.permission(level: t.level))
+            } else {
+                let normalNC = t.attributes == 0x44
+                let sh: UInt64 = t.device || normalNC ? 0b10 : UInt64(t.shareability)
+                par = UInt64(t.attributes) << 56 | (t.pa & 0x0000_FFFF_FFFF_F000) | 1 << 11
+                    | (t.nonSecure ? 1 << 9 : 0) | sh << 7
+            }
+        case .failure(.fault(let status)):
+            par = CPU.parFault(status)
+        case .failure(.unimplemented(let what)):
+            system.fatal("\(what) (PC \(hex(faultPC)))")
+            exceptionTaken = true
+            return true
+        }
+        setSysreg(MMURegs.parEL1, par)
+        if system.isLogging(.mmu) {
+            system.log(.mmu, "mmu: AT \(op) va \(hex(va)) at EL\(el): PAR_EL1 = \(hex(par))")
+        }
+        return true
+    }
+
+    /// PAR_EL1 for a failed AT: F = 1, FST, bit 11 RES1 (stage 1, so PTW = S = 0).
+    static func parFault(_ status: FaultStatus) -> UInt64 {
+        1 | status.rawValue << 1 | 1 << 11
+    }
+}
