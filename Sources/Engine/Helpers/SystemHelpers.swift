@@ -44,10 +44,11 @@ func userMaskAccess(_ cpu: CPU) -> Bool {
     cpu.sysreg(SysRegTable.sctlr[1]) >> 9 & 1 == 1
 }
 
-/// SYS: op1<<11 | CRn<<7 | CRm<<3 | op2. Cache maintenance by VA and set/way has
-/// nothing to do (caches are not modelled, and writes to code are tracked per
-/// page); TLB invalidation empties the TLB.
-let helperSys: HelperFunction = { state, packed, _, _ in
+/// SYS: op1<<11 | CRn<<7 | CRm<<3 | op2; b = Xt. Cache maintenance by VA and
+/// set/way has nothing to do (caches are not modelled, and writes to code are
+/// tracked per page); TLB invalidation empties the TLB; AT translates Xt into
+/// PAR_EL1 (Machine's `addressTranslate`).
+let helperSys: HelperFunction = { state, packed, xt, _ in
     let cpu = CPU.from(state: state)
     let op1 = (packed >> 11) & 7, crn = (packed >> 7) & 0xF, crm = (packed >> 3) & 0xF, op2 = packed & 7
     let el0Allowed = op1 == 3
@@ -56,6 +57,9 @@ let helperSys: HelperFunction = { state, packed, _, _ in
     case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 12), (7, 13), (7, 14):
         // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CVAP/CVADP/CIVAC/CISW.
         return 0
+    case (7, 8):
+        if let op = AddressTranslationOp(op1: op1, crm: crm, op2: op2),
+           cpu.addressTranslate(op: op, va: xt) { return 0 }
     case (8, _):
         if cpu.el >= 1 { cpu.flushTLB(); return 0 }
     default:
