@@ -1,0 +1,287 @@
+import XCTest
+@testable import Machine
+
+/// `SysRegTable` and the MRS/MSR access rules (`CPU.readSysReg` / `writeSysReg`).
+final class SysRegTests: XCTestCase {
+    /// `mrs x0, <name>` for every register of the table, assembled by the
+    /// toolchain's clang (`--target=aarch64-none-elf`, `.arch armv9.4-a+mec+rme`)
+    /// and read back with llvm-objdump (which printed the same names). The key
+    /// is bits [20:5] of the word.
+    static let llvmMRSWords: [(String, UInt32)] = [
+        ("MIDR_EL1", 0xD5380000),
+        ("MPIDR_EL1", 0xD53800A0),
+        ("REVIDR_EL1", 0xD53800C0),
+        ("ID_AA64PFR0_EL1", 0xD5380400),
+        ("ID_AA64PFR1_EL1", 0xD5380420),
+        ("ID_AA64ZFR0_EL1", 0xD5380480),
+        ("ID_AA64DFR0_EL1", 0xD5380500),
+        ("ID_AA64DFR1_EL1", 0xD5380520),
+        ("ID_AA64ISAR0_EL1", 0xD5380600),
+        ("ID_AA64ISAR1_EL1", 0xD5380620),
+        ("ID_AA64ISAR2_EL1", 0xD5380640),
+        ("ID_AA64MMFR0_EL1", 0xD5380700),
+        ("ID_AA64MMFR1_EL1", 0xD5380720),
+        ("ID_AA64MMFR2_EL1", 0xD5380740),
+        ("ID_AA64MMFR3_EL1", 0xD5380760),
+        ("CTR_EL0", 0xD53B0020),
+        ("DCZID_EL0", 0xD53B00E0),
+        ("NZCV", 0xD53B4200),
+        ("DAIF", 0xD53B4220),
+        ("SPSel", 0xD5384200),
+        ("CurrentEL", 0xD5384240),
+        ("SP_EL0", 0xD5384100),
+        ("SP_EL1", 0xD53C4100),
+        ("SP_EL2", 0xD53E4100),
+        ("SCTLR_EL1", 0xD5381000),
+        ("ACTLR_EL1", 0xD5381020),
+        ("CPACR_EL1", 0xD5381040),
+        ("TTBR0_EL1", 0xD5382000),
+        ("TTBR1_EL1", 0xD5382020),
+        ("TCR_EL1", 0xD5382040),
+        ("SPSR_EL1", 0xD5384000),
+        ("ELR_EL1", 0xD5384020),
+        ("AFSR0_EL1", 0xD5385100),
+        ("AFSR1_EL1", 0xD5385120),
+        ("ESR_EL1", 0xD5385200),
+        ("FAR_EL1", 0xD5386000),
+        ("PAR_EL1", 0xD5387400),
+        ("MAIR_EL1", 0xD538A200),
+        ("AMAIR_EL1", 0xD538A300),
+        ("VBAR_EL1", 0xD538C000),
+        ("CONTEXTIDR_EL1", 0xD538D020),
+        ("TPIDR_EL1", 0xD538D080),
+        ("CNTKCTL_EL1", 0xD538E100),
+        ("TPIDR_EL0", 0xD53BD040),
+        ("TPIDRRO_EL0", 0xD53BD060),
+        ("CNTFRQ_EL0", 0xD53BE000),
+        ("CNTPCT_EL0", 0xD53BE020),
+        ("CNTVCT_EL0", 0xD53BE040),
+        ("VPIDR_EL2", 0xD53C0000),
+        ("VMPIDR_EL2", 0xD53C00A0),
+        ("SCTLR_EL2", 0xD53C1000),
+        ("HCR_EL2", 0xD53C1100),
+        ("MDCR_EL2", 0xD53C1120),
+        ("CPTR_EL2", 0xD53C1140),
+        ("HSTR_EL2", 0xD53C1160),
+        ("TTBR0_EL2", 0xD53C2000),
+        ("TCR_EL2", 0xD53C2040),
+        ("VTTBR_EL2", 0xD53C2100),
+        ("VTCR_EL2", 0xD53C2140),
+        ("SPSR_EL2", 0xD53C4000),
+        ("ELR_EL2", 0xD53C4020),
+        ("ESR_EL2", 0xD53C5200),
+        ("FAR_EL2", 0xD53C6000),
+        ("HPFAR_EL2", 0xD53C6080),
+        ("MAIR_EL2", 0xD53CA200),
+        ("VBAR_EL2", 0xD53CC000),
+        ("TPIDR_EL2", 0xD53CD040),
+        ("CNTHCTL_EL2", 0xD53CE100),
+        ("CNTVOFF_EL2", 0xD53CE060),
+        ("SCTLR_EL3", 0xD53E1000),
+        ("SCR_EL3", 0xD53E1100),
+        ("CPTR_EL3", 0xD53E1140),
+        ("MDCR_EL3", 0xD53E1320),
+        ("TTBR0_EL3", 0xD53E2000),
+        ("TCR_EL3", 0xD53E2040),
+        ("SPSR_EL3", 0xD53E4000),
+        ("ELR_EL3", 0xD53E4020),
+        ("ESR_EL3", 0xD53E5200),
+        ("FAR_EL3", 0xD53E6000),
+        ("MAIR_EL3", 0xD53EA200),
+        ("VBAR_EL3", 0xD53EC000),
+        ("TPIDR_EL3", 0xD53ED040),
+    ]
+
+    static func key(ofMRS word: UInt32) -> UInt32 { (word >> 5) & 0xFFFF }
+
+    func testEncodingsAndNamesAreUniqueAndMatchLLVM() {
+        XCTAssertEqual(Set(SysRegTable.all.map(\.key)).count, SysRegTable.all.count, "duplicate encodings")
+        XCTAssertEqual(Set(SysRegTable.all.map(\.name)).count, SysRegTable.all.count, "duplicate names")
+        XCTAssertEqual(SysRegTable.indexByKey.count, SysRegTable.all.count)
+        XCTAssertEqual(SysRegTests.llvmMRSWords.count, SysRegTable.all.count,
+                       "the LLVM list above must be regenerated when the table changes")
+        for (name, word) in SysRegTests.llvmMRSWords {
+            let key = SysRegTests.key(ofMRS: word)
+            XCTAssertEqual(SysRegTable.name(forKey: key), name, "encoding of \(name)")
+        }
+    }
+
+    func testEveryNameResolvesToItsOwnSlot() {
+        for (i, def) in SysRegTable.all.enumerated() {
+            XCTAssertEqual(SysRegTable.slot(def.name).slot, i, def.name)
+            guard let found = SysRegTable.lookup(key: def.key) else { XCTFail("no lookup for \(def.name)"); continue }
+            XCTAssertEqual(found.def.name, def.name)
+            XCTAssertEqual(found.slot.slot, i)
+            // op0 is 2 or 3 for MRS/MSR (bit 15 of the key set).
+            XCTAssertEqual(def.key >> 15, 1, "\(def.name) has op0 < 2")
+            XCTAssertTrue((0...3).contains(def.minEL))
+            // EL2/EL3 registers need that EL implemented.
+            if def.minEL >= 2 { XCTAssertEqual(def.requiresEL, def.minEL, def.name) }
+        }
+        XCTAssertNil(SysRegTable.lookup(key: sysRegKey(op0: 3, op1: 7, crn: 15, crm: 15, op2: 7)))
+        XCTAssertEqual(sysRegKey(op0: 3, op1: 3, crn: 13, crm: 0, op2: 2), SysRegTests.key(ofMRS: 0xD53B_D040))
+        // The per-EL slot arrays name the right registers.
+        XCTAssertEqual(SysRegTable.all[SysRegTable.esr[2].slot].name, "ESR_EL2")
+        XCTAssertEqual(SysRegTable.all[SysRegTable.vbar[3].slot].name, "VBAR_EL3")
+        XCTAssertEqual(SysRegTable.all[SysRegTable.elr[0].slot].name, "ELR_EL1")
+        XCTAssertEqual(SysRegTable.all[SysRegTable.spsr[1].slot].name, "SPSR_EL1")
+        XCTAssertEqual(SysRegTable.all[SysRegTable.far[3].slot].name, "FAR_EL3")
+        XCTAssertEqual(SysRegTable.all[SysRegTable.sctlr[2].slot].name, "SCTLR_EL2")
+    }
+
+    private func key(_ name: String) -> UInt32 { SysRegTable.all[SysRegTable.slot(name).slot].key }
+
+    func testTPIDRROIsReadOnlyAtEL0() {
+        let m = TestMachine()
+        let cpu = m.cpu
+        XCTAssertEqual(cpu.el, 1)
+        XCTAssertTrue(cpu.writeSysReg(key: key("TPIDRRO_EL0"), value: 0x1234_5678_9ABC))
+        XCTAssertEqual(cpu.readSysReg(key: key("TPIDRRO_EL0")), 0x1234_5678_9ABC)
+        cpu.setEL(0)
+        XCTAssertEqual(cpu.readSysReg(key: key("TPIDRRO_EL0")), 0x1234_5678_9ABC)
+        XCTAssertFalse(cpu.writeSysReg(key: key("TPIDRRO_EL0"), value: 1))
+        XCTAssertEqual(cpu.sysreg(SysRegTable.tpidrroEL0), 0x1234_5678_9ABC, "a refused write changes nothing")
+        // TPIDR_EL0 is read/write at EL0; TPIDR_EL1 is not accessible there.
+        XCTAssertTrue(cpu.writeSysReg(key: key("TPIDR_EL0"), value: 77))
+        XCTAssertEqual(cpu.readSysReg(key: key("TPIDR_EL0")), 77)
+        XCTAssertNil(cpu.readSysReg(key: key("TPIDR_EL1")))
+        XCTAssertFalse(cpu.writeSysReg(key: key("TPIDR_EL1"), value: 1))
+    }
+
+    func testCurrentELAndPSTATEViews() {
+        let m = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        let cpu = m.cpu
+        for el in 1...3 {
+            cpu.setEL(el)
+            XCTAssertEqual(cpu.readSysReg(key: key("CurrentEL")), UInt64(el) << 2)
+        }
+        cpu.setEL(0)
+        XCTAssertNil(cpu.readSysReg(key: key("CurrentEL")), "CurrentEL is UNDEFINED at EL0")
+        // NZCV and DAIF are EL0-accessible views of PSTATE, masked to their bits.
+        XCTAssertTrue(cpu.writeSysReg(key: key("NZCV"), value: 0xFFFF_FFFF_FFFF_FFFF))
+        XCTAssertEqual(cpu.nzcv, 0xF000_0000)
+        XCTAssertEqual(cpu.readSysReg(key: key("NZCV")), 0xF000_0000)
+        XCTAssertTrue(cpu.writeSysReg(key: key("DAIF"), value: 0x140))
+        XCTAssertEqual(cpu.readSysReg(key: key("DAIF")), 0x140)
+        XCTAssertNil(cpu.readSysReg(key: key("SPSel")), "SPSel needs EL1")
+        cpu.setEL(1)
+        XCTAssertTrue(cpu.writeSysReg(key: key("SPSel"), value: 0))
+        XCTAssertEqual(cpu.spSel, 0)
+        XCTAssertEqual(cpu.readSysReg(key: key("SPSel")), 0)
+    }
+
+    func testSPEL0IsUndefinedWhileItIsTheStackPointer() {
+        let m = TestMachine()
+        let cpu = m.cpu
+        cpu.setX(StateLayout.spEL0Id, 0x4000_1000)
+        cpu.spSel = 1
+        XCTAssertEqual(cpu.readSysReg(key: key("SP_EL0")), 0x4000_1000)
+        XCTAssertTrue(cpu.writeSysReg(key: key("SP_EL0"), value: 0x4000_2000))
+        XCTAssertEqual(cpu.x(StateLayout.spEL0Id), 0x4000_2000)
+        cpu.spSel = 0
+        XCTAssertNil(cpu.readSysReg(key: key("SP_EL0")))
+        XCTAssertFalse(cpu.writeSysReg(key: key("SP_EL0"), value: 5))
+        XCTAssertEqual(cpu.x(StateLayout.spEL0Id), 0x4000_2000)
+        // SP_EL1 is accessible from EL2 only.
+        XCTAssertNil(cpu.readSysReg(key: key("SP_EL1")))
+    }
+
+    func testEL2AndEL3RegistersNeedThoseELs() {
+        let el2Regs = ["HCR_EL2", "VBAR_EL2", "SCTLR_EL2", "VTTBR_EL2", "CNTVOFF_EL2", "SP_EL1"]
+        let el3Regs = ["SCR_EL3", "VBAR_EL3", "SCTLR_EL3", "MDCR_EL3", "SP_EL2"]
+        // No EL2/EL3: UNDEFINED even at the highest EL.
+        let plain = TestMachine().cpu
+        for r in el2Regs + el3Regs {
+            XCTAssertNil(plain.readSysReg(key: key(r)), r)
+            XCTAssertFalse(plain.writeSysReg(key: key(r), value: 0), r)
+        }
+        // EL2 without EL3: EL2 registers at EL2, not at EL1; EL3 ones never.
+        let el2 = TestMachine(config: TestMachine.config(el2: true)).cpu
+        XCTAssertEqual(el2.el, 2)
+        for r in el2Regs {
+            XCTAssertTrue(el2.writeSysReg(key: key(r), value: 0x1000), r)
+            XCTAssertEqual(el2.readSysReg(key: key(r)), 0x1000, r)
+        }
+        for r in el3Regs { XCTAssertNil(el2.readSysReg(key: key(r)), r) }
+        el2.setEL(1)
+        for r in el2Regs { XCTAssertNil(el2.readSysReg(key: key(r)), r) }
+        // EL3: everything at EL3.
+        let el3 = TestMachine(config: TestMachine.config(el2: true, el3: true)).cpu
+        XCTAssertEqual(el3.el, 3)
+        for r in el2Regs + el3Regs {
+            XCTAssertTrue(el3.writeSysReg(key: key(r), value: 0x2000), r)
+            XCTAssertEqual(el3.readSysReg(key: key(r)), 0x2000, r)
+        }
+        el3.setEL(2)
+        XCTAssertNil(el3.readSysReg(key: key("SCR_EL3")))
+        XCTAssertEqual(el3.readSysReg(key: key("HCR_EL2")), 0x2000)
+    }
+
+    func testReadOnlyAndIdentificationRegisters() {
+        let m = TestMachine(config: TestMachine.config(el2: true))
+        let cpu = m.cpu
+        cpu.setEL(1)
+        XCTAssertEqual(cpu.readSysReg(key: key("MIDR_EL1")), cpu.config.midr)
+        XCTAssertFalse(cpu.writeSysReg(key: key("MIDR_EL1"), value: 0))
+        XCTAssertFalse(cpu.writeSysReg(key: key("ID_AA64ISAR0_EL1"), value: 0))
+        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64ISAR0_EL1")), 0x0021_0000)
+        XCTAssertEqual(cpu.readSysReg(key: key("MPIDR_EL1")), 0x8000_0000)
+        // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD absent.
+        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0xFF_0000)
+        XCTAssertEqual(cpu.readSysReg(key: key("CTR_EL0")), 0x8444_C004)
+        // CNTFRQ_EL0: readable everywhere, writable only at the highest EL.
+        XCTAssertEqual(cpu.readSysReg(key: key("CNTFRQ_EL0")), SysRegTable.counterFrequency)
+        XCTAssertFalse(cpu.writeSysReg(key: key("CNTFRQ_EL0"), value: 1))
+        cpu.setEL(2)
+        XCTAssertTrue(cpu.writeSysReg(key: key("CNTFRQ_EL0"), value: 1_000_000))
+        XCTAssertEqual(cpu.readSysReg(key: key("CNTFRQ_EL0")), 1_000_000)
+        // Unknown encodings are UNDEFINED.
+        XCTAssertNil(cpu.readSysReg(key: sysRegKey(op0: 3, op1: 0, crn: 15, crm: 15, op2: 7)))
+        XCTAssertFalse(cpu.writeSysReg(key: sysRegKey(op0: 3, op1: 0, crn: 15, crm: 15, op2: 7), value: 0))
+    }
+
+    func testTranslationRegistersFlushTheTLB() {
+        let m = TestMachine()
+        let cpu = m.cpu
+        let before = cpu.tlbFlushCount
+        XCTAssertTrue(cpu.writeSysReg(key: key("TPIDR_EL1"), value: 1))
+        XCTAssertEqual(cpu.tlbFlushCount, before, "a plain register keeps the TLB")
+        XCTAssertTrue(cpu.writeSysReg(key: key("TTBR0_EL1"), value: 0x4000_0000))
+        XCTAssertEqual(cpu.tlbFlushCount, before + 1)
+        XCTAssertTrue(cpu.writeSysReg(key: key("MAIR_EL1"), value: 0xFF))
+        XCTAssertEqual(cpu.tlbFlushCount, before + 2)
+    }
+
+    func testCountersAreMonotonicAndOffset() {
+        let m = TestMachine(config: TestMachine.config(el2: true))
+        let cpu = m.cpu
+        cpu.setEL(1)
+        var last: UInt64 = 0
+        for _ in 0..<100 {
+            guard let v = cpu.readSysReg(key: key("CNTVCT_EL0")) else { return XCTFail("CNTVCT_EL0 unreadable") }
+            XCTAssertGreaterThanOrEqual(v, last)
+            last = v
+        }
+        usleep(2000)
+        let later = cpu.readSysReg(key: key("CNTVCT_EL0"))!
+        // 2 ms at 62.5 MHz is 125,000 ticks.
+        XCTAssertGreaterThanOrEqual(later - last, 125_000)
+        XCTAssertLessThan(later - last, 62_500_000 * 5, "the counter runs at CNTFRQ, not at host nanoseconds")
+        // At EL0 the counters are readable too.
+        cpu.setEL(0)
+        XCTAssertNotNil(cpu.readSysReg(key: key("CNTPCT_EL0")))
+        XCTAssertNotNil(cpu.readSysReg(key: key("CNTVCT_EL0")))
+        // CNTVCT = CNTPCT - CNTVOFF_EL2 below EL2; no offset at EL2.
+        cpu.setSysreg(SysRegTable.cntvoffEL2, 1 << 40)
+        cpu.setEL(1)
+        let p = cpu.readSysReg(key: key("CNTPCT_EL0"))!
+        let v = cpu.readSysReg(key: key("CNTVCT_EL0"))!
+        let diff = p &- v
+        XCTAssertLessThanOrEqual(diff, 1 << 40)
+        XCTAssertGreaterThan(diff, (1 << 40) - 62_500_000, "CNTVCT below EL2 subtracts CNTVOFF_EL2")
+        cpu.setEL(2)
+        let p2 = cpu.readSysReg(key: key("CNTPCT_EL0"))!
+        let v2 = cpu.readSysReg(key: key("CNTVCT_EL0"))!
+        XCTAssertLessThan(v2 &- p2, 62_500_000, "no offset at EL2")
+    }
+}
