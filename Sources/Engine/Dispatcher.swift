@@ -67,6 +67,8 @@ public final class Dispatcher {
     private let interpreter = IRInterpreter()
     private let jit: JITEngine?
     public private(set) var statistics = EngineStatistics()
+    /// The debugger's breakpoints, steps and stops (DebugControl.swift); nil: no debugger, no cost.
+    public var debug: DebugControl?
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
@@ -104,6 +106,12 @@ public final class Dispatcher {
                 cpu.exitRequest = 0
                 if system.exitStatus != nil { break }
             }
+            // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).
+            var oneInstruction = false
+            if let debug, debug.wantsControl {
+                guard debug.beforeInstruction(cpu: cpu) else { break }
+                oneInstruction = debug.oneInstructionBlocks
+            }
             let pc = cpu.pc
             if pc & 3 != 0 {
                 cpu.raisePCAlignment(pc: pc)
@@ -111,7 +119,8 @@ public final class Dispatcher {
                 continue
             }
             guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
-            let context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
+            var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
+            if oneInstruction { context.maxInstructions = 1 }
             let key = BlockKey(pa: pa, context: context)
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
             onExecute?(cpu, pc)
@@ -122,9 +131,12 @@ public final class Dispatcher {
                     jumpContext = context
                     jumpTLB = cpu.tlbFlushCount
                 }
-                if lastExit != 0 && options.chaining { jit.chain(exit: lastExit, to: block) }
-                jit.jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
+                if !oneInstruction {
+                    if lastExit != 0 && options.chaining { jit.chain(exit: lastExit, to: block) }
+                    jit.jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
+                }
                 lastExit = jit.run(block, state: cpu.state)
+                if oneInstruction { lastExit = 0 }
             } else {
                 cpu.instructionCount &+= UInt64(interpreter.execute(block, cpu: cpu))
                 lastExit = 0

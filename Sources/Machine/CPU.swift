@@ -188,6 +188,9 @@ public final class System {
     public var exceptionObserver: ((CPU, ExceptionEvent) -> Void)?
     /// Receives `log(_:_:)` messages (`-d guest_errors,unimp,mmu,...`); see MachineLog.swift.
     public var logger: MachineLog?
+    /// The debugger's watchpoints (DebugWatch.swift); nil: none, and the
+    /// softmmu slow paths pay one compare.
+    public internal(set) var debugWatch: DebugWatch?
 
     public init(memory: AddressSpace) {
         self.memory = memory

@@ -166,6 +166,7 @@ extension CPU {
         e.storeBytes(of: w, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
         codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
+        debugWatchFilter(entry: e)   // watchpoints: data accesses keep missing (DebugWatch.swift)
     }
 
     /// One physical access of `size` bytes inside one page. Nil: external abort.
@@ -218,6 +219,7 @@ extension CPU {
             return 0
         }
         guard let t = translate(va, kind, el: accessEL, unaligned: unaligned) else { return 0 }
+        debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
             guard let v = physicalAccess(va: va, pa: t.pa, size: size, write: write, value: value,
@@ -265,6 +267,7 @@ extension CPU {
             return nil
         }
         guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex)) else { return nil }
+        debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
         guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
             let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
             raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)
