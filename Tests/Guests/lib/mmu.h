@@ -236,7 +236,8 @@ static inline void exc_fatal(void) { exc_record_mode = 0; }
  * run_el0(entry, sp): ERET to EL0t at `entry` with SP_EL0 = sp; the EL0 code
  * comes back with SVC #0xE0, handled by el0_hook (install with exception_hook
  * = el0_hook). Other exceptions from EL0 are recorded in exc_last/exc_count
- * and EL0 resumes at the next instruction. */
+ * (and el0_esr/far/elr[exc_count]: set exc_count = 0 first) and EL0 resumes
+ * at the next instruction (instruction aborts: at x30). */
 void run_el0(uint64_t entry, uint64_t sp_el0);
 __asm__(".text\n"
         ".global run_el0\n"
@@ -261,6 +262,10 @@ __asm__(".text\n"
         "    ldp x19, x20, [sp], #96\n"
         "    ret\n");
 
+/* The first EL0_REC exceptions from EL0 (other than the final SVC), in order. */
+#define EL0_REC 16
+static volatile uint64_t el0_esr[EL0_REC], el0_far[EL0_REC], el0_elr[EL0_REC];
+
 __attribute__((unused)) static int el0_hook(exc_frame_t *f)
 {
     if (f->vec != 0x400)
@@ -269,6 +274,12 @@ __attribute__((unused)) static int el0_hook(exc_frame_t *f)
         f->elr = f->x[30];          /* back into run_el0 */
         f->spsr = 0x3c5;            /* EL1h, DAIF masked */
         return 1;
+    }
+    uint64_t i = exc_count;
+    if (i < EL0_REC) {
+        el0_esr[i] = f->esr;
+        el0_far[i] = f->far;
+        el0_elr[i] = f->elr;
     }
     for (int i = 0; i < 31; i++)
         exc_last.x[i] = f->x[i];
