@@ -51,6 +51,8 @@ struct FuzzUnit: Sendable {
     var insns: [FuzzInsn]
     /// What the unit exercises (for statistics), e.g. "ldstPre".
     var label: String
+    /// For a code patch: the unit whose (single, data-processing) instruction it overwrites.
+    var patchTarget: Int? = nil
 }
 
 /// A generated program: units (the last one is the final `hlt #0xf000`) and
@@ -231,6 +233,12 @@ struct FuzzGenerator {
         for i in stride(from: regs.count - 1, to: 0, by: -1) { regs.swapAt(i, rng.below(i + 1)) }
         pool = Array(regs.prefix(rng.int(3...10)))
 
+        for k in Kind.allCases {
+            let scale = [0, 1, 2, 2, 2, 4][rng.below(6)]
+            weights[k] = FuzzGenerator.kindWeights[k]! * scale / 2
+        }
+        weights[.dataRegister] = max(weights[.dataRegister]!, 1)
+
         var units: [FuzzUnit] = []
         var count = 0
         let faultAt = rng.chance(faultProbability) ? rng.below(max(1, length)) : -1
@@ -245,6 +253,17 @@ struct FuzzGenerator {
             }
             count += u.insns.count
             units.append(u)
+        }
+        // A patch's target must be one data-processing instruction: replace the
+        // unit there with one (or drop the patch when it points past the end).
+        let patchable = Set((FuzzGenerator.dataImmediateOps + FuzzGenerator.dataRegisterOps).map { "\($0)" })
+        for i in 0..<units.count {
+            guard let t = units[i].patchTarget else { continue }
+            if t >= units.count || units[t].patchTarget != nil {
+                units[i] = dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps))
+            } else if !(units[t].insns.count == 1 && patchable.contains(units[t].label)) {
+                units[t] = dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps))
+            }
         }
         units.append(FuzzUnit(insns: [FuzzInsn(word: Snippet.haltWord)], label: "halt"))
         // Branch targets past the end go to the final halt.
@@ -284,12 +303,15 @@ struct FuzzGenerator {
 
     enum Kind: CaseIterable {
         case dataImmediate, dataRegister, branch, loadStore, loadStorePair, exclusive,
-             acquireRelease, atomic, compareAndSwap, literal, system, loop
+             acquireRelease, atomic, compareAndSwap, literal, system, loop, codePatch
     }
     static let kindWeights: [Kind: Int] = [
         .dataImmediate: 22, .dataRegister: 28, .branch: 12, .loadStore: 14, .loadStorePair: 6,
-        .exclusive: 3, .acquireRelease: 2, .atomic: 3, .compareAndSwap: 2, .literal: 2, .system: 4, .loop: 3,
+        .exclusive: 3, .acquireRelease: 2, .atomic: 3, .compareAndSwap: 2, .literal: 2, .system: 4, .loop: 3, .codePatch: 1,
     ]
+    /// This program's weights: the defaults, each scaled by 0, 1/2, 1 or 2
+    /// (programs without branches have long blocks, some are all memory...).
+    private var weights = FuzzGenerator.kindWeights
 
     static let dataImmediateOps: [A64Op] = [
         .adr, .adrp, .addImm, .addsImm, .subImm, .subsImm, .andImm, .orrImm, .eorImm, .andsImm,
@@ -310,7 +332,8 @@ struct FuzzGenerator {
         if inLoop || loopRegister == nil { kinds.removeAll { $0 == .loop } }
         if inLoop { kinds.removeAll { $0 == .branch || $0 == .literal } }
         if userOnly { kinds.removeAll { $0 == .system } }
-        let k = kinds[rng.weighted(kinds.map { FuzzGenerator.kindWeights[$0]! })]
+        if inLoop || userOnly { kinds.removeAll { $0 == .codePatch } }
+        let k = kinds[rng.weighted(kinds.map { weights[$0]! })]
         switch k {
         case .dataImmediate: return dataProcessing(rng.pick(FuzzGenerator.dataImmediateOps))
         case .dataRegister: return dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps))
@@ -324,7 +347,25 @@ struct FuzzGenerator {
         case .literal: return literal(fault: false)
         case .system: return system(faulting: false)
         case .loop: return loop()
+        case .codePatch: return codePatch(index: index)
         }
+    }
+
+    /// A store of a new data-processing instruction over a later unit's
+    /// instruction (often the next one, in the same block): `adr xA, unit;
+    /// movz/movk wV, #word; str wV, [xA]`. Self-modifying code: the engines
+    /// must drop the stale translation, even of the block running the store.
+    mutating func codePatch(index: Int) -> FuzzUnit {
+        let a = freeRegister(avoid: [])
+        let v = freeRegister(avoid: [a])
+        let ops = FuzzGenerator.dataImmediateOps + FuzzGenerator.dataRegisterOps
+        let word = dataProcessing(rng.pick(ops)).insns[0].word
+        let target = index + 1 + (rng.chance(0.5) ? 0 : rng.below(4))
+        var insns = [FuzzInsn(word: 0x1000_0000 | UInt32(a), fixup: .adr(target))]
+        insns.append(FuzzInsn(word: 0x5280_0000 | (word & 0xFFFF) << 5 | UInt32(v)))           // movz wV, #lo
+        insns.append(FuzzInsn(word: 0x72A0_0000 | (word >> 16) << 5 | UInt32(v)))             // movk wV, #hi, lsl #16
+        insns.append(FuzzInsn(word: 0xB900_0000 | UInt32(a) << 5 | UInt32(v)))               // str wV, [xA]
+        return FuzzUnit(insns: insns, label: "code patch", patchTarget: target)
     }
 
     /// A counted loop (2-6 iterations) as one unit: `movz xL, #n`, a body of

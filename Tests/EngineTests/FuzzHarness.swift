@@ -78,6 +78,8 @@ struct FuzzHarness {
         /// Blocks the second side's JIT compiled / left to the interpreter.
         var jitCompiled = 0
         var jitFallback = 0
+        /// Programs whose two runs agree on the state but not on the instruction count.
+        var countMismatches: [UInt64] = []
 
         var text: String {
             let ips = seconds > 0 ? Double(generated) / seconds : 0
@@ -86,6 +88,7 @@ struct FuzzHarness {
                 + "\(halted) ran to the end, \(endedInVector) ended in an exception vector, \(other) otherwise; "
                 + String(format: "%.1f s, %.0f generated (%.0f executed) instructions/s for the pair of runs", seconds, ips, eps)
                 + (jitCompiled + jitFallback > 0 ? "; JIT blocks: \(jitCompiled) compiled, \(jitFallback) interpreted" : "")
+                + (countMismatches.isEmpty ? "" : "; instruction counts differ on \(countMismatches.count) program(s), e.g. seed 0x\(String(countMismatches[0], radix: 16))")
                 + "; \(divergences.count) divergence(s)"
         }
     }
@@ -101,6 +104,8 @@ struct FuzzHarness {
     let b: Side
     /// The differences that count (default: every field of the state).
     var compare: (SnippetState, SnippetState) -> [String] = { $0.differences(from: $1) }
+    /// Compare the engines' instruction counts too (reported apart, not a divergence).
+    var countInstructions = true
     /// Makes program `seed` (default: `generate(seed:strict:)`).
     var generator: (UInt64) -> FuzzProgram
 
@@ -175,6 +180,9 @@ struct FuzzHarness {
             case .halted: if sa.endedInVector { sum.endedInVector += 1 } else { sum.halted += 1 }
             default: sum.other += 1
             }
+            if countInstructions && sa.instructions != sb.instructions && compare(sa, sb).isEmpty {
+                sum.countMismatches.append(seed)
+            }
             if !compare(sa, sb).isEmpty {
                 let m = minimize(p)
                 let d = Divergence(programSeed: seed, original: p, minimized: m.program, a: m.a, b: m.b,
@@ -230,12 +238,16 @@ struct FuzzHarness {
         return (p, last.0, last.1)
     }
 
-    /// The program without unit `i`: branches to it now go to the unit after it.
+    /// The program without unit `i` (and without the code patches that
+    /// overwrite it): branches to a removed unit now go to the unit after it.
     static func removingUnit(_ i: Int, from p: FuzzProgram) -> FuzzProgram {
+        var removed: Set<Int> = [i]
+        for (j, u) in p.units.enumerated() where u.patchTarget == i { removed.insert(j) }
         var q = p
-        q.units.remove(at: i)
-        func shift(_ t: Int) -> Int { t > i ? t - 1 : t }
+        q.units = p.units.enumerated().filter { !removed.contains($0.offset) }.map { $0.element }
+        func shift(_ t: Int) -> Int { t - removed.filter { $0 < t }.count }
         for u in 0..<q.units.count {
+            if let t = q.units[u].patchTarget { q.units[u].patchTarget = shift(t) }
             for j in 0..<q.units[u].insns.count {
                 switch q.units[u].insns[j].fixup {
                 case .branch26(let t): q.units[u].insns[j].fixup = .branch26(shift(t))

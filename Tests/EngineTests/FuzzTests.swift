@@ -69,9 +69,11 @@ final class FuzzTests: XCTestCase {
     /// Snippets end where they should: at the final halt, or at a vector with
     /// the exception registers written.
     func testSnippetRunnerBasics() {
+        var interp = EngineOptions()
+        interp.kind = .interp
         // mov x0, #42; add x1, x0, #1; hlt #0xf000
         var s = Snippet(code: [0xD280_0540, 0x9100_0401, Snippet.haltWord])
-        var st = SnippetRunner.run(s, options: EngineOptions())
+        var st = SnippetRunner.run(s, options: interp)
         XCTAssertEqual(st.exit, .halted)
         XCTAssertEqual(st.x[1], 43)
         XCTAssertEqual(st.pc, Snippet.codeBase + 12)
@@ -79,27 +81,35 @@ final class FuzzTests: XCTestCase {
 
         // svc #1: ends in the vector for the current EL with SP_ELx.
         s = Snippet(code: [0xD400_0021, Snippet.haltWord])
-        st = SnippetRunner.run(s, options: EngineOptions())
+        st = SnippetRunner.run(s, options: interp)
         XCTAssertEqual(st.pc, Snippet.vectorBase + 0x200 + 4)
         XCTAssertEqual(st.esr, 0x5600_0001)
         XCTAssertEqual(st.elr, Snippet.codeBase + 4)
 
         // ldr x0, [x28, #1] (unscaled): alignment fault (Device memory, MMU off).
         s = Snippet(code: [0xF840_1380, Snippet.haltWord], x: Array(repeating: 0, count: 28) + [FuzzGenerator.dataMiddle])
-        st = SnippetRunner.run(s, options: EngineOptions())
+        st = SnippetRunner.run(s, options: interp)
         XCTAssertTrue(st.endedInVector)
         XCTAssertEqual(st.esr >> 26, 0x25)
         XCTAssertEqual(st.far, FuzzGenerator.dataMiddle + 1)
 
         // A loop (b .) stops at the budget.
         s = Snippet(code: [0x1400_0000])
-        st = SnippetRunner.run(s, options: EngineOptions(), budget: 50)
+        st = SnippetRunner.run(s, options: interp, budget: 50)
         XCTAssertEqual(st.exit, .budget)
+        XCTAssertLessThan(st.instructions, 100)
+        // Under the JIT a chained loop never returns to the dispatcher: the watchdog stops it.
+        if SnippetRunner.probe(.jit).runs {
+            var jit = EngineOptions()
+            jit.kind = .jit
+            st = SnippetRunner.run(s, options: jit, budget: 50, timeoutSeconds: 0.5)
+            XCTAssertEqual(st.exit, .budget)
+        }
 
         // Stores change the data checksum.
         s = Snippet(code: [0xF900_0380, Snippet.haltWord], x: [0x1234] + Array(repeating: 0, count: 27) + [FuzzGenerator.dataMiddle])
         let before = SnippetRunner.checksum([UInt8](repeating: 0, count: Snippet.dataSize))
-        st = SnippetRunner.run(s, options: EngineOptions())
+        st = SnippetRunner.run(s, options: interp)
         XCTAssertNotEqual(st.dataChecksum, before)
         XCTAssertEqual(st.data[Snippet.dataSize / 2], 0x34)
     }

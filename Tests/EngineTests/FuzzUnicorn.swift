@@ -143,6 +143,7 @@ final class FuzzUnicornTests: XCTestCase {
                             a: FuzzHarness.engine("interp", FuzzHarness.options(.interp, optimize: true)),
                             b: FuzzHarness.Side(name: "unicorn") { oracle.run($0) })
         h.compare = UnicornOracle.userDifferences
+        h.countInstructions = false
         h.generator = { FuzzUnicornTests.userProgram(seed: $0) }
         let summary = h.run()
         print("fuzz interp vs unicorn: \(summary.text)")
