@@ -234,7 +234,7 @@ static inline void exc_fatal(void) { exc_record_mode = 0; }
 
 /* ---- EL0 ----
  * run_el0(entry, sp): ERET to EL0t at `entry` with SP_EL0 = sp; the EL0 code
- * comes back with SVC #0xE0, handled by el0_hook (install with exception_hook
+ * comes back with SVC #0xE0 with x30 as it found it, handled by el0_hook (install with exception_hook
  * = el0_hook). Other exceptions from EL0 are recorded in exc_last/exc_count
  * (and el0_esr/far/elr[exc_count]: set exc_count = 0 first) and EL0 resumes
  * at the next instruction (instruction aborts: at x30). */
