@@ -50,6 +50,9 @@ QEMU_SKIP = {
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",
+    "mmu_device_unaligned":
+        "unaligned accesses and DC ZVA to Device memory (MMU on, MAIR Device "
+        "attributes) must raise an Alignment fault (Arm ARM); QEMU 7.2 performs them",
 }
 
 EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
