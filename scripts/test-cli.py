@@ -229,10 +229,11 @@ def main():
         expect_error("bad -M property", ["-M", "virt,bogus=on"], "-M virt,bogus=on", "bogus")
         expect_error("bad -M value", ["-M", "virt,secure=sure"], "secure", "sure")
         expect_error("bad machine type", ["-M", "sbsa-ref"], "sbsa-ref")
-        expect_error("-cpu x-rme=on", ["-cpu", "max,x-rme=on"], "x-rme", "not modelled yet")
+        expect_error("mec=on without x-rme", ["-M", "virt,mec=on"], "mec=on", "x-rme=on")
         expect_error("-cpu other model", ["-cpu", "cortex-a53"], "cortex-a53")
         expect_error("-smp 2", ["-smp", "2"], "-smp 2", "one CPU")
-        expect_error("-accel jit", ["-accel", "jit"], "-accel jit", "not built yet", "-accel interp")
+        expect_error("-accel kvm", ["-accel", "kvm"], "-accel kvm", "not supported")
+        expect_error("-accel interp with a property", ["-accel", "interp,thread=multi"], "thread")
         expect_error("-accel bogus", ["-accel", "warp"], "warp")
         expect_error("-serial pty", ["-serial", "pty"], "-serial pty")
         expect_error("-d bogus", ["-d", "in_asm,bogus"], "bogus")
@@ -248,6 +249,13 @@ def main():
         expect_ok_stdout("--help", ["--help"], "-kernel")
         expect_ok_stdout("-M help", ["-M", "help"], "virt")
         expect_ok_stdout("-cpu help", ["-cpu", "help"], "max")
+        expect_ok_stdout("-accel help", ["-accel", "help"], "interp", "jit")
+
+        # -- the default guest runs (needs the engine) --
+        for accel in ["interp", "jit"]:
+            rc, out, err = run(["-accel", accel])
+            report(f"default guest (-accel {accel})", rc == 0 and "AArch64 system emulator" in out and "CurrentEL" in out,
+                   f"exit {rc}, stdout {out[:120]!r}, stderr {err[:200]!r}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

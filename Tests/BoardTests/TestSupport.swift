@@ -13,6 +13,9 @@ final class Pipe {
         writeFD = fds[1]
         // Non-blocking read end, so draining never hangs a test.
         _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
+        // 1 MiB of buffer (F_SETPIPE_SZ, Linux): a test may write more than the
+        // default 64 KiB before it drains, and must not block in write(2).
+        _ = fcntl(writeFD, 1031 /* F_SETPIPE_SZ */, 1 << 20)
     }
     deinit {
         close(readFD)
