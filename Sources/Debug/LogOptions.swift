@@ -30,7 +30,7 @@ public enum TraceItem: String, CaseIterable, Sendable {
         case .cpu: return "registers (X0-X30, SP, PC, NZCV, EL, SPSel, DAIF) before each executed block"
         case .nochain: return "do not chain translated blocks, so exec/cpu see every block (JIT)"
         case .int: return "every exception taken (EC, ESR, ELR, FAR, SPSR) and every exception return"
-        case .mmu: return "MMU faults (page-table walks once the walker exists)"
+        case .mmu: return "address translations (page-table walks, AT) and MMU faults"
         case .mec: return "FEAT_MEC encryption contexts (no events until MEC is modelled)"
         case .gpc: return "RME granule protection checks (no events until RME is modelled)"
         case .guestErrors: return "invalid guest actions: writes to ROM, unmapped addresses, bad device/system registers"

@@ -93,6 +93,9 @@ public final class LogWriter: @unchecked Sendable {
         }
     }
 
+    var bufferForTests: UnsafeMutablePointer<UInt8> { buffer }
+    var countForTests: UnsafeMutablePointer<Int> { count }
+
     /// Flushes the buffer when SIGINT, SIGTERM, SIGHUP or a fatal signal arrives,
     /// then lets the handler installed before this call (or the default action)
     /// have the signal. Call it after the other handlers are installed.

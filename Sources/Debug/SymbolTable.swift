@@ -31,14 +31,15 @@ public struct SymbolTable: Sendable {
             if symbols[mid].address <= address { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
+        // Several symbols at that address: the first (preferred) one that covers it.
+        let base = symbols[lo - 1].address
         var i = lo - 1
-        // Several symbols at that address: the first (the preferred) one.
-        while i > 0 && symbols[i - 1].address == symbols[i].address { i -= 1 }
-        let s = symbols[i]
-        let offset = address - s.address
-        let reach = s.size > 0 ? s.size : SymbolTable.labelReach
-        guard offset < reach else { return nil }
-        return offset == 0 ? s.name : s.name + "+0x" + String(offset, radix: 16)
+        while i > 0 && symbols[i - 1].address == base { i -= 1 }
+        let offset = address - base
+        for s in symbols[i..<lo] where offset < (s.size > 0 ? s.size : SymbolTable.labelReach) {
+            return offset == 0 ? s.name : s.name + "+0x" + String(offset, radix: 16)
+        }
+        return nil
     }
 
     static func parse(_ b: [UInt8]) -> [Symbol]? {
