@@ -9,7 +9,7 @@ public enum LogItem: Int, Sendable, CaseIterable {
     /// The guest used something Armature does not implement (system registers
     /// and instructions, PSCI functions).
     case unimp
-    /// MMU faults (and, once the page-table walker exists, walks).
+    /// Address translations (page-table walks, AT) and MMU faults.
     case mmu
     /// Every semihosting call with its arguments and result.
     case semihosting
