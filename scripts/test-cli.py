@@ -341,12 +341,15 @@ def main():
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
         for opt, val in [("bios", "fw.bin"), ("initrd", "rd.img"), ("append", "console=ttyAMA0"),
-                         ("drive", "file=x.img"), ("s", None), ("S", None), ("gdb", "tcp::1234"),
+                         ("drive", "file=x.img"),
                          ("device", "virtio-net"), ("netdev", "user,id=n0"), ("display", "none"),
                          ("vga", "none"), ("chardev", "stdio,id=c0"), ("virtfs", "local"),
                          ("monitor", "stdio")]:
             args = ["-" + opt] + ([val] if val else [])
             expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")
+        expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
+        expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
+        expect_error("-S without a debugger", ["-S"], "-S", "-gdb")
         expect_error("unsupported option after good ones", ["-M", "virt", "-m", "1G", "-bios", "x"],
                      "option -bios is not supported yet")
         for bad in ["12X", "0", "abc", "-5", "1G,maxmem=2G"]:

@@ -143,7 +143,7 @@ enum CLI {
 
         Options may also be written with two dashes (--kernel), as QEMU allows.
         Not supported yet (each gives an error): -bios -initrd -append -drive -device -netdev
-        -chardev -monitor -display -vga -virtfs -gdb -s -S, and others.
+        -chardev -monitor -display -vga -virtfs, and others.
 
         """
         return s
@@ -186,12 +186,17 @@ enum CLI {
         }
         tracer.install(into: &engine)
 
+        // -s, -gdb, -S: the stub listens before the first instruction.
+        let gdbServer = try debugServer(cmd)
+
         Interrupt.install()
         Terminal.enterGuestMode()
         log.flushOnSignals()
         let start = monotonicSeconds()
         let dispatcher = try Dispatcher(system: board.system, options: engine)
+        if let gdbServer { startDebugger(gdbServer, stopAtStart: cmd.stopAtStart, system: board.system, dispatcher: dispatcher) }
         let runStatus = dispatcher.run()
+        gdbServer?.guestExited(status: board.system.exitStatus ?? runStatus)
         let elapsed = monotonicSeconds() - start
         Terminal.restore()
 
@@ -201,6 +206,27 @@ enum CLI {
             return fail(message)
         }
         return board.system.exitStatus ?? runStatus
+    }
+
+    /// -s, -gdb: the gdb stub, listening (it prints nothing: stdout is the guest's).
+    static func debugServer(_ cmd: ArmatureCommand) throws -> GDBServer? {
+        var address: GDBAddress? = cmd.gdbDefault ? GDBAddress(port: GDBAddress.defaultPort) : nil
+        for g in cmd.gdb {
+            address = try GDBAddress.parse(g)   // "none": no stub
+        }
+        guard let address else {
+            if cmd.stopAtStart { throw CLIError("-S waits for a debugger: use it with -s or -gdb tcp::PORT") }
+            return nil
+        }
+        return try GDBServer(address: address)
+    }
+
+    /// Connects the stub to the dispatcher; -S: stop before the first instruction.
+    static func startDebugger(_ server: GDBServer, stopAtStart: Bool, system: System, dispatcher: Dispatcher) {
+        let control = DebugControl(system: system)
+        if stopAtStart { control.stopBeforeFirstInstruction() }
+        server.start(control: control, cpu: system.cpus[0])
+        dispatcher.debug = control
     }
 
     static func monotonicSeconds() -> Double {

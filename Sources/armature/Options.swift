@@ -57,6 +57,16 @@ struct ArmatureCommand: ParsableArguments {
     @Option(name: .customShort("D"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Write the log to a file instead of stderr", valueName: "file"))
     var logFile: [String] = []
+
+    @Option(name: .customLong("gdb", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("gdb remote stub: tcp::PORT or tcp:HOST:PORT (or none)", valueName: "dev"))
+    var gdb: [String] = []
+
+    @Flag(name: .customShort("s"), help: "Shorthand for -gdb tcp::1234")
+    var gdbDefault = false
+
+    @Flag(name: .customShort("S"), help: "Do not start the CPU until the debugger continues it")
+    var stopAtStart = false
 }
 
 /// What the first pass over the arguments knows about each option.
@@ -72,11 +82,12 @@ enum CommandLine0 {
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
         "kernel": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
+        "gdb": .value, "s": .flag, "S": .flag,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "bios", "initrd", "append", "drive", "s", "S", "gdb", "device", "netdev", "display",
+        "bios", "initrd", "append", "drive", "device", "netdev", "display",
         "vga", "chardev", "virtfs", "monitor", "dtb", "pflash", "hda", "hdb", "cdrom", "net",
         "nic", "object", "enable-kvm", "icount", "rtc", "qmp", "trace", "global", "boot",
         "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",

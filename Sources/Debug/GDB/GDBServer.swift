@@ -1,0 +1,352 @@
+import Glibc
+import Machine
+import Engine
+
+/// Where the gdb stub listens: `-gdb tcp::PORT` (every interface, as QEMU),
+/// `-gdb tcp:HOST:PORT`, `-s` (= tcp::1234), `-gdb none` (no stub).
+public struct GDBAddress: Equatable, Sendable {
+    /// Empty: every interface.
+    public var host: String
+    public var port: UInt16
+
+    public init(host: String = "", port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    public static let defaultPort: UInt16 = 1234
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Parses a `-gdb` device; nil for `none`. QEMU's socket options
+    /// `server`, `wait`, `nowait`, `nodelay` and `ipv4`/`ipv6` are accepted
+    /// (the stub is always a server that does not wait).
+    public static func parse(_ device: String) throws -> GDBAddress? {
+        let fail = { (why: String) in ParseError(description: "-gdb \(device): \(why)") }
+        if device == "none" { return nil }
+        var spec = Substring(device)
+        if spec.allSatisfy(\.isNumber) { spec = "tcp::" + spec }   // a bare port number
+        guard spec.hasPrefix("tcp:") else {
+            throw fail("only tcp:[HOST]:PORT is supported (e.g. -gdb tcp::1234)")
+        }
+        let items = spec.dropFirst(4).split(separator: ",", omittingEmptySubsequences: false)
+        let hostPort = items[0]
+        for opt in items.dropFirst() {
+            let name = opt.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            guard ["server", "wait", "nowait", "nodelay", "ipv4", "ipv6", "reconnect"].contains(name) || opt.isEmpty else {
+                throw fail("unsupported socket option '\(opt)'")
+            }
+        }
+        guard let colon = hostPort.lastIndex(of: ":") else {
+            throw fail("expected tcp:[HOST]:PORT")
+        }
+        var host = String(hostPort[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = UInt16(hostPort[hostPort.index(after: colon)...]), port > 0 else {
+            throw fail("bad port '\(hostPort[hostPort.index(after: colon)...])'")
+        }
+        return GDBAddress(host: host, port: port)
+    }
+}
+
+/// The gdb remote stub: listens on TCP, and serves one debugger at a time.
+///
+/// A reader thread accepts connections and reads the socket: it answers
+/// acknowledgements, queues packets, and gets the CPU's attention
+/// (`DebugControl.requestAttention`) for Ctrl-C, a new connection or a lost
+/// one. Packets are answered on the CPU thread while the CPU is stopped
+/// (`DebugHandler.stopped`), so the machine is never touched from two threads.
+public final class GDBServer: DebugHandler, @unchecked Sendable {
+    public let address: GDBAddress
+    /// The port actually bound (differs from `address.port` when that is 0).
+    public private(set) var boundPort: UInt16 = 0
+    private let listenFD: Int32
+    private var control: DebugControl?
+    private var session: GDBSession?
+
+    private enum Event {
+        case connected
+        case disconnected
+        case interrupt
+        case nack
+        case packet([UInt8])
+    }
+
+    // Shared with the reader thread: guarded by `lock`.
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let ready = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var events: [Event] = []
+    private var connection: Int32 = -1
+    private var noAck = false
+    private var lastSent: [UInt8] = []
+    /// The debugger waits for a stop reply (it resumed the CPU).
+    private var waitingForStop = false
+
+    /// Binds and listens at once, so a debugger can connect before the first
+    /// instruction runs.
+    public init(address: GDBAddress) throws {
+        self.address = address
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(ready, nil)
+        listenFD = try GDBServer.listen(on: address)
+        var sa = sockaddr_in6()
+        var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &sa) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listenFD, $0, &len) }
+        }
+        // sin_port and sin6_port sit at the same offset.
+        boundPort = UInt16(bigEndian: sa.sin6_port)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        pthread_cond_destroy(ready)
+        lock.deallocate()
+        ready.deallocate()
+    }
+
+    private static func listen(on address: GDBAddress) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        let host = address.host.isEmpty ? nil : address.host
+        let rc = getaddrinfo(host, String(address.port), &hints, &list)
+        guard rc == 0, let first = list else {
+            throw GDBAddress.ParseError(description: "-gdb tcp:\(address.host):\(address.port): cannot resolve '\(address.host)': \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(list) }
+        // With no host, prefer the IPv4 wildcard (as QEMU's tcp::PORT).
+        var candidates: [UnsafeMutablePointer<addrinfo>] = []
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let a = p { candidates.append(a); p = a.pointee.ai_next }
+        candidates.sort { ($0.pointee.ai_family == AF_INET ? 0 : 1) < ($1.pointee.ai_family == AF_INET ? 0 : 1) }
+        var lastError: Int32 = 0
+        for a in candidates {
+            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+            if fd < 0 { lastError = errno; continue }
+            var one: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            if bind(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0, Glibc.listen(fd, 1) == 0 {
+                return fd
+            }
+            lastError = errno
+            close(fd)
+        }
+        throw GDBAddress.ParseError(description: "-gdb tcp:\(address.host):\(address.port): cannot listen: \(String(cString: strerror(lastError)))")
+    }
+
+    /// Starts serving: the reader thread accepts debuggers from now on.
+    public func start(control: DebugControl, cpu: CPU) {
+        self.control = control
+        session = GDBSession(cpu: cpu, control: control)
+        control.handler = self
+        let box = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { arg in
+            let server = Unmanaged<GDBServer>.fromOpaque(arg!).takeRetainedValue()
+            server.readerLoop()
+            return nil
+        }, box.toOpaque())
+        if rc == 0 { pthread_detach(thread) } else { box.release() }
+    }
+
+    // MARK: Reader thread
+
+    private func readerLoop() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            withLock {
+                if connection >= 0 {
+                    close(fd)   // one debugger at a time
+                    return
+                }
+                connection = fd
+                noAck = false
+                events.append(.connected)
+                pthread_cond_signal(ready)
+            }
+            guard withLock({ connection == fd }) else { continue }
+            control?.requestAttention()
+            serve(fd)
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        var parser = GDBPacketParser()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            // While an attention request is not yet taken, repeat it (the
+            // dispatcher may have cleared the exit request in between).
+            let pending = control?.attentionPending ?? false
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let r = poll(&pfd, 1, pending ? 10 : -1)
+            if r < 0 && errno != EINTR { break }
+            if r == 0 {
+                if pending { control?.requestAttention() }
+                continue
+            }
+            if r < 0 { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            var attention = false
+            for input in parser.feed(buffer[0..<n]) {
+                switch input {
+                case .packet(let payload, let ok):
+                    withLock {
+                        if !noAck { rawSend(fd, ok ? [0x2B] : [0x2D]) }
+                        if ok {
+                            events.append(.packet(payload))
+                            pthread_cond_signal(ready)
+                        }
+                    }
+                case .interrupt:
+                    withLock { events.append(.interrupt); pthread_cond_signal(ready) }
+                    attention = true
+                case .nack:
+                    withLock { events.append(.nack); pthread_cond_signal(ready) }
+                case .ack:
+                    break
+                }
+            }
+            if attention { control?.requestAttention() }
+        }
+        withLock {
+            close(fd)
+            connection = -1
+            events.append(.disconnected)
+            pthread_cond_signal(ready)
+        }
+        control?.requestAttention()
+    }
+
+    // MARK: Sending (any thread)
+
+    private func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body()
+    }
+
+    /// Caller holds the lock.
+    private func rawSend(_ fd: Int32, _ bytes: [UInt8]) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, $0.count - off, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+
+    private func send(packet payload: String) {
+        let framed = GDBPacket.encode(payload)
+        withLock {
+            lastSent = framed
+            if connection >= 0 { rawSend(connection, framed) }
+        }
+    }
+
+    private func nextEvent() -> Event {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        while events.isEmpty { pthread_cond_wait(ready, lock) }
+        return events.removeFirst()
+    }
+
+    // MARK: DebugHandler (CPU thread)
+
+    public func attention(cpu: CPU, control: DebugControl) -> DebugStopReason? {
+        // Running: act on Ctrl-C and on connections; packets wait for the stop.
+        var stop: DebugStopReason? = nil
+        let taken: [Event] = withLock {
+            var keep: [Event] = []
+            var taken: [Event] = []
+            for e in events {
+                if case .packet = e { keep.append(e) } else { taken.append(e) }
+            }
+            events = keep
+            return taken
+        }
+        for e in taken {
+            switch e {
+            case .connected:
+                session?.reset()
+                waitingForStop = false
+                stop = .initial
+            case .disconnected:
+                detach(control)
+                stop = nil
+            case .interrupt:
+                if stop == nil { stop = .interrupt }
+            case .nack, .packet:
+                break
+            }
+        }
+        return stop
+    }
+
+    public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
+        guard let session else { return .continue }
+        session.lastStop = reason
+        if waitingForStop {
+            waitingForStop = false
+            send(packet: session.stopReply(reason))
+        }
+        while true {
+            switch nextEvent() {
+            case .connected:
+                session.reset()
+                waitingForStop = false
+            case .disconnected:
+                // The debugger went away without detaching: run on without it.
+                detach(control)
+                return .continue
+            case .interrupt:
+                break   // already stopped
+            case .nack:
+                withLock { if connection >= 0 && !lastSent.isEmpty { rawSend(connection, lastSent) } }
+            case .packet(let payload):
+                let out = session.handle(payload)
+                // Acknowledgements stop with the OK to QStartNoAckMode.
+                if session.noAck { withLock { noAck = true } }
+                for r in out.replies { send(packet: r) }
+                if let resume = out.resume {
+                    waitingForStop = !out.detached && resume != .kill
+                    if resume == .kill {
+                        let message = "armature: terminated via the gdb stub\n"
+                        _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                    }
+                    return resume
+                }
+            }
+        }
+    }
+
+    private func detach(_ control: DebugControl) {
+        control.removeAll()
+        session?.reset()
+        waitingForStop = false
+    }
+
+    /// The guest ended: a debugger that waits for the CPU is told (`W` packet).
+    public func guestExited(status: Int32) {
+        guard waitingForStop else { return }
+        waitingForStop = false
+        send(packet: GDBSession.exitReply(status: status))
+        withLock {
+            if connection >= 0 { shutdown(connection, Int32(SHUT_WR)) }
+        }
+    }
+}

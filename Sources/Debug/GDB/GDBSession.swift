@@ -1,0 +1,271 @@
+import Machine
+import Engine
+
+/// One debugger's conversation with the stopped CPU: answers each packet
+/// (registers, memory, breakpoints, queries, monitor commands) and says when
+/// the CPU must run again. No I/O: `GDBServer` moves the packets.
+public final class GDBSession {
+    public let cpu: CPU
+    public let control: DebugControl
+    /// Set after `QStartNoAckMode`: no `+`/`-` any more.
+    public private(set) var noAck = false
+    /// Why the CPU last stopped (the reply to `?`).
+    public var lastStop: DebugStopReason = .initial
+    /// Breakpoints by the packet that set them (Z0 software, Z1 hardware): both
+    /// are PC compares before each instruction; the kind only changes the stop reply.
+    private var softwareBreakpoints: Set<UInt64> = []
+    private var hardwareBreakpoints: Set<UInt64> = []
+
+    /// What answering a packet produced.
+    public struct Outcome: Equatable {
+        /// Packets to send, in order (payloads, not yet framed).
+        public var replies: [String] = []
+        /// Run the CPU again (no stop reply now: it comes when the CPU stops).
+        public var resume: DebugResume? = nil
+        /// The debugger detached (`D`): the CPU runs on without it.
+        public var detached = false
+
+        public init(replies: [String] = [], resume: DebugResume? = nil, detached: Bool = false) {
+            self.replies = replies
+            self.resume = resume
+            self.detached = detached
+        }
+        static func reply(_ s: String) -> Outcome { Outcome(replies: [s]) }
+    }
+
+    public static let supported = "PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"
+
+    public init(cpu: CPU, control: DebugControl) {
+        self.cpu = cpu
+        self.control = control
+    }
+
+    /// Forgets the previous debugger's settings (a new connection).
+    public func reset() {
+        noAck = false
+    }
+
+    // MARK: Stop replies
+
+    /// The `T` packet for a stop: signal, thread, PC and SP, and why.
+    public func stopReply(_ reason: DebugStopReason) -> String {
+        let signal: UInt8 = reason == .interrupt ? 2 : 5
+        var s = "T" + GDBPacket.hexByte(signal)
+        s += "20:" + GDBPacket.littleEndianHex(cpu.pc, bytes: 8) + ";"
+        s += "1f:" + GDBPacket.littleEndianHex(cpu.sp, bytes: 8) + ";"
+        s += "thread:1;"
+        switch reason {
+        case .breakpoint:
+            if hardwareBreakpoints.contains(cpu.pc) && !softwareBreakpoints.contains(cpu.pc) {
+                s += "hwbreak:;"
+            } else {
+                s += "swbreak:;"
+            }
+        case .watchpoint(let w, let address):
+            let name: String
+            switch w.kind {
+            case .write: name = "watch"
+            case .read: name = "rwatch"
+            case .access: name = "awatch"
+            }
+            s += "\(name):\(String(address, radix: 16));"
+        case .initial, .step, .interrupt: break
+        }
+        return s
+    }
+
+    /// The packet that tells the debugger the guest ended.
+    public static func exitReply(status: Int32) -> String {
+        "W" + GDBPacket.hexByte(UInt8(truncatingIfNeeded: status))
+    }
+
+    // MARK: Packets
+
+    public func handle(_ packet: [UInt8]) -> Outcome {
+        guard let first = packet.first else { return .reply("") }
+        // Only X carries binary data: split it off before making text.
+        if first == UInt8(ascii: "X") { return writeBinary(packet) }
+        let text = String(decoding: packet, as: UTF8.self)
+        let rest = text.dropFirst()
+        switch Character(UnicodeScalar(first)) {
+        case "?": return .reply(stopReply(lastStop))
+        case "g": return .reply(GDBRegisters.allHex(cpu: cpu))
+        case "G": return .reply(GDBRegisters.writeAll(hex: rest, cpu: cpu) ? "OK" : "E01")
+        case "p":
+            guard let n = GDBPacket.number(rest), let h = GDBRegisters.hex(Int(n), cpu: cpu) else { return .reply("E01") }
+            return .reply(h)
+        case "P":
+            let parts = rest.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let n = GDBPacket.number(parts[0]), Int(n) < GDBRegisters.all.count,
+                  let bytes = GDBPacket.bytes(fromHex: parts[1]) else { return .reply("E01") }
+            GDBRegisters.write(Int(n), GDBPacket.littleEndianValue(bytes), cpu: cpu)
+            return .reply("OK")
+        case "m": return readMemory(rest)
+        case "M": return writeMemory(rest)
+        case "Z", "z": return breakpoint(insert: first == UInt8(ascii: "Z"), rest)
+        case "c", "C": return resume(.continue, address: addressAfterSignal(rest, hasSignal: first == UInt8(ascii: "C")))
+        case "s", "S": return resume(.step, address: addressAfterSignal(rest, hasSignal: first == UInt8(ascii: "S")))
+        case "D":
+            control.removeAll()
+            softwareBreakpoints.removeAll()
+            hardwareBreakpoints.removeAll()
+            return Outcome(replies: ["OK"], resume: .continue, detached: true)
+        case "k": return Outcome(resume: .kill)
+        case "H": return .reply("OK")          // one thread: any thread is it
+        case "T": return .reply("OK")          // thread 1 is alive
+        case "q": return query(text)
+        case "Q": return set(text)
+        case "v": return vPacket(text)
+        default: return .reply("")             // not supported
+        }
+    }
+
+    /// `c [addr]`, `C sig[;addr]` (the signal is not delivered: there are none).
+    private func addressAfterSignal(_ rest: Substring, hasSignal: Bool) -> UInt64? {
+        if hasSignal {
+            guard let semi = rest.firstIndex(of: ";") else { return nil }
+            return GDBPacket.number(rest[rest.index(after: semi)...])
+        }
+        return rest.isEmpty ? nil : GDBPacket.number(rest)
+    }
+
+    private func resume(_ how: DebugResume, address: UInt64?) -> Outcome {
+        if let address { cpu.pc = address }
+        return Outcome(resume: how)
+    }
+
+    /// `addr,length` at the start of a memory packet.
+    private func addressAndLength(_ s: Substring) -> (UInt64, Int)? {
+        let parts = s.split(separator: ",", maxSplits: 1)
+        guard parts.count == 2, let a = GDBPacket.number(parts[0]), let n = GDBPacket.number(parts[1]),
+              n <= 1 << 20 else { return nil }
+        return (a, Int(n))
+    }
+
+    private func readMemory(_ rest: Substring) -> Outcome {
+        guard let (addr, length) = addressAndLength(rest) else { return .reply("E01") }
+        if let bytes = cpu.readVirtual(addr, count: length) { return .reply(GDBPacket.hex(bytes)) }
+        // Part of the range is not readable: what can be read, from the start.
+        var bytes: [UInt8] = []
+        while bytes.count < length, let b = cpu.readVirtual(addr &+ UInt64(bytes.count), count: 1) {
+            bytes += b
+        }
+        return .reply(bytes.isEmpty ? "E14" : GDBPacket.hex(bytes))
+    }
+
+    private func writeMemory(_ rest: Substring) -> Outcome {
+        guard let colon = rest.firstIndex(of: ":"), let (addr, length) = addressAndLength(rest[..<colon]),
+              let bytes = GDBPacket.bytes(fromHex: rest[rest.index(after: colon)...]), bytes.count == length
+        else { return .reply("E01") }
+        return .reply(length == 0 || cpu.writeVirtual(addr, bytes: bytes) ? "OK" : "E14")
+    }
+
+    /// `X addr,length:binary`: the data is raw bytes (already unescaped).
+    private func writeBinary(_ packet: [UInt8]) -> Outcome {
+        guard let colon = packet.firstIndex(of: UInt8(ascii: ":")) else { return .reply("E01") }
+        let header = String(decoding: packet[1..<colon], as: UTF8.self)
+        guard let (addr, length) = addressAndLength(header[...]) else { return .reply("E01") }
+        let data = Array(packet[(colon + 1)...])
+        guard data.count == length else { return .reply("E01") }
+        return .reply(length == 0 || cpu.writeVirtual(addr, bytes: data) ? "OK" : "E14")
+    }
+
+    /// `Z type,addr,kind` / `z type,addr,kind`.
+    private func breakpoint(insert: Bool, _ rest: Substring) -> Outcome {
+        let parts = rest.split(separator: ",")
+        guard parts.count >= 3, let type = Int(parts[0]), let addr = GDBPacket.number(parts[1]),
+              let kind = GDBPacket.number(parts[2].split(separator: ";").first ?? "") else { return .reply("E01") }
+        switch type {
+        case 0, 1:
+            if insert {
+                if type == 0 { softwareBreakpoints.insert(addr) } else { hardwareBreakpoints.insert(addr) }
+                control.insertBreakpoint(addr)
+            } else {
+                if type == 0 { softwareBreakpoints.remove(addr) } else { hardwareBreakpoints.remove(addr) }
+                if !softwareBreakpoints.contains(addr) && !hardwareBreakpoints.contains(addr) {
+                    control.removeBreakpoint(addr)
+                }
+            }
+            return .reply("OK")
+        case 2, 3, 4:
+            let w = Watchpoint(address: addr, length: kind, kind: WatchKind(rawValue: type)!)
+            if insert { control.insertWatchpoint(w) } else { control.removeWatchpoint(w) }
+            return .reply("OK")
+        default:
+            return .reply("")
+        }
+    }
+
+    // MARK: Queries
+
+    private func query(_ text: String) -> Outcome {
+        if text.hasPrefix("qSupported") { return .reply(GDBSession.supported) }
+        if text == "qAttached" || text.hasPrefix("qAttached:") { return .reply("1") }
+        if text == "qC" { return .reply("QC1") }
+        if text == "qfThreadInfo" { return .reply("m1") }
+        if text == "qsThreadInfo" { return .reply("l") }
+        if text.hasPrefix("qThreadExtraInfo,") { return .reply(GDBPacket.hex("CPU#\(cpu.index) EL\(cpu.el)")) }
+        if text.hasPrefix("qSymbol") { return .reply("OK") }
+        if text.hasPrefix("qXfer:features:read:") { return readFeatures(text.dropFirst("qXfer:features:read:".count)) }
+        if text.hasPrefix("qRcmd,") {
+            guard let bytes = GDBPacket.bytes(fromHex: text.dropFirst("qRcmd,".count)) else { return .reply("E01") }
+            let output = GDBMonitor.run(String(decoding: bytes, as: UTF8.self), cpu: cpu)
+            var replies: [String] = []
+            // Console output in pieces well under the packet size.
+            var rest = Substring(output)
+            while !rest.isEmpty {
+                let piece = rest.prefix(1024)
+                replies.append("O" + GDBPacket.hex(String(piece)))
+                rest = rest.dropFirst(piece.count)
+            }
+            replies.append("OK")
+            return Outcome(replies: replies)
+        }
+        return .reply("")
+    }
+
+    /// `annex:offset,length` of the target description.
+    private func readFeatures(_ s: Substring) -> Outcome {
+        guard let colon = s.lastIndex(of: ":") else { return .reply("E01") }
+        let annex = s[..<colon]
+        guard annex == "target.xml" else { return .reply("E00") }
+        guard let (offset, length) = addressAndLength(s[s.index(after: colon)...]) else { return .reply("E01") }
+        let xml = Array(GDBRegisters.targetXML.utf8)
+        guard offset <= UInt64(xml.count) else { return .reply("E01") }
+        let start = Int(offset)
+        let end = min(xml.count, start + length)
+        let chunk = String(decoding: xml[start..<end], as: UTF8.self)
+        return .reply((end == xml.count ? "l" : "m") + chunk)
+    }
+
+    private func set(_ text: String) -> Outcome {
+        if text == "QStartNoAckMode" {
+            noAck = true
+            return .reply("OK")
+        }
+        return .reply("")
+    }
+
+    private func vPacket(_ text: String) -> Outcome {
+        if text == "vCont?" { return .reply("vCont;c;C;s;S") }
+        if text.hasPrefix("vCont;") {
+            // Actions in order; the first one that applies to our thread wins.
+            for action in text.dropFirst("vCont;".count).split(separator: ";") {
+                let parts = action.split(separator: ":", maxSplits: 1)
+                if parts.count == 2 {
+                    let thread = parts[1]
+                    guard thread == "-1" || thread == "1" || thread == "p1.1" || thread == "p1.-1" else { continue }
+                }
+                switch parts[0].first {
+                case "s", "S": return Outcome(resume: .step)
+                case "c", "C": return Outcome(resume: .continue)
+                default: continue
+                }
+            }
+            return .reply("E01")
+        }
+        if text == "vMustReplyEmpty" { return .reply("") }
+        if text.hasPrefix("vKill") { return Outcome(replies: ["OK"], resume: .kill) }
+        return .reply("")
+    }
+}
