@@ -4,7 +4,7 @@ as an oracle for Armature's engines (Tests/EngineTests/FuzzUnicorn.swift).
 
 One JSON object per line on stdin, one per line on stdout:
 
-  in:  {"code": "<hex of the words, little-endian>", "x": [31 ints], "sp": int,
+  in:  {"code": "<hex of the words, little-endian>", "start": int, "x": [31 ints], "sp": int,
         "nzcv": int, "data": "<file holding the data area>", "stop": int, "count": int}
   out: {"x": [31 ints], "sp": int, "nzcv": int, "pc": int, "error": null | "<text>"}
        and the final data area written to the file named "data" + ".out"
@@ -36,7 +36,8 @@ def run(case):
     uc = Uc(UC_ARCH_ARM64, UC_MODE_ARM)
     uc.ctl_set_cpu_model(A.UC_CPU_ARM64_MAX)
     uc.mem_map(RAM_BASE, RAM_SIZE)
-    uc.mem_write(CODE_BASE, bytes.fromhex(case["code"]))
+    start = case.get("start", CODE_BASE)
+    uc.mem_write(start, bytes.fromhex(case["code"]))
     with open(case["data"], "rb") as f:
         uc.mem_write(DATA_BASE, f.read())
     for r, v in zip(XREGS, case["x"]):
@@ -45,7 +46,7 @@ def run(case):
     uc.reg_write(A.UC_ARM64_REG_NZCV, case["nzcv"])
     error = None
     try:
-        uc.emu_start(CODE_BASE, case["stop"], 0, case.get("count", 0))
+        uc.emu_start(start, case["stop"], 0, case.get("count", 0))
     except UcError as e:
         error = str(e)
     with open(case["data"] + ".out", "wb") as f:

@@ -26,14 +26,20 @@ public struct Snippet: Sendable {
     public static let haltWord: UInt32 = 0xD45E_0000
 
     public var code: [UInt32]
+    /// Where the code goes and the PC starts: `codeBase` or above (below
+    /// `dataBase`), e.g. near the end of a page so blocks split at the page end.
+    public var codeAddress = Snippet.codeBase
     /// Initial X0...X30 (missing entries are 0).
     public var x: [UInt64]
     public var spEL0: UInt64 = 0
     public var spEL1: UInt64 = 0
     /// NZCV in bits 31:28.
     public var nzcv: UInt64 = 0
-    /// Initial PSTATE.SPSel (1: SP_EL1 is the stack pointer).
+    /// Initial PSTATE.SPSel (1: SP_EL1 is the stack pointer; ignored at EL0).
     public var spSel: UInt64 = 1
+    /// Initial exception level: 1, or 0 (exceptions are then taken to EL1
+    /// from a lower EL, at VBAR_EL1 + 0x400).
+    public var el = 1
     /// Initial contents of the data area (shorter: the rest is zero).
     public var data: [UInt8]
 
@@ -208,7 +214,7 @@ public enum SnippetRunner {
         var vectors = [UInt32](repeating: 0, count: 0x800 / 4)
         for i in stride(from: 0, to: vectors.count, by: 0x80 / 4) { vectors[i] = Snippet.haltWord }
         write(memory, Snippet.vectorBase, vectors)
-        write(memory, Snippet.codeBase, snippet.code)
+        write(memory, snippet.codeAddress, snippet.code)
         var data = snippet.data
         if data.count < Snippet.dataSize { data += [UInt8](repeating: 0, count: Snippet.dataSize - data.count) }
         data.withUnsafeBytes { _ = memory.writePhysical(pa: Snippet.dataBase, bytes: UnsafeRawBufferPointer(rebasing: $0[0..<Snippet.dataSize])) }
@@ -218,8 +224,9 @@ public enum SnippetRunner {
         cpu.setX(StateLayout.spEL0Id, snippet.spEL0)
         cpu.setX(StateLayout.spEL0Id + 1, snippet.spEL1)
         cpu.nzcv = snippet.nzcv
-        cpu.spSel = snippet.spSel
-        cpu.pc = Snippet.codeBase
+        cpu.spSel = snippet.el == 0 ? 0 : snippet.spSel
+        cpu.setEL(snippet.el == 0 ? 0 : 1)
+        cpu.pc = snippet.codeAddress
 
         var opts = options
         let counter = BlockBudget(budget)

@@ -65,17 +65,21 @@ struct FuzzProgram: Sendable {
     var nzcv: UInt64
     var spSel: UInt64
     var dataSeed: UInt64
+    /// The exception level the program starts at (0 or 1).
+    var el = 1
+    /// Where the code starts (sometimes just before a page boundary).
+    var codeAddress = Snippet.codeBase
 
     var instructionCount: Int { units.reduce(0) { $0 + $1.insns.count } }
 
     /// The words with branch and literal offsets filled in for the layout.
     func words() -> [UInt32] {
         var starts: [UInt64] = []
-        var pc = Snippet.codeBase
+        var pc = codeAddress
         for u in units { starts.append(pc); pc += UInt64(u.insns.count * 4) }
         starts.append(pc)
         var out: [UInt32] = []
-        pc = Snippet.codeBase
+        pc = codeAddress
         for u in units {
             for i in u.insns {
                 out.append(FuzzProgram.resolve(i, pc: pc, starts: starts))
@@ -110,6 +114,8 @@ struct FuzzProgram: Sendable {
         s.spEL1 = spEL1
         s.nzcv = nzcv
         s.spSel = spSel
+        s.el = el
+        s.codeAddress = codeAddress
         return s
     }
 
@@ -142,7 +148,7 @@ struct FuzzProgram: Sendable {
         var k = 0
         for (ui, u) in units.enumerated() {
             for j in 0..<u.insns.count {
-                let pc = Snippet.codeBase + UInt64(k * 4)
+                let pc = codeAddress + UInt64(k * 4)
                 var line = A64Disassembler.disassemble(words: [w[k]], startPC: pc)[0]
                 if j == u.insns.count - 1 { line += "    ; unit \(ui) \(u.label)" }
                 lines.append(line)
@@ -156,7 +162,7 @@ struct FuzzProgram: Sendable {
     var initialStateText: String {
         func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
         var parts = x.enumerated().filter { $0.element != 0 }.map { "x\($0.offset)=\(h($0.element))" }
-        parts.append("sp_el0=\(h(spEL0)) sp_el1=\(h(spEL1)) nzcv=\(h(nzcv >> 28)) spsel=\(spSel) dataSeed=\(h(dataSeed))")
+        parts.append("sp_el0=\(h(spEL0)) sp_el1=\(h(spEL1)) nzcv=\(h(nzcv >> 28)) spsel=\(spSel) el=\(el) code=\(h(codeAddress)) dataSeed=\(h(dataSeed))")
         return parts.joined(separator: " ")
     }
 
@@ -169,7 +175,7 @@ struct FuzzProgram: Sendable {
             var s = Snippet(code: [\(code)],
                             x: [\(regs)],
                             data: FuzzProgram.data(seed: \(h(dataSeed))))
-            s.spEL0 = \(h(spEL0)); s.spEL1 = \(h(spEL1)); s.nzcv = \(h(nzcv)); s.spSel = \(spSel)
+            s.spEL0 = \(h(spEL0)); s.spEL1 = \(h(spEL1)); s.nzcv = \(h(nzcv)); s.spSel = \(spSel); s.el = \(el); s.codeAddress = \(h(codeAddress))
             """
     }
 }
@@ -210,6 +216,8 @@ struct FuzzGenerator {
     var userOnly = false
     /// No LDSMAX/LDSMIN (Unicorn 2.1's QEMU does not sign-extend their operands).
     var avoidSignedMinMax = false
+    /// Probability that a program runs at EL0 (system instructions then mostly UNDEFINED).
+    var el0Probability = 0.2
     /// Probability that a program holds one deliberately faulting unit.
     var faultProbability = 0.3
 
@@ -228,6 +236,7 @@ struct FuzzGenerator {
 
     /// A program of about `length` instructions (the last is `hlt #0xf000`).
     mutating func program(length: Int) -> FuzzProgram {
+        let el = rng.chance(el0Probability) ? 0 : 1
         loopRegister = rng.chance(0.5) ? rng.pick([27, 26, 19, 9]) : nil
         var regs = Array(0...30).filter { !reserved($0) }
         for i in stride(from: regs.count - 1, to: 0, by: -1) { regs.swapAt(i, rng.below(i + 1)) }
@@ -238,6 +247,7 @@ struct FuzzGenerator {
             weights[k] = FuzzGenerator.kindWeights[k]! * scale / 2
         }
         weights[.dataRegister] = max(weights[.dataRegister]!, 1)
+        if el == 0 { weights[.system] = weights[.system]! / 4 }
 
         var units: [FuzzUnit] = []
         var count = 0
@@ -282,9 +292,15 @@ struct FuzzGenerator {
 
         var x = (0..<31).map { _ in value() }
         x[FuzzGenerator.baseRegister] = FuzzGenerator.dataMiddle
-        return FuzzProgram(units: units, x: x, spEL0: value(), spEL1: value(),
-                           nzcv: UInt64(rng.below(16)) << 28, spSel: rng.chance(0.8) ? 1 : 0,
-                           dataSeed: rng.next())
+        var p = FuzzProgram(units: units, x: x, spEL0: value(), spEL1: value(),
+                            nzcv: UInt64(rng.below(16)) << 28, spSel: el == 0 ? 0 : (rng.chance(0.8) ? 1 : 0),
+                            dataSeed: rng.next(), el: el)
+        // A quarter of the programs straddle a page boundary (blocks end at a page's end).
+        if rng.chance(0.25) {
+            let n = p.instructionCount
+            p.codeAddress = Snippet.codeBase + 0x1000 * UInt64(rng.int(1...8)) - 4 * UInt64(rng.int(1...max(1, n)))
+        }
+        return p
     }
 
     /// A register value: edge values, small numbers, data-area addresses, random.
@@ -695,6 +711,7 @@ struct FuzzGenerator {
     mutating func exclusive(fault: MemoryFault?) -> FuzzUnit {
         let op = rng.pick(FuzzGenerator.exclusiveOps)
         let pair = [.stxp, .stlxp, .ldxp, .ldaxp].contains(op)
+        let isLoad = [.ldxr, .ldaxr, .ldxp, .ldaxp].contains(op)
         var w = fill(op)
         let size = pair ? (w.bit(30) ? 3 : 2) : w.ldstSize
         let total = (1 << size) * (pair ? 2 : 1)
@@ -707,12 +724,15 @@ struct FuzzGenerator {
             var w = (w0 & ~line.mask) | line.value
             let isLoad = [.ldxr, .ldaxr, .ldxp, .ldaxp].contains(op)
             w = FuzzGenerator.set(w, 5, 5, rn)
+            // A load must not overwrite the base (a store-exclusive follows), nor
+            // load one register twice.
             var rt = isLoad ? dest() : reg()
-            var rt2 = pair ? (isLoad ? dest() : reg()) : 31
             if isLoad && rt == rn { rt = 31 }
-            if isLoad && pair && rt2 == rn { rt2 = 31 }
-            if isLoad && pair && rt == rt2 { rt2 = rt == 31 ? 0 : 31 }
-            if isLoad && pair && rt2 == rn { rt2 = rt == 31 ? 0 : 31 }
+            var rt2 = 31
+            if pair {
+                rt2 = isLoad ? dest() : reg()
+                while isLoad && (rt2 == rn || rt2 == rt) { rt2 = dest() }
+            }
             w = FuzzGenerator.set(w, 0, 5, rt)
             w = FuzzGenerator.set(w, 10, 5, rt2)
             if isLoad {
@@ -726,7 +746,9 @@ struct FuzzGenerator {
             return w
         }
         var words = placed.setup
-        if fault == nil && rng.chance(0.6) {
+        // Strict: no lone store-exclusive (after a load-exclusive of another
+        // size or address its outcome is IMPLEMENTATION DEFINED).
+        if fault == nil && (rng.chance(0.6) || (strict && !isLoad)) {
             let load: A64Op = pair ? rng.pick([.ldxp, .ldaxp]) : rng.pick([.ldxr, .ldaxr])
             let store: A64Op = pair ? rng.pick([.stxp, .stlxp]) : rng.pick([.stxr, .stlxr])
             let l = make(load, from: w)

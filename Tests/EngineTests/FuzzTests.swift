@@ -93,6 +93,14 @@ final class FuzzTests: XCTestCase {
         XCTAssertEqual(st.esr >> 26, 0x25)
         XCTAssertEqual(st.far, FuzzGenerator.dataMiddle + 1)
 
+        // At EL0 an SVC goes to the lower-EL vector, SPSR records EL0t.
+        s = Snippet(code: [0xD400_0021, Snippet.haltWord])
+        s.el = 0
+        st = SnippetRunner.run(s, options: interp)
+        XCTAssertEqual(st.pc, Snippet.vectorBase + 0x400 + 4)
+        XCTAssertEqual(st.el, 1)
+        XCTAssertEqual(st.spsr & 0xF, 0)
+
         // A loop (b .) stops at the budget.
         s = Snippet(code: [0x1400_0000])
         st = SnippetRunner.run(s, options: interp, budget: 50)

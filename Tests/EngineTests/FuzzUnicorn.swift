@@ -51,9 +51,9 @@ final class UnicornOracle {
         let s = p.snippet()
         var codeBytes: [UInt8] = []
         for w in s.code { for i in 0..<4 { codeBytes.append(UInt8(truncatingIfNeeded: w >> (8 * UInt32(i)))) } }
-        let stop = Snippet.codeBase + UInt64(4 * (s.code.count - 1))
+        let stop = s.codeAddress + UInt64(4 * (s.code.count - 1))
         let request: [String: Any] = [
-            "code": UnicornOracle.hex(codeBytes), "x": s.x.map { NSNumber(value: $0) },
+            "code": UnicornOracle.hex(codeBytes), "start": NSNumber(value: s.codeAddress), "x": s.x.map { NSNumber(value: $0) },
             "sp": NSNumber(value: s.spEL1), "nzcv": NSNumber(value: s.nzcv),
             "data": dataPath, "stop": NSNumber(value: stop),
             "count": 16 * s.code.count + 256,
@@ -120,6 +120,7 @@ final class FuzzUnicornTests: XCTestCase {
         g.faultProbability = 0
         g.userOnly = true
         g.avoidSignedMinMax = true
+        g.el0Probability = 0
         let length: Int
         switch g.rng.below(10) {
         case 0: length = g.rng.int(2...15)
