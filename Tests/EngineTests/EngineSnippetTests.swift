@@ -330,7 +330,104 @@ final class EngineSnippetTests: XCTestCase {
         }
     }
 
+    func testABlockThatPatchesItself() {
+        let words: [UInt32] = [
+            0x9100_0400, // 0: add x0, x0, #0x1   <loop> (patched to add x0, x0, #100 = 0x91019000)
+            0xB900_0062, // 4: str w2, [x3]
+            0xF100_0421, // 8: subs x1, x1, #0x1
+            0x54FF_FFA1, // c: b.ne 0x0 <loop>
+            0xD45E_0000, // 10: hlt #0xf000
+        ]
+        var x = [UInt64](repeating: 0, count: 31)
+        x[1] = 3
+        x[2] = 0x9101_9000
+        x[3] = EngineSnippetTests.code
+        for (kind, s, _) in runBoth(Snippet(code: words, x: x)) {
+            XCTAssertEqual(s.x[0], 1 + 100 + 100, "\(kind): the block's own first instruction, patched in its first run")
+            XCTAssertEqual(s.instructions, 13, "\(kind)")
+        }
+    }
+
+    // MARK: Blocks are per context
+
+    func testTheSameCodeUnderTwoStackPointerSelections() {
+        let words: [UInt32] = [
+            0x9400_0004, // 0: bl 0x10 <f>
+            0xD500_40BF, // 4: msr SPSel, #0x0
+            0x9400_0002, // 8: bl 0x10 <f>
+            0xD45E_0000, // c: hlt #0xf000
+            0x9100_43FF, // 10: add sp, sp, #0x10   <f>
+            0xD65F_03C0, // 14: ret
+        ]
+        var snippet = Snippet(code: words)
+        snippet.spEL0 = 0x4000_1000
+        snippet.spEL1 = 0x4000_2000
+        for (kind, s, stats) in runBoth(snippet) {
+            XCTAssertEqual(s.spEL1, 0x4000_2010, "\(kind): first call on SP_EL1")
+            XCTAssertEqual(s.spEL0, 0x4000_1010, "\(kind): second call on SP_EL0")
+            XCTAssertEqual(s.spSel, 0, "\(kind)")
+            XCTAssertGreaterThanOrEqual(stats.blocksTranslated, 5, "\(kind): f is translated once per SPSel")
+        }
+    }
+
+    // MARK: Faults and the exception-loop guard
+
+    func testAFaultMidBlockCountsOnlyTheInstructionsBeforeIt() {
+        let words: [UInt32] = [
+            0xD280_0020, // 0: mov x0, #0x1
+            0xD280_0020, // 4: mov x0, #0x1
+            0xF840_414D, // 8: ldur x13, [x10, #0x4]   (unaligned: alignment fault)
+            0xD45E_0000, // c: hlt #0xf000
+        ]
+        var x = [UInt64](repeating: 0, count: 31)
+        x[10] = EngineSnippetTests.data + 0xFF8
+        for (kind, s, _) in runBoth(Snippet(code: words, x: x)) {
+            XCTAssertEqual(s.elr, EngineSnippetTests.code + 8, "\(kind)")
+            XCTAssertEqual(s.instructions, 3, "\(kind): two movs and the vector's hlt, not the faulting load")
+        }
+    }
+
+    func testAnExceptionLoopEndsTheRunWithAMessage() {
+        let words: [UInt32] = [
+            0xD518_C000, // 0: msr VBAR_EL1, x0   (x0: nothing mapped there)
+            0x0000_0000, // 4: udf #0x0
+        ]
+        let message = "guest stuck in an exception loop at EL1 vector 0x20000200 (ESR 0x86000010); it first ran outside RAM/ROM at 0x20000200"
+        for (kind, s, _) in runBoth(Snippet(code: words, x: [0x2000_0000]), exit: .fatal(message)) {
+            XCTAssertEqual(s.pc, 0x2000_0200, "\(kind)")
+            XCTAssertEqual(s.esr, 0x8600_0010, "\(kind): instruction abort, same EL, external")
+            XCTAssertEqual(s.far, 0x2000_0200, "\(kind)")
+        }
+    }
+
+    func testPCAlignmentFaultOnAnIndirectBranch() {
+        let words: [UInt32] = [
+            0xD61F_0000, // 0: br x0
+            0xD45E_0000, // 4: hlt #0xf000
+        ]
+        let target = EngineSnippetTests.code + 6
+        for (kind, s, _) in runBoth(Snippet(code: words, x: [target])) {
+            XCTAssertEqual(s.pc, EngineSnippetTests.vectors + 0x204, "\(kind)")
+            XCTAssertEqual(s.esr, 0x8A00_0000, "\(kind): PC alignment fault")
+            XCTAssertEqual(s.elr, target, "\(kind)")
+            XCTAssertEqual(s.far, target, "\(kind)")
+        }
+    }
+
     // MARK: Long loops: chaining and the jump cache
+
+    func testLongLoopWithoutChainingGivesTheSameResult() {
+        let words: [UInt32] = [0x9100_0C00, 0xF100_0421, 0x54FF_FFC1, 0xD45E_0000]   // as below
+        var o = EngineOptions()
+        o.kind = .jit
+        o.chaining = false
+        let (s, d) = SnippetRunner.runKeepingDispatcher(Snippet(code: words, x: [0, 5000]), options: o,
+                                                        budget: 100_000, timeoutSeconds: 20)
+        XCTAssertEqual(s.exit, .halted)
+        XCTAssertEqual(s.x[0], 15_000)
+        XCTAssertEqual(d?.statistics.chainsMade, 0)
+        XCTAssertGreaterThanOrEqual(d?.statistics.blocksExecuted ?? 0, 5000, "every iteration passes through the dispatcher")
+    }
 
     func testLongLoopChains() {
         let words: [UInt32] = [

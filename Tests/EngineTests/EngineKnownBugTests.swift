@@ -1,0 +1,178 @@
+import XCTest
+import Foundation
+import Machine
+@testable import Engine
+
+/// Reproducers for bugs found while writing the engine tests. Each test
+/// asserts the architecturally correct result; while the bug is present it
+/// ends in `XCTSkip("KNOWN BUG: ...")` so the suite stays green and the
+/// skip message says what is wrong. Once fixed, the test passes on its own.
+/// Set ARMATURE_KNOWN_BUGS_FAIL=1 to turn the skips into failures.
+final class EngineKnownBugTests: XCTestCase {
+    static let code = Snippet.codeBase
+    static let vectors = Snippet.vectorBase
+
+    func knownBug(_ present: Bool, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard present else { return }
+        if ProcessInfo.processInfo.environment["ARMATURE_KNOWN_BUGS_FAIL"] != nil {
+            XCTFail("KNOWN BUG: \(what)", file: file, line: line)
+        } else {
+            throw XCTSkip("KNOWN BUG: \(what)", file: file, line: line)
+        }
+    }
+
+    func run(_ s: Snippet, _ kind: EngineKind, budget: Int = 100_000, timeout: Double = 10) -> SnippetState {
+        var o = EngineOptions()
+        o.kind = kind
+        return SnippetRunner.run(s, options: o, budget: budget, timeoutSeconds: timeout)
+    }
+
+    /// JIT: a store done by a helper (SWP/LDADD and the other LSE atomics, CAS,
+    /// STXR) into a later instruction of the running block is not noticed.
+    /// `hostAddressForAtomic` reports the code-page write (the dispatcher
+    /// drops the blocks and sets `codeWritten`), the interpreter checks
+    /// `codeWritten` at every instruction boundary, but the JIT emits the check
+    /// (`emitCodeWriteCheck`) only after instructions with an IR `store`
+    /// (`instructionHasStore`), not after helper calls that write memory; so it
+    /// runs the stale instruction. Fix: set `instructionHasStore` for calls of
+    /// atomic, compareAndSwap(Pair), storeExclusive and dcZeroVA.
+    func testHelperStoreIntoLaterCodeOfTheSameBlock() throws {
+        let c = EngineKnownBugTests.code
+        let newWord: UInt64 = 0xD280_0540   // mov x0, #42
+        let cases: [(String, [UInt32], [UInt64])] = [
+            ("swp", [
+                0xB822_8064, // 0: swp w2, w4, [x3]
+                0xD503_201F, // 4: nop
+                0xD280_0020, // 8: mov x0, #0x1  (overwritten)
+                0xD45E_0000, // c: hlt #0xf000
+            ], [0, 0, newWord, c + 8]),
+            ("stxr", [
+                0x885F_7C65, // 0: ldxr w5, [x3]
+                0x8806_7C62, // 4: stxr w6, w2, [x3]
+                0xD503_201F, // 8: nop
+                0xD280_0020, // c: mov x0, #0x1  (overwritten)
+                0xD45E_0000, // 10: hlt #0xf000
+            ], [0, 0, newWord, c + 12]),
+            ("cas", [
+                0x88A5_7C62, // 0: cas w5, w2, [x3]
+                0xD503_201F, // 4: nop
+                0xD280_0020, // 8: mov x0, #0x1  (overwritten; w5 holds its old word)
+                0xD45E_0000, // c: hlt #0xf000
+            ], [0, 0, newWord, c + 8, 0, 0xD280_0020]),
+        ]
+        var stale: [String] = []
+        for (name, words, x) in cases {
+            let i = run(Snippet(code: words, x: x), .interp)
+            XCTAssertEqual(i.exit, .halted, "\(name) interp")
+            XCTAssertEqual(i.x[0], 42, "\(name) interp: the new instruction ran")
+            let j = run(Snippet(code: words, x: x), .jit)
+            XCTAssertEqual(j.exit, .halted, "\(name) jit")
+            XCTAssertTrue(j.x[0] == 42 || j.x[0] == 1, "\(name) jit: x0 = \(j.x[0])")
+            if j.x[0] != 42 { stale.append(name) }
+        }
+        try knownBug(!stale.isEmpty,
+                     "the JIT runs stale code after \(stale.joined(separator: ", ")) writes a later instruction of its own block (no codeWritten check after helper stores)")
+    }
+
+    /// JIT: an indirect branch to guest VA 1 jumps to host address 0 and
+    /// kills the process (SIGSEGV) when jump-cache entry 0 is empty: empty
+    /// entries hold the key 1 ("no guest PC is odd") and host 0, and
+    /// `emitIndirectExit` compares the target VA with the key before any
+    /// alignment check, so VA 1 hits the empty entry. Expected: a PC
+    /// alignment fault (ESR 0x8a000000, FAR = ELR = 1), as the interpreter
+    /// gives. Fix: test the target's low two bits before the lookup (a
+    /// misaligned target must reach the dispatcher, which raises the fault),
+    /// or fill empty slot i with a key that does not index slot i.
+    /// Runs in a child process because the bug crashes it.
+    func testIndirectBranchToAddressOne() throws {
+        let words: [UInt32] = [
+            0xD518_201F, // 0: msr TTBR0_EL1, xzr   (flushes the TLB, so the jump cache is emptied)
+            0xD280_0020, // 4: mov x0, #0x1
+            0xD61F_0000, // 8: br x0
+            0xD45E_0000, // c: hlt #0xf000
+        ]
+        func check(_ s: SnippetState, _ kind: EngineKind) {
+            XCTAssertEqual(s.exit, .halted, "\(kind)")
+            XCTAssertEqual(s.esr, 0x8A00_0000, "\(kind): PC alignment fault")
+            XCTAssertEqual(s.far, 1, "\(kind)")
+            XCTAssertEqual(s.elr, 1, "\(kind)")
+            XCTAssertEqual(s.pc, EngineKnownBugTests.vectors + 0x204, "\(kind)")
+        }
+        if ProcessInfo.processInfo.environment["ARMATURE_ENGINE_TEST_CHILD"] == "br1" {
+            check(run(Snippet(code: words), .jit), .jit)
+            return
+        }
+        check(run(Snippet(code: words), .interp), .interp)
+
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["EngineTests.EngineKnownBugTests/testIndirectBranchToAddressOne"]
+        var env = ProcessInfo.processInfo.environment
+        env["ARMATURE_ENGINE_TEST_CHILD"] = "br1"
+        child.environment = env
+        let out = Pipe()
+        child.standardOutput = out
+        child.standardError = out
+        try child.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        if child.terminationReason == .uncaughtSignal {
+            try knownBug(true, "`br x0` with x0 = 1 under the JIT kills the process with signal \(child.terminationStatus) (empty jump-cache entry 0 matches VA 1)")
+            return
+        }
+        XCTAssertEqual(child.terminationStatus, 0, "the JIT child run failed:\n\(text)")
+    }
+
+    /// Both engines: after an illegal exception return (PSTATE.IL = 1) the next
+    /// instruction must take an Illegal Execution state exception (EC 0x0e,
+    /// ELR = that instruction; Arm ARM, "Illegal return events from AArch64
+    /// state" and the PSTATE.IL checks; QEMU raises it at translation time).
+    /// `exceptionReturn` sets PSTATE.IL, but nothing checks it, so the
+    /// instruction at ELR runs. Fix: make IL part of the block key (or check it
+    /// in the dispatcher) and raise EC 0x0e for the first instruction.
+    func testIllegalExceptionReturnThenTheNextInstructionTraps() throws {
+        let words: [UInt32] = [
+            0x1000_00A0, // 0: adr x0, 0x14 <target>
+            0xD518_4020, // 4: msr ELR_EL1, x0
+            0xD280_0121, // 8: mov x1, #0x9          (EL2h: no EL2, so illegal)
+            0xD518_4001, // c: msr SPSR_EL1, x1
+            0xD69F_03E0, // 10: eret
+            0xD280_0022, // 14: mov x2, #0x1          <target>
+            0xD45E_0000, // 18: hlt #0xf000
+        ]
+        var ran: [EngineKind] = []
+        for kind in EngineKind.allCases {
+            let s = run(Snippet(code: words), kind)
+            XCTAssertEqual(s.exit, .halted, "\(kind)")
+            XCTAssertEqual(s.el, 1, "\(kind): the illegal return keeps EL1")
+            if s.x[2] == 1 { ran.append(kind); continue }
+            XCTAssertEqual(s.pc, EngineKnownBugTests.vectors + 0x204, "\(kind)")
+            XCTAssertEqual(s.esr, 0x3A00_0000, "\(kind): EC 0x0e, IL")
+            XCTAssertEqual(s.elr, EngineKnownBugTests.code + 0x14, "\(kind)")
+            XCTAssertEqual(s.spsr, 0x0010_0005, "\(kind): SPSR.IL set, EL1h")
+            XCTAssertEqual(s.pstateMisc & (1 << 20), 0, "\(kind): taking the exception clears IL")
+        }
+        try knownBug(!ran.isEmpty, "PSTATE.IL is not enforced (\(ran.map(\.rawValue).joined(separator: ", "))): after an illegal ERET the next instruction executes instead of raising EC 0x0e")
+    }
+
+    /// SnippetRunner: `budget` is documented to bound the guest instructions
+    /// ("counted as blocks entered"), but the count is taken in the
+    /// dispatcher's onExecute hook, which chained JIT blocks never reach: a
+    /// `b .` under the JIT runs until the watchdog (30 s by default; FuzzTests'
+    /// testSnippetRunnerBasics pays this for its `b .` case). Fix: have the
+    /// runner set an instruction limit the engines check (e.g. compare
+    /// instructionCount at block entry with a limit slot), or run budgeted
+    /// snippets with chaining off.
+    func testBudgetStopsAChainedJITLoop() throws {
+        let interp = run(Snippet(code: [0x1400_0000]), .interp, budget: 50, timeout: 5)   // b .
+        XCTAssertEqual(interp.exit, .budget)
+        XCTAssertLessThanOrEqual(interp.instructions, 52)
+        let start = Date()
+        let jit = run(Snippet(code: [0x1400_0000]), .jit, budget: 50, timeout: 1)
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(jit.exit, .budget)
+        try knownBug(jit.instructions > 1000,
+                     "a budget of 50 blocks let the JIT run \(jit.instructions) instructions in \(String(format: "%.1f", seconds)) s (stopped by the watchdog, not the budget)")
+        XCTAssertLessThan(seconds, 0.5)
+    }
+}
