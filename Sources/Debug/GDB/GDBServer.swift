@@ -286,8 +286,9 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
                 waitingForStop = false
                 stop = .initial
             case .disconnected:
-                detach(control)
-                stop = nil
+                // As QEMU: breakpoints stay; one that is hit waits for a debugger.
+                session?.reset()
+                waitingForStop = false
             case .interrupt:
                 if stop == nil { stop = .interrupt }
             case .nack, .packet:
@@ -310,9 +311,10 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
                 session.reset()
                 waitingForStop = false
             case .disconnected:
-                // The debugger went away without detaching: run on without it.
-                detach(control)
-                return .continue
+                // The debugger went away without detaching: stay stopped until
+                // another one connects (as QEMU).
+                session.reset()
+                waitingForStop = false
             case .interrupt:
                 break   // already stopped
             case .nack:
@@ -332,12 +334,6 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
                 }
             }
         }
-    }
-
-    private func detach(_ control: DebugControl) {
-        control.removeAll()
-        session?.reset()
-        waitingForStop = false
     }
 
     /// The guest ended: a debugger that waits for the CPU is told (`W` packet).
