@@ -219,6 +219,13 @@ def debug_log_tests(tmp):
         report(f"-d in_asm,op,op_opt,exec,cpu,int,stats -D on exc_svc_brk {tag}", not problems,
                "; ".join(problems) + f"\n    log: {len(lines)} lines, stdout {out[:100]!r}")
 
+    # -d out_asm: the JIT's host code per block (hex bytes).
+    rc, out, err = run(["-accel", "jit", "-semihosting", "-d", "out_asm,stats", "-D", log, "-kernel", svc])
+    text = read_text(log)
+    report("-d out_asm (jit)", rc == 0 and re.search(r"^OUT: \[size=\d+\] guest 0x40080000$", text, re.M) is not None
+           and re.search(r"^0x[0-9a-f]{12}:  [0-9a-f]{2}( [0-9a-f]{2})*$", text, re.M) is not None
+           and "jit-compiled-blocks: " in text, f"exit {rc}, log {text[:300]!r}")
+
     # -d stats without -D: on stderr, in the format the benchmark harness reads.
     rc, out, err = run(["-semihosting", "-d", "stats", "-kernel", svc])
     report("-d stats on stderr", rc == 0 and re.search(r"^guest-instructions: [1-9][0-9]*$", err, re.M) is not None,

@@ -25,7 +25,7 @@ public enum TraceItem: String, CaseIterable, Sendable {
         case .inAsm: return "guest instructions of each newly translated block (disassembled)"
         case .op: return "IR of each newly translated block, before optimization"
         case .opOpt: return "IR of each newly translated block, after optimization"
-        case .outAsm: return "host code of each translated block (JIT; no output yet)"
+        case .outAsm: return "host code the JIT makes for each block (bytes in hex)"
         case .exec: return "one line per executed block: CPU, PC, EL, security state"
         case .cpu: return "registers (X0-X30, SP, PC, NZCV, EL, SPSel, DAIF) before each executed block"
         case .nochain: return "do not chain translated blocks, so exec/cpu see every block (JIT)"
@@ -117,7 +117,7 @@ public struct LogSelection: Sendable, Equatable {
         }
         s += """
             Output goes to stderr, or to the file named by -D FILE.
-            -dfilter RANGE[,RANGE...] limits in_asm, op, op_opt, exec and cpu to blocks
+            -dfilter RANGE[,RANGE...] limits in_asm, op, op_opt, out_asm, exec and cpu to blocks
             starting in a range: START..END (inclusive), START+LENGTH, END-LENGTH, or ADDRESS.
 
             """

@@ -23,7 +23,7 @@ public final class Tracer: @unchecked Sendable {
     }
 
     /// Installs the hooks: engine callbacks in `engine` (in_asm, op, op_opt,
-    /// exec, cpu; nochain), the exception observer on the system (int, stats),
+    /// out_asm, exec, cpu; nochain), the exception observer on the system (int, stats),
     /// and the system's logger (guest_errors, unimp, mmu, semihosting, mec, gpc).
     public func install(into engine: inout EngineOptions) {
         let s = selection
@@ -38,6 +38,13 @@ public final class Tracer: @unchecked Sendable {
                 if op { text += TraceFormat.ir(title: TraceFormat.opTitle, raw) }
                 if opOpt { text += TraceFormat.ir(title: TraceFormat.opOptTitle, optimized) }
                 writer.write(text)
+            }
+        }
+
+        if s.contains(.outAsm) {
+            engine.onCompile = { [self] pc, code, host in
+                guard selection.logsBlock(at: pc) else { return }
+                writer.write(TraceFormat.outAsm(pc: pc, code: code, hostAddress: host))
             }
         }
 
@@ -86,12 +93,7 @@ public final class Tracer: @unchecked Sendable {
     /// At exit: the `-d stats` lines (when selected), then everything flushed.
     public func finish(statistics: EngineStatistics, guestInstructions: UInt64, elapsedSeconds: Double) {
         if selection.contains(.stats) {
-            var s = TraceFormat.Statistics()
-            s.guestInstructions = guestInstructions
-            s.elapsedSeconds = elapsedSeconds
-            s.blocksTranslated = statistics.blocksTranslated
-            s.blocksExecuted = statistics.blocksExecuted
-            s.blocksInvalidated = statistics.blocksInvalidated
+            var s = TraceFormat.Statistics(statistics, guestInstructions: guestInstructions, elapsedSeconds: elapsedSeconds)
             s.exceptionsTaken = exceptionsTaken
             s.exceptionReturns = exceptionReturns
             writer.write(TraceFormat.stats(s))

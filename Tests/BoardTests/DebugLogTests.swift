@@ -215,8 +215,34 @@ final class DebugLogTests: XCTestCase {
             blocks-translated: 12
             blocks-executed: 3456
             blocks-invalidated: 1
+            instructions-translated: 0
+            translation-seconds: 0.000000
             exceptions-taken: 5
             exception-returns: 4
+
+            """)
+        s.jitCompiledBlocks = 10
+        s.jitFallbackBlocks = 2
+        s.hostCodeBytes = 4096
+        s.chainsMade = 7
+        s.codeCacheFlushes = 0
+        s.instructionsTranslated = 99
+        s.translationSeconds = 0.25
+        let text = TraceFormat.stats(s)
+        XCTAssertTrue(text.contains("instructions-translated: 99\ntranslation-seconds: 0.250000\n"))
+        XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\nhost-code-bytes: 4096\nchains-made: 7\ncode-cache-flushes: 0\n"))
+        // The benchmark harness takes the last line naming guest instructions: only the first may.
+        let guestLines = text.split(separator: "\n").filter { $0.lowercased().contains("guest") }
+        XCTAssertEqual(guestLines, ["guest-instructions: 2000000"])
+    }
+
+    func testOutAsm() {
+        let code: [UInt8] = Array(0..<20)
+        XCTAssertEqual(TraceFormat.outAsm(pc: 0x4008_0000, code: code, hostAddress: 0x7F00_0000_1000), """
+            OUT: [size=20] guest 0x40080000
+            0x7f0000001000:  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+            0x7f0000001010:  10 11 12 13
+
 
             """)
     }
@@ -339,7 +365,7 @@ final class DebugLogTests: XCTestCase {
         vm.cpu.pc = 0x4008_0000
         let out = Pipe()
         let writer = LogWriter(fd: out.writeFD, buffered: true)
-        let selection = try LogSelection(logValues: ["in_asm,op,op_opt,exec,cpu,int,stats,nochain"])
+        let selection = try LogSelection(logValues: ["in_asm,op,op_opt,out_asm,exec,cpu,int,stats,nochain"])
         let tracer = Tracer(selection: selection, writer: writer, system: vm.system)
         var engine = EngineOptions()
         tracer.install(into: &engine)
@@ -357,6 +383,10 @@ final class DebugLogTests: XCTestCase {
         XCTAssertTrue(log.contains("IN:\n0x40080000:  d2800020  \(mov)\n0x40080004:  d4000001  svc #0\n"), log)
         XCTAssertTrue(log.contains("OP:\n ; insn 0x40080000\n"))
         XCTAssertTrue(log.contains("OP after optimization:\n"))
+        if engine.kind == .jit {
+            XCTAssertTrue(log.contains("OUT: [size="), "out_asm under the JIT")
+            XCTAssertTrue(log.contains("jit-compiled-blocks: "))
+        }
         XCTAssertTrue(log.contains("Trace 0: cpu0 pc=0x40080000 EL1 NS\n PC=0000000040080000 X00="), log)
         XCTAssertTrue(log.contains("Taking exception: cpu0 sync EL1->EL1 EC 0x15 [SVC] ESR 0x56000000 ELR 0x40080008 SPSR 0x3c5 PC 0x200\n"), log)
         XCTAssertTrue(log.contains("Taking exception: cpu0 sync EL1->EL1 EC 0x0 [Unknown reason] ESR 0x2000000 ELR 0x200"), log)
@@ -397,6 +427,7 @@ final class DebugLogTests: XCTestCase {
         tracer.install(into: &engine)
         XCTAssertNil(engine.onTranslate)
         XCTAssertNil(engine.onExecute)
+        XCTAssertNil(engine.onCompile)
         XCTAssertTrue(engine.chaining)
         XCTAssertNil(vm.system.exceptionObserver)
         XCTAssertNil(vm.system.logger)
