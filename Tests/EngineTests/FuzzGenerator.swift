@@ -43,6 +43,14 @@ struct FuzzInsn: Sendable {
     }
     var word: UInt32
     var fixup: Fixup = .none
+
+    /// A fixup to a unit (those cannot sit inside a loop unit's body).
+    var isBranch: Bool {
+        switch fixup {
+        case .none, .literal: return false
+        default: return true
+        }
+    }
 }
 
 /// A unit: set-up instructions and the instruction under test. Branches only
@@ -224,6 +232,8 @@ struct FuzzGenerator {
     var rng: FuzzRNG
     /// Registers this program mostly uses (data dependencies between units).
     private var pool: [Int] = []
+    /// The exception level of the program being generated.
+    private var programEL = 1
     /// The loop counter of this program's loops (never written elsewhere), if it has loops.
     private(set) var loopRegister: Int? = nil
 
@@ -237,6 +247,7 @@ struct FuzzGenerator {
     /// A program of about `length` instructions (the last is `hlt #0xf000`).
     mutating func program(length: Int) -> FuzzProgram {
         let el = rng.chance(el0Probability) ? 0 : 1
+        programEL = el
         loopRegister = rng.chance(0.5) ? rng.pick([27, 26, 19, 9]) : nil
         var regs = Array(0...30).filter { !reserved($0) }
         for i in stride(from: regs.count - 1, to: 0, by: -1) { regs.swapAt(i, rng.below(i + 1)) }
@@ -257,6 +268,9 @@ struct FuzzGenerator {
             var u: FuzzUnit
             if !faultPlaced && count >= faultAt && faultAt >= 0 {
                 u = faultingUnit(index: units.count)
+                if loopRegister != nil && rng.chance(0.3) && !u.insns.contains(where: { $0.isBranch }) {
+                    u = loop(fault: u)
+                }
                 faultPlaced = true
             } else {
                 u = unit(index: units.count)
@@ -387,34 +401,53 @@ struct FuzzGenerator {
     /// A counted loop (2-6 iterations) as one unit: `movz xL, #n`, a body of
     /// safe units and short forward skips inside it, `subs xL, xL, #1; b.ne body`.
     /// Loops run blocks more than once (chained branches, the jump cache).
-    mutating func loop() -> FuzzUnit {
+    mutating func loop(fault: FuzzUnit? = nil) -> FuzzUnit {
         let l = UInt32(loopRegister!)
-        var words: [UInt32] = [0xD280_0000 | UInt32(rng.int(2...6)) << 5 | l]
-        let bodyStart = words.count
-        for _ in 0..<rng.int(1...5) {
-            switch rng.below(6) {
+        let n = rng.int(2...6)
+        var insns = [FuzzInsn(word: 0xD280_0000 | UInt32(n) << 5 | l)]
+        let bodyStart = insns.count
+        func add(_ words: [UInt32]) { insns += words.map { FuzzInsn(word: $0) } }
+        let parts = rng.int(1...5)
+        let faultAt = fault == nil ? -1 : rng.below(parts + 1)
+        for part in 0...parts {
+            if part == faultAt, let f = fault {
+                // The faulting unit runs when the counter reaches k (a later
+                // iteration, in chained code): cmp xL, #k; b.ne past it.
+                let k = UInt32(rng.int(1...(n - 1)))
+                add([0xF100_001F | k << 10 | l << 5, 0x5400_0001 | UInt32(f.insns.count + 1) << 5])
+                insns += f.insns
+            }
+            if part == parts { break }
+            switch rng.below(8) {
             case 0:
                 // A skip over the next instruction: B.cond, CBZ/CBNZ, TBZ/TBNZ (+8), or ADR+BR.
                 switch rng.below(4) {
-                case 0: words.append(0x5400_0040 | UInt32(rng.below(16)))
-                case 1: words.append((rng.chance(0.5) ? 0xB400_0040 : 0x3500_0040) | UInt32(reg()))
-                case 2: words.append(0x3600_0040 | UInt32(rng.below(2)) << 31 | UInt32(rng.below(32)) << 19
-                                     | (rng.chance(0.5) ? 1 << 24 : 0) | UInt32(reg()))
+                case 0: add([0x5400_0040 | UInt32(rng.below(16))])
+                case 1: add([(rng.chance(0.5) ? 0xB400_0040 : 0x3500_0040) | UInt32(reg())])
+                case 2: add([0x3600_0040 | UInt32(rng.below(2)) << 31 | UInt32(rng.below(32)) << 19
+                             | (rng.chance(0.5) ? 1 << 24 : 0) | UInt32(reg())])
                 default:
-                    var n = dest()
-                    if n == 31 { n = 30 }
-                    let r = UInt32(n)
-                    words += [0x1000_0000 | 3 << 5 | r, 0xD61F_0000 | r << 5]   // adr xn, .+12; br xn
+                    var r = dest()
+                    if r == 31 { r = 30 }
+                    add([0x1000_0000 | 3 << 5 | UInt32(r), 0xD61F_0000 | UInt32(r) << 5])   // adr xr, .+12; br xr
                 }
-                words += dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps)).insns.map { $0.word }
+                add(dataProcessing(rng.pick(FuzzGenerator.dataRegisterOps)).insns.map { $0.word })
+            case 1 where !userOnly && programEL == 1:
+                // MSR SPSel, #0/#1 (ends the block; the same code then runs in
+                // another context): only at EL1, where it is allowed.
+                if rng.chance(0.5) {
+                    add([0xD500_401F | UInt32(rng.below(2)) << 8 | 0 << 16 | 5 << 5])
+                } else {
+                    add(unit(index: 0, inLoop: true).insns.map { $0.word })
+                }
             default:
-                words += unit(index: 0, inLoop: true).insns.map { $0.word }
+                insns += unit(index: 0, inLoop: true).insns
             }
         }
-        words.append(0xF100_0400 | l << 5 | l)   // subs xL, xL, #1
-        let back = Int64(bodyStart) - Int64(words.count)
-        words.append(0x5400_0001 | (UInt32(truncatingIfNeeded: back) & 0x7FFFF) << 5)   // b.ne body
-        return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "loop")
+        add([0xF100_0400 | l << 5 | l])   // subs xL, xL, #1
+        let back = Int64(bodyStart) - Int64(insns.count)
+        add([0x5400_0001 | (UInt32(truncatingIfNeeded: back) & 0x7FFFF) << 5])   // b.ne body
+        return FuzzUnit(insns: insns, label: fault == nil ? "loop" : "loop with " + fault!.label)
     }
 
     /// How a memory unit should fault.
