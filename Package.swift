@@ -35,5 +35,6 @@ let package = Package(
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug"]),
+        .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
     ]
 )
