@@ -39,6 +39,7 @@ CFLAGS=(--target=aarch64-none-elf -O2 -mgeneral-regs-only -mstrict-align
 mkdir -p "$OUT" "$OBJ"
 "$CC" "${CFLAGS[@]}" -c "$LIB/start.S" -o "$OBJ/start.o"
 "$CC" "${CFLAGS[@]}" -c "$LIB/semihost.c" -o "$OBJ/semihost.o"
+"$CC" "${CFLAGS[@]}" -c "$SRC/support/mmu_on.c" -o "$OBJ/mmu_on.o"
 
 # Optional: QEMU plugin that counts guest instructions (see Tools/qemu-insncount.c).
 if "$HOSTCC" -O2 -shared -fPIC -Wall -o "$OUT/qemu-insncount.so" \
@@ -66,5 +67,8 @@ for n in "${names[@]}"; do
     "$CC" "${CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o"
     "$LD" -T "$LIB/guest.ld" --no-undefined -o "$OUT/$n.elf" \
         "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o"
-    echo "built $OUT/$n.elf"
+    # The same workload with the MMU on (4 KiB pages, identity map): <name>-mmu.elf
+    "$LD" -T "$LIB/guest.ld" --no-undefined --wrap=main -o "$OUT/$n-mmu.elf" \
+        "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o" "$OBJ/mmu_on.o"
+    echo "built $OUT/$n.elf $OUT/$n-mmu.elf"
 done

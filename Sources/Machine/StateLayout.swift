@@ -77,7 +77,7 @@ public enum TLB {
     public static let pageBits = 12
     public static let pageSize: UInt64 = 1 << 12
     public static let pageMask: UInt64 = ~(pageSize - 1)
-    public static let entryBits = 8
+    public static let entryBits = 10
     public static let entries = 1 << entryBits
     public static let entryBytes = 32
     public static let tableBytes = entries * entryBytes
