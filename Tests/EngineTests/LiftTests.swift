@@ -41,6 +41,18 @@ final class LiftTests: XCTestCase {
         XCTAssertEqual(b.guestPC, LiftTests.pc, file: file, line: line)
     }
 
+    /// As `assertIR` for MRS/MSR, whose first argument is the register key in
+    /// bits 15:0, possibly with Rt in bits 20:16: KEY in `expected` stands for it.
+    func assertSysRegIR(_ word: UInt32, key: UInt64, rt: UInt64, _ expected: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+        let b = lift1(word)
+        let text = IRPrinter.print(b)
+        let plain = expected.replacingOccurrences(of: "KEY", with: "0x" + String(key, radix: 16))
+        let packed = expected.replacingOccurrences(of: "KEY", with: "0x" + String(key | rt << 16, radix: 16))
+        XCTAssertTrue(text == plain || text == packed, "got:\n\(text)expected:\n\(plain)", file: file, line: line)
+        XCTAssertEqual(IRVerifier.verify(b).map(\.description), [], file: file, line: line)
+    }
+
     // MARK: Data processing
 
     func testAddsRegisterSetsFlagsThenResult() {
@@ -364,19 +376,20 @@ final class LiftTests: XCTestCase {
         exit.jump 0x40080004
 
         """)
-        // mrs x0, NZCV: key op0:op1:CRn:CRm:op2 = 3:3:4:2:0 = 0xda10
-        assertIR(0xD53B_4200, """
+        // mrs x0, NZCV: key op0:op1:CRn:CRm:op2 = 3:3:4:2:0 = 0xda10 in bits 15:0
+        // of the argument (higher bits may carry Rt, for trap syndromes).
+        assertSysRegIR(0xD53B_4200, key: 0xDA10, rt: 0, """
         ; insn 0x40080000
-        v1 = const.i64 0xda10
+        v1 = const.i64 KEY
         v2 = call mrs(v1)
         set x0, v2
         exit.jump 0x40080004
 
         """)
         // msr TPIDR_EL0, x3: key 3:3:13:0:2 = 0xde82
-        assertIR(0xD51B_D043, """
+        assertSysRegIR(0xD51B_D043, key: 0xDE82, rt: 3, """
         ; insn 0x40080000
-        v1 = const.i64 0xde82
+        v1 = const.i64 KEY
         v2 = get x3
         call msr(v1, v2)
         exit.jump 0x40080004
