@@ -161,6 +161,7 @@ public final class DebugControl: @unchecked Sendable {
 
     private func stop(cpu: CPU, reason: DebugStopReason) -> Bool {
         stepping = false
+        pendingStop = nil   // a debugger that attached before the first instruction saw this stop
         _ = system.debugWatch?.takeHit()
         let action = handler?.stopped(cpu: cpu, reason: reason, control: self) ?? .continue
         // The debugger may have changed the PC, memory or breakpoints.
