@@ -367,7 +367,7 @@ def main():
         expect_error("bad -M property", ["-M", "virt,bogus=on"], "-M virt,bogus=on", "bogus")
         expect_error("bad -M value", ["-M", "virt,secure=sure"], "secure", "sure")
         expect_error("bad machine type", ["-M", "sbsa-ref"], "sbsa-ref")
-        expect_error("-cpu x-rme=on", ["-cpu", "max,x-rme=on"], "x-rme", "not modelled yet")
+        expect_error("mec=on without x-rme", ["-M", "virt,mec=on"], "mec=on", "x-rme=on")
         expect_error("-cpu other model", ["-cpu", "cortex-a53"], "cortex-a53")
         expect_error("-smp 2", ["-smp", "2"], "-smp 2", "one CPU")
         expect_error("-accel kvm", ["-accel", "kvm"], "-accel kvm", "not supported")

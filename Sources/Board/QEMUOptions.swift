@@ -162,10 +162,14 @@ public enum QEMUOptions {
         o.cpuModel = model
         for item in items.dropFirst() {
             let (key, val) = keyValue(item)
-            // x-rme=off is what we model anyway.
-            if key == "x-rme", let v = val, parseBool(v) == false { continue }
+            // x-rme=on: FEAT_RME and FEAT_MEC (with SCTLR2, TCR2), as QEMU's max
+            // CPU with the MEC series; they need EL3 and EL2 (secure=on,virtualization=on).
             if key == "x-rme" {
-                throw OptionError("\(opt): RME (x-rme=on) is not modelled yet")
+                guard let on = parseBool(val ?? "on") else {
+                    throw OptionError("\(opt): bad value for CPU property 'x-rme' (use on or off)")
+                }
+                o.rme = on
+                continue
             }
             throw OptionError("\(opt): CPU property '\(key)' is not modelled yet")
         }

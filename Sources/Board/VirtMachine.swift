@@ -11,8 +11,11 @@ public struct VirtOptions: Sendable, Equatable {
     public var virtualization = false
     /// `gic-version=`: recorded; there is no interrupt controller yet.
     public var gicVersion = "3"
-    /// `mec=on`: recorded for FEAT_MEC.
+    /// `mec=on`: keep FEAT_MEC shadow tags (MECID per page/line, substitute
+    /// data on a mismatch). Needs `-cpu max,x-rme=on` with secure=on,virtualization=on.
     public var mec = false
+    /// `-cpu max,x-rme=on`: FEAT_RME and FEAT_MEC (when EL3 and EL2 exist).
+    public var rme = false
     /// `highmem=off` limits RAM to what fits below 4 GiB.
     public var highmem = true
     public var acpi = "auto"
@@ -95,8 +98,15 @@ public final class VirtMachine {
         config.model = options.cpuModel
         config.hasEL3 = options.secure
         config.hasEL2 = options.virtualization
+        // RME (and MEC) need EL3 and EL2; without them x-rme=on is ignored, as QEMU does without EL3.
+        config.hasRME = options.rme && options.secure && options.virtualization
+        config.hasMEC = config.hasRME
+        if options.mec && !config.hasMEC {
+            throw BoardError("-M virt,mec=on needs a CPU with FEAT_MEC: -cpu max,x-rme=on and -M virt,secure=on,virtualization=on")
+        }
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
+        if options.mec { system.enableMECTags() }   // before any loader writes RAM
         uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.

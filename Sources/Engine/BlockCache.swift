@@ -6,6 +6,9 @@ import Machine
 public struct BlockKey: Hashable, Sendable {
     public let pa: UInt64
     public let context: LiftContext
+    /// 0: the bytes at `pa` as stored; 0x1_0000 | MECID: as that MECID fetches
+    /// them through FEAT_MEC substitute data (`CPU.codeView`, MEC/MECTagStore.swift).
+    public var codeView: UInt32 = 0
 }
 
 /// Translated blocks by key, with a per-page index so a write to a page of

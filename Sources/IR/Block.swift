@@ -11,6 +11,24 @@ public struct IRBlock: Sendable {
     public init(guestPC: UInt64) { self.guestPC = guestPC }
 
     public subscript(_ v: Value) -> Inst { insts[Int(v.index)] }
+
+    /// Rewrites the operands of instruction i through `replace` (values a pass
+    /// has replaced by others) and returns the rewritten instruction.
+    @discardableResult
+    public mutating func rewriteOperands(at i: Int, _ replace: [UInt32: Value]) -> Inst {
+        var inst = insts[i]
+        inst.a = replace[inst.a.index] ?? inst.a
+        inst.b = replace[inst.b.index] ?? inst.b
+        inst.c = replace[inst.c.index] ?? inst.c
+        insts[i] = inst
+        return inst
+    }
+
+    /// The constant a value holds, if it is defined by `const`.
+    public func constant(_ v: Value) -> UInt64? {
+        guard !v.isNone, insts[Int(v.index)].op == .const_ else { return nil }
+        return insts[Int(v.index)].imm
+    }
 }
 
 /// Appends instructions to a block. The lifter's only way to make IR.

@@ -37,13 +37,13 @@ extension LiftState {
     }
 
     mutating func liftMRS(_ w: UInt32) {
-        let v = b.call(.mrs, [b.const_(UInt64(w.sysRegKey))])
+        let v = b.call(.mrs, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16)])   // key | Rt<<16 (trap syndromes)
         setReg(w.rt, v)
     }
 
     /// MSR (register) may change translation or PSTATE: end the block.
     mutating func liftMSRRegister(_ w: UInt32) {
-        b.call(.msr, [b.const_(UInt64(w.sysRegKey)), x(w.rt)])
+        b.call(.msr, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16), x(w.rt)])   // key | Rt<<16
         b.exitJump(pc &+ 4)
     }
 

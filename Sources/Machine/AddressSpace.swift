@@ -75,6 +75,8 @@ public final class AddressSpace {
     /// Called when a write lands in a page that holds translated code (the
     /// argument is the page's physical address). The engine invalidates its blocks.
     public var onCodePageWrite: ((UInt64) -> Void)?
+    /// The FEAT_MEC shadow tags (`-M virt,mec=on`, `System.enableMECTags`); nil: none kept.
+    public internal(set) var mecTags: MECTagStore?
 
     public init() {}
 
@@ -117,18 +119,21 @@ public final class AddressSpace {
     // goes through `writePhysical`, so code-page invalidation sees it.
 
     /// Copies bytes into RAM/ROM. Returns false if any byte is outside RAM/ROM.
-    public func writePhysical(pa: UInt64, bytes: UnsafeRawBufferPointer) -> Bool {
+    /// `mecid`: the MECID the data is written with (loaders and DMA: 0).
+    public func writePhysical(pa: UInt64, bytes: UnsafeRawBufferPointer, mecid: UInt16 = 0) -> Bool {
         let n = UInt64(bytes.count)
         guard n > 0 else { return true }
         guard let dst = hostPointer(pa: pa, length: n) else { return false }
+        mecTags?.willWrite(pa: pa, length: n, mecid: mecid)
         dst.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         noteWrite(pa: pa, length: n)
         return true
     }
 
-    public func fillPhysical(pa: UInt64, byte: UInt8, count: UInt64) -> Bool {
+    public func fillPhysical(pa: UInt64, byte: UInt8, count: UInt64, mecid: UInt16 = 0) -> Bool {
         guard count > 0 else { return true }
         guard let dst = hostPointer(pa: pa, length: count) else { return false }
+        mecTags?.willWrite(pa: pa, length: count, mecid: mecid)
         memset(dst, Int32(byte), Int(count))
         noteWrite(pa: pa, length: count)
         return true

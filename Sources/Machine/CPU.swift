@@ -5,6 +5,11 @@ public struct CPUConfig: Sendable {
     public var model: String = "max"
     public var hasEL2 = false
     public var hasEL3 = false
+    /// FEAT_RME (`-cpu max,x-rme=on` with EL3): Root and Realm states, four PA spaces.
+    public var hasRME = false
+    /// FEAT_MEC (with FEAT_SCTLR2 and FEAT_TCR2; needs RME): the MECID registers
+    /// (MEC/MECRegisters.swift). Tags are kept only with `-M virt,mec=on`.
+    public var hasMEC = false
     public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
     public init() {}
 }

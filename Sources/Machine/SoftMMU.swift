@@ -35,6 +35,8 @@ public struct Translation {
     public var readable: Bool
     public var writable: Bool
     public var executable: Bool
+    /// PA space, AMEC bits, VA range: what selects the access's MECID (MEC/MECID.swift).
+    public var mec = MECTranslationInfo()
 
     public func permits(_ access: AccessKind) -> Bool {
         switch access {
@@ -92,6 +94,7 @@ extension CPU {
                 return nil
             }
             if system.isLogging(.mmu) { logTranslation(va, access, el: e, t) }
+            mecNoteTranslation(t, accessEL: e)   // the access's MECID, for the tag checks (MEC/MECTagStore.swift)
             return t
         case .failure(.fault(let status)):
             fault(status, va: va, access)
@@ -133,7 +136,7 @@ extension CPU {
         while done < bytes.count {
             let chunk = min(bytes.count - done, Int(TLB.pageSize - (addr & ~TLB.pageMask)))
             guard case .success(let t) = lookup(addr, .write, el: el, debug: true) else { return false }
-            let ok = bytes[done..<(done + chunk)].withUnsafeBytes { system.memory.writePhysical(pa: t.pa, bytes: $0) }
+            let ok = bytes[done..<(done + chunk)].withUnsafeBytes { system.memory.writePhysical(pa: t.pa, bytes: $0, mecid: accessMECID(t, accessEL: el)) }
             if !ok { return false }
             addr &+= UInt64(chunk)
             done += chunk
@@ -154,6 +157,7 @@ extension CPU {
     /// so a forbidden access misses, walks again and faults.
     private func fillTLB(va: UInt64, pa: UInt64, region: MemoryRegion, mmuIndex: Int, _ t: Translation) {
         guard let host = region.host else { return }
+        guard mecMayFillTLB(pa: pa) else { return }   // MEC: only pages uniformly tagged with the access's MECID
         let vPage = va & TLB.pageMask
         let pPage = pa & TLB.pageMask
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
@@ -187,13 +191,14 @@ extension CPU {
                     system.log(.guestErrors, "write of \(size) bytes to ROM \(r.name) at \(hex(pa)) ignored (PC \(hex(faultPC)))")
                     return 0
                 }
+                mecWillWrite(pa: pa, size: size)   // MEC: re-tag before the data lands
                 storeLE(p, size, value)
                 if system.memory.isCodePage(r, pa: pa) {
                     system.memory.noteWrite(pa: pa, length: UInt64(size))
                 }
             }
             if let t = fill { fillTLB(va: va, pa: pa, region: r, mmuIndex: mmuIndex, t) }
-            return write ? 0 : loadLE(p, size)
+            return write ? 0 : mecLoad(pa: pa, size: size, loadLE(p, size))   // MEC: substitute data on a mismatch
         }
     }
 
@@ -274,7 +279,7 @@ extension CPU {
             return nil
         }
         if system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }
-        return h + Int(t.pa - r.base)
+        return mecAtomicHost(h + Int(t.pa - r.base), pa: t.pa, size: size, write: isWrite || readModifyWrite)   // MEC tags
     }
 
     /// Translates the PC for an instruction fetch: the physical address and a host
@@ -293,6 +298,7 @@ extension CPU {
             raiseInstructionAbort(status: .syncExternal, va: va)
             return nil
         }
+        if let sub = mecCodeHost(pa: t.pa, host: UnsafeRawPointer(h + Int(t.pa - r.base))) { return (t.pa, sub) }   // MEC: fetched as substitute data
         fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex, t)
         return (t.pa, UnsafeRawPointer(h + Int(t.pa - r.base)))
     }

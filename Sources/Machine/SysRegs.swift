@@ -24,6 +24,11 @@ public struct SysRegDef: Sendable {
     public let reset: UInt64
     /// Writing this register can change how addresses translate: flush the TLB.
     public let affectsTranslation: Bool
+    /// Access rules beyond `minEL`/`requiresEL` (feature present, Security
+    /// state, traps to a higher EL; `SysRegAccess`, MEC/MECRegisters.swift); nil: none.
+    public var accessCheck: (@Sendable (CPU, _ isRead: Bool) -> SysRegAccess)? = nil
+    /// Replaces the plain store of a `.storage` write (masks, selective TLB flushes).
+    public var onWrite: (@Sendable (CPU, SysRegSlot, UInt64) -> Void)? = nil
 
     init(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
          el: Int, _ kind: Kind = .storage, reset: UInt64 = 0, requires: Int = 0, mmu: Bool = false) {
@@ -68,7 +73,7 @@ public enum SysRegTable {
         SysRegDef("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, el: 1, .readOnly, reset: 0x10_0025),
         SysRegDef("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, el: 1, .readOnly),
         SysRegDef("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, el: 1, .readOnly),
-        SysRegDef("ID_AA64MMFR3_EL1", 3, 0, 0, 7, 3, el: 1, .readOnly),
+        SysRegDef("ID_AA64MMFR3_EL1", 3, 0, 0, 7, 3, el: 1, .special),
         // CTR_EL0: IminLine = DminLine = 64 bytes, PIPT I-cache; DCZID_EL0: 64-byte DC ZVA blocks.
         SysRegDef("CTR_EL0", 3, 3, 0, 0, 1, el: 0, .readOnly, reset: 0x8444_C004),
         SysRegDef("DCZID_EL0", 3, 3, 0, 0, 7, el: 0, .readOnly, reset: 0x4),
@@ -146,7 +151,7 @@ public enum SysRegTable {
         SysRegDef("MAIR_EL3", 3, 6, 10, 2, 0, el: 3, mmu: true),
         SysRegDef("VBAR_EL3", 3, 6, 12, 0, 0, el: 3),
         SysRegDef("TPIDR_EL3", 3, 6, 13, 0, 2, el: 3),
-    ]
+    ] + MECRegisters.definitions
 
     static let indexByKey: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
@@ -198,7 +203,7 @@ extension CPU {
     /// MRS. Returns nil when the access is UNDEFINED at the current EL (the caller
     /// raises the Undefined Instruction exception).
     public func readSysReg(key: UInt32) -> UInt64? {
-        guard let (def, slot) = SysRegTable.lookup(key: key), accessible(def) else { return nil }
+        guard let (def, slot) = SysRegTable.lookup(key: key), accessible(def, read: true) else { return nil }
         switch def.kind {
         case .storage, .readOnly: return sysreg(slot)
         case .special: return readSpecial(def.name)
@@ -207,21 +212,21 @@ extension CPU {
 
     /// MSR. Returns false when the access is UNDEFINED at the current EL.
     public func writeSysReg(key: UInt32, value: UInt64) -> Bool {
-        guard let (def, slot) = SysRegTable.lookup(key: key), accessible(def) else { return false }
+        guard let (def, slot) = SysRegTable.lookup(key: key), accessible(def, read: false) else { return false }
         switch def.kind {
         case .readOnly: return false
         case .special: return writeSpecial(def.name, value)
         case .storage:
             if slot == SysRegTable.tpidrroEL0 && el == 0 { return false }
             if slot == SysRegTable.cntfrqEL0 && el < highestEL { return false }
-            setSysreg(slot, value)
+            if let w = def.onWrite { w(self, slot, value) } else { setSysreg(slot, value) }
             if def.affectsTranslation { flushTLB() }
             return true
         }
     }
 
-    private func accessible(_ def: SysRegDef) -> Bool {
-        el >= def.minEL && highestEL >= def.requiresEL
+    private func accessible(_ def: SysRegDef, read: Bool) -> Bool {
+        el >= def.minEL && highestEL >= def.requiresEL && (def.accessCheck?(self, read) ?? .allowed) == .allowed
     }
 
     private func readSpecial(_ name: String) -> UInt64? {
@@ -230,7 +235,8 @@ extension CPU {
         case "MPIDR_EL1": return 0x8000_0000 | UInt64(index)   // Aff0 = CPU index, U = 0
         case "ID_AA64PFR0_EL1":
             return 0x1 | (0x1 << 4) | (config.hasEL2 ? 0x100 : 0) | (config.hasEL3 ? 0x1000 : 0)
-                | (0xF << 16) | (0xF << 20)
+                | (0xF << 16) | (0xF << 20) | (config.hasRME ? MECRegisters.pfr0RME : 0)
+        case "ID_AA64MMFR3_EL1": return mecIDAA64MMFR3
         case "NZCV": return nzcv
         case "DAIF": return daif
         case "SPSel": return spSel

@@ -101,6 +101,16 @@ final class FuzzTests: XCTestCase {
         XCTAssertEqual(st.el, 1)
         XCTAssertEqual(st.spsr & 0xF, 0)
 
+        // Self-modifying code in the running block: the store replaces
+        // `movz x0, #1` (two instructions later) with `movz x0, #2`.
+        s = Snippet(code: [0x1000_0081, 0x5280_0802, 0x72BA_5002, 0xB900_0022, 0xD280_0020, Snippet.haltWord])
+        for kind in [EngineKind.interp, .jit] where kind == .interp || SnippetRunner.probe(.jit).runs {
+            var o = EngineOptions()
+            o.kind = kind
+            st = SnippetRunner.run(s, options: o)
+            XCTAssertEqual(st.x[0], 2, "\(kind)")
+        }
+
         // A loop (b .) stops at the budget.
         s = Snippet(code: [0x1400_0000])
         st = SnippetRunner.run(s, options: interp, budget: 50)

@@ -90,6 +90,20 @@ final class SysRegTests: XCTestCase {
         ("MAIR_EL3", 0xD53EA200),
         ("VBAR_EL3", 0xD53EC000),
         ("TPIDR_EL3", 0xD53ED040),
+        // FEAT_MEC, FEAT_SCTLR2, FEAT_TCR2 (MEC/MECRegisters.swift).
+        ("MECIDR_EL2", 0xD53CA8E0),
+        ("MECID_P0_EL2", 0xD53CA800),
+        ("MECID_A0_EL2", 0xD53CA820),
+        ("MECID_P1_EL2", 0xD53CA840),
+        ("MECID_A1_EL2", 0xD53CA860),
+        ("VMECID_P_EL2", 0xD53CA900),
+        ("VMECID_A_EL2", 0xD53CA920),
+        ("MECID_RL_A_EL3", 0xD53EAA20),
+        ("SCTLR2_EL1", 0xD5381060),
+        ("SCTLR2_EL2", 0xD53C1060),
+        ("SCTLR2_EL3", 0xD53E1060),
+        ("TCR2_EL1", 0xD5382060),
+        ("TCR2_EL2", 0xD53C2060),
     ]
 
     static func key(ofMRS word: UInt32) -> UInt32 { (word >> 5) & 0xFFFF }

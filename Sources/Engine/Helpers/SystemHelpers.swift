@@ -4,18 +4,23 @@ import Machine
 // Helpers for system instructions and exception generation. Each reads the PC
 // of the instruction it runs for from `cpu.faultPC` (stored by the engine).
 
-let helperMRS: HelperFunction = { state, key, _, _ in
+/// MRS/MSR: the first argument is the register key | Rt << 16.
+let helperMRS: HelperFunction = { state, packed, _, _ in
     let cpu = CPU.from(state: state)
-    if let v = cpu.readSysReg(key: UInt32(key)) { return v }
-    cpu.logUndefinedSystemInstruction(sysRegKey: UInt32(key))
+    let key = UInt32(packed & 0xFFFF)
+    if let v = cpu.readSysReg(key: key) { return v }
+    if cpu.takeSysRegTrap(key: key, rt: Int(packed >> 16), read: true) { return 0 }   // e.g. MECID_*_EL2 with SCR_EL3.MECEn = 0
+    cpu.logUndefinedSystemInstruction(sysRegKey: key)
     cpu.raiseUndefined(at: cpu.faultPC)
     return 0
 }
 
-let helperMSR: HelperFunction = { state, key, value, _ in
+let helperMSR: HelperFunction = { state, packed, value, _ in
     let cpu = CPU.from(state: state)
-    if !cpu.writeSysReg(key: UInt32(key), value: value) {
-        cpu.logUndefinedSystemInstruction(sysRegKey: UInt32(key))
+    let key = UInt32(packed & 0xFFFF)
+    if !cpu.writeSysReg(key: key, value: value) {
+        if cpu.takeSysRegTrap(key: key, rt: Int(packed >> 16), read: false) { return 0 }
+        cpu.logUndefinedSystemInstruction(sysRegKey: key)
         cpu.raiseUndefined(at: cpu.faultPC)
     }
     return 0

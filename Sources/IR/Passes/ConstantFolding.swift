@@ -4,16 +4,8 @@ public enum ConstantFolding {
     public static func run(_ block: inout IRBlock) {
         var replace: [UInt32: Value] = [:]
         for i in block.insts.indices {
-            var inst = block.insts[i]
-            inst.a = replace[inst.a.index] ?? inst.a
-            inst.b = replace[inst.b.index] ?? inst.b
-            inst.c = replace[inst.c.index] ?? inst.c
-            block.insts[i] = inst
-            let insts = block.insts
-            func constant(_ v: Value) -> UInt64? {
-                guard !v.isNone, insts[Int(v.index)].op == .const_ else { return nil }
-                return insts[Int(v.index)].imm
-            }
+            let inst = block.rewriteOperands(at: i, replace)
+            func constant(_ v: Value) -> UInt64? { block.constant(v) }
             guard inst.isPure, inst.op != .const_, inst.op != .getReg, inst.op != .getFlags, inst.op != .call else {
                 if inst.op == .exitIf, let c = constant(inst.a) {
                     // A condition known at translation time: always or never leave here.
@@ -29,7 +21,7 @@ public enum ConstantFolding {
             let values = ops.map(constant)
             if values.allSatisfy({ $0 != nil }) {
                 let v = values.map { $0! } + [0, 0, 0]
-                if let r = IRSemantics.evaluate(inst, types: { insts[Int($0.index)].type }, v[0], v[1], v[2]) {
+                if let r = IRSemantics.evaluate(inst, types: { block.insts[Int($0.index)].type }, v[0], v[1], v[2]) {
                     block.insts[i] = Inst(.const_, inst.type, imm: r & inst.type.mask)
                 }
                 continue
@@ -39,10 +31,10 @@ public enum ConstantFolding {
             let b = constant(inst.b)
             switch inst.op {
             case .trunc, .zext:
-                let inner = insts[Int(inst.a.index)]
+                let inner = block.insts[Int(inst.a.index)]
                 guard inner.op == .zext || (inner.op == .trunc && inst.op == .trunc) else { break }
                 let source = inner.a
-                let sourceType = insts[Int(source.index)].type
+                let sourceType = block.insts[Int(source.index)].type
                 if sourceType == inst.type {
                     replace[UInt32(i)] = source
                     block.insts[i] = Inst(.nop)

@@ -12,12 +12,7 @@ public enum GetSetForwarding {
         var pendingSet: [Int: Int] = [:]       // register -> index of a set not yet observed
         var replace: [UInt32: Value] = [:]
         for i in block.insts.indices {
-            var inst = block.insts[i]
-            // Rewrite operands through earlier forwarding.
-            inst.a = replace[inst.a.index] ?? inst.a
-            inst.b = replace[inst.b.index] ?? inst.b
-            inst.c = replace[inst.c.index] ?? inst.c
-            block.insts[i] = inst
+            let inst = block.rewriteOperands(at: i, replace)
             switch inst.op {
             case .getReg, .getFlags:
                 let key = inst.op == .getFlags ? flagsKey : Int(inst.imm)

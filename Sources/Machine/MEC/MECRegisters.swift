@@ -1,0 +1,197 @@
+/// FEAT_MEC, FEAT_SCTLR2 and FEAT_TCR2 system registers: encodings, access
+/// rules and write side effects (Arm ARM D24.2: MECIDR_EL2, MECID_P0_EL2,
+/// MECID_A0_EL2, MECID_P1_EL2, MECID_A1_EL2, VMECID_P_EL2, VMECID_A_EL2,
+/// MECID_RL_A_EL3, SCTLR2_ELx, TCR2_ELx). They join `SysRegTable.all`
+/// through `MECRegisters.definitions`.
+///
+/// Access rules (the pseudocode of each register's MRS/MSR):
+/// - every register is UNDEFINED unless the CPU has the feature;
+/// - MECIDR_EL2 is read-only, readable at EL2 (any Security state) and EL3;
+/// - MECID_{P0,A0,P1,A1}_EL2 and VMECID_{P,A}_EL2: UNDEFINED at EL0/EL1 and at
+///   EL2 outside Realm state; at EL2 with SCR_EL3.MECEn = 0 trapped to EL3
+///   (EC 0x18); EL3 always;
+/// - MECID_RL_A_EL3: EL3 only;
+/// - SCTLR2_EL1/EL2 (TCR2_EL1/EL2) below EL3: trapped to EL3 when
+///   SCR_EL3.SCTLR2En (TCR2En) is 0; SCTLR2_EL3: EL3 only. (HCRX_EL2 does
+///   not exist here, so nothing traps SCTLR2_EL1/TCR2_EL1 to EL2.)
+///
+/// Writes to a MECID register or to an EMEC/AMEC control flush only the TLBs
+/// of the MMU indices whose MECID (or translation) could change.
+
+/// The outcome of the access checks of a system register.
+public enum SysRegAccess: Sendable, Equatable {
+    case allowed
+    case undefined
+    /// Trapped to a higher EL, reported with EC 0x18 (`CPU.takeSysRegTrap`).
+    case trap(toEL: Int)
+}
+
+public enum MECRegisters {
+    /// SCTLR2_ELx.EMEC (bit 1): enables memory encryption contexts.
+    public static let emec: UInt64 = 1 << 1
+    /// TCR2_EL2.AMEC0 (bit 12) / AMEC1 (bit 13): alternate MECIDs allowed in
+    /// TTBR0 / TTBR1 descriptors.
+    public static let amec0: UInt64 = 1 << 12
+    public static let amec1: UInt64 = 1 << 13
+    /// MECIDR_EL2.MECIDWidthm1 = 15: 16-bit MECIDs.
+    public static let mecidWidth = 16
+    public static let mecidMask: UInt64 = 0xFFFF
+    /// ID_AA64MMFR3_EL1: MEC (bits 31:28), SCTLRX (7:4), TCRX (3:0).
+    public static let mmfr3WithMEC: UInt64 = 1 << 28 | 1 << 4 | 1
+    /// ID_AA64PFR0_EL1.RME (bits 55:52) = 1: FEAT_RME (RMEv1).
+    public static let pfr0RME: UInt64 = 1 << 52
+
+    /// The registers, in the order they are appended to `SysRegTable.all`.
+    static let definitions: [SysRegDef] = [
+        def("MECIDR_EL2", 3, 4, 10, 8, 7, el: 2, .readOnly, reset: UInt64(mecidWidth - 1), rule: mecIDR),
+        def("MECID_P0_EL2", 3, 4, 10, 8, 0, el: 2, rule: el2MECID, write: writeMECID(indices: el2Indices)),
+        def("MECID_A0_EL2", 3, 4, 10, 8, 1, el: 2, rule: el2MECID, write: writeMECID(indices: el2Indices)),
+        def("MECID_P1_EL2", 3, 4, 10, 8, 2, el: 2, rule: el2MECID, write: writeMECID(indices: el2Indices)),
+        def("MECID_A1_EL2", 3, 4, 10, 8, 3, el: 2, rule: el2MECID, write: writeMECID(indices: el2Indices)),
+        def("VMECID_P_EL2", 3, 4, 10, 9, 0, el: 2, rule: el2MECID, write: writeMECID(indices: el10Indices)),
+        def("VMECID_A_EL2", 3, 4, 10, 9, 1, el: 2, rule: el2MECID, write: writeMECID(indices: el10Indices)),
+        def("MECID_RL_A_EL3", 3, 6, 10, 10, 1, el: 3, rule: el3MECID, write: writeMECID(indices: { _ in [3] })),
+        // SCTLR2_ELx / TCR2_ELx: only the MEC fields are implemented (the
+        // others belong to features Armature does not have: RES0).
+        def("SCTLR2_EL1", 3, 0, 1, 0, 3, el: 1, rule: enabledBy(SCRBits.sctlr2En),
+            write: writeControl(mask: 0, indices: { _ in [] })),
+        def("SCTLR2_EL2", 3, 4, 1, 0, 3, el: 2, rule: enabledBy(SCRBits.sctlr2En),
+            write: writeControl(mask: emec, indices: { c in [0, 1] + el2Indices(c) })),
+        def("SCTLR2_EL3", 3, 6, 1, 0, 3, el: 3, rule: el3MECID,
+            write: writeControl(mask: emec, indices: { _ in [3] })),
+        def("TCR2_EL1", 3, 0, 2, 0, 3, el: 1, rule: enabledBy(SCRBits.tcr2En),
+            write: writeControl(mask: 0, indices: { _ in [] })),
+        def("TCR2_EL2", 3, 4, 2, 0, 3, el: 2, rule: enabledBy(SCRBits.tcr2En),
+            write: writeControl(mask: amec0 | amec1, indices: el2Indices)),
+    ]
+
+    static let mecidrEL2 = SysRegTable.slot("MECIDR_EL2")
+    static let mecidP0 = SysRegTable.slot("MECID_P0_EL2")
+    static let mecidA0 = SysRegTable.slot("MECID_A0_EL2")
+    static let mecidP1 = SysRegTable.slot("MECID_P1_EL2")
+    static let mecidA1 = SysRegTable.slot("MECID_A1_EL2")
+    static let vmecidP = SysRegTable.slot("VMECID_P_EL2")
+    static let vmecidA = SysRegTable.slot("VMECID_A_EL2")
+    static let mecidRLA3 = SysRegTable.slot("MECID_RL_A_EL3")
+    static let sctlr2EL2 = SysRegTable.slot("SCTLR2_EL2")
+    static let sctlr2EL3 = SysRegTable.slot("SCTLR2_EL3")
+    static let tcr2EL2 = SysRegTable.slot("TCR2_EL2")
+
+    private static func def(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
+                            el: Int, _ kind: SysRegDef.Kind = .storage, reset: UInt64 = 0,
+                            rule: @escaping @Sendable (CPU, Bool) -> SysRegAccess,
+                            write: (@Sendable (CPU, SysRegSlot, UInt64) -> Void)? = nil) -> SysRegDef {
+        var d = SysRegDef(name, op0, op1, crn, crm, op2, el: el, kind, reset: reset)
+        d.accessCheck = rule
+        d.onWrite = write
+        return d
+    }
+
+    // MARK: Access rules
+
+    /// MECIDR_EL2: EL2 and EL3, no trap.
+    private static let mecIDR: @Sendable (CPU, Bool) -> SysRegAccess = { cpu, _ in
+        cpu.config.hasMEC ? .allowed : .undefined
+    }
+
+    /// The EL2 MECID registers.
+    private static let el2MECID: @Sendable (CPU, Bool) -> SysRegAccess = { cpu, _ in
+        guard cpu.config.hasMEC else { return .undefined }
+        switch cpu.el {
+        case 3: return .allowed
+        case 2:
+            if cpu.securityState != .realm { return .undefined }
+            if cpu.config.hasEL3 && cpu.sysreg(SysRegTable.scrEL3) & SCRBits.mecEn == 0 { return .trap(toEL: 3) }
+            return .allowed
+        default: return .undefined
+        }
+    }
+
+    /// EL3-only registers of the feature (MECID_RL_A_EL3, SCTLR2_EL3).
+    private static let el3MECID: @Sendable (CPU, Bool) -> SysRegAccess = { cpu, _ in
+        cpu.config.hasMEC && cpu.el == 3 ? .allowed : .undefined
+    }
+
+    /// SCTLR2_EL1/EL2, TCR2_EL1/EL2: trapped to EL3 below EL3 when SCR_EL3's enable is 0.
+    private static func enabledBy(_ scrBit: UInt64) -> @Sendable (CPU, Bool) -> SysRegAccess {
+        { cpu, _ in
+            guard cpu.config.hasMEC else { return .undefined }
+            if cpu.el < 3 && cpu.config.hasEL3 && cpu.sysreg(SysRegTable.scrEL3) & scrBit == 0 { return .trap(toEL: 3) }
+            return .allowed
+        }
+    }
+
+    // MARK: Writes
+
+    /// The MMU indices of the EL2 (or EL2&0) regime.
+    @Sendable static func el2Indices(_ cpu: CPU) -> [Int] { cpu.hcrE2H ? [2, 0] : [2] }
+    @Sendable static func el10Indices(_ cpu: CPU) -> [Int] { [0, 1] }
+
+    /// A MECID register: 16 bits; a change flushes the TLBs of the indices
+    /// that may use it when tags are kept (the MECIDs are not part of any
+    /// translation otherwise).
+    private static func writeMECID(indices: @escaping @Sendable (CPU) -> [Int]) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
+        { cpu, slot, value in
+            let v = value & mecidMask
+            let old = cpu.sysreg(slot)
+            cpu.setSysreg(slot, v)
+            if v != old, let tags = cpu.system.memory.mecTags {
+                tags.noteRegisterWrite(cpu: cpu)
+                cpu.flushTLB(mmuIndices: indices(cpu))
+            }
+        }
+    }
+
+    /// EMEC/AMEC controls: they change MECIDs and which descriptors fault, so
+    /// a change flushes the indices of the regimes they control.
+    private static func writeControl(mask: UInt64, indices: @escaping @Sendable (CPU) -> [Int]) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
+        { cpu, slot, value in
+            let v = value & mask
+            let old = cpu.sysreg(slot)
+            cpu.setSysreg(slot, v)
+            if v != old {
+                cpu.system.memory.mecTags?.noteRegisterWrite(cpu: cpu)
+                cpu.flushTLB(mmuIndices: indices(cpu))
+            }
+        }
+    }
+}
+
+extension CPU {
+    /// ID_AA64MMFR3_EL1 as this CPU reports it.
+    var mecIDAA64MMFR3: UInt64 { config.hasMEC ? MECRegisters.mmfr3WithMEC : 0 }
+
+    /// Empties the TLBs of the given MMU indices only (a MECID or EMEC/AMEC
+    /// change). Counted as a flush: jump caches keyed by VA are dropped too.
+    public func flushTLB(mmuIndices: [Int]) {
+        guard !mmuIndices.isEmpty else { return }
+        tlbFlushCount &+= 1
+        for i in mmuIndices {
+            let base = state + StateLayout.tlbBase + i * TLB.tableBytes
+            for j in 0..<TLB.entries {
+                let e = base + j * TLB.entryBytes
+                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+                e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
+            }
+        }
+    }
+
+    /// For the MRS/MSR helpers, after `readSysReg`/`writeSysReg` refused an
+    /// access: when the access is trapped to a higher EL (rather than
+    /// UNDEFINED), takes that exception and returns true. The syndrome is EC
+    /// 0x18 with the ISS of a trapped MSR/MRS (Arm ARM D24.2.x, ISS encoding
+    /// for EC 0x18): Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
+    /// Rt [9:5], CRm [4:1], Direction [0] (1: read). Preferred return: the
+    /// instruction itself.
+    public func takeSysRegTrap(key: UInt32, rt: Int, read: Bool) -> Bool {
+        guard let (def, _) = SysRegTable.lookup(key: key), el >= def.minEL, highestEL >= def.requiresEL,
+              case .trap(let target)? = def.accessCheck?(self, read) else { return false }
+        let k = UInt64(key)
+        let op0 = (k >> 14) & 3, op1 = (k >> 11) & 7, crn = (k >> 7) & 0xF, crm = (k >> 3) & 0xF, op2 = k & 7
+        let iss = op0 << 20 | op2 << 17 | op1 << 14 | crn << 10 | UInt64(rt & 31) << 5 | crm << 1 | (read ? 1 : 0)
+        takeException(to: target, syndrome: CPU.syndrome(.sysRegTrap, iss: iss), returnAddress: faultPC)
+        return true
+    }
+}

@@ -1,0 +1,464 @@
+import Glibc
+
+/// The FEAT_MEC shadow tags (`-M virt,mec=on`): every 4 KiB page of RAM
+/// carries the MECID of its last writer, as hardware keys each 64-byte line
+/// with the MECID it was written with.
+///
+/// - A **uniform** page (all 64 lines written with one MECID) is one 16-bit
+///   tag; only a uniform page whose tag equals an access's MECID is ever put
+///   in a TLB, so the fast paths (inline JIT code, the interpreter) never look
+///   at tags.
+/// - A write with another MECID that covers part of a page makes it
+///   **mixed**: one tag per line, answered line by line on the slow path. It
+///   becomes uniform again once one MECID has written every line.
+/// - A read whose MECID differs from the line's tag returns the substitute
+///   data 0xdeadbeef (each aligned 32-bit word), as hardware returns
+///   ciphertext. Instruction fetches too.
+/// - A write that covers part of a line tagged with another MECID first turns
+///   the rest of the line into what the writer would have read (the
+///   substitute pattern), as hardware's read-modify-write of the line with the
+///   writer's key would: neither the writer nor the previous owner sees the
+///   old plaintext again.
+/// - A re-tag invalidates exactly the TLB entries that map the page, on every
+///   CPU and MMU index; a per-page "may be in a TLB" bit (set when an entry is
+///   filled) skips the scan for pages no TLB has seen.
+///
+/// ROM and MMIO are not tracked: they match every MECID.
+public final class MECTagStore {
+    public static let pageBytes: UInt64 = TLB.pageSize
+    public static let lineBytes: UInt64 = 64
+    public static let linesPerPage = Int(pageBytes / lineBytes)
+    /// The substitute data, per aligned 32-bit word.
+    public static let substituteWord: UInt32 = 0xDEAD_BEEF
+
+    /// Page word: MECID in bits 15:0 (uniform pages), the mixed bit, the
+    /// "may be in a TLB" bit.
+    static let mixedBit: UInt32 = 1 << 16
+    static let inTLBBit: UInt32 = 1 << 17
+
+    struct Tracked {
+        let base: UInt64
+        let size: UInt64
+        let host: UnsafeMutableRawPointer
+        let pages: UnsafeMutablePointer<UInt32>
+        let pageCount: Int
+    }
+
+    /// Per-CPU scratch state: the MECIDs of the last translations (the slow
+    /// paths look them up by page), and buffers for substitute data.
+    final class CPUState {
+        var recentPage: (UInt64, UInt64) = (~0, ~0)
+        var recentMECID: (UInt16, UInt16) = (0, 0)
+        /// A mixed code page as one MECID fetches it.
+        let codeBuffer: UnsafeMutableRawPointer
+        /// Substitute data for a read-only exclusive/atomic access (up to 16 bytes).
+        let atomicBuffer: UnsafeMutableRawPointer
+        /// The MECID of the last fetch served from a substitute page/buffer.
+        var codeMECID: UInt16 = 0
+        init() {
+            codeBuffer = UnsafeMutableRawPointer.allocate(byteCount: Int(MECTagStore.pageBytes), alignment: 4096)
+            atomicBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+        }
+        deinit {
+            codeBuffer.deallocate()
+            atomicBuffer.deallocate()
+        }
+    }
+
+    private var tracked: [Tracked] = []
+    /// Line tags of the mixed pages, by page PA.
+    private var lineTags: [UInt64: UnsafeMutablePointer<UInt16>] = [:]
+    private var cpuStates: [CPUState] = []
+    /// A page of substitute data (fetches from a uniform page with another tag).
+    let substitutePage: UnsafeMutableRawPointer
+    weak var system: System?
+
+    /// Counters (`-d stats`, tests, the benchmark note).
+    public struct Statistics: Sendable, Equatable {
+        /// Pages whose tag changed (uniform -> other tag, uniform -> mixed, mixed -> uniform).
+        public var pageRetags = 0
+        /// Lines whose tag changed inside mixed pages.
+        public var lineRetags = 0
+        /// Slow-path reads (and fetches) answered with substitute data.
+        public var substituteReads = 0
+        /// Pages whose TLB entries were looked for and dropped after a re-tag.
+        public var tlbPageScans = 0
+        public var tlbEntriesDropped = 0
+        /// MECID register / EMEC / AMEC writes that flushed MMU indices.
+        public var registerFlushes = 0
+    }
+    public private(set) var statistics = Statistics()
+
+    public init(memory: AddressSpace, system: System? = nil) {
+        self.system = system
+        substitutePage = UnsafeMutableRawPointer.allocate(byteCount: Int(MECTagStore.pageBytes), alignment: 4096)
+        let words = substitutePage.bindMemory(to: UInt32.self, capacity: Int(MECTagStore.pageBytes) / 4)
+        for i in 0..<(Int(MECTagStore.pageBytes) / 4) { words[i] = UInt32(littleEndian: MECTagStore.substituteWord) }
+        for r in memory.regions where r.isRAM {
+            let n = Int((r.size + MECTagStore.pageBytes - 1) / MECTagStore.pageBytes)
+            let p = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)   // everything starts uniform with MECID 0
+            tracked.append(Tracked(base: r.base, size: r.size, host: r.host!, pages: p, pageCount: n))
+        }
+    }
+
+    deinit {
+        for t in tracked { t.pages.deallocate() }
+        for (_, l) in lineTags { l.deallocate() }
+        substitutePage.deallocate()
+    }
+
+    // MARK: Lookup
+
+    @inline(__always) private func locate(_ pa: UInt64) -> (Tracked, Int)? {
+        for t in tracked where pa >= t.base && pa - t.base < t.size {
+            return (t, Int((pa - t.base) >> UInt64(TLB.pageBits)))
+        }
+        return nil
+    }
+
+    /// The tag of a page: its MECID when uniform, nil when mixed or not tracked.
+    public func uniformTag(pa: UInt64) -> UInt16? {
+        guard let (t, i) = locate(pa) else { return nil }
+        let w = t.pages[i]
+        return w & MECTagStore.mixedBit != 0 ? nil : UInt16(truncatingIfNeeded: w)
+    }
+
+    /// Whether the page is tracked and mixed.
+    public func isMixed(pa: UInt64) -> Bool {
+        guard let (t, i) = locate(pa) else { return false }
+        return t.pages[i] & MECTagStore.mixedBit != 0
+    }
+
+    /// The tag of the line holding `pa` (nil: not tracked).
+    public func lineTag(pa: UInt64) -> UInt16? {
+        guard let (t, i) = locate(pa) else { return nil }
+        let w = t.pages[i]
+        if w & MECTagStore.mixedBit == 0 { return UInt16(truncatingIfNeeded: w) }
+        return lineTags[pa & TLB.pageMask]![Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)]
+    }
+
+    /// Whether every byte of [pa, pa+size) (inside one page) carries `mecid`.
+    public func matches(pa: UInt64, size: Int, mecid: UInt16) -> Bool {
+        guard let (t, i) = locate(pa) else { return true }
+        let w = t.pages[i]
+        if w & MECTagStore.mixedBit == 0 { return UInt16(truncatingIfNeeded: w) == mecid }
+        let lt = lineTags[pa & TLB.pageMask]!
+        let first = Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)
+        let last = Int(((pa &+ UInt64(size - 1)) & ~TLB.pageMask) / MECTagStore.lineBytes)
+        for l in first...max(first, last) where lt[l] != mecid { return false }
+        return true
+    }
+
+    /// Whether a TLB entry may map the page for an access with `mecid`: the
+    /// page is untracked, or uniform with that tag (the page is then marked
+    /// "may be in a TLB").
+    @inline(__always) public func mayFillTLB(pa: UInt64, mecid: UInt16) -> Bool {
+        guard let (t, i) = locate(pa) else { return true }
+        let w = t.pages[i]
+        guard w & MECTagStore.mixedBit == 0 && UInt16(truncatingIfNeeded: w) == mecid else { return false }
+        if w & MECTagStore.inTLBBit == 0 { t.pages[i] = w | MECTagStore.inTLBBit }
+        return true
+    }
+
+    // MARK: Substitute data
+
+    /// The substitute byte at `pa` (0xdeadbeef per aligned 32-bit word, little-endian).
+    @inline(__always) public static func substituteByte(pa: UInt64) -> UInt8 {
+        UInt8(truncatingIfNeeded: substituteWord >> UInt32(8 * (pa & 3)))
+    }
+
+    /// The substitute data of a `size`-byte read at `pa`.
+    public static func substituteValue(pa: UInt64, size: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<size { v |= UInt64(substituteByte(pa: pa &+ UInt64(i))) << UInt64(8 * i) }
+        return v
+    }
+
+    /// A slow-path read of `size` bytes at `pa` (one page) that loaded
+    /// `value`: the bytes of lines tagged with another MECID are replaced.
+    public func readView(pa: UInt64, size: Int, value: UInt64, mecid: UInt16) -> UInt64 {
+        guard let (t, i) = locate(pa) else { return value }
+        let w = t.pages[i]
+        if w & MECTagStore.mixedBit == 0 {
+            let tag = UInt16(truncatingIfNeeded: w)
+            if tag == mecid { return value }
+            noteSubstitute(pa: pa, stored: tag, used: mecid)
+            return MECTagStore.substituteValue(pa: pa, size: size)
+        }
+        let lt = lineTags[pa & TLB.pageMask]!
+        var v = value
+        for k in 0..<size {
+            let a = pa &+ UInt64(k)
+            let tag = lt[Int((a & ~TLB.pageMask) / MECTagStore.lineBytes)]
+            if tag != mecid {
+                if k == 0 || (a & (MECTagStore.lineBytes - 1)) == 0 { noteSubstitute(pa: a, stored: tag, used: mecid) }
+                let sh = UInt64(8 * k)
+                v = (v & ~(0xFF << sh)) | UInt64(MECTagStore.substituteByte(pa: a)) << sh
+            }
+        }
+        return v
+    }
+
+    private func noteSubstitute(pa: UInt64, stored: UInt16, used: UInt16) {
+        statistics.substituteReads += 1
+        system?.log(.mec, "mec: read of pa \(hex(pa)) (page \(hex(pa & TLB.pageMask))) with MECID \(used), line tagged \(stored): substitute data")
+    }
+
+    /// Host memory for an exclusive/atomic access of `size` bytes at `pa`
+    /// (`host` points at it): the memory itself when its line carries
+    /// `mecid`; otherwise, for an access that writes, the line is first
+    /// re-tagged (its old contents become the substitute data, which is what
+    /// the access reads); for one that only reads, a buffer of substitute data.
+    public func atomicHost(_ host: UnsafeMutableRawPointer, pa: UInt64, size: Int, mecid: UInt16, cpu: CPU,
+                           write: Bool) -> UnsafeMutableRawPointer {
+        if matches(pa: pa, size: size, mecid: mecid) { return host }
+        if write {
+            willWrite(pa: pa, length: UInt64(size), mecid: mecid)
+            return host
+        }
+        noteSubstitute(pa: pa, stored: lineTag(pa: pa) ?? 0, used: mecid)
+        let b = cpuState(cpu).atomicBuffer
+        for k in 0..<size { b.storeBytes(of: MECTagStore.substituteByte(pa: pa &+ UInt64(k)), toByteOffset: k, as: UInt8.self) }
+        return b
+    }
+
+    /// The bytes an instruction fetch with `mecid` sees in the page at
+    /// `pagePA` (`host` = its memory): nil when they are the memory itself;
+    /// else the substitute page, or (mixed page) a copy with the other
+    /// MECIDs' lines replaced.
+    public func codePage(pagePA: UInt64, host: UnsafeRawPointer, mecid: UInt16, cpu: CPU) -> UnsafeRawPointer? {
+        guard let (t, i) = locate(pagePA) else { return nil }
+        let w = t.pages[i]
+        let st = cpuState(cpu)
+        if w & MECTagStore.mixedBit == 0 {
+            let tag = UInt16(truncatingIfNeeded: w)
+            if tag == mecid { return nil }
+            noteSubstitute(pa: pagePA, stored: tag, used: mecid)
+            st.codeMECID = mecid
+            return UnsafeRawPointer(substitutePage)
+        }
+        let lt = lineTags[pagePA]!
+        let buf = st.codeBuffer
+        buf.copyMemory(from: host, byteCount: Int(MECTagStore.pageBytes))
+        for l in 0..<MECTagStore.linesPerPage where lt[l] != mecid {
+            memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
+        }
+        st.codeMECID = mecid
+        return UnsafeRawPointer(buf)
+    }
+
+    /// What identifies the bytes `host` (from `CPU.translateCode`) shows, for
+    /// the block cache key: 0 for memory itself; 0x1_0000 | MECID for
+    /// substitute data seen with that MECID.
+    public func codeView(host: UnsafeRawPointer, cpu: CPU) -> UInt32 {
+        let st = cpuState(cpu)
+        let h = UInt(bitPattern: host)
+        let sub = UInt(bitPattern: substitutePage), buf = UInt(bitPattern: st.codeBuffer)
+        let size = UInt(MECTagStore.pageBytes)
+        if (h >= sub && h - sub < size) || (h >= buf && h - buf < size) { return 0x1_0000 | UInt32(st.codeMECID) }
+        return 0
+    }
+
+    // MARK: Writes
+
+    /// Re-tags [pa, pa+length) for a write with `mecid`, before the data is
+    /// stored. Lines partly covered and tagged with another MECID are first
+    /// filled with substitute data. TLB entries mapping a page whose tag
+    /// changed are dropped.
+    public func willWrite(pa: UInt64, length: UInt64, mecid: UInt16) {
+        guard length > 0 else { return }
+        var a = pa
+        let end = pa &+ length
+        while a < end {
+            let chunkEnd = min(end, (a & TLB.pageMask) &+ MECTagStore.pageBytes)
+            if let (t, i) = locate(a) {
+                let w = t.pages[i]
+                if w & MECTagStore.mixedBit != 0 || UInt16(truncatingIfNeeded: w) != mecid {
+                    retag(t, i, from: a, to: min(chunkEnd, t.base &+ t.size), mecid: mecid)
+                }
+            }
+            a = chunkEnd
+        }
+    }
+
+    private func retag(_ t: Tracked, _ i: Int, from a: UInt64, to e: UInt64, mecid m: UInt16) {
+        let pagePA = t.base &+ UInt64(i) << UInt64(TLB.pageBits)
+        let w = t.pages[i]
+        let lt: UnsafeMutablePointer<UInt16>
+        if w & MECTagStore.mixedBit == 0 {
+            let old = UInt16(truncatingIfNeeded: w)
+            statistics.pageRetags += 1
+            if a == pagePA && e == pagePA &+ MECTagStore.pageBytes {
+                t.pages[i] = UInt32(m)
+                system?.log(.mec, "mec: page \(hex(pagePA)) re-tagged \(old) -> \(m)")
+                if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
+                return
+            }
+            lt = UnsafeMutablePointer<UInt16>.allocate(capacity: MECTagStore.linesPerPage)
+            lt.initialize(repeating: old, count: MECTagStore.linesPerPage)
+            lineTags[pagePA] = lt
+            t.pages[i] = MECTagStore.mixedBit
+            system?.log(.mec, "mec: page \(hex(pagePA)) (tag \(old)) becomes mixed: write of \(e - a) bytes at \(hex(a)) with MECID \(m)")
+            if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
+        } else {
+            lt = lineTags[pagePA]!
+        }
+        let first = Int((a - pagePA) / MECTagStore.lineBytes)
+        let last = Int((e - 1 - pagePA) / MECTagStore.lineBytes)
+        for l in first...last where lt[l] != m {
+            let lineStart = pagePA &+ UInt64(l) * MECTagStore.lineBytes
+            if a > lineStart || e < lineStart &+ MECTagStore.lineBytes {
+                memcpy(t.host + Int(lineStart - t.base), substitutePage, Int(MECTagStore.lineBytes))
+            }
+            lt[l] = m
+            statistics.lineRetags += 1
+        }
+        // Uniform again once one MECID holds every line.
+        for l in 0..<MECTagStore.linesPerPage where lt[l] != m { return }
+        lt.deallocate()
+        lineTags[pagePA] = nil
+        t.pages[i] = UInt32(m)
+        statistics.pageRetags += 1
+        system?.log(.mec, "mec: page \(hex(pagePA)) uniform again with MECID \(m)")
+    }
+
+    /// Drops every TLB entry (all CPUs, all MMU indices) that maps the page.
+    private func invalidateTLBs(page pagePA: UInt64) {
+        guard let (t, i) = locate(pagePA) else { return }
+        t.pages[i] &= ~MECTagStore.inTLBBit
+        statistics.tlbPageScans += 1
+        guard let system else { return }
+        for c in system.cpus { statistics.tlbEntriesDropped += c.invalidateTLBEntries(mappingPage: pagePA) }
+    }
+
+    func noteRegisterWrite(cpu: CPU) {
+        statistics.registerFlushes += 1
+    }
+
+    // MARK: Per-CPU state
+
+    @inline(__always) func cpuState(_ cpu: CPU) -> CPUState {
+        while cpuStates.count <= cpu.index { cpuStates.append(CPUState()) }
+        return cpuStates[cpu.index]
+    }
+
+    /// Remembers the MECID of a translation of the page at `pa` (the slow
+    /// paths that follow it look it up: `recentMECID`).
+    @inline(__always) func remember(cpu: CPU, pa: UInt64, mecid: UInt16) {
+        let st = cpuState(cpu)
+        let page = pa & TLB.pageMask
+        if st.recentPage.0 == page { st.recentMECID.0 = mecid; return }
+        st.recentPage = (page, st.recentPage.0)
+        st.recentMECID = (mecid, st.recentMECID.0)
+    }
+
+    @inline(__always) func recentMECID(cpu: CPU, pa: UInt64) -> UInt16? {
+        let st = cpuState(cpu)
+        let page = pa & TLB.pageMask
+        if st.recentPage.0 == page { return st.recentMECID.0 }
+        if st.recentPage.1 == page { return st.recentMECID.1 }
+        return nil
+    }
+}
+
+extension AddressSpace {
+    /// Whether [pa, pa+count) is tracked RAM whose tags all equal `mecid` (tests, tools).
+    public func mecMatches(pa: UInt64, count: Int, mecid: UInt16) -> Bool {
+        guard let tags = mecTags else { return true }
+        var a = pa
+        let end = pa &+ UInt64(count)
+        while a < end {
+            let chunkEnd = min(end, (a & TLB.pageMask) &+ TLB.pageSize)
+            if !tags.matches(pa: a, size: Int(chunkEnd - a), mecid: mecid) { return false }
+            a = chunkEnd
+        }
+        return true
+    }
+}
+
+extension System {
+    /// Turns the MEC tag model on (`-M virt,mec=on`): call after the RAM is
+    /// added, before anything is loaded. Every RAM page starts uniform with MECID 0.
+    @discardableResult
+    public func enableMECTags() -> MECTagStore {
+        if let t = memory.mecTags { return t }
+        let t = MECTagStore(memory: memory, system: self)
+        memory.mecTags = t
+        for c in cpus { c.flushTLB() }
+        return t
+    }
+}
+
+extension CPU {
+    /// Drops the TLB entries of this CPU that map the physical page; returns how many.
+    func invalidateTLBEntries(mappingPage pagePA: UInt64) -> Int {
+        var n = 0
+        for slot in 0..<(TLB.entries * TLB.mmuIndexCount) where codePhysPage[slot] == pagePA {
+            let e = state + StateLayout.tlbBase + slot * TLB.entryBytes
+            if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == TLB.invalidTag
+                && e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == TLB.invalidTag
+                && e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) == TLB.invalidTag { continue }
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+            n += 1
+        }
+        return n
+    }
+
+    // MARK: Hooks for the softmmu slow paths (one line each in SoftMMU.swift)
+
+    /// After a translation for `accessEL`: remember its MECID for the
+    /// physical accesses that follow.
+    @inline(__always) func mecNoteTranslation(_ t: Translation, accessEL: Int) {
+        guard let tags = system.memory.mecTags else { return }
+        tags.remember(cpu: self, pa: t.pa, mecid: accessMECID(t, accessEL: accessEL))
+    }
+
+    /// The MECID of the slow-path access to `pa` (the last translations of its page).
+    func mecAccessMECID(pa: UInt64) -> UInt16 {
+        guard let tags = system.memory.mecTags else { return MECSelection.defaultMECID }
+        return tags.recentMECID(cpu: self, pa: pa) ?? MECSelection.defaultMECID
+    }
+
+    /// fillTLB: may the page be entered in a TLB for this access?
+    @inline(__always) func mecMayFillTLB(pa: UInt64) -> Bool {
+        guard let tags = system.memory.mecTags else { return true }
+        return tags.mayFillTLB(pa: pa, mecid: mecAccessMECID(pa: pa))
+    }
+
+    /// A slow-path store of `size` bytes at `pa`, before the data is written.
+    @inline(__always) func mecWillWrite(pa: UInt64, size: Int) {
+        guard let tags = system.memory.mecTags else { return }
+        tags.willWrite(pa: pa, length: UInt64(size), mecid: mecAccessMECID(pa: pa))
+    }
+
+    /// A slow-path load of `size` bytes at `pa` that read `value` from memory.
+    @inline(__always) func mecLoad(pa: UInt64, size: Int, _ value: UInt64) -> UInt64 {
+        guard let tags = system.memory.mecTags else { return value }
+        return tags.readView(pa: pa, size: size, value: value, mecid: mecAccessMECID(pa: pa))
+    }
+
+    /// hostAddressForAtomic: the host memory the exclusive/atomic uses.
+    @inline(__always) func mecAtomicHost(_ host: UnsafeMutableRawPointer, pa: UInt64, size: Int, write: Bool) -> UnsafeMutableRawPointer {
+        guard let tags = system.memory.mecTags else { return host }
+        return tags.atomicHost(host, pa: pa, size: size, mecid: mecAccessMECID(pa: pa), cpu: self, write: write)
+    }
+
+    /// translateCode: the bytes the fetch sees (nil: the memory itself).
+    @inline(__always) func mecCodeHost(pa: UInt64, host: UnsafeRawPointer) -> UnsafeRawPointer? {
+        guard let tags = system.memory.mecTags else { return nil }
+        let off = Int(pa & ~TLB.pageMask)
+        return tags.codePage(pagePA: pa & TLB.pageMask, host: host - off, mecid: mecAccessMECID(pa: pa), cpu: self)
+            .map { $0 + off }
+    }
+
+    /// For the dispatcher's block key: what the bytes at `host` (from
+    /// `translateCode`) are: 0 for memory itself, 0x1_0000 | MECID for a
+    /// MECID's view of substitute data. Zero without tags.
+    @inline(__always) public func codeView(host: UnsafeRawPointer) -> UInt32 {
+        guard let tags = system.memory.mecTags else { return 0 }
+        return tags.codeView(host: host, cpu: self)
+    }
+}

@@ -1,0 +1,578 @@
+import XCTest
+@testable import Machine
+
+/// FEAT_MEC: the MECID selection rules (one test per row of the Arm ARM's
+/// D8.12 tables), the registers' encodings and access rules, and the shadow
+/// tag store (uniform/mixed pages, substitute data, TLB invalidation).
+final class MECSelectionTests: XCTestCase {
+    let regs = MECRegisterValues(p0: 0x10, a0: 0x11, p1: 0x12, a1: 0x13, vmecidP: 0x20, vmecidA: 0x21, rlA3: 0x30)
+
+    func sel(_ regime: MECRegime, _ pas: PASpace, emec: Bool = true, amec: Bool = false,
+             _ t: MECTranslationInfo = MECTranslationInfo()) -> MECSelection {
+        MECSelection.select(MECSelectionInput(regime: regime, paSpace: pas, translation: t, emec: emec, amec: amec, registers: regs))
+    }
+    func s1(amec: Bool = false, upper: Bool = false) -> MECTranslationInfo {
+        MECTranslationInfo(paSpace: .realm, stage1: true, descriptorAMEC: amec, upperRange: upper)
+    }
+
+    func testOutsideTheRealmPASpaceTheMECIDIsZero() {
+        for regime in [MECRegime.el3, .el2, .el20, .el10] {
+            for pas in [PASpace.secure, .nonSecure, .root] {
+                XCTAssertEqual(sel(regime, pas), .mecid(0), "\(regime) \(pas) MMU off")
+                XCTAssertEqual(sel(regime, pas, amec: true, s1(amec: true)), .mecid(0), "\(regime) \(pas) AMEC")
+            }
+        }
+        // Realm EL1&0 stage 2 output to the Non-secure PA space (NS = 1 in the descriptor).
+        XCTAssertEqual(sel(.el10, .nonSecure, MECTranslationInfo(stage1: true, stage2: true, stage2AMEC: true)), .mecid(0))
+    }
+
+    func testWithEMECClearTheMECIDIsZero() {
+        for regime in [MECRegime.el3, .el2, .el20, .el10] {
+            XCTAssertEqual(sel(regime, .realm, emec: false), .mecid(0))
+            XCTAssertEqual(sel(regime, .realm, emec: false, amec: true, s1(amec: true, upper: true)), .mecid(0))
+        }
+        // No AMEC fault either (S1AMECFault needs EMEC = 1).
+        XCTAssertEqual(sel(.el2, .realm, emec: false, amec: false, s1(amec: true)), .mecid(0))
+        XCTAssertEqual(sel(.el10, .realm, emec: false, MECTranslationInfo(stage2: true, stage2AMEC: true)), .mecid(0))
+    }
+
+    func testEL3() {
+        // Realm PA space through a stage 1 descriptor {NSE, NS} = {1, 1}: MECID_RL_A_EL3.
+        XCTAssertEqual(sel(.el3, .realm, s1()), .mecid(0x30))
+        XCTAssertEqual(sel(.el3, .realm, s1(amec: true)), .mecid(0x30))
+        // MMU off: S1DisabledOutputMECID gives the default MECID for EL3.
+        XCTAssertEqual(sel(.el3, .realm), .mecid(0))
+    }
+
+    func testEL2AndEL20WithTheMMUOffUseMECID_P0() {
+        XCTAssertEqual(sel(.el2, .realm), .mecid(0x10))
+        XCTAssertEqual(sel(.el20, .realm), .mecid(0x10))
+        XCTAssertEqual(sel(.el20, .realm, amec: true), .mecid(0x10))
+    }
+
+    func testEL2TTBR0ByDescriptorAMEC() {
+        XCTAssertEqual(sel(.el2, .realm, amec: true, s1(amec: false)), .mecid(0x10))   // P0
+        XCTAssertEqual(sel(.el2, .realm, amec: true, s1(amec: true)), .mecid(0x11))    // A0
+        XCTAssertEqual(sel(.el2, .realm, amec: false, s1(amec: false)), .mecid(0x10))  // AMEC0 = 0, descriptor 0: valid
+        XCTAssertEqual(sel(.el20, .realm, amec: true, s1(amec: false)), .mecid(0x10))
+        XCTAssertEqual(sel(.el20, .realm, amec: true, s1(amec: true)), .mecid(0x11))
+    }
+
+    func testEL20TTBR1ByDescriptorAMEC() {
+        XCTAssertEqual(sel(.el20, .realm, amec: true, s1(amec: false, upper: true)), .mecid(0x12))   // P1
+        XCTAssertEqual(sel(.el20, .realm, amec: true, s1(amec: true, upper: true)), .mecid(0x13))    // A1
+        XCTAssertEqual(sel(.el20, .realm, amec: false, s1(amec: false, upper: true)), .mecid(0x12))
+    }
+
+    func testAMECFaultWhenAlternateMECIDsAreDisabled() {
+        // TCR2_EL2.AMEC0/1 = 0 and a descriptor with AMEC = 1: Translation fault.
+        XCTAssertEqual(sel(.el2, .realm, amec: false, s1(amec: true)), .amecFault)
+        XCTAssertEqual(sel(.el20, .realm, amec: false, s1(amec: true, upper: true)), .amecFault)
+        // Only for EL2/EL2&0, Realm PA space, EMEC = 1.
+        XCTAssertEqual(sel(.el3, .realm, amec: false, s1(amec: true)), .mecid(0x30))
+        XCTAssertEqual(sel(.el10, .realm, amec: false, s1(amec: true)), .mecid(0x20))
+        XCTAssertEqual(sel(.el2, .nonSecure, amec: false, s1(amec: true)), .mecid(0))
+    }
+
+    func testEL10WithoutStage2UsesVMECID_P() {
+        XCTAssertEqual(sel(.el10, .realm), .mecid(0x20))              // MMU off
+        XCTAssertEqual(sel(.el10, .realm, s1()), .mecid(0x20))        // stage 1 on
+        XCTAssertEqual(sel(.el10, .realm, s1(amec: true)), .mecid(0x20))   // AMEC is RES0 at EL1&0 stage 1
+    }
+
+    func testEL10WithStage2ByTheStage2DescriptorAMEC() {
+        XCTAssertEqual(sel(.el10, .realm, MECTranslationInfo(stage1: true, stage2: true, stage2AMEC: false)), .mecid(0x20))
+        XCTAssertEqual(sel(.el10, .realm, MECTranslationInfo(stage1: true, stage2: true, stage2AMEC: true)), .mecid(0x21))
+        XCTAssertEqual(sel(.el10, .realm, MECTranslationInfo(stage1: false, stage2: true, stage2AMEC: true)), .mecid(0x21))
+    }
+
+    func testTranslationTableWalks() {
+        func w(_ r: MECRegime, _ ss: SecurityState, emec: Bool = true, a1: Bool = false) -> UInt16 {
+            MECSelection.walkMECID(regime: r, securityState: ss, emec: emec, a1: a1, registers: regs)
+        }
+        XCTAssertEqual(w(.el2, .realm), 0x10)
+        XCTAssertEqual(w(.el20, .realm, a1: false), 0x12)   // TCR_EL2.A1 = 0: MECID_P1_EL2
+        XCTAssertEqual(w(.el20, .realm, a1: true), 0x10)    // A1 = 1: MECID_P0_EL2
+        XCTAssertEqual(w(.el10, .realm), 0x20)
+        XCTAssertEqual(w(.el2, .realm, emec: false), 0)
+        XCTAssertEqual(w(.el2, .nonSecure), 0)
+        XCTAssertEqual(w(.el10, .secure), 0)
+        XCTAssertEqual(w(.el3, .root), 0)
+    }
+}
+
+/// A CPU with EL2, EL3, RME and MEC, and the tag store on.
+final class MECMachine {
+    let m: TestMachine
+    var cpu: CPU { m.cpu }
+    let tags: MECTagStore
+    static let scrRealm = SCRBits.ns | SCRBits.nse | SCRBits.mecEn | SCRBits.sctlr2En | SCRBits.tcr2En | SCRBits.rw | SCRBits.hce
+
+    init(tags enable: Bool = true, mec: Bool = true) {
+        var c = TestMachine.config(el2: true, el3: true)
+        c.hasRME = mec
+        c.hasMEC = mec
+        m = TestMachine(config: c)
+        tags = m.system.enableMECTags()
+        if !enable { m.memory.mecTags = nil }
+        cpu.faultPC = 0x4000_0000
+    }
+
+    func reg(_ name: String) -> SysRegSlot { SysRegTable.slot(name) }
+    func set(_ name: String, _ v: UInt64) { cpu.setSysreg(reg(name), v) }
+    func get(_ name: String) -> UInt64 { cpu.sysreg(reg(name)) }
+    func key(_ name: String) -> UInt32 { SysRegTable.all[reg(name).slot].key }
+
+    /// Realm EL2, MMU off, EMEC = 1, MECID_P0_EL2 = `p0`: every access uses `p0`.
+    func realmEL2(p0: UInt16) {
+        set("SCR_EL3", MECMachine.scrRealm)
+        set("SCTLR2_EL2", MECRegisters.emec)
+        set("MECID_P0_EL2", UInt64(p0))
+        cpu.setEL(2)
+        cpu.flushTLB()
+    }
+
+    /// Switches MECID_P0_EL2 the way the guest does (MSR at EL2).
+    func useMECID(_ p0: UInt16) {
+        XCTAssertTrue(cpu.writeSysReg(key: key("MECID_P0_EL2"), value: UInt64(p0)))
+    }
+
+    func load(_ pa: UInt64, _ size: Int = 8) -> UInt64 {
+        let v = cpu.loadSlow(va: pa, size: size, mmuIndex: cpu.el, flags: 0)
+        XCTAssertFalse(cpu.exceptionTaken)
+        return v
+    }
+    func store(_ pa: UInt64, _ v: UInt64, _ size: Int = 8) {
+        cpu.storeSlow(va: pa, size: size, value: v, mmuIndex: cpu.el, flags: 0)
+        XCTAssertFalse(cpu.exceptionTaken)
+    }
+    func raw(_ pa: UInt64) -> UInt64 {
+        m.memory.hostPointer(pa: pa, length: 8)!.loadUnaligned(as: UInt64.self)
+    }
+}
+
+final class MECRegisterTests: XCTestCase {
+    func testEncodingsAndIDRegisters() {
+        let mm = MECMachine()
+        // op0:op1:CRn:CRm:op2 as LLVM encodes them (`.arch armv9.4-a+mec`).
+        let expected: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
+            ("MECIDR_EL2", 3, 4, 10, 8, 7), ("MECID_P0_EL2", 3, 4, 10, 8, 0), ("MECID_A0_EL2", 3, 4, 10, 8, 1),
+            ("MECID_P1_EL2", 3, 4, 10, 8, 2), ("MECID_A1_EL2", 3, 4, 10, 8, 3), ("VMECID_P_EL2", 3, 4, 10, 9, 0),
+            ("VMECID_A_EL2", 3, 4, 10, 9, 1), ("MECID_RL_A_EL3", 3, 6, 10, 10, 1), ("SCTLR2_EL1", 3, 0, 1, 0, 3),
+            ("SCTLR2_EL2", 3, 4, 1, 0, 3), ("SCTLR2_EL3", 3, 6, 1, 0, 3), ("TCR2_EL1", 3, 0, 2, 0, 3),
+            ("TCR2_EL2", 3, 4, 2, 0, 3),
+        ]
+        for (n, op0, op1, crn, crm, op2) in expected {
+            XCTAssertEqual(mm.key(n), sysRegKey(op0: op0, op1: op1, crn: crn, crm: crm, op2: op2), n)
+        }
+        let cpu = mm.cpu
+        cpu.setEL(1)
+        XCTAssertEqual(cpu.readSysReg(key: mm.key("ID_AA64MMFR3_EL1")), 0x1000_0011)   // MEC, SCTLRX, TCRX
+        XCTAssertEqual((cpu.readSysReg(key: mm.key("ID_AA64PFR0_EL1"))! >> 52) & 0xF, 1)  // RME
+        let plain = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        plain.cpu.setEL(1)
+        XCTAssertEqual(plain.cpu.readSysReg(key: mm.key("ID_AA64MMFR3_EL1")), 0)
+        XCTAssertEqual((plain.cpu.readSysReg(key: mm.key("ID_AA64PFR0_EL1"))! >> 52) & 0xF, 0)
+        // Without FEAT_MEC every register of the feature is UNDEFINED, even at EL3.
+        plain.cpu.setEL(3)
+        for (n, _, _, _, _, _) in expected {
+            XCTAssertNil(plain.cpu.readSysReg(key: mm.key(n)), n)
+            XCTAssertFalse(plain.cpu.takeSysRegTrap(key: mm.key(n), rt: 0, read: true))
+        }
+    }
+
+    func testMECIDRegistersAccessRules() {
+        let mm = MECMachine()
+        let cpu = mm.cpu
+        let el2Regs = ["MECID_P0_EL2", "MECID_A0_EL2", "MECID_P1_EL2", "MECID_A1_EL2", "VMECID_P_EL2", "VMECID_A_EL2"]
+        // EL3: always, 16 bits.
+        for n in el2Regs + ["MECID_RL_A_EL3"] {
+            XCTAssertTrue(cpu.writeSysReg(key: mm.key(n), value: 0xFFFF_1234_5678), n)
+            XCTAssertEqual(cpu.readSysReg(key: mm.key(n)), 0x5678, n)
+        }
+        // EL0/EL1: UNDEFINED, not trapped.
+        for e in [0, 1] {
+            cpu.setEL(e)
+            for n in el2Regs + ["MECID_RL_A_EL3", "MECIDR_EL2"] {
+                XCTAssertNil(cpu.readSysReg(key: mm.key(n)), "\(n) EL\(e)")
+                XCTAssertFalse(cpu.takeSysRegTrap(key: mm.key(n), rt: 0, read: true))
+            }
+        }
+        // EL2 in Non-secure state: UNDEFINED; MECIDR_EL2 readable.
+        cpu.setEL(2)
+        mm.set("SCR_EL3", SCRBits.ns | SCRBits.mecEn)
+        for n in el2Regs + ["MECID_RL_A_EL3"] {
+            XCTAssertNil(cpu.readSysReg(key: mm.key(n)), n)
+            XCTAssertFalse(cpu.takeSysRegTrap(key: mm.key(n), rt: 0, read: true))
+        }
+        XCTAssertEqual(cpu.readSysReg(key: mm.key("MECIDR_EL2")), 15)
+        XCTAssertFalse(cpu.writeSysReg(key: mm.key("MECIDR_EL2"), value: 0))
+        // Realm EL2 with MECEn = 1: accessible; MECID_RL_A_EL3 still UNDEFINED.
+        mm.set("SCR_EL3", MECMachine.scrRealm)
+        XCTAssertEqual(cpu.securityState, .realm)
+        for n in el2Regs { XCTAssertEqual(cpu.readSysReg(key: mm.key(n)), 0x5678, n) }
+        XCTAssertNil(cpu.readSysReg(key: mm.key("MECID_RL_A_EL3")))
+        XCTAssertEqual(cpu.mecRegisterValues.p0, 0x5678)
+        // MECEn = 0: trapped to EL3 with EC 0x18; the registers count as 0.
+        mm.set("SCR_EL3", MECMachine.scrRealm & ~SCRBits.mecEn)
+        XCTAssertEqual(cpu.mecRegisterValues, MECRegisterValues(rlA3: 0x5678))
+        XCTAssertNil(cpu.readSysReg(key: mm.key("VMECID_A_EL2")))
+        cpu.faultPC = 0x4000_1234
+        XCTAssertTrue(cpu.takeSysRegTrap(key: mm.key("VMECID_A_EL2"), rt: 7, read: true))
+        XCTAssertEqual(cpu.el, 3)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.elr[3]), 0x4000_1234)
+        let esr = cpu.sysreg(SysRegTable.esr[3])
+        XCTAssertEqual(esr.ec, 0x18)
+        XCTAssertEqual(esr.il, 1)
+        // Op0 3, Op2 1, Op1 4, CRn 10, Rt 7, CRm 9, read.
+        XCTAssertEqual(esr.iss, 3 << 20 | 1 << 17 | 4 << 14 | 10 << 10 | 7 << 5 | 9 << 1 | 1)
+        cpu.setEL(2)
+        XCTAssertFalse(cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 1))
+        XCTAssertTrue(cpu.takeSysRegTrap(key: mm.key("MECID_P0_EL2"), rt: 2, read: false))
+        XCTAssertEqual(cpu.sysreg(SysRegTable.esr[3]).iss & 1, 0)
+        XCTAssertEqual((cpu.sysreg(SysRegTable.esr[3]).iss >> 5) & 31, 2)
+        XCTAssertEqual(mm.get("MECID_P0_EL2"), 0x5678, "a trapped write changes nothing")
+    }
+
+    func testSCTLR2AndTCR2() {
+        let mm = MECMachine()
+        let cpu = mm.cpu
+        // EL3: SCTLR2_EL3 and the EL2 registers; only the MEC fields are kept.
+        XCTAssertTrue(cpu.writeSysReg(key: mm.key("SCTLR2_EL3"), value: ~0))
+        XCTAssertEqual(mm.get("SCTLR2_EL3"), MECRegisters.emec)
+        XCTAssertTrue(cpu.writeSysReg(key: mm.key("TCR2_EL2"), value: ~0))
+        XCTAssertEqual(mm.get("TCR2_EL2"), 0x3000)
+        XCTAssertTrue(cpu.writeSysReg(key: mm.key("SCTLR2_EL2"), value: 2))
+        // EL2 with SCTLR2En/TCR2En = 0: trapped to EL3.
+        cpu.setEL(2)
+        mm.set("SCR_EL3", SCRBits.ns)
+        for n in ["SCTLR2_EL2", "TCR2_EL2", "SCTLR2_EL1", "TCR2_EL1"] {
+            XCTAssertNil(cpu.readSysReg(key: mm.key(n)), n)
+            XCTAssertTrue(cpu.takeSysRegTrap(key: mm.key(n), rt: 1, read: true), n)
+            XCTAssertEqual(cpu.el, 3)
+            cpu.setEL(2)
+        }
+        XCTAssertNil(cpu.readSysReg(key: mm.key("SCTLR2_EL3")))
+        XCTAssertFalse(cpu.takeSysRegTrap(key: mm.key("SCTLR2_EL3"), rt: 1, read: true))
+        // Enabled: accessible (in any Security state).
+        mm.set("SCR_EL3", SCRBits.ns | SCRBits.sctlr2En | SCRBits.tcr2En)
+        XCTAssertEqual(cpu.readSysReg(key: mm.key("SCTLR2_EL2")), 2)
+        XCTAssertEqual(cpu.readSysReg(key: mm.key("TCR2_EL2")), 0x3000)
+        cpu.setEL(1)
+        XCTAssertNotNil(cpu.readSysReg(key: mm.key("SCTLR2_EL1")))
+        XCTAssertNil(cpu.readSysReg(key: mm.key("SCTLR2_EL2")))
+        // EMEC gating: SCTLR2_EL2.EMEC counts only while SCTLR2En = 1.
+        XCTAssertTrue(cpu.mecEMEC(.el2))
+        mm.set("SCR_EL3", SCRBits.ns)
+        XCTAssertFalse(cpu.mecEMEC(.el2))
+        XCTAssertTrue(cpu.mecEMEC(.el3))
+    }
+
+    func testSecurityStates() {
+        let mm = MECMachine()
+        let cpu = mm.cpu
+        XCTAssertEqual(cpu.securityState, .root)          // EL3 with RME
+        mm.set("SCR_EL3", 0)
+        XCTAssertEqual(cpu.securityState(el: 1), .secure)
+        mm.set("SCR_EL3", SCRBits.ns)
+        XCTAssertEqual(cpu.securityState(el: 2), .nonSecure)
+        mm.set("SCR_EL3", SCRBits.ns | SCRBits.nse)
+        XCTAssertEqual(cpu.securityState(el: 0), .realm)
+        XCTAssertEqual(cpu.securityState(el: 3), .root)
+        XCTAssertEqual(TestMachine(config: TestMachine.config(el2: true, el3: true)).cpu.securityState, .secure)
+        XCTAssertEqual(TestMachine().cpu.securityState, .nonSecure)
+    }
+
+    func testAccessMECIDFromTheRegisters() {
+        let mm = MECMachine()
+        let cpu = mm.cpu
+        mm.set("MECID_P0_EL2", 3)
+        mm.set("VMECID_P_EL2", 4)
+        mm.set("MECID_RL_A_EL3", 5)
+        mm.set("SCR_EL3", MECMachine.scrRealm)
+        let off = MECTranslationInfo()
+        func t(_ info: MECTranslationInfo) -> Translation {
+            var t = Translation(pa: 0, device: false, attributes: 0, shareability: 0, nonSecure: true, level: 3,
+                                readable: true, writable: true, executable: true)
+            t.mec = info
+            return t
+        }
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 2), 0, "EMEC clear")
+        mm.set("SCTLR2_EL2", MECRegisters.emec)
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 2), 3)
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 1), 4)
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 0), 4)
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 3), 0, "EL3 with the MMU off: Root PA space")
+        mm.set("SCTLR2_EL3", MECRegisters.emec)
+        XCTAssertEqual(cpu.accessMECID(t(MECTranslationInfo(paSpace: .realm, stage1: true)), accessEL: 3), 5)
+        // AMEC: TCR2_EL2.AMEC0 with an AMEC descriptor selects MECID_A0_EL2.
+        mm.set("MECID_A0_EL2", 6)
+        mm.set("TCR2_EL2", MECRegisters.amec0)
+        XCTAssertEqual(cpu.accessMECID(t(MECTranslationInfo(paSpace: .realm, stage1: true, descriptorAMEC: true)), accessEL: 2), 6)
+        let leaf = cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, paSpace: .realm, accessEL: 2)
+        XCTAssertFalse(leaf.amecFault)
+        mm.set("TCR2_EL2", 0)
+        XCTAssertTrue(cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, paSpace: .realm, accessEL: 2).amecFault)
+        XCTAssertFalse(cpu.mecStage1Leaf(descriptor: 0x403, upperRange: false, paSpace: .realm, accessEL: 2).amecFault)
+        // Walks.
+        XCTAssertEqual(cpu.walkMECID(accessEL: 2), 3)
+        XCTAssertEqual(cpu.walkMECID(accessEL: 1), 4)
+        XCTAssertEqual(cpu.walkMECID(accessEL: 3), 0)
+        // Non-secure state: 0 everywhere.
+        mm.set("SCR_EL3", SCRBits.ns | SCRBits.sctlr2En)
+        XCTAssertEqual(cpu.accessMECID(t(off), accessEL: 2), 0)
+        XCTAssertEqual(cpu.walkMECID(accessEL: 1), 0)
+    }
+}
+
+final class MECTagStoreTests: XCTestCase {
+    let ram = TestMachine.ramBase
+    let dead: UInt64 = 0xDEAD_BEEF_DEAD_BEEF
+
+    func testUniformMixedUniform() {
+        let mm = MECMachine()
+        let page = ram + 0x4000
+        mm.realmEL2(p0: 3)
+        // MECID 3 writes the whole page.
+        for off in stride(from: UInt64(0), to: 4096, by: 8) { mm.store(page + off, 0x3333_0000 + off) }
+        XCTAssertEqual(mm.tags.uniformTag(pa: page), 3)
+        XCTAssertEqual(mm.load(page + 8), 0x3333_0008)
+        // MECID 4 reads ciphertext everywhere.
+        mm.useMECID(4)
+        XCTAssertEqual(mm.load(page + 8), dead)
+        XCTAssertEqual(mm.load(page + 0xFF8), dead)
+        XCTAssertEqual(mm.load(page + 4, 4), 0xDEAD_BEEF)
+        XCTAssertEqual(mm.load(page + 2, 2), 0xDEAD)
+        XCTAssertEqual(mm.load(page + 1, 1), 0xBE)
+        // One line written with MECID 4: the page is mixed, tracked per line.
+        mm.store(page + 0x80, 0x4444)
+        XCTAssertNil(mm.tags.uniformTag(pa: page))
+        XCTAssertTrue(mm.tags.isMixed(pa: page))
+        XCTAssertEqual(mm.tags.lineTag(pa: page + 0x80), 4)
+        XCTAssertEqual(mm.tags.lineTag(pa: page + 0xC0), 3)
+        XCTAssertEqual(mm.load(page + 0x80), 0x4444)
+        // The rest of that line is what MECID 4 read before the write.
+        XCTAssertEqual(mm.load(page + 0x88), dead)
+        XCTAssertEqual(mm.load(page + 0xB8), dead)
+        XCTAssertEqual(mm.load(page + 0xC0), dead)          // next line: MECID 3's
+        XCTAssertEqual(mm.load(page + 0x78), dead)          // previous line
+        mm.useMECID(3)
+        XCTAssertEqual(mm.load(page + 0x80), dead)
+        XCTAssertEqual(mm.load(page + 0x88), dead, "MECID 3's plaintext of the re-keyed line is gone")
+        XCTAssertEqual(mm.load(page + 0xC0), 0x3333_00C0)
+        XCTAssertEqual(mm.load(page + 0x78), 0x3333_0078)
+        // Rewriting every line with MECID 3 makes the page uniform again.
+        for off in stride(from: UInt64(0), to: 4096, by: 64) { mm.store(page + off, off) }
+        XCTAssertEqual(mm.tags.uniformTag(pa: page), 3)
+        XCTAssertEqual(mm.load(page + 0x80), 0x80)
+        XCTAssertEqual(mm.load(page + 0x88), dead, "written by MECID 4, read by MECID 3")
+        XCTAssertEqual(mm.load(page + 0xC8), 0x3333_00C8)
+    }
+
+    func testAReadStraddlingTwoLinesOfAMixedPage() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 3)
+        let page = ram + 0x6000
+        XCTAssertTrue([UInt8](repeating: 0x11, count: 128).withUnsafeBytes { mm.m.memory.writePhysical(pa: page, bytes: $0, mecid: 3) })
+        XCTAssertTrue([UInt8](repeating: 0x22, count: 64).withUnsafeBytes { mm.m.memory.writePhysical(pa: page + 64, bytes: $0, mecid: 7) })
+        XCTAssertEqual(mm.tags.lineTag(pa: page), 3)
+        XCTAssertEqual(mm.tags.lineTag(pa: page + 64), 7)
+        // A device-memory access must be aligned with the MMU off, so check the
+        // view directly: bytes 60...67 = four of line 0, four of line 1.
+        XCTAssertEqual(mm.tags.readView(pa: page + 60, size: 8, value: mm.raw(page + 60), mecid: 3), 0xDEAD_BEEF_1111_1111)
+        XCTAssertEqual(mm.tags.readView(pa: page + 60, size: 8, value: mm.raw(page + 60), mecid: 7), 0x2222_2222_DEAD_BEEF)
+        XCTAssertFalse(mm.m.memory.mecMatches(pa: page, count: 128, mecid: 3))
+        XCTAssertTrue(mm.m.memory.mecMatches(pa: page, count: 64, mecid: 3))
+    }
+
+    func testPageCrossingStoreRetagsBothPages() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 5)
+        let a = ram + 0x8000, b = ram + 0x9000
+        // With the MMU off every data access is Device: a page-crossing access
+        // must be unaligned and faults; use EL1 with HCR_EL2.DC (Normal memory).
+        mm.set("HCR_EL2", 1 << 12)
+        mm.set("VMECID_P_EL2", 5)
+        mm.cpu.setEL(1)
+        mm.cpu.flushTLB()
+        mm.cpu.storeSlow(va: b - 4, size: 8, value: 0x0807_0605_0403_0201, mmuIndex: 1, flags: 0)
+        XCTAssertFalse(mm.cpu.exceptionTaken)
+        XCTAssertEqual(mm.tags.lineTag(pa: b - 4), 5)
+        XCTAssertEqual(mm.tags.lineTag(pa: b), 5)
+        XCTAssertEqual(mm.tags.lineTag(pa: a), 0)
+        XCTAssertEqual(mm.tags.lineTag(pa: b + 64), 0)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), 0x0807_0605_0403_0201)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 8, size: 8, mmuIndex: 1, flags: 0), 0x0403_0201_DEAD_BEEF)
+        mm.set("VMECID_P_EL2", 0)
+        mm.cpu.flushTLB()
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), dead)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 72, size: 8, mmuIndex: 1, flags: 0), 0)
+    }
+
+    func testSubstituteDataPerWord() {
+        XCTAssertEqual(MECTagStore.substituteValue(pa: 0x1000, size: 8), 0xDEAD_BEEF_DEAD_BEEF)
+        XCTAssertEqual(MECTagStore.substituteValue(pa: 0x1002, size: 4), 0xBEEF_DEAD)
+        XCTAssertEqual(MECTagStore.substituteValue(pa: 0x1003, size: 1), 0xDE)
+        XCTAssertEqual(MECTagStore.substituteValue(pa: 0x1001, size: 2), 0xADBE)
+    }
+
+    func testTLBFillOnlyForAUniformMatchingPageAndPreciseInvalidation() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 3)
+        let p1 = ram + 0x1_0000, p2 = ram + 0x1_1000
+        mm.store(p1, 1)   // line of p1 tagged 3: mixed
+        for off in stride(from: UInt64(0), to: 4096, by: 64) { mm.store(p2 + off, 2) }
+        XCTAssertEqual(mm.tags.uniformTag(pa: p2), 3)
+        // p2 (uniform 3) is filled; p1 (mixed) is not; a MECID 0 page is not for MECID 3.
+        _ = mm.load(p2)
+        _ = mm.load(p1)
+        _ = mm.load(ram + 0x2_0000)
+        XCTAssertEqual(mm.m.tlbEntry(va: p2, mmuIndex: 2).read, p2)
+        XCTAssertEqual(mm.m.tlbEntry(va: p1, mmuIndex: 2).read, TLB.invalidTag)
+        XCTAssertEqual(mm.m.tlbEntry(va: ram + 0x2_0000, mmuIndex: 2).read, TLB.invalidTag)
+        // Another page filled at EL1 (VMECID_P = 0 with EMEC... Realm EL1&0: VMECID_P_EL2).
+        mm.set("VMECID_P_EL2", 0)
+        mm.cpu.setEL(1)
+        _ = mm.load(ram + 0x2_0000)
+        XCTAssertEqual(mm.m.tlbEntry(va: ram + 0x2_0000, mmuIndex: 1).read, ram + 0x2_0000)
+        mm.cpu.setEL(2)
+        // DMA (MECID 0) into p2 re-tags it: exactly p2's entries go.
+        let flushes = mm.cpu.tlbFlushCount
+        let scans = mm.tags.statistics.tlbPageScans
+        XCTAssertTrue([UInt8](repeating: 0, count: 16).withUnsafeBytes { mm.m.memory.writePhysical(pa: p2 + 0x100, bytes: $0) })
+        XCTAssertEqual(mm.m.tlbEntry(va: p2, mmuIndex: 2).read, TLB.invalidTag)
+        XCTAssertEqual(mm.m.tlbEntry(va: ram + 0x2_0000, mmuIndex: 1).read, ram + 0x2_0000, "other pages stay")
+        XCTAssertEqual(mm.cpu.tlbFlushCount, flushes, "no flush")
+        XCTAssertEqual(mm.tags.statistics.tlbPageScans, scans + 1)
+        // A re-tag of a page no TLB holds does not scan.
+        XCTAssertTrue([UInt8](repeating: 0, count: 16).withUnsafeBytes { mm.m.memory.writePhysical(pa: ram + 0x3_0000, bytes: $0, mecid: 9) })
+        XCTAssertEqual(mm.tags.statistics.tlbPageScans, scans + 1)
+        // Stores through a filled entry keep the page's tag: no re-tag.
+        let retags = mm.tags.statistics.pageRetags
+        mm.store(ram + 0x2_0008, 7)   // at EL2 with MECID 3: re-tags (line of a MECID 0 page)
+        XCTAssertEqual(mm.tags.statistics.pageRetags, retags + 1)
+    }
+
+    func testRegisterWritesFlushOnlyTheIndicesThatUseThem() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 0)
+        mm.set("VMECID_P_EL2", 0)
+        let pa = ram + 0x5000
+        for e in [0, 1, 2] {
+            mm.cpu.setEL(e)
+            _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: e, flags: 0)
+        }
+        mm.cpu.setEL(3)
+        _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3, flags: 0)
+        func filled(_ i: Int) -> Bool { mm.m.tlbEntry(va: pa, mmuIndex: i).read == pa }
+        XCTAssertTrue(filled(0) && filled(1) && filled(2) && filled(3))
+        mm.cpu.setEL(2)
+        // MECID_P0_EL2: the EL2 index only.
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 8))
+        XCTAssertFalse(filled(2))
+        XCTAssertTrue(filled(0) && filled(1) && filled(3))
+        // Writing the same value again flushes nothing.
+        mm.cpu.setEL(1); _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 1, flags: 0); mm.cpu.setEL(2)
+        let n = mm.cpu.tlbFlushCount
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 8))
+        XCTAssertEqual(mm.cpu.tlbFlushCount, n)
+        // VMECID_P_EL2: EL1&0.
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("VMECID_P_EL2"), value: 1))
+        XCTAssertFalse(filled(0) || filled(1))
+        XCTAssertTrue(filled(3))
+        // MECID_RL_A_EL3 (from EL3): index 3.
+        mm.cpu.setEL(3)
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_RL_A_EL3"), value: 1))
+        XCTAssertFalse(filled(3))
+        // Without tags, a MECID write flushes nothing (MECIDs are not part of a translation).
+        let off = MECMachine(tags: false)
+        off.cpu.setEL(3)
+        _ = off.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3, flags: 0)
+        let k = off.cpu.tlbFlushCount
+        XCTAssertTrue(off.cpu.writeSysReg(key: off.key("MECID_RL_A_EL3"), value: 1))
+        XCTAssertEqual(off.cpu.tlbFlushCount, k)
+        XCTAssertEqual(off.m.tlbEntry(va: pa, mmuIndex: 3).read, pa)
+    }
+
+    func testExclusivesAndAtomics() throws {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 3)
+        let pa = ram + 0xA000
+        mm.store(pa, 0x1234)
+        mm.useMECID(4)
+        // A read-only exclusive with the wrong MECID reads substitute data, memory untouched.
+        let pr = try XCTUnwrap(mm.cpu.hostAddressForAtomic(va: pa, size: 8, mmuIndex: 2, isWrite: false))
+        XCTAssertEqual(pr.load(as: UInt64.self), dead)
+        XCTAssertEqual(mm.raw(pa), 0x1234)
+        XCTAssertEqual(mm.tags.lineTag(pa: pa), 3)
+        // A read-modify-write re-tags the line first: it reads the substitute data.
+        let pw = try XCTUnwrap(mm.cpu.hostAddressForAtomic(va: pa, size: 8, mmuIndex: 2, isWrite: false, readModifyWrite: true))
+        XCTAssertEqual(pw.load(as: UInt64.self), dead)
+        XCTAssertEqual(mm.tags.lineTag(pa: pa), 4)
+        pw.storeBytes(of: UInt64(0x4444), as: UInt64.self)
+        XCTAssertEqual(mm.load(pa), 0x4444)
+        XCTAssertEqual(mm.load(pa + 8), dead)
+        // Matching MECID: the memory itself.
+        let p = try XCTUnwrap(mm.cpu.hostAddressForAtomic(va: pa, size: 8, mmuIndex: 2, isWrite: true))
+        XCTAssertEqual(UInt(bitPattern: p), UInt(bitPattern: mm.m.memory.hostPointer(pa: pa, length: 8)!))
+    }
+
+    func testDCZVAStyleFillAndLoaderWritesRetag() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 3)
+        let pa = ram + 0xB000
+        for off in stride(from: UInt64(0), to: 4096, by: 8) { mm.store(pa + off, 0x33) }
+        mm.useMECID(4)
+        // The firmware scrubs with the next owner's MECID: 64 zero bytes per line.
+        for off in stride(from: UInt64(0), to: 4096, by: 64) {
+            XCTAssertTrue(mm.m.memory.fillPhysical(pa: pa + off, byte: 0, count: 64, mecid: 4))
+        }
+        XCTAssertEqual(mm.tags.uniformTag(pa: pa), 4)
+        XCTAssertEqual(mm.load(pa + 0x100), 0, "zeros, never a spurious 0xdeadbeef")
+        // Loader/DMA writes default to MECID 0.
+        XCTAssertTrue([UInt8](repeating: 0xAB, count: 4096).withUnsafeBytes { mm.m.memory.writePhysical(pa: pa, bytes: $0) })
+        XCTAssertEqual(mm.tags.uniformTag(pa: pa), 0)
+        XCTAssertEqual(mm.load(pa), dead)
+    }
+
+    func testInstructionFetchSeesSubstituteData() throws {
+        let mm = MECMachine()
+        let page = ram + 0xC000
+        // Code written by the loader (MECID 0); Realm EL2 fetches with MECID 0: the memory.
+        let nop: [UInt8] = [0x1F, 0x20, 0x03, 0xD5]
+        XCTAssertTrue((0..<1024).flatMap { _ in nop }.withUnsafeBytes { mm.m.memory.writePhysical(pa: page, bytes: $0) })
+        mm.realmEL2(p0: 0)
+        let (pa, host) = try XCTUnwrap(mm.cpu.translateCode(va: page + 0x40))
+        XCTAssertEqual(pa, page + 0x40)
+        XCTAssertEqual(host.load(as: UInt32.self), 0xD503_201F)
+        XCTAssertEqual(mm.cpu.codeView(host: host), 0)
+        XCTAssertEqual(mm.m.tlbEntry(va: page, mmuIndex: 2).code, page)
+        // With MECID 6 the fetch sees 0xdeadbeef and nothing is put in the TLB.
+        mm.useMECID(6)
+        let (_, h2) = try XCTUnwrap(mm.cpu.translateCode(va: page + 0x40))
+        XCTAssertEqual(h2.load(as: UInt32.self), 0xDEAD_BEEF)
+        XCTAssertEqual(mm.cpu.codeView(host: h2), 0x1_0006)
+        XCTAssertEqual(mm.m.tlbEntry(va: page, mmuIndex: 2).code, TLB.invalidTag)
+        // A mixed page: the lines MECID 6 wrote are its code; the others are ciphertext.
+        XCTAssertTrue((0..<16).flatMap { _ in nop }.withUnsafeBytes { mm.m.memory.writePhysical(pa: page + 0x40, bytes: $0, mecid: 6) })
+        let (_, h3) = try XCTUnwrap(mm.cpu.translateCode(va: page + 0x40))
+        XCTAssertEqual(h3.load(as: UInt32.self), 0xD503_201F)
+        XCTAssertEqual((h3 - 0x40).load(as: UInt32.self), 0xDEAD_BEEF)
+        XCTAssertEqual((h3 + 0x40).load(as: UInt32.self), 0xDEAD_BEEF)
+        XCTAssertEqual(mm.cpu.codeView(host: h3), 0x1_0006)
+        mm.useMECID(0)
+        let (_, h4) = try XCTUnwrap(mm.cpu.translateCode(va: page + 0x80))
+        XCTAssertEqual(h4.load(as: UInt32.self), 0xD503_201F)
+        XCTAssertEqual((h4 - 0x40).load(as: UInt32.self), 0xDEAD_BEEF)
+        XCTAssertEqual(mm.cpu.codeView(host: h4), 0x1_0000)
+    }
+
+    func testWithoutTagsNothingChanges() {
+        let mm = MECMachine(tags: false)
+        mm.realmEL2(p0: 3)
+        mm.store(ram + 0xD000, 0x77)
+        mm.useMECID(4)
+        XCTAssertEqual(mm.load(ram + 0xD000), 0x77)
+        XCTAssertEqual(mm.m.tlbEntry(va: ram + 0xD000, mmuIndex: 2).read, ram + 0xD000)
+    }
+}
