@@ -904,18 +904,24 @@ struct FuzzGenerator {
 
     /// Registers MRS may read: all but the counters (they change with time).
     static let readableKeys: [UInt32] = SysRegTable.all
-        .filter { !["CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) && $0.minEL <= 1 && $0.requiresEL <= 1 }
+        .filter { !timeDependent($0.name) && $0.minEL <= 1 && $0.requiresEL <= 1 }
         .map { $0.key }
     /// Registers MSR may write: no SCTLR_EL1 (the MMU) or VBAR_EL1 (the vectors).
     static let writableKeys: [UInt32] = SysRegTable.all
-        .filter { !["SCTLR_EL1", "VBAR_EL1", "CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) && !$0.name.hasPrefix("ID_")
+        .filter { !["SCTLR_EL1", "VBAR_EL1"].contains($0.name) && !timeDependent($0.name) && !$0.name.hasPrefix("ID_")
             && !["MIDR_EL1", "MPIDR_EL1", "REVIDR_EL1", "CTR_EL0", "DCZID_EL0", "CurrentEL"].contains($0.name)
             && $0.minEL <= 1 && $0.requiresEL <= 1 }
         .map { $0.key }
     static let forbiddenWriteKeys: Set<UInt32> = Set(SysRegTable.all
         .filter { ["SCTLR_EL1", "VBAR_EL1", "SCTLR_EL2", "SCTLR_EL3", "VBAR_EL2", "VBAR_EL3"].contains($0.name) }.map { $0.key })
     static let counterKeys: Set<UInt32> = Set(SysRegTable.all
-        .filter { ["CNTPCT_EL0", "CNTVCT_EL0"].contains($0.name) }.map { $0.key })
+        .filter { timeDependent($0.name) }.map { $0.key })
+    /// The counters and the timers (TVAL and ISTATUS follow the host clock; an
+    /// enabled timer raises IRQs at host-timed moments).
+    static func timeDependent(_ name: String) -> Bool {
+        ["CNTPCT_EL0", "CNTVCT_EL0"].contains(name)
+            || ["CNTP_", "CNTV_", "CNTHP_", "CNTPS_"].contains { name.hasPrefix($0) }
+    }
 
     /// SYS operations that do nothing here (cache maintenance) or flush the TLB.
     /// op1<<11 | CRn<<7 | CRm<<3 | op2, as in bits 18:5.
@@ -954,7 +960,9 @@ struct FuzzGenerator {
             // MSR (register).
             var w = fill(.msrReg)
             if !faulting || rng.chance(0.5) { w = (w & ~(0xFFFF << 5)) | rng.pick(FuzzGenerator.writableKeys) << 5 }
-            if FuzzGenerator.forbiddenWriteKeys.contains(w.sysRegKey) { return systemUnit(faulting: faulting) }
+            if FuzzGenerator.forbiddenWriteKeys.contains(w.sysRegKey) || FuzzGenerator.counterKeys.contains(w.sysRegKey) {
+                return systemUnit(faulting: faulting)
+            }
             w = FuzzGenerator.set(w, 0, 5, reg())
             return FuzzUnit(insns: [FuzzInsn(word: w)], label: "msr")
         case 3:
