@@ -175,4 +175,56 @@ final class EngineKnownBugTests: XCTestCase {
                      "a budget of 50 blocks let the JIT run \(jit.instructions) instructions in \(String(format: "%.1f", seconds)) s (stopped by the watchdog, not the budget)")
         XCTAssertLessThan(seconds, 0.5)
     }
+    /// Both engines: blocks are cached by the physical address of their first
+    /// instruction and (EL, SPSel) only (`BlockKey`), but a block's IR holds
+    /// virtual addresses (insnStart PCs, B/BL targets, BL's X30, ADR/ADRP
+    /// results, LDR-literal addresses). With the MMU on, the same physical code
+    /// reached through a second virtual address reuses the block lifted for the
+    /// first: here `adr x0, .` in f, called through an identity map and then
+    /// through an alias 1 GiB higher, returns the identity address both times.
+    /// This hits Linux, whose early boot code runs at physical addresses and
+    /// the same pages later at kernel virtual addresses. Fix: put the VA of the
+    /// first instruction in `BlockKey` (and the jump cache then stays right), as
+    /// QEMU keys TBs by virtual PC and physical address.
+    func testCodeReachedThroughTwoVirtualAddresses() throws {
+        let words: [UInt32] = [
+            0xD518_A201, // 0: msr MAIR_EL1, x1        (Attr0 = Normal WB)
+            0xD518_2042, // 4: msr TCR_EL1, x2         (T0SZ 25, EPD1, IPS 48 bits)
+            0xD518_2003, // 8: msr TTBR0_EL1, x3       (the table in the data area)
+            0xD518_1004, // c: msr SCTLR_EL1, x4       (M = 1)
+            0xD503_3FDF, // 10: isb
+            0x9400_0007, // 14: bl 0x30 <f>           (through the identity map)
+            0xAA00_03EA, // 18: mov x10, x0
+            0xD61F_00A0, // 1c: br x5                 (to <alias>, 1 GiB higher)
+            0xD45E_0000, // 20: hlt #0xf000
+            0x9400_0003, // 24: bl 0x30 <f>           <alias>
+            0xAA00_03EB, // 28: mov x11, x0
+            0xD45E_0000, // 2c: hlt #0xf000
+            0x1000_0000, // 30: adr x0, 0x30 <f>       <f>
+            0xD65F_03C0, // 34: ret
+        ]
+        // Level 1 table at the data area: VA 0x4000_0000 and VA 0x8000_0000
+        // (entries 1 and 2) both map the 1 GiB block at PA 0x4000_0000.
+        let block: UInt64 = 0x4000_0000 | (1 << 10) | (3 << 8) | 0b01   // AF, inner shareable, AttrIndx 0, block
+        var data = [UInt8](repeating: 0, count: 8)
+        for _ in 0..<2 { withUnsafeBytes(of: block.littleEndian) { data += $0 } }
+        var x = [UInt64](repeating: 0, count: 31)
+        x[1] = 0xFF
+        x[2] = 25 | (1 << 23) | (5 << 32)
+        x[3] = Snippet.dataBase
+        x[4] = 0x30D0_0800 | 1
+        let alias: UInt64 = 0x4000_0000
+        x[5] = EngineKnownBugTests.code + alias + 0x24
+        var wrong: [EngineKind] = []
+        for kind in EngineKind.allCases {
+            let s = run(Snippet(code: words, x: x, data: data), kind)
+            XCTAssertEqual(s.exit, .halted, "\(kind)")
+            XCTAssertEqual(s.x[10], EngineKnownBugTests.code + 0x30, "\(kind): f through the identity map")
+            XCTAssertEqual(s.x[30], EngineKnownBugTests.code + alias + 0x28, "\(kind)")
+            XCTAssertEqual(s.pc, EngineKnownBugTests.code + alias + 0x30, "\(kind): halted in the alias")
+            if s.x[11] == EngineKnownBugTests.code + 0x30 { wrong.append(kind); continue }
+            XCTAssertEqual(s.x[11], EngineKnownBugTests.code + alias + 0x30, "\(kind): f through the alias")
+        }
+        try knownBug(!wrong.isEmpty, "blocks are keyed by PA without the VA (\(wrong.map(\.rawValue).joined(separator: ", "))): `adr x0, .` run at VA \(hex(EngineKnownBugTests.code + alias + 0x30)) gave \(hex(EngineKnownBugTests.code + 0x30)), the VA of its first translation")
+    }
 }
