@@ -46,6 +46,9 @@ public final class CPU {
     public internal(set) var tlbFlushCount: UInt64 = 0
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.
     let codePhysPage: UnsafeMutablePointer<UInt64>
+    /// log2 of the size of the page or block each TLB entry caches 4 KiB of
+    /// (for TLBI by VA: TLBMaintenance.swift).
+    let tlbPageBits: UnsafeMutablePointer<UInt8>
 
     public init(system: System, index: Int, config: CPUConfig) {
         var p: UnsafeMutableRawPointer? = nil
@@ -59,6 +62,8 @@ public final class CPU {
         counterEpochNanos = CPU.monotonicNanos()
         codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
+        tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
+        tlbPageBits.initialize(repeating: UInt8(TLB.pageBits), count: TLB.entries * TLB.mmuIndexCount)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
         reset()
@@ -67,6 +72,7 @@ public final class CPU {
     deinit {
         free(state)
         codePhysPage.deallocate()
+        tlbPageBits.deallocate()
     }
 
     /// Recovers the CPU from a state-block pointer (for C-ABI helpers).

@@ -325,7 +325,8 @@ extension CPU {
         return .success(Translation(pa: pa, device: attr & 0xF0 == 0, attributes: attr,
                                     shareability: UInt8((desc >> 8) & 3),
                                     nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
-                                    level: level, readable: readable, writable: writable, executable: executable))
+                                    level: level, readable: readable, writable: writable, executable: executable,
+                                    pageBits: stride * (4 - level) + 3))
     }
 
     /// TCR_ELx.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB; 0b11 is reserved

@@ -35,6 +35,8 @@ public struct Translation {
     public var readable: Bool
     public var writable: Bool
     public var executable: Bool
+    /// log2 of the size of the page or block (12 with the MMU off).
+    public var pageBits: Int = TLB.pageBits
     /// PA space, AMEC bits, VA range: what selects the access's MECID (MEC/MECID.swift).
     public var mec = MECTranslationInfo()
 
@@ -170,6 +172,7 @@ extension CPU {
         e.storeBytes(of: w, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
         codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
+        tlbPageBits[codeSlot(mmuIndex: mmuIndex, va: va)] = UInt8(t.pageBits)
         debugWatchFilter(entry: e)   // watchpoints: data accesses keep missing (DebugWatch.swift)
     }
 

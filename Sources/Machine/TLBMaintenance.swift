@@ -1,0 +1,107 @@
+/// TLB maintenance (TLBI, Arm ARM C5.5 and D8.16): by translation regime and
+/// by VA. There are no ASIDs or VMIDs in the TLB, so the ASID forms (ASIDE1,
+/// VAE1 vs VAAE1) invalidate more than they must, and TLBI VMALLE1 empties the
+/// EL1&0 indexes whatever the ASID: precise enough, never too little.
+///
+/// A TLB entry caches 4 KiB of a page or block whose size `tlbPageBits`
+/// records, so a TLBI by VA drops every entry of the block that holds the VA.
+
+extension CPU {
+    /// MMU indexes of the EL1&0 regime (EL0 and EL1 views), EL2, EL3.
+    public static let mmuIndexesEL10: UInt32 = 0b0011
+    public static let mmuIndexesEL2: UInt32 = 0b0100
+    public static let mmuIndexesEL3: UInt32 = 0b1000
+
+    /// Empties the TLBs of the MMU indexes in `mask`.
+    public func flushTLB(mmuIndexMask mask: UInt32) {
+        tlbFlushCount &+= 1
+        for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
+            let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
+            for i in 0..<TLB.entries {
+                invalidateTLBEntry(base + i * TLB.entryBytes)
+            }
+        }
+    }
+
+    /// Drops the entries of the MMU indexes in `mask` that translate any part
+    /// of the page or block holding `va` (VA bits 55:12 compared; the top
+    /// byte, which TBI may ignore, is not).
+    public func flushTLBPage(va: UInt64, mmuIndexMask mask: UInt32) {
+        tlbFlushCount &+= 1
+        let vaBits: UInt64 = 0x00FF_FFFF_FFFF_F000
+        for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
+            let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
+            for i in 0..<TLB.entries {
+                let e = base + i * TLB.entryBytes
+                var tag = e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self)
+                if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) }
+                if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) }
+                if tag == TLB.invalidTag { continue }
+                let bits = max(Int(tlbPageBits[idx * TLB.entries + i]), TLB.pageBits)
+                let block = vaBits & ~((UInt64(1) << UInt64(bits)) - 1)
+                if (tag ^ va) & block == 0 { invalidateTLBEntry(e) }
+            }
+        }
+    }
+
+    @inline(__always) private func invalidateTLBEntry(_ e: UnsafeMutableRawPointer) {
+        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+        e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
+    }
+
+    /// TLBI <op>{, <Xt>}: SYS #op1, C8, CRm, #op2 (the Inner and Outer
+    /// Shareable forms act like the local ones: other CPUs' TLBs are
+    /// flushed too). Returns false when the operation is UNDEFINED at the
+    /// current EL (EL2 operations below EL2 or without EL2, EL3 ones below
+    /// EL3); EL0 is the caller's check. Encodings not listed below (range
+    /// and nXS forms, features not implemented) empty the whole TLB.
+    public func tlbInvalidate(op1: UInt64, crm: UInt64, op2: UInt64, xt: UInt64) -> Bool {
+        // Xt[43:0] holds VA[55:12]; bit 55 sign-extends for the upper range.
+        var va = (xt & 0x0FFF_FFFF_FFFF) << 12
+        if (va >> 55) & 1 == 1 { va |= 0xFF00_0000_0000_0000 }
+        let broadcast = crm == 3 || crm == 1 || crm == 0   // IS, OS (and IPAS2E1IS)
+        var mask: UInt32 = 0
+        var byVA = false
+        switch (op1, crm, op2) {
+        case (0, 1, _), (0, 3, _), (0, 7, _):
+            guard el >= 1 else { return false }
+            switch op2 {
+            case 0, 2: mask = CPU.mmuIndexesEL10                   // VMALLE1, ASIDE1
+            case 1, 3, 5, 7: mask = CPU.mmuIndexesEL10; byVA = true // VAE1, VAAE1, VALE1, VAALE1
+            default: return unknownTLBI()
+            }
+        case (4, 0, 1), (4, 0, 5), (4, 4, 1), (4, 4, 5):           // IPAS2(L)E1(IS): stage 2, by IPA
+            guard el >= 2, config.hasEL2 else { return false }
+            mask = CPU.mmuIndexesEL10
+        case (4, 1, _), (4, 3, _), (4, 7, _):
+            guard el >= 2, config.hasEL2 else { return false }
+            switch op2 {
+            case 0: mask = CPU.mmuIndexesEL2                          // ALLE2
+            case 1, 5: mask = CPU.mmuIndexesEL2; byVA = true          // VAE2, VALE2
+            case 4, 6: mask = CPU.mmuIndexesEL10                      // ALLE1, VMALLS12E1
+            default: return unknownTLBI()
+            }
+        case (6, 1, _), (6, 3, _), (6, 7, _):
+            guard el == 3 else { return false }
+            switch op2 {
+            case 0: mask = CPU.mmuIndexesEL3                          // ALLE3
+            case 1, 5: mask = CPU.mmuIndexesEL3; byVA = true          // VAE3, VALE3
+            default: return unknownTLBI()
+            }
+        default:
+            return unknownTLBI()
+        }
+        for cpu in broadcast ? system.cpus : [self] {
+            if byVA { cpu.flushTLBPage(va: va, mmuIndexMask: mask) } else { cpu.flushTLB(mmuIndexMask: mask) }
+        }
+        return true
+    }
+
+    private func unknownTLBI() -> Bool {
+        guard el >= 1 else { return false }
+        for cpu in system.cpus { cpu.flushTLB() }
+        return true
+    }
+}
