@@ -5,6 +5,9 @@ import Machine
 /// instruction and everything that changes how the same bytes translate.
 public struct BlockKey: Hashable, Sendable {
     public let pa: UInt64
+    /// The VA too: lifted code embeds PC-relative values (branch targets, ADR,
+    /// literal addresses), so a block must not be reused through an alias mapping.
+    public let va: UInt64
     public let context: LiftContext
     /// 0: the bytes at `pa` as stored; 0x1_0000 | MECID: as that MECID fetches
     /// them through FEAT_MEC substitute data (`CPU.codeView`, MEC/MECTagStore.swift).

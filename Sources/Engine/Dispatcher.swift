@@ -113,6 +113,13 @@ public final class Dispatcher {
                 oneInstruction = debug.oneInstructionBlocks
             }
             let pc = cpu.pc
+            // PSTATE.IL after an illegal exception return: the next instruction
+            // takes an Illegal Execution state exception (Arm ARM D1.4.4).
+            if cpu.pstateMisc & (1 << 20) != 0 {
+                cpu.raiseIllegalState(at: pc)
+                lastExit = 0
+                continue
+            }
             if pc & 3 != 0 {
                 cpu.raisePCAlignment(pc: pc)
                 lastExit = 0
@@ -121,7 +128,7 @@ public final class Dispatcher {
             guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
             var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
             if oneInstruction { context.maxInstructions = 1 }
-            let key = BlockKey(pa: pa, context: context, codeView: cpu.codeView(host: host))
+            let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
             onExecute?(cpu, pc)
             blocks &+= 1
