@@ -3,22 +3,15 @@ import Foundation
 import Machine
 @testable import Engine
 
-/// Reproducers for bugs found while writing the engine tests. Each test
-/// asserts the architecturally correct result; while the bug is present it
-/// ends in `XCTSkip("KNOWN BUG: ...")` so the suite stays green and the
-/// skip message says what is wrong. Once fixed, the test passes on its own.
-/// Set ARMATURE_KNOWN_BUGS_FAIL=1 to turn the skips into failures.
-final class EngineKnownBugTests: XCTestCase {
+/// Reproducers of engine bugs found while writing the engine unit tests, all
+/// fixed in d40be7d; each test asserts the architecturally correct result and
+/// names the bug it guards against.
+final class EngineRegressionTests: XCTestCase {
     static let code = Snippet.codeBase
     static let vectors = Snippet.vectorBase
 
-    func knownBug(_ present: Bool, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard present else { return }
-        if ProcessInfo.processInfo.environment["ARMATURE_KNOWN_BUGS_FAIL"] != nil {
-            XCTFail("KNOWN BUG: \(what)", file: file, line: line)
-        } else {
-            throw XCTSkip("KNOWN BUG: \(what)", file: file, line: line)
-        }
+    func regression(_ present: Bool, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        if present { XCTFail("regression: \(what)", file: file, line: line) }
     }
 
     func run(_ s: Snippet, _ kind: EngineKind, budget: Int = 100_000, timeout: Double = 10) -> SnippetState {
@@ -27,17 +20,17 @@ final class EngineKnownBugTests: XCTestCase {
         return SnippetRunner.run(s, options: o, budget: budget, timeoutSeconds: timeout)
     }
 
-    /// JIT: a store done by a helper (SWP/LDADD and the other LSE atomics, CAS,
-    /// STXR) into a later instruction of the running block is not noticed.
+    /// JIT (was broken): a store done by a helper (SWP/LDADD and the other LSE
+    /// atomics, CAS, STXR) into a later instruction of the running block went unnoticed.
     /// `hostAddressForAtomic` reports the code-page write (the dispatcher
     /// drops the blocks and sets `codeWritten`), the interpreter checks
     /// `codeWritten` at every instruction boundary, but the JIT emits the check
     /// (`emitCodeWriteCheck`) only after instructions with an IR `store`
     /// (`instructionHasStore`), not after helper calls that write memory; so it
-    /// runs the stale instruction. Fix: set `instructionHasStore` for calls of
+    /// ran the stale instruction. The fix: set `instructionHasStore` for calls of
     /// atomic, compareAndSwap(Pair), storeExclusive and dcZeroVA.
     func testHelperStoreIntoLaterCodeOfTheSameBlock() throws {
-        let c = EngineKnownBugTests.code
+        let c = EngineRegressionTests.code
         let newWord: UInt64 = 0xD280_0540   // mov x0, #42
         let cases: [(String, [UInt32], [UInt64])] = [
             ("swp", [
@@ -70,17 +63,17 @@ final class EngineKnownBugTests: XCTestCase {
             XCTAssertTrue(j.x[0] == 42 || j.x[0] == 1, "\(name) jit: x0 = \(j.x[0])")
             if j.x[0] != 42 { stale.append(name) }
         }
-        try knownBug(!stale.isEmpty,
+        regression(!stale.isEmpty,
                      "the JIT runs stale code after \(stale.joined(separator: ", ")) writes a later instruction of its own block (no codeWritten check after helper stores)")
     }
 
-    /// JIT: an indirect branch to guest VA 1 jumps to host address 0 and
-    /// kills the process (SIGSEGV) when jump-cache entry 0 is empty: empty
+    /// JIT (was broken): an indirect branch to guest VA 1 jumped to host address 0
+    /// and killed the process (SIGSEGV) when jump-cache entry 0 was empty: empty
     /// entries hold the key 1 ("no guest PC is odd") and host 0, and
     /// `emitIndirectExit` compares the target VA with the key before any
     /// alignment check, so VA 1 hits the empty entry. Expected: a PC
     /// alignment fault (ESR 0x8a000000, FAR = ELR = 1), as the interpreter
-    /// gives. Fix: test the target's low two bits before the lookup (a
+    /// gives. The fix: test the target's low two bits before the lookup (a
     /// misaligned target must reach the dispatcher, which raises the fault),
     /// or fill empty slot i with a key that does not index slot i.
     /// Runs in a child process because the bug crashes it.
@@ -96,7 +89,7 @@ final class EngineKnownBugTests: XCTestCase {
             XCTAssertEqual(s.esr, 0x8A00_0000, "\(kind): PC alignment fault")
             XCTAssertEqual(s.far, 1, "\(kind)")
             XCTAssertEqual(s.elr, 1, "\(kind)")
-            XCTAssertEqual(s.pc, EngineKnownBugTests.vectors + 0x204, "\(kind)")
+            XCTAssertEqual(s.pc, EngineRegressionTests.vectors + 0x204, "\(kind)")
         }
         if ProcessInfo.processInfo.environment["ARMATURE_ENGINE_TEST_CHILD"] == "br1" {
             check(run(Snippet(code: words), .jit), .jit)
@@ -106,7 +99,7 @@ final class EngineKnownBugTests: XCTestCase {
 
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["EngineTests.EngineKnownBugTests/testIndirectBranchToAddressOne"]
+        child.arguments = ["EngineTests.EngineRegressionTests/testIndirectBranchToAddressOne"]
         var env = ProcessInfo.processInfo.environment
         env["ARMATURE_ENGINE_TEST_CHILD"] = "br1"
         child.environment = env
@@ -117,18 +110,18 @@ final class EngineKnownBugTests: XCTestCase {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
         if child.terminationReason == .uncaughtSignal {
-            try knownBug(true, "`br x0` with x0 = 1 under the JIT kills the process with signal \(child.terminationStatus) (empty jump-cache entry 0 matches VA 1)")
+            regression(true, "`br x0` with x0 = 1 under the JIT kills the process with signal \(child.terminationStatus) (empty jump-cache entry 0 matches VA 1)")
             return
         }
         XCTAssertEqual(child.terminationStatus, 0, "the JIT child run failed:\n\(text)")
     }
 
-    /// Both engines: after an illegal exception return (PSTATE.IL = 1) the next
+    /// Both engines (was broken): after an illegal exception return (PSTATE.IL = 1) the next
     /// instruction must take an Illegal Execution state exception (EC 0x0e,
     /// ELR = that instruction; Arm ARM, "Illegal return events from AArch64
     /// state" and the PSTATE.IL checks; QEMU raises it at translation time).
     /// `exceptionReturn` sets PSTATE.IL, but nothing checks it, so the
-    /// instruction at ELR runs. Fix: make IL part of the block key (or check it
+    /// instruction at ELR ran. The fix: make IL part of the block key (or check it
     /// in the dispatcher) and raise EC 0x0e for the first instruction.
     func testIllegalExceptionReturnThenTheNextInstructionTraps() throws {
         let words: [UInt32] = [
@@ -146,16 +139,16 @@ final class EngineKnownBugTests: XCTestCase {
             XCTAssertEqual(s.exit, .halted, "\(kind)")
             XCTAssertEqual(s.el, 1, "\(kind): the illegal return keeps EL1")
             if s.x[2] == 1 { ran.append(kind); continue }
-            XCTAssertEqual(s.pc, EngineKnownBugTests.vectors + 0x204, "\(kind)")
+            XCTAssertEqual(s.pc, EngineRegressionTests.vectors + 0x204, "\(kind)")
             XCTAssertEqual(s.esr, 0x3A00_0000, "\(kind): EC 0x0e, IL")
-            XCTAssertEqual(s.elr, EngineKnownBugTests.code + 0x14, "\(kind)")
+            XCTAssertEqual(s.elr, EngineRegressionTests.code + 0x14, "\(kind)")
             XCTAssertEqual(s.spsr, 0x0010_0005, "\(kind): SPSR.IL set, EL1h")
             XCTAssertEqual(s.pstateMisc & (1 << 20), 0, "\(kind): taking the exception clears IL")
         }
-        try knownBug(!ran.isEmpty, "PSTATE.IL is not enforced (\(ran.map(\.rawValue).joined(separator: ", "))): after an illegal ERET the next instruction executes instead of raising EC 0x0e")
+        regression(!ran.isEmpty, "PSTATE.IL is not enforced (\(ran.map(\.rawValue).joined(separator: ", "))): after an illegal ERET the next instruction executes instead of raising EC 0x0e")
     }
 
-    /// Both engines: blocks are cached by the physical address of their first
+    /// Both engines (was broken): blocks were cached by the physical address of their first
     /// instruction and (EL, SPSel) only (`BlockKey`), but a block's IR holds
     /// virtual addresses (insnStart PCs, B/BL targets, BL's X30, ADR/ADRP
     /// results, LDR-literal addresses). With the MMU on, the same physical code
@@ -163,7 +156,7 @@ final class EngineKnownBugTests: XCTestCase {
     /// first: here `adr x0, .` in f, called through an identity map and then
     /// through an alias 1 GiB higher, returns the identity address both times.
     /// This hits Linux, whose early boot code runs at physical addresses and
-    /// the same pages later at kernel virtual addresses. Fix: put the VA of the
+    /// the same pages later at kernel virtual addresses. The fix: put the VA of the
     /// first instruction in `BlockKey` (and the jump cache then stays right), as
     /// QEMU keys TBs by virtual PC and physical address.
     func testCodeReachedThroughTwoVirtualAddresses() throws {
@@ -194,17 +187,17 @@ final class EngineKnownBugTests: XCTestCase {
         x[3] = Snippet.dataBase
         x[4] = 0x30D0_0800 | 1
         let alias: UInt64 = 0x4000_0000
-        x[5] = EngineKnownBugTests.code + alias + 0x24
+        x[5] = EngineRegressionTests.code + alias + 0x24
         var wrong: [EngineKind] = []
         for kind in EngineKind.allCases {
             let s = run(Snippet(code: words, x: x, data: data), kind)
             XCTAssertEqual(s.exit, .halted, "\(kind)")
-            XCTAssertEqual(s.x[10], EngineKnownBugTests.code + 0x30, "\(kind): f through the identity map")
-            XCTAssertEqual(s.x[30], EngineKnownBugTests.code + alias + 0x28, "\(kind)")
-            XCTAssertEqual(s.pc, EngineKnownBugTests.code + alias + 0x30, "\(kind): halted in the alias")
-            if s.x[11] == EngineKnownBugTests.code + 0x30 { wrong.append(kind); continue }
-            XCTAssertEqual(s.x[11], EngineKnownBugTests.code + alias + 0x30, "\(kind): f through the alias")
+            XCTAssertEqual(s.x[10], EngineRegressionTests.code + 0x30, "\(kind): f through the identity map")
+            XCTAssertEqual(s.x[30], EngineRegressionTests.code + alias + 0x28, "\(kind)")
+            XCTAssertEqual(s.pc, EngineRegressionTests.code + alias + 0x30, "\(kind): halted in the alias")
+            if s.x[11] == EngineRegressionTests.code + 0x30 { wrong.append(kind); continue }
+            XCTAssertEqual(s.x[11], EngineRegressionTests.code + alias + 0x30, "\(kind): f through the alias")
         }
-        try knownBug(!wrong.isEmpty, "blocks are keyed by PA without the VA (\(wrong.map(\.rawValue).joined(separator: ", "))): `adr x0, .` run at VA \(hex(EngineKnownBugTests.code + alias + 0x30)) gave \(hex(EngineKnownBugTests.code + 0x30)), the VA of its first translation")
+        regression(!wrong.isEmpty, "blocks are keyed by PA without the VA (\(wrong.map(\.rawValue).joined(separator: ", "))): `adr x0, .` run at VA \(hex(EngineRegressionTests.code + alias + 0x30)) gave \(hex(EngineRegressionTests.code + 0x30)), the VA of its first translation")
     }
 }
