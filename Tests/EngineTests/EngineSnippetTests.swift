@@ -160,6 +160,43 @@ final class EngineSnippetTests: XCTestCase {
         }
     }
 
+    /// A load pair whose second access faults writes no register (both loads
+    /// happen before any write, and the base is not written back).
+    func testLoadPairFaultingOnItsSecondAccessIsPrecise() {
+        let words: [UInt32] = [
+            0xA8C1_0941, // 0: ldp x1, x2, [x10], #0x10
+            0xD45E_0000, // 4: hlt #0xf000
+        ]
+        let ramEnd = Snippet.ramBase + Snippet.ramSize
+        var x = [UInt64](repeating: 0, count: 31)
+        x[1] = 0x1111
+        x[2] = 0x2222
+        x[10] = ramEnd - 8
+        for (kind, s, _) in runBoth(Snippet(code: words, x: x)) {
+            XCTAssertEqual(s.esr, 0x9600_0010, "\(kind): data abort, same EL, external")
+            XCTAssertEqual(s.far, ramEnd, "\(kind): the second access")
+            XCTAssertEqual(s.elr, EngineSnippetTests.code, "\(kind)")
+            XCTAssertEqual(s.x[1], 0x1111, "\(kind)")
+            XCTAssertEqual(s.x[2], 0x2222, "\(kind)")
+            XCTAssertEqual(s.x[10], ramEnd - 8, "\(kind): no writeback")
+        }
+    }
+
+    func testBLRThroughX30ReadsTheTargetBeforeLinking() {
+        let words: [UInt32] = [
+            0x1000_007E, // 0: adr x30, 0xc <f>
+            0xD63F_03C0, // 4: blr x30
+            0xD45E_0000, // 8: hlt #0xf000
+            0xAA1E_03E0, // c: mov x0, x30        <f>
+            0xD65F_03C0, // 10: ret
+        ]
+        for (kind, s, _) in runBoth(Snippet(code: words)) {
+            XCTAssertEqual(s.x[0], EngineSnippetTests.code + 8, "\(kind): the link register in f")
+            XCTAssertEqual(s.pc, EngineSnippetTests.code + 12, "\(kind): returned and halted")
+            XCTAssertEqual(s.instructions, 5, "\(kind)")
+        }
+    }
+
     /// With the MMU off data memory is Device: an access crossing a page is
     /// unaligned and takes an alignment fault, precisely (registers and memory
     /// as before the instruction).
