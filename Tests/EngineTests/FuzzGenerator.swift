@@ -1,3 +1,4 @@
+import Foundation
 import A64
 import Engine
 import Machine
@@ -224,6 +225,18 @@ struct FuzzGenerator {
     var userOnly = false
     /// No LDSMAX/LDSMIN (Unicorn 2.1's QEMU does not sign-extend their operands).
     var avoidSignedMinMax = false
+    /// Engine bugs known and reported (Tests/EngineTests/EngineKnownBugTests.swift)
+    /// that the generator steers around, so the fuzz tests stay green while
+    /// they exist. ARMATURE_KNOWN_BUGS_FAIL=1 generates them too.
+    enum KnownBug: CaseIterable {
+        /// The JIT misses a code write done by a helper (SWP, STXR...) into its running block.
+        case helperStoreIntoOwnBlock
+        /// `br` to a misaligned VA (e.g. 1) crashes the JIT (jump cache).
+        case branchToUnalignedAddress
+    }
+    var avoid: Set<KnownBug> = ProcessInfo.processInfo.environment["ARMATURE_KNOWN_BUGS_FAIL"] != nil
+        ? [] : Set(KnownBug.allCases)
+
     /// Probability that a program runs at EL0 (system instructions then mostly UNDEFINED).
     var el0Probability = 0.2
     /// Probability that a program holds one deliberately faulting unit.
@@ -394,8 +407,26 @@ struct FuzzGenerator {
         var insns = [FuzzInsn(word: 0x1000_0000 | UInt32(a), fixup: .adr(target))]
         insns.append(FuzzInsn(word: 0x5280_0000 | (word & 0xFFFF) << 5 | UInt32(v)))           // movz wV, #lo
         insns.append(FuzzInsn(word: 0x72A0_0000 | (word >> 16) << 5 | UInt32(v)))             // movk wV, #hi, lsl #16
-        insns.append(FuzzInsn(word: 0xB900_0000 | UInt32(a) << 5 | UInt32(v)))               // str wV, [xA]
-        return FuzzUnit(insns: insns, label: "code patch", patchTarget: target)
+        // The store: a plain one, or one done by a helper (atomic, exclusive).
+        let (ra, rv) = (UInt32(a), UInt32(v))
+        let how: String
+        switch avoid.contains(.helperStoreIntoOwnBlock) ? rng.pick([0, 4]) : rng.below(5) {
+        case 0:
+            insns.append(FuzzInsn(word: 0x889F_FC00 | ra << 5 | rv))               // stlr wV, [xA]
+            how = "stlr"
+        case 1:
+            insns.append(FuzzInsn(word: 0xB820_8000 | rv << 16 | ra << 5 | 31))     // swp wV, wzr, [xA]
+            how = "swp"
+        case 2:
+            let t = UInt32(freeRegister(avoid: [a, v]))
+            insns.append(FuzzInsn(word: 0x885F_7C00 | ra << 5 | t))               // ldxr wT, [xA]
+            insns.append(FuzzInsn(word: 0x8800_7C00 | t << 16 | ra << 5 | rv))     // stxr wT, wV, [xA]
+            how = "ldxr/stxr"
+        default:
+            insns.append(FuzzInsn(word: 0xB900_0000 | ra << 5 | rv))               // str wV, [xA]
+            how = "str"
+        }
+        return FuzzUnit(insns: insns, label: "code patch (\(how))", patchTarget: target)
     }
 
     /// A counted loop (2-6 iterations) as one unit: `movz xL, #n`, a body of
@@ -455,7 +486,8 @@ struct FuzzGenerator {
 
     mutating func faultingUnit(index: Int) -> FuzzUnit {
         let fault: MemoryFault = rng.chance(0.6) ? .unaligned : .unmapped
-        switch rng.below(12) {
+        switch rng.below(13) {
+        case 12: return wildBranch()
         case 0, 1: return loadStore(rng.pick(FuzzGenerator.loadStoreOps), fault: fault)
         case 2: return loadStorePair(rng.pick(FuzzGenerator.pairOps), fault: fault)
         case 3: return exclusive(fault: fault)
@@ -1007,6 +1039,20 @@ struct FuzzGenerator {
         let placed = address(base: base, immOffset: 0, bytes: 64, align: 1, fault: nil, avoid: [])
         let w: UInt32 = 0xD50B_7420 | UInt32(placed.base)
         return FuzzUnit(insns: (placed.setup + [w]).map { FuzzInsn(word: $0) }, label: "dc zva")
+    }
+
+    /// BR/BLR/RET to an address that is not code: unmapped (instruction
+    /// abort), above the PA size, or (known bug avoided) misaligned (PC alignment fault).
+    mutating func wildBranch() -> FuzzUnit {
+        var targets: [UInt64] = [0x8000_0000, Snippet.ramBase + Snippet.ramSize, 0xFFFF_0000_0000_0000, 0x1_0000_0000_0000]
+        if !avoid.contains(.branchToUnalignedAddress) {
+            targets += [1, 2, Snippet.codeBase + 2, Snippet.dataBase + 1, 0xFFFF_FFFF_FFFF_FFFF]
+        }
+        var n = dest()
+        if n == 31 { n = 30 }
+        let op: UInt32 = rng.pick([0xD61F_0000, 0xD63F_0000, 0xD65F_0000])   // br, blr, ret
+        let words = FuzzGenerator.materialize(n, rng.pick(targets)) + [op | UInt32(n) << 5]
+        return FuzzUnit(insns: words.map { FuzzInsn(word: $0) }, label: "wild branch fault")
     }
 
     /// SVC/HVC/SMC/BRK/HLT (not #0xf000)/UDF: each ends the run in a vector.
