@@ -78,7 +78,8 @@ let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
 let helperAtomic: HelperFunction = { state, addr, value, packed in
     let cpu = CPU.from(state: state)
     let opc = Int(packed & 0xF), size = Int((packed >> 4) & 3)
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
+                                           readModifyWrite: true) else { return 0 }
     let m = mask(size)
     let old = load(p, size)
     let v = value & m
@@ -106,7 +107,8 @@ let helperCompareAndSwap: HelperFunction = { state, addr, packed, _ in
     let rs = Int(packed & 31), rt = Int((packed >> 8) & 31), size = Int((packed >> 16) & 3)
     let m = mask(size)
     let expected = readX(cpu, rs) & m, new = readX(cpu, rt) & m
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
+                                           readModifyWrite: true) else { return 0 }
     let old = load(p, size)
     if old == expected { store(p, size, new) }
     writeX(cpu, rs, old)
@@ -120,7 +122,8 @@ let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
     let m = mask(size), n = 1 << size
     let e1 = readX(cpu, rs) & m, e2 = readX(cpu, rs + 1) & m
     let n1 = readX(cpu, rt) & m, n2 = readX(cpu, rt + 1) & m
-    guard let p = cpu.hostAddressForAtomic(va: addr, size: 2 * n, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
+    guard let p = cpu.hostAddressForAtomic(va: addr, size: 2 * n, mmuIndex: cpu.mmuIndex, isWrite: false,
+                                           readModifyWrite: true) else { return 0 }
     let o1 = load(p, size), o2 = load(p + n, size)
     if o1 == e1 && o2 == e2 {
         store(p, size, n1)

@@ -66,7 +66,8 @@ let helperSys: HelperFunction = { state, packed, xt, _ in
         if let op = AddressTranslationOp(op1: op1, crm: crm, op2: op2),
            cpu.addressTranslate(op: op, va: xt) { return 0 }
     case (8, _):
-        if cpu.el >= 1 { cpu.flushTLB(); return 0 }
+        // TLBI: exactly what the operation names (TLBMaintenance.swift).
+        if cpu.tlbInvalidate(op1: op1, crm: crm, op2: op2, xt: xt) { return 0 }
     default:
         break
     }
