@@ -155,6 +155,12 @@ extension CPU {
         takeException(to: target, syndrome: CPU.syndrome(ec, iss: status.rawValue), returnAddress: va, faultAddress: va)
     }
 
+    /// Illegal Execution state: an instruction executed with PSTATE.IL set
+    /// (after an illegal exception return). EC 0x0E, preferred return = that instruction.
+    public func raiseIllegalState(at pc: UInt64) {
+        takeException(to: syncTargetEL, syndrome: CPU.syndrome(.illegalState), returnAddress: pc)
+    }
+
     /// PC alignment fault: executing with PC[1:0] != 0.
     public func raisePCAlignment(pc: UInt64) {
         takeException(to: syncTargetEL, syndrome: CPU.syndrome(.pcAlignment), returnAddress: pc, faultAddress: pc)

@@ -129,6 +129,9 @@ extension JITCompiler {
             instructionHasStore = true
             try emitStore(i, inst)
         case .call:
+            // A helper may write memory (atomics, CAS, store-exclusive, DC ZVA,
+            // semihosting reads): check for code writes at the next boundary.
+            if !inst.isPure { instructionHasStore = true }
             try emitCall(i, inst)
         case .exitJump:
             emitDirectExit(to: inst.imm, count: started)

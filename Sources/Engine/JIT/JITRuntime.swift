@@ -23,9 +23,12 @@ final class JumpCache {
     }
     deinit { table.deallocate() }
 
+    /// Empties every slot. An empty slot i holds a key that indexes slot i+1,
+    /// so no address looked up in slot i can match it (and odd keys never match
+    /// an aligned PC; a misaligned target goes to the dispatcher, which faults).
     func flush() {
         for i in 0..<JumpCache.entries {
-            table[2 * i] = 1            // no guest PC is odd
+            table[2 * i] = UInt64((i + 1) & (JumpCache.entries - 1)) << 2 | 1
             table[2 * i + 1] = 0
         }
     }
