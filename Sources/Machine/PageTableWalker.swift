@@ -245,7 +245,7 @@ extension CPU {
         while true {
             let shift = UInt64(stride * (4 - level))
             let descPA = tableBase | ((va >> shift) & indexMask & ~7)
-            guard let d = readDescriptor(descPA) else {
+            guard let d = readDescriptor(descPA).map({ mecWalkView(descPA, $0, accessEL: accessEL) }) else {   // MEC: TTWalkMECID
                 if system.isLogging(.guestErrors) {
                     system.log(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
                 }
@@ -280,6 +280,10 @@ extension CPU {
         if oa >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
         let blockMask: UInt64 = (1 << UInt64(stride * (4 - level) + 3)) - 1
         let pa = (oa & ~blockMask) | (va & blockMask)
+        // FEAT_MEC: output PA space, AMEC bit, and AArch64.S1AMECFault (MEC/MECID.swift).
+        let mec = mecStage1Leaf(descriptor: desc, upperRange: upper, accessEL: accessEL,
+                                paSpace: stage1OutputPASpace(regime, descriptor: desc, nsTable: nsTable))
+        if mec.amecFault { return fail(.translation(level: level)) }
 
         // Access flag: no hardware update (FEAT_HAFDBS is not implemented).
         if !debug && (desc >> 10) & 1 == 0 { return fail(.accessFlag(level: level)) }
@@ -326,7 +330,7 @@ extension CPU {
                                     shareability: UInt8((desc >> 8) & 3),
                                     nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
                                     level: level, readable: readable, writable: writable, executable: executable,
-                                    pageBits: stride * (4 - level) + 3))
+                                    pageBits: stride * (4 - level) + 3, mec: mec.info))
     }
 
     /// TCR_ELx.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB; 0b11 is reserved

@@ -309,11 +309,11 @@ final class MECRegisterTests: XCTestCase {
         mm.set("MECID_A0_EL2", 6)
         mm.set("TCR2_EL2", MECRegisters.amec0)
         XCTAssertEqual(cpu.accessMECID(t(MECTranslationInfo(paSpace: .realm, stage1: true, descriptorAMEC: true)), accessEL: 2), 6)
-        let leaf = cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, paSpace: .realm, accessEL: 2)
+        let leaf = cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, accessEL: 2, paSpace: .realm)
         XCTAssertFalse(leaf.amecFault)
         mm.set("TCR2_EL2", 0)
-        XCTAssertTrue(cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, paSpace: .realm, accessEL: 2).amecFault)
-        XCTAssertFalse(cpu.mecStage1Leaf(descriptor: 0x403, upperRange: false, paSpace: .realm, accessEL: 2).amecFault)
+        XCTAssertTrue(cpu.mecStage1Leaf(descriptor: 1 << 63 | 0x403, upperRange: false, accessEL: 2, paSpace: .realm).amecFault)
+        XCTAssertFalse(cpu.mecStage1Leaf(descriptor: 0x403, upperRange: false, accessEL: 2, paSpace: .realm).amecFault)
         // Walks.
         XCTAssertEqual(cpu.walkMECID(accessEL: 2), 3)
         XCTAssertEqual(cpu.walkMECID(accessEL: 1), 4)
@@ -574,5 +574,111 @@ final class MECTagStoreTests: XCTestCase {
         mm.useMECID(4)
         XCTAssertEqual(mm.load(ram + 0xD000), 0x77)
         XCTAssertEqual(mm.m.tlbEntry(va: ram + 0xD000, mmuIndex: 2).read, ram + 0xD000)
+    }
+}
+
+/// The walker's side: output PA space, the AMEC descriptor bit and its fault,
+/// and translation table walks with their own MECID (Realm EL2, MMU on).
+final class MECWalkerTests: XCTestCase {
+    let ram = TestMachine.ramBase
+    let dead: UInt64 = 0xDEAD_BEEF_DEAD_BEEF
+
+    /// Identity map of the 1 MiB of RAM with 4 KiB pages (L1 at ram+0x1000,
+    /// L2 at +0x2000, L3 at +0x3000), written by the loader (MECID 0).
+    /// `extra(page)` adds bits to a page descriptor.
+    func mapRAM(_ mm: MECMachine, extra: (UInt64) -> UInt64) {
+        let l1 = ram + 0x1000, l2 = ram + 0x2000, l3 = ram + 0x3000
+        func put(_ pa: UInt64, _ v: UInt64) { mm.m.writeRAM(pa, (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) }) }
+        put(l1 + 8 * 1, l2 | 3)                       // VA 0x4000_0000 (1 GiB): table
+        put(l2, l3 | 3)                               // first 2 MiB: table
+        for i in 0..<256 {
+            let pa = ram + UInt64(i) << 12
+            put(l3 + UInt64(8 * i), pa | 1 << 10 | 3 | extra(pa))   // AF, page, MAIR index 0
+        }
+        mm.set("MAIR_EL2", 0xFF)
+        mm.set("TTBR0_EL2", l1)
+        mm.set("TCR_EL2", 25 | 5 << 16)               // T0SZ 25 (start at level 1), 4 KiB, PS 48 bits
+        mm.set("SCTLR_EL2", mm.get("SCTLR_EL2") | 1)
+        mm.cpu.flushTLB()
+    }
+
+    func testAMECDescriptorsSelectTheAlternateMECID() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 0)
+        let alt = ram + 0x8_0000, plain = ram + 0x8_1000, ns = ram + 0x8_2000
+        mapRAM(mm) { pa in
+            switch pa {
+            case alt: return 1 << 63
+            case ns: return 1 << 63 | 1 << 5         // NS = 1: Non-secure PA space, AMEC is RES0
+            default: return 0
+            }
+        }
+        mm.set("MECID_A0_EL2", 3)
+        mm.set("TCR2_EL2", MECRegisters.amec0)
+        mm.store(alt, 0xA1)
+        mm.store(plain, 0xB2)
+        mm.store(ns, 0xC3)
+        XCTAssertEqual(mm.tags.lineTag(pa: alt), 3)
+        XCTAssertEqual(mm.tags.lineTag(pa: plain), 0)
+        XCTAssertEqual(mm.tags.lineTag(pa: ns), 0)
+        XCTAssertEqual(mm.load(alt), 0xA1)
+        // Another alternate MECID reads ciphertext; the primary pages are unaffected.
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_A0_EL2"), value: 4))
+        XCTAssertEqual(mm.load(alt), dead)
+        XCTAssertEqual(mm.load(plain), 0xB2)
+        XCTAssertEqual(mm.load(ns), 0xC3)
+        // TCR2_EL2.AMEC0 = 0: a descriptor with AMEC = 1 gives a level 3 Translation fault.
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("TCR2_EL2"), value: 0))
+        _ = mm.cpu.loadSlow(va: alt, size: 8, mmuIndex: 2, flags: 0)
+        XCTAssertTrue(mm.cpu.exceptionTaken)
+        XCTAssertEqual(mm.cpu.sysreg(SysRegTable.esr[2]) & 0x3F, 0x07)
+        mm.cpu.exceptionTaken = false
+        mm.cpu.setEL(2)
+        XCTAssertEqual(mm.load(plain), 0xB2)
+        // ...not in the Non-secure PA space (NS = 1).
+        XCTAssertEqual(mm.load(ns), 0xC3)
+    }
+
+    func testWalksUseMECID_P0() {
+        let mm = MECMachine()
+        mm.realmEL2(p0: 0)
+        mapRAM(mm) { _ in 0 }
+        mm.store(ram + 0x9_0000, 1)
+        // Tables written with MECID 0 read as ciphertext by a walk with MECID 5:
+        // the descriptor 0xdeadbeefdeadbeef points outside RAM.
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 5))
+        _ = mm.cpu.loadSlow(va: ram + 0x9_0000, size: 8, mmuIndex: 2, flags: 0)
+        XCTAssertTrue(mm.cpu.exceptionTaken)
+        let dfsc = mm.cpu.sysreg(SysRegTable.esr[2]) & 0x3F
+        XCTAssertTrue((0x14...0x17).contains(dfsc) || (0x04...0x07).contains(dfsc) || dfsc <= 3, "a walk fault, got \(hex(dfsc))")
+    }
+
+    func testEL3RealmMappingsUseMECID_RL_A_EL3() {
+        let mm = MECMachine()
+        let page = ram + 0x8_0000
+        // EL3 regime: TTBR0_EL3, {NSE, NS} = {1, 1} for the Realm PA space.
+        let l1 = ram + 0x1000, l2 = ram + 0x2000, l3 = ram + 0x3000
+        func put(_ pa: UInt64, _ v: UInt64) { mm.m.writeRAM(pa, (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) }) }
+        put(l1 + 8, l2 | 3)
+        put(l2, l3 | 3)
+        for i in 0..<256 {
+            let pa = ram + UInt64(i) << 12
+            put(l3 + UInt64(8 * i), pa | 1 << 10 | 3 | (pa == page ? 1 << 11 | 1 << 5 : 1 << 11))   // Realm / Root
+        }
+        mm.set("MAIR_EL3", 0xFF)
+        mm.set("TTBR0_EL3", l1)
+        mm.set("TCR_EL3", 25 | 5 << 16)
+        mm.set("SCTLR_EL3", mm.get("SCTLR_EL3") | 1)
+        mm.set("SCTLR2_EL3", MECRegisters.emec)
+        mm.set("MECID_RL_A_EL3", 7)
+        mm.cpu.flushTLB()
+        mm.store(page, 0x77)
+        XCTAssertEqual(mm.tags.lineTag(pa: page), 7)
+        XCTAssertEqual(mm.tags.lineTag(pa: page + 0x1000), 0)
+        mm.store(page + 0x1000, 0x88)   // Root PA space: MECID 0
+        XCTAssertEqual(mm.tags.lineTag(pa: page + 0x1000), 0)
+        XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_RL_A_EL3"), value: 8))
+        XCTAssertEqual(mm.load(page), dead)
+        XCTAssertEqual(mm.load(page + 0x1000), 0x88)
     }
 }

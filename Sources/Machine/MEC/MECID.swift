@@ -235,12 +235,40 @@ extension CPU {
     /// translation and whether AArch64.S1AMECFault applies (then the walk
     /// reports a Translation fault at the descriptor's level). `paSpace` is
     /// the output PA space the walker determined from NS/NSE/NSTable.
-    public func mecStage1Leaf(descriptor: UInt64, upperRange: Bool, paSpace: PASpace, accessEL: Int)
+    public func mecStage1Leaf(descriptor: UInt64, upperRange: Bool, accessEL: Int, paSpace: PASpace)
         -> (info: MECTranslationInfo, amecFault: Bool)
     {
         let info = MECTranslationInfo(paSpace: paSpace, stage1: true,
                                       descriptorAMEC: (descriptor >> 63) & 1 == 1, upperRange: upperRange)
         guard config.hasMEC else { return (info, false) }
         return (info, MECSelection.amecFault(mecSelectionInput(info, accessEL: accessEL)))
+    }
+}
+
+extension CPU {
+    /// The output PA space of a stage 1 Block or Page descriptor of `regime`
+    /// (Arm ARM D8.x "Security state and PA space"): EL3 with RME: {NSE (bit
+    /// 11), NS (bit 5)}; Secure and Realm state: NS or an NSTable on the way
+    /// selects Non-secure, else the state's own space; Non-secure state:
+    /// Non-secure. (For the walker; the GPT check will use it too.)
+    func stage1OutputPASpace(_ regime: TranslationRegime, descriptor: UInt64, nsTable: Bool) -> PASpace {
+        let ns = (descriptor >> 5) & 1 == 1
+        if regime == .el3 {
+            if config.hasRME { return PASpace(nse: (descriptor >> 11) & 1 == 1, ns: ns) }
+            return ns || nsTable ? .nonSecure : .secure
+        }
+        let ss = securityState(el: regime == .el2 ? 2 : 1)
+        switch ss {
+        case .nonSecure, .root: return .nonSecure
+        case .secure, .realm: return ns || nsTable ? .nonSecure : ss.paSpace
+        }
+    }
+
+    /// A descriptor read by a translation table walk for `accessEL`, as the
+    /// walk's MECID sees it (AArch64.TTWalkMECID): substitute data when the
+    /// table's line carries another MECID.
+    @inline(__always) func mecWalkView(_ pa: UInt64, _ descriptor: UInt64, accessEL: Int) -> UInt64 {
+        guard let tags = system.memory.mecTags else { return descriptor }
+        return UInt64(littleEndian: tags.readView(pa: pa, size: 8, value: descriptor.littleEndian, mecid: walkMECID(accessEL: accessEL)))
     }
 }
