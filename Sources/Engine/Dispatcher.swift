@@ -106,6 +106,8 @@ public final class Dispatcher {
                 cpu.exitRequest = 0
                 if system.exitStatus != nil { break }
             }
+            // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
+            if cpu.interruptCheckRequested && cpu.serviceInterrupts() { lastExit = 0; continue }
             // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).
             var oneInstruction = false
             if let debug, debug.wantsControl {

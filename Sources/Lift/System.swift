@@ -19,13 +19,16 @@ extension LiftState {
         b.exitJump(pc &+ 4)
     }
 
-    /// NOP, YIELD, SEV, SEVL and unallocated hints do nothing; WFI and WFE go to
-    /// the engine, which may idle, and end the block.
+    /// NOP, YIELD and unallocated hints do nothing; WFI and WFE go to the
+    /// engine, which may idle, and end the block (an interrupt that woke them
+    /// is taken after them); SEV and SEVL set the event register.
     mutating func liftHint(_ w: UInt32) {
         let n = UInt64(w.field(5, 7))
         if n == 2 || n == 3 {   // WFE, WFI
             b.call(.hint, [b.const_(n)])
             b.exitJump(pc &+ 4)
+        } else if n == 4 || n == 5 {   // SEV, SEVL
+            b.call(.hint, [b.const_(n)])
         }
     }
 

@@ -49,6 +49,8 @@ public final class CPU {
     /// log2 of the size of the page or block each TLB entry caches 4 KiB of
     /// (for TLBI by VA: TLBMaintenance.swift).
     let tlbPageBits: UnsafeMutablePointer<UInt8>
+    /// Interrupt inputs, event register, timer alarm (Interrupts.swift).
+    public let interrupts: InterruptState
 
     public init(system: System, index: Int, config: CPUConfig) {
         var p: UnsafeMutableRawPointer? = nil
@@ -64,12 +66,14 @@ public final class CPU {
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits.initialize(repeating: UInt8(TLB.pageBits), count: TLB.entries * TLB.mmuIndexCount)
+        interrupts = InterruptState(state: state)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
         reset()
     }
 
     deinit {
+        interrupts.shutdown()   // the timer alarm thread writes the state block
         free(state)
         codePhysPage.deallocate()
         tlbPageBits.deallocate()
@@ -92,6 +96,7 @@ public final class CPU {
         daif = 0b1111 << 6
         nzcv = 0
         state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
+        interrupts.reset()
         flushTLB()
     }
 
@@ -171,8 +176,8 @@ public final class CPU {
     /// The system counter (CNTPCT), at CNTFRQ from the host's monotonic clock.
     public var physicalCount: UInt64 {
         let ns = CPU.monotonicNanos() &- counterEpochNanos
-        let freq = SysRegTable.counterFrequency
-        return UInt64((Double(ns) * Double(freq) / 1e9).rounded(.down))
+        // floor(ns * freq / 1e9), exact (GenericTimer.swift inverts it for deadlines).
+        return UInt64(1_000_000_000).dividingFullWidth(ns.multipliedFullWidth(by: SysRegTable.counterFrequency)).quotient
     }
 
     /// PSTATE as SPSR_ELx records it (AArch64 state).

@@ -193,6 +193,7 @@ extension CPU {
         clearExclusiveMonitor()
         pc = sysreg(SysRegTable.elr[fromEL])
         exceptionTaken = true
+        noteExceptionReturn()   // sets the event register; DAIF/EL may unmask an interrupt
         system.exceptionObserver?(self, ExceptionEvent(kind: .returned(illegal: illegal), fromEL: fromEL, toEL: el,
                                                        elr: pc, spsr: spsr, pc: pc))
     }

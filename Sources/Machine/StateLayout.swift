@@ -47,6 +47,10 @@ public enum StateLayout {
     public static let codeWritten = 400
     /// Staging slots for helper arguments (JIT call sites).
     public static let helperArgs = 408   // three slots
+    /// Non-zero asks the dispatcher to evaluate interrupts before the next block
+    /// (a line went up, a timer deadline passed, a mask may have opened); set
+    /// together with `exitRequest`, from any thread (Interrupts.swift).
+    public static let interruptCheck = 432
 
     /// FP/SIMD registers V0...V31, 16 bytes each.
     public static let vregBase = 512

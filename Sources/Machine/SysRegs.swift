@@ -106,13 +106,9 @@ public enum SysRegTable {
         SysRegDef("VBAR_EL1", 3, 0, 12, 0, 0, el: 1),
         SysRegDef("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, el: 1),
         SysRegDef("TPIDR_EL1", 3, 0, 13, 0, 4, el: 1),
-        SysRegDef("CNTKCTL_EL1", 3, 0, 14, 1, 0, el: 1),
         SysRegDef("TPIDR_EL0", 3, 3, 13, 0, 2, el: 0),
         // TPIDRRO_EL0: read-only at EL0, read/write at EL1 and above (see writeSysReg).
         SysRegDef("TPIDRRO_EL0", 3, 3, 13, 0, 3, el: 0),
-        SysRegDef("CNTFRQ_EL0", 3, 3, 14, 0, 0, el: 0, reset: SysRegTable.counterFrequency),
-        SysRegDef("CNTPCT_EL0", 3, 3, 14, 0, 1, el: 0, .special),
-        SysRegDef("CNTVCT_EL0", 3, 3, 14, 0, 2, el: 0, .special),
 
         // EL2 registers (exist only when EL2 is implemented).
         SysRegDef("VPIDR_EL2", 3, 4, 0, 0, 0, el: 2),
@@ -134,8 +130,6 @@ public enum SysRegTable {
         SysRegDef("MAIR_EL2", 3, 4, 10, 2, 0, el: 2, mmu: true),
         SysRegDef("VBAR_EL2", 3, 4, 12, 0, 0, el: 2),
         SysRegDef("TPIDR_EL2", 3, 4, 13, 0, 2, el: 2),
-        SysRegDef("CNTHCTL_EL2", 3, 4, 14, 1, 0, el: 2),
-        SysRegDef("CNTVOFF_EL2", 3, 4, 14, 0, 3, el: 2),
 
         // EL3 registers (exist only when EL3 is implemented).
         SysRegDef("SCTLR_EL3", 3, 6, 1, 0, 0, el: 3, reset: 0x30C5_0830, mmu: true),
@@ -151,7 +145,7 @@ public enum SysRegTable {
         SysRegDef("MAIR_EL3", 3, 6, 10, 2, 0, el: 3, mmu: true),
         SysRegDef("VBAR_EL3", 3, 6, 12, 0, 0, el: 3),
         SysRegDef("TPIDR_EL3", 3, 6, 13, 0, 2, el: 3),
-    ] + MECRegisters.definitions
+    ] + MECRegisters.definitions + GenericTimerRegs.definitions   // CNT*: GenericTimer.swift
 
     static let indexByKey: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
@@ -212,6 +206,7 @@ extension CPU {
 
     /// MSR. Returns false when the access is UNDEFINED at the current EL.
     public func writeSysReg(key: UInt32, value: UInt64) -> Bool {
+        defer { interruptControlsChanged() }   // DAIF, HCR_EL2, SCR_EL3... may unmask an interrupt
         guard let (def, slot) = SysRegTable.lookup(key: key), accessible(def, read: false) else { return false }
         switch def.kind {
         case .readOnly: return false
@@ -246,11 +241,7 @@ extension CPU {
             return spSel == 0 ? nil : x(StateLayout.spEL0Id)
         case "SP_EL1": return x(StateLayout.spEL0Id + 1)
         case "SP_EL2": return x(StateLayout.spEL0Id + 2)
-        case "CNTPCT_EL0": return physicalCount
-        case "CNTVCT_EL0":
-            let off = highestEL >= 2 && el < 2 ? sysreg(SysRegTable.cntvoffEL2) : 0
-            return physicalCount &- off
-        default: return nil
+        default: return readGenericTimer(name)   // counters and timers
         }
     }
 
@@ -264,7 +255,7 @@ extension CPU {
             setX(StateLayout.spEL0Id, v)
         case "SP_EL1": setX(StateLayout.spEL0Id + 1, v)
         case "SP_EL2": setX(StateLayout.spEL0Id + 2, v)
-        default: return false
+        default: return writeGenericTimer(name, v)   // timers
         }
         return true
     }

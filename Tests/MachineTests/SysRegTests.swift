@@ -56,6 +56,18 @@ final class SysRegTests: XCTestCase {
         ("CNTFRQ_EL0", 0xD53BE000),
         ("CNTPCT_EL0", 0xD53BE020),
         ("CNTVCT_EL0", 0xD53BE040),
+        ("CNTP_TVAL_EL0", 0xD53BE200),
+        ("CNTP_CTL_EL0", 0xD53BE220),
+        ("CNTP_CVAL_EL0", 0xD53BE240),
+        ("CNTV_TVAL_EL0", 0xD53BE300),
+        ("CNTV_CTL_EL0", 0xD53BE320),
+        ("CNTV_CVAL_EL0", 0xD53BE340),
+        ("CNTHP_TVAL_EL2", 0xD53CE200),
+        ("CNTHP_CTL_EL2", 0xD53CE220),
+        ("CNTHP_CVAL_EL2", 0xD53CE240),
+        ("CNTPS_TVAL_EL1", 0xD53FE200),
+        ("CNTPS_CTL_EL1", 0xD53FE220),
+        ("CNTPS_CVAL_EL1", 0xD53FE240),
         ("VPIDR_EL2", 0xD53C0000),
         ("VMPIDR_EL2", 0xD53C00A0),
         ("SCTLR_EL2", 0xD53C1000),
@@ -281,8 +293,10 @@ final class SysRegTests: XCTestCase {
         // 2 ms at 62.5 MHz is 125,000 ticks.
         XCTAssertGreaterThanOrEqual(later - last, 125_000)
         XCTAssertLessThan(later - last, 62_500_000 * 5, "the counter runs at CNTFRQ, not at host nanoseconds")
-        // At EL0 the counters are readable too.
+        // At EL0 the counters are readable when CNTKCTL_EL1.EL0PCTEN/EL0VCTEN allow it.
         cpu.setEL(0)
+        XCTAssertNil(cpu.readSysReg(key: key("CNTPCT_EL0")), "CNTKCTL_EL1 resets to 0: EL0 access trapped")
+        cpu.setSysreg(SysRegTable.slot("CNTKCTL_EL1"), 3)
         XCTAssertNotNil(cpu.readSysReg(key: key("CNTPCT_EL0")))
         XCTAssertNotNil(cpu.readSysReg(key: key("CNTVCT_EL0")))
         // CNTVCT = CNTPCT - CNTVOFF_EL2 below EL2; no offset at EL2.

@@ -37,6 +37,7 @@ let helperMSRImmediate: HelperFunction = { state, packed, _, _ in
         cpu.daif = cpu.daif | (crm << 6)
     case (3, 7) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFClr
         cpu.daif = cpu.daif & ~(crm << 6)
+        cpu.interruptControlsChanged()
     default:
         cpu.logUndefinedSystemInstruction()
         cpu.raiseUndefined(at: cpu.faultPC)
@@ -124,11 +125,16 @@ let helperERET: HelperFunction = { state, _, _, _ in
     return 0
 }
 
-/// WFI/WFE: with no interrupt sources modelled yet the wait completes at once
-/// (the Arm ARM allows WFI/WFE to complete early); yield the host CPU briefly
-/// so a guest idling in a WFI loop does not spin it.
-let helperHint: HelperFunction = { _, _, _, _ in
-    usleep(100)
+/// WFI (3) and WFE (2) may idle the host thread until a timer deadline or an
+/// interrupt (Interrupts.swift); SEV (4) and SEVL (5) set the event register.
+let helperHint: HelperFunction = { state, hint, _, _ in
+    let cpu = CPU.from(state: state)
+    switch hint {
+    case 2: cpu.executeWFE(at: cpu.faultPC)
+    case 3: cpu.executeWFI(at: cpu.faultPC)
+    case 4, 5: cpu.sendEvent()
+    default: break
+    }
     return 0
 }
 
