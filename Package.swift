@@ -15,6 +15,9 @@ let package = Package(
         .systemLibrary(
             name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi",
             providers: [.apt(["libffi-dev"])]),
+        .systemLibrary(
+            name: "CCapstone", path: "Sources/CCapstone", pkgConfig: "capstone",
+            providers: [.apt(["libcapstone-dev"])]),
         .target(name: "A64"),
         .target(name: "IR"),
         .target(name: "Lift", dependencies: ["A64", "IR"]),
@@ -22,7 +25,7 @@ let package = Package(
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
         .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/demo.S"]),
-        .target(name: "Debug", dependencies: ["Engine", "Board"]),
+        .target(name: "Debug", dependencies: ["Engine", "Board", "CCapstone"]),
         .executableTarget(
             name: "armature",
             dependencies: [

@@ -219,12 +219,69 @@ def debug_log_tests(tmp):
         report(f"-d in_asm,op,op_opt,exec,cpu,int,stats -D on exc_svc_brk {tag}", not problems,
                "; ".join(problems) + f"\n    log: {len(lines)} lines, stdout {out[:100]!r}")
 
-    # -d out_asm: the JIT's host code per block (hex bytes).
+    # -d out_asm: the JIT's host code per block, disassembled (Capstone, Intel
+    # syntax), a marker line where each guest instruction's code starts, the
+    # out-of-line stubs after their own marker.
     rc, out, err = run(["-accel", "jit", "-semihosting", "-d", "out_asm,stats", "-D", log, "-kernel", svc])
     text = read_text(log)
-    report("-d out_asm (jit)", rc == 0 and re.search(r"^OUT: \[size=\d+\] guest 0x40080000$", text, re.M) is not None
-           and re.search(r"^0x[0-9a-f]{12}:  [0-9a-f]{2}( [0-9a-f]{2})*$", text, re.M) is not None
-           and "jit-compiled-blocks: " in text, f"exit {rc}, log {text[:300]!r}")
+    first = next((b for b in text.split("\n\n") if re.match(r"^OUT: \[size=\d+\] guest 0x40080000\n", b)), "")
+    host = [l for l in first.splitlines() if re.match(r"^0x[0-9a-f]{12}:  ([0-9a-f]{2} )*[0-9a-f]{2} +\S", l)]
+    mnemonics = {l.split("  ")[-1].split()[0] for l in host}
+    marks = [l for l in first.splitlines() if l.startswith("  -- guest 0x")]
+    problems = []
+    if rc != 0:
+        problems.append(f"exit {rc}")
+    if not first:
+        problems.append("no 'OUT: [size=N] guest 0x40080000' block")
+    if not {"cmp", "mov", "jmp"} <= mnemonics:
+        problems.append(f"x86 mnemonics missing: {sorted(mnemonics)}")
+    others = [l for l in first.splitlines()[1:] if l not in host and not l.startswith("  -- ")]
+    if not host or others:
+        problems.append(f"lines other than host instructions and markers: {others[:3]}")
+    if not marks or not marks[0].startswith("  -- guest 0x40080000: "):
+        problems.append(f"no guest boundary marker for 0x40080000: {marks[:3]}")
+    if "  -- entry: exit-request check" not in first or "  -- out-of-line: softmmu slow paths, exception and exit stubs" not in text:
+        problems.append("entry / out-of-line markers missing")
+    if not re.search(r"^  -- guest 0x[0-9a-f]{8}: svc #0x1234$", text, re.M):
+        problems.append("no marker naming 'svc #0x1234'")
+    if "jit-compiled-blocks: " not in text or not re.search(r"^host-bytes-per-instruction: \d+\.\d\d$", text, re.M):
+        problems.append("stats: no JIT lines / host-bytes-per-instruction")
+    report("-d out_asm (jit): x86-64 disassembly with guest boundaries", not problems,
+           "; ".join(problems) + f"\n    first block: {first[:600]!r}")
+
+    # -trace-blocks FILE, then `armature trace FILE`: the records add up to -d stats' count, on both engines.
+    trace = os.path.join(tmp, "x.trace")
+    sorter = os.path.join(guests, "c_sort_hash.elf")
+    traced = sorter if os.path.exists(sorter) else svc
+    for accel in ["interp", "jit"]:
+        rc, out, err = run(["-accel", accel, "-semihosting", "-d", "stats", "-trace-blocks", trace, "-kernel", traced], timeout=60)
+        stats = dict(re.findall(r"^([a-z-]+): ([0-9.]+)$", err, re.M))
+        rc2, summary, err2 = run(["trace", "-top", "3", "-kernel", traced, trace])
+        m = re.search(r"^  instructions: +(\d+) \(equal to the run's count\)$", summary, re.M)
+        hot = re.findall(r"^#\d+  0x[0-9a-f]{8}  EL1 NS  \d+ executions, \d+ instructions", summary, re.M)
+        problems = []
+        if rc != 0 or rc2 != 0 or err2:
+            problems.append(f"exit {rc}/{rc2}, trace stderr {err2[:200]!r}")
+        if not m or m.group(1) != stats.get("guest-instructions"):
+            problems.append(f"trace total {m and m.group(1)} vs stats guest-instructions {stats.get('guest-instructions')}")
+        if not re.search(r"^  block executions: +" + stats.get("blocks-executed", "x") + "$", summary, re.M):
+            problems.append(f"block executions vs stats blocks-executed {stats.get('blocks-executed')} (nochain is forced)")
+        if len(hot) != 3 or not re.search(r"^    0x[0-9a-f]{8}:  [0-9a-f]{8}  \S", summary, re.M):
+            problems.append(f"hottest blocks: {hot}")
+        for section in ["Executions by exception level and security state:", "EL1 Non-secure", "Block sizes (instructions retired per execution):"]:
+            if section not in summary:
+                problems.append(f"no {section!r}")
+        if traced == sorter and "<main" not in summary:
+            problems.append("-kernel: no symbol names")
+        report(f"-trace-blocks + armature trace on {os.path.basename(traced)} (-accel {accel})", not problems,
+               "; ".join(problems) + f"\n    summary: {summary[:500]!r}")
+    expect_error("trace: no file", ["trace"], "trace: no file given", "usage: armature trace")
+    expect_error("trace: not a trace", ["trace", svc], svc, "not a block trace")
+    expect_error("trace: missing file", ["trace", os.path.join(tmp, "nope.trace")], "nope.trace", "No such file")
+    expect_error("trace: bad -top", ["trace", "-top", "x", trace], "-top needs a number")
+    expect_error("-trace-blocks unwritable", ["-trace-blocks", os.path.join(tmp, "no", "dir.trace"), "-kernel", svc],
+                 "-trace-blocks", "cannot open the block trace file")
+    expect_ok_stdout("-help mentions -trace-blocks and armature trace", ["-help"], "-trace-blocks", "armature trace")
 
     # -d stats without -D: on stderr, in the format the benchmark harness reads.
     rc, out, err = run(["-semihosting", "-d", "stats", "-kernel", svc])

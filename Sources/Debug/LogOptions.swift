@@ -25,7 +25,7 @@ public enum TraceItem: String, CaseIterable, Sendable {
         case .inAsm: return "guest instructions of each newly translated block (disassembled)"
         case .op: return "IR of each newly translated block, before optimization"
         case .opOpt: return "IR of each newly translated block, after optimization"
-        case .outAsm: return "host code the JIT makes for each block (bytes in hex)"
+        case .outAsm: return "host code the JIT makes for each block (x86-64, Intel syntax), guest instruction boundaries marked"
         case .exec: return "one line per executed block: CPU, PC, EL, security state"
         case .cpu: return "registers (X0-X30, SP, PC, NZCV, EL, SPSel, DAIF) before each executed block"
         case .nochain: return "do not chain translated blocks, so exec/cpu see every block (JIT)"
@@ -36,7 +36,7 @@ public enum TraceItem: String, CaseIterable, Sendable {
         case .guestErrors: return "invalid guest actions: writes to ROM, unmapped addresses, bad device/system registers"
         case .unimp: return "guest use of unimplemented features: system registers and instructions, PSCI calls"
         case .semihosting: return "every semihosting call with its arguments and result"
-        case .stats: return "at exit: guest instructions, time, MIPS, blocks, exceptions"
+        case .stats: return "at exit: guest instructions, time, MIPS, blocks, translation cost, host bytes, TLB misses/walks, exceptions"
         }
     }
 

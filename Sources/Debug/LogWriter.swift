@@ -1,11 +1,12 @@
 import Glibc
 import Board
 
-/// Where `-d` output goes: stderr, or the `-D` file.
+/// Where `-d` output goes: stderr, or the `-D` file. (The `-trace-blocks`
+/// file is written through one too, in binary: `reserve`.)
 ///
 /// To stderr each record (a line, or a block's in_asm/op text) is one write(2),
 /// so the log interleaves with the guest's output in order, as QEMU's does. To a
-/// file, records are gathered in a 64 KiB buffer (a trace of every block is
+/// file, records are gathered in a buffer (64 KiB by default; a trace of every block is
 /// millions of lines); it is flushed when full, by `flush()` at exit, and, after
 /// `flushOnSignals()`, when a signal ends the run (Ctrl-C on a hung guest keeps
 /// the end of the trace).
@@ -14,7 +15,7 @@ public final class LogWriter: @unchecked Sendable {
     public let path: String?
     public let buffered: Bool
     private let ownsFD: Bool
-    private let capacity = 1 << 16
+    private let capacity: Int
     private let buffer: UnsafeMutablePointer<UInt8>
     /// Bytes in `buffer`; a pointer so a signal handler can read it.
     private let count: UnsafeMutablePointer<Int>
@@ -25,19 +26,25 @@ public final class LogWriter: @unchecked Sendable {
             self.init(fd: STDERR_FILENO, buffered: false)
             return
         }
+        try self.init(file: path, option: "-D", what: "log file")
+    }
+
+    /// Opens (creates or truncates) a file for buffered writing; errors name `option`.
+    public convenience init(file path: String, option: String, what: String, capacity: Int = 1 << 16) throws {
         let f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if f < 0 {
-            throw OptionError("-D \(path): cannot open the log file: \(String(cString: strerror(errno)))")
+            throw OptionError("\(option) \(path): cannot open the \(what): \(String(cString: strerror(errno)))")
         }
-        self.init(fd: f, buffered: true, ownsFD: true, path: path)
+        self.init(fd: f, buffered: true, ownsFD: true, path: path, capacity: capacity)
     }
 
     /// Writes to an open descriptor (tests pass a pipe).
-    public init(fd: Int32, buffered: Bool, ownsFD: Bool = false, path: String? = nil) {
+    public init(fd: Int32, buffered: Bool, ownsFD: Bool = false, path: String? = nil, capacity: Int = 1 << 16) {
         self.fd = fd
         self.buffered = buffered
         self.ownsFD = ownsFD
         self.path = path
+        self.capacity = capacity
         buffer = .allocate(capacity: capacity)
         count = .allocate(capacity: 1)
         count.pointee = 0
@@ -45,10 +52,21 @@ public final class LogWriter: @unchecked Sendable {
 
     deinit {
         flush()
-        if SignalFlush.count == count { SignalFlush.detach() }
+        SignalFlush.detach(count: count)
         if ownsFD { close(fd) }
         buffer.deallocate()
         count.deallocate()
+    }
+
+    /// Room for `n` bytes (at most the buffer's capacity) at the end of the
+    /// buffer, flushing it first when full: the caller stores them there at
+    /// once. For binary records; buffered writers only.
+    @inline(__always) public func reserve(_ n: Int) -> UnsafeMutableRawPointer {
+        precondition(buffered && n <= capacity)
+        if count.pointee + n > capacity { flush() }
+        let p = UnsafeMutableRawPointer(buffer + count.pointee)
+        count.pointee += n
+        return p
     }
 
     /// Writes one line (a newline is added).
@@ -107,19 +125,34 @@ public final class LogWriter: @unchecked Sendable {
 
 /// The state the signal handler reads: plain values and pointers only, set
 /// before the handler is installed, so the handler runs async-signal-safe code
-/// (write(2), sigaction(2), raise(3)).
+/// (write(2), sigaction(2), raise(3)). A few writers can be attached at once
+/// (the `-D` log and the `-trace-blocks` file).
 enum SignalFlush {
-    nonisolated(unsafe) static var fd: Int32 = -1
-    nonisolated(unsafe) static var buffer: UnsafeMutablePointer<UInt8>? = nil
-    nonisolated(unsafe) static var count: UnsafeMutablePointer<Int>? = nil
+    static let slots = 4
+    nonisolated(unsafe) static let fds: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: slots)
+        p.initialize(repeating: -1, count: slots)
+        return p
+    }()
+    nonisolated(unsafe) static let buffers: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: slots)
+        p.initialize(repeating: nil, count: slots)
+        return p
+    }()
+    nonisolated(unsafe) static let counts: UnsafeMutablePointer<UnsafeMutablePointer<Int>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<Int>?>.allocate(capacity: slots)
+        p.initialize(repeating: nil, count: slots)
+        return p
+    }()
     nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     nonisolated(unsafe) static var installed = false
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
 
     static func attach(fd: Int32, buffer: UnsafeMutablePointer<UInt8>, count: UnsafeMutablePointer<Int>) {
-        self.fd = fd
-        self.buffer = buffer
-        self.count = count
+        guard let i = (0..<slots).first(where: { counts[$0] == nil || counts[$0] == count }) else { return }
+        fds[i] = fd
+        buffers[i] = buffer
+        counts[i] = count
         guard !installed else { return }
         installed = true
         for sig in signals {
@@ -138,21 +171,36 @@ enum SignalFlush {
         }
     }
 
+    /// Forgets the writer whose byte count is `count`.
+    static func detach(count: UnsafeMutablePointer<Int>) {
+        for i in 0..<slots where counts[i] == count {
+            counts[i] = nil
+            buffers[i] = nil
+            fds[i] = -1
+        }
+    }
+
+    /// Forgets every writer.
     static func detach() {
-        fd = -1
-        buffer = nil
-        count = nil
+        for i in 0..<slots {
+            counts[i] = nil
+            buffers[i] = nil
+            fds[i] = -1
+        }
     }
 
     static func flushNow() {
-        guard fd >= 0, let buffer, let count else { return }
-        var done = 0
-        let n = count.pointee
-        while done < n {
-            let w = write(fd, buffer + done, n - done)
-            if w <= 0 { break }
-            done += w
+        for i in 0..<slots {
+            let fd = fds[i]
+            guard fd >= 0, let buffer = buffers[i], let count = counts[i] else { continue }
+            var done = 0
+            let n = count.pointee
+            while done < n {
+                let w = write(fd, buffer + done, n - done)
+                if w <= 0 { break }
+                done += w
+            }
+            count.pointee = 0
         }
-        count.pointee = 0
     }
 }

@@ -104,18 +104,68 @@ public enum TraceFormat {
 
     // MARK: out_asm
 
+    public static let outAsmEntryMarker = "  -- entry: exit-request check"
+    public static let outAsmStubsMarker = "  -- out-of-line: softmmu slow paths, exception and exit stubs"
+
     /// The host code the JIT made for a block: QEMU's `OUT: [size=N]` header,
-    /// then the bytes, 16 a line after their host address (there is no x86-64
-    /// disassembler in the process; `llvm-objdump -D -b binary -m i386:x86-64`
-    /// reads them), then a blank line.
-    public static func outAsm(pc: UInt64, code: [UInt8], hostAddress: UInt64) -> String {
-        var s = "OUT: [size=\(code.count)] guest " + address(pc) + "\n"
-        var i = 0
-        while i < code.count {
-            let line = code[i..<min(i + 16, code.count)]
-            s += "0x" + hex(hostAddress &+ UInt64(i), digits: 12) + ": "
-                + line.map { " " + hex(UInt64($0), digits: 2) }.joined() + "\n"
-            i += 16
+    /// then each x86-64 instruction (host address, bytes, Intel syntax), with a
+    /// `  -- guest 0x...: <instruction>` line where each guest instruction's
+    /// code starts and the out-of-line code after its own marker, then a blank
+    /// line. `guestWord` gives the guest instruction at a PC (nil: unreadable).
+    /// Without a disassembler the bytes are shown alone.
+    public static func outAsm(_ info: HostCodeInfo, disassembler: HostDisassembler?,
+                              guestWord: (UInt64) -> UInt32? = { _ in nil }) -> String {
+        var s = "OUT: [size=\(info.code.count)] guest " + address(info.guestPC) + "\n"
+        let body = min(max(info.bodySize, 0), info.code.count)
+        var starts = info.instructionStarts[...]
+        func guestLine(_ pc: UInt64) -> String {
+            var line = "  -- guest " + address(pc)
+            if let w = guestWord(pc) { line += ": " + A64Disassembler.disassemble(w, pc: pc) }
+            return line + "\n"
+        }
+        func emit(_ range: Range<Int>) {
+            var lines: [(offset: Int, text: String)] = []
+            if let d = disassembler {
+                for insn in d.disassemble(info.code, address: info.hostAddress, range: range) {
+                    lines.append((Int(insn.address &- info.hostAddress), hostLine(insn.address, insn.bytes, insn.text)))
+                }
+            } else {
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let n = min(16, range.upperBound - i)
+                    lines.append((i, hostLine(info.hostAddress &+ UInt64(i), Array(info.code[i..<(i + n)]), nil)))
+                    i += n
+                }
+            }
+            for (offset, text) in lines {
+                // Markers go before the first host instruction at or after their offset.
+                while let f = starts.first, f.hostOffset <= offset {
+                    s += guestLine(f.guestPC)
+                    starts = starts.dropFirst()
+                }
+                s += text
+            }
+        }
+        if starts.first.map({ $0.hostOffset > 0 }) ?? (body > 0) { s += outAsmEntryMarker + "\n" }
+        emit(0..<body)
+        while let f = starts.first {   // instructions with no code of their own at the end of the body
+            s += guestLine(f.guestPC)
+            starts = starts.dropFirst()
+        }
+        if body < info.code.count {
+            s += outAsmStubsMarker + "\n"
+            emit(body..<info.code.count)
+        }
+        return s + "\n"
+    }
+
+    /// `0x00007f0000001000:  48 8b 43 08                    mov rax, qword ptr [rbx + 8]`
+    /// (bytes padded for eleven; without text, the bytes alone).
+    static func hostLine(_ address: UInt64, _ bytes: [UInt8], _ text: String?) -> String {
+        let hexBytes = bytes.map { hex(UInt64($0), digits: 2) }.joined(separator: " ")
+        var s = "0x" + hex(address, digits: 12) + ":  " + hexBytes
+        if let text {
+            s += String(repeating: " ", count: max(1, 34 - hexBytes.count)) + text
         }
         return s + "\n"
     }
@@ -218,6 +268,11 @@ public enum TraceFormat {
         public var hostCodeBytes = 0
         public var chainsMade = 0
         public var codeCacheFlushes = 0
+        /// softmmu slow-path counters (fast-path hits are not counted).
+        public var tlb = TLBStatistics()
+        public var tlbFlushes: UInt64 = 0
+        /// Reads whose MECID did not match the page's (substitute data); 0 until MEC is modelled.
+        public var mecidMismatches: UInt64 = 0
         public init() {}
 
         public init(_ e: EngineStatistics, guestInstructions: UInt64, elapsedSeconds: Double) {
@@ -241,6 +296,9 @@ public enum TraceFormat {
     /// of the other names (the harness takes the last line naming guest instructions).
     public static func stats(_ s: Statistics) -> String {
         let mips = s.elapsedSeconds > 0 ? Double(s.guestInstructions) / s.elapsedSeconds / 1e6 : 0
+        let perBlockMicroseconds = s.blocksTranslated > 0 ? s.translationSeconds * 1e6 / Double(s.blocksTranslated) : 0
+        // Over every instruction translated (blocks the JIT left to the interpreter, rare, count too).
+        let hostBytesPerInstruction = s.instructionsTranslated > 0 ? Double(s.hostCodeBytes) / Double(s.instructionsTranslated) : 0
         var text = """
             guest-instructions: \(s.guestInstructions)
             elapsed-seconds: \(fixed(s.elapsedSeconds, 6))
@@ -250,8 +308,15 @@ public enum TraceFormat {
             blocks-invalidated: \(s.blocksInvalidated)
             instructions-translated: \(s.instructionsTranslated)
             translation-seconds: \(fixed(s.translationSeconds, 6))
+            translation-microseconds-per-block: \(fixed(perBlockMicroseconds, 2))
             exceptions-taken: \(s.exceptionsTaken)
             exception-returns: \(s.exceptionReturns)
+            tlb-hits: not counted (fast path)
+            tlb-data-misses: \(s.tlb.dataMisses)
+            tlb-code-misses: \(s.tlb.codeMisses)
+            tlb-walks: \(s.tlb.walks)
+            tlb-flushes: \(s.tlbFlushes)
+            mecid-mismatches: \(s.mecidMismatches)
 
             """
         if s.jitCompiledBlocks + s.jitFallbackBlocks > 0 {
@@ -259,6 +324,7 @@ public enum TraceFormat {
                 jit-compiled-blocks: \(s.jitCompiledBlocks)
                 jit-fallback-blocks: \(s.jitFallbackBlocks)
                 host-code-bytes: \(s.hostCodeBytes)
+                host-bytes-per-instruction: \(fixed(hostBytesPerInstruction, 2))
                 chains-made: \(s.chainsMade)
                 code-cache-flushes: \(s.codeCacheFlushes)
 

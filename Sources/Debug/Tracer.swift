@@ -13,6 +13,8 @@ public final class Tracer: @unchecked Sendable {
     public let system: System
     /// Names addresses in in_asm and exec lines (the kernel's ELF symbols).
     public var symbols: SymbolTable?
+    /// The `-trace-blocks` file; set before `install`.
+    public var blockTrace: BlockTraceRecorder?
     public private(set) var exceptionsTaken: UInt64 = 0
     public private(set) var exceptionReturns: UInt64 = 0
 
@@ -27,12 +29,17 @@ public final class Tracer: @unchecked Sendable {
     /// and the system's logger (guest_errors, unimp, mmu, semihosting, mec, gpc).
     public func install(into engine: inout EngineOptions) {
         let s = selection
-        if s.contains(.nochain) { engine.chaining = false }
+        // -trace-blocks sees every block only if none is chained.
+        if s.contains(.nochain) || blockTrace != nil { engine.chaining = false }
+        let trace = blockTrace
 
         let inAsm = s.contains(.inAsm), op = s.contains(.op), opOpt = s.contains(.opOpt)
-        if inAsm || op || opOpt {
+        if inAsm || op || opOpt || trace != nil {
             engine.onTranslate = { [self] pc, raw, optimized in
-                guard selection.logsBlock(at: pc) else { return }
+                if let trace, let cpu = system.cpus.first {
+                    trace.translated(cpu: cpu, pc: pc, words: guestWords(pc: pc, count: raw.guestInstructionCount) ?? [])
+                }
+                guard inAsm || op || opOpt, selection.logsBlock(at: pc) else { return }
                 var text = ""
                 if inAsm { text += inAsmText(pc: pc, count: raw.guestInstructionCount) }
                 if op { text += TraceFormat.ir(title: TraceFormat.opTitle, raw) }
@@ -42,16 +49,22 @@ public final class Tracer: @unchecked Sendable {
         }
 
         if s.contains(.outAsm) {
-            engine.onCompile = { [self] pc, code, host in
-                guard selection.logsBlock(at: pc) else { return }
-                writer.write(TraceFormat.outAsm(pc: pc, code: code, hostAddress: host))
+            let disassembler = HostDisassembler()
+            engine.onCompile = { [self] info in
+                guard selection.logsBlock(at: info.guestPC) else { return }
+                let words = guestWords(pc: info.guestPC, count: info.instructionStarts.count) ?? []
+                writer.write(TraceFormat.outAsm(info, disassembler: disassembler) { pc in
+                    let i = Int((pc &- info.guestPC) / 4)
+                    return pc >= info.guestPC && i < words.count ? words[i] : nil
+                })
             }
         }
 
         let exec = s.contains(.exec), regs = s.contains(.cpu)
-        if exec || regs {
+        if exec || regs || trace != nil {
             engine.onExecute = { [self] cpu, pc in
-                guard selection.logsBlock(at: pc) else { return }
+                trace?.willExecute(cpu: cpu, pc: pc)
+                guard exec || regs, selection.logsBlock(at: pc) else { return }
                 var text = ""
                 if exec {
                     text += TraceFormat.exec(cpu: cpu.index, pc: pc, el: cpu.el, security: SecurityState(cpu: cpu),
@@ -81,13 +94,24 @@ public final class Tracer: @unchecked Sendable {
     /// The in_asm text of the block of `count` instructions at `pc`, read back
     /// from guest memory (the block was just fetched from there).
     func inAsmText(pc: UInt64, count: Int) -> String {
-        guard let cpu = system.cpus.first, let bytes = cpu.readVirtual(pc, count: 4 * count) else {
+        guard let words = guestWords(pc: pc, count: count) else {
             return "----------------\nIN:\n\(TraceFormat.address(pc)):  (unreadable)\n\n"
         }
-        let words = (0..<count).map { i in
-            UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16 | UInt32(bytes[4 * i + 3]) << 24
-        }
         return TraceFormat.inAsm(pc: pc, words: words, symbol: symbols?.name(at: pc))
+    }
+
+    /// The `count` instruction words at `pc`, read from guest memory without
+    /// side effects; nil when they do not all translate.
+    func guestWords(pc: UInt64, count: Int) -> [UInt32]? {
+        guard let cpu = system.cpus.first, let bytes = cpu.readVirtual(pc, count: 4 * count) else { return nil }
+        var words: [UInt32] = []
+        words.reserveCapacity(count)
+        for i in 0..<count {
+            var w: UInt32 = 0
+            for k in 0..<4 { w |= UInt32(bytes[4 * i + k]) << UInt32(8 * k) }
+            words.append(w)
+        }
+        return words
     }
 
     /// At exit: the `-d stats` lines (when selected), then everything flushed.
@@ -96,8 +120,13 @@ public final class Tracer: @unchecked Sendable {
             var s = TraceFormat.Statistics(statistics, guestInstructions: guestInstructions, elapsedSeconds: elapsedSeconds)
             s.exceptionsTaken = exceptionsTaken
             s.exceptionReturns = exceptionReturns
+            if let cpu = system.cpus.first {
+                s.tlb = cpu.tlbStatistics
+                s.tlbFlushes = cpu.tlbFlushCount
+            }
             writer.write(TraceFormat.stats(s))
         }
+        blockTrace?.finish(cpus: system.cpus)
         writer.flush()
     }
 }

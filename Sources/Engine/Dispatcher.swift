@@ -27,8 +27,8 @@ public struct EngineOptions: Sendable {
     /// (guest PC, the IR before optimization, the IR after).
     public var onTranslate: (@Sendable (UInt64, IRBlock, IRBlock) -> Void)? = nil
     /// Called with the host code of each block the JIT compiles (for `-d out_asm`):
-    /// (guest PC, code bytes, host address of the first byte).
-    public var onCompile: (@Sendable (UInt64, [UInt8], UInt64) -> Void)? = nil
+    /// its bytes, address, and where each guest instruction's code starts.
+    public var onCompile: (@Sendable (HostCodeInfo) -> Void)? = nil
     /// Called before each block the dispatcher enters (for `-d exec,cpu`).
     public var onExecute: (@Sendable (CPU, UInt64) -> Void)? = nil
     public init() {}
@@ -183,7 +183,10 @@ public final class Dispatcher {
         if let jit {
             let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
             if compiled, let onCompile = options.onCompile, let host = block.hostCode {
-                onCompile(pc, jit.lastCode, UInt64(UInt(bitPattern: host)))
+                let c = jit.lastCode
+                onCompile(HostCodeInfo(guestPC: pc, code: c.bytes, hostAddress: UInt64(UInt(bitPattern: host)),
+                                       instructionStarts: c.instructionStarts.map { .init(hostOffset: $0.hostOffset, guestPC: $0.guestPC) },
+                                       bodySize: c.bodySize))
             }
         }
         return block

@@ -170,6 +170,7 @@ extension CPU {
                                         shareability: 0b10, nonSecure: !regimeIsSecure(regime), level: 0,
                                         readable: true, writable: true, executable: true))
         }
+        if !debug { tlbStatistics.walks &+= 1 }
         return stage1Walk(va, regime: regime, accessEL: accessEL, debug: debug)
     }
 

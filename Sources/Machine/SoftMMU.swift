@@ -217,6 +217,7 @@ extension CPU {
     }
 
     private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: UInt64) -> UInt64 {
+        tlbStatistics.dataMisses &+= 1
         let kind: AccessKind = write ? .write : .read
         let accessEL = accessEL(mmuIndex: mmuIndex)
         let unaligned = va & UInt64(size - 1) != 0
@@ -294,6 +295,7 @@ extension CPU {
             let pa = codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] | (va & ~TLB.pageMask)
             return (pa, host)
         }
+        tlbStatistics.codeMisses &+= 1
         faultPC = va
         guard let t = translate(va, .fetch) else { return nil }
         guard let r = system.memory.region(containing: t.pa), let h = r.host, t.pa - r.base + 4 <= r.size else {

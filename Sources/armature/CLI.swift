@@ -25,6 +25,7 @@ enum CLI {
     /// returns the exit status.
     static func main(_ args: [String]) -> Int32 {
         do {
+            if args.first == "trace" { return try traceCommand(Array(args.dropFirst())) }
             switch try firstPass(args) {
             case .exit(let status): return status
             case .run(let normalized):
@@ -43,6 +44,8 @@ enum CLI {
         } catch let e as BoardError {
             return fail(e.description)
         } catch let e as ELFLoadError {
+            return fail(e.description)
+        } catch let e as BlockTrace.Failure {
             return fail(e.description)
         } catch {
             return fail(oneLine(String(describing: error)))
@@ -131,6 +134,7 @@ enum CLI {
     static func helpText() -> String {
         var s = "Armature \(armatureVersion): an AArch64 system emulator (QEMU-compatible command line)\n\n"
         s += "usage: armature [options]\n"
+        s += "       armature trace [-top N] FILE   (summarise a -trace-blocks file)\n"
         s += "With no -kernel, runs a built-in demo guest that prints the CPU's identity.\n\n"
         s += ArmatureCommand.helpMessage(columns: 100)
             .split(separator: "\n", omittingEmptySubsequences: false)
@@ -184,6 +188,9 @@ enum CLI {
         if logSelection.contains(.inAsm) || logSelection.contains(.exec) {
             tracer.symbols = SymbolTable(elf: kernelBytes)
         }
+        if let path = cmd.traceBlocks.last {
+            tracer.blockTrace = try BlockTraceRecorder(path: path, cpus: board.system.cpus.count)
+        }
         tracer.install(into: &engine)
 
         // -s, -gdb, -S: the stub listens before the first instruction.
@@ -192,6 +199,7 @@ enum CLI {
         Interrupt.install()
         Terminal.enterGuestMode()
         log.flushOnSignals()
+        tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
         let dispatcher = try Dispatcher(system: board.system, options: engine)
         if let gdbServer { startDebugger(gdbServer, stopAtStart: cmd.stopAtStart, system: board.system, dispatcher: dispatcher) }
@@ -206,6 +214,47 @@ enum CLI {
             return fail(message)
         }
         return board.system.exitStatus ?? runStatus
+    }
+
+    // MARK: armature trace FILE
+
+    static let traceUsage = "usage: armature trace [-top N] [-kernel ELF] FILE (a file written by -trace-blocks FILE)"
+
+    /// `armature trace [-top N] FILE`: the summary of a block trace on stdout.
+    static func traceCommand(_ args: [String]) throws -> Int32 {
+        var top = 10
+        var file: String? = nil
+        var symbols: SymbolTable? = nil
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            switch a {
+            case "-h", "-help", "--help":
+                printOut(traceUsage + "\nPrints the hottest blocks (with their code), executions per EL and security state,\na histogram of block sizes and the instruction total. -kernel ELF names blocks by the ELF's symbols.\n")
+                return 0
+            case "-top", "--top":
+                guard i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 else {
+                    throw CLIError("trace: -top needs a number (\(traceUsage))")
+                }
+                top = n
+                i += 2
+                continue
+            case "-kernel", "--kernel":
+                guard i + 1 < args.count else { throw CLIError("trace: -kernel needs an ELF file (\(traceUsage))") }
+                symbols = SymbolTable(elf: try ELFLoader.readFile(args[i + 1]))
+                i += 2
+                continue
+            default:
+                if a.hasPrefix("-") && a.count > 1 { throw CLIError("trace: unknown option '\(a)' (\(traceUsage))") }
+                if file != nil { throw CLIError("trace: one file only (\(traceUsage))") }
+                file = a
+            }
+            i += 1
+        }
+        guard let file else { throw CLIError("trace: no file given (\(traceUsage))") }
+        let trace = try BlockTrace(path: file)
+        printOut(BlockTraceSummary.text(trace, name: file, top: top, symbols: symbols))
+        return 0
     }
 
     /// -s, -gdb: the gdb stub, listening (it prints nothing: stdout is the guest's).

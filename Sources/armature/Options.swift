@@ -58,6 +58,10 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("Write the log to a file instead of stderr", valueName: "file"))
     var logFile: [String] = []
 
+    @Option(name: .customLong("trace-blocks", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Armature's own (QEMU has none like it): write every executed block (PC, EL, security state, MECID, instructions) to a binary file; forces -d nochain (see 'armature trace FILE')", valueName: "file"))
+    var traceBlocks: [String] = []
+
     @Option(name: .customLong("gdb", withSingleDash: true), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("gdb remote stub: tcp::PORT or tcp:HOST:PORT (or none)", valueName: "dev"))
     var gdb: [String] = []
@@ -82,7 +86,7 @@ enum CommandLine0 {
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
         "kernel": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
-        "gdb": .value, "s": .flag, "S": .flag,
+        "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.

@@ -217,8 +217,15 @@ final class DebugLogTests: XCTestCase {
             blocks-invalidated: 1
             instructions-translated: 0
             translation-seconds: 0.000000
+            translation-microseconds-per-block: 0.00
             exceptions-taken: 5
             exception-returns: 4
+            tlb-hits: not counted (fast path)
+            tlb-data-misses: 0
+            tlb-code-misses: 0
+            tlb-walks: 0
+            tlb-flushes: 0
+            mecid-mismatches: 0
 
             """)
         s.jitCompiledBlocks = 10
@@ -228,18 +235,27 @@ final class DebugLogTests: XCTestCase {
         s.codeCacheFlushes = 0
         s.instructionsTranslated = 99
         s.translationSeconds = 0.25
+        s.tlb.dataMisses = 11
+        s.tlb.codeMisses = 12
+        s.tlb.walks = 13
+        s.tlbFlushes = 14
         let text = TraceFormat.stats(s)
-        XCTAssertTrue(text.contains("instructions-translated: 99\ntranslation-seconds: 0.250000\n"))
-        XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\nhost-code-bytes: 4096\nchains-made: 7\ncode-cache-flushes: 0\n"))
+        XCTAssertTrue(text.contains("instructions-translated: 99\ntranslation-seconds: 0.250000\ntranslation-microseconds-per-block: 20833.33\n"), text)
+        XCTAssertTrue(text.contains("tlb-data-misses: 11\ntlb-code-misses: 12\ntlb-walks: 13\ntlb-flushes: 14\n"), text)
+        XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\nhost-code-bytes: 4096\nhost-bytes-per-instruction: 41.37\nchains-made: 7\ncode-cache-flushes: 0\n"), text)
         // The benchmark harness takes the last line naming guest instructions: only the first may.
         let guestLines = text.split(separator: "\n").filter { $0.lowercased().contains("guest") }
         XCTAssertEqual(guestLines, ["guest-instructions: 2000000"])
     }
 
     func testOutAsm() {
+        // Without Capstone: the bytes, 16 a line (DebugTraceTests has the disassembled form).
         let code: [UInt8] = Array(0..<20)
-        XCTAssertEqual(TraceFormat.outAsm(pc: 0x4008_0000, code: code, hostAddress: 0x7F00_0000_1000), """
+        let info = HostCodeInfo(guestPC: 0x4008_0000, code: code, hostAddress: 0x7F00_0000_1000,
+                                instructionStarts: [.init(hostOffset: 0, guestPC: 0x4008_0000)], bodySize: 20)
+        XCTAssertEqual(TraceFormat.outAsm(info, disassembler: nil), """
             OUT: [size=20] guest 0x40080000
+              -- guest 0x40080000
             0x7f0000001000:  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
             0x7f0000001010:  10 11 12 13
 

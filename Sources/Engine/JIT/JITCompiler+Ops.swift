@@ -13,6 +13,7 @@ extension JITCompiler {
         case .insnStart:
             if instructionHasStore { emitCodeWriteCheck(nextPC: inst.imm) }
             instructionHasStore = false
+            instructionStarts.append((a.offset, inst.imm))   // -d out_asm marks guest instruction boundaries
             currentPC = inst.imm
             started += 1
         case .const_:

@@ -21,6 +21,10 @@ struct ExitSite {
 struct CompiledCode {
     let bytes: [UInt8]
     let exits: [ExitSite]
+    /// Host offset where each guest instruction's code starts, and the size of
+    /// the body before the out-of-line stubs (for `-d out_asm`).
+    var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
+    var bodySize = 0
 }
 
 /// Compiles an optimized IR block to x86-64 (System V). Register use:
@@ -65,6 +69,8 @@ final class JITCompiler {
     var nextExitID: Int
     /// Set while the current guest instruction contains a store (see code-write check).
     var instructionHasStore = false
+    /// (host offset, guest PC) at each `insnStart` (for `-d out_asm`).
+    var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
 
     static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14]
     /// Guest instructions retired, kept in a register while JIT code runs (a
@@ -121,6 +127,7 @@ final class JITCompiler {
         for i in insts.indices {
             try emit(i)
         }
+        let bodySize = a.offset
         // Stubs may add stubs (a slow path's exception exit): run until none is left.
         var k = 0
         while k < stubs.count {
@@ -128,7 +135,7 @@ final class JITCompiler {
             k += 1
         }
         a.finish()
-        return CompiledCode(bytes: a.bytes, exits: exits)
+        return CompiledCode(bytes: a.bytes, exits: exits, instructionStarts: instructionStarts, bodySize: bodySize)
     }
 
     // MARK: Allocation

@@ -81,8 +81,8 @@ final class JITEngine {
     /// Exits chained into each block (to unpatch when it goes away).
     private var incoming: [ObjectIdentifier: [Int]] = [:]
     private(set) var hostBytes = 0
-    /// The bytes of the block compiled last (for `-d out_asm`).
-    private(set) var lastCode: [UInt8] = []
+    /// The code of the block compiled last (for `-d out_asm`).
+    private(set) var lastCode = CompiledCode(bytes: [], exits: [])
     private(set) var compiledBlocks = 0
     private(set) var fallbackBlocks = 0
     private(set) var chainsMade = 0
@@ -143,7 +143,7 @@ final class JITEngine {
                                               sourcePage: page, chainedTo: nil))
             }
             hostBytes += code.bytes.count
-            lastCode = code.bytes
+            lastCode = code
             compiledBlocks += 1
             return true
         }

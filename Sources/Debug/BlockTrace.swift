@@ -1,0 +1,381 @@
+import Glibc
+import A64
+import Machine
+import Engine
+
+/// The `-trace-blocks FILE` format (Debug/TRACE-FORMAT.md has the full
+/// layout): a 16-byte header, then 16-byte little-endian units. Each record
+/// starts a unit with its kind; an execution record is one unit, a block
+/// definition one unit plus its instruction words, the end record one unit.
+public enum BlockTraceFormat {
+    public static let magic: [UInt8] = Array("ARMBLKTR".utf8)
+    public static let version: UInt16 = 1
+    public static let unit = 16
+
+    public enum Kind: UInt8 {
+        /// One execution of a block: context, MECID, instructions retired, PC.
+        case execution = 1
+        /// The instruction words of a block, written before its first execution.
+        case block = 2
+        /// The last record: the CPU's instruction counter at exit.
+        case end = 3
+    }
+
+    /// The context byte of a record: EL in bits 0-1, security state in bits
+    /// 2-3 (0 Secure, 1 Non-secure, 2 Root, 3 Realm), CPU index in bits 4-7.
+    @inline(__always) public static func context(el: Int, security: SecurityState, cpu: Int) -> UInt8 {
+        UInt8(el & 3) | securityCode(security) << 2 | UInt8(cpu & 15) << 4
+    }
+
+    public static func securityCode(_ s: SecurityState) -> UInt8 {
+        switch s {
+        case .secure: return 0
+        case .nonSecure: return 1
+        case .root: return 2
+        case .realm: return 3
+        }
+    }
+
+    public static func security(code: UInt8) -> SecurityState {
+        [SecurityState.secure, .nonSecure, .root, .realm][Int(code & 3)]
+    }
+
+    /// Kinds from 0x80 up are extensions a reader skips: their u32 at offset 4
+    /// counts the units that follow them.
+    public static let firstSkippableKind: UInt8 = 0x80
+}
+
+/// Writes the `-trace-blocks` file while the guest runs. The dispatcher's
+/// `onExecute` hook (with chaining off, so every block passes through it)
+/// marks the start of each block; its record is written at the start of the
+/// next block (or at exit), when the instructions it retired are known: a
+/// block cut short by an exception retires fewer than its length, so the
+/// records add up to the run's instruction count. `onTranslate` writes a block
+/// definition (its instruction words) the first time a PC is seen, and again
+/// when the code at that PC changes.
+public final class BlockTraceRecorder: @unchecked Sendable {
+    public let writer: LogWriter
+    /// The open execution of each CPU: start count, PC, context, MECID.
+    private var openStart: [UInt64]
+    private var openPC: [UInt64]
+    private var openContext: [UInt8]
+    private var openMECID: [UInt16]
+    private var open: [Bool]
+    /// The words last defined at each PC.
+    private var defined: [UInt64: [UInt32]] = [:]
+    public private(set) var executions: UInt64 = 0
+
+    /// Opens (creates or truncates) `path` and writes the header.
+    public convenience init(path: String, cpus: Int) throws {
+        try self.init(writer: LogWriter(file: path, option: "-trace-blocks", what: "block trace file", capacity: 1 << 20),
+                      cpus: cpus)
+    }
+
+    public init(writer: LogWriter, cpus: Int) {
+        self.writer = writer
+        let n = max(cpus, 1)
+        openStart = .init(repeating: 0, count: n)
+        openPC = .init(repeating: 0, count: n)
+        openContext = .init(repeating: 0, count: n)
+        openMECID = .init(repeating: 0, count: n)
+        open = .init(repeating: false, count: n)
+        let p = writer.reserve(BlockTraceFormat.unit)
+        for (i, b) in BlockTraceFormat.magic.enumerated() { p.storeBytes(of: b, toByteOffset: i, as: UInt8.self) }
+        p.storeBytes(of: BlockTraceFormat.version.littleEndian, toByteOffset: 8, as: UInt16.self)
+        p.storeBytes(of: UInt16(BlockTraceFormat.unit).littleEndian, toByteOffset: 10, as: UInt16.self)
+        p.storeBytes(of: UInt32(0), toByteOffset: 12, as: UInt32.self)
+    }
+
+    /// The MECID of instruction fetches at the current EL: 0 until the MEC
+    /// model gives the CPU one (and 0 outside the Realm PA space or without
+    /// FEAT_MEC, as the architecture has it).
+    @inline(__always) static func fetchMECID(_ cpu: CPU) -> UInt16 { 0 }
+
+    /// Before a block runs (the dispatcher's `onExecute`).
+    @inline(__always) public func willExecute(cpu: CPU, pc: UInt64) {
+        let c = cpu.index < open.count ? cpu.index : 0
+        let now = cpu.instructionCount
+        if open[c] { writeExecution(c, retired: now &- openStart[c]) }
+        open[c] = true
+        openStart[c] = now
+        openPC[c] = pc
+        openContext[c] = BlockTraceFormat.context(el: cpu.el, security: SecurityState(cpu: cpu), cpu: cpu.index)
+        openMECID[c] = BlockTraceRecorder.fetchMECID(cpu)
+    }
+
+    @inline(__always) private func writeExecution(_ c: Int, retired: UInt64) {
+        let p = writer.reserve(BlockTraceFormat.unit)
+        p.storeBytes(of: BlockTraceFormat.Kind.execution.rawValue, toByteOffset: 0, as: UInt8.self)
+        p.storeBytes(of: openContext[c], toByteOffset: 1, as: UInt8.self)
+        p.storeBytes(of: openMECID[c].littleEndian, toByteOffset: 2, as: UInt16.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: retired).littleEndian, toByteOffset: 4, as: UInt32.self)
+        p.storeBytes(of: openPC[c].littleEndian, toByteOffset: 8, as: UInt64.self)
+        executions &+= 1
+    }
+
+    /// A block was translated (the dispatcher's `onTranslate`): its words, read
+    /// back from guest memory, define it unless that PC already has them.
+    public func translated(cpu: CPU, pc: UInt64, words: [UInt32]) {
+        guard defined[pc] != words else { return }
+        defined[pc] = words
+        let p = writer.reserve(BlockTraceFormat.unit)
+        p.storeBytes(of: BlockTraceFormat.Kind.block.rawValue, toByteOffset: 0, as: UInt8.self)
+        p.storeBytes(of: BlockTraceFormat.context(el: cpu.el, security: SecurityState(cpu: cpu), cpu: cpu.index),
+                     toByteOffset: 1, as: UInt8.self)
+        p.storeBytes(of: UInt16(0), toByteOffset: 2, as: UInt16.self)
+        p.storeBytes(of: UInt32(words.count).littleEndian, toByteOffset: 4, as: UInt32.self)
+        p.storeBytes(of: pc.littleEndian, toByteOffset: 8, as: UInt64.self)
+        var i = 0
+        while i < words.count {
+            let q = writer.reserve(BlockTraceFormat.unit)
+            for k in 0..<4 {
+                let w = i + k < words.count ? words[i + k] : 0
+                q.storeBytes(of: w.littleEndian, toByteOffset: 4 * k, as: UInt32.self)
+            }
+            i += 4
+        }
+    }
+
+    /// At exit: closes the open executions against each CPU's final count,
+    /// writes the end record (CPU 0's count) and flushes.
+    public func finish(cpus: [CPU]) {
+        for cpu in cpus where cpu.index < open.count && open[cpu.index] {
+            writeExecution(cpu.index, retired: cpu.instructionCount &- openStart[cpu.index])
+            open[cpu.index] = false
+        }
+        let p = writer.reserve(BlockTraceFormat.unit)
+        p.storeBytes(of: BlockTraceFormat.Kind.end.rawValue, toByteOffset: 0, as: UInt8.self)
+        for k in 1..<8 { p.storeBytes(of: UInt8(0), toByteOffset: k, as: UInt8.self) }
+        p.storeBytes(of: (cpus.first?.instructionCount ?? 0).littleEndian, toByteOffset: 8, as: UInt64.self)
+        writer.flush()
+    }
+}
+
+/// A `-trace-blocks` file, read back.
+public struct BlockTrace: Sendable {
+    public struct Execution: Sendable, Equatable {
+        public var pc: UInt64
+        public var el: Int
+        public var security: SecurityState
+        public var cpu: Int
+        public var mecid: UInt16
+        public var instructions: UInt32
+        /// Index in `definitions` of the code at `pc` when it ran (nil: none recorded).
+        public var definition: Int?
+    }
+
+    public struct Definition: Sendable, Equatable {
+        public var pc: UInt64
+        public var words: [UInt32]
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public var version: UInt16 = 0
+    public var executions: [Execution] = []
+    /// Distinct (PC, words) pairs, in the order first seen.
+    public var definitions: [Definition] = []
+    /// The end record's instruction count; nil when the file has none (the run was cut short).
+    public var endInstructions: UInt64? = nil
+
+    public init() {}
+
+    /// Reads the file at `path`.
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
+        let size = Int(st.st_size)
+        if size == 0 { throw Failure(description: "\(path): empty file, not a block trace") }
+        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw Failure(description: "\(path): cannot map: \(String(cString: strerror(errno)))")
+        }
+        defer { munmap(m, size) }
+        do {
+            try self.init(bytes: UnsafeRawBufferPointer(start: m, count: size))
+        } catch let e as Failure {
+            throw Failure(description: "\(path): \(e.description)")
+        }
+    }
+
+    /// Parses a whole trace.
+    public init(bytes: UnsafeRawBufferPointer) throws {
+        let u = BlockTraceFormat.unit
+        guard bytes.count >= u, Array(bytes[0..<8]) == BlockTraceFormat.magic else {
+            throw Failure(description: "not a block trace (no ARMBLKTR header)")
+        }
+        version = bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self).littleEndian
+        let unitSize = bytes.loadUnaligned(fromByteOffset: 10, as: UInt16.self).littleEndian
+        guard version == BlockTraceFormat.version, Int(unitSize) == u else {
+            throw Failure(description: "block trace format \(version) (unit \(unitSize)) is not supported (this Armature reads format \(BlockTraceFormat.version))")
+        }
+        var byContent: [UInt64: [([UInt32], Int)]] = [:]
+        var current: [UInt64: Int] = [:]
+        var o = u
+        let n = bytes.count - bytes.count % u   // a torn last unit (a killed run) is ignored
+        while o < n {
+            let kind = bytes[o]
+            let ctx = bytes[o + 1]
+            let w4 = bytes.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self).littleEndian
+            let w8 = bytes.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self).littleEndian
+            switch kind {
+            case BlockTraceFormat.Kind.execution.rawValue:
+                executions.append(Execution(pc: w8, el: Int(ctx & 3), security: BlockTraceFormat.security(code: ctx >> 2),
+                                            cpu: Int(ctx >> 4),
+                                            mecid: bytes.loadUnaligned(fromByteOffset: o + 2, as: UInt16.self).littleEndian,
+                                            instructions: w4, definition: current[w8]))
+                o += u
+            case BlockTraceFormat.Kind.block.rawValue:
+                let count = Int(w4)
+                let units = (count + 3) / 4
+                guard o + u * (1 + units) <= n else { o = n; break }   // torn at the end
+                var words = [UInt32](repeating: 0, count: count)
+                for i in 0..<count {
+                    words[i] = bytes.loadUnaligned(fromByteOffset: o + u + 4 * i, as: UInt32.self).littleEndian
+                }
+                if let known = byContent[w8]?.first(where: { $0.0 == words }) {
+                    current[w8] = known.1
+                } else {
+                    definitions.append(Definition(pc: w8, words: words))
+                    byContent[w8, default: []].append((words, definitions.count - 1))
+                    current[w8] = definitions.count - 1
+                }
+                o += u * (1 + units)
+            case BlockTraceFormat.Kind.end.rawValue:
+                endInstructions = w8
+                o += u
+            default:
+                guard kind >= BlockTraceFormat.firstSkippableKind else {
+                    throw Failure(description: "unknown record kind \(kind) at offset \(o)")
+                }
+                o += u * (1 + Int(w4))
+            }
+        }
+    }
+
+    /// Instructions retired by all executions.
+    public var totalInstructions: UInt64 { executions.reduce(0) { $0 &+ UInt64($1.instructions) } }
+}
+
+/// What `armature trace FILE` prints.
+public enum BlockTraceSummary {
+    /// Blocks grouped by PC, code and context, with their totals.
+    public struct Block: Sendable, Equatable {
+        public var pc: UInt64
+        public var el: Int
+        public var security: SecurityState
+        public var definition: Int?
+        public var executions: UInt64 = 0
+        public var instructions: UInt64 = 0
+    }
+
+    public static func hottest(_ t: BlockTrace) -> [Block] {
+        struct Key: Hashable { let pc: UInt64; let el: Int; let sec: UInt8; let def: Int }
+        var blocks: [Key: Block] = [:]
+        for e in t.executions {
+            let k = Key(pc: e.pc, el: e.el, sec: BlockTraceFormat.securityCode(e.security), def: e.definition ?? -1)
+            var b = blocks[k] ?? Block(pc: e.pc, el: e.el, security: e.security, definition: e.definition)
+            b.executions += 1
+            b.instructions += UInt64(e.instructions)
+            blocks[k] = b
+        }
+        return blocks.values.sorted {
+            ($0.executions, $0.instructions, $1.pc) > ($1.executions, $1.instructions, $0.pc)
+        }
+    }
+
+    /// The size buckets of the histogram: 0, 1, 2-3, 4-7, ... (powers of two).
+    public static func bucket(_ n: UInt32) -> Int { n == 0 ? 0 : 32 - n.leadingZeroBitCount }
+
+    static func bucketName(_ b: Int) -> String {
+        switch b {
+        case 0: return "0"
+        case 1: return "1"
+        default: return "\(1 << (b - 1))-\((1 << b) - 1)"
+        }
+    }
+
+    public static func text(_ t: BlockTrace, name: String, top: Int = 10, symbols: SymbolTable? = nil) -> String {
+        let total = t.totalInstructions
+        func pct(_ v: UInt64) -> String {
+            total == 0 ? "-" : TraceFormat.fixed(100 * Double(v) / Double(total), 1) + "%"
+        }
+        func pad(_ s: String, _ w: Int, right: Bool = true) -> String {
+            s.count >= w ? s : (right ? String(repeating: " ", count: w - s.count) + s : s + String(repeating: " ", count: w - s.count))
+        }
+        var s = "Block trace \(name) (format \(t.version))\n"
+        s += "  block executions:  \(t.executions.count)\n"
+        s += "  instructions:      \(total)"
+        if let end = t.endInstructions {
+            s += end == total ? " (equal to the run's count)" : " (the run's count at exit: \(end))"
+        } else {
+            s += " (no end record: the run was cut short)"
+        }
+        s += "\n  distinct blocks:   \(Set(t.executions.map { "\($0.pc)/\($0.definition ?? -1)" }).count)\n"
+        let mecids = Set(t.executions.map(\.mecid))
+        if mecids != [0] && !mecids.isEmpty {
+            s += "  MECIDs:            " + mecids.sorted().map { String($0) }.joined(separator: ", ") + "\n"
+        }
+
+        // Per EL and security state.
+        struct Ctx: Hashable, Comparable {
+            let el: Int; let sec: UInt8
+            static func < (a: Ctx, b: Ctx) -> Bool { (a.el, a.sec) < (b.el, b.sec) }
+        }
+        var perCtx: [Ctx: (UInt64, UInt64)] = [:]
+        for e in t.executions {
+            let k = Ctx(el: e.el, sec: BlockTraceFormat.securityCode(e.security))
+            let v = perCtx[k] ?? (0, 0)
+            perCtx[k] = (v.0 + 1, v.1 + UInt64(e.instructions))
+        }
+        s += "\nExecutions by exception level and security state:\n"
+        s += "  " + pad("state", 16, right: false) + pad("blocks", 12) + pad("instructions", 14) + pad("share", 8) + "\n"
+        for k in perCtx.keys.sorted() {
+            let (b, i) = perCtx[k]!
+            s += "  " + pad("EL\(k.el) " + BlockTraceFormat.security(code: k.sec).name, 16, right: false)
+                + pad(String(b), 12) + pad(String(i), 14) + pad(pct(i), 8) + "\n"
+        }
+
+        // Histogram of instructions retired per execution.
+        var hist = [UInt64](repeating: 0, count: 33)
+        var histInsns = [UInt64](repeating: 0, count: 33)
+        for e in t.executions {
+            hist[bucket(e.instructions)] += 1
+            histInsns[bucket(e.instructions)] += UInt64(e.instructions)
+        }
+        let maxCount = hist.max() ?? 0
+        s += "\nBlock sizes (instructions retired per execution):\n"
+        s += "  " + pad("size", 9, right: false) + pad("executions", 12) + pad("instructions", 14) + "\n"
+        for b in hist.indices where hist[b] > 0 {
+            let bar = maxCount == 0 ? 0 : Int((Double(hist[b]) / Double(maxCount) * 40).rounded(.up))
+            s += "  " + pad(bucketName(b), 9, right: false) + pad(String(hist[b]), 12) + pad(String(histInsns[b]), 14)
+                + "  " + String(repeating: "#", count: bar) + "\n"
+        }
+
+        // Hottest blocks with their code.
+        let hot = hottest(t)
+        s += "\nHottest blocks (of \(hot.count), by executions):\n"
+        for (rank, b) in hot.prefix(top).enumerated() {
+            let size = b.definition.map { t.definitions[$0].words.count }
+            s += "#\(rank + 1)  " + TraceFormat.address(b.pc) + "  EL\(b.el) " + b.security.rawValue
+                + "  \(b.executions) executions, \(b.instructions) instructions (\(pct(b.instructions)))"
+                + (size.map { ", \($0) in the block" } ?? "")
+                + (symbols?.name(at: b.pc).map { "  <\($0)>" } ?? "") + "\n"
+            if let d = b.definition {
+                var a = b.pc
+                for w in t.definitions[d].words {
+                    s += "    " + TraceFormat.address(a) + ":  " + TraceFormat.hex(UInt64(w), digits: 8) + "  "
+                        + A64Disassembler.disassemble(w, pc: a) + "\n"
+                    a &+= 4
+                }
+            } else {
+                s += "    (no code recorded for this block)\n"
+            }
+        }
+        return s
+    }
+}
