@@ -5,6 +5,9 @@ Armature and, when available, under QEMU, and compare.
 For every guest .build/guests/<name>.elf (source Tests/Guests/<name>.S|.c):
   - run it under Armature once per engine in ARMATURE_ENGINES (default "interp"):
         $ARMATURE -M virt -cpu max -nographic -semihosting -accel ENGINE -kernel X.elf
+    (a test that needs other machine/CPU options says so in its source:
+    "ARMATURE-ARGS: -M virt,secure=on,... -cpu max,x-rme=on" replaces
+    "-M virt -cpu max"; such tests are Armature-only, see QEMU_SKIP)
     ($ARMATURE defaults to .build/release/armature)
   - if qemu-system-aarch64 is on PATH (and the guest is not in QEMU_SKIP), run
         qemu-system-aarch64 -M virt -cpu max -nographic -kernel X.elf
@@ -47,6 +50,8 @@ OUT_DIR = os.environ.get("GUEST_OUT", os.path.join(ROOT, ".build", "guests"))
 # Guests whose output is NOT compared with (and which are not run under)
 # QEMU 7.2, with the reason. Everything else must behave identically.
 QEMU_SKIP = {
+    "mec_basic": "QEMU 7.2 has no RME/MEC",
+    "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",
@@ -62,6 +67,17 @@ QEMU_SKIP = {
 }
 
 EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
+ARMATURE_ARGS_RE = re.compile(rb"ARMATURE-ARGS:\s*([^\n]*)")
+
+
+def armature_args(src):
+    """The machine/CPU options for Armature: the test's "ARMATURE-ARGS:" line
+    (up to the end of the line or a closing comment), else -M virt -cpu max."""
+    with open(src, "rb") as f:
+        m = ARMATURE_ARGS_RE.search(f.read())
+    if not m:
+        return ["-M", "virt", "-cpu", "max"]
+    return shlex.split(m.group(1).decode().split("*/")[0])
 
 
 def guest_sources():
@@ -142,6 +158,8 @@ def main():
             e = expected_exit(srcs[n])
             if e:
                 extra.append("expect-exit=%d" % e)
+            if ARMATURE_ARGS_RE.search(open(srcs[n], "rb").read()):
+                extra.append("armature " + " ".join(armature_args(srcs[n])))
             if n in QEMU_SKIP:
                 extra.append("not compared with QEMU: " + QEMU_SKIP[n])
             print(n + ("  (" + "; ".join(extra) + ")" if extra else ""))
@@ -180,7 +198,7 @@ def main():
         elif qemu and args.qemu_only:
             return [(True, "skip %s [qemu]: %s" % (name, QEMU_SKIP[name]))]
         for eng in engines:
-            cmd = armature + ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting",
+            cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
                               "-accel", eng, "-kernel", elf]
             results[eng] = run(cmd, args.timeout)
         first_engine = engines[0] if engines else None
