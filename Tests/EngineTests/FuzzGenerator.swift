@@ -1,4 +1,3 @@
-import Foundation
 import A64
 import Engine
 import Machine
@@ -225,18 +224,6 @@ struct FuzzGenerator {
     var userOnly = false
     /// No LDSMAX/LDSMIN (Unicorn 2.1's QEMU does not sign-extend their operands).
     var avoidSignedMinMax = false
-    /// Engine bugs known and reported (Tests/EngineTests/EngineKnownBugTests.swift)
-    /// that the generator steers around, so the fuzz tests stay green while
-    /// they exist. ARMATURE_KNOWN_BUGS_FAIL=1 generates them too.
-    enum KnownBug: CaseIterable {
-        /// The JIT misses a code write done by a helper (SWP, STXR...) into its running block.
-        case helperStoreIntoOwnBlock
-        /// `br` to a misaligned VA (e.g. 1) crashes the JIT (jump cache).
-        case branchToUnalignedAddress
-    }
-    var avoid: Set<KnownBug> = ProcessInfo.processInfo.environment["ARMATURE_KNOWN_BUGS_FAIL"] != nil
-        ? [] : Set(KnownBug.allCases)
-
     /// Probability that a program runs at EL0 (system instructions then mostly UNDEFINED).
     var el0Probability = 0.2
     /// Probability that a program holds one deliberately faulting unit.
@@ -410,7 +397,7 @@ struct FuzzGenerator {
         // The store: a plain one, or one done by a helper (atomic, exclusive).
         let (ra, rv) = (UInt32(a), UInt32(v))
         let how: String
-        switch avoid.contains(.helperStoreIntoOwnBlock) ? rng.pick([0, 4]) : rng.below(5) {
+        switch rng.below(5) {
         case 0:
             insns.append(FuzzInsn(word: 0x889F_FC00 | ra << 5 | rv))               // stlr wV, [xA]
             how = "stlr"
@@ -1042,12 +1029,10 @@ struct FuzzGenerator {
     }
 
     /// BR/BLR/RET to an address that is not code: unmapped (instruction
-    /// abort), above the PA size, or (known bug avoided) misaligned (PC alignment fault).
+    /// abort), above the PA size, or misaligned (PC alignment fault).
     mutating func wildBranch() -> FuzzUnit {
         var targets: [UInt64] = [0x8000_0000, Snippet.ramBase + Snippet.ramSize, 0xFFFF_0000_0000_0000, 0x1_0000_0000_0000]
-        if !avoid.contains(.branchToUnalignedAddress) {
-            targets += [1, 2, Snippet.codeBase + 2, Snippet.dataBase + 1, 0xFFFF_FFFF_FFFF_FFFF]
-        }
+        targets += [1, 2, Snippet.codeBase + 2, Snippet.dataBase + 1, 0xFFFF_FFFF_FFFF_FFFF]
         var n = dest()
         if n == 31 { n = 30 }
         let op: UInt32 = rng.pick([0xD61F_0000, 0xD63F_0000, 0xD65F_0000])   // br, blr, ret

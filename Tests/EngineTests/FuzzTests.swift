@@ -36,10 +36,6 @@ final class FuzzTests: XCTestCase {
         if !probe.compiled {
             print("fuzz interp vs jit: note: .jit ran the probe without host code (the dispatcher interprets); comparing anyway")
         }
-        let avoided = FuzzGenerator(seed: 0).avoid
-        if !avoided.isEmpty {
-            print("fuzz interp vs jit: steering around known bugs \(avoided.map { "\($0)" }.sorted()) (ARMATURE_KNOWN_BUGS_FAIL=1 to include them)")
-        }
         let config = FuzzHarness.Config.fromEnvironment(defaultInstructions: FuzzTests.defaultInstructions, seed: 0xA64_0002)
         let h = FuzzHarness(config: config,
                             a: ("interp", FuzzHarness.options(.interp, optimize: true)),
