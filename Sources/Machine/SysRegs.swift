@@ -30,6 +30,18 @@ public struct SysRegDef: Sendable {
     /// Replaces the plain store of a `.storage` write (masks, selective TLB flushes).
     public var onWrite: (@Sendable (CPU, SysRegSlot, UInt64) -> Void)? = nil
 
+    /// EL0 may access the register only while SCTLR_EL1.<bit> is set (UMA for
+    /// DAIF, UCT for CTR_EL0); otherwise the access traps to EL1 (or EL2 with
+    /// HCR_EL2.TGE) with EC 0x18 (Arm ARM D19, the registers' EL0 access rules).
+    func el0Gated(bySCTLRBit bit: UInt64) -> SysRegDef {
+        var d = self
+        d.accessCheck = { cpu, _ in
+            guard cpu.el == 0 else { return .allowed }
+            return (cpu.sysreg(SysRegTable.sctlr[1]) >> bit) & 1 == 1 ? .allowed : .trap(toEL: cpu.syncTargetEL)
+        }
+        return d
+    }
+
     init(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
          el: Int, _ kind: Kind = .storage, reset: UInt64 = 0, requires: Int = 0, mmu: Bool = false) {
         self.name = name
@@ -75,12 +87,12 @@ public enum SysRegTable {
         SysRegDef("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, el: 1, .readOnly),
         SysRegDef("ID_AA64MMFR3_EL1", 3, 0, 0, 7, 3, el: 1, .special),
         // CTR_EL0: IminLine = DminLine = 64 bytes, PIPT I-cache; DCZID_EL0: 64-byte DC ZVA blocks.
-        SysRegDef("CTR_EL0", 3, 3, 0, 0, 1, el: 0, .readOnly, reset: 0x8444_C004),
+        SysRegDef("CTR_EL0", 3, 3, 0, 0, 1, el: 0, .readOnly, reset: 0x8444_C004).el0Gated(bySCTLRBit: 15),   // UCT
         SysRegDef("DCZID_EL0", 3, 3, 0, 0, 7, el: 0, .readOnly, reset: 0x4),
 
         // PSTATE views and stack pointers.
         SysRegDef("NZCV", 3, 3, 4, 2, 0, el: 0, .special),
-        SysRegDef("DAIF", 3, 3, 4, 2, 1, el: 0, .special),
+        SysRegDef("DAIF", 3, 3, 4, 2, 1, el: 0, .special).el0Gated(bySCTLRBit: 9),   // UMA
         SysRegDef("SPSel", 3, 0, 4, 2, 0, el: 1, .special),
         SysRegDef("CurrentEL", 3, 0, 4, 2, 2, el: 1, .special),
         SysRegDef("SP_EL0", 3, 0, 4, 1, 0, el: 1, .special),
