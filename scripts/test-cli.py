@@ -424,7 +424,6 @@ def main():
         expect_error("bad -M property", ["-M", "virt,bogus=on"], "-M virt,bogus=on", "bogus")
         expect_error("bad -M value", ["-M", "virt,secure=sure"], "secure", "sure")
         expect_error("bad machine type", ["-M", "sbsa-ref"], "sbsa-ref")
-        expect_error("mec=on without x-rme", ["-M", "virt,mec=on"], "mec=on", "x-rme=on")
         expect_error("-cpu other model", ["-cpu", "cortex-a53"], "cortex-a53")
         expect_error("-smp 2", ["-smp", "2"], "-smp 2", "one CPU")
         expect_error("-accel kvm", ["-accel", "kvm"], "-accel kvm", "not supported")
@@ -442,6 +441,9 @@ def main():
         expect_ok_stdout("-version", ["-version"], "armature")
         expect_ok_stdout("-h", ["-h"], "-kernel", "-machine", "-semihosting")
         expect_ok_stdout("--help", ["--help"], "-kernel")
+        expect_ok_stdout("mec=on without FEAT_MEC (tags kept, MECID 0)", ["-M", "virt,mec=on"], "AArch64 system emulator")
+        expect_ok_stdout("RME and MEC", ["-M", "virt,secure=on,virtualization=on,mec=on", "-cpu", "max,x-rme=on"],
+                         "AArch64 system emulator")
         expect_ok_stdout("-M help", ["-M", "help"], "virt")
         expect_ok_stdout("-cpu help", ["-cpu", "help"], "max")
         expect_ok_stdout("-accel help", ["-accel", "help"], "interp", "jit")

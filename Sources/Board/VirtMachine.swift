@@ -12,7 +12,9 @@ public struct VirtOptions: Sendable, Equatable {
     /// `gic-version=`: recorded; there is no interrupt controller yet.
     public var gicVersion = "3"
     /// `mec=on`: keep FEAT_MEC shadow tags (MECID per page/line, substitute
-    /// data on a mismatch). Needs `-cpu max,x-rme=on` with secure=on,virtualization=on.
+    /// data on a mismatch). Without a CPU that has FEAT_MEC (`-cpu max,x-rme=on`
+    /// with secure=on,virtualization=on) every access uses MECID 0: the tags
+    /// are kept all the same (what the model costs a non-realm workload).
     public var mec = false
     /// `-cpu max,x-rme=on`: FEAT_RME and FEAT_MEC (when EL3 and EL2 exist).
     public var rme = false
@@ -101,9 +103,6 @@ public final class VirtMachine {
         // RME (and MEC) need EL3 and EL2; without them x-rme=on is ignored, as QEMU does without EL3.
         config.hasRME = options.rme && options.secure && options.virtualization
         config.hasMEC = config.hasRME
-        if options.mec && !config.hasMEC {
-            throw BoardError("-M virt,mec=on needs a CPU with FEAT_MEC: -cpu max,x-rme=on and -M virt,secure=on,virtualization=on")
-        }
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
         if options.mec { system.enableMECTags() }   // before any loader writes RAM

@@ -272,3 +272,15 @@ extension CPU {
         return UInt64(littleEndian: tags.readView(pa: pa, size: 8, value: descriptor.littleEndian, mecid: walkMECID(accessEL: accessEL)))
     }
 }
+
+extension CPU {
+    /// The MECID the current EL uses for untranslated accesses and for AMEC = 0,
+    /// TTBR0 descriptors in its own PA space (MECID_P0_EL2 at Realm EL2,
+    /// VMECID_P_EL2 at Realm EL1/EL0 without stage 2; 0 elsewhere or with EMEC
+    /// clear): what a trace shows as "the" MECID of a block. Accesses through
+    /// AMEC/TTBR1/stage 2 descriptors may use another one (`accessMECID`).
+    public var primaryMECID: UInt16 {
+        guard config.hasMEC else { return MECSelection.defaultMECID }
+        return MECSelection.select(mecSelectionInput(MECTranslationInfo(), accessEL: el)).mecid ?? MECSelection.defaultMECID
+    }
+}
