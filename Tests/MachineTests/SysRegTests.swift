@@ -183,7 +183,9 @@ final class SysRegTests: XCTestCase {
         }
         cpu.setEL(0)
         XCTAssertNil(cpu.readSysReg(key: key("CurrentEL")), "CurrentEL is UNDEFINED at EL0")
-        // NZCV and DAIF are EL0-accessible views of PSTATE, masked to their bits.
+        // NZCV and DAIF are EL0-accessible views of PSTATE, masked to their bits
+        // (DAIF only while SCTLR_EL1.UMA allows it: SysRegEL0TrapTests).
+        cpu.setSysreg(SysRegTable.sctlr[1], cpu.sysreg(SysRegTable.sctlr[1]) | 1 << 9)
         XCTAssertTrue(cpu.writeSysReg(key: key("NZCV"), value: 0xFFFF_FFFF_FFFF_FFFF))
         XCTAssertEqual(cpu.nzcv, 0xF000_0000)
         XCTAssertEqual(cpu.readSysReg(key: key("NZCV")), 0xF000_0000)
