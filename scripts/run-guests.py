@@ -52,6 +52,7 @@ OUT_DIR = os.environ.get("GUEST_OUT", os.path.join(ROOT, ".build", "guests"))
 QEMU_SKIP = {
     "mec_basic": "QEMU 7.2 has no RME/MEC",
     "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
+    "rme_gpc": "QEMU 7.2 has no RME",
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",

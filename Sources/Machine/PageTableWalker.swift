@@ -166,7 +166,7 @@ extension CPU {
             // are Device-nGnRnE, fetches Normal.
             if va >> UInt64(CPU.physicalAddressBits) != 0 { return .failure(.fault(.addressSizeL0)) }
             let device = access != .fetch && !normalWhenOff
-            return .success(Translation(pa: va, device: device, attributes: device ? 0x00 : (normalWhenOff ? 0xFF : 0x44),
+            return .success(Translation(pa: va, paSpace: securityState(el: regime == .el3 ? 3 : accessEL).paSpace, device: device, attributes: device ? 0x00 : (normalWhenOff ? 0xFF : 0x44),
                                         shareability: 0b10, nonSecure: !regimeIsSecure(regime), level: 0,
                                         readable: true, writable: true, executable: true))
         }
@@ -242,10 +242,15 @@ extension CPU {
 
         // Hierarchical attributes of the table descriptors walked through.
         var pxnTable = false, xnTable = false, apTableNoEL0 = false, apTableRO = false, nsTable = false
+        var walkSpace = rmeWalkPASpace(regime, accessEL: accessEL)   // RME: the PA space of the tables
         var desc: UInt64
         while true {
             let shift = UInt64(stride * (4 - level))
             let descPA = tableBase | ((va >> shift) & indexMask & ~7)
+            if !debug, var g = granuleProtectionCheck(pa: descPA, space: walkSpace) {   // RME: GPC on the walk
+                g.walkLevel = level
+                return .failure(.gpc(g))
+            }
             guard let d = readDescriptor(descPA).map({ mecWalkView(descPA, $0, accessEL: accessEL) }) else {   // MEC: TTWalkMECID
                 if system.isLogging(.guestErrors) {
                     system.log(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
@@ -265,6 +270,7 @@ extension CPU {
                 apTableNoEL0 = apTableNoEL0 || (desc >> 61) & 1 == 1
                 apTableRO = apTableRO || (desc >> 62) & 1 == 1
                 nsTable = nsTable || (desc >> 63) & 1 == 1
+                if walkSpace == .secure && nsTable { walkSpace = .nonSecure }
                 tableBase = next
                 level += 1
                 indexMask = (1 << UInt64(granuleBits)) - 1
@@ -327,7 +333,8 @@ extension CPU {
         let attrIndx = (desc >> 2) & 7
         let attr = UInt8(truncatingIfNeeded: sysreg(MMURegs.mair[regimeEL]) >> (8 * attrIndx))
         let secure = regimeIsSecure(regime)
-        return .success(Translation(pa: pa, device: attr & 0xF0 == 0, attributes: attr,
+        return .success(Translation(pa: pa, paSpace: stage1OutputPASpace(regime, descriptor: desc, nsTable: nsTable),
+                                    device: attr & 0xF0 == 0, attributes: attr,
                                     shareability: UInt8((desc >> 8) & 3),
                                     nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
                                     level: level, readable: readable, writable: writable, executable: executable,
@@ -393,6 +400,8 @@ extension CPU {
             }
         case .failure(.fault(let status)):
             par = CPU.parFault(status)
+        case .failure(.gpc(let g)):   // a GPF on the walk: reported in PAR_EL1, not taken
+            par = 1 | g.fsc << 1 | 1 << 11
         case .failure(.unimplemented(let what)):
             system.fatal("\(what) (PC \(hex(faultPC)))")
             exceptionTaken = true

@@ -12,6 +12,8 @@ public enum AccessFlags {
 
 public enum TranslationFault: Error {
     case fault(FaultStatus)
+    /// The granule protection check of a translation table walk failed (RME/GranuleProtection.swift).
+    case gpc(GPCFault)
     /// The guest asked for something Armature does not model yet: the run stops.
     case unimplemented(String)
 }
@@ -19,6 +21,8 @@ public enum TranslationFault: Error {
 /// The result of translating one virtual address (PageTableWalker.swift).
 public struct Translation {
     public var pa: UInt64
+    /// The output PA space (RME: what the granule protection check checks).
+    public var paSpace: PASpace = .nonSecure
     /// Device memory: unaligned accesses fault. With the stage 1 MMU off every
     /// data access is Device-nGnRnE (Arm ARM D8.2.11); fetches are Normal.
     public var device: Bool
@@ -95,11 +99,17 @@ extension CPU {
                 fault(.permission(level: t.level), va: va, access)
                 return nil
             }
+            if let g = granuleProtectionCheck(pa: t.pa, space: t.paSpace) {   // RME (RME/GranuleProtection.swift)
+                raiseGPCFault(g, va: va, access)
+                return nil
+            }
             if system.isLogging(.mmu) { logTranslation(va, access, el: e, t) }
             mecNoteTranslation(t, accessEL: e)   // the access's MECID, for the tag checks (MEC/MECTagStore.swift)
             return t
         case .failure(.fault(let status)):
             fault(status, va: va, access)
+        case .failure(.gpc(let g)):
+            raiseGPCFault(g, va: va, access)
         case .failure(.unimplemented(let what)):
             system.fatal("\(what) (PC \(hex(faultPC)))")
             exceptionTaken = true

@@ -157,7 +157,7 @@ public enum SysRegTable {
         SysRegDef("MAIR_EL3", 3, 6, 10, 2, 0, el: 3, mmu: true),
         SysRegDef("VBAR_EL3", 3, 6, 12, 0, 0, el: 3),
         SysRegDef("TPIDR_EL3", 3, 6, 13, 0, 2, el: 3),
-    ] + MECRegisters.definitions + GenericTimerRegs.definitions   // CNT*: GenericTimer.swift
+    ] + RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions   // CNT*: GenericTimer.swift
 
     static let indexByKey: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]

@@ -65,6 +65,14 @@ extension CPU {
         var mask: UInt32 = 0
         var byVA = false
         switch (op1, crm, op2) {
+        case (6, 7, 4), (6, 1, 4), (6, 4, 3), (6, 4, 7):
+            // PAALL, PAALLOS, RPAOS, RPALOS (FEAT_RME, EL3): entries cached
+            // after a granule protection check, by PA. The TLB is indexed by
+            // VA, so every entry of every regime is dropped (RPAOS/RPALOS:
+            // whatever the range). The OS forms reach every CPU.
+            guard el == 3, config.hasRME else { return false }
+            for cpu in crm == 7 ? [self] : system.cpus { cpu.flushTLB() }
+            return true
         case (0, 1, _), (0, 3, _), (0, 7, _):
             guard el >= 1 else { return false }
             switch op2 {

@@ -116,6 +116,10 @@ final class SysRegTests: XCTestCase {
         ("SCTLR2_EL3", 0xD53E1060),
         ("TCR2_EL1", 0xD5382060),
         ("TCR2_EL2", 0xD53C2060),
+        // FEAT_RME (RME/GranuleProtection.swift).
+        ("GPCCR_EL3", 0xD53E21C0),
+        ("GPTBR_EL3", 0xD53E2180),
+        ("MFAR_EL3", 0xD53E60A0),
     ]
 
     static func key(ofMRS word: UInt32) -> UInt32 { (word >> 5) & 0xFFFF }
