@@ -60,8 +60,18 @@ extension CPU {
     /// Empties every TLB of this CPU.
     public func flushTLB() {
         tlbFlushCount &+= 1
-        let base = state + StateLayout.tlbBase
-        for i in 0..<(TLB.entries * TLB.mmuIndexCount) {
+        var dirty = tlbDirtyIndices
+        tlbDirtyIndices = 0
+        while dirty != 0 {
+            let index = dirty.trailingZeroBitCount
+            dirty &= dirty - 1
+            flushTLBEntries(ofIndex: index)
+        }
+    }
+
+    private func flushTLBEntries(ofIndex index: Int) {
+        let base = state + StateLayout.tlbBase + index * TLB.tableBytes
+        for i in 0..<TLB.entries {
             let e = base + i * TLB.entryBytes
             e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
             e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
@@ -173,6 +183,7 @@ extension CPU {
         let vPage = va & TLB.pageMask
         let pPage = pa & TLB.pageMask
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        tlbDirtyIndices |= 1 << UInt32(mmuIndex)
         let hostPage = UInt64(UInt(bitPattern: host + Int(pPage - region.base)))
         e.storeBytes(of: t.readable ? vPage : TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
         e.storeBytes(of: t.executable ? vPage : TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)

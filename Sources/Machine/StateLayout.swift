@@ -81,7 +81,9 @@ public enum TLB {
     public static let pageBits = 12
     public static let pageSize: UInt64 = 1 << 12
     public static let pageMask: UInt64 = ~(pageSize - 1)
-    public static let entryBits = 10
+    /// 8192 entries (32 MiB of 4 KiB pages) per MMU index; flushes touch only
+    /// the indices filled since the last flush (`CPU.tlbDirtyIndices`).
+    public static let entryBits = 13
     public static let entries = 1 << entryBits
     public static let entryBytes = 32
     public static let tableBytes = entries * entryBytes
