@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
         .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/demo.S"]),
-        .target(name: "Debug", dependencies: ["Engine", "Board", "CCapstone"]),
+        .target(name: "Debug", dependencies: ["Engine", "Board", "CCapstone"], exclude: ["TRACE-FORMAT.md"]),
         .executableTarget(
             name: "armature",
             dependencies: [

@@ -36,8 +36,13 @@ public enum BlockTraceFormat {
         }
     }
 
-    public static func security(code: UInt8) -> SecurityState {
-        [SecurityState.secure, .nonSecure, .root, .realm][Int(code & 3)]
+    @inline(__always) public static func security(code: UInt8) -> SecurityState {
+        switch code & 3 {
+        case 0: return .secure
+        case 1: return .nonSecure
+        case 2: return .root
+        default: return .realm
+        }
     }
 
     /// Kinds from 0x80 up are extensions a reader skips: their u32 at offset 4
@@ -55,12 +60,16 @@ public enum BlockTraceFormat {
 /// when the code at that PC changes.
 public final class BlockTraceRecorder: @unchecked Sendable {
     public let writer: LogWriter
-    /// The open execution of each CPU: start count, PC, context, MECID.
-    private var openStart: [UInt64]
-    private var openPC: [UInt64]
-    private var openContext: [UInt8]
-    private var openMECID: [UInt16]
-    private var open: [Bool]
+    /// The open execution of each CPU (its record is written when the next starts).
+    private struct Open {
+        var start: UInt64 = 0     // the CPU's instruction counter when it started
+        var pc: UInt64 = 0
+        var mecid: UInt16 = 0
+        var context: UInt8 = 0
+        var isOpen = false
+    }
+    private let opens: UnsafeMutablePointer<Open>
+    private let cpuCount: Int
     /// The words last defined at each PC.
     private var defined: [UInt64: [UInt32]] = [:]
     public private(set) var executions: UInt64 = 0
@@ -73,12 +82,9 @@ public final class BlockTraceRecorder: @unchecked Sendable {
 
     public init(writer: LogWriter, cpus: Int) {
         self.writer = writer
-        let n = max(cpus, 1)
-        openStart = .init(repeating: 0, count: n)
-        openPC = .init(repeating: 0, count: n)
-        openContext = .init(repeating: 0, count: n)
-        openMECID = .init(repeating: 0, count: n)
-        open = .init(repeating: false, count: n)
+        cpuCount = max(cpus, 1)
+        opens = .allocate(capacity: cpuCount)
+        opens.initialize(repeating: Open(), count: cpuCount)
         let p = writer.reserve(BlockTraceFormat.unit)
         for (i, b) in BlockTraceFormat.magic.enumerated() { p.storeBytes(of: b, toByteOffset: i, as: UInt8.self) }
         p.storeBytes(of: BlockTraceFormat.version.littleEndian, toByteOffset: 8, as: UInt16.self)
@@ -86,30 +92,30 @@ public final class BlockTraceRecorder: @unchecked Sendable {
         p.storeBytes(of: UInt32(0), toByteOffset: 12, as: UInt32.self)
     }
 
-    /// The MECID of instruction fetches at the current EL: 0 until the MEC
-    /// model gives the CPU one (and 0 outside the Realm PA space or without
-    /// FEAT_MEC, as the architecture has it).
-    @inline(__always) static func fetchMECID(_ cpu: CPU) -> UInt16 { 0 }
+    deinit { opens.deallocate() }
+
+    /// The MECID of the block: the one the current EL uses for untranslated
+    /// accesses and AMEC = 0 descriptors (`CPU.primaryMECID`, MEC/MECID.swift);
+    /// 0 without FEAT_MEC, outside the Realm PA space or with EMEC clear.
+    @inline(__always) static func fetchMECID(_ cpu: CPU) -> UInt16 { cpu.primaryMECID }
 
     /// Before a block runs (the dispatcher's `onExecute`).
     @inline(__always) public func willExecute(cpu: CPU, pc: UInt64) {
-        let c = cpu.index < open.count ? cpu.index : 0
+        let o = opens + (cpu.index < cpuCount ? cpu.index : 0)
         let now = cpu.instructionCount
-        if open[c] { writeExecution(c, retired: now &- openStart[c]) }
-        open[c] = true
-        openStart[c] = now
-        openPC[c] = pc
-        openContext[c] = BlockTraceFormat.context(el: cpu.el, security: SecurityState(cpu: cpu), cpu: cpu.index)
-        openMECID[c] = BlockTraceRecorder.fetchMECID(cpu)
+        if o.pointee.isOpen { writeExecution(o.pointee, retired: now &- o.pointee.start) }
+        o.pointee = Open(start: now, pc: pc, mecid: BlockTraceRecorder.fetchMECID(cpu),
+                         context: BlockTraceFormat.context(el: cpu.el, security: SecurityState(cpu: cpu), cpu: cpu.index),
+                         isOpen: true)
     }
 
-    @inline(__always) private func writeExecution(_ c: Int, retired: UInt64) {
+    @inline(__always) private func writeExecution(_ o: Open, retired: UInt64) {
         let p = writer.reserve(BlockTraceFormat.unit)
         p.storeBytes(of: BlockTraceFormat.Kind.execution.rawValue, toByteOffset: 0, as: UInt8.self)
-        p.storeBytes(of: openContext[c], toByteOffset: 1, as: UInt8.self)
-        p.storeBytes(of: openMECID[c].littleEndian, toByteOffset: 2, as: UInt16.self)
+        p.storeBytes(of: o.context, toByteOffset: 1, as: UInt8.self)
+        p.storeBytes(of: o.mecid.littleEndian, toByteOffset: 2, as: UInt16.self)
         p.storeBytes(of: UInt32(truncatingIfNeeded: retired).littleEndian, toByteOffset: 4, as: UInt32.self)
-        p.storeBytes(of: openPC[c].littleEndian, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: o.pc.littleEndian, toByteOffset: 8, as: UInt64.self)
         executions &+= 1
     }
 
@@ -139,9 +145,9 @@ public final class BlockTraceRecorder: @unchecked Sendable {
     /// At exit: closes the open executions against each CPU's final count,
     /// writes the end record (CPU 0's count) and flushes.
     public func finish(cpus: [CPU]) {
-        for cpu in cpus where cpu.index < open.count && open[cpu.index] {
-            writeExecution(cpu.index, retired: cpu.instructionCount &- openStart[cpu.index])
-            open[cpu.index] = false
+        for cpu in cpus where cpu.index < cpuCount && opens[cpu.index].isOpen {
+            writeExecution(opens[cpu.index], retired: cpu.instructionCount &- opens[cpu.index].start)
+            opens[cpu.index].isOpen = false
         }
         let p = writer.reserve(BlockTraceFormat.unit)
         p.storeBytes(of: BlockTraceFormat.Kind.end.rawValue, toByteOffset: 0, as: UInt8.self)
@@ -151,7 +157,10 @@ public final class BlockTraceRecorder: @unchecked Sendable {
     }
 }
 
-/// A `-trace-blocks` file, read back.
+/// A `-trace-blocks` file, read back: its block definitions and the totals
+/// of its execution records (per context, per block, per size), gathered as
+/// the file is read, so a trace of millions of blocks needs little memory. The
+/// records themselves are kept only when asked (`keepExecutions`).
 public struct BlockTrace: Sendable {
     public struct Execution: Sendable, Equatable {
         public var pc: UInt64
@@ -169,21 +178,56 @@ public struct BlockTrace: Sendable {
         public var words: [UInt32]
     }
 
+    /// Executions and the instructions they retired.
+    public struct Totals: Sendable, Equatable {
+        public var executions: UInt64 = 0
+        public var instructions: UInt64 = 0
+        @inline(__always) mutating func add(_ n: UInt32) {
+            executions &+= 1
+            instructions &+= UInt64(n)
+        }
+    }
+
+    /// EL and security state (the context byte without the CPU).
+    public struct Context: Sendable, Hashable, Comparable {
+        public var el: Int
+        public var security: SecurityState
+        public static func < (a: Context, b: Context) -> Bool {
+            (a.el, BlockTraceFormat.securityCode(a.security)) < (b.el, BlockTraceFormat.securityCode(b.security))
+        }
+    }
+
+    /// A block as the summary counts it: its PC, context and code.
+    public struct BlockKey: Sendable, Hashable {
+        public var pc: UInt64
+        public var context: Context
+        /// Index in `definitions`; nil when the trace has none for it.
+        public var definition: Int?
+    }
+
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
     public var version: UInt16 = 0
-    public var executions: [Execution] = []
     /// Distinct (PC, words) pairs, in the order first seen.
     public var definitions: [Definition] = []
     /// The end record's instruction count; nil when the file has none (the run was cut short).
     public var endInstructions: UInt64? = nil
+    /// All execution records.
+    public var total = Totals()
+    public var byContext: [Context: Totals] = [:]
+    public var byBlock: [BlockKey: Totals] = [:]
+    /// By the bucket of instructions retired (`BlockTraceSummary.bucket`).
+    public var bySize = [Totals](repeating: Totals(), count: 33)
+    public var mecids: Set<UInt16> = []
+    /// Every execution record, in order (only with `keepExecutions`).
+    public var executions: [Execution] = []
 
     public init() {}
 
     /// Reads the file at `path`.
-    public init(path: String) throws {
+    public init(path: String, keepExecutions: Bool = false) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -196,14 +240,14 @@ public struct BlockTrace: Sendable {
         }
         defer { munmap(m, size) }
         do {
-            try self.init(bytes: UnsafeRawBufferPointer(start: m, count: size))
+            try self.init(bytes: UnsafeRawBufferPointer(start: m, count: size), keepExecutions: keepExecutions)
         } catch let e as Failure {
             throw Failure(description: "\(path): \(e.description)")
         }
     }
 
     /// Parses a whole trace.
-    public init(bytes: UnsafeRawBufferPointer) throws {
+    public init(bytes: UnsafeRawBufferPointer, keepExecutions: Bool = false) throws {
         let u = BlockTraceFormat.unit
         guard bytes.count >= u, Array(bytes[0..<8]) == BlockTraceFormat.magic else {
             throw Failure(description: "not a block trace (no ARMBLKTR header)")
@@ -215,6 +259,9 @@ public struct BlockTrace: Sendable {
         }
         var byContent: [UInt64: [([UInt32], Int)]] = [:]
         var current: [UInt64: Int] = [:]
+        // Per context byte (EL and security state), without hashing.
+        var ctxTotals = [Totals](repeating: Totals(), count: 16)
+        var lastMECID: UInt16? = nil
         var o = u
         let n = bytes.count - bytes.count % u   // a torn last unit (a killed run) is ignored
         while o < n {
@@ -224,10 +271,17 @@ public struct BlockTrace: Sendable {
             let w8 = bytes.loadUnaligned(fromByteOffset: o + 8, as: UInt64.self).littleEndian
             switch kind {
             case BlockTraceFormat.Kind.execution.rawValue:
-                executions.append(Execution(pc: w8, el: Int(ctx & 3), security: BlockTraceFormat.security(code: ctx >> 2),
-                                            cpu: Int(ctx >> 4),
-                                            mecid: bytes.loadUnaligned(fromByteOffset: o + 2, as: UInt16.self).littleEndian,
-                                            instructions: w4, definition: current[w8]))
+                let mecid = bytes.loadUnaligned(fromByteOffset: o + 2, as: UInt16.self).littleEndian
+                let context = Context(el: Int(ctx & 3), security: BlockTraceFormat.security(code: ctx >> 2))
+                byBlock[BlockKey(pc: w8, context: context, definition: current[w8]), default: Totals()].add(w4)
+                ctxTotals[Int(ctx & 0x0F)].add(w4)
+                bySize[BlockTraceSummary.bucket(w4)].add(w4)
+                total.add(w4)
+                if mecid != lastMECID { mecids.insert(mecid); lastMECID = mecid }
+                if keepExecutions {
+                    executions.append(Execution(pc: w8, el: Int(ctx & 3), security: BlockTraceFormat.security(code: ctx >> 2),
+                                                cpu: Int(ctx >> 4), mecid: mecid, instructions: w4, definition: current[w8]))
+                }
                 o += u
             case BlockTraceFormat.Kind.block.rawValue:
                 let count = Int(w4)
@@ -255,41 +309,27 @@ public struct BlockTrace: Sendable {
                 o += u * (1 + Int(w4))
             }
         }
+        for (i, v) in ctxTotals.enumerated() where v.executions > 0 {
+            byContext[Context(el: i & 3, security: BlockTraceFormat.security(code: UInt8(i >> 2)))] = v
+        }
     }
 
     /// Instructions retired by all executions.
-    public var totalInstructions: UInt64 { executions.reduce(0) { $0 &+ UInt64($1.instructions) } }
+    public var totalInstructions: UInt64 { total.instructions }
+    public var executionCount: UInt64 { total.executions }
 }
 
-/// What `armature trace FILE` prints.
+/// What `armature trace` prints.
 public enum BlockTraceSummary {
-    /// Blocks grouped by PC, code and context, with their totals.
-    public struct Block: Sendable, Equatable {
-        public var pc: UInt64
-        public var el: Int
-        public var security: SecurityState
-        public var definition: Int?
-        public var executions: UInt64 = 0
-        public var instructions: UInt64 = 0
-    }
-
-    public static func hottest(_ t: BlockTrace) -> [Block] {
-        struct Key: Hashable { let pc: UInt64; let el: Int; let sec: UInt8; let def: Int }
-        var blocks: [Key: Block] = [:]
-        for e in t.executions {
-            let k = Key(pc: e.pc, el: e.el, sec: BlockTraceFormat.securityCode(e.security), def: e.definition ?? -1)
-            var b = blocks[k] ?? Block(pc: e.pc, el: e.el, security: e.security, definition: e.definition)
-            b.executions += 1
-            b.instructions += UInt64(e.instructions)
-            blocks[k] = b
-        }
-        return blocks.values.sorted {
-            ($0.executions, $0.instructions, $1.pc) > ($1.executions, $1.instructions, $0.pc)
+    /// Blocks with their totals, most executed first.
+    public static func hottest(_ t: BlockTrace) -> [(block: BlockTrace.BlockKey, totals: BlockTrace.Totals)] {
+        t.byBlock.map { ($0.key, $0.value) }.sorted {
+            ($0.1.executions, $0.1.instructions, $1.0.pc) > ($1.1.executions, $1.1.instructions, $0.0.pc)
         }
     }
 
     /// The size buckets of the histogram: 0, 1, 2-3, 4-7, ... (powers of two).
-    public static func bucket(_ n: UInt32) -> Int { n == 0 ? 0 : 32 - n.leadingZeroBitCount }
+    @inline(__always) public static func bucket(_ n: UInt32) -> Int { n == 0 ? 0 : 32 - n.leadingZeroBitCount }
 
     static func bucketName(_ b: Int) -> String {
         switch b {
@@ -307,62 +347,42 @@ public enum BlockTraceSummary {
         func pad(_ s: String, _ w: Int, right: Bool = true) -> String {
             s.count >= w ? s : (right ? String(repeating: " ", count: w - s.count) + s : s + String(repeating: " ", count: w - s.count))
         }
+        let hot = hottest(t)
         var s = "Block trace \(name) (format \(t.version))\n"
-        s += "  block executions:  \(t.executions.count)\n"
+        s += "  block executions:  \(t.executionCount)\n"
         s += "  instructions:      \(total)"
         if let end = t.endInstructions {
             s += end == total ? " (equal to the run's count)" : " (the run's count at exit: \(end))"
         } else {
             s += " (no end record: the run was cut short)"
         }
-        s += "\n  distinct blocks:   \(Set(t.executions.map { "\($0.pc)/\($0.definition ?? -1)" }).count)\n"
-        let mecids = Set(t.executions.map(\.mecid))
-        if mecids != [0] && !mecids.isEmpty {
-            s += "  MECIDs:            " + mecids.sorted().map { String($0) }.joined(separator: ", ") + "\n"
+        s += "\n  distinct blocks:   \(hot.count)\n"
+        if t.mecids != [0] && !t.mecids.isEmpty {
+            s += "  MECIDs:            " + t.mecids.sorted().map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + "\n"
         }
 
-        // Per EL and security state.
-        struct Ctx: Hashable, Comparable {
-            let el: Int; let sec: UInt8
-            static func < (a: Ctx, b: Ctx) -> Bool { (a.el, a.sec) < (b.el, b.sec) }
-        }
-        var perCtx: [Ctx: (UInt64, UInt64)] = [:]
-        for e in t.executions {
-            let k = Ctx(el: e.el, sec: BlockTraceFormat.securityCode(e.security))
-            let v = perCtx[k] ?? (0, 0)
-            perCtx[k] = (v.0 + 1, v.1 + UInt64(e.instructions))
-        }
         s += "\nExecutions by exception level and security state:\n"
         s += "  " + pad("state", 16, right: false) + pad("blocks", 12) + pad("instructions", 14) + pad("share", 8) + "\n"
-        for k in perCtx.keys.sorted() {
-            let (b, i) = perCtx[k]!
-            s += "  " + pad("EL\(k.el) " + BlockTraceFormat.security(code: k.sec).name, 16, right: false)
-                + pad(String(b), 12) + pad(String(i), 14) + pad(pct(i), 8) + "\n"
+        for c in t.byContext.keys.sorted() {
+            let v = t.byContext[c]!
+            s += "  " + pad("EL\(c.el) " + c.security.name, 16, right: false)
+                + pad(String(v.executions), 12) + pad(String(v.instructions), 14) + pad(pct(v.instructions), 8) + "\n"
         }
 
-        // Histogram of instructions retired per execution.
-        var hist = [UInt64](repeating: 0, count: 33)
-        var histInsns = [UInt64](repeating: 0, count: 33)
-        for e in t.executions {
-            hist[bucket(e.instructions)] += 1
-            histInsns[bucket(e.instructions)] += UInt64(e.instructions)
-        }
-        let maxCount = hist.max() ?? 0
+        let maxCount = t.bySize.map(\.executions).max() ?? 0
         s += "\nBlock sizes (instructions retired per execution):\n"
         s += "  " + pad("size", 9, right: false) + pad("executions", 12) + pad("instructions", 14) + "\n"
-        for b in hist.indices where hist[b] > 0 {
-            let bar = maxCount == 0 ? 0 : Int((Double(hist[b]) / Double(maxCount) * 40).rounded(.up))
-            s += "  " + pad(bucketName(b), 9, right: false) + pad(String(hist[b]), 12) + pad(String(histInsns[b]), 14)
+        for (b, v) in t.bySize.enumerated() where v.executions > 0 {
+            let bar = maxCount == 0 ? 0 : Int((Double(v.executions) / Double(maxCount) * 40).rounded(.up))
+            s += "  " + pad(bucketName(b), 9, right: false) + pad(String(v.executions), 12) + pad(String(v.instructions), 14)
                 + "  " + String(repeating: "#", count: bar) + "\n"
         }
 
-        // Hottest blocks with their code.
-        let hot = hottest(t)
         s += "\nHottest blocks (of \(hot.count), by executions):\n"
-        for (rank, b) in hot.prefix(top).enumerated() {
+        for (rank, (b, v)) in hot.prefix(top).enumerated() {
             let size = b.definition.map { t.definitions[$0].words.count }
-            s += "#\(rank + 1)  " + TraceFormat.address(b.pc) + "  EL\(b.el) " + b.security.rawValue
-                + "  \(b.executions) executions, \(b.instructions) instructions (\(pct(b.instructions)))"
+            s += "#\(rank + 1)  " + TraceFormat.address(b.pc) + "  EL\(b.context.el) " + b.context.security.rawValue
+                + "  \(v.executions) executions, \(v.instructions) instructions (\(pct(v.instructions)))"
                 + (size.map { ", \($0) in the block" } ?? "")
                 + (symbols?.name(at: b.pc).map { "  <\($0)>" } ?? "") + "\n"
             if let d = b.definition {

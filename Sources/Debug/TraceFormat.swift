@@ -19,13 +19,16 @@ public enum SecurityState: String, Sendable {
         }
     }
 
-    /// Without EL3 the `virt` CPU runs Non-secure (as QEMU's); at EL3 it is
-    /// Secure; below EL3, SCR_EL3.NS decides. (Root and Realm come with RME:
-    /// EL3 is then Root and SCR_EL3.{NSE,NS} pick one of four states.)
+    /// The Machine's `CPU.securityState`: without EL3 the `virt` CPU runs
+    /// Non-secure (as QEMU's); at EL3 it is Secure, or Root with RME; below
+    /// EL3, SCR_EL3.{NSE,NS} pick Secure, Non-secure or Realm.
     public init(cpu: CPU) {
-        guard cpu.config.hasEL3 else { self = .nonSecure; return }
-        if cpu.el == 3 { self = .secure; return }
-        self = cpu.sysreg(SysRegTable.scrEL3) & 1 == 1 ? .nonSecure : .secure
+        switch cpu.securityState {
+        case .secure: self = .secure
+        case .nonSecure: self = .nonSecure
+        case .root: self = .root
+        case .realm: self = .realm
+        }
     }
 }
 
@@ -271,7 +274,8 @@ public enum TraceFormat {
         /// softmmu slow-path counters (fast-path hits are not counted).
         public var tlb = TLBStatistics()
         public var tlbFlushes: UInt64 = 0
-        /// Reads whose MECID did not match the page's (substitute data); 0 until MEC is modelled.
+        /// Reads and fetches whose MECID did not match the data's (they saw substitute
+        /// data: MECTagStore's substituteReads); 0 without `-M virt,mec=on`.
         public var mecidMismatches: UInt64 = 0
         public init() {}
 

@@ -124,6 +124,7 @@ public final class Tracer: @unchecked Sendable {
                 s.tlb = cpu.tlbStatistics
                 s.tlbFlushes = cpu.tlbFlushCount
             }
+            s.mecidMismatches = UInt64(system.memory.mecTags?.statistics.substituteReads ?? 0)
             writer.write(TraceFormat.stats(s))
         }
         blockTrace?.finish(cpus: system.cpus)

@@ -139,7 +139,7 @@ final class DebugTraceTests: XCTestCase {
         XCTAssertEqual(status, 0, "the guest exits through semihosting")
         XCTAssertNil(vm.system.fatalMessage)
         tracer.finish(statistics: dispatcher.statistics, guestInstructions: vm.cpu.instructionCount, elapsedSeconds: 0.001)
-        return (try BlockTrace(path: path), dispatcher.statistics, vm.cpu.instructionCount, out.drainString())
+        return (try BlockTrace(path: path, keepExecutions: true), dispatcher.statistics, vm.cpu.instructionCount, out.drainString())
     }
 
     func testBlockTraceRoundTrip() throws {
@@ -154,6 +154,10 @@ final class DebugTraceTests: XCTestCase {
             XCTAssertEqual(t.endInstructions, insns, "\(kind)")
             XCTAssertTrue(log.contains("guest-instructions: \(t.totalInstructions)\n"), "\(kind): \(log)")
             XCTAssertEqual(UInt64(t.executions.count), stats.blocksExecuted, "\(kind): one record per block entered (nochain)")
+            XCTAssertEqual(t.executionCount, stats.blocksExecuted)
+            XCTAssertEqual(t.byContext, [BlockTrace.Context(el: 1, security: .nonSecure): t.total])
+            XCTAssertEqual(t.bySize.reduce(0) { $0 + $1.executions }, t.executionCount)
+            XCTAssertEqual(t.byBlock.values.reduce(0) { $0 + $1.instructions }, insns)
             XCTAssertTrue(t.executions.allSatisfy { $0.el == 1 && $0.security == .nonSecure && $0.mecid == 0 && $0.cpu == 0 })
             XCTAssertTrue(t.executions.allSatisfy { $0.definition != nil }, "every block was defined before it ran")
             // The loop block ran nine times, two instructions each (the first
@@ -182,6 +186,58 @@ final class DebugTraceTests: XCTestCase {
         XCTAssertEqual(files[0], files[1], "both engines write the same trace")
     }
 
+    /// With RME and MEC: a block at Realm EL2 (MMU off, EMEC = 1) carries
+    /// MECID_P0_EL2 in its trace record, and its load of a page tagged with
+    /// MECID 0 is a MECID mismatch in -d stats.
+    func testBlockTraceMECIDAndMismatchesInRealm() throws {
+        for kind in EngineKind.allCases {
+            var o = VirtOptions()
+            o.secure = true
+            o.virtualization = true
+            o.rme = true
+            o.mec = true
+            let vm = try VirtMachine(options: o)
+            XCTAssertTrue(vm.cpu.config.hasMEC)
+            let code: [UInt32] = [0xD280_0020, 0xF940_0041, 0x1400_0002, 0xD503_201F, 0x1400_0000]   // mov x0, #1; ldr x1, [x2]; b +8; nop; b .
+            code.withUnsafeBytes { _ = vm.memory.writePhysical(pa: 0x4008_0000, bytes: $0, mecid: 0x42) }
+            let scr = SCRBits.ns | SCRBits.nse | SCRBits.mecEn | SCRBits.sctlr2En | SCRBits.tcr2En | SCRBits.rw | SCRBits.hce
+            vm.cpu.setSysreg(SysRegTable.scrEL3, scr)
+            vm.cpu.setSysreg(SysRegTable.slot("SCTLR2_EL2"), MECRegisters.emec)
+            vm.cpu.setSysreg(SysRegTable.slot("MECID_P0_EL2"), 0x42)
+            vm.cpu.setEL(2)
+            vm.cpu.flushTLB()
+            vm.cpu.setX(2, 0x4009_0000)
+            vm.cpu.pc = 0x4008_0000
+            XCTAssertEqual(vm.cpu.primaryMECID, 0x42)
+            let dir = TempDir()
+            let out = Pipe()
+            let tracer = Tracer(selection: try LogSelection(logValues: ["stats,exec"]), writer: LogWriter(fd: out.writeFD, buffered: true),
+                                system: vm.system)
+            tracer.blockTrace = try BlockTraceRecorder(path: dir.path + "/t", cpus: 1)
+            var engine = EngineOptions()
+            engine.kind = kind
+            tracer.install(into: &engine)
+            let exec = engine.onExecute!
+            engine.onExecute = { cpu, pc in
+                exec(cpu, pc)
+                if pc == 0x4008_0010 { cpu.system.requestExit(status: 0) }
+            }
+            let dispatcher = try Dispatcher(system: vm.system, options: engine)
+            _ = dispatcher.run()
+            tracer.finish(statistics: dispatcher.statistics, guestInstructions: vm.cpu.instructionCount, elapsedSeconds: 0)
+            let log = out.drainString()
+            let t = try BlockTrace(path: dir.path + "/t", keepExecutions: true)
+            XCTAssertEqual(t.executions.first, BlockTrace.Execution(pc: 0x4008_0000, el: 2, security: .realm, cpu: 0, mecid: 0x42,
+                                                                    instructions: 3, definition: 0), "\(kind)")
+            XCTAssertEqual(t.definitions.first?.words, Array(code[0..<3]))
+            XCTAssertEqual(vm.cpu.x(1), UInt64(MECTagStore.substituteWord) * 0x1_0000_0001, "\(kind): substitute data")
+            XCTAssertTrue(log.contains("Trace 0: cpu0 pc=0x40080000 EL2 RL\n"), log)
+            XCTAssertTrue(log.contains("mecid-mismatches: 1\n"), "\(kind): \(log)")
+            XCTAssertTrue(BlockTraceSummary.text(t, name: "t").contains("EL2 Realm"))
+            XCTAssertTrue(BlockTraceSummary.text(t, name: "t").contains("MECIDs:            0x42"))
+        }
+    }
+
     func testBlockTraceLayout() throws {
         // The header and one record of each kind, byte for byte (TRACE-FORMAT.md).
         let dir = TempDir()
@@ -206,7 +262,7 @@ final class DebugTraceTests: XCTestCase {
     }
 
     func testBlockTraceReaderRejectsAndSkips() throws {
-        func parse(_ b: [UInt8]) throws -> BlockTrace { try b.withUnsafeBytes { try BlockTrace(bytes: $0) } }
+        func parse(_ b: [UInt8]) throws -> BlockTrace { try b.withUnsafeBytes { try BlockTrace(bytes: $0, keepExecutions: true) } }
         let header = Array("ARMBLKTR".utf8) + [1, 0, 16, 0, 0, 0, 0, 0]
         XCTAssertThrowsError(try parse(Array("ARMBLKTX".utf8) + [1, 0, 16, 0, 0, 0, 0, 0])) {
             XCTAssertTrue("\($0)".contains("not a block trace"))
@@ -231,10 +287,11 @@ final class DebugTraceTests: XCTestCase {
         t = try parse(header + def1 + exec + def2 + exec + def1 + exec)
         XCTAssertEqual(t.definitions.count, 2)
         XCTAssertEqual(t.executions.map(\.definition), [0, 1, 0])
-        XCTAssertEqual(BlockTraceSummary.hottest(t).map(\.executions), [2, 1])
+        XCTAssertEqual(BlockTraceSummary.hottest(t).map(\.totals.executions), [2, 1])
+        XCTAssertEqual(t.byBlock.count, 2, "one block per code at 0x40080010")
         let text = BlockTraceSummary.text(t, name: "t")
         XCTAssertTrue(text.contains("EL1 Realm"), text)
-        XCTAssertTrue(text.contains("MECIDs:            7"), text)
+        XCTAssertTrue(text.contains("MECIDs:            0x7"), text)
         XCTAssertTrue(text.contains("(no end record: the run was cut short)"), text)
     }
 
