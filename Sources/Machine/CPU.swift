@@ -50,6 +50,8 @@ public final class CPU {
     public internal(set) var tlbStatistics = TLBStatistics()
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.
     let codePhysPage: UnsafeMutablePointer<UInt64>
+    /// FEAT_MEC tag state of this CPU (`-M virt,mec=on`; MEC/MECTagStore.swift); nil: no tags.
+    public internal(set) var mecState: MECCPUState?
     /// log2 of the size of the page or block each TLB entry caches 4 KiB of
     /// (for TLBI by VA: TLBMaintenance.swift).
     let tlbPageBits: UnsafeMutablePointer<UInt8>

@@ -114,7 +114,10 @@ final class MECMachine {
         c.hasMEC = mec
         m = TestMachine(config: c)
         tags = m.system.enableMECTags()
-        if !enable { m.memory.mecTags = nil }
+        if !enable {
+            m.memory.mecTags = nil
+            cpu.mecState = nil
+        }
         cpu.faultPC = 0x4000_0000
     }
 

@@ -217,6 +217,11 @@ extension CPU {
     /// is the walker's to raise; here it counts as the default MECID).
     public func accessMECID(_ t: Translation, accessEL: Int) -> UInt16 {
         guard config.hasMEC else { return MECSelection.defaultMECID }
+        // Outside the Realm PA space, or with EMEC clear, it is 0 whatever the
+        // rest says (and there is no AMEC fault): skip reading the registers.
+        if (t.mec.paSpace ?? securityState(el: accessEL).paSpace) != .realm || !mecEMEC(mecRegime(accessEL: accessEL)) {
+            return MECSelection.defaultMECID
+        }
         return MECSelection.select(mecSelectionInput(t.mec, accessEL: accessEL, nonSecure: t.nonSecure)).mecid
             ?? MECSelection.defaultMECID
     }
@@ -268,8 +273,8 @@ extension CPU {
     /// walk's MECID sees it (AArch64.TTWalkMECID): substitute data when the
     /// table's line carries another MECID.
     @inline(__always) func mecWalkView(_ pa: UInt64, _ descriptor: UInt64, accessEL: Int) -> UInt64 {
-        guard let tags = system.memory.mecTags else { return descriptor }
-        return UInt64(littleEndian: tags.readView(pa: pa, size: 8, value: descriptor.littleEndian, mecid: walkMECID(accessEL: accessEL)))
+        guard let st = mecState else { return descriptor }
+        return UInt64(littleEndian: st.store.readView(pa: pa, size: 8, value: descriptor.littleEndian, mecid: walkMECID(accessEL: accessEL)))
     }
 }
 

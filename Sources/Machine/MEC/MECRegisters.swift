@@ -135,8 +135,8 @@ public enum MECRegisters {
             let v = value & mecidMask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
-            if v != old, let tags = cpu.system.memory.mecTags {
-                tags.noteRegisterWrite(cpu: cpu)
+            if v != old, let st = cpu.mecState {
+                st.store.noteRegisterWrite(cpu: cpu)
                 cpu.flushTLB(mmuIndices: indices(cpu))
             }
         }
@@ -150,7 +150,7 @@ public enum MECRegisters {
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
             if v != old {
-                cpu.system.memory.mecTags?.noteRegisterWrite(cpu: cpu)
+                cpu.mecState?.store.noteRegisterWrite(cpu: cpu)
                 cpu.flushTLB(mmuIndices: indices(cpu))
             }
         }

@@ -44,34 +44,19 @@ public final class MECTagStore {
         let pageCount: Int
     }
 
-    /// Per-CPU scratch state: the MECIDs of the last translations (the slow
-    /// paths look them up by page), and buffers for substitute data.
-    final class CPUState {
-        var recentPage: (UInt64, UInt64) = (~0, ~0)
-        var recentMECID: (UInt16, UInt16) = (0, 0)
-        /// A mixed code page as one MECID fetches it.
-        let codeBuffer: UnsafeMutableRawPointer
-        /// Substitute data for a read-only exclusive/atomic access (up to 16 bytes).
-        let atomicBuffer: UnsafeMutableRawPointer
-        /// The MECID of the last fetch served from a substitute page/buffer.
-        var codeMECID: UInt16 = 0
-        init() {
-            codeBuffer = UnsafeMutableRawPointer.allocate(byteCount: Int(MECTagStore.pageBytes), alignment: 4096)
-            atomicBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
-        }
-        deinit {
-            codeBuffer.deallocate()
-            atomicBuffer.deallocate()
-        }
-    }
-
-    private var tracked: [Tracked] = []
+    private var tracked: ContiguousArray<Tracked> = []
     /// Line tags of the mixed pages, by page PA.
     private var lineTags: [UInt64: UnsafeMutablePointer<UInt16>] = [:]
-    private var cpuStates: [CPUState] = []
+    /// Every tracked page is uniform with MECID 0, as at reset, and has been
+    /// since: accesses with MECID 0 need nothing (the non-realm fast path),
+    /// and no "may be in a TLB" bits are kept. The first write with another
+    /// MECID leaves this state and flushes every TLB once.
+    public private(set) var pristine = true
     /// A page of substitute data (fetches from a uniform page with another tag).
-    let substitutePage: UnsafeMutableRawPointer
-    weak var system: System?
+    var substitutePage: UnsafeMutableRawPointer { mecFetchArena.base }
+    /// Not weak: a weak reference would give System a side table and slow every
+    /// retain/release of it (measured: +40% on a TLB-miss-bound workload).
+    unowned(unsafe) var system: System?
 
     /// Counters (`-d stats`, tests, the benchmark note).
     public struct Statistics: Sendable, Equatable {
@@ -91,9 +76,6 @@ public final class MECTagStore {
 
     public init(memory: AddressSpace, system: System? = nil) {
         self.system = system
-        substitutePage = UnsafeMutableRawPointer.allocate(byteCount: Int(MECTagStore.pageBytes), alignment: 4096)
-        let words = substitutePage.bindMemory(to: UInt32.self, capacity: Int(MECTagStore.pageBytes) / 4)
-        for i in 0..<(Int(MECTagStore.pageBytes) / 4) { words[i] = UInt32(littleEndian: MECTagStore.substituteWord) }
         for r in memory.regions where r.isRAM {
             let n = Int((r.size + MECTagStore.pageBytes - 1) / MECTagStore.pageBytes)
             let p = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
@@ -105,7 +87,6 @@ public final class MECTagStore {
     deinit {
         for t in tracked { t.pages.deallocate() }
         for (_, l) in lineTags { l.deallocate() }
-        substitutePage.deallocate()
     }
 
     // MARK: Lookup
@@ -154,6 +135,7 @@ public final class MECTagStore {
     /// page is untracked, or uniform with that tag (the page is then marked
     /// "may be in a TLB").
     @inline(__always) public func mayFillTLB(pa: UInt64, mecid: UInt16) -> Bool {
+        if pristine { return mecid == 0 || locate(pa) == nil }
         guard let (t, i) = locate(pa) else { return true }
         let w = t.pages[i]
         guard w & MECTagStore.mixedBit == 0 && UInt16(truncatingIfNeeded: w) == mecid else { return false }
@@ -178,6 +160,7 @@ public final class MECTagStore {
     /// A slow-path read of `size` bytes at `pa` (one page) that loaded
     /// `value`: the bytes of lines tagged with another MECID are replaced.
     public func readView(pa: UInt64, size: Int, value: UInt64, mecid: UInt16) -> UInt64 {
+        if pristine && mecid == 0 { return value }
         guard let (t, i) = locate(pa) else { return value }
         let w = t.pages[i]
         if w & MECTagStore.mixedBit == 0 {
@@ -218,7 +201,7 @@ public final class MECTagStore {
             return host
         }
         noteSubstitute(pa: pa, stored: lineTag(pa: pa) ?? 0, used: mecid)
-        let b = cpuState(cpu).atomicBuffer
+        let b = cpu.mecState!.atomicBuffer
         for k in 0..<size { b.storeBytes(of: MECTagStore.substituteByte(pa: pa &+ UInt64(k)), toByteOffset: k, as: UInt8.self) }
         return b
     }
@@ -228,14 +211,15 @@ public final class MECTagStore {
     /// else the substitute page, or (mixed page) a copy with the other
     /// MECIDs' lines replaced.
     public func codePage(pagePA: UInt64, host: UnsafeRawPointer, mecid: UInt16, cpu: CPU) -> UnsafeRawPointer? {
+        if pristine && mecid == 0 { return nil }
         guard let (t, i) = locate(pagePA) else { return nil }
         let w = t.pages[i]
-        let st = cpuState(cpu)
+        let st = cpu.mecState!
         if w & MECTagStore.mixedBit == 0 {
             let tag = UInt16(truncatingIfNeeded: w)
             if tag == mecid { return nil }
             noteSubstitute(pa: pagePA, stored: tag, used: mecid)
-            st.codeMECID = mecid
+            mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
             return UnsafeRawPointer(substitutePage)
         }
         let lt = lineTags[pagePA]!
@@ -244,21 +228,10 @@ public final class MECTagStore {
         for l in 0..<MECTagStore.linesPerPage where lt[l] != mecid {
             memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
         }
-        st.codeMECID = mecid
+        mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
         return UnsafeRawPointer(buf)
     }
 
-    /// What identifies the bytes `host` (from `CPU.translateCode`) shows, for
-    /// the block cache key: 0 for memory itself; 0x1_0000 | MECID for
-    /// substitute data seen with that MECID.
-    public func codeView(host: UnsafeRawPointer, cpu: CPU) -> UInt32 {
-        let st = cpuState(cpu)
-        let h = UInt(bitPattern: host)
-        let sub = UInt(bitPattern: substitutePage), buf = UInt(bitPattern: st.codeBuffer)
-        let size = UInt(MECTagStore.pageBytes)
-        if (h >= sub && h - sub < size) || (h >= buf && h - buf < size) { return 0x1_0000 | UInt32(st.codeMECID) }
-        return 0
-    }
 
     // MARK: Writes
 
@@ -268,6 +241,10 @@ public final class MECTagStore {
     /// changed are dropped.
     public func willWrite(pa: UInt64, length: UInt64, mecid: UInt16) {
         guard length > 0 else { return }
+        if pristine {
+            if mecid == 0 { return }
+            leavePristine()
+        }
         var a = pa
         let end = pa &+ length
         while a < end {
@@ -323,6 +300,15 @@ public final class MECTagStore {
         system?.log(.mec, "mec: page \(hex(pagePA)) uniform again with MECID \(m)")
     }
 
+    /// The first write with a MECID other than 0: from now on pages carry
+    /// "may be in a TLB" bits; the entries filled without them go.
+    private func leavePristine() {
+        pristine = false
+        system?.log(.mec, "mec: first write with a MECID other than 0: tags in use")
+        guard let system else { return }
+        for c in system.cpus { c.flushTLB() }
+    }
+
     /// Drops every TLB entry (all CPUs, all MMU indices) that maps the page.
     private func invalidateTLBs(page pagePA: UInt64) {
         guard let (t, i) = locate(pagePA) else { return }
@@ -336,29 +322,43 @@ public final class MECTagStore {
         statistics.registerFlushes += 1
     }
 
-    // MARK: Per-CPU state
+}
 
-    @inline(__always) func cpuState(_ cpu: CPU) -> CPUState {
-        while cpuStates.count <= cpu.index { cpuStates.append(CPUState()) }
-        return cpuStates[cpu.index]
+/// Per-CPU MEC state (`CPU.mecState`, set by `System.enableMECTags`): the
+/// tag store, the MECIDs of the last translations (the slow paths that
+/// follow a translation look its MECID up by page), and buffers for
+/// substitute data.
+public final class MECCPUState {
+    unowned(unsafe) let store: MECTagStore
+    var recentPage: (UInt64, UInt64) = (~0, ~0)
+    var recentMECID: (UInt16, UInt16) = (0, 0)
+    /// A mixed code page as one MECID fetches it (this CPU's page of `mecFetchArena`).
+    let codeBuffer: UnsafeMutableRawPointer
+    /// Substitute data for a read-only exclusive/atomic access (up to 16 bytes).
+    let atomicBuffer: UnsafeMutableRawPointer
+
+    init(store: MECTagStore, cpuIndex: Int) {
+        precondition(cpuIndex < MECFetchArena.maxCPUs, "the MEC model supports \(MECFetchArena.maxCPUs) CPUs")
+        self.store = store
+        codeBuffer = mecFetchArena.buffer(cpu: cpuIndex)
+        atomicBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+    }
+    deinit {
+        atomicBuffer.deallocate()
     }
 
-    /// Remembers the MECID of a translation of the page at `pa` (the slow
-    /// paths that follow it look it up: `recentMECID`).
-    @inline(__always) func remember(cpu: CPU, pa: UInt64, mecid: UInt16) {
-        let st = cpuState(cpu)
+    @inline(__always) func remember(pa: UInt64, mecid: UInt16) {
         let page = pa & TLB.pageMask
-        if st.recentPage.0 == page { st.recentMECID.0 = mecid; return }
-        st.recentPage = (page, st.recentPage.0)
-        st.recentMECID = (mecid, st.recentMECID.0)
+        if recentPage.0 == page { recentMECID.0 = mecid; return }
+        recentPage = (page, recentPage.0)
+        recentMECID = (mecid, recentMECID.0)
     }
 
-    @inline(__always) func recentMECID(cpu: CPU, pa: UInt64) -> UInt16? {
-        let st = cpuState(cpu)
+    @inline(__always) func recentMECID(pa: UInt64) -> UInt16 {
         let page = pa & TLB.pageMask
-        if st.recentPage.0 == page { return st.recentMECID.0 }
-        if st.recentPage.1 == page { return st.recentMECID.1 }
-        return nil
+        if recentPage.0 == page { return recentMECID.0 }
+        if recentPage.1 == page { return recentMECID.1 }
+        return MECSelection.defaultMECID
     }
 }
 
@@ -385,7 +385,10 @@ extension System {
         if let t = memory.mecTags { return t }
         let t = MECTagStore(memory: memory, system: self)
         memory.mecTags = t
-        for c in cpus { c.flushTLB() }
+        for c in cpus {
+            c.mecState = MECCPUState(store: t, cpuIndex: c.index)
+            c.flushTLB()
+        }
         return t
     }
 }
@@ -412,45 +415,44 @@ extension CPU {
     /// After a translation for `accessEL`: remember its MECID for the
     /// physical accesses that follow.
     @inline(__always) func mecNoteTranslation(_ t: Translation, accessEL: Int) {
-        guard let tags = system.memory.mecTags else { return }
-        tags.remember(cpu: self, pa: t.pa, mecid: accessMECID(t, accessEL: accessEL))
+        guard let st = mecState else { return }
+        st.remember(pa: t.pa, mecid: config.hasMEC ? accessMECID(t, accessEL: accessEL) : 0)
     }
 
     /// The MECID of the slow-path access to `pa` (the last translations of its page).
     func mecAccessMECID(pa: UInt64) -> UInt16 {
-        guard let tags = system.memory.mecTags else { return MECSelection.defaultMECID }
-        return tags.recentMECID(cpu: self, pa: pa) ?? MECSelection.defaultMECID
+        mecState?.recentMECID(pa: pa) ?? MECSelection.defaultMECID
     }
 
     /// fillTLB: may the page be entered in a TLB for this access?
     @inline(__always) func mecMayFillTLB(pa: UInt64) -> Bool {
-        guard let tags = system.memory.mecTags else { return true }
-        return tags.mayFillTLB(pa: pa, mecid: mecAccessMECID(pa: pa))
+        guard let st = mecState else { return true }
+        return st.store.mayFillTLB(pa: pa, mecid: st.recentMECID(pa: pa))
     }
 
     /// A slow-path store of `size` bytes at `pa`, before the data is written.
     @inline(__always) func mecWillWrite(pa: UInt64, size: Int) {
-        guard let tags = system.memory.mecTags else { return }
-        tags.willWrite(pa: pa, length: UInt64(size), mecid: mecAccessMECID(pa: pa))
+        guard let st = mecState else { return }
+        st.store.willWrite(pa: pa, length: UInt64(size), mecid: st.recentMECID(pa: pa))
     }
 
     /// A slow-path load of `size` bytes at `pa` that read `value` from memory.
     @inline(__always) func mecLoad(pa: UInt64, size: Int, _ value: UInt64) -> UInt64 {
-        guard let tags = system.memory.mecTags else { return value }
-        return tags.readView(pa: pa, size: size, value: value, mecid: mecAccessMECID(pa: pa))
+        guard let st = mecState else { return value }
+        return st.store.readView(pa: pa, size: size, value: value, mecid: st.recentMECID(pa: pa))
     }
 
     /// hostAddressForAtomic: the host memory the exclusive/atomic uses.
     @inline(__always) func mecAtomicHost(_ host: UnsafeMutableRawPointer, pa: UInt64, size: Int, write: Bool) -> UnsafeMutableRawPointer {
-        guard let tags = system.memory.mecTags else { return host }
-        return tags.atomicHost(host, pa: pa, size: size, mecid: mecAccessMECID(pa: pa), cpu: self, write: write)
+        guard let st = mecState else { return host }
+        return st.store.atomicHost(host, pa: pa, size: size, mecid: st.recentMECID(pa: pa), cpu: self, write: write)
     }
 
     /// translateCode: the bytes the fetch sees (nil: the memory itself).
     @inline(__always) func mecCodeHost(pa: UInt64, host: UnsafeRawPointer) -> UnsafeRawPointer? {
-        guard let tags = system.memory.mecTags else { return nil }
+        guard let st = mecState else { return nil }
         let off = Int(pa & ~TLB.pageMask)
-        return tags.codePage(pagePA: pa & TLB.pageMask, host: host - off, mecid: mecAccessMECID(pa: pa), cpu: self)
+        return st.store.codePage(pagePA: pa & TLB.pageMask, host: host - off, mecid: st.recentMECID(pa: pa), cpu: self)
             .map { $0 + off }
     }
 
@@ -458,7 +460,36 @@ extension CPU {
     /// `translateCode`) are: 0 for memory itself, 0x1_0000 | MECID for a
     /// MECID's view of substitute data. Zero without tags.
     @inline(__always) public func codeView(host: UnsafeRawPointer) -> UInt32 {
-        guard let tags = system.memory.mecTags else { return 0 }
-        return tags.codeView(host: host, cpu: self)
+        // A range check on one arena: no reference counting per dispatched block.
+        let a = mecFetchArena
+        return UInt(bitPattern: host) &- UInt(bitPattern: a.base) < a.size ? a.views[index] : 0
     }
 }
+
+/// Where instruction fetches see substitute data: page 0 is 0xdeadbeef
+/// throughout; page 1 + i is CPU i's copy of a mixed code page. One arena for
+/// every tag store, so `CPU.codeView` is a range check. `views[i]`: what CPU
+/// i's last substitute fetch showed (0x1_0000 | MECID).
+struct MECFetchArena: @unchecked Sendable {
+    static let maxCPUs = 64
+    let base: UnsafeMutableRawPointer
+    let size: UInt
+    let views: UnsafeMutablePointer<UInt32>
+
+    init() {
+        let page = Int(MECTagStore.pageBytes)
+        let bytes = page * (1 + MECFetchArena.maxCPUs)
+        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        precondition(p != nil && p != MAP_FAILED, "cannot map the MEC fetch arena")
+        base = p!
+        size = UInt(bytes)
+        let words = base.bindMemory(to: UInt32.self, capacity: page / 4)
+        for i in 0..<(page / 4) { words[i] = UInt32(littleEndian: MECTagStore.substituteWord) }
+        views = .allocate(capacity: MECFetchArena.maxCPUs)
+        views.initialize(repeating: 0, count: MECFetchArena.maxCPUs)
+    }
+
+    func buffer(cpu i: Int) -> UnsafeMutableRawPointer { base + Int(MECTagStore.pageBytes) * (1 + i) }
+}
+
+let mecFetchArena = MECFetchArena()
