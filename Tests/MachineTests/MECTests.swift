@@ -295,8 +295,9 @@ final class MECRegisterTests: XCTestCase {
         mm.set("SCR_EL3", MECMachine.scrRealm)
         let off = MECTranslationInfo()
         func t(_ info: MECTranslationInfo) -> Translation {
-            var t = Translation(pa: 0, device: false, attributes: 0, shareability: 0, nonSecure: true, level: 3,
-                                readable: true, writable: true, executable: true)
+            // The walker's output PA space with the MMU off: the Security state's.
+            var t = Translation(pa: 0, paSpace: info.paSpace ?? cpu.securityState(el: 2).paSpace, device: false, attributes: 0,
+                                shareability: 0, nonSecure: true, level: 3, readable: true, writable: true, executable: true)
             t.mec = info
             return t
         }

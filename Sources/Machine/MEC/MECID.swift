@@ -198,12 +198,12 @@ extension CPU {
     }
 
     /// The inputs of the selection for a translation made for `accessEL`.
-    public func mecSelectionInput(_ info: MECTranslationInfo, accessEL: Int, nonSecure: Bool = false) -> MECSelectionInput {
+    /// `paSpace`: the output PA space (`Translation.paSpace`); nil: `info`'s,
+    /// else the Security state's.
+    public func mecSelectionInput(_ info: MECTranslationInfo, accessEL: Int, paSpace: PASpace? = nil) -> MECSelectionInput {
         let regime = mecRegime(accessEL: accessEL)
         let ss = securityState(el: accessEL)
-        var pas = info.paSpace ?? ss.paSpace
-        // A walker that knows only the NS bit: Secure state with NS = 1 outputs Non-secure.
-        if info.paSpace == nil && ss == .secure && nonSecure { pas = .nonSecure }
+        let pas = info.paSpace ?? paSpace ?? ss.paSpace
         var amec = false
         if ss == .realm && tcr2EL2Enabled && (regime == .el2 || regime == .el20) {
             let tcr2 = sysreg(MECRegisters.tcr2EL2)
@@ -219,10 +219,10 @@ extension CPU {
         guard config.hasMEC else { return MECSelection.defaultMECID }
         // Outside the Realm PA space, or with EMEC clear, it is 0 whatever the
         // rest says (and there is no AMEC fault): skip reading the registers.
-        if (t.mec.paSpace ?? securityState(el: accessEL).paSpace) != .realm || !mecEMEC(mecRegime(accessEL: accessEL)) {
+        if (t.mec.paSpace ?? t.paSpace) != .realm || !mecEMEC(mecRegime(accessEL: accessEL)) {
             return MECSelection.defaultMECID
         }
-        return MECSelection.select(mecSelectionInput(t.mec, accessEL: accessEL, nonSecure: t.nonSecure)).mecid
+        return MECSelection.select(mecSelectionInput(t.mec, accessEL: accessEL, paSpace: t.paSpace)).mecid
             ?? MECSelection.defaultMECID
     }
 

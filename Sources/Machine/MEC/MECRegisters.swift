@@ -50,17 +50,17 @@ public enum MECRegisters {
         def("MECID_A1_EL2", 3, 4, 10, 8, 3, el: 2, rule: el2MECID, write: writeMECID(indices: el2Indices)),
         def("VMECID_P_EL2", 3, 4, 10, 9, 0, el: 2, rule: el2MECID, write: writeMECID(indices: el10Indices)),
         def("VMECID_A_EL2", 3, 4, 10, 9, 1, el: 2, rule: el2MECID, write: writeMECID(indices: el10Indices)),
-        def("MECID_RL_A_EL3", 3, 6, 10, 10, 1, el: 3, rule: el3MECID, write: writeMECID(indices: { _ in [3] })),
+        def("MECID_RL_A_EL3", 3, 6, 10, 10, 1, el: 3, rule: el3MECID, write: writeMECID(indices: { _ in CPU.mmuIndexesEL3 })),
         // SCTLR2_ELx / TCR2_ELx: only the MEC fields are implemented (the
         // others belong to features Armature does not have: RES0).
         def("SCTLR2_EL1", 3, 0, 1, 0, 3, el: 1, rule: enabledBy(SCRBits.sctlr2En),
-            write: writeControl(mask: 0, indices: { _ in [] })),
+            write: writeControl(mask: 0, indices: { _ in 0 })),
         def("SCTLR2_EL2", 3, 4, 1, 0, 3, el: 2, rule: enabledBy(SCRBits.sctlr2En),
-            write: writeControl(mask: emec, indices: { c in [0, 1] + el2Indices(c) })),
+            write: writeControl(mask: emec, indices: { c in CPU.mmuIndexesEL10 | el2Indices(c) })),
         def("SCTLR2_EL3", 3, 6, 1, 0, 3, el: 3, rule: el3MECID,
-            write: writeControl(mask: emec, indices: { _ in [3] })),
+            write: writeControl(mask: emec, indices: { _ in CPU.mmuIndexesEL3 })),
         def("TCR2_EL1", 3, 0, 2, 0, 3, el: 1, rule: enabledBy(SCRBits.tcr2En),
-            write: writeControl(mask: 0, indices: { _ in [] })),
+            write: writeControl(mask: 0, indices: { _ in 0 })),
         def("TCR2_EL2", 3, 4, 2, 0, 3, el: 2, rule: enabledBy(SCRBits.tcr2En),
             write: writeControl(mask: amec0 | amec1, indices: el2Indices)),
     ]
@@ -124,34 +124,35 @@ public enum MECRegisters {
     // MARK: Writes
 
     /// The MMU indices of the EL2 (or EL2&0) regime.
-    @Sendable static func el2Indices(_ cpu: CPU) -> [Int] { cpu.hcrE2H ? [2, 0] : [2] }
-    @Sendable static func el10Indices(_ cpu: CPU) -> [Int] { [0, 1] }
+    /// The MMU indices (as a mask) of the EL2 (or EL2&0) regime, and of EL1&0.
+    @Sendable static func el2Indices(_ cpu: CPU) -> UInt32 { cpu.hcrE2H ? CPU.mmuIndexesEL2 | 1 : CPU.mmuIndexesEL2 }
+    @Sendable static func el10Indices(_ cpu: CPU) -> UInt32 { CPU.mmuIndexesEL10 }
 
     /// A MECID register: 16 bits; a change flushes the TLBs of the indices
     /// that may use it when tags are kept (the MECIDs are not part of any
     /// translation otherwise).
-    private static func writeMECID(indices: @escaping @Sendable (CPU) -> [Int]) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
+    private static func writeMECID(indices: @escaping @Sendable (CPU) -> UInt32) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
         { cpu, slot, value in
             let v = value & mecidMask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
             if v != old, let st = cpu.mecState {
                 st.store.noteRegisterWrite(cpu: cpu)
-                cpu.flushTLB(mmuIndices: indices(cpu))
+                cpu.mecFlushTLB(mmuIndexMask: indices(cpu))
             }
         }
     }
 
     /// EMEC/AMEC controls: they change MECIDs and which descriptors fault, so
     /// a change flushes the indices of the regimes they control.
-    private static func writeControl(mask: UInt64, indices: @escaping @Sendable (CPU) -> [Int]) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
+    private static func writeControl(mask: UInt64, indices: @escaping @Sendable (CPU) -> UInt32) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
         { cpu, slot, value in
             let v = value & mask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
             if v != old {
                 cpu.mecState?.store.noteRegisterWrite(cpu: cpu)
-                cpu.flushTLB(mmuIndices: indices(cpu))
+                cpu.mecFlushTLB(mmuIndexMask: indices(cpu))
             }
         }
     }
@@ -161,21 +162,12 @@ extension CPU {
     /// ID_AA64MMFR3_EL1 as this CPU reports it.
     var mecIDAA64MMFR3: UInt64 { config.hasMEC ? MECRegisters.mmfr3WithMEC : 0 }
 
-    /// Empties the TLBs of the given MMU indices only (a MECID or EMEC/AMEC
-    /// change). Counted as a flush: jump caches keyed by VA are dropped too.
-    public func flushTLB(mmuIndices: [Int]) {
-        guard !mmuIndices.isEmpty else { return }
-        tlbFlushCount &+= 1
-        for i in mmuIndices {
-            let base = state + StateLayout.tlbBase + i * TLB.tableBytes
-            for j in 0..<TLB.entries {
-                let e = base + j * TLB.entryBytes
-                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
-                e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
-                e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
-            }
-        }
+    /// Empties the TLBs of the MMU indices in `mask` that hold entries (a
+    /// MECID or EMEC/AMEC change): `flushTLB(mmuIndexMask:)` (TLBMaintenance.swift)
+    /// for the indices filled since their last flush.
+    func mecFlushTLB(mmuIndexMask mask: UInt32) {
+        guard mask != 0 else { return }
+        flushTLB(mmuIndexMask: mask & tlbDirtyIndices)
     }
 
     /// For the MRS/MSR helpers, after `readSysReg`/`writeSysReg` refused an

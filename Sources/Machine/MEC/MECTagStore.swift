@@ -397,7 +397,11 @@ extension CPU {
     /// Drops the TLB entries of this CPU that map the physical page; returns how many.
     func invalidateTLBEntries(mappingPage pagePA: UInt64) -> Int {
         var n = 0
-        for slot in 0..<(TLB.entries * TLB.mmuIndexCount) where codePhysPage[slot] == pagePA {
+        var dirty = tlbDirtyIndices   // only the indices filled since their last flush hold entries
+        while dirty != 0 {
+          let index = dirty.trailingZeroBitCount
+          dirty &= dirty - 1
+          for slot in (index * TLB.entries)..<((index + 1) * TLB.entries) where codePhysPage[slot] == pagePA {
             let e = state + StateLayout.tlbBase + slot * TLB.entryBytes
             if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == TLB.invalidTag
                 && e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == TLB.invalidTag
@@ -406,6 +410,7 @@ extension CPU {
             e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
             e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
             n += 1
+          }
         }
         return n
     }
