@@ -170,6 +170,15 @@ static uint64_t realm_el2(uint64_t arg)
     MSR(TCR2_EL2, TCR2_AMEC0);
     set_a0(3);
     CHECK_EQ("AMEC0 = 1 again, MECID 3", ld64(PAGE(0) + 0xC8), 0x30000000000000C8ull);
+
+    /* DC CIPAE (clean and invalidate by PA to the Point of Encryption) is
+     * permitted at Realm EL2; DC CIGDPAE needs FEAT_MTE: UNDEFINED. */
+    n = rme_el2_count;
+    __asm__ volatile("sys #4, c7, c14, #0, %0" :: "r"(PAGE(0) | 3ull << 62) : "memory");
+    CHECK_EQ("R-EL2 DC CIPAE: no exception", rme_el2_count - n, 0);
+    __asm__ volatile("sys #4, c7, c14, #7, %0" :: "r"(PAGE(0) | 3ull << 62) : "memory");
+    CHECK_EQ("R-EL2 DC CIGDPAE (no MTE): UNDEFINED", rme_el2_count - n, 1);
+    CHECK_EQ("after DC CIPAE, MECID 3", ld64(PAGE(0) + 0xC8), 0x30000000000000C8ull);
     return 0;
 }
 
@@ -192,6 +201,8 @@ static uint64_t el2_ns_probe(uint64_t arg)
     CHECK_EQ("NS-EL2 MRS MECID_P0_EL2: EC", ESR_EC(rme_el2_esr), 0);
     __asm__ volatile("mrs x5, " MECID_RL_A_EL3 ::: "x5");
     CHECK_EQ("NS-EL2 MRS MECID_RL_A_EL3: UNDEFINED", rme_el2_count - n, 2);
+    __asm__ volatile("sys #4, c7, c14, #0, %0" :: "r"(RAM_BASE) : "memory");
+    CHECK_EQ("NS-EL2 DC CIPAE: UNDEFINED", rme_el2_count - n, 3);
     return MRS(MECIDR_EL2);
 }
 

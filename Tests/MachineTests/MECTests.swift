@@ -271,6 +271,23 @@ final class MECRegisterTests: XCTestCase {
         XCTAssertTrue(cpu.mecEMEC(.el3))
     }
 
+    func testDCCIPAE() {
+        let mm = MECMachine()
+        let cpu = mm.cpu
+        XCTAssertTrue(cpu.mecCacheMaintenance(op2: 0))          // EL3
+        XCTAssertFalse(cpu.mecCacheMaintenance(op2: 7))         // CIGDPAE: no FEAT_MTE
+        cpu.setEL(2)
+        mm.set("SCR_EL3", MECMachine.scrRealm)
+        XCTAssertTrue(cpu.mecCacheMaintenance(op2: 0))          // Realm EL2
+        mm.set("SCR_EL3", SCRBits.ns)
+        XCTAssertFalse(cpu.mecCacheMaintenance(op2: 0))         // Non-secure EL2
+        cpu.setEL(1)
+        mm.set("SCR_EL3", MECMachine.scrRealm)
+        XCTAssertFalse(cpu.mecCacheMaintenance(op2: 0))         // EL1
+        let plain = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        XCTAssertFalse(plain.cpu.mecCacheMaintenance(op2: 0))   // no FEAT_MEC
+    }
+
     func testSecurityStates() {
         let mm = MECMachine()
         let cpu = mm.cpu

@@ -63,6 +63,9 @@ let helperSys: HelperFunction = { state, packed, xt, _ in
     case (7, 14) where op1 == 6:
         // DC CIPAPA, DC CIGDPAPA (FEAT_RME, EL3): by PA, nothing to do.
         if cpu.paCacheMaintenance(op2: op2) { return 0 }
+    case (7, 14) where op1 == 4:
+        // DC CIPAE, DC CIGDPAE (FEAT_MEC, Realm EL2 and EL3): nothing to do (MEC/MECRegisters.swift).
+        if cpu.mecCacheMaintenance(op2: op2) { return 0 }
     case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 12), (7, 13), (7, 14):
         // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CVAP/CVADP/CIVAC/CISW.
         return 0

@@ -136,6 +136,7 @@ public enum MECRegisters {
             let v = value & mecidMask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
+            if v != old { cpu.system.log(.mec, "mec: \(SysRegTable.all[slot.slot].name) = \(v) (was \(old)) at EL\(cpu.el)") }
             if v != old, let st = cpu.mecState {
                 st.store.noteRegisterWrite(cpu: cpu)
                 cpu.mecFlushTLB(mmuIndexMask: indices(cpu))
@@ -150,6 +151,7 @@ public enum MECRegisters {
             let v = value & mask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
+            if v != old { cpu.system.log(.mec, "mec: \(SysRegTable.all[slot.slot].name) = \(hex(v)) (was \(hex(old))) at EL\(cpu.el)") }
             if v != old {
                 cpu.mecState?.store.noteRegisterWrite(cpu: cpu)
                 cpu.mecFlushTLB(mmuIndexMask: indices(cpu))
@@ -168,6 +170,17 @@ extension CPU {
     func mecFlushTLB(mmuIndexMask mask: UInt32) {
         guard mask != 0 else { return }
         flushTLB(mmuIndexMask: mask & tlbDirtyIndices)
+    }
+
+    /// DC CIPAE / DC CIGDPAE (SYS #4, C7, C14, #0 / #7; FEAT_MEC): clean and
+    /// invalidate by PA to the Point of Encryption. EL3, and Realm EL2;
+    /// UNDEFINED elsewhere and without FEAT_MEC; DC CIGDPAE also needs
+    /// FEAT_MTE (not implemented: UNDEFINED). With no caches modelled and tags
+    /// set as data is written, a permitted one has nothing to do. Returns false
+    /// when the operation is UNDEFINED (the caller raises it).
+    public func mecCacheMaintenance(op2: UInt64) -> Bool {
+        guard config.hasMEC, el >= 2, op2 == 0 else { return false }
+        return el == 3 || securityState == .realm
     }
 
     /// For the MRS/MSR helpers, after `readSysReg`/`writeSysReg` refused an
