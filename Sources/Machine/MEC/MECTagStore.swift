@@ -332,6 +332,12 @@ public final class MECCPUState {
     unowned(unsafe) let store: MECTagStore
     var recentPage: (UInt64, UInt64) = (~0, ~0)
     var recentMECID: (UInt16, UInt16) = (0, 0)
+    /// `CPU.cachedAccessMECID`: the selection inputs of `contextEL` (AMEC of
+    /// the upper range in `context.amec`), valid while `tlbFlushCount` is `contextKey`.
+    var context = MECSelectionInput(regime: .el10, paSpace: .nonSecure, emec: false, registers: MECRegisterValues())
+    var contextAMECLower = false
+    var contextKey: UInt64 = ~0
+    var contextEL = -1
     /// A mixed code page as one MECID fetches it (this CPU's page of `mecFetchArena`).
     let codeBuffer: UnsafeMutableRawPointer
     /// Substitute data for a read-only exclusive/atomic access (up to 16 bytes).
@@ -421,7 +427,30 @@ extension CPU {
     /// physical accesses that follow.
     @inline(__always) func mecNoteTranslation(_ t: Translation, accessEL: Int) {
         guard let st = mecState else { return }
-        st.remember(pa: t.pa, mecid: config.hasMEC ? accessMECID(t, accessEL: accessEL) : 0)
+        st.remember(pa: t.pa, mecid: config.hasMEC ? cachedAccessMECID(t, accessEL: accessEL, st) : 0)
+    }
+
+    /// `accessMECID` with the register side (regime, Security state, EMEC,
+    /// AMEC, MECIDs) cached per accessing EL until the next TLB flush: every
+    /// write that can change it flushes (SCR_EL3, HCR_EL2 and SCTLR_ELx are
+    /// `mmu` registers; MECID/EMEC/AMEC writes flush their indices).
+    private func cachedAccessMECID(_ t: Translation, accessEL: Int, _ st: MECCPUState) -> UInt16 {
+        if st.contextKey != tlbFlushCount || st.contextEL != accessEL {
+            var base = mecSelectionInput(MECTranslationInfo(), accessEL: accessEL)
+            let amecLower = base.amec
+            base.amec = mecSelectionInput(MECTranslationInfo(upperRange: true), accessEL: accessEL).amec
+            st.context = base
+            st.contextAMECLower = amecLower
+            st.contextKey = tlbFlushCount
+            st.contextEL = accessEL
+        }
+        let pas = t.mec.paSpace ?? t.paSpace
+        guard pas == .realm, st.context.emec else { return MECSelection.defaultMECID }
+        var i = st.context
+        i.paSpace = pas
+        i.translation = t.mec
+        if !t.mec.upperRange { i.amec = st.contextAMECLower }
+        return MECSelection.select(i).mecid ?? MECSelection.defaultMECID
     }
 
     /// The MECID of the slow-path access to `pa` (the last translations of its page).
