@@ -10,7 +10,9 @@ For every guest .build/guests/<name>.elf (source Tests/Guests/<name>.S|.c):
     "-M virt -cpu max"; such tests are Armature-only, see QEMU_SKIP)
     ($ARMATURE defaults to .build/release/armature)
   - if qemu-system-aarch64 is on PATH (and the guest is not in QEMU_SKIP), run
-        qemu-system-aarch64 -M virt -cpu max -nographic -kernel X.elf
+        qemu-system-aarch64 MACHINE -nographic -kernel X.elf
+    (MACHINE: the test's QEMU-ARGS, else its ARMATURE-ARGS, else -M virt -cpu max;
+    QEMU starts the ELF at EL3 with secure=on, at EL2 with virtualization=on)
             -semihosting-config enable=on,target=native,chardev=serial0
     (chardev=serial0 sends semihosting output to the same stdout stream as the
     UART, in order; plain -semihosting in QEMU 7.2 writes it to stderr.)
@@ -69,16 +71,29 @@ QEMU_SKIP = {
 
 EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
 ARMATURE_ARGS_RE = re.compile(rb"ARMATURE-ARGS:\s*([^\n]*)")
+QEMU_ARGS_RE = re.compile(rb"QEMU-ARGS:\s*([^\n]*)")
+DEFAULT_MACHINE = ["-M", "virt", "-cpu", "max"]
+
+
+def annotated_args(src, regex):
+    """The options of an annotation line (up to the end of the line or a
+    closing comment), or None when the test has no such line."""
+    with open(src, "rb") as f:
+        m = regex.search(f.read())
+    if not m:
+        return None
+    return shlex.split(m.group(1).decode().split("*/")[0])
 
 
 def armature_args(src):
-    """The machine/CPU options for Armature: the test's "ARMATURE-ARGS:" line
-    (up to the end of the line or a closing comment), else -M virt -cpu max."""
-    with open(src, "rb") as f:
-        m = ARMATURE_ARGS_RE.search(f.read())
-    if not m:
-        return ["-M", "virt", "-cpu", "max"]
-    return shlex.split(m.group(1).decode().split("*/")[0])
+    """The machine/CPU options for Armature: the test's "ARMATURE-ARGS:" line,
+    else -M virt -cpu max."""
+    return annotated_args(src, ARMATURE_ARGS_RE) or DEFAULT_MACHINE
+
+
+def qemu_args(src):
+    """The machine/CPU options for QEMU: "QEMU-ARGS:", else the same as Armature's."""
+    return annotated_args(src, QEMU_ARGS_RE) or armature_args(src)
 
 
 def guest_sources():
@@ -159,8 +174,10 @@ def main():
             e = expected_exit(srcs[n])
             if e:
                 extra.append("expect-exit=%d" % e)
-            if ARMATURE_ARGS_RE.search(open(srcs[n], "rb").read()):
+            if armature_args(srcs[n]) != DEFAULT_MACHINE:
                 extra.append("armature " + " ".join(armature_args(srcs[n])))
+            if qemu_args(srcs[n]) != armature_args(srcs[n]):
+                extra.append("qemu " + " ".join(qemu_args(srcs[n])))
             if n in QEMU_SKIP:
                 extra.append("not compared with QEMU: " + QEMU_SKIP[n])
             print(n + ("  (" + "; ".join(extra) + ")" if extra else ""))
@@ -192,7 +209,7 @@ def main():
         results = {}
         use_qemu = qemu and name not in QEMU_SKIP
         if use_qemu:
-            cmd = [qemu, "-M", "virt", "-cpu", "max", "-nographic",
+            cmd = [qemu] + qemu_args(srcs[name]) + ["-nographic",
                    "-semihosting-config", "enable=on,target=native,chardev=serial0",
                    "-kernel", elf]
             results["qemu"] = run(cmd, args.timeout)
