@@ -69,6 +69,16 @@ QEMU_SKIP = {
         "QEMU's vCPU halts forever",
 }
 
+# Guests that QEMU 7.2 cannot run but QEMU 10.0 can (FEAT_RME): compared with
+# QEMU 10.0 when scripts/setup-qemu10.sh has fetched it (or ARMATURE_QEMU10 names
+# it). Lines matching the patterns are left out of the comparison, with the reason.
+QEMU10 = {
+    "rme_gpc": ([r"MFAR_EL3", r"^(PASS|FAILED) rme_gpc"],
+                "MFAR_EL3 bits [11:0] are RES0 (Arm ARM, MFAR_EL3 'FPA'); QEMU 10.0 "
+                "records the byte address of the access"),
+}
+QEMU10_DEFAULT = os.path.join(ROOT, ".build", "qemu10", "usr", "bin", "qemu-system-aarch64")
+
 EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
 ARMATURE_ARGS_RE = re.compile(rb"ARMATURE-ARGS:\s*([^\n]*)")
 QEMU_ARGS_RE = re.compile(rb"QEMU-ARGS:\s*([^\n]*)")
@@ -113,10 +123,10 @@ def expected_exit(src):
     return int(m.group(1), 0) & 0xFF
 
 
-def run(cmd, timeout):
+def run(cmd, timeout, env=None):
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout)
+                           stderr=subprocess.PIPE, timeout=timeout, env=env)
         return p.returncode, p.stdout, p.stderr, False
     except subprocess.TimeoutExpired as e:
         return None, e.stdout or b"", e.stderr or b"", True
@@ -153,6 +163,21 @@ def check_run(name, label, res, want_exit, verbose):
     return problems
 
 
+def qemu10_problems(name, res, ours):
+    """QEMU 10.0's stdout must equal the first engine's, except for the lines
+    QEMU10[name] leaves out."""
+    rc, out, err, timed_out = res
+    if timed_out or rc is None:
+        return ["QEMU 10.0 did not complete: " + (err.decode("utf-8", "replace").strip() or "timed out")]
+    if ours is None or ours[0] is None:
+        return ["no Armature run to compare with"]
+    pats = [re.compile(p.encode()) for p in QEMU10[name][0]]
+    keep = lambda b: b"\n".join(l for l in b.splitlines() if not any(p.search(l) for p in pats))
+    if keep(out) != keep(ours[1]):
+        return ["stdout differs from QEMU 10.0:\n" + short_diff(keep(out), keep(ours[1]), "qemu10", "armature")]
+    return []
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("names", nargs="*")
@@ -179,7 +204,9 @@ def main():
             if qemu_args(srcs[n]) != armature_args(srcs[n]):
                 extra.append("qemu " + " ".join(qemu_args(srcs[n])))
             if n in QEMU_SKIP:
-                extra.append("not compared with QEMU: " + QEMU_SKIP[n])
+                extra.append("not compared with QEMU 7.2: " + QEMU_SKIP[n])
+            if n in QEMU10:
+                extra.append("compared with QEMU 10.0 except: " + QEMU10[n][1])
             print(n + ("  (" + "; ".join(extra) + ")" if extra else ""))
         return 0
 
@@ -190,6 +217,11 @@ def main():
             return 1
 
     qemu = None if args.no_qemu else shutil.which("qemu-system-aarch64")
+    qemu10 = None if args.no_qemu else os.environ.get("ARMATURE_QEMU10", QEMU10_DEFAULT)
+    if qemu10 and not os.access(qemu10, os.X_OK):
+        qemu10 = None
+    # QEMU 10.0 unpacked beside an installed 7.2 must not load 7.2's modules.
+    qemu10_env = dict(os.environ, QEMU_MODULE_DIR=os.path.join(OUT_DIR, "no-qemu-modules"))
     if args.qemu_only and not qemu:
         print("--qemu-only: qemu-system-aarch64 not found on PATH")
         return 1
@@ -215,12 +247,23 @@ def main():
             results["qemu"] = run(cmd, args.timeout)
         elif qemu and args.qemu_only:
             return [(True, "skip %s [qemu]: %s" % (name, QEMU_SKIP[name]))]
+        use_qemu10 = qemu10 and name in QEMU10 and engines
+        if use_qemu10:
+            cmd = [qemu10] + qemu_args(srcs[name]) + ["-nographic", "-audio", "none",
+                   "-semihosting-config", "enable=on,target=native,chardev=serial0",
+                   "-kernel", elf]
+            results["qemu10"] = run(cmd, args.timeout, qemu10_env)
         for eng in engines:
             cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
                               "-accel", eng, "-kernel", elf]
             results[eng] = run(cmd, args.timeout)
         first_engine = engines[0] if engines else None
         for label, res in results.items():
+            if label == "qemu10":
+                problems = qemu10_problems(name, res, results.get(first_engine))
+                lines.append((not problems, ("FAIL %s [qemu10]: %s" % (name, "; ".join(problems))) if problems
+                              else "ok   %s [qemu10] (except: %s)" % (name, QEMU10[name][1])))
+                continue
             problems = check_run(name, label, res, want, args.v)
             out = res[1]
             ran = res[0] is not None or res[3]
