@@ -55,6 +55,9 @@ QEMU_SKIP = {
     "mec_basic": "QEMU 7.2 has no RME/MEC",
     "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
     "rme_gpc": "QEMU 7.2 has no RME",
+    "exc_external_abort_routing":
+        "SCR_EL3.EA = 1 routes External aborts from every EL to EL3 (Arm ARM "
+        "AArch64.Abort, route_to_el3); QEMU 7.2 and 10.0 take them to the current EL",
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",

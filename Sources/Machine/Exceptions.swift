@@ -42,6 +42,9 @@ public enum FaultStatus: UInt64, Sendable {
     public static func accessFlag(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x08 + UInt64(level & 3))! }
     public static func permission(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x0C + UInt64(level & 3))! }
     public static func syncExternalOnWalk(level: Int) -> FaultStatus { FaultStatus(rawValue: 0x14 + UInt64(level & 3))! }
+
+    /// A synchronous External abort (on the access or on a table walk).
+    public var isExternalAbort: Bool { self == .syncExternal || (0x14...0x17).contains(rawValue) }
 }
 
 extension CPU {
@@ -98,6 +101,14 @@ extension CPU {
         }
     }
 
+    /// The EL an abort is taken to: External aborts go to EL3 when SCR_EL3.EA is
+    /// set, from any EL (Arm ARM AArch64.Abort: route_to_el3); the rest as other
+    /// synchronous exceptions.
+    func abortTargetEL(_ status: FaultStatus) -> Int {
+        if config.hasEL3 && status.isExternalAbort && (sysreg(SysRegTable.scrEL3) >> 3) & 1 == 1 { return 3 }
+        return syncTargetEL
+    }
+
     /// ESR value for a class with IL = 1 (32-bit instruction).
     @inlinable public static func syndrome(_ ec: ExceptionClass, iss: UInt64 = 0) -> UInt64 {
         (ec.rawValue << 26) | (1 << 25) | (iss & 0x1FF_FFFF)
@@ -140,7 +151,7 @@ extension CPU {
 
     /// A data abort for an access by the instruction at `pc`.
     public func raiseDataAbort(status: FaultStatus, va: UInt64, isWrite: Bool, at pc: UInt64) {
-        let target = syncTargetEL
+        let target = abortTargetEL(status)
         let ec: ExceptionClass = target > el ? .dataAbortLower : .dataAbortSame
         let iss = status.rawValue | (isWrite ? 1 << 6 : 0)
         logMemoryFault(instruction: false, status: status, va: va, isWrite: isWrite, target: target)
@@ -149,7 +160,7 @@ extension CPU {
 
     /// An instruction abort on fetching from `va`.
     public func raiseInstructionAbort(status: FaultStatus, va: UInt64) {
-        let target = syncTargetEL
+        let target = abortTargetEL(status)
         let ec: ExceptionClass = target > el ? .instructionAbortLower : .instructionAbortSame
         logMemoryFault(instruction: true, status: status, va: va, isWrite: false, target: target)
         takeException(to: target, syndrome: CPU.syndrome(ec, iss: status.rawValue), returnAddress: va, faultAddress: va)
@@ -177,9 +188,12 @@ extension CPU {
         let m4 = (spsr >> 4) & 1
         let tge = config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1
         let illegal = m4 == 1 || target > fromEL || target > highestEL
-            || (target == 2 && !config.hasEL2) || (target == 1 && tge)
+            || (target == 2 && !el2Enabled)   // no EL2 in this Security state (Secure, Root)
+            || targetUsesAArch32(target)      // SPSR.M[4] = 0 asks for AArch64
+            || (target == 1 && tge)
             || (spsr & 0b10 != 0)   // M[1] is RES0 in AArch64 state
             || (target == 0 && spsr & 1 == 1)
+            || (fromEL == 3 && target < 3 && config.hasRME && isRootSCR)   // Root is EL3 only
         nzcv = spsr
         daif = spsr
         var misc = spsr & 0x00E0_1C00   // SS, PAN, UAO, SSBS, BTYPE
@@ -199,6 +213,25 @@ extension CPU {
     }
 
     private func pc_spsrTargetEL(_ spsr: UInt64) -> Int { Int((spsr >> 2) & 3) }
+
+    /// Whether EL `target` (< current EL) executes in AArch32 by the register-width
+    /// controls (Arm ARM ELUsingAArch32): SCR_EL3.RW for EL2 and below, HCR_EL2.RW
+    /// for EL1 and EL0 when EL2 is enabled (RAO with E2H and TGE both set). We
+    /// implement no AArch32, so a return there is an illegal exception return.
+    private func targetUsesAArch32(_ target: Int) -> Bool {
+        if target >= 3 { return false }
+        if config.hasEL3 && (sysreg(SysRegTable.scrEL3) >> 10) & 1 == 0 { return true }
+        if target == 2 || !el2Enabled { return false }
+        let hcr = sysreg(SysRegTable.hcrEL2)
+        let e2hTGE = (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1
+        return (hcr >> 31) & 1 == 0 && !e2hTGE
+    }
+
+    /// SCR_EL3.{NSE, NS} = {1, 0}: the Root state, which only EL3 has (FEAT_RME).
+    private var isRootSCR: Bool {
+        let scr = sysreg(SysRegTable.scrEL3)
+        return (scr >> 62) & 1 == 1 && scr & 1 == 0
+    }
 
     @inline(__always) public func clearExclusiveMonitor() {
         state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
