@@ -129,6 +129,7 @@ public final class Dispatcher {
             }
             guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
             var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
+            context.pan = cpu.panActive
             if oneInstruction { context.maxInstructions = 1 }
             let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)

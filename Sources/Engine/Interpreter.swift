@@ -94,7 +94,7 @@ final class IRInterpreter {
                 case .load:
                     let va = v[Int(inst.a.index)]
                     let size = inst.type.bits >> 3
-                    let idx = inst.imm & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+                    let idx = inst.imm & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
                     // An unaligned address never equals a tag, so one compare also
                     // sends unaligned accesses to the slow path.
@@ -115,7 +115,7 @@ final class IRInterpreter {
                     let va = v[Int(inst.a.index)]
                     let value = v[Int(inst.b.index)]
                     let size = insts[Int(inst.b.index)].type.bits >> 3
-                    let idx = inst.imm & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+                    let idx = inst.imm & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
                     if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
                         let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!

@@ -7,6 +7,9 @@ public struct LiftContext: Sendable, Hashable {
     public var el: Int
     public var spSel: Int
     public var maxInstructions: Int = 128
+    /// PSTATE.PAN acts: memory accesses use the PAN MMU index (CPU.mmuIndex),
+    /// so blocks translated with and without it differ.
+    public var pan = false
 
     public init(el: Int, spSel: Int) {
         self.el = el

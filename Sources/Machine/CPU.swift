@@ -10,6 +10,8 @@ public struct CPUConfig: Sendable {
     /// FEAT_MEC (with FEAT_SCTLR2 and FEAT_TCR2; needs RME): the MECID registers
     /// (MEC/MECRegisters.swift). Tags are kept only with `-M virt,mec=on`.
     public var hasMEC = false
+    /// FEAT_PAN: PSTATE.PAN, MSR PAN, SCTLR_ELx.SPAN.
+    public var hasPAN = true
     public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
     public init() {}
 }

@@ -81,6 +81,13 @@ extension CPU {
         spSel = 1
         daif = 0x3C0
         pstateMisc &= ~UInt64(0x0030_0C00)   // IL, SS, BTYPE cleared
+        // FEAT_PAN: entry to EL1 (or EL2 with E2H and TGE) sets PSTATE.PAN unless
+        // SCTLR_ELx.SPAN is 1 (Arm ARM D1.3.4, the PSTATE.PAN bullet).
+        let hcr = sysreg(SysRegTable.hcrEL2)
+        if config.hasPAN && (target == 1 || (target == 2 && (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1))
+            && (sysreg(SysRegTable.sctlr[target]) >> 23) & 1 == 0 {
+            pstateMisc |= CPU.pstatePAN
+        }
         clearExclusiveMonitor()
         let vector = sysreg(SysRegTable.vbar[target]) & ~UInt64(0x7FF) &+ groupOffset &+ kind.rawValue
         pc = vector

@@ -302,8 +302,10 @@ extension CPU {
         var ap = (desc >> 6) & 3
         if apTableRO { ap |= 0b10 }
         let readable: Bool, writable: Bool, executable: Bool
+        var el0Accessible = false
         if twoRanges {
             if apTableNoEL0 { ap &= ~0b01 }
+            el0Accessible = ap & 0b01 != 0
             let el0Read = ap & 0b01 != 0
             let el0Write = ap == 0b01
             let uxn = (desc >> 54) & 1 == 1 || xnTable
@@ -319,8 +321,7 @@ extension CPU {
                 writable = el1Write
                 executable = !pxn && !el0Write && !(wxn && el1Write)
             }
-            // PSTATE.PAN is not implemented: EL1 data accesses to EL0-accessible
-            // memory are allowed whatever PAN says.
+            // PSTATE.PAN: applied by the caller, from el0Accessible (SoftMMU.translate).
         } else {
             // One privilege level: AP[1] is ignored (RES1), APTable[0], PXN and
             // PXNTable are RES0.
@@ -337,7 +338,8 @@ extension CPU {
                                     device: attr & 0xF0 == 0, attributes: attr,
                                     shareability: UInt8((desc >> 8) & 3),
                                     nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
-                                    level: level, readable: readable, writable: writable, executable: executable,
+                                    level: level, el0Accessible: el0Accessible,
+                                    readable: readable, writable: writable, executable: executable,
                                     pageBits: stride * (4 - level) + 3, mec: mec.info))
     }
 

@@ -35,6 +35,9 @@ public struct Translation {
     /// The level of the leaf descriptor (0 with the MMU off): the level a
     /// permission fault reports.
     public var level: Int
+    /// AP[1] (after APTable[0]) in a regime with EL0: EL0 may access the page,
+    /// so privileged data accesses fault while PSTATE.PAN is set.
+    public var el0Accessible = false
     /// What the EL the lookup was made for may do with the page.
     public var readable: Bool
     public var writable: Bool
@@ -54,8 +57,29 @@ public struct Translation {
 }
 
 extension CPU {
-    /// The MMU index of the current translation regime: one per EL for now.
-    @inline(__always) public var mmuIndex: Int { el }
+    /// The MMU index of the current translation regime: one per EL, and
+    /// EL + 4 for the privileged level of a regime with EL0 while PSTATE.PAN
+    /// is set (FEAT_PAN: its entries deny data accesses to EL0 pages, so a PAN
+    /// change needs no flush; blocks are keyed by PAN, LiftContext.pan).
+    @inline(__always) public var mmuIndex: Int {
+        panActive ? el + CPU.panIndexOffset : el
+    }
+
+    public static let panIndexOffset = 4
+
+    /// PSTATE.PAN acts: set, at EL1 or at EL2 in the EL2&0 regime (E2H = 1).
+    @inline(__always) public var panActive: Bool {
+        guard pstateMisc & CPU.pstatePAN != 0 else { return false }
+        return el == 1 || (el == 2 && (sysreg(SysRegTable.hcrEL2) >> 34) & 1 == 1)
+    }
+
+    /// PSTATE.PAN (bit 22, as in SPSR_ELx).
+    public static let pstatePAN: UInt64 = 1 << 22
+
+    /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1.
+    @inline(__always) public static func unprivilegedIndex(_ mmuIndex: Int) -> Int {
+        mmuIndex == 1 || mmuIndex == 1 + panIndexOffset ? 0 : mmuIndex
+    }
 
     /// Empties every TLB of this CPU.
     public func flushTLB() {
@@ -80,9 +104,9 @@ extension CPU {
         }
     }
 
-    /// The EL whose permissions an MMU index checks (one index per EL for now;
-    /// LDTR/STTR at EL1 use index 0).
-    @inline(__always) func accessEL(mmuIndex: Int) -> Int { mmuIndex }
+    /// The EL whose permissions an MMU index checks (LDTR/STTR at EL1 use index 0;
+    /// EL + 4: that EL with PSTATE.PAN set).
+    @inline(__always) func accessEL(mmuIndex: Int) -> Int { mmuIndex & 3 }
 
     /// Translates `va` for an access with the permissions of `accessEL` (default:
     /// the current EL), or says which fault it raises, permission faults included.
@@ -97,10 +121,18 @@ extension CPU {
     /// instruction at `faultPC`) and nil is returned. `unaligned`: a data
     /// access not aligned to its size, which faults on Device memory (after
     /// the walk, before the permission check, as AArch64.S1Translate orders them).
-    public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false) -> Translation? {
+    /// `pan`: PSTATE.PAN applies (default: as it does for the current EL).
+    public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false,
+                          pan: Bool? = nil) -> Translation? {
         let e = accessEL ?? el
         switch lookup(va, access, el: e) {
-        case .success(let t):
+        case .success(var t):
+            // FEAT_PAN (Arm ARM D8.4.2): privileged data accesses to EL0-accessible
+            // pages are not permitted; instruction fetches are not affected.
+            if pan ?? (accessEL == nil && panActive), t.el0Accessible {
+                t.readable = false
+                t.writable = false
+            }
             if unaligned && t.device {
                 raiseDataAbort(status: .alignment, va: va, isWrite: access == .write, at: faultPC)
                 return nil
@@ -248,7 +280,8 @@ extension CPU {
             raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
             return 0
         }
-        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned) else { return 0 }
+        let pan = mmuIndex >= CPU.panIndexOffset
+        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned, pan: pan) else { return 0 }
         debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
@@ -262,7 +295,7 @@ extension CPU {
         // Crosses a page: translate both halves before touching memory, then go
         // byte by byte (little-endian).
         let firstBytes = Int(TLB.pageSize - (va & ~TLB.pageMask))
-        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true) else { return 0 }
+        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true, pan: pan) else { return 0 }
         var result: UInt64 = 0
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
@@ -296,7 +329,8 @@ extension CPU {
             raiseDataAbort(status: .alignment, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
-        guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex)) else { return nil }
+        guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex),
+                                pan: mmuIndex >= CPU.panIndexOffset) else { return nil }
         debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
         guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
             let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic

@@ -42,6 +42,13 @@ public struct SysRegDef: Sendable {
         return d
     }
 
+    /// The register exists only when `feature` holds for the CPU (else UNDEFINED).
+    func requiring(_ feature: @escaping @Sendable (CPU) -> Bool) -> SysRegDef {
+        var d = self
+        d.accessCheck = { cpu, _ in feature(cpu) ? .allowed : .undefined }
+        return d
+    }
+
     init(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
          el: Int, _ kind: Kind = .storage, reset: UInt64 = 0, requires: Int = 0, mmu: Bool = false) {
         self.name = name
@@ -83,7 +90,7 @@ public enum SysRegTable {
         // MMFR0: PARange = 48 bits (5), ASIDBits = 16 (2); 4 KiB and 64 KiB granules
         // (TGran4 = TGran64 = 0) and 16 KiB (TGran16 = 1, bits 23:20).
         SysRegDef("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, el: 1, .readOnly, reset: 0x10_0025),
-        SysRegDef("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, el: 1, .readOnly),
+        SysRegDef("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, el: 1, .special),   // PAN (bits 23:20) per the CPU
         SysRegDef("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, el: 1, .readOnly),
         SysRegDef("ID_AA64MMFR3_EL1", 3, 0, 0, 7, 3, el: 1, .special),
         // CTR_EL0: IminLine = DminLine = 64 bytes, PIPT I-cache; DCZID_EL0: 64-byte DC ZVA blocks.
@@ -94,6 +101,7 @@ public enum SysRegTable {
         SysRegDef("NZCV", 3, 3, 4, 2, 0, el: 0, .special),
         SysRegDef("DAIF", 3, 3, 4, 2, 1, el: 0, .special).el0Gated(bySCTLRBit: 9),   // UMA
         SysRegDef("SPSel", 3, 0, 4, 2, 0, el: 1, .special),
+        SysRegDef("PAN", 3, 0, 4, 2, 3, el: 1, .special).requiring { $0.config.hasPAN },   // FEAT_PAN
         SysRegDef("CurrentEL", 3, 0, 4, 2, 2, el: 1, .special),
         SysRegDef("SP_EL0", 3, 0, 4, 1, 0, el: 1, .special),
         SysRegDef("SP_EL1", 3, 4, 4, 1, 0, el: 2, .special),
@@ -244,6 +252,8 @@ extension CPU {
             return 0x1 | (0x1 << 4) | (config.hasEL2 ? 0x100 : 0) | (config.hasEL3 ? 0x1000 : 0)
                 | (0xF << 16) | (0xF << 20) | (config.hasRME ? MECRegisters.pfr0RME : 0)
         case "ID_AA64MMFR3_EL1": return mecIDAA64MMFR3
+        case "ID_AA64MMFR1_EL1": return config.hasPAN ? 1 << 20 : 0
+        case "PAN": return pstateMisc & CPU.pstatePAN
         case "NZCV": return nzcv
         case "DAIF": return daif
         case "SPSel": return spSel
@@ -262,6 +272,7 @@ extension CPU {
         case "NZCV": nzcv = v
         case "DAIF": daif = v
         case "SPSel": spSel = v
+        case "PAN": pstateMisc = pstateMisc & ~CPU.pstatePAN | (v & CPU.pstatePAN)
         case "SP_EL0":
             if spSel == 0 { return false }
             setX(StateLayout.spEL0Id, v)

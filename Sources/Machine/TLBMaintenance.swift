@@ -8,8 +8,10 @@
 
 extension CPU {
     /// MMU indexes of the EL1&0 regime (EL0 and EL1 views), EL2, EL3.
-    public static let mmuIndexesEL10: UInt32 = 0b0011
-    public static let mmuIndexesEL2: UInt32 = 0b0100
+    /// EL0, EL1 and EL1 with PSTATE.PAN (index 5, CPU.mmuIndex).
+    public static let mmuIndexesEL10: UInt32 = 0b10_0011
+    /// EL2, and EL2 with PSTATE.PAN in the EL2&0 regime (index 6).
+    public static let mmuIndexesEL2: UInt32 = 0b100_0100
     public static let mmuIndexesEL3: UInt32 = 0b1000
 
     /// Empties the TLBs of the MMU indexes in `mask`.

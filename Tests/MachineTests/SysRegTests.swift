@@ -28,6 +28,7 @@ final class SysRegTests: XCTestCase {
         ("NZCV", 0xD53B4200),
         ("DAIF", 0xD53B4220),
         ("SPSel", 0xD5384200),
+        ("PAN", 0xD5384260),
         ("CurrentEL", 0xD5384240),
         ("SP_EL0", 0xD5384100),
         ("SP_EL1", 0xD53C4100),

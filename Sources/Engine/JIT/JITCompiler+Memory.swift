@@ -6,7 +6,7 @@ import Machine
 /// an out-of-line slow path that calls the Machine's slow path. Helper calls.
 extension JITCompiler {
     private func tlbDisplacement(_ flags: UInt64) -> Int32 {
-        let idx = flags & MemFlags.unprivileged != 0 && mmuIndex == 1 ? 0 : mmuIndex
+        let idx = flags & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
         return Int32(StateLayout.tlbBase + idx * TLB.tableBytes)
     }
 
