@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Machine", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
-        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/demo.S"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/firmware"]),
         .target(name: "Debug", dependencies: ["Engine", "Board", "CCapstone"], exclude: ["TRACE-FORMAT.md"]),
         .executableTarget(
             name: "armature",

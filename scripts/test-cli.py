@@ -17,6 +17,7 @@ Usage: scripts/test-cli.py [-v]
 """
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -344,6 +345,52 @@ def debug_log_tests(tmp):
     report("no -d: no log output", rc == 0 and err == "" and read_text(log) == "", f"exit {rc}, stderr {err[:200]!r}")
 
 
+DEMO_LINES = [
+    r"^Machine: -M virt,secure=on,virtualization=on,mec=on -cpu max,x-rme=on \(the defaults$",
+    r"^   delegated to the realms: 0x44000000-0x4402ffff \(3 slots of 64 KiB\): Realm$",
+    r"^   realm A: MECID 3, memory 0x44000000-0x4400ffff$",
+    r"^   realm A reads A: 0x5ec2e70300000000  expected its own data  ok$",
+    r"^   realm A reads B: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
+    r"^   realm C reads B: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
+    r"^   realm C reads C: 0x5ec2e70500000000  expected its own data  ok$",
+    r"^   host reads its own memory: 0x4057da7a[0-9a-f]{8}  expected what it wrote  ok$",
+    r"^   host reads 0x44006000: data abort at EL2, ESR_EL2 0x96000028 \(EC 0x25, DFSC 0x28\)$",
+    r"^   again with SCR_EL3.GPF = 1: 1 GPC exception at EL3, EC 0x1e, MFAR_EL3 0x8000000044006000$",
+    r"^   before the RMM scrubs it, D reads D: 0xdeadbeefdeadbeef  expected ciphertext \(B's data\)  ok$",
+    r"^   scrubbed with MECID 6 \(DC ZVA\), D reads D: 0x0000000000000000  expected zeros  ok$",
+    r"^   D writes its data and reads D: 0x5ec2e70600000000  expected its own data  ok$",
+    r"^   the RMM reads D with B's old MECID 4: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
+    r"^   realm A reads D: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
+    r"^19 checks passed, 0 failed\.$",
+]
+
+
+def demo_tests():
+    """The built-in demo (no -kernel): exit 0 and the report, identical under both engines."""
+    outputs = {}
+    for accel in ["interp", "jit"]:
+        rc, out, err = run(["-accel", accel])
+        outputs[accel] = out
+        missing = [l for l in DEMO_LINES if not re.search(l, out, re.M)]
+        problems = []
+        if rc != 0 or err:
+            problems.append(f"exit {rc}, stderr {err[:200]!r}")
+        if missing or "FAILED" in out:
+            problems.append(f"missing lines {missing[:3]}; output {out[:2000]!r}")
+        report(f"built-in demo (-accel {accel}): exit 0 and the report", not problems, "; ".join(problems))
+    report("built-in demo: identical under interp and jit", outputs["interp"] == outputs["jit"] != "",
+           "outputs differ")
+    # Explicit -M/-cpu win over the demo's defaults: the demo says what it needs.
+    rc, out, err = run(["-M", "virt", "-cpu", "max"])
+    report("built-in demo on -M virt -cpu max: refuses (exit 1)", rc == 1 and "has no EL3 with FEAT_RME" in out,
+           f"exit {rc}, output {out[-300:]!r}")
+    # Without mec=on the realms read each other's plaintext: the checks fail.
+    rc, out, err = run(["-M", "virt,secure=on,virtualization=on", "-cpu", "max,x-rme=on"])
+    report("built-in demo without mec=on: ciphertext checks fail (exit 1)",
+           rc == 1 and "10 checks passed, 9 failed." in out and "is\n mec=on missing" in out,
+           f"exit {rc}, output {out[-400:]!r}")
+
+
 def main():
     if not os.access(ARMATURE, os.X_OK):
         print(f"test-cli: {ARMATURE} not found (build it, or set ARMATURE)")
@@ -441,18 +488,17 @@ def main():
         expect_ok_stdout("-version", ["-version"], "armature")
         expect_ok_stdout("-h", ["-h"], "-kernel", "-machine", "-semihosting")
         expect_ok_stdout("--help", ["--help"], "-kernel")
-        expect_ok_stdout("mec=on without FEAT_MEC (tags kept, MECID 0)", ["-M", "virt,mec=on"], "AArch64 system emulator")
+        rc, out, err = run(["-M", "virt,mec=on"])
+        report("mec=on without FEAT_MEC runs (the demo then says it needs EL3, RME, MEC: exit 1)",
+               rc == 1 and err == "" and "has no EL3 with FEAT_RME and FEAT_MEC" in out, f"exit {rc}, stderr {err!r}")
         expect_ok_stdout("RME and MEC", ["-M", "virt,secure=on,virtualization=on,mec=on", "-cpu", "max,x-rme=on"],
                          "AArch64 system emulator")
         expect_ok_stdout("-M help", ["-M", "help"], "virt")
         expect_ok_stdout("-cpu help", ["-cpu", "help"], "max")
         expect_ok_stdout("-accel help", ["-accel", "help"], "interp", "jit")
 
-        # -- the default guest runs (needs the engine) --
-        for accel in ["interp", "jit"]:
-            rc, out, err = run(["-accel", accel])
-            report(f"default guest (-accel {accel})", rc == 0 and "AArch64 system emulator" in out and "CurrentEL" in out,
-                   f"exit {rc}, stdout {out[:120]!r}, stderr {err[:200]!r}")
+        # -- the default guest (the multi-realm demo) on both engines --
+        demo_tests()
 
         # -- -d logging on guests --
         debug_log_tests(tmp)

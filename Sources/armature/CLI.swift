@@ -135,7 +135,9 @@ enum CLI {
         var s = "Armature \(armatureVersion): an AArch64 system emulator (QEMU-compatible command line)\n\n"
         s += "usage: armature [options]\n"
         s += "       armature trace [-top N] FILE   (summarise a -trace-blocks file)\n"
-        s += "With no -kernel, runs a built-in demo guest that prints the CPU's identity.\n\n"
+        s += "With no -kernel, runs the built-in demo: EL3 firmware, an RMM and three realms with their own\n"
+        s += "memory encryption contexts (FEAT_RME, FEAT_MEC); its defaults are -M \(DefaultGuest.machine)\n"
+        s += "-cpu \(DefaultGuest.cpu) (-M and -cpu given on the command line win).\n\n"
         s += ArmatureCommand.helpMessage(columns: 100)
             .split(separator: "\n", omittingEmptySubsequences: false)
             .drop { !$0.hasPrefix("OPTIONS") }
@@ -158,6 +160,11 @@ enum CLI {
     static func run(_ cmd: ArmatureCommand) throws -> Int32 {
         var options = VirtOptions()
         var engine = EngineOptions()
+        let kernel = cmd.kernel.last
+        // The built-in demo needs EL3, EL2, RME and MEC: its defaults (-M and
+        // -cpu given on the command line win).
+        if kernel == nil && cmd.machine.isEmpty { _ = try QEMUOptions.applyMachine(DefaultGuest.machine, to: &options) }
+        if kernel == nil && cmd.cpu.isEmpty { try QEMUOptions.applyCPU(DefaultGuest.cpu, to: &options) }
         for m in cmd.machine {
             if let kind = try QEMUOptions.applyMachine(m, to: &options) { engine.kind = kind }
         }
@@ -176,7 +183,6 @@ enum CLI {
         if !shArgs.isEmpty { options.semihostingCommandLine = shArgs.joined(separator: " ") }
         let logSelection = try LogSelection(logValues: cmd.log, filterValues: cmd.dfilter)
         let log = try LogWriter(path: cmd.logFile.last)
-        let kernel = cmd.kernel.last
         if kernel == nil { options.semihosting = true }   // the demo guest exits through semihosting
 
         let board = try VirtMachine(options: options)

@@ -103,7 +103,9 @@ final class VirtMachineTests: XCTestCase {
         let img = try vm.loadKernel(bytes: defaultGuestELF, name: "(built-in demo guest)")
         XCTAssertEqual(img.entry, 0x4008_0000)
         XCTAssertEqual(vm.cpu.pc, 0x4008_0000)
-        XCTAssertEqual(img.segments.count, 1)
+        // EL3 firmware, host, RMM, and the realm kernel (linked at its realm VA, loaded in the RMM's region).
+        XCTAssertEqual(img.segments.count, 4)
+        XCTAssertTrue(img.segments.allSatisfy { $0.physicalAddress >= 0x4008_0000 && $0.physicalAddress < 0x4020_0000 })
         // The image contains the banner.
         let text = vm.memory.readPhysical(pa: img.lowAddress, count: Int(img.highAddress - img.lowAddress))!
         XCTAssertNotNil(String(decoding: text, as: UTF8.self).range(of: "Armature \u{2014} AArch64 system emulator"))

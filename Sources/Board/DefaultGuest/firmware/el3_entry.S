@@ -1,0 +1,146 @@
+/* EL3 firmware: the reset entry, the EL3 vectors and the world switch.
+ *
+ * _start runs at reset (EL3 on -M virt,secure=on): stack, then el3_main().
+ * world_call(entry, sp_el2, a0, a1, a2, a3) enters EL2 (Realm or Non-secure,
+ * as SCR_EL3 says) at `entry` with x0..x3 = a0..a3 and SP_EL2 = sp_el2; it
+ * returns when that world executes SMC #0 (x0 returned, x1..x3 in
+ * world_result[1..3]) or SMC #1 (an exception it did not expect:
+ * world_smc_imm = 1). A GPC exception from a lower EL (EC 0x1E) is recorded in
+ * gpc_esr/gpc_far/gpc_mfar/gpc_count and the access is skipped. */
+    .arch armv8-a
+
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    msr     spsel, #1
+    adrp    x0, el3_stack_top
+    add     x0, x0, :lo12:el3_stack_top
+    mov     sp, x0
+    bl      el3_main
+    b       el3_exit
+
+/* el3_exit(w0 = status): semihosting SYS_EXIT_EXTENDED. */
+    .global el3_exit
+el3_exit:
+    adrp    x1, exit_block
+    add     x1, x1, :lo12:exit_block
+    str     x0, [x1, #8]
+    mov     w0, #0x20
+    hlt     #0xf000
+1:  wfi
+    b       1b
+
+    .text
+    .global world_call
+world_call:
+    sub     sp, sp, #96
+    stp     x19, x20, [sp, #0]
+    stp     x21, x22, [sp, #16]
+    stp     x23, x24, [sp, #32]
+    stp     x25, x26, [sp, #48]
+    stp     x27, x28, [sp, #64]
+    stp     x29, x30, [sp, #80]
+    mov     x6, sp
+    adrp    x7, el3_saved_sp
+    str     x6, [x7, :lo12:el3_saved_sp]
+    msr     sp_el2, x1
+    msr     elr_el3, x0
+    mov     x6, #0x3c9                  /* EL2h, DAIF masked */
+    msr     spsr_el3, x6
+    mov     x0, x2
+    mov     x1, x3
+    mov     x2, x4
+    mov     x3, x5
+    isb
+    eret
+
+    .macro VENT target
+    .balign 128
+    b       \target
+    .endm
+
+    .balign 2048
+    .global el3_vectors
+el3_vectors:
+    VENT el3_self_sync
+    VENT el3_self_other
+    VENT el3_self_other
+    VENT el3_self_other
+    VENT el3_self_sync
+    VENT el3_self_other
+    VENT el3_self_other
+    VENT el3_self_other
+    VENT el3_lower_sync
+    VENT el3_lower_other
+    VENT el3_lower_other
+    VENT el3_lower_other
+    VENT el3_lower_other
+    VENT el3_lower_other
+    VENT el3_lower_other
+    VENT el3_lower_other
+
+el3_lower_sync:
+    stp     x4, x5, [sp, #-16]!
+    mrs     x4, esr_el3
+    lsr     x5, x4, #26
+    cmp     x5, #0x17                   /* SMC */
+    b.eq    2f
+    cmp     x5, #0x1e                   /* GPC exception */
+    b.ne    el3_lower_other
+    adrp    x5, gpc_esr
+    str     x4, [x5, :lo12:gpc_esr]
+    mrs     x4, far_el3
+    adrp    x5, gpc_far
+    str     x4, [x5, :lo12:gpc_far]
+    mrs     x4, S3_6_C6_C0_5            /* MFAR_EL3 */
+    adrp    x5, gpc_mfar
+    str     x4, [x5, :lo12:gpc_mfar]
+    adrp    x5, gpc_count
+    ldr     x4, [x5, :lo12:gpc_count]
+    add     x4, x4, #1
+    str     x4, [x5, :lo12:gpc_count]
+    mrs     x4, elr_el3
+    add     x4, x4, #4
+    msr     elr_el3, x4
+    ldp     x4, x5, [sp], #16
+    eret
+2:  and     x4, x4, #0xffff
+    adrp    x5, world_smc_imm
+    str     x4, [x5, :lo12:world_smc_imm]
+    adrp    x5, world_result
+    add     x5, x5, :lo12:world_result
+    stp     x0, x1, [x5]
+    stp     x2, x3, [x5, #16]
+    adrp    x1, el3_saved_sp
+    ldr     x1, [x1, :lo12:el3_saved_sp]
+    mov     sp, x1
+    ldp     x19, x20, [sp, #0]
+    ldp     x21, x22, [sp, #16]
+    ldp     x23, x24, [sp, #32]
+    ldp     x25, x26, [sp, #48]
+    ldp     x27, x28, [sp, #64]
+    ldp     x29, x30, [sp, #80]
+    add     sp, sp, #96
+    ret
+
+el3_lower_other:
+    mov     x0, #1
+    b       1f
+el3_self_other:
+el3_self_sync:
+    mov     x0, #3
+1:  mrs     x1, esr_el3
+    mrs     x2, elr_el3
+    mrs     x3, far_el3
+    bl      el3_panic                   /* does not return */
+
+    .data
+    .balign 8
+exit_block:
+    .quad   0x20026, 0                  /* ADP_Stopped_ApplicationExit, status */
+
+    .bss
+    .balign 16
+    .space  16384
+    .global el3_stack_top
+el3_stack_top:
