@@ -391,6 +391,72 @@ def demo_tests():
            f"exit {rc}, output {out[-400:]!r}")
 
 
+MEC_LOG_LINES = [
+    r"^mec: control: SCTLR2_EL2 = 0x2 \(was 0x0\) at EL3: EMEC 1$",
+    r"^mec: control: TCR2_EL2 = 0x1000 \(was 0x0\) at EL3: AMEC0 1, AMEC1 0$",
+    r"^mec: first write with a MECID other than 0: tags in use$",
+    r"^mec: MECID change: MECID_A0_EL2 = 3 \(was 0\) at EL2$",
+    r"^mec: MECID change: VMECID_P_EL2 = 4 \(was 3\) at EL2$",
+    r"^mec: re-tag: page 0x44000000 \(MECID 0\) becomes mixed: write of 64 bytes at 0x44000000 with MECID 3$",
+    r"^mec: re-tag: page 0x44000000 uniform again: every line MECID 3$",
+    # realm A (MECID 3) reads realm B's first data page (MECID 4)
+    r"^mec: mismatch: read at pa 0x44016000 \(page 0x44016000\): MECID used 3, stored 4: substitute data 0xdeadbeef",
+    # realm D (MECID 6) in B's memory before the scrub
+    r"^mec: mismatch: read at pa 0x44016000 \(page 0x44016000\): MECID used 6, stored 4: substitute data 0xdeadbeef",
+]
+GPC_LOG_LINES = [
+    r"^gpc: GPTBR_EL3 = 0x40020 \(was 0x0\) at EL3$",
+    r"^gpc: GPCCR_EL3 = 0x12500 \(was 0x0\) at EL3: GPC on, PPS 4 GiB, PGS 4 KiB$",
+    r"^gpc: TLBI PAALL: GPT information cached in TLBs dropped$",
+    r"^gpc: read at va 0x44006000 pa 0x44006000 in the Non-secure PA space at EL2: granule GPI Realm \(GPT level 1\) "
+    r"forbids the Non-secure PA space -> granule protection fault: data abort to EL2 \(DFSC 0x28\)$",
+    r"^gpc: read at va 0x44006000 pa 0x44006000 in the Non-secure PA space at EL2: granule GPI Realm \(GPT level 1\) "
+    r"forbids the Non-secure PA space -> GPC exception to EL3 \(EC 0x1e, GPCSC 0xd\)$",
+]
+
+
+def mec_gpc_log_tests(tmp):
+    """-d mec and -d gpc on the built-in demo (both engines: the same lines) and on mec_basic."""
+    log = os.path.join(tmp, "mec.log")
+    texts = {}
+    for accel in ["interp", "jit"]:
+        rc, out, err = run(["-accel", accel, "-d", "mec,gpc", "-D", log])
+        text = read_text(log)
+        texts[accel] = text
+        lines = text.splitlines()
+        missing = [l for l in MEC_LOG_LINES + GPC_LOG_LINES if not re.search(l, text, re.M)]
+        mismatches = [l for l in lines if l.startswith("mec: mismatch:")]
+        faults = [l for l in lines if l.startswith("gpc: read")]
+        other = [l for l in lines if not l.startswith(("mec: ", "gpc: "))]
+        problems = []
+        if rc != 0:
+            problems.append(f"exit {rc}")
+        if missing:
+            problems.append(f"missing {missing[:2]}")
+        # Once per page and MECID until a re-tag: a few hundred lines, not one per access (~46000).
+        if not 0 < len(mismatches) < 400:
+            problems.append(f"{len(mismatches)} mismatch lines")
+        if len(faults) != 2 or other:
+            problems.append(f"gpc faults {faults}, other lines {other[:3]}")
+        report(f"-d mec,gpc on the built-in demo (-accel {accel})", not problems,
+               "; ".join(problems) + f"\n    log: {text[:600]!r}")
+    report("-d mec,gpc: the same events under interp and jit", texts["interp"] == texts["jit"] != "", "logs differ")
+    rc, out, err = run(["-d", "gpc", "-D", log])
+    text = read_text(log)
+    report("-d gpc alone: no mec lines", rc == 0 and "gpc: " in text and "mec: " not in text, f"exit {rc}")
+    basic = os.path.join(ROOT, ".build", "guests", "mec_basic.elf")
+    if os.path.exists(basic):
+        rc, out, err = run(["-M", "virt,secure=on,virtualization=on,mec=on", "-cpu", "max,x-rme=on", "-semihosting",
+                            "-d", "mec", "-D", log, "-kernel", basic])
+        text = read_text(log)
+        ok = (rc == 0 and re.search(r"^mec: mismatch: fetch at pa 0x[0-9a-f]+ \(page 0x[0-9a-f]+\): MECID used \d+, stored \d+", text, re.M)
+              and re.search(r"^mec: mismatch: read at pa 0x42000080 \(page 0x42000000\): MECID used 3, stored 4: ", text, re.M)
+              and re.search(r"^mec: re-tag: page 0x42000000 \(MECID 0\) becomes mixed: write of 8 bytes at 0x42000000 with MECID 3$", text, re.M))
+        report("-d mec on mec_basic: fetch and read mismatches, re-tags", bool(ok), f"exit {rc}, log {text[:600]!r}")
+    else:
+        print(f"SKIP -d mec on mec_basic: {basic} not found (run scripts/build-guests.sh)")
+
+
 def main():
     if not os.access(ARMATURE, os.X_OK):
         print(f"test-cli: {ARMATURE} not found (build it, or set ARMATURE)")
@@ -499,6 +565,7 @@ def main():
 
         # -- the default guest (the multi-realm demo) on both engines --
         demo_tests()
+        mec_gpc_log_tests(tmp)
 
         # -- -d logging on guests --
         debug_log_tests(tmp)

@@ -39,8 +39,9 @@ final class DebugLogTests: XCTestCase {
             XCTAssertFalse(item.help.isEmpty)
         }
         XCTAssertTrue(help.contains("-dfilter"))
-        XCTAssertTrue(help.contains("no events until MEC"), "mec is documented as a placeholder")
-        XCTAssertTrue(help.contains("no events until RME"), "gpc is documented as a placeholder")
+        XCTAssertTrue(help.contains("mec ") && help.contains("MECID used vs stored"), "mec names its events")
+        XCTAssertTrue(help.contains("gpc ") && help.contains("granule protection faults"), "gpc names its events")
+        XCTAssertFalse(help.contains("no events until"), "mec and gpc are not placeholders")
     }
 
     // MARK: -dfilter (QEMU's semantics, from its tests/unit/test-logging.c)

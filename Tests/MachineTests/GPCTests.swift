@@ -66,7 +66,7 @@ final class GPCTests: XCTestCase {
                 if allowed(gpi, s) {
                     XCTAssertNil(f, "GPI \(gpi) \(s)")
                 } else {
-                    XCTAssertEqual(f, GPCFault(kind: .fail, level: 0, pa: pa, paSpace: s), "GPI \(gpi) \(s)")
+                    XCTAssertEqual(f, GPCFault(kind: .fail, level: 0, pa: pa, paSpace: s, gpi: gpi), "GPI \(gpi) \(s)")
                 }
             }
         }
@@ -93,7 +93,7 @@ final class GPCTests: XCTestCase {
                 } else if allowed(gpi, s) {
                     XCTAssertNil(f, "granule \(i) GPI \(gpi) \(s)")
                 } else {
-                    XCTAssertEqual(f, GPCFault(kind: .fail, level: 1, pa: pa, paSpace: s), "granule \(i) GPI \(gpi) \(s)")
+                    XCTAssertEqual(f, GPCFault(kind: .fail, level: 1, pa: pa, paSpace: s, gpi: gpi), "granule \(i) GPI \(gpi) \(s)")
                     XCTAssertEqual(f?.gpcsc, 0b001101)
                     XCTAssertEqual(f?.fsc, 0x28)
                 }

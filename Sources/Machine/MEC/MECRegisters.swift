@@ -136,7 +136,7 @@ public enum MECRegisters {
             let v = value & mecidMask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
-            if v != old { cpu.system.log(.mec, "mec: \(SysRegTable.all[slot.slot].name) = \(v) (was \(old)) at EL\(cpu.el)") }
+            if v != old { cpu.system.log(.mec, "mec: MECID change: \(SysRegTable.all[slot.slot].name) = \(v) (was \(old)) at EL\(cpu.el)") }
             if v != old, let st = cpu.mecState {
                 st.store.noteRegisterWrite(cpu: cpu)
                 cpu.mecFlushTLB(mmuIndexMask: indices(cpu))
@@ -151,7 +151,12 @@ public enum MECRegisters {
             let v = value & mask
             let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, v)
-            if v != old { cpu.system.log(.mec, "mec: \(SysRegTable.all[slot.slot].name) = \(hex(v)) (was \(hex(old))) at EL\(cpu.el)") }
+            if v != old {
+                let name = SysRegTable.all[slot.slot].name
+                let bits = name.hasPrefix("SCTLR2") ? "EMEC \((v & emec) >> 1)"
+                    : "AMEC0 \((v & amec0) >> 12), AMEC1 \((v & amec1) >> 13)"
+                cpu.system.log(.mec, "mec: control: \(name) = \(hex(v)) (was \(hex(old))) at EL\(cpu.el): \(bits)")
+            }
             if v != old {
                 cpu.mecState?.store.noteRegisterWrite(cpu: cpu)
                 cpu.mecFlushTLB(mmuIndexMask: indices(cpu))

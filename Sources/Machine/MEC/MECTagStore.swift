@@ -183,9 +183,17 @@ public final class MECTagStore {
         return v
     }
 
-    private func noteSubstitute(pa: UInt64, stored: UInt16, used: UInt16) {
+    /// `-d mec`: the MECIDs whose mismatches were logged, by page, since the
+    /// page's last re-tag (a line per page and MECID, not per access).
+    private var loggedMismatches: [UInt64: Set<UInt16>] = [:]
+
+    private func noteSubstitute(pa: UInt64, stored: UInt16, used: UInt16, fetch: Bool = false) {
         statistics.substituteReads += 1
-        system?.log(.mec, "mec: read of pa \(hex(pa)) (page \(hex(pa & TLB.pageMask))) with MECID \(used), line tagged \(stored): substitute data")
+        guard let system, system.isLogging(.mec) else { return }
+        let page = pa & TLB.pageMask
+        guard loggedMismatches[page, default: []].insert(used).inserted else { return }
+        system.log(.mec, "mec: mismatch: \(fetch ? "fetch" : "read") at pa \(hex(pa)) (page \(hex(page))): MECID used \(used), "
+            + "stored \(stored): substitute data 0xdeadbeef (once per page and MECID until the page is re-tagged)")
     }
 
     /// Host memory for an exclusive/atomic access of `size` bytes at `pa`
@@ -218,15 +226,20 @@ public final class MECTagStore {
         if w & MECTagStore.mixedBit == 0 {
             let tag = UInt16(truncatingIfNeeded: w)
             if tag == mecid { return nil }
-            noteSubstitute(pa: pagePA, stored: tag, used: mecid)
+            noteSubstitute(pa: pagePA, stored: tag, used: mecid, fetch: true)
             mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
             return UnsafeRawPointer(substitutePage)
         }
         let lt = lineTags[pagePA]!
         let buf = st.codeBuffer
         buf.copyMemory(from: host, byteCount: Int(MECTagStore.pageBytes))
+        var foreign: Int? = nil
         for l in 0..<MECTagStore.linesPerPage where lt[l] != mecid {
             memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
+            if foreign == nil { foreign = l }
+        }
+        if let l = foreign {   // the fetch path sees the page, not the line: named by its first other line
+            noteSubstitute(pa: pagePA &+ UInt64(l) * MECTagStore.lineBytes, stored: lt[l], used: mecid, fetch: true)
         }
         mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
         return UnsafeRawPointer(buf)
@@ -262,13 +275,14 @@ public final class MECTagStore {
     private func retag(_ t: Tracked, _ i: Int, from a: UInt64, to e: UInt64, mecid m: UInt16) {
         let pagePA = t.base &+ UInt64(i) << UInt64(TLB.pageBits)
         let w = t.pages[i]
+        if !loggedMismatches.isEmpty { loggedMismatches[pagePA] = nil }
         let lt: UnsafeMutablePointer<UInt16>
         if w & MECTagStore.mixedBit == 0 {
             let old = UInt16(truncatingIfNeeded: w)
             statistics.pageRetags += 1
             if a == pagePA && e == pagePA &+ MECTagStore.pageBytes {
                 t.pages[i] = UInt32(m)
-                system?.log(.mec, "mec: page \(hex(pagePA)) re-tagged \(old) -> \(m)")
+                system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) MECID \(old) -> \(m) (a write of the whole page)")
                 if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
                 return
             }
@@ -276,7 +290,7 @@ public final class MECTagStore {
             lt.initialize(repeating: old, count: MECTagStore.linesPerPage)
             lineTags[pagePA] = lt
             t.pages[i] = MECTagStore.mixedBit
-            system?.log(.mec, "mec: page \(hex(pagePA)) (tag \(old)) becomes mixed: write of \(e - a) bytes at \(hex(a)) with MECID \(m)")
+            system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) (MECID \(old)) becomes mixed: write of \(e - a) bytes at \(hex(a)) with MECID \(m)")
             if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
         } else {
             lt = lineTags[pagePA]!
@@ -297,7 +311,7 @@ public final class MECTagStore {
         lineTags[pagePA] = nil
         t.pages[i] = UInt32(m)
         statistics.pageRetags += 1
-        system?.log(.mec, "mec: page \(hex(pagePA)) uniform again with MECID \(m)")
+        system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) uniform again: every line MECID \(m)")
     }
 
     /// The first write with a MECID other than 0: from now on pages carry

@@ -70,9 +70,19 @@ public enum RMERegisters {
     /// against the old one, so this CPU's TLB is emptied.
     private static func flushingWrite(mask: UInt64) -> @Sendable (CPU, SysRegSlot, UInt64) -> Void {
         { cpu, slot, value in
+            let old = cpu.sysreg(slot)
             cpu.setSysreg(slot, value & mask)
             cpu.flushTLB()
+            cpu.system.log(.gpc, "gpc: \(SysRegTable.all[slot.slot].name) = \(hex(value & mask)) (was \(hex(old))) at EL\(cpu.el)"
+                + (slot == gpccr ? ": \(describeGPCCR(value & mask))" : ""))
         }
+    }
+
+    /// GPCCR_EL3 in words, for `-d gpc`.
+    static func describeGPCCR(_ v: UInt64) -> String {
+        let pps = ["4 GiB", "64 GiB", "1 TiB", "4 TiB", "16 TiB", "256 TiB", "4 PiB", "reserved"][Int(v & gpccrPPS)]
+        let pgs = ["4 KiB", "64 KiB", "16 KiB", "reserved"][Int((v & gpccrPGS) >> 14)]
+        return "GPC \(v & gpccrGPC != 0 ? "on" : "off"), PPS \(pps), PGS \(pgs)"
     }
 }
 
@@ -95,13 +105,26 @@ public struct GPCFault: Error, Equatable, Sendable {
     /// The translation table level of the descriptor read that failed the
     /// check; nil for the access's output address.
     public var walkLevel: Int? = nil
+    /// The GPI that forbade the access (`fail` faults).
+    public var gpi: UInt64? = nil
 
-    public init(kind: Kind, level: Int, pa: UInt64, paSpace: PASpace, walkLevel: Int? = nil) {
+    public init(kind: Kind, level: Int, pa: UInt64, paSpace: PASpace, walkLevel: Int? = nil, gpi: UInt64? = nil) {
         self.kind = kind
         self.level = level
         self.pa = pa
         self.paSpace = paSpace
         self.walkLevel = walkLevel
+        self.gpi = gpi
+    }
+
+    /// What failed, for `-d gpc`.
+    public var reason: String {
+        switch kind {
+        case .fail: return "granule GPI \(gpi.map(GPI.name) ?? "?") (GPT level \(level)) forbids the \(paSpace) PA space"
+        case .walk: return "GPT walk fault at level \(level) (invalid GPCCR_EL3/GPTBR_EL3 or GPT entry)"
+        case .addressSize: return "address size fault (PA or GPT beyond GPCCR_EL3.PPS)"
+        case .externalAbort: return "external abort reading the GPT at level \(level)"
+        }
     }
 
     /// ESR_EL3.ISS.GPCSC of a GPC exception.
@@ -124,6 +147,19 @@ public enum GPI {
 
     /// The GPI that allows only `space`.
     public static func only(_ space: PASpace) -> UInt64 { 0b1000 | UInt64(space.rawValue) }
+
+    /// A GPI's name, for logs.
+    public static func name(_ gpi: UInt64) -> String {
+        switch gpi {
+        case noAccess: return "no access"
+        case secure: return "Secure"
+        case nonSecure: return "Non-secure"
+        case root: return "Root"
+        case realm: return "Realm"
+        case all: return "all access"
+        default: return "reserved \(hex(gpi))"
+        }
+    }
 }
 
 extension CPU {
@@ -199,6 +235,8 @@ extension CPU {
     }
 
     private func gpiAllows(_ gpi: UInt64, _ space: PASpace, _ fail: GPCFault, _ walk: GPCFault) -> GPCFault? {
+        var fail = fail
+        fail.gpi = gpi
         switch gpi {
         case GPI.all: return nil
         case GPI.noAccess: return fail
@@ -226,10 +264,15 @@ extension CPU {
         let returnAddress = fetch ? va : faultPC
         let scr = config.hasEL3 ? sysreg(SysRegTable.scrEL3) : 0
         let asGPC = f.kind != .fail || (scr & RMERegisters.scrGPF != 0 && el != 3)
+        var target = syncTargetEL
+        if target < 2 && el2Enabled && sysreg(SysRegTable.hcrEL2) & RMERegisters.hcrGPF != 0 { target = 2 }
         if system.isLogging(.gpc) {
-            system.log(.gpc, "gpc: \(fetch ? "fetch" : (write ? "write" : "read")) at va \(hex(va)) pa \(hex(f.pa)) (\(f.paSpace) PAS) at EL\(el): \(f.kind) at GPT level \(f.level)"
-                + (f.walkLevel.map { " (translation table walk, level \($0))" } ?? "")
-                + (asGPC ? " -> GPC exception to EL3" : " -> granule protection fault"))
+            let what = fetch ? "fetch" : (write ? "write" : "read")
+            let walk = f.walkLevel.map { " (its translation table walk, level \($0))" } ?? ""
+            let outcome = asGPC ? "GPC exception to EL3 (EC 0x1e, GPCSC \(hex(f.gpcsc)))"
+                : "granule protection fault: \(fetch ? "instruction" : "data") abort to EL\(target) (\(fetch ? "IFSC" : "DFSC") \(hex(f.fsc)))"
+            system.log(.gpc, "gpc: \(what) at va \(hex(va)) pa \(hex(f.pa)) in the \(f.paSpace) PA space at EL\(el)\(walk): "
+                + "\(f.reason) -> \(outcome)")
         }
         if asGPC {
             let iss = (fetch ? UInt64(1) << 20 : 0) | f.gpcsc << 14 | (write ? 1 << 6 : 0) | f.fsc
@@ -245,8 +288,6 @@ extension CPU {
                           returnAddress: returnAddress, faultAddress: va)
             return
         }
-        var target = syncTargetEL
-        if target < 2 && el2Enabled && sysreg(SysRegTable.hcrEL2) & RMERegisters.hcrGPF != 0 { target = 2 }
         let ec: UInt64 = fetch ? (target > el ? 0x20 : 0x21) : (target > el ? 0x24 : 0x25)
         let iss = f.fsc | (write ? 1 << 6 : 0)
         takeException(to: target, syndrome: ec << 26 | 1 << 25 | iss, returnAddress: returnAddress, faultAddress: va)
