@@ -67,6 +67,19 @@ for n in "${names[@]}"; do
     "$CC" "${CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o"
     "$LD" -T "$LIB/guest.ld" --no-undefined -o "$OUT/$n.elf" \
         "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o"
+    # A workload that needs another machine (a line "BENCH-ARGS: <armature -M/-cpu options>")
+    # gets <name>.args for the harness, and no -mmu variant (it sets up its own
+    # translation); "BENCH-QEMU: no (<reason>)" writes <name>.noqemu: QEMU is not run.
+    rm -f "$OUT/$n.args" "$OUT/$n.noqemu"
+    args="$(sed -n 's/^.*BENCH-ARGS: *//p' "$c" | head -1)"
+    noqemu="$(sed -n 's/^.*BENCH-QEMU: *no *//p' "$c" | head -1)"
+    [[ -n "$noqemu" ]] && echo "$noqemu" > "$OUT/$n.noqemu"
+    if [[ -n "$args" ]]; then
+        echo "$args" > "$OUT/$n.args"
+        rm -f "$OUT/$n-mmu.elf"
+        echo "built $OUT/$n.elf (armature $args)"
+        continue
+    fi
     # The same workload with the MMU on (4 KiB pages, identity map): <name>-mmu.elf
     "$LD" -T "$LIB/guest.ld" --no-undefined --wrap=main -o "$OUT/$n-mmu.elf" \
         "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o" "$OBJ/mmu_on.o"

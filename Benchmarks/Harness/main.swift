@@ -33,6 +33,7 @@ struct Options {
     var verbose = false
     var cpuTime = false              // measure user+sys CPU time instead of wall time
     var extraArgs: [String] = []     // appended to every armature command line
+    var mec = false                  // also run every engine with -M ...,mec=on
 }
 
 let usage = """
@@ -59,6 +60,8 @@ let usage = """
       --timeout SECONDS   kill a run after this long; default: 600
       --csv PATH          also write the results as CSV
       --arg ARG           extra argument for every armature run (repeatable)
+      --mec               also run every engine with mec=on added to -M (the
+                          FEAT_MEC tag model), and show the mec=on/off ratio
       --cpu-time          measure the runs' user+sys CPU time instead of wall
                           time (steadier on a busy machine; counts all threads)
       --verbose           print every run's command line, time and checksum
@@ -112,6 +115,7 @@ func parseOptions() -> Options {
         case "--csv": o.csvPath = value(a)
         case "--expected": o.expected = value(a)
         case "--arg": o.extraArgs.append(value(a))
+        case "--mec": o.mec = true
         case "--verbose", "-v": o.verbose = true
         case "--cpu-time": o.cpuTime = true
         case "-h", "--help": print(usage); exit(0)
@@ -466,7 +470,34 @@ do {
 
 let qemuArgs = ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting",
                 "-monitor", "none", "-serial", "stdio"]
-let armatureArgs = ["-M", "virt", "-cpu", "max", "-nographic", "-semihosting"]
+/// The armature machine options of a workload: `<name>.args` (written by
+/// build-workloads.sh from a BENCH-ARGS line) or -M virt -cpu max; with
+/// `mec`, mec=on is added to -M.
+@MainActor func armatureArgs(_ w: String, mec: Bool) -> [String] {
+    var a = workloadArgs[w] ?? ["-M", "virt", "-cpu", "max"]
+    if mec, let i = a.firstIndex(where: { $0 == "-M" || $0 == "-machine" }), i + 1 < a.count { a[i + 1] += ",mec=on" }
+    return a + ["-nographic", "-semihosting"]
+}
+
+func readSmallFile(_ path: String) -> String? {
+    FileManager.default.contents(atPath: path).map {
+        String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+var workloadArgs: [String: [String]] = [:]
+var noQEMU: [String: String] = [:]   // workloads QEMU cannot run, with the reason
+for w in workloads {
+    if let a = readSmallFile("\(benchDir)/\(w).args") { workloadArgs[w] = a.split(separator: " ").map(String.init) }
+    if let r = readSmallFile("\(benchDir)/\(w).noqemu") { noQEMU[w] = r }
+}
+var qemuNotes: [String] = []
+
+/// The armature runs of every workload: each engine, and with --mec each
+/// engine again with mec=on (labelled "<engine> mec").
+struct EngineRun { var label: String; var accel: String; var mec: Bool }
+let runs: [EngineRun] = opts.engines.map { EngineRun(label: $0, accel: $0, mec: false) }
+    + (opts.mec ? opts.engines.map { EngineRun(label: "\($0) mec", accel: $0, mec: true) } : [])
+let labels = runs.map(\.label)
 
 struct Row {
     var name: String
@@ -480,12 +511,14 @@ var rows: [Row] = []
 var anyFailure = false
 var mismatches: [String] = []
 
-warn("armature-bench: \(workloads.count) workload(s), engines [\(opts.engines.joined(separator: ","))], best of \(opts.reps)\(qemuPath != nil ? ", vs QEMU" : "")")
+warn("armature-bench: \(workloads.count) workload(s), engines [\(labels.joined(separator: ","))], best of \(opts.reps)\(qemuPath != nil ? ", vs QEMU" : "")")
 
 for w in workloads {
     let elf = "\(benchDir)/\(w).elf"
     var row = Row(name: w)
-    if let q = qemuPath {
+    if let why = noQEMU[w] {
+        qemuNotes.append("\(w): not run under QEMU \(why)")
+    } else if let q = qemuPath {
         warn("[\(w)] qemu ...")
         row.qemu = measure(label: "\(w)/qemu", path: q, args: qemuArgs + ["-kernel", elf],
                            opts: opts, wantInstructions: false)
@@ -500,12 +533,13 @@ for w in workloads {
             }
         }
     }
-    for e in opts.engines {
+    for run in runs {
+        let e = run.label
         guard haveArmature else { row.engines[e] = .notRun("no armature binary"); continue }
-        warn("[\(w)] armature -accel \(e) ...")
+        warn("[\(w)] armature -accel \(run.accel)\(run.mec ? " (mec=on)" : "") ...")
         let out = measure(
             label: "\(w)/\(e)", path: armaturePath,
-            args: armatureArgs + ["-accel", e, "-d", "stats"] + opts.extraArgs + ["-kernel", elf],
+            args: armatureArgs(w, mec: run.mec) + ["-accel", run.accel, "-d", "stats"] + opts.extraArgs + ["-kernel", elf],
             opts: opts, wantInstructions: true)
         if out.isFailure { anyFailure = true }
         row.engines[e] = out
@@ -517,10 +551,10 @@ for w in workloads {
     }
     let reference: (String, String)? = row.qemu.checksum.map { ("qemu", $0) }
         ?? expected[w].map { ("expected-checksums.txt", $0) }
-        ?? opts.engines.lazy.compactMap { e in row.engines[e]?.checksum.map { (e, $0) } }.first
+        ?? labels.lazy.compactMap { e in row.engines[e]?.checksum.map { (e, $0) } }.first
     if let (refName, ref) = reference {
         var here: [String] = []
-        for e in opts.engines {
+        for e in labels {
             if let c = row.engines[e]?.checksum, c != ref {
                 here.append("\(w): \(e) printed '\(c)', \(refName) has '\(ref)'")
             }
@@ -547,12 +581,12 @@ for w in workloads {
 // Instruction count per workload: the engines should agree; take the first,
 // else QEMU's (from the plugin), marked with a "q".
 func insns(_ r: Row) -> Double? {
-    for e in opts.engines { if let n = r.engines[e]?.instructions { return Double(n) } }
+    for e in labels { if let n = r.engines[e]?.instructions { return Double(n) } }
     return r.qemuInsns.map { Double($0) }
 }
 var countNotes: [String] = []
 for r in rows {
-    var counts: [(String, UInt64)] = opts.engines.compactMap { e in r.engines[e]?.instructions.map { (e, $0) } }
+    var counts: [(String, UInt64)] = labels.compactMap { e in r.engines[e]?.instructions.map { (e, $0) } }
     if let q = r.qemuInsns { counts.append(("qemu", q)) }
     if let first = counts.first, counts.contains(where: { $0.1 != first.1 }) {
         countNotes.append("\(r.name): " + counts.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
@@ -560,9 +594,10 @@ for r in rows {
 }
 
 var header = ["workload", "guest insns"]
-for e in opts.engines { header += ["\(e) s", "\(e) MIPS"] }
+for e in labels { header += ["\(e) s", "\(e) MIPS"] }
 header += ["qemu s", "qemu-eq MIPS"]
-for e in opts.engines { header.append("\(e) vs qemu") }
+for e in labels { header.append("\(e) vs qemu") }
+if opts.mec { for e in opts.engines { header.append("\(e) mec on/off") } }
 let jitSpeedup = opts.engines.contains("interp") && opts.engines.contains("jit")
 if jitSpeedup { header.append("jit/interp") }
 header.append("check")
@@ -571,10 +606,10 @@ var numeric: [[Double?]] = []   // per row, values aligned with header[1 ..< cou
 var table: [[String]] = []
 for r in rows {
     let n = insns(r)
-    let fromQEMU = n != nil && !opts.engines.contains { r.engines[$0]?.instructions != nil }
+    let fromQEMU = n != nil && !labels.contains { r.engines[$0]?.instructions != nil }
     var vals: [Double?] = [n]
     var cells = [r.name, fmtCount(n) + (fromQEMU ? " q" : "")]
-    for e in opts.engines {
+    for e in labels {
         let t = r.engines[e]?.seconds
         let mips = (n != nil && t != nil) ? n! / t! / 1e6 : nil
         vals += [t, mips]
@@ -584,11 +619,19 @@ for r in rows {
     let qmips = (n != nil && qt != nil) ? n! / qt! / 1e6 : nil
     vals += [qt, qmips]
     cells += [fmtTime(qt), fmtMIPS(qmips)]
-    for e in opts.engines {
+    for e in labels {
         let t = r.engines[e]?.seconds
         let rel = (qt != nil && t != nil) ? qt! / t! : nil
         vals.append(rel)
         cells.append(fmtRatio(rel))
+    }
+    if opts.mec {
+        for e in opts.engines {
+            let off = r.engines[e]?.seconds, on = r.engines["\(e) mec"]?.seconds
+            let rel = (off != nil && on != nil) ? on! / off! : nil
+            vals.append(rel)
+            cells.append(fmtRatio(rel))
+        }
     }
     if jitSpeedup {
         let ti = r.engines["interp"]?.seconds, tj = r.engines["jit"]?.seconds
@@ -597,10 +640,10 @@ for r in rows {
         cells.append(fmtRatio(s))
     }
     let status: String
-    let engineSums = opts.engines.filter { r.engines[$0]?.checksum != nil }
+    let engineSums = labels.filter { r.engines[$0]?.checksum != nil }
     if r.mismatch { status = "MISMATCH" }
     else if r.qemu.isFailure { status = "qemu FAIL" }
-    else if opts.engines.contains(where: { r.engines[$0]?.isFailure ?? false }) { status = "FAIL" }
+    else if labels.contains(where: { r.engines[$0]?.isFailure ?? false }) { status = "FAIL" }
     else if (r.qemu.checksum != nil || expected[r.name] != nil) && !engineSums.isEmpty { status = "ok" }
     else if r.qemu.checksum != nil { status = "qemu only" }
     else if engineSums.count > 1 { status = "engines agree" }
@@ -635,13 +678,17 @@ print("""
     MIPS: guest insns / time / 1e6; qemu-eq MIPS: the same guest insns / QEMU time.
     <engine> vs qemu: QEMU time / engine time (>1 = faster than QEMU)\(jitSpeedup ? "; jit/interp: interp time / jit time" : "").
     """)
+if opts.mec {
+    print("<engine> mec: the same engine with mec=on added to -M; <engine> mec on/off: its time / the mec=off time (>1 = mec=on is slower).")
+}
+for n in qemuNotes { print("note: \(n)") }
 if !countNotes.isEmpty {
     print("note: guest instruction counts differ:")
     for n in countNotes { print("  \(n)") }
 }
 if opts.verbose {
     for r in rows {
-        if let c = r.qemu.checksum ?? opts.engines.lazy.compactMap({ r.engines[$0]?.checksum }).first {
+        if let c = r.qemu.checksum ?? labels.lazy.compactMap({ r.engines[$0]?.checksum }).first {
             print("  \(c)")
         }
     }
