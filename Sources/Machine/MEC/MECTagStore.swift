@@ -238,8 +238,13 @@ public final class MECTagStore {
             memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
             if foreign == nil { foreign = l }
         }
-        if let l = foreign {   // the fetch path sees the page, not the line: named by its first other line
-            noteSubstitute(pa: pagePA &+ UInt64(l) * MECTagStore.lineBytes, stored: lt[l], used: mecid, fetch: true)
+        if let l = foreign, let system, system.isLogging(.mec),
+           loggedMismatches[pagePA, default: []].insert(mecid).inserted {
+            // Fetches see a view of the whole page (not counted as mismatches: the
+            // instructions fetched may all be in lines of this MECID).
+            system.log(.mec, "mec: mismatch: fetches from mixed page \(hex(pagePA)) with MECID \(mecid) see substitute data in "
+                + "the lines stored with other MECIDs (the first at pa \(hex(pagePA &+ UInt64(l) * MECTagStore.lineBytes)), "
+                + "stored \(lt[l])) (once per page and MECID until the page is re-tagged)")
         }
         mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
         return UnsafeRawPointer(buf)
