@@ -4,7 +4,10 @@
 /// hierarchical table controls, the access flag, memory attributes from MAIR,
 /// and the AT instructions (results in PAR_EL1).
 ///
-/// Not modelled (yet): stage 2 (HCR_EL2.VM=1 stops the run), VHE (HCR_EL2.E2H=1
+/// Stage 2 (HCR_EL2.VM) is Stage2Walker.swift's: it translates the stage 1
+/// descriptor addresses and the output of EL1&0 lookups.
+///
+/// Not modelled (yet): VHE (HCR_EL2.E2H=1
 /// with the MMU on stops the run), FEAT_PAN (PSTATE.PAN is ignored: the
 /// ID registers do not advertise it), FEAT_HAFDBS (TCR.HA/HD are RES0 here, so
 /// AF=0 always faults and DBM is ignored), FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
@@ -58,6 +61,14 @@ public enum AddressTranslationOp: Sendable, Equatable {
         case .s1e1r, .s1e1w, .s12e1r, .s12e1w: return 1
         case .s1e2r, .s1e2w: return 2
         case .s1e3r, .s1e3w: return 3
+        }
+    }
+
+    /// AT S12E*: through stage 2 when it is enabled (S1E1*/S1E0* stop at the IPA).
+    var isStage12: Bool {
+        switch self {
+        case .s12e1r, .s12e1w, .s12e0r, .s12e0w: return true
+        default: return false
         }
     }
 
@@ -131,20 +142,24 @@ extension CPU {
     /// `accessEL`, and the permissions of the page at that EL, without checking
     /// them (the caller does: `Translation.permits`). `debug` lookups (debugger,
     /// semihosting, log messages) ignore the access flag. Faults other than
-    /// permission faults are returned as such.
-    public func lookup(_ va: UInt64, _ access: AccessKind, el accessEL: Int, debug: Bool = false)
+    /// permission faults are returned as such. With stage 2 on, an EL1&0
+    /// lookup goes through both stages (`Translation.stage2`); `stage2Output`
+    /// false (AT S1E1*, S1E0*) stops at the IPA, stage 2 still translating
+    /// the walk. `unaligned`: an unaligned data access (a stage 1 alignment
+    /// fault on Device memory comes before stage 2).
+    public func lookup(_ va: UInt64, _ access: AccessKind, el accessEL: Int, debug: Bool = false,
+                       unaligned: Bool = false, stage2Output: Bool = true)
         -> Result<Translation, TranslationFault>
     {
         let regime = translationRegime(forEL: accessEL)
         let hcr = config.hasEL2 ? sysreg(SysRegTable.hcrEL2) : 0
         var normalWhenOff = false
         var enabled = regimeSCTLR(regime) & 1 == 1
+        var stage2 = false
         switch regime {
         case .el10:
             if el2Enabled {
-                if hcr & 1 != 0 {   // HCR_EL2.VM
-                    return .failure(.unimplemented("stage 2 translation (HCR_EL2.VM=1) is not implemented yet"))
-                }
+                stage2 = stage2Enabled   // HCR_EL2.VM or DC (Stage2Walker.swift)
                 if (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1 && regimeSCTLR(.el2) & 1 == 1 {   // E2H and TGE
                     return .failure(.unimplemented("the EL2&0 translation regime (HCR_EL2.E2H=1, TGE=1) is not implemented yet"))
                 }
@@ -166,12 +181,16 @@ extension CPU {
             // are Device-nGnRnE, fetches Normal.
             if va >> UInt64(CPU.physicalAddressBits) != 0 { return .failure(.fault(.addressSizeL0)) }
             let device = access != .fetch && !normalWhenOff
-            return .success(Translation(pa: va, paSpace: securityState(el: regime == .el3 ? 3 : accessEL).paSpace, device: device, attributes: device ? 0x00 : (normalWhenOff ? 0xFF : 0x44),
-                                        shareability: 0b10, nonSecure: !regimeIsSecure(regime), level: 0,
-                                        readable: true, writable: true, executable: true))
+            let flat = Translation(pa: va, paSpace: securityState(el: regime == .el3 ? 3 : accessEL).paSpace, device: device, attributes: device ? 0x00 : (normalWhenOff ? 0xFF : 0x44),
+                                   shareability: 0b10, nonSecure: !regimeIsSecure(regime), level: 0,
+                                   readable: true, writable: true, executable: true)
+            if stage2 && stage2Output { return applyStage2(flat, access, debug: debug, unaligned: unaligned) }
+            return .success(flat)
         }
         if !debug { tlbStatistics.walks &+= 1 }
-        return stage1Walk(va, regime: regime, accessEL: accessEL, debug: debug)
+        let s1 = stage1Walk(va, regime: regime, accessEL: accessEL, debug: debug, stage2Walks: stage2)
+        guard stage2 && stage2Output, case .success(let t) = s1 else { return s1 }
+        return applyStage2(t, access, debug: debug, unaligned: unaligned)
     }
 
     /// Reads one translation table descriptor (little-endian) from RAM or ROM;
@@ -184,7 +203,7 @@ extension CPU {
 
     /// The stage 1 walk (Arm ARM D8.2-D8.4, pseudocode AArch64.S1Walk and
     /// AArch64.S1Translate), faults in the order the architecture gives them.
-    private func stage1Walk(_ va: UInt64, regime: TranslationRegime, accessEL: Int, debug: Bool)
+    private func stage1Walk(_ va: UInt64, regime: TranslationRegime, accessEL: Int, debug: Bool, stage2Walks: Bool)
         -> Result<Translation, TranslationFault>
     {
         func fail(_ s: FaultStatus) -> Result<Translation, TranslationFault> { .failure(.fault(s)) }
@@ -246,18 +265,26 @@ extension CPU {
         var desc: UInt64
         while true {
             let shift = UInt64(stride * (4 - level))
-            let descPA = tableBase | ((va >> shift) & indexMask & ~7)
-            if !debug, var g = granuleProtectionCheck(pa: descPA, space: walkSpace) {   // RME: GPC on the walk
+            var descPA = tableBase | ((va >> shift) & indexMask & ~7)
+            var readSpace = walkSpace, readMECID: UInt16? = nil
+            if stage2Walks {   // the descriptor's address is an IPA: stage 2 (S1PTW) gives PA, PA space, MECID
+                switch stage2TableAccess(descPA, debug: debug) {
+                case .failure(let f): return .failure(f)
+                case .success(let s): (descPA, readSpace, readMECID) = (s.pa, s.space, s.mecid)
+                }
+            }
+            if !debug, var g = granuleProtectionCheck(pa: descPA, space: readSpace) {   // RME: GPC on the walk
                 g.walkLevel = level
                 return .failure(.gpc(g))
             }
-            guard let d = readDescriptor(descPA).map({ mecWalkView(descPA, $0, accessEL: accessEL) }) else {   // MEC: TTWalkMECID
+            guard let raw = readDescriptor(descPA) else {
                 if system.isLogging(.guestErrors) {
                     system.log(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
                 }
                 return fail(.syncExternalOnWalk(level: level))
             }
-            desc = d
+            // MEC: TTWalkMECID, or the stage 2 output MECID of the descriptor's IPA.
+            desc = readMECID.map { mecView(descPA, raw, mecid: $0) } ?? mecWalkView(descPA, raw, accessEL: accessEL)
             // Invalid, or the reserved encoding at level 3.
             if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
             if level < 3 && desc & 2 != 0 {
@@ -383,17 +410,21 @@ extension CPU {
     /// attribute byte and the shareability (0b10 for Device and Normal
     /// Non-cacheable); on a fault F=1 with the fault status code. Faults are
     /// reported in PAR_EL1, never taken (a synchronous External abort on the
-    /// walk too: one of the choices the Arm ARM allows). Returns false when
-    /// the operation is UNDEFINED at the current EL (the caller raises it).
+    /// walk too: one of the choices the Arm ARM allows), except a stage 2
+    /// fault on the stage 1 walk of an AT executed at EL1, which is taken to
+    /// EL2 (Arm ARM D8.14; CM = 1). Other stage 2 faults set PAR_EL1.S (and
+    /// PTW on a walk). Returns false when the operation is UNDEFINED at the
+    /// current EL (the caller raises it).
     public func addressTranslate(op: AddressTranslationOp, va: UInt64) -> Bool {
         guard el >= op.minEL else { return false }
         if op.minEL == 2 && !config.hasEL2 { return false }
-        let result = lookup(va, op.isWrite ? .write : .read, el: op.accessEL)
+        let access: AccessKind = op.isWrite ? .write : .read
+        let result = lookup(va, access, el: op.accessEL, stage2Output: op.isStage12)
         let par: UInt64
         switch result {
         case .success(let t):
-            if !t.permits(op.isWrite ? .write : .read) {
-                par = CPU.parFault(.permission(level: t.level))
+            if let f = t.permissionFault(access) {
+                if case .stage2(let s2) = f { par = CPU.parStage2Fault(s2) } else { par = CPU.parFault(.permission(level: t.level)) }
             } else {
                 let normalNC = t.attributes == 0x44
                 let sh: UInt64 = t.device || normalNC ? 0b10 : UInt64(t.shareability)
@@ -404,6 +435,12 @@ extension CPU {
             par = CPU.parFault(status)
         case .failure(.gpc(let g)):   // a GPF on the walk: reported in PAR_EL1, not taken
             par = 1 | g.fsc << 1 | 1 << 11
+        case .failure(.stage2(let f)):
+            if el == 1 {
+                raiseStage2Abort(f, va: va, access, addressTranslation: true)
+                return true
+            }
+            par = CPU.parStage2Fault(f)
         case .failure(.unimplemented(let what)):
             system.fatal("\(what) (PC \(hex(faultPC)))")
             exceptionTaken = true

@@ -14,6 +14,8 @@ public enum TranslationFault: Error {
     case fault(FaultStatus)
     /// The granule protection check of a translation table walk failed (RME/GranuleProtection.swift).
     case gpc(GPCFault)
+    /// A stage 2 fault, taken to EL2 (Stage2Walker.swift).
+    case stage2(Stage2Fault)
     /// The guest asked for something Armature does not model yet: the run stops.
     case unimplemented(String)
 }
@@ -46,6 +48,8 @@ public struct Translation {
     public var pageBits: Int = TLB.pageBits
     /// PA space, AMEC bits, VA range: what selects the access's MECID (MEC/MECID.swift).
     public var mec = MECTranslationInfo()
+    /// Stage 2's part when stage 2 translated the IPA (Stage2Walker.swift).
+    public var stage2: Stage2Info? = nil
 
     public func permits(_ access: AccessKind) -> Bool {
         switch access {
@@ -112,7 +116,7 @@ extension CPU {
     /// the current EL), or says which fault it raises, permission faults included.
     public func walk(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil) -> Result<Translation, TranslationFault> {
         let r = lookup(va, access, el: accessEL ?? el)
-        if case .success(let t) = r, !t.permits(access) { return .failure(.fault(.permission(level: t.level))) }
+        if case .success(let t) = r, let f = t.permissionFault(access) { return .failure(f) }
         return r
     }
 
@@ -125,21 +129,27 @@ extension CPU {
     public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false,
                           pan: Bool? = nil) -> Translation? {
         let e = accessEL ?? el
-        switch lookup(va, access, el: e) {
+        switch lookup(va, access, el: e, unaligned: unaligned) {
         case .success(var t):
             // FEAT_PAN (Arm ARM D8.4.2): privileged data accesses to EL0-accessible
             // pages are not permitted; instruction fetches are not affected.
+            // A stage 1 permission fault, also with stage 2 (which was walked
+            // first: a stage 2 fault there hides the PAN fault).
             if pan ?? (accessEL == nil && panActive), t.el0Accessible {
                 t.readable = false
                 t.writable = false
+                t.stage2?.s1Readable = false
+                t.stage2?.s1Writable = false
             }
             if unaligned && t.device {
+                if case .stage2(let f) = t.alignmentFault { raiseStage2Abort(f, va: va, access); return nil }
                 raiseDataAbort(status: .alignment, va: va, isWrite: access == .write, at: faultPC)
                 return nil
             }
-            if !t.permits(access) {
-                fault(.permission(level: t.level), va: va, access)
-                return nil
+            switch t.permissionFault(access) {
+            case nil: break
+            case .stage2(let f)?: raiseStage2Abort(f, va: va, access); return nil
+            default: fault(.permission(level: t.level), va: va, access); return nil
             }
             if let g = granuleProtectionCheck(pa: t.pa, space: t.paSpace) {   // RME (RME/GranuleProtection.swift)
                 raiseGPCFault(g, va: va, access)
@@ -152,6 +162,8 @@ extension CPU {
             fault(status, va: va, access)
         case .failure(.gpc(let g)):
             raiseGPCFault(g, va: va, access)
+        case .failure(.stage2(let f)):
+            raiseStage2Abort(f, va: va, access)
         case .failure(.unimplemented(let what)):
             system.fatal("\(what) (PC \(hex(faultPC)))")
             exceptionTaken = true

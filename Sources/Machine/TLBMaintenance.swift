@@ -3,6 +3,11 @@
 /// VAE1 vs VAAE1) invalidate more than they must, and TLBI VMALLE1 empties the
 /// EL1&0 indexes whatever the ASID: precise enough, never too little.
 ///
+/// With stage 2 on, an EL1&0 entry is the combined stage 1+2 translation of
+/// the current VMID (VTTBR_EL2, VTCR_EL2 and HCR_EL2 writes flush), so the
+/// EL1 forms (VMALLE1, VAE1...) apply to the current VMID's entries, and
+/// VMALLS12E1 and ALLE1 empty the EL1&0 indexes.
+///
 /// A TLB entry caches 4 KiB of a page or block whose size `tlbPageBits`
 /// records, so a TLBI by VA drops every entry of the block that holds the VA.
 
@@ -84,6 +89,10 @@ extension CPU {
             default: return unknownTLBI()
             }
         case (4, 0, 1), (4, 0, 5), (4, 4, 1), (4, 4, 5):           // IPAS2(L)E1(IS): stage 2, by IPA
+            // The TLB holds only combined stage 1+2 entries of the current
+            // VMID (a VTTBR_EL2 write flushes), and is indexed by VA: every
+            // EL1&0 entry is dropped, more than the IPA names (the Arm ARM
+            // does not require combined entries to go until TLBI VMALLE1).
             guard el >= 2, config.hasEL2 else { return false }
             mask = CPU.mmuIndexesEL10
         case (4, 1, _), (4, 3, _), (4, 7, _):

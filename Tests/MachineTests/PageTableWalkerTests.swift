@@ -430,11 +430,11 @@ final class PageTableWalkerTests: XCTestCase {
         XCTAssertEqual(lookup(m, 0x1000, el: 0)?.device, true)
         m.set("HCR_EL2", 1 << 12)                      // DC: off, Normal memory
         XCTAssertEqual(lookup(m, 0x1000)?.device, false)
-        m.set("HCR_EL2", 1)                            // VM: stage 2
-        guard case .failure(.unimplemented(let what)) = m.cpu.lookup(0x1000, .read, el: 1) else {
-            return XCTFail("stage 2 should be reported as unimplemented")
+        m.set("HCR_EL2", 1)                            // VM: stage 2 (VTCR_EL2.T0SZ = 0: a level 0 fault)
+        guard case .failure(.stage2(let f)) = m.cpu.lookup(0x1000, .read, el: 1) else {
+            return XCTFail("stage 2 should translate the IPA")
         }
-        XCTAssertTrue(what.contains("stage 2"))
+        XCTAssertEqual(f, Stage2Fault(status: .translationL0, ipa: 0x4000_1000, s1ptw: false))
     }
 
     // MARK: AT
