@@ -412,7 +412,17 @@ final class MECTagStoreTests: XCTestCase {
         let a = ram + 0x8000, b = ram + 0x9000
         // With the MMU off every data access is Device: a page-crossing access
         // must be unaligned and faults; use EL1 with HCR_EL2.DC (Normal memory).
-        mm.set("HCR_EL2", 1 << 12)
+        // DC turns stage 2 on: an identity 1 GiB block, its table written with
+        // the stage 2 walk's MECID (VMECID_P_EL2).
+        let s2root = ram + 0x1_0000
+        func stage2Table(mecid: UInt16) {
+            let d: UInt64 = 0x4000_0000 | 0xF << 2 | 3 << 6 | 3 << 8 | 1 << 10 | 1
+            withUnsafeBytes(of: d.littleEndian) { XCTAssertTrue(mm.m.memory.writePhysical(pa: s2root + 8, bytes: $0, mecid: mecid)) }
+        }
+        stage2Table(mecid: 5)
+        mm.set("VTTBR_EL2", s2root)
+        mm.set("VTCR_EL2", 24 | 1 << 6 | 5 << 16 | 1 << 31)
+        mm.set("HCR_EL2", 1 << 12 | 1 << 31)
         mm.set("VMECID_P_EL2", 5)
         mm.cpu.setEL(1)
         mm.cpu.flushTLB()
@@ -425,6 +435,7 @@ final class MECTagStoreTests: XCTestCase {
         XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), 0x0807_0605_0403_0201)
         XCTAssertEqual(mm.cpu.loadSlow(va: b - 8, size: 8, mmuIndex: 1, flags: 0), 0x0403_0201_DEAD_BEEF)
         mm.set("VMECID_P_EL2", 0)
+        stage2Table(mecid: 0)
         mm.cpu.flushTLB()
         XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), dead)
         XCTAssertEqual(mm.cpu.loadSlow(va: b - 72, size: 8, mmuIndex: 1, flags: 0), 0)

@@ -428,13 +428,20 @@ final class PageTableWalkerTests: XCTestCase {
         m.set("HCR_EL2", 1 << 27)                      // TGE: EL1&0 stage 1 off
         XCTAssertEqual(lookup(m, 0x1000, el: 0)?.pa, 0x1000)
         XCTAssertEqual(lookup(m, 0x1000, el: 0)?.device, true)
-        m.set("HCR_EL2", 1 << 12)                      // DC: off, Normal memory
-        XCTAssertEqual(lookup(m, 0x1000)?.device, false)
-        m.set("HCR_EL2", 1)                            // VM: stage 2 (VTCR_EL2.T0SZ = 0: a level 0 fault)
+        // DC: stage 1 off with Normal memory, and stage 2 on (as if VM were 1):
+        // VTCR_EL2.T0SZ = 0 is a level 0 stage 2 fault for the flat IPA.
+        m.set("HCR_EL2", 1 << 12)
+        guard case .failure(.stage2(let dc)) = m.cpu.lookup(0x1000, .read, el: 1) else {
+            return XCTFail("DC: stage 2 should translate the IPA")
+        }
+        XCTAssertEqual(dc, Stage2Fault(status: .translationL0, ipa: 0x1000, s1ptw: false))
+        XCTAssertEqual(try? m.cpu.lookup(0x1000, .read, el: 1, stage2Output: false).get().device, false)
+        // VM: stage 1's first descriptor read is a stage 2 fault (S1PTW).
+        m.set("HCR_EL2", 1)
         guard case .failure(.stage2(let f)) = m.cpu.lookup(0x1000, .read, el: 1) else {
             return XCTFail("stage 2 should translate the IPA")
         }
-        XCTAssertEqual(f, Stage2Fault(status: .translationL0, ipa: 0x4000_1000, s1ptw: false))
+        XCTAssertEqual(f, Stage2Fault(status: .translationL0, ipa: t.root, s1ptw: true))
     }
 
     // MARK: AT
