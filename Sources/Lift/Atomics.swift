@@ -24,10 +24,12 @@ extension LiftState {
     mutating func liftAcquireRelease(_ w: UInt32) {
         let size = w.ldstSize
         let addr = xsp(w.rn)
+        let flags = MemFlags.alignmentRequired
+            | MemFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3, acquireRelease: true)
         if A64Decoder.decode(w) == .stlr {
-            b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: MemFlags.alignmentRequired)
+            b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: flags)
         } else {
-            setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false, flags: MemFlags.alignmentRequired))
+            setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false, flags: flags))
         }
     }
 

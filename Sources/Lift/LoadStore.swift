@@ -46,6 +46,10 @@ extension LiftState {
             addr = b.add(base, extendedRegister(w.rm, option: w.option, shift: shift, to: .i64))
         }
         if size == 3 && opc == 2 { return }   // PRFM/PRFUM: no architectural effect
+        if writeback == nil {   // the syndrome a stage 2 Data Abort reports (ISV = 1)
+            flags |= MemFlags.syndrome(size: size, rt: w.rt, signExtend: opc >= 2,
+                                       sixtyFour: opc == 2 || (opc < 2 && size == 3))
+        }
         if opc == 0 {
             let v = b.trunc(x(w.rt), to: LiftState.sizeTypes[size])
             b.store(addr, v, flags: flags)
@@ -66,8 +70,13 @@ extension LiftState {
     mutating func liftLoadLiteral(_ w: UInt32) {
         let addr = b.const_(pc &+ UInt64(bitPattern: w.imm19Offset))
         switch A64Decoder.decode(w) {
-        case .ldrLiteral: setReg(w.rt, loadValue(addr, size: w.bit(30) ? 3 : 2, signed: false, toW: false))
-        case .ldrswLiteral: setReg(w.rt, loadValue(addr, size: 2, signed: true, toW: false))
+        case .ldrLiteral:
+            let size = w.bit(30) ? 3 : 2
+            setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false,
+                                   flags: MemFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3)))
+        case .ldrswLiteral:
+            setReg(w.rt, loadValue(addr, size: 2, signed: true, toW: false,
+                                   flags: MemFlags.syndrome(size: 2, rt: w.rt, signExtend: true, sixtyFour: true)))
         default: break
         }
     }

@@ -8,6 +8,14 @@ public enum AccessFlags {
     /// The access must be aligned to its size whatever the memory type
     /// (exclusives, atomics, acquire/release).
     public static let alignmentRequired: UInt64 = 1
+    /// Bits 8-18: ESR_ELx.ISS[24:14] of a single-register load or store
+    /// (IR's MemFlags.syndrome), reported by a stage 2 Data Abort.
+    public static let syndromeShift: UInt64 = 8
+
+    /// The ISS bits 24:14 (ISV... AR) the flags carry, in place.
+    @inline(__always) static func instructionSyndrome(_ flags: UInt64) -> UInt64 {
+        ((flags >> syndromeShift) & 0x7FF) << 14
+    }
 }
 
 public enum TranslationFault: Error {
@@ -126,8 +134,9 @@ extension CPU {
     /// access not aligned to its size, which faults on Device memory (after
     /// the walk, before the permission check, as AArch64.S1Translate orders them).
     /// `pan`: PSTATE.PAN applies (default: as it does for the current EL).
+    /// `syndrome`: ESR ISS[24:14] for a stage 2 Data Abort (`AccessFlags.instructionSyndrome`).
     public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false,
-                          pan: Bool? = nil) -> Translation? {
+                          pan: Bool? = nil, syndrome: UInt64 = 0) -> Translation? {
         let e = accessEL ?? el
         switch lookup(va, access, el: e, unaligned: unaligned) {
         case .success(var t):
@@ -142,13 +151,13 @@ extension CPU {
                 t.stage2?.s1Writable = false
             }
             if unaligned && t.device {
-                if case .stage2(let f) = t.alignmentFault { raiseStage2Abort(f, va: va, access); return nil }
+                if case .stage2(let f) = t.alignmentFault { raiseStage2Abort(f, va: va, access, syndrome: syndrome); return nil }
                 raiseDataAbort(status: .alignment, va: va, isWrite: access == .write, at: faultPC)
                 return nil
             }
             switch t.permissionFault(access) {
             case nil: break
-            case .stage2(let f)?: raiseStage2Abort(f, va: va, access); return nil
+            case .stage2(let f)?: raiseStage2Abort(f, va: va, access, syndrome: syndrome); return nil
             default: fault(.permission(level: t.level), va: va, access); return nil
             }
             if let g = granuleProtectionCheck(pa: t.pa, space: t.paSpace) {   // RME (RME/GranuleProtection.swift)
@@ -163,7 +172,7 @@ extension CPU {
         case .failure(.gpc(let g)):
             raiseGPCFault(g, va: va, access)
         case .failure(.stage2(let f)):
-            raiseStage2Abort(f, va: va, access)
+            raiseStage2Abort(f, va: va, access, syndrome: syndrome)
         case .failure(.unimplemented(let what)):
             system.fatal("\(what) (PC \(hex(faultPC)))")
             exceptionTaken = true
@@ -293,7 +302,8 @@ extension CPU {
             return 0
         }
         let pan = mmuIndex >= CPU.panIndexOffset
-        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned, pan: pan) else { return 0 }
+        let syndrome = AccessFlags.instructionSyndrome(flags)
+        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned, pan: pan, syndrome: syndrome) else { return 0 }
         debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
@@ -307,7 +317,8 @@ extension CPU {
         // Crosses a page: translate both halves before touching memory, then go
         // byte by byte (little-endian).
         let firstBytes = Int(TLB.pageSize - (va & ~TLB.pageMask))
-        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true, pan: pan) else { return 0 }
+        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true, pan: pan,
+                                 syndrome: syndrome) else { return 0 }
         var result: UInt64 = 0
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)

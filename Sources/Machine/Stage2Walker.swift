@@ -267,14 +267,17 @@ extension CPU {
     /// second-stage fault): an Instruction or Data Abort from a lower EL with
     /// FAR_EL2 = the VA and HPFAR_EL2.FIPA = IPA[47:12] (bits 43:4). ISS:
     /// xFSC, S1PTW, WnR (0 for a stage 1 walk, which only reads; 1 for an AT
-    /// instruction, which also sets CM). ISV is 0: the instruction syndrome
-    /// is not recorded (Armature's slow paths do not know the register).
-    public func raiseStage2Abort(_ f: Stage2Fault, va: UInt64, _ access: AccessKind, addressTranslation: Bool = false) {
+    /// instruction, which also sets CM). `syndrome`: ISS[24:14] (ISV, SAS,
+    /// SSE, SRT, SF, AR) of a single-register load or store without
+    /// writeback; ISV stays 0 for the others, and for a stage 1 walk.
+    public func raiseStage2Abort(_ f: Stage2Fault, va: UInt64, _ access: AccessKind, addressTranslation: Bool = false,
+                                 syndrome: UInt64 = 0) {
         let fetch = access == .fetch
         let target = 2
         let write = addressTranslation || (access == .write && !f.s1ptw)
         var iss = f.status.rawValue | (f.s1ptw ? 1 << 7 : 0)
         if !fetch { iss |= (write ? 1 << 6 : 0) | (addressTranslation ? 1 << 8 : 0) }
+        if !fetch && !f.s1ptw && !addressTranslation { iss |= syndrome & 0x1FF_C000 }
         let ec: ExceptionClass = fetch ? (el < target ? .instructionAbortLower : .instructionAbortSame)
                                        : (el < target ? .dataAbortLower : .dataAbortSame)
         setSysreg(Stage2Regs.hpfar, (f.ipa >> 12) << 4 & 0x0000_0FFF_FFFF_FFF0)
