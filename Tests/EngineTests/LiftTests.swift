@@ -213,13 +213,14 @@ final class LiftTests: XCTestCase {
     }
 
     func testLoadUnsignedOffsetFromSPAndSignedRegisterOffset() {
-        // ldr w5, [sp, #0x8]
+        // ldr w5, [sp, #0x8]; flags: the stage 2 abort syndrome ISS[24:14] << 8
+        // (ISV, SAS = 2, SRT = 5; for LDRSB X6: SAS = 0, SSE, SRT = 6, SF)
         assertIR(0xB940_0BE5, """
         ; insn 0x40080000
         v1 = get sp_el1
         v2 = const.i64 0x8
         v3 = add.i64 v1, v2
-        v4 = load.i32 [v3]
+        v4 = load.i32 [v3] flags=0x61400
         v5 = zext.i64 v4
         set x5, v5
         exit.jump 0x40080004
@@ -231,7 +232,7 @@ final class LiftTests: XCTestCase {
         v1 = get x7
         v2 = get x8
         v3 = add.i64 v1, v2
-        v4 = load.i8 [v3]
+        v4 = load.i8 [v3] flags=0x49a00
         v5 = sext.i64 v4
         set x6, v5
         exit.jump 0x40080004
