@@ -54,6 +54,7 @@ OUT_DIR = os.environ.get("GUEST_OUT", os.path.join(ROOT, ".build", "guests"))
 QEMU_SKIP = {
     "mec_basic": "QEMU 7.2 has no RME/MEC",
     "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
+    "mec_stage2": "QEMU 7.2 has no RME/MEC",
     "rme_gpc": "QEMU 7.2 has no RME",
     "exc_external_abort_routing":
         "SCR_EL3.EA = 1 routes External aborts from every EL to EL3 (Arm ARM "

@@ -231,8 +231,10 @@ static inline void rme_el2_mmu(int on)
     MSR("sctlr_el2", s);
 }
 
+#ifndef ARMATURE_MMU_H   /* mmu.h has its own ld64(va, init) / st64 */
 static inline uint64_t ld64(uint64_t a) { return *(volatile uint64_t *)a; }
 static inline void st64(uint64_t a, uint64_t v) { *(volatile uint64_t *)a = v; }
+#endif
 
 static inline void dc_zva(uint64_t a) { __asm__ volatile("dc zva, %0" :: "r"(a) : "memory"); }
 
