@@ -12,6 +12,8 @@ public struct CPUConfig: Sendable {
     public var hasMEC = false
     /// FEAT_PAN: PSTATE.PAN, MSR PAN, SCTLR_ELx.SPAN.
     public var hasPAN = true
+    /// FEAT_HAFDBS: TCR_ELx.HA/HD and VTCR_EL2.HA/HD (HardwareUpdates.swift).
+    public var hasHAFDBS = true
     public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
     public init() {}
 }

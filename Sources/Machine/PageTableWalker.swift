@@ -7,10 +7,11 @@
 /// Stage 2 (HCR_EL2.VM) is Stage2Walker.swift's: it translates the stage 1
 /// descriptor addresses and the output of EL1&0 lookups.
 ///
+/// FEAT_PAN: the walker reports EL0 accessibility, SoftMMU.translate applies
+/// PSTATE.PAN. FEAT_HAFDBS (TCR.HA/HD): HardwareUpdates.swift.
+///
 /// Not modelled (yet): VHE (HCR_EL2.E2H=1
-/// with the MMU on stops the run), FEAT_PAN (PSTATE.PAN is ignored: the
-/// ID registers do not advertise it), FEAT_HAFDBS (TCR.HA/HD are RES0 here, so
-/// AF=0 always faults and DBM is ignored), FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
+/// with the MMU on stops the run), FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
 /// PA), FEAT_TTST (TxSZ 16...39), big-endian tables (SCTLR.EE), the contiguous
 /// bit (a hint), ASIDs/VMIDs (the TLB is flushed instead), the TLB caching
 /// only leaf entries of one 4 KiB page each.
@@ -188,7 +189,7 @@ extension CPU {
             return .success(flat)
         }
         if !debug { tlbStatistics.walks &+= 1 }
-        let s1 = stage1Walk(va, regime: regime, accessEL: accessEL, debug: debug, stage2Walks: stage2)
+        let s1 = stage1Walk(va, access, regime: regime, accessEL: accessEL, debug: debug, stage2Walks: stage2)
         guard stage2 && stage2Output, case .success(let t) = s1 else { return s1 }
         return applyStage2(t, access, debug: debug, unaligned: unaligned)
     }
@@ -203,7 +204,8 @@ extension CPU {
 
     /// The stage 1 walk (Arm ARM D8.2-D8.4, pseudocode AArch64.S1Walk and
     /// AArch64.S1Translate), faults in the order the architecture gives them.
-    private func stage1Walk(_ va: UInt64, regime: TranslationRegime, accessEL: Int, debug: Bool, stage2Walks: Bool)
+    private func stage1Walk(_ va: UInt64, _ access: AccessKind, regime: TranslationRegime, accessEL: Int, debug: Bool,
+                            stage2Walks: Bool)
         -> Result<Translation, TranslationFault>
     {
         func fail(_ s: FaultStatus) -> Result<Translation, TranslationFault> { .failure(.fault(s)) }
@@ -263,6 +265,7 @@ extension CPU {
         var pxnTable = false, xnTable = false, apTableNoEL0 = false, apTableRO = false, nsTable = false
         var walkSpace = rmeWalkPASpace(regime, accessEL: accessEL)   // RME: the PA space of the tables
         var desc: UInt64
+        var leafPA: UInt64 = 0, leafRaw: UInt64 = 0   // FEAT_HAFDBS writes the leaf back
         while true {
             let shift = UInt64(stride * (4 - level))
             var descPA = tableBase | ((va >> shift) & indexMask & ~7)
@@ -285,6 +288,7 @@ extension CPU {
             }
             // MEC: TTWalkMECID, or the stage 2 output MECID of the descriptor's IPA.
             desc = readMECID.map { mecView(descPA, raw, mecid: $0) } ?? mecWalkView(descPA, raw, accessEL: accessEL)
+            (leafPA, leafRaw) = (descPA, raw)
             // Invalid, or the reserved encoding at level 3.
             if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
             if level < 3 && desc & 2 != 0 {
@@ -319,14 +323,24 @@ extension CPU {
                                 paSpace: stage1OutputPASpace(regime, descriptor: desc, nsTable: nsTable))
         if mec.amecFault { return fail(.translation(level: level)) }
 
-        // Access flag: no hardware update (FEAT_HAFDBS is not implemented).
-        if !debug && (desc >> 10) & 1 == 0 { return fail(.accessFlag(level: level)) }
+        // Access flag, and FEAT_HAFDBS (HardwareUpdates.swift): with TCR_ELx.HA
+        // a zero AF is set in the descriptor instead of faulting; with HD a write
+        // to a clean page with DBM set makes it dirty (AP[2] cleared).
+        let hw = stage1HardwareUpdates(regime: regime, tcr: tcr)
+        var updated = desc
+        if !debug && (desc >> 10) & 1 == 0 {
+            guard hw.accessFlag else { return fail(.accessFlag(level: level)) }
+            updated |= 1 << 10
+        }
+        let makeDirty = hw.dirtyState && !debug && access == .write && (desc >> 51) & 1 == 1
+            && (desc >> 7) & 1 == 1 && !apTableRO
 
         // Permissions (Arm ARM D8.4): AP[2:1] with APTable, UXN/PXN with
         // UXNTable/PXNTable (XN/XNTable in the one-EL regimes), WXN.
         let sctlr = regimeSCTLR(regime)
         let wxn = (sctlr >> 19) & 1 == 1
         var ap = (desc >> 6) & 3
+        if makeDirty { ap &= ~0b10 }   // as it will be once written back (if the write is then permitted)
         if apTableRO { ap |= 0b10 }
         let readable: Bool, writable: Bool, executable: Bool
         var el0Accessible = false
@@ -355,6 +369,14 @@ extension CPU {
             readable = true
             writable = ap & 0b10 == 0
             executable = !((desc >> 54) & 1 == 1 || xnTable) && !(wxn && writable)
+        }
+
+        if makeDirty && writable { updated &= ~(1 << 7) }
+        // The descriptor is written back only when the access is permitted (as
+        // QEMU does) and was read as stored (not a MEC substitute).
+        if updated != desc && desc == leafRaw
+            && (access == .read ? readable : access == .write ? writable : executable) {
+            writeBackDescriptor(pa: leafPA, updated)
         }
 
         // Memory attributes: MAIR_ELx.Attr<AttrIndx>; Attr[7:4] = 0 is Device.

@@ -70,7 +70,10 @@ extension CPU {
     /// Translates `ipa` through stage 2 (AArch64.S2Walk), without checking
     /// the permissions (the caller does). `s1ptw`: the access is a stage 1
     /// table walk. `debug` lookups ignore the access flag and skip the GPC.
-    func stage2Walk(_ ipa: UInt64, s1ptw: Bool, debug: Bool) -> Result<Stage2Result, TranslationFault> {
+    /// `access` decides the FEAT_HAFDBS dirty state (HardwareUpdates.swift).
+    func stage2Walk(_ ipa: UInt64, _ access: AccessKind = .read, s1ptw: Bool, debug: Bool)
+        -> Result<Stage2Result, TranslationFault>
+    {
         func fail(_ s: FaultStatus) -> Result<Stage2Result, TranslationFault> {
             .failure(.stage2(Stage2Fault(status: s, ipa: ipa, s1ptw: s1ptw)))
         }
@@ -106,6 +109,7 @@ extension CPU {
         let walkSpace: PASpace = realm ? .realm : .nonSecure
         var level = start
         var desc: UInt64
+        var leafPA: UInt64 = 0, leafRaw: UInt64 = 0   // FEAT_HAFDBS writes the leaf back
         while true {
             let shift = UInt64(granuleBits + stride * (3 - level))
             let descPA = tableBase | (((ipa >> shift) & indexMask) << 3)
@@ -115,8 +119,9 @@ extension CPU {
                 return .failure(.gpc(g))
             }
             // MEC: stage 2 walks use AArch64.TTWalkMECID for EL1&0 (VMECID_P_EL2).
-            guard let d = stage2ReadDescriptor(descPA) else { return fail(.syncExternalOnWalk(level: level)) }
+            guard let (raw, d) = stage2ReadDescriptor(descPA) else { return fail(.syncExternalOnWalk(level: level)) }
             desc = d
+            (leafPA, leafRaw) = (descPA, raw)
             if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
             if level < 3 && desc & 2 != 0 {
                 let next = desc & oaMask
@@ -134,24 +139,38 @@ extension CPU {
         }
         let oa = desc & oaMask
         if oa >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
-        if !debug && (desc >> 10) & 1 == 0 { return fail(.accessFlag(level: level)) }
+        // Access flag and dirty state, FEAT_HAFDBS (VTCR_EL2.HA/HD): S2AP[1] is the
+        // write permission a clean DBM page lacks.
+        let hw = stage2HardwareUpdates(vtcr: vtcr)
+        var updated = desc
+        if !debug && (desc >> 10) & 1 == 0 {
+            guard hw.accessFlag else { return fail(.accessFlag(level: level)) }
+            updated |= 1 << 10
+        }
+        if hw.dirtyState && !debug && access == .write && !s1ptw && (desc >> 51) & 1 == 1 { updated |= 1 << 7 }
         let blockMask: UInt64 = (1 << UInt64(granuleBits + stride * (3 - level))) - 1
         let pa = (oa & ~blockMask) | (ipa & blockMask)
         // Realm stage 2: descriptor bit 55 (NS) selects the Non-secure PA space.
         let paSpace: PASpace = realm && (desc >> 55) & 1 == 0 ? .realm : .nonSecure
-        let s2ap = (desc >> 6) & 3
+        let s2ap = (updated >> 6) & 3
+        let readable = s2ap & 1 != 0, writable = s2ap & 2 != 0, executable = (desc >> 54) & 1 == 0
+        if updated != desc && desc == leafRaw
+            && (access == .read || s1ptw ? readable : access == .write ? writable : executable) {
+            writeBackDescriptor(pa: leafPA, updated)
+        }
         return .success(Stage2Result(pa: pa, paSpace: paSpace, level: level,
-                                     readable: s2ap & 1 != 0, writable: s2ap & 2 != 0,
-                                     executable: (desc >> 54) & 1 == 0,
+                                     readable: readable, writable: writable,
+                                     executable: executable,
                                      attributes: CPU.stage2MAIRAttributes(memAttr: (desc >> 2) & 0xF),
                                      shareability: UInt8((desc >> 8) & 3),
                                      amec: (desc >> 63) & 1 == 1))
     }
 
-    private func stage2ReadDescriptor(_ pa: UInt64) -> UInt64? {
+    /// The descriptor as stored and as the walk sees it (MEC: TTWalkMECID).
+    private func stage2ReadDescriptor(_ pa: UInt64) -> (raw: UInt64, view: UInt64)? {
         guard let r = system.memory.region(containing: pa), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
         let d = UInt64(littleEndian: UnsafeRawPointer(h + Int(pa - r.base)).loadUnaligned(as: UInt64.self))
-        return mecWalkView(pa, d, accessEL: 1)
+        return (d, mecWalkView(pa, d, accessEL: 1))
     }
 
     /// The stage 2 translation of a stage 1 descriptor read (`ipa`): the PA,
@@ -193,7 +212,7 @@ extension CPU {
         -> Result<Translation, TranslationFault>
     {
         if !debug && (!s1.permits(access) || (unaligned && s1.device)) { return .success(s1) }
-        switch stage2Walk(s1.pa, s1ptw: false, debug: debug) {
+        switch stage2Walk(s1.pa, access, s1ptw: false, debug: debug) {
         case .failure(let f): return .failure(f)
         case .success(let s2):
             var t = s1

@@ -252,7 +252,8 @@ extension CPU {
             return 0x1 | (0x1 << 4) | (config.hasEL2 ? 0x100 : 0) | (config.hasEL3 ? 0x1000 : 0)
                 | (0xF << 16) | (0xF << 20) | (config.hasRME ? MECRegisters.pfr0RME : 0)
         case "ID_AA64MMFR3_EL1": return mecIDAA64MMFR3
-        case "ID_AA64MMFR1_EL1": return config.hasPAN ? 1 << 20 : 0
+        case "ID_AA64MMFR1_EL1":   // PAN (bits 23:20), HAFDBS = 2: AF and dirty state (bits 3:0)
+            return (config.hasPAN ? 1 << 20 : 0) | (config.hasHAFDBS ? 2 : 0)
         case "PAN": return pstateMisc & CPU.pstatePAN
         case "NZCV": return nzcv
         case "DAIF": return daif
