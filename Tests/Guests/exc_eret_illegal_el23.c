@@ -113,12 +113,8 @@ static void el2_main(uint64_t arg)
 
 int main(void)
 {
-    if ((ELS_MRS("CurrentEL") >> 2) != 3) {
-        print_str("FAIL: this test starts at EL3 (-M virt,secure=on,virtualization=on)\n");
+    if (!els_start(handler))
         return 1;
-    }
-    els_handler = handler;
-    els_install(3);
     ELS_MSR("vbar_el2", (uint64_t)els_vectors_el2);
     ELS_MSR("sp_el2", (uint64_t)(stack_el2 + sizeof stack_el2));
     ELS_MSR("sp_el1", (uint64_t)(stack_el1 + sizeof stack_el1));

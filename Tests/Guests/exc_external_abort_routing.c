@@ -9,7 +9,7 @@
 #include "els.h"
 
 #define NOTHING   0x0f000000ull     /* no device, no memory (QEMU virt and Armature) */
-#define SCR_BASE  ((1ull << 0) | (3ull << 4) | (1ull << 8) | (1ull << 10))   /* NS, RES1, HCE, RW */
+#define SCR_BASE  ELS_SCR_NS_EL2
 #define SCR_EA    (1ull << 3)
 #define HCR_RW    (1ull << 31)
 
@@ -99,12 +99,8 @@ static void el2_main(uint64_t arg)
 
 int main(void)
 {
-    if ((ELS_MRS("CurrentEL") >> 2) != 3) {
-        print_str("FAIL: this test starts at EL3 (-M virt,secure=on,virtualization=on)\n");
+    if (!els_start(handler))
         return 1;
-    }
-    els_handler = handler;
-    els_install(3);
     ELS_MSR("scr_el3", SCR_BASE);
     accesses("EL3, SCR_EL3.EA = 0", 3);
     ELS_MSR("scr_el3", SCR_BASE | SCR_EA);

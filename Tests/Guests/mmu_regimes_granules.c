@@ -7,7 +7,7 @@
  * level 2 blocks, and one page at the top of the VA range (a level 3 page
  * under tables made for it) aliases a data page. The test checks a store
  * through the alias reads back through the identity map, and prints the ESR
- * (EC, IL, WnR, DFSC) and FAR of three translation faults: an unmapped entry
+ * (EC, IL, WnR, DFSC) and FAR of three translation els_aborts: an unmapped entry
  * at the start level, a missing page in the alias's level 3 table, and a VA
  * above the configured range (a level 0 fault, Arm ARM D8.2 "VA size"). */
 #include "semihost.h"
@@ -26,28 +26,6 @@ static const struct { unsigned gbits, tsz; } configs[] = {
     { 16, 22 }, { 16, 20 },     /* 64 KiB: 42-bit (level 2), 44-bit (level 1) */
 };
 
-static unsigned faults;
-static uint64_t last_esr, last_far;
-
-static int handler(els_exc_t *e)
-{
-    unsigned ec = ELS_EC(e->esr);
-    if (e->vec != ELS_VEC_CUR_SPX || ec != 0x25)
-        return 0;
-    last_esr = e->esr;
-    last_far = e->far;
-    faults++;
-    e->elr += 4;
-    return 1;
-}
-
-/* TCR_EL2 (E2H = 0) and TCR_EL3 share this layout: T0SZ, write-back inner
- * shareable walks, TG0, PS = 48 bits; bits 31 and 23 RES1. */
-static uint64_t tcr(unsigned gbits, unsigned tsz)
-{
-    return tsz | (1ull << 8) | (1ull << 10) | (3ull << 12) | tcr_tg0(gbits) << 14 | (5ull << 16)
-         | (1ull << 23) | (1ull << 31);
-}
 
 static void set_mmu(unsigned el, uint64_t root, uint64_t tcrv, int on)
 {
@@ -71,21 +49,21 @@ static void set_mmu(unsigned el, uint64_t root, uint64_t tcrv, int on)
 
 static void expect_fault(const char *what, uint64_t va)
 {
-    unsigned before = faults;
+    unsigned before = els_aborts;
     (void)ld64(va, 0);
     print_str("    ");
     print_str(what);
-    if (faults != before + 1) {
+    if (els_aborts != before + 1) {
         print_str(": no fault\n");
         g_failures++;
         return;
     }
     print_str(": ESR=");
-    print_hex(ESR_CMP(last_esr));
+    print_hex(ESR_CMP(els_abort_esr));
     print_str(" FAR=");
-    print_hex(last_far);
+    print_hex(els_abort_far);
     print_nl();
-    CHECK(last_far == va, "FAR is the faulting VA");
+    CHECK(els_abort_far == va, "FAR is the faulting VA");
 }
 
 static void run_configs(unsigned el)
@@ -105,7 +83,7 @@ static void run_configs(unsigned el)
         print_str(" KiB, "); print_udec(64 - tsz);
         print_str("-bit VAs, walk starts at level "); print_udec(m.start);
         print_str(", tables use "); print_udec(m.used >> gbits); print_nl();
-        set_mmu(el, (uint64_t)m.root, tcr(gbits, tsz), 1);
+        set_mmu(el, (uint64_t)m.root, els_tcr_one_range(gbits, tsz), 1);
 
         target_page[1] = 0;
         st64(top + 8, 0xa11a5000ull + i);
@@ -132,14 +110,9 @@ static void el2_main(uint64_t arg)
 
 int main(void)
 {
-    if ((ELS_MRS("CurrentEL") >> 2) != 3) {
-        print_str("FAIL: this test starts at EL3 (-M virt,secure=on,virtualization=on)\n");
+    if (!els_start(els_record_aborts))
         return 1;
-    }
-    els_handler = handler;
-    els_install(3);
     run_configs(3);
-    /* Non-secure EL2 (SCR_EL3.NS, RW, RES1 bits 5:4). */
-    ELS_MSR("scr_el3", (1ull << 0) | (3ull << 4) | (1ull << 10));
+    ELS_MSR("scr_el3", ELS_SCR_NS_EL2);
     els_enter(3, el2_main, 0, SPSR_EL2H, stack_el2 + sizeof stack_el2);
 }

@@ -2,7 +2,7 @@
  * EL3) and ALLE2, VAE2, VALE2, ALLE2IS, VAE2IS (at EL2). After a descriptor
  * changes, the old translation may be used until the TLB is invalidated
  * (Arm ARM D8.13), so only what is read after TLBI + DSB + ISB is checked.
- * Also: a page made invalid faults after its TLBI, and a TLBI by VA of
+ * Also: a page made invalid els_aborts after its TLBI, and a TLBI by VA of
  * another page leaves the new mapping of this one reachable after its own.
  *
  * ARMATURE-ARGS: -M virt,secure=on,virtualization=on -cpu max */
@@ -16,24 +16,6 @@ static uint8_t pool[2][8 * 4096] __attribute__((aligned(4096)));
 static uint64_t pages[3][512] __attribute__((aligned(4096)));
 static uint8_t stack_el2[8192] __attribute__((aligned(16)));
 static volatile uint64_t sink;
-static unsigned faults;
-static uint64_t last_esr, last_far;
-
-static int handler(els_exc_t *e)
-{
-    if (e->vec != ELS_VEC_CUR_SPX || ELS_EC(e->esr) != 0x25)
-        return 0;
-    last_esr = e->esr;
-    last_far = e->far;
-    faults++;
-    e->elr += 4;
-    return 1;
-}
-
-static uint64_t tcr(void)
-{
-    return 25 | (1ull << 8) | (1ull << 10) | (3ull << 12) | (5ull << 16) | (1ull << 23) | (1ull << 31);
-}
 
 static void remap(mmu_t *m, int page)
 {
@@ -54,15 +36,15 @@ static void check_window(const char *label, uint64_t want)
 
 static void check_fault(const char *label)
 {
-    unsigned before = faults;
+    unsigned before = els_aborts;
     sink = ld64(WINDOW, 0);
     print_str(label);
     print_str(": ESR=");
-    print_hex(faults == before + 1 ? ESR_CMP(last_esr) : 0);
+    print_hex(els_aborts == before + 1 ? ESR_CMP(els_abort_esr) : 0);
     print_str(" FAR=");
-    print_hex(faults == before + 1 ? last_far : 0);
+    print_hex(els_aborts == before + 1 ? els_abort_far : 0);
     print_nl();
-    CHECK(faults == before + 1, "the invalid page faults");
+    CHECK(els_aborts == before + 1, "the invalid page els_aborts");
 }
 
 static void setup(mmu_t *m, unsigned which)
@@ -78,7 +60,7 @@ static void el2_main(uint64_t arg)
     els_install(2);
     setup(&m, 1);
     ELS_MSR("mair_el2", MAIR_VALUE);
-    ELS_MSR("tcr_el2", tcr());
+    ELS_MSR("tcr_el2", els_tcr_one_range(12, 25));
     ELS_MSR("ttbr0_el2", (uint64_t)m.root);
     TLBI_ALL("alle2");
     ELS_MSR("sctlr_el2", 0x30c50830ull | SCTLR_M | SCTLR_C | SCTLR_I);
@@ -105,18 +87,14 @@ static void el2_main(uint64_t arg)
 
 int main(void)
 {
-    if ((ELS_MRS("CurrentEL") >> 2) != 3) {
-        print_str("FAIL: this test starts at EL3 (-M virt,secure=on,virtualization=on)\n");
+    if (!els_start(els_record_aborts))
         return 1;
-    }
     for (int i = 0; i < 3; i++)
         pages[i][0] = 0xa0 + i;
-    els_handler = handler;
-    els_install(3);
     mmu_t m;
     setup(&m, 0);
     ELS_MSR("mair_el3", MAIR_VALUE);
-    ELS_MSR("tcr_el3", tcr());
+    ELS_MSR("tcr_el3", els_tcr_one_range(12, 25));
     ELS_MSR("ttbr0_el3", (uint64_t)m.root);
     TLBI_ALL("alle3");
     ELS_MSR("sctlr_el3", 0x30c50830ull | SCTLR_M | SCTLR_C | SCTLR_I);
@@ -136,6 +114,6 @@ int main(void)
     TLBI_VA("vae3", WINDOW);
     check_fault("EL3: after TLBI VAE3 of an invalid page");
     /* EL3's MMU stays on; the EL2 regime has its own tables and TLB entries. */
-    ELS_MSR("scr_el3", (1ull << 0) | (3ull << 4) | (1ull << 10));
+    ELS_MSR("scr_el3", ELS_SCR_NS_EL2);
     els_enter(3, el2_main, 0, SPSR_EL2H, stack_el2 + sizeof stack_el2);
 }

@@ -51,12 +51,6 @@ static void build_tables(unsigned el)
     mmu_map(m, ALIAS(el), RAM, 1ull << 30, 1, DATA_ATTRS);
 }
 
-/* TCR_EL2 (E2H = 0) and TCR_EL3: one VA range; T0SZ, IRGN0/ORGN0 write-back,
- * inner shareable, TG0 = 4 KiB, PS = 48 bits (bits 18:16); bits 31 and 23 RES1. */
-static uint64_t tcr_single_range(void)
-{
-    return TSZ | (1ull << 8) | (1ull << 10) | (3ull << 12) | (5ull << 16) | (1ull << 23) | (1ull << 31);
-}
 
 static uint64_t current_el(void) { return ELS_MRS("CurrentEL") >> 2; }
 
@@ -182,7 +176,7 @@ static void el2_main(uint64_t arg)
     print_str("EL2: entered, CurrentEL "); print_hex(current_el()); print_nl();
     els_install(2);
     ELS_MSR("mair_el2", MAIR_VALUE);
-    ELS_MSR("tcr_el2", tcr_single_range());
+    ELS_MSR("tcr_el2", els_tcr_one_range(GRANULE_BITS, TSZ));
     ELS_MSR("ttbr0_el2", (uint64_t)regime[2].root);
     __asm__ volatile("tlbi alle2\n\tdsb ish\n\tisb" ::: "memory");
     ELS_MSR("sctlr_el2", 0x30c50830ull | SCTLR_M | SCTLR_C | SCTLR_I);
@@ -208,7 +202,7 @@ int main(void)
     for (unsigned el = 1; el <= 3; el++)
         build_tables(el);
     ELS_MSR("mair_el3", MAIR_VALUE);
-    ELS_MSR("tcr_el3", tcr_single_range());
+    ELS_MSR("tcr_el3", els_tcr_one_range(GRANULE_BITS, TSZ));
     ELS_MSR("ttbr0_el3", (uint64_t)regime[3].root);
     __asm__ volatile("tlbi alle3\n\tdsb ish\n\tisb" ::: "memory");
     ELS_MSR("sctlr_el3", 0x30c50830ull | SCTLR_M | SCTLR_C | SCTLR_I);
@@ -217,7 +211,7 @@ int main(void)
     print_str("  EL3 reads an unmapped VA:\n");
     (void)ld64(UNMAPPED, 0);
     /* Non-secure EL2 next: SCR_EL3.NS, HCE (HVC enabled), RW (EL2 is AArch64), RES1 bits 5:4. */
-    ELS_MSR("scr_el3", (1ull << 0) | (3ull << 4) | (1ull << 8) | (1ull << 10));
+    ELS_MSR("scr_el3", ELS_SCR_NS_EL2);
     print_str("EL3: ERET to EL2\n");
     els_enter(3, el2_main, 0, SPSR_EL2H, stack_el2 + sizeof stack_el2);
 }

@@ -9,6 +9,13 @@
  *                            non-zero when handled (else: "UNEXPECTED", exit 0xEE).
  *                            It may change e->elr / e->spsr (written back before ERET)
  *                            and e->regs->x[] (restored by the ERET path).
+ *   els_start(handler)       checks the test starts at EL3, installs `handler`
+ *                            and the EL3 vectors (0: not at EL3, after a FAIL line)
+ *   els_record_aborts        a handler: data aborts at the current EL are counted
+ *                            in els_aborts (ESR/FAR in els_abort_esr/far) and skipped
+ *   els_tcr_one_range(gbits, tsz)  TCR_EL2 (E2H = 0) / TCR_EL3: write-back inner
+ *                            shareable walks, PS = 48 bits
+ *   ELS_SCR_NS_EL2           SCR_EL3 for a Non-secure AArch64 EL2 (NS, HCE, RW)
  *   els_enter(from, entry, arg, spsr, sp)   ERET from EL `from` to `entry(arg)` in
  *                            the mode of `spsr` with that level's stack pointer
  *                            = sp (SP_EL0 for EL0t; SP_ELx for ELxh). Does not return.
@@ -126,6 +133,43 @@ static inline void els_install(unsigned el)
     case 2: ELS_MSR("vbar_el2", (uint64_t)els_vectors_el2); break;
     default: ELS_MSR("vbar_el3", (uint64_t)els_vectors_el3); break;
     }
+}
+
+/* SCR_EL3: NS, RES1 bits 5:4, HCE (HVC enabled), RW (EL2 is AArch64). */
+#define ELS_SCR_NS_EL2 ((1ull << 0) | (3ull << 4) | (1ull << 8) | (1ull << 10))
+
+static inline int els_start(int (*handler)(els_exc_t *))
+{
+    if ((ELS_MRS("CurrentEL") >> 2) != 3) {
+        print_str("FAIL: this test starts at EL3 (-M virt,secure=on,virtualization=on)\n");
+        return 0;
+    }
+    els_handler = handler;
+    els_install(3);
+    return 1;
+}
+
+static unsigned els_aborts;
+static uint64_t els_abort_esr, els_abort_far;
+
+__attribute__((unused)) static int els_record_aborts(els_exc_t *e)
+{
+    if (e->vec != ELS_VEC_CUR_SPX || ELS_EC(e->esr) != 0x25)
+        return 0;
+    els_abort_esr = e->esr;
+    els_abort_far = e->far;
+    els_aborts++;
+    e->elr += 4;
+    return 1;
+}
+
+/* TCR_EL2 (E2H = 0) and TCR_EL3 share this layout: T0SZ, IRGN0/ORGN0
+ * write-back, inner shareable, TG0 (4 KiB: 0, 64 KiB: 1, 16 KiB: 2),
+ * PS = 48 bits (bits 18:16); bits 31 and 23 RES1. */
+static inline uint64_t els_tcr_one_range(unsigned gbits, unsigned tsz)
+{
+    uint64_t tg0 = gbits == 12 ? 0 : gbits == 16 ? 1 : 2;
+    return tsz | (1ull << 8) | (1ull << 10) | (3ull << 12) | tg0 << 14 | (5ull << 16) | (1ull << 23) | (1ull << 31);
 }
 
 __attribute__((noreturn)) static inline void els_enter(unsigned from, void (*entry)(uint64_t), uint64_t arg,
