@@ -258,6 +258,36 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[2]), 0x9200_01C7)
     }
 
+    func testPANDenialIsAStage1PermissionFault() {
+        let m = machine()
+        var t = Stage2Tables(m)
+        let s1 = ram + 0xC_0000
+        t.map(0x9000_0000, s1, S2.rw)                      // stage 1 tables: one level 1, 2, 3 table
+        t.map(0x9000_1000, s1 + 0x1000, S2.rw)
+        t.map(0x9000_2000, s1 + 0x2000, S2.rw)
+        t.map(ipa, ram + 0x8_0000, S2.ro)
+        t.enable()
+        for off in stride(from: UInt64(0), to: 0x3000, by: 8) { t.put(s1 + off, 0) }
+        t.put(s1, 0x9000_1003)
+        t.put(s1 + 0x1000, 0x9000_2003)
+        t.put(s1 + 0x2000 + 8, ipa | 1 << 10 | 3 << 8 | 1 << 6 | 3)   // VA 0x1000: EL0 and EL1 read/write
+        m.cpu.setSysreg(SysRegTable.slot("MAIR_EL1"), 0xFF)
+        m.cpu.setSysreg(SysRegTable.slot("TTBR0_EL1"), 0x9000_0000)
+        m.cpu.setSysreg(SysRegTable.slot("TCR_EL1"), 25 | 2 << 32 | 1 << 23)
+        m.cpu.setSysreg(SysRegTable.sctlr[1], m.cpu.sysreg(SysRegTable.sctlr[1]) | 1)
+        m.cpu.flushTLB()
+        // Without PAN a write is refused by stage 2 (read-only)...
+        XCTAssertNil(m.cpu.translate(0x1000, .write, el: 1, pan: false))
+        XCTAssertEqual(m.cpu.el, 2)
+        XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[2]) & 0xFC00_003F, 0x9000_000F)
+        // ...with PAN, stage 1 refuses it first: a permission fault at EL1.
+        m.cpu.setEL(1)
+        m.cpu.exceptionTaken = false
+        XCTAssertNil(m.cpu.translate(0x1000, .write, el: 1, pan: true))
+        XCTAssertEqual(m.cpu.el, 1)
+        XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]) & 0xFC00_003F, 0x9400_000F)
+    }
+
     func testTLBIByIPAAndStage2RegisterWritesDropCombinedEntries() {
         let m = machine()
         var t = Stage2Tables(m)
