@@ -59,6 +59,10 @@ public final class CPU {
     /// log2 of the size of the page or block each TLB entry caches 4 KiB of
     /// (for TLBI by VA: TLBMaintenance.swift).
     let tlbPageBits: UnsafeMutablePointer<UInt8>
+    /// The IPA page of each TLB entry filled through stage 2, with log2 of
+    /// its stage 2 page or block size in bits 5:0; ~0 without stage 2 (for
+    /// TLBI by IPA: TLBMaintenance.swift).
+    let tlbIPA: UnsafeMutablePointer<UInt64>
     /// Interrupt inputs, event register, timer alarm (Interrupts.swift).
     public let interrupts: InterruptState
 
@@ -76,6 +80,8 @@ public final class CPU {
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits.initialize(repeating: UInt8(TLB.pageBits), count: TLB.entries * TLB.mmuIndexCount)
+        tlbIPA = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
+        tlbIPA.initialize(repeating: ~0, count: TLB.entries * TLB.mmuIndexCount)
         interrupts = InterruptState(state: state)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
@@ -87,6 +93,7 @@ public final class CPU {
         free(state)
         codePhysPage.deallocate()
         tlbPageBits.deallocate()
+        tlbIPA.deallocate()
     }
 
     /// Recovers the CPU from a state-block pointer (for C-ABI helpers).

@@ -247,6 +247,7 @@ extension CPU {
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
         codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
         tlbPageBits[codeSlot(mmuIndex: mmuIndex, va: va)] = UInt8(t.pageBits)
+        tlbIPA[codeSlot(mmuIndex: mmuIndex, va: va)] = t.stage2.map { $0.ipa & TLB.pageMask | UInt64($0.pageBits) } ?? ~0
         debugWatchFilter(entry: e)   // watchpoints: data accesses keep missing (DebugWatch.swift)
     }
 

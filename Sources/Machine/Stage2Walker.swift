@@ -44,6 +44,8 @@ struct Stage2Result {
     var shareability: UInt8
     /// Bit 63 of the Block or Page descriptor (FEAT_MEC).
     var amec: Bool
+    /// log2 of the size of the stage 2 page or block.
+    var pageBits: Int
 }
 
 enum Stage2Regs {
@@ -163,7 +165,8 @@ extension CPU {
                                      executable: executable,
                                      attributes: CPU.stage2MAIRAttributes(memAttr: (desc >> 2) & 0xF),
                                      shareability: UInt8((desc >> 8) & 3),
-                                     amec: (desc >> 63) & 1 == 1))
+                                     amec: (desc >> 63) & 1 == 1,
+                                     pageBits: granuleBits + stride * (3 - level)))
     }
 
     /// The descriptor as stored and as the walk sees it (MEC: TTWalkMECID).
@@ -216,8 +219,8 @@ extension CPU {
         case .failure(let f): return .failure(f)
         case .success(let s2):
             var t = s1
-            t.stage2 = Stage2Info(ipa: s1.pa, level: s2.level, s1Readable: s1.readable, s1Writable: s1.writable,
-                                  s1Executable: s1.executable, s1Device: s1.device)
+            t.stage2 = Stage2Info(ipa: s1.pa, level: s2.level, pageBits: s2.pageBits, s1Readable: s1.readable,
+                                  s1Writable: s1.writable, s1Executable: s1.executable, s1Device: s1.device)
             t.pa = s2.pa
             t.paSpace = s2.paSpace
             t.nonSecure = s2.paSpace == .nonSecure
@@ -318,6 +321,8 @@ public struct Stage2Info: Sendable, Equatable {
     public var ipa: UInt64
     /// The level of the stage 2 leaf descriptor (a stage 2 permission fault's level).
     public var level: Int
+    /// log2 of the size of the stage 2 page or block (TLBI by IPA).
+    public var pageBits: Int
     /// What stage 1 alone allows: a denied access it allows is a stage 2 fault.
     public var s1Readable: Bool
     public var s1Writable: Bool

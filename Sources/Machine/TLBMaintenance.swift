@@ -6,7 +6,8 @@
 /// With stage 2 on, an EL1&0 entry is the combined stage 1+2 translation of
 /// the current VMID (VTTBR_EL2, VTCR_EL2 and HCR_EL2 writes flush), so the
 /// EL1 forms (VMALLE1, VAE1...) apply to the current VMID's entries, and
-/// VMALLS12E1 and ALLE1 empty the EL1&0 indexes.
+/// VMALLS12E1 and ALLE1 empty the EL1&0 indexes; IPAS2E1 drops the entries
+/// filled through the stage 2 page or block of the IPA (`tlbIPA`).
 ///
 /// A TLB entry caches 4 KiB of a page or block whose size `tlbPageBits`
 /// records, so a TLBI by VA drops every entry of the block that holds the VA.
@@ -51,6 +52,21 @@ extension CPU {
         }
     }
 
+    /// Drops the entries of the MMU indexes in `mask` filled through a stage
+    /// 2 page or block holding `ipa` (TLBI IPAS2E1 and friends).
+    public func flushTLBIPA(_ ipa: UInt64, mmuIndexMask mask: UInt32) {
+        tlbFlushCount &+= 1
+        for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
+            let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
+            for i in 0..<TLB.entries {
+                let rec = tlbIPA[idx * TLB.entries + i]
+                if rec == ~0 { continue }
+                let block = 0x0000_FFFF_FFFF_F000 & ~((UInt64(1) << (rec & 0x3F)) - 1)
+                if (rec ^ ipa) & block == 0 { invalidateTLBEntry(base + i * TLB.entryBytes) }
+            }
+        }
+    }
+
     @inline(__always) private func invalidateTLBEntry(_ e: UnsafeMutableRawPointer) {
         e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
         e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
@@ -70,7 +86,7 @@ extension CPU {
         if (va >> 55) & 1 == 1 { va |= 0xFF00_0000_0000_0000 }
         let broadcast = crm == 3 || crm == 1 || crm == 0   // IS, OS (and IPAS2E1IS)
         var mask: UInt32 = 0
-        var byVA = false
+        var byVA = false, byIPA = false
         switch (op1, crm, op2) {
         case (6, 7, 4), (6, 1, 4), (6, 4, 3), (6, 4, 7):
             // PAALL, PAALLOS, RPAOS, RPALOS (FEAT_RME, EL3): entries cached
@@ -90,11 +106,13 @@ extension CPU {
             }
         case (4, 0, 1), (4, 0, 5), (4, 4, 1), (4, 4, 5):           // IPAS2(L)E1(IS): stage 2, by IPA
             // The TLB holds only combined stage 1+2 entries of the current
-            // VMID (a VTTBR_EL2 write flushes), and is indexed by VA: every
-            // EL1&0 entry is dropped, more than the IPA names (the Arm ARM
-            // does not require combined entries to go until TLBI VMALLE1).
+            // VMID (a VTTBR_EL2 write flushes); each records the stage 2
+            // page or block it came through, and those holding the IPA
+            // (Xt[35:0] = IPA[47:12]) are dropped: more than the Arm ARM
+            // requires (combined entries may stay until TLBI VMALLE1).
             guard el >= 2, config.hasEL2 else { return false }
             mask = CPU.mmuIndexesEL10
+            byIPA = true
         case (4, 1, _), (4, 3, _), (4, 7, _):
             guard el >= 2, config.hasEL2 else { return false }
             switch op2 {
@@ -114,7 +132,13 @@ extension CPU {
             return unknownTLBI()
         }
         for cpu in broadcast ? system.cpus : [self] {
-            if byVA { cpu.flushTLBPage(va: va, mmuIndexMask: mask) } else { cpu.flushTLB(mmuIndexMask: mask) }
+            if byIPA {
+                cpu.flushTLBIPA((xt & 0xF_FFFF_FFFF) << 12, mmuIndexMask: mask)
+            } else if byVA {
+                cpu.flushTLBPage(va: va, mmuIndexMask: mask)
+            } else {
+                cpu.flushTLB(mmuIndexMask: mask)
+            }
         }
         return true
     }

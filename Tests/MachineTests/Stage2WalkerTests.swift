@@ -296,9 +296,21 @@ final class Stage2WalkerTests: XCTestCase {
         m.writeRAM(ram + 0x8_0000, [0x11, 0, 0, 0, 0, 0, 0, 0])
         XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1, flags: 0), 0x11)
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, ipa)
+        // Another page, and a page of a 2 MiB block.
+        t.map(ipa + 0x1000, ram + 0x8_1000)
+        t.map(0x2_0020_0000, ram, level: 2, S2.rw)
+        m.cpu.flushTLB()
+        for va in [ipa, ipa + 0x1000, 0x2_0020_5000] { _ = m.cpu.loadSlow(va: va, size: 8, mmuIndex: 1, flags: 0) }
         m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 0, op2: 1, xt: ipa >> 12))   // IPAS2E1IS
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag)
+        XCTAssertEqual(m.tlbEntry(va: ipa + 0x1000, mmuIndex: 1).read, ipa + 0x1000, "another IPA stays")
+        XCTAssertEqual(m.tlbEntry(va: 0x2_0020_5000, mmuIndex: 1).read, 0x2_0020_5000)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 4, op2: 5, xt: 0x2_0030_0000 >> 12))   // IPAS2LE1, same block
+        XCTAssertEqual(m.tlbEntry(va: 0x2_0020_5000, mmuIndex: 1).read, TLB.invalidTag)
+        XCTAssertEqual(m.tlbEntry(va: ipa + 0x1000, mmuIndex: 1).read, ipa + 0x1000)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 3, op2: 6, xt: 0))            // VMALLS12E1IS
+        XCTAssertEqual(m.tlbEntry(va: ipa + 0x1000, mmuIndex: 1).read, TLB.invalidTag)
         m.cpu.setEL(1)
         XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1, flags: 0), 0x11)
         m.cpu.setEL(2)
