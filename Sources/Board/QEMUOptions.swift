@@ -1,3 +1,4 @@
+import Machine
 import Engine
 
 /// A bad option value: one line naming the option and the value.
@@ -156,15 +157,16 @@ public enum QEMUOptions {
         let opt = "-cpu \(value)"
         let items = splitList(value)
         let model = items[0]
-        guard model == "max" else {
-            throw OptionError("\(opt): unsupported CPU model '\(model)'; only 'max' is supported yet (use -cpu help)")
+        guard CPUConfig.model(named: model) != nil else {
+            let known = CPUConfig.modelNames.joined(separator: ", ")
+            throw OptionError("\(opt): unsupported CPU model '\(model)'; supported: \(known) (use -cpu help)")
         }
         o.cpuModel = model
         for item in items.dropFirst() {
             let (key, val) = keyValue(item)
             // x-rme=on: FEAT_RME and FEAT_MEC (with SCTLR2, TCR2), as QEMU's max
             // CPU with the MEC series; they need EL3 and EL2 (secure=on,virtualization=on).
-            if key == "x-rme" {
+            if key == "x-rme" && model == "max" {
                 guard let on = parseBool(val ?? "on") else {
                     throw OptionError("\(opt): bad value for CPU property 'x-rme' (use on or off)")
                 }

@@ -72,8 +72,8 @@ public final class VirtMachine {
 
     public init(options: VirtOptions, console: HostConsole = .standard) throws {
         self.options = options
-        if options.cpuModel != "max" {
-            throw BoardError("-cpu \(options.cpuModel): only -cpu max is supported")
+        guard var config = CPUConfig.model(named: options.cpuModel) else {
+            throw BoardError("-cpu \(options.cpuModel): unsupported CPU model")
         }
         if options.cpuCount != 1 {
             throw BoardError("-smp \(options.cpuCount): only one CPU is supported yet")
@@ -96,8 +96,6 @@ public final class VirtMachine {
             throw BoardError(e.description)
         }
         system = System(memory: memory)
-        var config = CPUConfig()
-        config.model = options.cpuModel
         config.hasEL3 = options.secure
         config.hasEL2 = options.virtualization
         // RME (and MEC) need EL3 and EL2; without them x-rme=on is ignored, as QEMU does without EL3.

@@ -94,6 +94,7 @@ public final class Dispatcher {
     /// Runs until the guest exits (or the run cannot go on); returns the exit status.
     public func run() -> Int32 {
         guard let cpu = system.cpus.first else { return 1 }
+        let features = A64Features(rawValue: cpu.config.isa.rawValue)
         let onExecute = options.onExecute
         var blocks: UInt64 = 0
         var lastExit = 0
@@ -130,6 +131,7 @@ public final class Dispatcher {
             guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
             var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
             context.pan = cpu.panActive
+            context.features = features
             if oneInstruction { context.maxInstructions = 1 }
             let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)

@@ -65,7 +65,7 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
         case .atomic: return Info(name: "atomic", argCount: 3, returnsValue: true, pure: false, mayRaise: true)
         case .compareAndSwap: return Info(name: "cas", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
         case .compareAndSwapPair: return Info(name: "casp", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
-        case .dcZeroVA: return Info(name: "dc_zva", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
+        case .dcZeroVA: return Info(name: "dc_zva", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
         case .clrex: return Info(name: "clrex", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
         }
     }

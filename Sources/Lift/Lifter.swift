@@ -10,6 +10,9 @@ public struct LiftContext: Sendable, Hashable {
     /// PSTATE.PAN acts: memory accesses use the PAN MMU index (CPU.mmuIndex),
     /// so blocks translated with and without it differ.
     public var pan = false
+    /// The optional instruction-set features of the CPU: an instruction of a
+    /// missing one is UNDEFINED (`-cpu cortex-a57` has no LSE, LRCPC, SB).
+    public var features: A64Features = .all
 
     public init(el: Int, spSel: Int) {
         self.el = el
@@ -18,6 +21,29 @@ public struct LiftContext: Sendable, Hashable {
 
     /// Guest register id of the current SP.
     public var spRegister: Int { spSel == 0 ? 31 : 31 + el }
+}
+
+/// Optional A64 features the lifter gates instructions on (the same bits as
+/// Machine's `ISAFeatures`, which the ID registers report).
+public struct A64Features: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let crc32 = A64Features(rawValue: 1 << 0)
+    public static let lse = A64Features(rawValue: 1 << 1)
+    public static let lrcpc = A64Features(rawValue: 1 << 2)
+    public static let sb = A64Features(rawValue: 1 << 3)
+    public static let all: A64Features = [.crc32, .lse, .lrcpc, .sb]
+
+    /// The feature an instruction needs, nil for the base instruction set.
+    static func required(by op: A64Op) -> A64Features? {
+        switch op {
+        case .crc32: return .crc32
+        case .cas, .casp, .atomicOp, .swp: return .lse
+        case .ldapr: return .lrcpc
+        case .sb: return .sb
+        default: return nil
+        }
+    }
 }
 
 /// Lifts guest A64 code into IR, one block at a time. A block ends at a branch,
@@ -89,7 +115,9 @@ struct LiftState {
     }
 
     mutating func liftInstruction(_ w: UInt32) {
-        switch A64Decoder.decode(w) {
+        let op = A64Decoder.decode(w)
+        if let needed = A64Features.required(by: op), !ctx.features.contains(needed) { return undefined() }
+        switch op {
         case .unallocated, .udf: undefined()
         case .adr, .adrp: liftPCRelative(w)
         case .addImm, .addsImm, .subImm, .subsImm: liftAddSubImmediate(w)

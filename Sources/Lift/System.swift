@@ -55,7 +55,7 @@ extension LiftState {
     mutating func liftSys(_ w: UInt32) {
         let op1 = w.field(16, 3), crn = w.field(12, 4), crm = w.field(8, 4), op2 = w.field(5, 3)
         if op1 == 3 && crn == 7 && crm == 4 && op2 == 1 {
-            b.call(.dcZeroVA, [x(w.rt)])
+            b.call(.dcZeroVA, [x(w.rt), b.const_(UInt64(w.rt))])   // Rt for a trap's syndrome
             return
         }
         let packed = UInt64(op1 << 11 | crn << 7 | crm << 3 | op2)

@@ -15,6 +15,10 @@ public struct CPUConfig: Sendable {
     /// FEAT_HAFDBS: TCR_ELx.HA/HD and VTCR_EL2.HA/HD (HardwareUpdates.swift).
     public var hasHAFDBS = true
     public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
+    /// The instruction-set features (CPUModel.swift).
+    public var isa: ISAFeatures = [.crc32, .lse, .lrcpc, .sb]
+    /// FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 encodings.
+    public var hasVHE = false
     public init() {}
 }
 
@@ -65,6 +69,8 @@ public final class CPU {
     let tlbIPA: UnsafeMutablePointer<UInt64>
     /// Interrupt inputs, event register, timer alarm (Interrupts.swift).
     public let interrupts: InterruptState
+    /// The PMU cycle counter's running interval (SysRegs/PMU.swift).
+    var pmuClock = PMUClock()
 
     public init(system: System, index: Int, config: CPUConfig) {
         var p: UnsafeMutableRawPointer? = nil

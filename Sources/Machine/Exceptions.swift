@@ -71,6 +71,8 @@ extension CPU {
             setSysreg(SysRegTable.esr[target], syndrome)
         }
         if let faultAddress { setSysreg(SysRegTable.far[target], faultAddress) }
+        let pmu = pmuActive
+        if pmu { pmuSync() }   // the cycle counter's filter depends on the EL
         let groupOffset: UInt64
         if target > fromEL {
             groupOffset = 0x400          // lower EL, AArch64
@@ -78,6 +80,7 @@ extension CPU {
             groupOffset = spSel == 0 ? 0x000 : 0x200
         }
         setEL(target)
+        if pmu { pmuClock.counting = cycleCounterCounts() }
         spSel = 1
         daif = 0x3C0
         pstateMisc &= ~UInt64(0x0030_0C00)   // IL, SS, BTYPE cleared
@@ -131,11 +134,14 @@ extension CPU {
         takeException(to: syncTargetEL, syndrome: CPU.syndrome(.svc, iss: imm16), returnAddress: pc &+ 4)
     }
 
-    /// HVC #imm: UNDEFINED at EL0, without EL2, or when SCR_EL3.HCE is 0.
+    /// HVC #imm: UNDEFINED at EL0, without EL2, when SCR_EL3.HCE is 0 (without
+    /// EL3: HCR_EL2.HCD is 1), and at EL1 when EL2 is not enabled in the
+    /// current Security state (Secure EL1: there is no Secure EL2).
     public func raiseHVC(imm16: UInt64, at pc: UInt64) {
         if el > 0, let fw = system.firmware, fw.conduit == .hvc { return fw.call(cpu: self) }
-        let hce = !config.hasEL3 || (sysreg(SysRegTable.scrEL3) >> 8) & 1 == 1
-        guard el > 0, config.hasEL2, hce else { return raiseUndefined(at: pc) }
+        let hce = config.hasEL3 ? (sysreg(SysRegTable.scrEL3) >> 8) & 1 == 1
+                                : config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 29) & 1 == 0
+        guard el > 0, config.hasEL2, hce, el != 1 || el2Enabled else { return raiseUndefined(at: pc) }
         takeException(to: el == 3 ? 3 : 2, syndrome: CPU.syndrome(.hvc, iss: imm16), returnAddress: pc &+ 4)
     }
 
@@ -144,7 +150,7 @@ extension CPU {
     public func raiseSMC(imm16: UInt64, at pc: UInt64) {
         if el > 0, let fw = system.firmware, fw.conduit == .smc { return fw.call(cpu: self) }
         guard el > 0, config.hasEL3 else { return raiseUndefined(at: pc) }
-        if el == 1 && config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 19) & 1 == 1 {
+        if el == 1 && el2Enabled && (sysreg(SysRegTable.hcrEL2) >> 19) & 1 == 1 {
             return takeException(to: 2, syndrome: CPU.syndrome(.smc, iss: imm16), returnAddress: pc)
         }
         if (sysreg(SysRegTable.scrEL3) >> 7) & 1 == 1 { return raiseUndefined(at: pc) }
@@ -201,6 +207,8 @@ extension CPU {
             || (spsr & 0b10 != 0)   // M[1] is RES0 in AArch64 state
             || (target == 0 && spsr & 1 == 1)
             || (fromEL == 3 && target < 3 && config.hasRME && isRootSCR)   // Root is EL3 only
+        let pmu = pmuActive
+        if pmu { pmuSync() }
         nzcv = spsr
         daif = spsr
         var misc = spsr & 0x00E0_1C00   // SS, PAN, UAO, SSBS, BTYPE
@@ -211,6 +219,7 @@ extension CPU {
             spSel = spsr & 1
         }
         pstateMisc = misc
+        if pmu { pmuClock.counting = cycleCounterCounts() }
         clearExclusiveMonitor()
         pc = sysreg(SysRegTable.elr[fromEL])
         exceptionTaken = true

@@ -14,8 +14,10 @@
 // dispatcher services interrupts; a host alarm (InterruptState) asks for that
 // at the earliest deadline.
 //
-// Not modelled: FEAT_VHE (the EL2 virtual timer CNTHV_*, the *_EL02 aliases,
-// the E2H layouts of CNTHCTL_EL2: ID_AA64MMFR1_EL1.VH is 0), FEAT_ECV
+// FEAT_VHE: the EL2 virtual timer CNTHV_*, the E2H layout of CNTHCTL_EL2;
+// at EL2 with E2H the CNTP/CNTV encodings reach CNTHP/CNTHV and the *_EL02
+// ones the EL0 timers (SysRegs/VHERegisters.swift). Not modelled: EL0's
+// CNTP/CNTV accesses in the EL2&0 regime reaching the EL2 timers, FEAT_ECV
 // (CNTPOFF_EL2), the secure EL2 timers.
 
 /// The timers of one PE. The raw value is the timer's source number on the
@@ -29,6 +31,9 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
     case hypPhysical = 2
     /// Secure physical timer, CNTPS_*_EL1 (PPI 29).
     case securePhysical = 3
+    /// EL2 virtual timer, CNTHV_*_EL2 (FEAT_VHE; PPI 28). It counts the
+    /// physical count (no CNTVOFF_EL2: the EL2&0 regime's virtual count), as QEMU.
+    case hypVirtual = 4
 
     var registerPrefix: String {
         switch self {
@@ -36,13 +41,14 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
         case .virtual: return "CNTV_"
         case .hypPhysical: return "CNTHP_"
         case .securePhysical: return "CNTPS_"
+        case .hypVirtual: return "CNTHV_"
         }
     }
 
     var registerSuffix: String {
         switch self {
         case .physical, .virtual: return "_EL0"
-        case .hypPhysical: return "_EL2"
+        case .hypPhysical, .hypVirtual: return "_EL2"
         case .securePhysical: return "_EL1"
         }
     }
@@ -59,6 +65,7 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
         case .physical, .virtual: return true
         case .hypPhysical: return config.hasEL2
         case .securePhysical: return config.hasEL3
+        case .hypVirtual: return config.hasEL2 && config.hasVHE
         }
     }
 }
@@ -91,7 +98,7 @@ enum GenericTimerRegs {
         ]
         // CTL, CVAL, TVAL of each timer: op1 3 (EL0), 4 (EL2), 7 (secure EL1); CRm 2 physical, 3 virtual.
         for (t, op1, crm, el) in [(GenericTimerID.physical, 3, 2, 0), (.virtual, 3, 3, 0),
-                                  (.hypPhysical, 4, 2, 2), (.securePhysical, 7, 2, 1)] {
+                                  (.hypPhysical, 4, 2, 2), (.securePhysical, 7, 2, 1), (.hypVirtual, 4, 3, 2)] {
             let requires = t == .securePhysical ? 3 : 0
             for (field, op2) in [("TVAL", 0), ("CTL", 1), ("CVAL", 2)] {
                 d.append(def(t.registerPrefix + field + t.registerSuffix, 3, UInt32(op1), 14, UInt32(crm), UInt32(op2),
@@ -136,7 +143,7 @@ extension CPU {
     /// The virtual count CNTVCT_EL0 reads at the current EL: CNTPCT -
     /// CNTVOFF_EL2 at EL0/EL1, no offset at EL2/EL3 (as QEMU 7.2, checked).
     public var virtualCount: UInt64 {
-        config.hasEL2 && el < 2 ? physicalCount &- sysreg(SysRegTable.cntvoffEL2) : physicalCount
+        config.hasEL2 && el < 2 && !el2Host ? physicalCount &- sysreg(SysRegTable.cntvoffEL2) : physicalCount
     }
 
     /// The count a timer compares with CVAL.
@@ -234,11 +241,20 @@ extension CPU {
     /// EL1PCEN bit 1 for CNTP_*; trapped to EL2). The EL2 timer is for EL2 and
     /// EL3; the secure timer for EL3, and Secure EL1 when SCR_EL3.ST is set
     /// (trapped to EL3 when clear, UNDEFINED in other states).
+    ///
+    /// With FEAT_VHE and HCR_EL2.E2H = 1, CNTHCTL_EL2 has its E2H layout:
+    /// EL1PCTEN and EL1PCEN move to bits 10 and 11, and while EL0 belongs to
+    /// the EL2&0 regime (E2H = TGE = 1) its low bits are the EL0 controls,
+    /// in CNTKCTL_EL1's layout.
     func counterTimerAccess(_ access: GenericTimerRegs.Access) -> SysRegAccess {
+        if case .timer(.hypVirtual) = access, !config.hasVHE { return .undefined }
         if el == 3 { return .allowed }
         let c = interruptControls
-        let cntkctl = sysreg(GenericTimerRegs.cntkctl)
-        let el1PhysicalControl = c.el2Enabled ? sysreg(GenericTimerRegs.cnthctl) : 3
+        let e2h = config.hasVHE && c.el2Enabled && c.hcr & (1 << 34) != 0
+        let host = e2h && c.hcr & InterruptRouting.hcrTGE != 0
+        let cntkctl = sysreg(host ? GenericTimerRegs.cnthctl : GenericTimerRegs.cntkctl)
+        let cnthctl = sysreg(GenericTimerRegs.cnthctl)
+        let el1PhysicalControl = c.el2Enabled && !host ? (e2h ? cnthctl >> 10 : cnthctl) : 3
         let el0Trap = SysRegAccess.trap(toEL: c.el2Enabled && c.hcr & InterruptRouting.hcrTGE != 0 ? 2 : 1)
         switch access {
         case .frequency:
@@ -253,7 +269,7 @@ extension CPU {
             if el < 2 && el1PhysicalControl & 2 == 0 { return .trap(toEL: 2) }
         case .timer(.virtual):
             if el == 0 && cntkctl & (1 << 8) == 0 { return el0Trap }
-        case .timer(.hypPhysical):
+        case .timer(.hypPhysical), .timer(.hypVirtual):
             if el < 2 { return .undefined }
         case .timer(.securePhysical):
             guard el == 1, c.scr & InterruptRouting.scrNS == 0 else { return .undefined }

@@ -1,5 +1,5 @@
 /// VMSAv8-64 stage 1 address translation (Arm ARM D8): the translation
-/// regimes EL1&0, EL2 (non-VHE) and EL3, the 4 KiB, 16 KiB and 64 KiB
+/// regimes EL1&0, EL2, EL2&0 (VHE) and EL3, the 4 KiB, 16 KiB and 64 KiB
 /// granules, table/block/page descriptors, access permissions with the
 /// hierarchical table controls, the access flag, memory attributes from MAIR,
 /// and the AT instructions (results in PAR_EL1).
@@ -10,8 +10,11 @@
 /// FEAT_PAN: the walker reports EL0 accessibility, SoftMMU.translate applies
 /// PSTATE.PAN. FEAT_HAFDBS (TCR.HA/HD): HardwareUpdates.swift.
 ///
-/// Not modelled (yet): VHE (HCR_EL2.E2H=1
-/// with the MMU on stops the run), FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
+/// The EL2&0 regime (FEAT_VHE, HCR_EL2.E2H = 1) is `.el2` with two VA ranges
+/// (TTBR0_EL2/TTBR1_EL2, TCR_EL2 in TCR_EL1's layout) and EL0 in it while
+/// TGE is 1; ASIDs are not used to tag entries (writes flush).
+///
+/// Not modelled (yet): FEAT_HPDS, FEAT_LPA/LPA2 (48-bit
 /// PA), FEAT_TTST (TxSZ 16...39), big-endian tables (SCTLR.EE), the contiguous
 /// bit (a hint), ASIDs/VMIDs (the TLB is flushed instead), the TLB caching
 /// only leaf entries of one 4 KiB page each.
@@ -97,6 +100,7 @@ enum MMURegs {
     static let ttbr0 = [SysRegTable.slot("TTBR0_EL1"), SysRegTable.slot("TTBR0_EL1"),
                         SysRegTable.slot("TTBR0_EL2"), SysRegTable.slot("TTBR0_EL3")]
     static let ttbr1EL1 = SysRegTable.slot("TTBR1_EL1")
+    static let ttbr1EL2 = SysRegTable.slot("TTBR1_EL2")
     static let mair = [SysRegTable.slot("MAIR_EL1"), SysRegTable.slot("MAIR_EL1"),
                        SysRegTable.slot("MAIR_EL2"), SysRegTable.slot("MAIR_EL3")]
     static let parEL1 = SysRegTable.slot("PAR_EL1")
@@ -117,11 +121,13 @@ extension CPU {
     }
 
     /// The regime an access made with the permissions of `accessEL` translates in.
+    /// `.el2` is the EL2&0 regime while HCR_EL2.E2H is 1 (FEAT_VHE), which
+    /// also holds EL0 when TGE is 1 (`el2Host`).
     func translationRegime(forEL accessEL: Int) -> TranslationRegime {
         switch accessEL {
         case 3: return .el3
         case 2: return .el2
-        default: return .el10
+        default: return accessEL == 0 && el2Host ? .el2 : .el10
         }
     }
 
@@ -161,19 +167,12 @@ extension CPU {
         case .el10:
             if el2Enabled {
                 stage2 = stage2Enabled   // HCR_EL2.VM or DC (Stage2Walker.swift)
-                if (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1 && regimeSCTLR(.el2) & 1 == 1 {   // E2H and TGE
-                    return .failure(.unimplemented("the EL2&0 translation regime (HCR_EL2.E2H=1, TGE=1) is not implemented yet"))
-                }
                 // HCR_EL2.TGE or DC: EL1&0 stage 1 behaves as disabled; with DC the
                 // memory is Normal write-back (Arm ARM D8.2.11).
                 if (hcr >> 27) & 1 == 1 { enabled = false }
                 if (hcr >> 12) & 1 == 1 { enabled = false; normalWhenOff = true }
             }
-        case .el2:
-            if (hcr >> 34) & 1 == 1 && enabled {
-                return .failure(.unimplemented("the EL2&0 translation regime (HCR_EL2.E2H=1) is not implemented yet"))
-            }
-        case .el3:
+        case .el2, .el3:
             break
         }
         if !enabled {
@@ -211,7 +210,10 @@ extension CPU {
         func fail(_ s: FaultStatus) -> Result<Translation, TranslationFault> { .failure(.fault(s)) }
         let regimeEL = regime == .el10 ? 1 : (regime == .el2 ? 2 : 3)
         let tcr = sysreg(MMURegs.tcr[regimeEL])
-        let twoRanges = regime == .el10
+        // The EL2&0 regime (HCR_EL2.E2H = 1): TCR_EL2 in TCR_EL1's layout,
+        // TTBR0_EL2 and TTBR1_EL2, EL1&0-style permissions with EL2 privileged.
+        let el20 = regime == .el2 && hcrE2H
+        let twoRanges = regime == .el10 || el20
         // Which VA range (TTBR0 or TTBR1) and its parameters.
         let upper = twoRanges && (va >> 55) & 1 == 1
         let tsz: Int, granuleBits: Int, tbi: Bool, epd: Bool, ps: UInt64, ttbr: UInt64
@@ -222,7 +224,7 @@ extension CPU {
                 tsz = Int((tcr >> 16) & 0x3F)                     // T1SZ
                 epd = (tcr >> 23) & 1 == 1                        // EPD1
                 granuleBits = CPU.granuleBits(tg1: (tcr >> 30) & 3)
-                ttbr = sysreg(MMURegs.ttbr1EL1)
+                ttbr = sysreg(el20 ? MMURegs.ttbr1EL2 : MMURegs.ttbr1EL1)
             } else {
                 tsz = Int(tcr & 0x3F)                             // T0SZ
                 epd = (tcr >> 7) & 1 == 1                         // EPD0

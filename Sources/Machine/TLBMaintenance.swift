@@ -131,6 +131,11 @@ extension CPU {
         default:
             return unknownTLBI()
         }
+        // FEAT_VHE: while E2H is 1 the EL2 operations name the EL2&0 regime
+        // (EL0's index too); the EL1 ones executed at EL2 with E2H = TGE = 1
+        // name it as well.
+        if hcrE2H && mask == CPU.mmuIndexesEL2 { mask |= 1 }
+        if op1 == 0 && el == 2 && el2Host { mask |= CPU.mmuIndexesEL2 }
         for cpu in broadcast ? system.cpus : [self] {
             if byIPA {
                 cpu.flushTLBIPA((xt & 0xF_FFFF_FFFF) << 12, mmuIndexMask: mask)

@@ -120,7 +120,7 @@ enum CLI {
         case "M", "machine":
             return "Supported machines are:\nvirt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n"
         case "cpu":
-            return "Available CPUs:\n  max\n"
+            return "Available CPUs:\n" + CPUConfig.modelNames.map { "  \($0)\n" }.joined()
         case "accel":
             return "Accelerators supported in Armature:\ninterp\njit (alias tcg, the default)\n"
         default: return nil

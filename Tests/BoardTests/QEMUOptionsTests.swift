@@ -73,8 +73,13 @@ final class QEMUOptionsTests: XCTestCase {
         XCTAssertThrowsError(try QEMUOptions.applyCPU("max,sve=off", to: &o)) {
             XCTAssertEqual("\($0)", "-cpu max,sve=off: CPU property 'sve' is not modelled yet")
         }
-        XCTAssertThrowsError(try QEMUOptions.applyCPU("cortex-a57", to: &o)) {
-            XCTAssertTrue("\($0)".hasPrefix("-cpu cortex-a57: unsupported CPU model"))
+        try QEMUOptions.applyCPU("cortex-a57", to: &o)
+        XCTAssertEqual(o.cpuModel, "cortex-a57")
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("cortex-a57,x-rme=on", to: &o)) {
+            XCTAssertEqual("\($0)", "-cpu cortex-a57,x-rme=on: CPU property 'x-rme' is not modelled yet")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("cortex-a72", to: &o)) {
+            XCTAssertTrue("\($0)".hasPrefix("-cpu cortex-a72: unsupported CPU model"))
         }
     }
 

@@ -254,7 +254,7 @@ final class ExceptionTests: XCTestCase {
     func testHVCAndSMCWithEL2AndEL3() {
         let m = TestMachine(config: TestMachine.config(el2: true, el3: true))
         let cpu = m.cpu
-        cpu.setSysreg(SysRegTable.scrEL3, 1 << 8)   // HCE
+        cpu.setSysreg(SysRegTable.scrEL3, 1 << 8 | 1)   // HCE, NS (EL2 enabled)
         cpu.setEL(1)
         cpu.raiseHVC(imm16: 0x11, at: 0x1000)
         XCTAssertEqual(cpu.el, 2)

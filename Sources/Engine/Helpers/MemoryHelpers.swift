@@ -136,9 +136,11 @@ let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
 
 /// DC ZVA: zeroes the naturally aligned 64-byte block (DCZID_EL0.BS = 4).
 /// Device memory (all data memory while the MMU is off) gives an Alignment
-/// fault (Arm ARM D7.4.9).
-let helperDCZeroVA: HelperFunction = { state, addr, _, _ in
+/// fault (Arm ARM D7.4.9). Trapped by SCTLR_ELx.DZE at EL0 and HCR_EL2.TDZ
+/// (b = Rt, for the syndrome).
+let helperDCZeroVA: HelperFunction = { state, addr, rt, _ in
     let cpu = CPU.from(state: state)
+    if cpu.takeSysInstructionTrap(op1: 3, crn: 7, crm: 4, op2: 1, rt: Int(rt)) { return 0 }
     let block = addr & ~UInt64(63)
     guard let t = cpu.translate(block, .write) else { return 0 }
     if t.device {

@@ -56,11 +56,13 @@ func userMaskAccess(_ cpu: CPU) -> Bool {
 /// set/way has nothing to do (caches are not modelled, and writes to code are
 /// tracked per page); TLB invalidation empties the TLB; AT translates Xt into
 /// PAR_EL1 (Machine's `addressTranslate`).
-let helperSys: HelperFunction = { state, packed, xt, _ in
+let helperSys: HelperFunction = { state, packed, xt, rt in
     let cpu = CPU.from(state: state)
     let op1 = (packed >> 11) & 7, crn = (packed >> 7) & 0xF, crm = (packed >> 3) & 0xF, op2 = packed & 7
     let el0Allowed = op1 == 3
     if cpu.el == 0 && !el0Allowed { cpu.raiseUndefined(at: cpu.faultPC); return 0 }
+    // SCTLR.UCI at EL0, HCR_EL2.TPCP/TPU/TSW/TTLB (SysRegs/SysRegTraps.swift).
+    if cpu.takeSysInstructionTrap(op1: op1, crn: crn, crm: crm, op2: op2, rt: Int(rt)) { return 0 }
     switch (crn, crm) {
     case (7, 14) where op1 == 6:
         // DC CIPAPA, DC CIGDPAPA (FEAT_RME, EL3): by PA, nothing to do.

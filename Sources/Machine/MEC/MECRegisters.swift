@@ -187,21 +187,4 @@ extension CPU {
         guard config.hasMEC, el >= 2, op2 == 0 else { return false }
         return el == 3 || securityState == .realm
     }
-
-    /// For the MRS/MSR helpers, after `readSysReg`/`writeSysReg` refused an
-    /// access: when the access is trapped to a higher EL (rather than
-    /// UNDEFINED), takes that exception and returns true. The syndrome is EC
-    /// 0x18 with the ISS of a trapped MSR/MRS (Arm ARM D24.2.x, ISS encoding
-    /// for EC 0x18): Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
-    /// Rt [9:5], CRm [4:1], Direction [0] (1: read). Preferred return: the
-    /// instruction itself.
-    public func takeSysRegTrap(key: UInt32, rt: Int, read: Bool) -> Bool {
-        guard let (def, _) = SysRegTable.lookup(key: key), el >= def.minEL, highestEL >= def.requiresEL,
-              case .trap(let target)? = def.accessCheck?(self, read) else { return false }
-        let k = UInt64(key)
-        let op0 = (k >> 14) & 3, op1 = (k >> 11) & 7, crn = (k >> 7) & 0xF, crm = (k >> 3) & 0xF, op2 = k & 7
-        let iss = op0 << 20 | op2 << 17 | op1 << 14 | crn << 10 | UInt64(rt & 31) << 5 | crm << 1 | (read ? 1 : 0)
-        takeException(to: target, syndrome: CPU.syndrome(.sysRegTrap, iss: iss), returnAddress: faultPC)
-        return true
-    }
 }

@@ -1,0 +1,81 @@
+/// FEAT_VHE register redirection (Arm ARM D5.6 "Virtualization Host
+/// Extensions", and the accessibility pseudocode of each register):
+///
+/// - at EL2 with HCR_EL2.E2H = 1, the encodings of these EL1 and EL0
+///   registers reach their EL2 counterparts: SCTLR, CPACR (CPTR_EL2 in its
+///   E2H layout), TTBR0/1, TCR, AFSR0/1, ESR, FAR, MAIR, AMAIR, VBAR,
+///   CONTEXTIDR, ELR, SPSR, CNTKCTL (CNTHCTL_EL2), CNTP_* (the EL2 physical
+///   timer CNTHP_*), CNTV_* (the EL2 virtual timer CNTHV_*), SCTLR2, TCR2;
+/// - the *_EL12 and *_EL02 encodings reach the real EL1 and EL0 registers,
+///   at EL2 with E2H = 1 and at EL3 while EL2 is enabled with E2H = 1;
+///   elsewhere they are UNDEFINED.
+///
+/// A trap's syndrome names the encoding the instruction used.
+enum VHERegisters {
+    /// EL1/EL0 register → the EL2 register its encoding reaches at EL2 with E2H.
+    static let redirects: [(String, String)] = [
+        ("SCTLR_EL1", "SCTLR_EL2"), ("CPACR_EL1", "CPTR_EL2"), ("TTBR0_EL1", "TTBR0_EL2"),
+        ("TTBR1_EL1", "TTBR1_EL2"), ("TCR_EL1", "TCR_EL2"), ("AFSR0_EL1", "AFSR0_EL2"),
+        ("AFSR1_EL1", "AFSR1_EL2"), ("ESR_EL1", "ESR_EL2"), ("FAR_EL1", "FAR_EL2"),
+        ("MAIR_EL1", "MAIR_EL2"), ("AMAIR_EL1", "AMAIR_EL2"), ("VBAR_EL1", "VBAR_EL2"),
+        ("CONTEXTIDR_EL1", "CONTEXTIDR_EL2"), ("ELR_EL1", "ELR_EL2"), ("SPSR_EL1", "SPSR_EL2"),
+        ("CNTKCTL_EL1", "CNTHCTL_EL2"),
+        ("CNTP_TVAL_EL0", "CNTHP_TVAL_EL2"), ("CNTP_CTL_EL0", "CNTHP_CTL_EL2"), ("CNTP_CVAL_EL0", "CNTHP_CVAL_EL2"),
+        ("CNTV_TVAL_EL0", "CNTHV_TVAL_EL2"), ("CNTV_CTL_EL0", "CNTHV_CTL_EL2"), ("CNTV_CVAL_EL0", "CNTHV_CVAL_EL2"),
+        ("SCTLR2_EL1", "SCTLR2_EL2"), ("TCR2_EL1", "TCR2_EL2"),
+    ]
+
+    /// The *_EL12 / *_EL02 encodings (op1 = 5) and the register each reaches.
+    static let aliases: [(name: String, op0: UInt32, crn: UInt32, crm: UInt32, op2: UInt32, target: String)] = [
+        ("SCTLR_EL12", 3, 1, 0, 0, "SCTLR_EL1"), ("CPACR_EL12", 3, 1, 0, 2, "CPACR_EL1"),
+        ("TTBR0_EL12", 3, 2, 0, 0, "TTBR0_EL1"), ("TTBR1_EL12", 3, 2, 0, 1, "TTBR1_EL1"),
+        ("TCR_EL12", 3, 2, 0, 2, "TCR_EL1"), ("SPSR_EL12", 3, 4, 0, 0, "SPSR_EL1"),
+        ("ELR_EL12", 3, 4, 0, 1, "ELR_EL1"), ("AFSR0_EL12", 3, 5, 1, 0, "AFSR0_EL1"),
+        ("AFSR1_EL12", 3, 5, 1, 1, "AFSR1_EL1"), ("ESR_EL12", 3, 5, 2, 0, "ESR_EL1"),
+        ("FAR_EL12", 3, 6, 0, 0, "FAR_EL1"), ("MAIR_EL12", 3, 10, 2, 0, "MAIR_EL1"),
+        ("AMAIR_EL12", 3, 10, 3, 0, "AMAIR_EL1"), ("VBAR_EL12", 3, 12, 0, 0, "VBAR_EL1"),
+        ("CONTEXTIDR_EL12", 3, 13, 0, 1, "CONTEXTIDR_EL1"), ("CNTKCTL_EL12", 3, 14, 1, 0, "CNTKCTL_EL1"),
+        ("CNTP_TVAL_EL02", 3, 14, 2, 0, "CNTP_TVAL_EL0"), ("CNTP_CTL_EL02", 3, 14, 2, 1, "CNTP_CTL_EL0"),
+        ("CNTP_CVAL_EL02", 3, 14, 2, 2, "CNTP_CVAL_EL0"), ("CNTV_TVAL_EL02", 3, 14, 3, 0, "CNTV_TVAL_EL0"),
+        ("CNTV_CTL_EL02", 3, 14, 3, 1, "CNTV_CTL_EL0"), ("CNTV_CVAL_EL02", 3, 14, 3, 2, "CNTV_CVAL_EL0"),
+        ("SCTLR2_EL12", 3, 1, 0, 3, "SCTLR2_EL1"), ("TCR2_EL12", 3, 2, 0, 3, "TCR2_EL1"),
+    ]
+
+    /// The alias entries of `SysRegTable.all`: their own access (when
+    /// `resolveSysReg` does not replace them by their target) is UNDEFINED.
+    static let definitions: [SysRegDef] = aliases.map { a in
+        SysRegDef(a.name, a.op0, 5, a.crn, a.crm, a.op2, el: 1).checked { _, _ in .undefined }
+    }
+
+    static let redirectByKey: [UInt32: Int] = {
+        var d: [UInt32: Int] = [:]
+        for (from, to) in redirects {
+            d[SysRegTable.all[SysRegTable.slot(from).slot].key] = SysRegTable.slot(to).slot
+        }
+        return d
+    }()
+
+    static let aliasByKey: [UInt32: Int] = {
+        var d: [UInt32: Int] = [:]
+        for a in aliases {
+            d[sysRegKey(op0: a.op0, op1: 5, crn: a.crn, crm: a.crm, op2: a.op2)] = SysRegTable.slot(a.target).slot
+        }
+        return d
+    }()
+}
+
+extension CPU {
+    /// The register an MRS/MSR key names at the current EL: with FEAT_VHE
+    /// and HCR_EL2.E2H, EL1 encodings at EL2 reach the EL2 registers, and
+    /// the *_EL12/*_EL02 encodings the EL1/EL0 ones (VHERegisters).
+    func resolveSysReg(key: UInt32) -> (def: SysRegDef, slot: SysRegSlot)? {
+        guard let found = SysRegTable.lookup(key: key) else { return nil }
+        guard config.hasVHE && hcrE2H else { return found }
+        let e = el
+        if e == 2, let i = VHERegisters.redirectByKey[key] { return (SysRegTable.all[i], SysRegSlot(slot: i)) }
+        if e == 2 || (e == 3 && el2Enabled), let i = VHERegisters.aliasByKey[key] {
+            return (SysRegTable.all[i], SysRegSlot(slot: i))
+        }
+        return found
+    }
+}
