@@ -21,14 +21,16 @@ public struct HardwareUpdateControls: Sendable, Equatable {
 
 extension CPU {
     /// TCR_ELx.{HA, HD} of a stage 1 regime: bits 39/40 in the two-range
-    /// (TCR_EL1) layout, bits 21/22 in TCR_EL2 (E2H = 0) and TCR_EL3. HD
+    /// (TCR_EL1, and TCR_EL2 with E2H = 1) layout, bits 21/22 in TCR_EL2
+    /// (E2H = 0) and TCR_EL3. HD
     /// without HA is treated as 0 (Arm ARM: HD is RES0 unless HA is 1 in effect).
     func stage1HardwareUpdates(regime: TranslationRegime, tcr: UInt64) -> HardwareUpdateControls {
         guard config.hasHAFDBS else { return HardwareUpdateControls(accessFlag: false, dirtyState: false) }
         let haBit: UInt64
         switch regime {
         case .el10: haBit = 39
-        case .el2, .el3: haBit = 21
+        case .el2: haBit = hcrE2H ? 39 : 21   // the EL2&0 regime: TCR_EL2 in TCR_EL1's layout
+        case .el3: haBit = 21
         }
         let ha = (tcr >> haBit) & 1 == 1
         return HardwareUpdateControls(accessFlag: ha, dirtyState: ha && (tcr >> (haBit + 1)) & 1 == 1)
