@@ -272,6 +272,7 @@ extension CPU {
             let shift = UInt64(stride * (4 - level))
             var descPA = tableBase | ((va >> shift) & indexMask & ~7)
             var readSpace = walkSpace, readMECID: UInt16? = nil
+            let descIPA = descPA
             if stage2Walks {   // the descriptor's address is an IPA: stage 2 (S1PTW) gives PA, PA space, MECID
                 switch stage2TableAccess(descPA, debug: debug) {
                 case .failure(let f): return .failure(f)
@@ -280,6 +281,7 @@ extension CPU {
             }
             if !debug, var g = granuleProtectionCheck(pa: descPA, space: readSpace) {   // RME: GPC on the walk
                 g.walkLevel = level
+                if stage2Walks { (g.stage2IPA, g.s1ptw) = (descIPA, true) }   // after stage 2: a second-stage fault
                 return .failure(.gpc(g))
             }
             guard let raw = readDescriptor(descPA) else {
@@ -458,7 +460,7 @@ extension CPU {
         case .failure(.fault(let status)):
             par = CPU.parFault(status)
         case .failure(.gpc(let g)):   // a GPF on the walk: reported in PAR_EL1, not taken
-            par = 1 | g.fsc << 1 | 1 << 11
+            par = 1 | g.fsc << 1 | 1 << 11 | (g.stage2IPA != nil ? 1 << 9 : 0) | (g.s1ptw ? 1 << 8 : 0)
         case .failure(.stage2(let f)):
             if el == 1 {
                 raiseStage2Abort(f, va: va, access, addressTranslation: true)

@@ -118,6 +118,8 @@ extension CPU {
             // RME: the granule protection check of the stage 2 walk.
             if !debug, var g = granuleProtectionCheck(pa: descPA, space: walkSpace) {
                 g.walkLevel = level
+                g.stage2IPA = ipa
+                g.s1ptw = s1ptw
                 return .failure(.gpc(g))
             }
             // MEC: stage 2 walks use AArch64.TTWalkMECID for EL1&0 (VMECID_P_EL2).

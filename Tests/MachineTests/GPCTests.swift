@@ -186,6 +186,42 @@ final class GPCTests: XCTestCase {
         XCTAssertEqual(m.readRAM(pa, 4), [0, 0, 0, 0], "nothing written")
     }
 
+    /// A GPF on a stage 2 table (its granule is Secure, the walk Non-secure)
+    /// is a second-stage fault: a data abort to EL2 with HPFAR_EL2, or a GPC
+    /// exception with S2PTW.
+    func testGPFOnAStage2WalkIsASecondStageFault() {
+        let l1 = TestMachine.ramBase + 0x1_0000, l2 = TestMachine.ramBase + 0x1_1000
+        put(l1 + 8, l2 | 3)                                             // IPA 1..2 GiB: table
+        put(l2, TestMachine.ramBase | 0xF << 2 | 3 << 6 | 3 << 8 | 1 << 10 | 1)   // 2 MiB identity block
+        var entry: UInt64 = 0
+        for n in 0..<16 { entry |= (n == 1 ? GPI.secure : GPI.all) << UInt64(4 * n) }
+        level1(l2, entry)                                               // only the level 2 table is Secure
+        cpu.setSysreg(SysRegTable.slot("VTTBR_EL2"), l1)
+        cpu.setSysreg(SysRegTable.slot("VTCR_EL2"), 32 | 1 << 6 | 5 << 16 | 1 << 31)   // 32-bit IPA from level 1
+        cpu.setSysreg(SysRegTable.hcrEL2, 1 << 31 | 1)
+        for scr in [UInt64(0), RMERegisters.scrGPF] {
+            cpu.setSysreg(SysRegTable.scrEL3, scr | SCRBits.ns | SCRBits.rw)
+            cpu.setEL(1)
+            cpu.flushTLB()
+            cpu.faultPC = 0x4001_0000
+            _ = cpu.loadSlow(va: TestMachine.ramBase + 0x8008, size: 8, mmuIndex: 1, flags: 0)
+            XCTAssertTrue(cpu.exceptionTaken)
+            cpu.exceptionTaken = false
+            if scr == 0 {
+                XCTAssertEqual(cpu.el, 2)
+                XCTAssertEqual(cpu.sysreg(SysRegTable.esr[2]) & 0xFC00_01FF, 0x9000_0026, "DFSC: GPF on the walk, level 2")
+                XCTAssertEqual(cpu.sysreg(SysRegTable.slot("HPFAR_EL2")), ((TestMachine.ramBase + 0x8000) >> 12) << 4)
+            } else {
+                XCTAssertEqual(cpu.el, 3)
+                let esr = cpu.sysreg(SysRegTable.esr[3])
+                XCTAssertEqual(esr >> 26, 0x1E)
+                XCTAssertEqual((esr >> 21) & 1, 1, "S2PTW")
+                XCTAssertEqual(esr & 0x3F, 0x26)
+                XCTAssertEqual(cpu.sysreg(RMERegisters.mfar), l2 | RMERegisters.mfarNS)
+            }
+        }
+    }
+
     func testGPFAtEL3IsADataAbortAtEL3EvenWithSCR_GPF() {
         let pa = TestMachine.ramBase + 0x7_0000
         level1(pa, GPI.realm)

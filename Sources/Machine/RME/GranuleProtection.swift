@@ -107,6 +107,11 @@ public struct GPCFault: Error, Equatable, Sendable {
     public var walkLevel: Int? = nil
     /// The GPI that forbade the access (`fail` faults).
     public var gpi: UInt64? = nil
+    /// A second-stage fault (Stage2Walker.swift): the check failed on a
+    /// stage 2 walk, or on a stage 1 descriptor read translated by stage 2.
+    /// The IPA for HPFAR_EL2; `s1ptw`: for a stage 1 walk.
+    public var stage2IPA: UInt64? = nil
+    public var s1ptw = false
 
     public init(kind: Kind, level: Int, pa: UInt64, paSpace: PASpace, walkLevel: Int? = nil, gpi: UInt64? = nil) {
         self.kind = kind
@@ -266,6 +271,7 @@ extension CPU {
         let asGPC = f.kind != .fail || (scr & RMERegisters.scrGPF != 0 && el != 3)
         var target = syncTargetEL
         if target < 2 && el2Enabled && sysreg(SysRegTable.hcrEL2) & RMERegisters.hcrGPF != 0 { target = 2 }
+        if f.stage2IPA != nil { target = 2 }   // a second-stage fault (AArch64.Abort: IsSecondStage)
         if system.isLogging(.gpc) {
             let what = fetch ? "fetch" : (write ? "write" : "read")
             let walk = f.walkLevel.map { " (its translation table walk, level \($0))" } ?? ""
@@ -275,7 +281,9 @@ extension CPU {
                 + "\(f.reason) -> \(outcome)")
         }
         if asGPC {
+            // S2PTW (bit 21): on a second-stage walk; S1PTW (bit 7).
             let iss = (fetch ? UInt64(1) << 20 : 0) | f.gpcsc << 14 | (write ? 1 << 6 : 0) | f.fsc
+                | (f.stage2IPA != nil ? 1 << 21 : 0) | (f.s1ptw ? 1 << 7 : 0)
             var mfar = f.pa & RMERegisters.mfarFPA
             switch f.paSpace {
             case .secure: break
@@ -289,7 +297,11 @@ extension CPU {
             return
         }
         let ec: UInt64 = fetch ? (target > el ? 0x20 : 0x21) : (target > el ? 0x24 : 0x25)
-        let iss = f.fsc | (write ? 1 << 6 : 0)
+        var iss = f.fsc | (write && !f.s1ptw ? 1 << 6 : 0)
+        if let ipa = f.stage2IPA {
+            iss |= f.s1ptw ? 1 << 7 : 0
+            setSysreg(Stage2Regs.hpfar, (ipa >> 12) << 4 & 0x0000_0FFF_FFFF_FFF0)
+        }
         takeException(to: target, syndrome: ec << 26 | 1 << 25 | iss, returnAddress: returnAddress, faultAddress: va)
     }
 
