@@ -15,10 +15,9 @@
 // at the earliest deadline.
 //
 // FEAT_VHE: the EL2 virtual timer CNTHV_*, the E2H layout of CNTHCTL_EL2;
-// at EL2 with E2H the CNTP/CNTV encodings reach CNTHP/CNTHV and the *_EL02
-// ones the EL0 timers (SysRegs/VHERegisters.swift). Not modelled: EL0's
-// CNTP/CNTV accesses in the EL2&0 regime reaching the EL2 timers, FEAT_ECV
-// (CNTPOFF_EL2), the secure EL2 timers.
+// at EL2 with E2H, and at EL0 with E2H and TGE, the CNTP/CNTV encodings reach
+// CNTHP/CNTHV; the *_EL02 ones the EL0 timers (SysRegs/VHERegisters.swift).
+// Not modelled: FEAT_ECV (CNTPOFF_EL2), the secure EL2 timers.
 
 /// The timers of one PE. The raw value is the timer's source number on the
 /// CPU's IRQ input (`InterruptState`).
@@ -270,6 +269,12 @@ extension CPU {
         case .timer(.virtual):
             if el == 0 && cntkctl & (1 << 8) == 0 { return el0Trap }
         case .timer(.hypPhysical), .timer(.hypVirtual):
+            // EL0 in the EL2&0 regime reaches the EL2 timers through the
+            // CNTP/CNTV encodings (VHERegisters), under CNTHCTL_EL2.EL0PTEN/EL0VTEN.
+            if el == 0 && host {
+                guard case .timer(let t) = access else { return .undefined }
+                return cntkctl & (t == .hypPhysical ? 1 << 9 : 1 << 8) != 0 ? .allowed : el0Trap
+            }
             if el < 2 { return .undefined }
         case .timer(.securePhysical):
             guard el == 1, c.scr & InterruptRouting.scrNS == 0 else { return .undefined }

@@ -6,7 +6,7 @@
  * and PMCR.DP filter it per EL; 32-bit overflow into PMOVSSET), its EL0 access
  * through PMUSERENR_EL0 (trapped to EL1 otherwise; PMUSERENR_EL0 is
  * read-only at EL0), MDCR_EL2.TPMCR; the OS lock, OSDLR, claim tags, the
- * breakpoint/watchpoint registers DFR0 advertises (and no more).
+ * breakpoint/watchpoint registers DFR0 advertises (and no more); HCR_EL2.TIDCP.
  * Arm ARM D13 (PMU), D2/D24.3 (debug), D24.2 (ID registers).
  *
  * Armature-only: QEMU 7.2's max CPU reports other features (FP/AdvSIMD,
@@ -69,6 +69,13 @@ static uint64_t el1_pmcr(uint64_t unused)
     register uint64_t x5 __asm__("x5") = 0;
     __asm__ volatile("mrs x5, pmcr_el0\n\tmrs x5, pmccntr_el0" : "+r"(x5) :: "memory");
     return 0;
+}
+
+static uint64_t el1_impdef(uint64_t unused)
+{
+    register uint64_t x5 __asm__("x5") = 0x44;
+    __asm__ volatile("mrs x5, s3_0_c15_c0_0" : "+r"(x5) :: "memory");
+    return x5;
 }
 
 static void pmu_at(const char *what, uint64_t filter, uint64_t pmcr, uint64_t spsr, uint64_t expect)
@@ -203,6 +210,19 @@ int main(void)
     CHECK_EQ("  ESR (PMCR_EL0 read)", elcall_log[0].esr, 0x6230E4B9);
     ELS_MSR("mdcr_el2", 0);
     ELS_MSR("pmcr_el0", 0);
+
+    /* HCR_EL2.TIDCP: EL1's IMPLEMENTATION DEFINED encodings (none exist here:
+     * UNDEFINED at EL1) are trapped to EL2. */
+    elcall_reset();
+    CHECK_EQ("S3_0_C15_C0_0 at EL1: Rt unchanged", elcall(SPSR_EL1H, el1_impdef, 0), 0x44);
+    CHECK_EQ("  UNDEFINED: taken to EL", elcall_log[0].el, 1);
+    CHECK_EQ("  ESR", elcall_log[0].esr, 0x02000000);
+    ELS_MSR("hcr_el2", HCR_RW | (1ull << 20));
+    elcall_reset();
+    elcall(SPSR_EL1H, el1_impdef, 0);
+    CHECK_EQ("  HCR_EL2.TIDCP: to EL2", elcall_log[0].el, 2);
+    CHECK_EQ("  ESR", elcall_log[0].esr, 0x62303ca1);
+    ELS_MSR("hcr_el2", HCR_RW);
 
     /* Debug registers. */
     CHECK_EQ("OSLSR_EL1 reset (OSLM = 0b10, OSLK = 1)", ELS_MRS("oslsr_el1"), 0xA);

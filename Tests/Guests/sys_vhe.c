@@ -10,7 +10,9 @@
  *   in TCR_EL1's layout; AT S1E2R on the upper range;
  * - E2H + TGE: EL0 runs in the EL2&0 regime and its exceptions go to EL2 (SVC,
  *   a data abort on an EL2-only page, CTR_EL0 trapped by SCTLR_EL2.UCT, an
- *   EL12 register at EL0); the EL1 registers stay reachable through *_EL12.
+ *   EL12 register at EL0); EL0's CNTP_* reach the EL2 physical timer
+ *   (CNTHCTL_EL2.EL0PTEN), CNTV_* are trapped without EL0VTEN; the EL1
+ *   registers stay reachable through *_EL12.
  *
  * ARMATURE-ARGS: -M virt,virtualization=on -cpu max */
 #include "semihost.h"
@@ -63,6 +65,12 @@ static uint64_t el0_main(uint64_t arg)
     __asm__ volatile("mrs x5, ctr_el0" : "+r"(x5) :: "memory");           /* SCTLR_EL2.UCT = 0: to EL2 */
     __asm__ volatile("mrs x5, sctlr_el12" : "+r"(x5) :: "memory");        /* UNDEFINED at EL0 */
     ok += x5 == 0x55;
+    /* CNTP_CVAL_EL0 reaches CNTHP_CVAL_EL2 (CNTHCTL_EL2.EL0PTEN = 1); CNTV_CVAL_EL0
+     * without EL0VTEN is trapped to EL2. */
+    __asm__ volatile("msr cntp_cval_el0, %0" :: "r"(0x123456789ull) : "memory");
+    x5 = 0x66;
+    __asm__ volatile("mrs x5, cntv_cval_el0" : "+r"(x5) :: "memory");
+    ok += x5 == 0x66;
     return ok;
 }
 
@@ -140,18 +148,24 @@ int main(void)
     /* E2H + TGE: EL0 in the EL2&0 regime; its exceptions go to EL2. */
     ELS_MSR("hcr_el2", HCR_RW | HCR_E2H | HCR_TGE);
     shared_word = 0x1234;
+    ELS_MSR("cnthctl_el2", (ELS_MRS("cnthctl_el2") | (1ull << 9)) & ~(1ull << 8));   /* EL0PTEN, not EL0VTEN */
+    ELS_MSR("cntp_cval_el02", 0x1111);
+    ELS_MSR("cnthp_cval_el2", 0x2222);
     elcall_reset();
     uint64_t ok = elcall(SPSR_EL0T, el0_main, 0x1234);
-    CHECK_EQ("EL0 checks", ok, 3);
+    CHECK_EQ("EL0 checks", ok, 4);
     print_str("EL0 exceptions taken to EL2:\n");
     show_log();
-    CHECK_EQ("  count", elcall_count, 4);
+    CHECK_EQ("  count", elcall_count, 5);
     CHECK_EQ("  data abort (lower EL, level 3 permission)", ESR_CMP(elcall_log[0].esr), 0x9200000f);
     CHECK_EQ("  FAR", elcall_log[0].far, (uint64_t)el2_only);
     CHECK_EQ("  SVC #5", elcall_log[1].esr, 0x56000005);
     CHECK_EQ("  CTR_EL0 (SCTLR_EL2.UCT)", elcall_log[2].esr, 0x6232c0a1);
     CHECK_EQ("  SCTLR_EL12 at EL0", elcall_log[3].esr, 0x02000000);
-    CHECK_EQ("  all at EL2", elcall_log[0].el + elcall_log[1].el + elcall_log[2].el + elcall_log[3].el, 8);
+    CHECK_EQ("  CNTV_CVAL_EL0 without EL0VTEN", elcall_log[4].esr, 0x6234f8a7ull);
+    CHECK_EQ("  all at EL2", elcall_log[0].el + elcall_log[1].el + elcall_log[2].el + elcall_log[3].el + elcall_log[4].el, 10);
+    CHECK_EQ("EL0's CNTP_CVAL_EL0 wrote CNTHP_CVAL_EL2", ELS_MRS("cnthp_cval_el2"), 0x123456789ull);
+    CHECK_EQ("  not the EL0 timer (CNTP_CVAL_EL02)", ELS_MRS("cntp_cval_el02"), 0x1111);
 
     /* The EL1 registers, through EL12 while TGE is set. */
     ELS_MSR("sctlr_el12", 0x30d00800);

@@ -104,6 +104,25 @@ final class SysRegTrapTests: XCTestCase {
         XCTAssertTrue(cpu.writeSysReg(key: key("CNTKCTL_EL1"), value: 3 << 10))
         XCTAssertEqual(cpu.sysreg(GenericTimerRegs.cnthctl), 3 << 10)
         XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64MMFR1_EL1")), 0x10_0102, "VH, PAN, HAFDBS")
+        // EL0 in the EL2&0 regime (TGE): CNTP_* reach the EL2 physical timer
+        // under CNTHCTL_EL2.EL0PTEN (bit 9), else they are trapped to EL2.
+        XCTAssertTrue(cpu.writeSysReg(key: key("HCR_EL2"), value: 1 << 34 | 1 << 31 | 1 << 27))
+        cpu.setSysreg(GenericTimerRegs.cnthctl, 1 << 9)
+        cpu.setEL(0)
+        XCTAssertTrue(cpu.writeSysReg(key: key("CNTP_CVAL_EL0"), value: 0x1234))
+        XCTAssertEqual(cpu.sysreg(GenericTimerID.hypPhysical.cvalSlot), 0x1234)
+        XCTAssertEqual(cpu.sysreg(GenericTimerID.physical.cvalSlot), 0)
+        XCTAssertFalse(cpu.writeSysReg(key: key("CNTV_CVAL_EL0"), value: 1))
+        XCTAssertTrue(cpu.takeSysRegTrap(key: key("CNTV_CVAL_EL0"), rt: 0, read: false))
+        XCTAssertEqual(cpu.el, 2)
+        // HCR_EL2.TIDCP: EL1's IMPLEMENTATION DEFINED encodings trapped to EL2.
+        XCTAssertTrue(cpu.writeSysReg(key: key("HCR_EL2"), value: 1 << 34 | 1 << 31 | 1 << 20))
+        cpu.setEL(1)
+        let impdef = sysRegKey(op0: 3, op1: 0, crn: 15, crm: 0, op2: 0)
+        XCTAssertNil(cpu.readSysReg(key: impdef))
+        XCTAssertTrue(cpu.takeSysRegTrap(key: impdef, rt: 1, read: true))
+        XCTAssertEqual(cpu.el, 2)
+        XCTAssertTrue(cpu.writeSysReg(key: key("HCR_EL2"), value: 1 << 34 | 1 << 31))
         // EL3 reaches EL12 registers while E2H is 1; EL1 never.
         cpu.setEL(3)
         XCTAssertEqual(cpu.readSysReg(key: key("VBAR_EL12")), 0x3000)

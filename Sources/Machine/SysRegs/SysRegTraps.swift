@@ -107,11 +107,26 @@ extension CPU {
     /// Rt [9:5], CRm [4:1], Direction [0] (1: read). Preferred return: the
     /// instruction itself. The ISS names the encoding the instruction used.
     public func takeSysRegTrap(key: UInt32, rt: Int, read: Bool) -> Bool {
-        guard let (def, _) = resolveSysReg(key: key), case .trap(let target) = sysRegAccess(def, read: read) else {
-            return false
+        let target: Int
+        if let (def, _) = resolveSysReg(key: key) {
+            guard case .trap(let t) = sysRegAccess(def, read: read) else { return false }
+            target = t
+        } else {
+            guard let t = implementationDefinedTrapTarget(key: key) else { return false }
+            target = t
         }
         takeException(to: target, syndrome: CPU.sysRegTrapSyndrome(key: key, rt: rt, read: read), returnAddress: faultPC)
         return true
+    }
+
+    /// HCR_EL2.TIDCP (bit 20): EL1 accesses to the IMPLEMENTATION DEFINED
+    /// encodings (op0 3, CRn 11 or 15; Armature has none, so they are
+    /// otherwise UNDEFINED) are trapped to EL2 while EL2 is enabled.
+    func implementationDefinedTrapTarget(key: UInt32) -> Int? {
+        let op0 = key >> 14, crn = (key >> 7) & 0xF
+        guard op0 == 3, crn == 11 || crn == 15, el == 1, el2Enabled,
+              sysreg(SysRegTable.hcrEL2) & (1 << 20) != 0 else { return nil }
+        return 2
     }
 
     /// ESR for EC 0x18 (also used for trapped SYS instructions: op0 = 1).

@@ -6,6 +6,8 @@
 ///   E2H layout), TTBR0/1, TCR, AFSR0/1, ESR, FAR, MAIR, AMAIR, VBAR,
 ///   CONTEXTIDR, ELR, SPSR, CNTKCTL (CNTHCTL_EL2), CNTP_* (the EL2 physical
 ///   timer CNTHP_*), CNTV_* (the EL2 virtual timer CNTHV_*), SCTLR2, TCR2;
+/// - at EL0 with E2H and TGE (EL0 in the EL2&0 regime), the CNTP_* and
+///   CNTV_* encodings reach CNTHP_* and CNTHV_*;
 /// - the *_EL12 and *_EL02 encodings reach the real EL1 and EL0 registers,
 ///   at EL2 with E2H = 1 and at EL3 while EL2 is enabled with E2H = 1;
 ///   elsewhere they are UNDEFINED.
@@ -55,6 +57,26 @@ enum VHERegisters {
         return d
     }()
 
+    /// The timer encodings EL0 uses, which reach the EL2 timers while EL0 is
+    /// in the EL2&0 regime (E2H = TGE = 1).
+    /// Each maps to the EL2 timer register as EL0 sees it: the same register
+    /// (name, kind, slot) with EL0 as its lowest EL, its access rule deciding
+    /// (CNTHCTL_EL2.EL0PTEN/EL0VTEN: GenericTimer.counterTimerAccess).
+    static let el0HostRedirectByKey: [UInt32: (def: SysRegDef, slot: Int)] = {
+        var d: [UInt32: (def: SysRegDef, slot: Int)] = [:]
+        for (key, i) in redirectByKey {
+            let from = SysRegTable.all[SysRegTable.lookup(key: key)!.slot.slot].name
+            guard from.hasPrefix("CNTP_") || from.hasPrefix("CNTV_") else { continue }
+            let target = SysRegTable.all[i]
+            let k = target.key
+            var view = SysRegDef(target.name, k >> 14, (k >> 11) & 7, (k >> 7) & 0xF, (k >> 3) & 0xF, k & 7,
+                                 el: 0, target.kind)
+            view.accessCheck = target.accessCheck
+            d[key] = (view, i)
+        }
+        return d
+    }()
+
     static let aliasByKey: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
         for a in aliases {
@@ -73,6 +95,7 @@ extension CPU {
         guard config.hasVHE && hcrE2H else { return found }
         let e = el
         if e == 2, let i = VHERegisters.redirectByKey[key] { return (SysRegTable.all[i], SysRegSlot(slot: i)) }
+        if e == 0, el2Host, let v = VHERegisters.el0HostRedirectByKey[key] { return (v.def, SysRegSlot(slot: v.slot)) }
         if e == 2 || (e == 3 && el2Enabled), let i = VHERegisters.aliasByKey[key] {
             return (SysRegTable.all[i], SysRegSlot(slot: i))
         }
