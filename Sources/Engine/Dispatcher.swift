@@ -132,6 +132,7 @@ public final class Dispatcher {
             var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
             context.pan = cpu.panActive
             context.features = features
+            context.el2Host = context.el == 2 && cpu.el2Host
             if oneInstruction { context.maxInstructions = 1 }
             let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)

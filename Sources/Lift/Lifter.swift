@@ -13,6 +13,9 @@ public struct LiftContext: Sendable, Hashable {
     /// The optional instruction-set features of the CPU: an instruction of a
     /// missing one is UNDEFINED (`-cpu cortex-a57` has no LSE, LRCPC, SB).
     public var features: A64Features = .all
+    /// EL2 in the EL2&0 regime with HCR_EL2.TGE (FEAT_VHE host): LDTR/STTR
+    /// are EL0 accesses there (elsewhere at EL2 they are ordinary ones).
+    public var el2Host = false
 
     public init(el: Int, spSel: Int) {
         self.el = el

@@ -33,8 +33,9 @@ extension LiftState {
         case .ldstUnscaled:
             addr = addOffset(base, w.imm9)
         case .ldstUnpriv:
+            // Unprivileged at EL1, and at EL2 in a VHE host (E2H = TGE = 1).
             addr = addOffset(base, w.imm9)
-            flags = MemFlags.unprivileged
+            if ctx.el != 2 || ctx.el2Host { flags = MemFlags.unprivileged }
         case .ldstPre:
             addr = addOffset(base, w.imm9)
             writeback = addr

@@ -88,9 +88,11 @@ extension CPU {
     /// PSTATE.PAN (bit 22, as in SPSR_ELx).
     public static let pstatePAN: UInt64 = 1 << 22
 
-    /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1.
+    /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1,
+    /// and at EL2 in a VHE host (the lifter marks them unprivileged only
+    /// there: LiftContext.el2Host; EL0 is then in the EL2&0 regime).
     @inline(__always) public static func unprivilegedIndex(_ mmuIndex: Int) -> Int {
-        mmuIndex == 1 || mmuIndex == 1 + panIndexOffset ? 0 : mmuIndex
+        mmuIndex & 3 == 1 || mmuIndex & 3 == 2 ? 0 : mmuIndex
     }
 
     /// Empties every TLB of this CPU.

@@ -12,7 +12,8 @@
  *   a data abort on an EL2-only page, CTR_EL0 trapped by SCTLR_EL2.UCT, an
  *   EL12 register at EL0); EL0's CNTP_* reach the EL2 physical timer
  *   (CNTHCTL_EL2.EL0PTEN), CNTV_* are trapped without EL0VTEN; the EL1
- *   registers stay reachable through *_EL12.
+ *   registers stay reachable through *_EL12; at EL2 in the host LDTR/STTR
+ *   are EL0 accesses (they pass PSTATE.PAN).
  *
  * ARMATURE-ARGS: -M virt,virtualization=on -cpu max */
 #include "semihost.h"
@@ -166,6 +167,20 @@ int main(void)
     CHECK_EQ("  all at EL2", elcall_log[0].el + elcall_log[1].el + elcall_log[2].el + elcall_log[3].el + elcall_log[4].el, 10);
     CHECK_EQ("EL0's CNTP_CVAL_EL0 wrote CNTHP_CVAL_EL2", ELS_MRS("cnthp_cval_el2"), 0x123456789ull);
     CHECK_EQ("  not the EL0 timer (CNTP_CVAL_EL02)", ELS_MRS("cntp_cval_el02"), 0x1111);
+
+    /* EL2 in the host (E2H, TGE) with PSTATE.PAN = 1: LDTR/STTR are EL0
+     * accesses, so they reach an EL0 page that PAN closes to LDR/STR. (Every
+     * data page here is EL0-accessible: nothing but LDTR/STTR may touch memory
+     * while PAN is set.) */
+    shared_word = 0x5151;
+    uint64_t seen = 0;
+    __asm__ volatile("msr pan, #1\n\t"
+                     "ldtr %0, [%1]\n\t"
+                     "sttr %2, [%1]\n\t"
+                     "msr pan, #0"
+                     : "=&r"(seen) : "r"(&shared_word), "r"(0x6262ull) : "memory");
+    CHECK_EQ("LDTR at EL2 (host, PAN = 1)", seen, 0x5151);
+    CHECK_EQ("STTR at EL2 (host, PAN = 1)", shared_word, 0x6262);
 
     /* The EL1 registers, through EL12 while TGE is set. */
     ELS_MSR("sctlr_el12", 0x30d00800);

@@ -147,7 +147,7 @@ extension CPU {
 
     /// HCR_EL2.{E2H,TGE} = {1,1} with EL2 enabled: EL0 is the host's EL0 of
     /// the EL2&0 regime (FEAT_VHE), and EL1 is not used.
-    var el2Host: Bool {
+    public var el2Host: Bool {
         el2Enabled && sysreg(SysRegTable.hcrEL2) & (1 << 34 | 1 << 27) == 1 << 34 | 1 << 27
     }
 
