@@ -184,7 +184,8 @@ extension CPU {
 
     private func logTranslation(_ va: UInt64, _ access: AccessKind, el e: Int, _ t: Translation) {
         let perms = (t.readable ? "r" : "-") + (t.writable ? "w" : "-") + (t.executable ? "x" : "-")
-        system.log(.mmu, "mmu: EL\(e) \(access) va \(hex(va)) -> pa \(hex(t.pa)) (level \(t.level), attr \(hex(UInt64(t.attributes))), \(perms))")
+        let ipa = t.stage2.map { " -> ipa \(hex($0.ipa)) (stage 2 level \($0.level))" } ?? ""
+        system.log(.mmu, "mmu: EL\(e) \(access) va \(hex(va))\(ipa) -> pa \(hex(t.pa)) (level \(t.level), attr \(hex(UInt64(t.attributes))), \(perms))")
     }
 
     /// Reads guest virtual memory without side effects (semihosting, debugger).
