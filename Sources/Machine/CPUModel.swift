@@ -13,11 +13,20 @@ public struct ISAFeatures: OptionSet, Sendable, Hashable {
     public static let lrcpc = ISAFeatures(rawValue: 1 << 2)
     /// FEAT_SB: SB.
     public static let sb = ISAFeatures(rawValue: 1 << 3)
+    /// FEAT_DPB and FEAT_DPB2: DC CVAP, DC CVADP (no-ops: no caches modelled).
+    public static let dpb = ISAFeatures(rawValue: 1 << 4)
+    /// FEAT_TLBIOS and FEAT_TLBIRANGE: the Outer Shareable and range TLBI
+    /// forms (a range form empties more than it names, as the Arm ARM allows).
+    public static let tlbiOSRange = ISAFeatures(rawValue: 1 << 5)
 
-    /// ID_AA64ISAR0_EL1: CRC32 (bits 19:16) = 1, Atomic (bits 23:20) = 2.
-    public var isar0: UInt64 { (contains(.crc32) ? 1 << 16 : 0) | (contains(.lse) ? 2 << 20 : 0) }
-    /// ID_AA64ISAR1_EL1: LRCPC (bits 23:20) = 1, SB (bits 39:36) = 1.
-    public var isar1: UInt64 { (contains(.lrcpc) ? 1 << 20 : 0) | (contains(.sb) ? 1 << 36 : 0) }
+    /// ID_AA64ISAR0_EL1: CRC32 (bits 19:16) = 1, Atomic (bits 23:20) = 2, TLB (bits 59:56) = 2.
+    public var isar0: UInt64 {
+        (contains(.crc32) ? 1 << 16 : 0) | (contains(.lse) ? 2 << 20 : 0) | (contains(.tlbiOSRange) ? 2 << 56 : 0)
+    }
+    /// ID_AA64ISAR1_EL1: DPB (bits 3:0) = 2, LRCPC (bits 23:20) = 1, SB (bits 39:36) = 1.
+    public var isar1: UInt64 {
+        (contains(.dpb) ? 2 : 0) | (contains(.lrcpc) ? 1 << 20 : 0) | (contains(.sb) ? 1 << 36 : 0)
+    }
 }
 
 extension CPUConfig {
@@ -31,11 +40,11 @@ extension CPUConfig {
         c.model = name
         switch name {
         case "max":
-            c.isa = [.crc32, .lse, .lrcpc, .sb]
+            c.isa = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange]
             c.hasVHE = true
         case "cortex-a57":
             // Armv8.0-A: CRC32 (an A57 option that every part has), no LSE,
-            // LRCPC, SB, VHE, PAN, HAFDBS, RME or MEC. MIDR: Arm, variant 1, part 0xD07, revision 0.
+            // LRCPC, SB, DPB, TLBIOS/TLBIRANGE, VHE, PAN, HAFDBS, RME or MEC. MIDR: Arm, variant 1, part 0xD07, revision 0.
             c.isa = [.crc32]
             c.hasVHE = false
             c.hasPAN = false

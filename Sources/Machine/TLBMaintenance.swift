@@ -81,6 +81,9 @@ extension CPU {
     /// EL3); EL0 is the caller's check. Encodings not listed below (range
     /// and nXS forms, features not implemented) empty the whole TLB.
     public func tlbInvalidate(op1: UInt64, crm: UInt64, op2: UInt64, xt: UInt64) -> Bool {
+        // The Outer Shareable (CRm 1, 5) and range (CRm 2, 5, 6) forms need
+        // FEAT_TLBIOS/FEAT_TLBIRANGE (-cpu cortex-a57 has neither).
+        if !config.isa.contains(.tlbiOSRange) && [1, 2, 5, 6].contains(crm) { return false }
         // Xt[43:0] holds VA[55:12]; bit 55 sign-extends for the upper range.
         var va = (xt & 0x0FFF_FFFF_FFFF) << 12
         if (va >> 55) & 1 == 1 { va |= 0xFF00_0000_0000_0000 }

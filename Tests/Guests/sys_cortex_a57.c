@@ -2,7 +2,8 @@
  * (MIDR r1p0, CRC32 but no LSE atomics, LRCPC or SB; no VHE; the A57's
  * debug and PMU ID, cache geometry) and the instructions of features it
  * lacks UNDEFINED under both engines: LDADD, CAS, SWP (FEAT_LSE), LDAPR
- * (FEAT_LRCPC), SB (FEAT_SB); CRC32 still works.
+ * (FEAT_LRCPC), SB (FEAT_SB), DC CVAP (FEAT_DPB), TLBI VMALLE1OS and RVAE1
+ * (FEAT_TLBIOS, FEAT_TLBIRANGE); CRC32, DC CVAU and TLBI VMALLE1IS still work.
  *
  * Only the fields Armature implements as an A57 are printed: Armature has
  * no FP/AdvSIMD, no AArch32 and no crypto instructions (ID_AA64PFR0 and
@@ -53,6 +54,11 @@ int main(void)
     CHECK_EQ("LDAPR: UNDEFINED (EC)", TRY("ldapr x0, [x1]", &r), 0);
     CHECK_EQ("  x0 unchanged", r, 0x77);
     CHECK_EQ("SB: UNDEFINED (EC)", TRY("sb", &r), 0);
+    CHECK_EQ("DC CVAP (FEAT_DPB): UNDEFINED (EC)", TRY("dc cvap, x1", &r), 0);
+    CHECK_EQ("TLBI VMALLE1OS (FEAT_TLBIOS): UNDEFINED (EC)", TRY(".arch armv8.4-a\n\ttlbi vmalle1os", &r), 0);
+    CHECK_EQ("TLBI RVAE1 (FEAT_TLBIRANGE): UNDEFINED (EC)", TRY(".arch armv8.4-a\n\ttlbi rvae1, x2", &r), 0);
+    CHECK_EQ("DC CVAU works (no exception)", TRY("dc cvau, x1", &r), 0x40);
+    CHECK_EQ("TLBI VMALLE1IS works (no exception)", TRY("tlbi vmalle1is", &r), 0x40);
     CHECK_EQ("memory unchanged", word, 5);
     CHECK_EQ("LDAR works (no exception)", TRY("ldar x0, [x1]", &r), 0x40);
     CHECK_EQ("  x0", r, 5);

@@ -373,7 +373,7 @@ final class SysRegTests: XCTestCase {
         XCTAssertEqual(cpu.readSysReg(key: key("MIDR_EL1")), cpu.config.midr)
         XCTAssertFalse(cpu.writeSysReg(key: key("MIDR_EL1"), value: 0))
         XCTAssertFalse(cpu.writeSysReg(key: key("ID_AA64ISAR0_EL1"), value: 0))
-        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64ISAR0_EL1")), 0x0021_0000)
+        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64ISAR0_EL1")), 0x0200_0000_0021_0000)
         XCTAssertEqual(cpu.readSysReg(key: key("MPIDR_EL1")), 0x8000_0000)
         // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD absent.
         XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0xFF_0000)

@@ -70,8 +70,11 @@ let helperSys: HelperFunction = { state, packed, xt, rt in
     case (7, 14) where op1 == 4:
         // DC CIPAE, DC CIGDPAE (FEAT_MEC, Realm EL2 and EL3): nothing to do (MEC/MECRegisters.swift).
         if cpu.mecCacheMaintenance(op2: op2) { return 0 }
-    case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 12), (7, 13), (7, 14):
-        // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CVAP/CVADP/CIVAC/CISW.
+    case (7, 12), (7, 13):
+        // DC CVAP, DC CVADP (FEAT_DPB, FEAT_DPB2): UNDEFINED without them.
+        if cpu.config.isa.contains(.dpb) { return 0 }
+    case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 14):
+        // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CIVAC/CISW.
         return 0
     case (7, 8):
         if let op = AddressTranslationOp(op1: op1, crm: crm, op2: op2),
