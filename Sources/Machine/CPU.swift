@@ -54,6 +54,8 @@ public final class CPU {
     public internal(set) var tlbFlushCount: UInt64 = 0
     /// MMU indices with entries filled since the last full flush (bit i = index i).
     var tlbDirtyIndices = UInt32((1 << TLB.mmuIndexCount) - 1)
+    /// The entries filled since each index's last flush (TLBFillLog.swift).
+    let tlbFillLog = TLBFillLog()
     /// Slow-path counters of the softmmu (`-d stats`; TLBStatistics.swift).
     public internal(set) var tlbStatistics = TLBStatistics()
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.

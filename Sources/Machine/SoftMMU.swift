@@ -107,8 +107,17 @@ extension CPU {
         }
     }
 
-    private func flushTLBEntries(ofIndex index: Int) {
+    /// Clears the entries of one MMU index: those filled since its last
+    /// flush when the fill log knows them, else all.
+    func flushTLBEntries(ofIndex index: Int) {
         let base = state + StateLayout.tlbBase + index * TLB.tableBytes
+        if tlbFillLog.drain(index: index, { slot in
+            let e = base + slot * TLB.entryBytes
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
+            e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
+        }) { return }
         for i in 0..<TLB.entries {
             let e = base + i * TLB.entryBytes
             e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
@@ -240,6 +249,7 @@ extension CPU {
         let pPage = pa & TLB.pageMask
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
         tlbDirtyIndices |= 1 << UInt32(mmuIndex)
+        tlbFillLog.note(index: mmuIndex, slot: Int(truncatingIfNeeded: (va >> UInt64(TLB.pageBits)) & UInt64(TLB.entries - 1)))
         let hostPage = UInt64(UInt(bitPattern: host + Int(pPage - region.base)))
         e.storeBytes(of: t.readable ? vPage : TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
         e.storeBytes(of: t.executable ? vPage : TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)

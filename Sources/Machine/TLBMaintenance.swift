@@ -23,11 +23,14 @@ extension CPU {
     /// Empties the TLBs of the MMU indexes in `mask`.
     public func flushTLB(mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
-        for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
-            let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
-            for i in 0..<TLB.entries {
-                invalidateTLBEntry(base + i * TLB.entryBytes)
-            }
+        // Only indices filled since their last flush hold entries, and of
+        // those only the filled entries (TLBFillLog) need clearing.
+        var dirty = mask & tlbDirtyIndices
+        tlbDirtyIndices &= ~mask
+        while dirty != 0 {
+            let idx = dirty.trailingZeroBitCount
+            dirty &= dirty - 1
+            flushTLBEntries(ofIndex: idx)
         }
     }
 

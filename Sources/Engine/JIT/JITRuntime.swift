@@ -17,26 +17,45 @@ final class JumpCache {
     static let entries = 4096
     let table: UnsafeMutablePointer<UInt64>   // pairs (va, host)
 
+    /// The slots filled since the last flush (up to `trackedInserts`; past
+    /// that, `inserts` says to empty every slot): a flush after a short run,
+    /// as after each TLB flush of a realm switching MECIDs, is a few stores.
+    static let trackedInserts = 64
+    private let inserted = UnsafeMutablePointer<Int>.allocate(capacity: JumpCache.trackedInserts)
+    private var inserts = JumpCache.entries   // unknown: the first flush empties all
+
     init() {
         table = .allocate(capacity: 2 * JumpCache.entries)
         flush()
     }
-    deinit { table.deallocate() }
+    deinit {
+        table.deallocate()
+        inserted.deallocate()
+    }
 
     /// Empties every slot. An empty slot i holds a key that indexes slot i+1,
     /// so no address looked up in slot i can match it (and odd keys never match
     /// an aligned PC; a misaligned target goes to the dispatcher, which faults).
     func flush() {
-        for i in 0..<JumpCache.entries {
-            table[2 * i] = UInt64((i + 1) & (JumpCache.entries - 1)) << 2 | 1
-            table[2 * i + 1] = 0
+        if inserts <= JumpCache.trackedInserts {
+            for k in 0..<inserts { empty(inserted[k]) }
+        } else {
+            for i in 0..<JumpCache.entries { empty(i) }
         }
+        inserts = 0
+    }
+
+    @inline(__always) private func empty(_ i: Int) {
+        table[2 * i] = UInt64((i + 1) & (JumpCache.entries - 1)) << 2 | 1
+        table[2 * i + 1] = 0
     }
 
     func insert(va: UInt64, host: UInt64) {
         let i = Int((va >> 2) & UInt64(JumpCache.entries - 1))
         table[2 * i] = va
         table[2 * i + 1] = host
+        if inserts < JumpCache.trackedInserts { inserted[inserts] = i }
+        if inserts <= JumpCache.trackedInserts { inserts += 1 }
     }
 
     var address: UInt64 { UInt64(UInt(bitPattern: table)) }
