@@ -347,12 +347,16 @@ def debug_log_tests(tmp):
 
 DEMO_LINES = [
     r"^Machine: -M virt,secure=on,virtualization=on,mec=on -cpu max,x-rme=on \(the defaults$",
-    r"^   delegated to the realms: 0x44000000-0x4402ffff \(3 slots of 64 KiB\): Realm$",
-    r"^   realm A: MECID 3, memory 0x44000000-0x4400ffff$",
+    r"^   delegated to the realms: 0x44000000-0x44060fff \(3 slots of 128 KiB, a shared page\): Realm$",
+    r"^   realm A: MECID 3, memory 0x44000000-0x4401ffff$",
+    r"^3\. Each realm's kernel runs at Realm EL1 under stage 2 with VMECID_P_EL2 = its MECID,$",
     r"^   realm A reads A: 0x5ec2e70300000000  expected its own data  ok$",
     r"^   realm A reads B: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
     r"^   realm C reads B: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
     r"^   realm C reads C: 0x5ec2e70500000000  expected its own data  ok$",
+    r"^   the shared page, mapped with stage 2 AMEC = 1 \(VMECID_A_EL2 = 2\) in every realm:$",
+    r"^   A writes it, C reads 0x54a2ed0300000000  expected A's words  ok$",
+    r"^   the RMM reads it with A's MECID 3: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
     r"^   host reads its own memory: 0x4057da7a[0-9a-f]{8}  expected what it wrote  ok$",
     r"^   host reads 0x44006000: data abort at EL2, ESR_EL2 0x96000028 \(EC 0x25, DFSC 0x28\)$",
     r"^   again with SCR_EL3.GPF = 1: 1 GPC exception at EL3, EC 0x1e, MFAR_EL3 0x8000000044006000$",
@@ -361,7 +365,7 @@ DEMO_LINES = [
     r"^   D writes its data and reads D: 0x5ec2e70600000000  expected its own data  ok$",
     r"^   the RMM reads D with B's old MECID 4: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
     r"^   realm A reads D: 0xdeadbeefdeadbeef  expected ciphertext  ok$",
-    r"^19 checks passed, 0 failed\.$",
+    r"^21 checks passed, 0 failed\.$",
 ]
 
 
@@ -387,7 +391,7 @@ def demo_tests():
     # Without mec=on the realms read each other's plaintext: the checks fail.
     rc, out, err = run(["-M", "virt,secure=on,virtualization=on", "-cpu", "max,x-rme=on"])
     report("built-in demo without mec=on: ciphertext checks fail (exit 1)",
-           rc == 1 and "10 checks passed, 9 failed." in out and "is\n mec=on missing" in out,
+           rc == 1 and "11 checks passed, 10 failed." in out and "is\n mec=on missing" in out,
            f"exit {rc}, output {out[-400:]!r}")
 
 
@@ -395,14 +399,18 @@ MEC_LOG_LINES = [
     r"^mec: control: SCTLR2_EL2 = 0x2 \(was 0x0\) at EL3: EMEC 1$",
     r"^mec: control: TCR2_EL2 = 0x1000 \(was 0x0\) at EL3: AMEC0 1, AMEC1 0$",
     r"^mec: first write with a MECID other than 0: tags in use$",
-    r"^mec: MECID change: MECID_A0_EL2 = 3 \(was 0\) at EL2$",
+    r"^mec: MECID change: MECID_A0_EL2 = 2 \(was 0\) at EL2$",
+    r"^mec: MECID change: MECID_A0_EL2 = 3 \(was 2\) at EL2$",
     r"^mec: MECID change: VMECID_P_EL2 = 4 \(was 3\) at EL2$",
+    r"^mec: MECID change: VMECID_A_EL2 = 2 \(was 0\) at EL2$",
     r"^mec: re-tag: page 0x44000000 \(MECID 0\) becomes mixed: write of 64 bytes at 0x44000000 with MECID 3$",
     r"^mec: re-tag: page 0x44000000 uniform again: every line MECID 3$",
     # realm A (MECID 3) reads realm B's first data page (MECID 4)
-    r"^mec: mismatch: read at pa 0x44016000 \(page 0x44016000\): MECID used 3, stored 4: substitute data 0xdeadbeef",
+    r"^mec: mismatch: read at pa 0x44026000 \(page 0x44026000\): MECID used 3, stored 4: substitute data 0xdeadbeef",
     # realm D (MECID 6) in B's memory before the scrub
-    r"^mec: mismatch: read at pa 0x44016000 \(page 0x44016000\): MECID used 6, stored 4: substitute data 0xdeadbeef",
+    r"^mec: mismatch: read at pa 0x44026000 \(page 0x44026000\): MECID used 6, stored 4: substitute data 0xdeadbeef",
+    # the shared page (VMECID_A_EL2 = 2) read by the RMM with realm A's MECID
+    r"^mec: mismatch: read at pa 0x44060000 \(page 0x44060000\): MECID used 3, stored 2: substitute data 0xdeadbeef",
 ]
 GPC_LOG_LINES = [
     r"^gpc: GPTBR_EL3 = 0x40020 \(was 0x0\) at EL3$",

@@ -6,17 +6,21 @@
  *   RMM (Realm granules)           Realm EL2 code, data, tables, stack, and the
  *                                  realm kernel's image (copied into each realm)
  *   host (Non-secure granules)     Non-secure EL2 code, data, stack
- *   realm memory pool at POOL      one 64 KiB slot per realm, delegated
- *                                  (GPI Realm) by EL3
- * A realm's slot as its kernel (Realm EL1) sees it, through the stage 1
- * tables its RMM builds in the slot (page: VA = page * 4 KiB):
- *   pages 0-2   the stage 1 tables (level 1, 2, 3; not mapped)
+ *   realm memory pool at POOL      one 128 KiB slot per realm and a shared
+ *                                  page, delegated (GPI Realm) by EL3
+ * A realm's slot (page n at SLOT + n * 4 KiB):
+ *   pages 0-2   the kernel's stage 1 tables (level 1, 2, 3), built by the RMM
  *   pages 3-4   the kernel (copied by the RMM), read-only, executable
  *   page  5     the kernel's stack
  *   pages 6-15  data
- *   VA WINDOW(j) + page * 4 KiB: slot j's data pages, read-only (every slot,
- *               its own too: how a realm could even try to read another's memory
- *               without stage 2; the RMM maps them on purpose for the demo). */
+ *   pages 16-18 the realm's stage 2 tables (level 1, 2, 3), not in its IPA space
+ * The kernel (Realm EL1) runs with stage 1 and stage 2: its stage 1 maps VA =
+ * IPA, and stage 2 maps its IPA space:
+ *   IPA page n (0-15)        its slot's page n
+ *   IPA SHARED_VA            the shared page, with stage 2 AMEC = 1: VMECID_A_EL2
+ *   IPA WINDOW(j) + n * 4 KiB   slot j's data page 6 + n, read-only (every slot,
+ *               its own too: the RMM maps the others' memory on purpose, to
+ *               show that a realm reading it sees ciphertext). */
 #ifndef ARMATURE_DEMO_H
 #define ARMATURE_DEMO_H
 
@@ -24,9 +28,13 @@
 
 #define RAM_BASE        0x40000000ull
 #define POOL            0x44000000ull          /* realm memory: 2 MiB block 32 of RAM */
-#define SLOT_SIZE       0x10000ull
+#define SLOT_SIZE       0x20000ull
 #define SLOTS           3
 #define SLOT(j)         (POOL + (uint64_t)(j) * SLOT_SIZE)
+#define SHARED_PA       (POOL + SLOTS * SLOT_SIZE)     /* one page */
+#define POOL_END        (SHARED_PA + PAGE_SIZE)
+#define S2_PAGE         16                             /* the stage 2 tables: pages 16-18 */
+#define SHARED_MECID    2                              /* VMECID_A_EL2 of every realm */
 #define PAGE_SIZE       0x1000ull
 
 /* Realm EL1 virtual addresses (see above). */
@@ -39,12 +47,15 @@
 #define STACK_TOP_VA    ((STACK_PAGE + 1) * PAGE_SIZE)
 #define DATA_VA         (DATA_PAGE * PAGE_SIZE)
 #define DATA_BYTES      (DATA_PAGES * PAGE_SIZE)
-#define WINDOW(j)       (0x100000ull + (uint64_t)(j) * SLOT_SIZE + DATA_VA)
+#define WINDOW(j)       (0x100000ull + (uint64_t)(j) * 0x10000ull + DATA_VA)
+#define SHARED_VA       0x20000ull
 
 #define CIPHERTEXT      0xdeadbeefdeadbeefull
 
 /* A realm's secret: the word at data offset `off`. */
 #define SECRET(mecid, off) (0x5ec2e70000000000ull | (uint64_t)(mecid) << 32 | (uint64_t)(off))
+/* The shared page as realm `writer` (its MECID) wrote it. */
+#define SHARED_WORD(writer, off) (0x54a2ed0000000000ull | (uint64_t)(writer) << 32 | (uint64_t)(off))
 
 /* Calls into the RMM (Realm EL2): world_call(RMM_ENTRY, cmd, a, b, c). */
 enum rmm_cmd {
@@ -54,6 +65,7 @@ enum rmm_cmd {
     RMM_RUN,            /* a = slot, b = kernel command, c = argument: run the kernel at Realm EL1 */
     RMM_DESTROY,        /* a = slot: forget the realm (no scrub: its lines keep its MECID) */
     RMM_PEEK,           /* a = slot, b = MECID: the RMM reads the slot's data with that MECID */
+    RMM_PEEK_SHARED,    /* b = MECID: the RMM reads the shared page with that MECID */
 };
 
 /* Commands of the realm kernel (Realm EL1): x0 = command, x1 = argument;
@@ -63,6 +75,8 @@ enum kernel_cmd {
     K_CHECK_SECRET,     /* arg = MECID: compare every data word with SECRET(MECID, off) */
     K_CHECK_ZERO,       /* every data word is 0 */
     K_CHECK_WINDOW,     /* arg = slot j: every word of its window reads as ciphertext */
+    K_WRITE_SHARED,     /* arg = MECID: write SHARED_WORD(MECID, off) to every word of the shared page */
+    K_CHECK_SHARED,     /* arg = MECID: compare every word of the shared page with SHARED_WORD(MECID, off) */
 };
 
 /* A kernel or RMM result that reports an exception instead: x0 = FAULTED,
@@ -111,5 +125,12 @@ static inline void tlbi_paall(void) { __asm__ volatile("dsb sy\n\tsys #6, c8, c7
 #define PTE_UXN         (1ull << 54)
 #define PTE_PXN         (1ull << 53)
 #define PTE_AMEC        (1ull << 63)        /* FEAT_MEC: MECID_A0_EL2 instead of MECID_P0_EL2 */
+
+/* Stage 2 descriptor bits. */
+#define S2_NORMAL       (0xfull << 2)       /* MemAttr: Normal, Write-back */
+#define S2_R            (1ull << 6)         /* S2AP */
+#define S2_W            (1ull << 7)
+#define S2_XN           (1ull << 54)
+#define S2_AMEC         (1ull << 63)        /* FEAT_MEC: VMECID_A_EL2 instead of VMECID_P_EL2 */
 
 #endif

@@ -141,8 +141,8 @@ void el3_main(void)
     pr("   GPT at %x, GPC on; granules: firmware %x-%x Root,\n", gpt_base(), (uint64_t)el3_start, (uint64_t)el3_end - 1);
     pr("   RMM %x-%x Realm, host %x-%x and the rest of RAM Non-secure\n",
        (uint64_t)rmm_start, (uint64_t)rmm_end - 1, (uint64_t)host_start, (uint64_t)host_end - 1);
-    gpt_set(POOL, POOL + SLOTS * SLOT_SIZE, GPI_REALM);
-    pr("   delegated to the realms: %x-%x (3 slots of 64 KiB): Realm\n", POOL, POOL + SLOTS * SLOT_SIZE - 1);
+    gpt_set(POOL, POOL_END, GPI_REALM);
+    pr("   delegated to the realms: %x-%x (3 slots of 128 KiB, a shared page): Realm\n", POOL, POOL_END - 1);
     MSR("scr_el3", SCR_COMMON | SCR_NSE);
     MSR(SCTLR2_EL2, 1ull << 1);                                    /* EMEC */
     MSR(TCR2_EL2, 1ull << 12);                                     /* AMEC0 */
@@ -156,7 +156,8 @@ void el3_main(void)
     /* 2. Three realms. */
     pr("\n2. The RMM (Realm EL2) creates three realms: with MECID_A0_EL2 = the realm's MECID\n"
        "   (AMEC = 1 mappings; its own memory uses MECID_P0_EL2 = 0) it scrubs the realm's\n"
-       "   memory (DC ZVA), copies the kernel in and builds the kernel's stage 1 tables\n");
+       "   memory (DC ZVA), copies the kernel in and builds the realm's stage 2 tables and\n"
+       "   the kernel's stage 1 tables\n");
     for (unsigned s = 0; s < SLOTS; s++) {
         mecid_of[s] = 3 + s;
         name_of[s] = name[s];
@@ -166,14 +167,25 @@ void el3_main(void)
     }
 
     /* 3. Each realm writes its data, reads its own and the others' memory. */
-    pr("\n3. Each realm's kernel runs at Realm EL1 with VMECID_P_EL2 = its MECID (no stage 2),\n"
-       "   writes its data, then reads every realm's (all %d words checked, the first shown)\n", DATA_BYTES / 8);
+    pr("\n3. Each realm's kernel runs at Realm EL1 under stage 2 with VMECID_P_EL2 = its MECID,\n"
+       "   writes its data, then reads every realm's (all %d words checked, the first shown;\n"
+       "   the RMM maps the other realms' memory into each realm on purpose)\n", DATA_BYTES / 8);
     for (unsigned s = 0; s < SLOTS; s++) kernel(s, K_WRITE_SECRET, mecid_of[s]);
     for (unsigned s = 0; s < SLOTS; s++) {
         for (unsigned j = 0; j < SLOTS; j++) {
             if (j == s) check_own(s); else check_window(s, j);
         }
     }
+
+    /* The shared page: stage 2 AMEC = 1 in every realm, so VMECID_A_EL2. */
+    pr("   the shared page, mapped with stage 2 AMEC = 1 (VMECID_A_EL2 = %d) in every realm:\n", (uint64_t)SHARED_MECID);
+    kernel(0, K_WRITE_SHARED, mecid_of[0]);
+    uint64_t *k = kernel(2, K_CHECK_SHARED, mecid_of[0]);
+    pr("   A writes it, C reads %X  expected A's words", k[1]);
+    verdict(k[0] == 0 && k[1] == SHARED_WORD(mecid_of[0], 0), k[0]);
+    k = rmm(RMM_PEEK_SHARED, 0, mecid_of[0], 0);
+    pr("   the RMM reads it with A's MECID %d: %X  expected ciphertext", mecid_of[0], k[1]);
+    verdict(k[0] == 0 && k[1] == CIPHERTEXT, k[0]);
 
     /* 4. The Non-secure host and realm memory. */
     pr("\n4. The Non-secure host (EL2) tries realm A's memory\n");
