@@ -31,6 +31,11 @@ public struct EngineOptions: Sendable {
     public var onCompile: (@Sendable (HostCodeInfo) -> Void)? = nil
     /// Called before each block the dispatcher enters (for `-d exec,cpu`).
     public var onExecute: (@Sendable (CPU, UInt64) -> Void)? = nil
+    /// At most this many translated blocks are kept; the cache is emptied when
+    /// a translation would pass it (the JIT's code cache is bounded by its
+    /// size as well). Without it a guest running wild through memory grew the
+    /// interpreter's cache by gigabytes.
+    public var maxTranslatedBlocks = 1 << 18
     public init() {}
 }
 
@@ -47,6 +52,8 @@ public struct EngineStatistics: Sendable {
     public var jitFallbackBlocks = 0
     public var chainsMade = 0
     public var codeCacheFlushes = 0
+    /// Times the translated-block cache was emptied for reaching `maxTranslatedBlocks`.
+    public var blockCacheFlushes = 0
     /// Guest instructions in all translated blocks, and the time spent
     /// translating (lift, optimize, compile).
     public var guestInstructionsTranslated = 0
@@ -183,6 +190,14 @@ public final class Dispatcher {
         let block = TranslatedBlock(key: key, ir: ir)
         statistics.guestInstructionsTranslated += ir.guestInstructionCount
         markCode(pageOf: key.pa)
+        if cache.count >= options.maxTranslatedBlocks {
+            // Full: start again. The JIT's code goes too: code chained to a block
+            // the cache no longer holds could not be unchained when its page is
+            // written.
+            jit?.flushAll()
+            cache.removeAll()
+            statistics.blockCacheFlushes += 1
+        }
         cache.insert(block)
         if let jit {
             let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
