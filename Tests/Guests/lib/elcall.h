@@ -23,6 +23,7 @@
 #define ARMATURE_ELCALL_H
 
 #include "els.h"
+#include "callee_frame.h"
 
 #define ELCALL_IMM 0x7e5
 
@@ -49,13 +50,7 @@ __asm__(
 "    .macro ELCALL_RAW name, el\n"
 "    .global \\name\n"
 "\\name:\n"
-"    sub sp, sp, #96\n"
-"    stp x19, x20, [sp, #0]\n"
-"    stp x21, x22, [sp, #16]\n"
-"    stp x23, x24, [sp, #32]\n"
-"    stp x25, x26, [sp, #48]\n"
-"    stp x27, x28, [sp, #64]\n"
-"    stp x29, x30, [sp, #80]\n"
+CALLEE_FRAME_SAVE
 "    mov x5, sp\n"
 "    adrp x4, elcall_saved_sp\n"
 "    str x5, [x4, :lo12:elcall_saved_sp]\n"
@@ -90,14 +85,7 @@ __asm__(
 "    adrp x1, elcall_saved_sp\n"
 "    ldr x1, [x1, :lo12:elcall_saved_sp]\n"
 "    mov sp, x1\n"
-"    ldp x19, x20, [sp, #0]\n"
-"    ldp x21, x22, [sp, #16]\n"
-"    ldp x23, x24, [sp, #32]\n"
-"    ldp x25, x26, [sp, #48]\n"
-"    ldp x27, x28, [sp, #64]\n"
-"    ldp x29, x30, [sp, #80]\n"
-"    add sp, sp, #96\n"
-"    ret\n"
+CALLEE_FRAME_RESTORE_RET
 "    .text\n");
 
 static inline uint64_t elcall_esr_imm(uint64_t esr) { return esr & 0xffff; }

@@ -22,6 +22,7 @@
 #define ARMATURE_RME_H
 
 #include "semihost.h"
+#include "callee_frame.h"
 
 #define SCR_NS        (1ull << 0)
 #define SCR_SMD       (1ull << 7)
@@ -111,14 +112,7 @@ __asm__(
 "1:  adrp x1, rme_el3_saved_sp\n"
 "    ldr x1, [x1, :lo12:rme_el3_saved_sp]\n"
 "    mov sp, x1\n"
-"    ldp x19, x20, [sp, #0]\n"
-"    ldp x21, x22, [sp, #16]\n"
-"    ldp x23, x24, [sp, #32]\n"
-"    ldp x25, x26, [sp, #48]\n"
-"    ldp x27, x28, [sp, #64]\n"
-"    ldp x29, x30, [sp, #80]\n"
-"    add sp, sp, #96\n"
-"    ret\n"
+CALLEE_FRAME_RESTORE_RET
 "\n"
 /* A synchronous exception at EL2: record it, skip the instruction (or resume
  * at x30 when rme_el2_to_lr is set). */
@@ -156,13 +150,7 @@ __asm__(
  * x1 = fn; returns fn's result when the trampoline's SMC #0 arrives. */
 "    .global run_el2_raw\n"
 "run_el2_raw:\n"
-"    sub sp, sp, #96\n"
-"    stp x19, x20, [sp, #0]\n"
-"    stp x21, x22, [sp, #16]\n"
-"    stp x23, x24, [sp, #32]\n"
-"    stp x25, x26, [sp, #48]\n"
-"    stp x27, x28, [sp, #64]\n"
-"    stp x29, x30, [sp, #80]\n"
+CALLEE_FRAME_SAVE
 "    mov x3, sp\n"
 "    adrp x4, rme_el3_saved_sp\n"
 "    str x3, [x4, :lo12:rme_el3_saved_sp]\n"

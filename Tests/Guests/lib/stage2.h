@@ -22,6 +22,7 @@
 #define ARMATURE_STAGE2_H
 
 #include "mmu.h"
+#include "callee_frame.h"
 
 /* Stage 2 descriptor bits. */
 #define S2_MEM_NORMAL  (0xfull << 2)    /* MemAttr: Normal, outer and inner Write-back */
@@ -93,14 +94,7 @@ __asm__(
 "3:  adrp x1, s2_saved_sp\n"
 "    ldr x1, [x1, :lo12:s2_saved_sp]\n"
 "    mov sp, x1\n"
-"    ldp x19, x20, [sp, #0]\n"
-"    ldp x21, x22, [sp, #16]\n"
-"    ldp x23, x24, [sp, #32]\n"
-"    ldp x25, x26, [sp, #48]\n"
-"    ldp x27, x28, [sp, #64]\n"
-"    ldp x29, x30, [sp, #80]\n"
-"    add sp, sp, #96\n"
-"    ret\n"
+CALLEE_FRAME_RESTORE_RET
 "\n"
 "s2_vec_unexpected:\n"
 "    mrs x0, esr_el2\n"
@@ -112,13 +106,7 @@ __asm__(
  * x1 = fn; returns fn's result when the trampoline's HVC #0 arrives. */
 "    .global run_el1_raw\n"
 "run_el1_raw:\n"
-"    sub sp, sp, #96\n"
-"    stp x19, x20, [sp, #0]\n"
-"    stp x21, x22, [sp, #16]\n"
-"    stp x23, x24, [sp, #32]\n"
-"    stp x25, x26, [sp, #48]\n"
-"    stp x27, x28, [sp, #64]\n"
-"    stp x29, x30, [sp, #80]\n"
+CALLEE_FRAME_SAVE
 "    mov x3, sp\n"
 "    adrp x4, s2_saved_sp\n"
 "    str x3, [x4, :lo12:s2_saved_sp]\n"
