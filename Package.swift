@@ -25,13 +25,16 @@ let package = Package(
         // exclusivity checks cost ~6% there (measured on the chase workload).
         .target(name: "Machine", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Devices", dependencies: ["Machine"]),
-        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "A64", "CFFI"]),
-        .target(name: "Board", dependencies: ["Machine", "Devices", "Engine"], exclude: ["DefaultGuest/firmware"]),
-        .target(name: "Debug", dependencies: ["Engine", "Board", "CCapstone"], exclude: ["TRACE-FORMAT.md"]),
+        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "CFFI"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices"], exclude: ["DefaultGuest/firmware"]),
+        .target(name: "Options"),
+        .target(
+            name: "Debug", dependencies: ["A64", "IR", "Machine", "Engine", "Options", "CCapstone"],
+            exclude: ["TRACE-FORMAT.md"]),
         .executableTarget(
             name: "armature",
             dependencies: [
-                "A64", "IR", "Lift", "Machine", "Devices", "Engine", "Board", "Debug",
+                "Machine", "Devices", "Engine", "Board", "Debug", "Options",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
@@ -39,7 +42,8 @@ let package = Package(
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug", "A64", "IR"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine"]),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need, then the tests:
-#   1. set-up (scripts/setup.sh)
+#   1. set-up (scripts/setup.sh); imports against Package.swift (check-imports.py)
 #   2. release build; guest programs built with the toolchain's clang
 #   3. guest tests under each engine, compared with QEMU 7.2, and the RME ones with
 #      QEMU 10.0 (scripts/setup-qemu10.sh fetches it) (run-guests.py)
@@ -23,6 +23,8 @@ run_stage() {
     echo "=== $name"
     if "$@"; then stages+=("ok   $name"); else stages+=("FAIL $name"); failed=$((failed + 1)); fi
 }
+
+run_stage "imports match Package.swift" python3 scripts/check-imports.py
 
 swift build -c release --product armature 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 if [ ! -x .build/release/armature ]; then echo "test: release build failed" >&2; exit 1; fi

@@ -1,4 +1,4 @@
-import Board
+import Options
 import Machine
 
 /// The `-d` log items, as QEMU names them.

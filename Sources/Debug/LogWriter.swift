@@ -1,5 +1,5 @@
 import Glibc
-import Board
+import Options
 
 /// Where `-d` output goes: stderr, or the `-D` file. (The `-trace-blocks`
 /// file is written through one too, in binary: `reserve`.)

@@ -5,6 +5,7 @@ import Devices
 import Engine
 import Board
 import Debug
+import Options
 
 let armatureVersion = "0.1.0"
 

@@ -1,16 +1,10 @@
 import Machine
 import Engine
-
-/// A bad option value: one line naming the option and the value.
-public struct OptionError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
+import Board
+import Options
 
 /// Parsers for the values of QEMU's command-line options, as QEMU 7.2 spells them.
 public enum QEMUOptions {
-    /// True once the JIT engine exists: `-accel jit|tcg` then select it.
-
     /// Splits a QEMU option list at commas (",," is a literal comma).
     public static func splitList(_ s: String) -> [String] {
         var parts: [String] = []

@@ -1,6 +1,7 @@
 import XCTest
 import Engine
-@testable import Board
+import Board
+@testable import armature
 
 final class QEMUOptionsTests: XCTestCase {
     func testParseSize() {
