@@ -47,6 +47,8 @@ public final class CPU {
     public unowned let system: System
     public let index: Int
     public let config: CPUConfig
+    /// The machine's system registers (shared with its other CPUs).
+    public let sysRegs: SysRegRegistry
     /// Host time at reset: the counter's zero.
     let counterEpochNanos: UInt64
     /// Counts TLB flushes, so engines can tell when cached translations
@@ -83,6 +85,7 @@ public final class CPU {
         self.system = system
         self.index = index
         self.config = config
+        sysRegs = system.sysRegs
         counterEpochNanos = CPU.monotonicNanos()
         codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
@@ -115,7 +118,7 @@ public final class CPU {
 
     public func reset() {
         for i in 0..<StateLayout.gprCount { setX(i, 0) }
-        SysRegTable.resetAll(self)
+        sysRegs.resetAll(self)
         setEL(highestEL)
         spSel = 1
         daif = 0b1111 << 6
@@ -232,6 +235,9 @@ public final class System {
     /// The debugger's watchpoints (DebugWatch.swift); nil: none, and the
     /// softmmu slow paths pay one compare.
     public internal(set) var debugWatch: DebugWatch?
+    /// The system registers of every CPU: the architectural table and the
+    /// devices' rows (`addSystemRegisters`).
+    public let sysRegs = SysRegRegistry()
 
     public init(memory: AddressSpace) {
         self.memory = memory

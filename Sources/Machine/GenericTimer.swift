@@ -52,11 +52,25 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
         }
     }
 
-    public var ctlSlot: SysRegSlot { GenericTimerID.ctlSlots[rawValue] }
-    public var cvalSlot: SysRegSlot { GenericTimerID.cvalSlots[rawValue] }
+    public var ctlSlot: SysRegSlot {
+        switch self {
+        case .physical: return NamedSysReg.CNTP_CTL_EL0.slot
+        case .virtual: return NamedSysReg.CNTV_CTL_EL0.slot
+        case .hypPhysical: return NamedSysReg.CNTHP_CTL_EL2.slot
+        case .securePhysical: return NamedSysReg.CNTPS_CTL_EL1.slot
+        case .hypVirtual: return NamedSysReg.CNTHV_CTL_EL2.slot
+        }
+    }
 
-    static let ctlSlots = allCases.map { SysRegTable.slot($0.registerPrefix + "CTL" + $0.registerSuffix) }
-    static let cvalSlots = allCases.map { SysRegTable.slot($0.registerPrefix + "CVAL" + $0.registerSuffix) }
+    public var cvalSlot: SysRegSlot {
+        switch self {
+        case .physical: return NamedSysReg.CNTP_CVAL_EL0.slot
+        case .virtual: return NamedSysReg.CNTV_CVAL_EL0.slot
+        case .hypPhysical: return NamedSysReg.CNTHP_CVAL_EL2.slot
+        case .securePhysical: return NamedSysReg.CNTPS_CVAL_EL1.slot
+        case .hypVirtual: return NamedSysReg.CNTHV_CVAL_EL2.slot
+        }
+    }
 
     /// The timer is implemented on a CPU with this configuration.
     public func exists(_ config: CPUConfig) -> Bool {
@@ -70,16 +84,21 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
 }
 
 enum GenericTimerRegs {
-    enum Field { case ctl, cval, tval }
+    enum Field {
+        case ctl, cval, tval
+        var name: String { self == .ctl ? "CTL" : self == .cval ? "CVAL" : "TVAL" }
+    }
     /// What a counter/timer register is, for the access controls.
     enum Access { case frequency, physicalCount, virtualCount, timer(GenericTimerID) }
 
     /// The counter and timer registers, appended to `SysRegTable.all`.
     static let definitions: [SysRegDef] = {
         var d: [SysRegDef] = [
-            def("CNTFRQ_EL0", 3, 3, 14, 0, 0, el: 0, .storage, reset: SysRegTable.counterFrequency, .frequency),
-            def("CNTPCT_EL0", 3, 3, 14, 0, 1, el: 0, .special, .physicalCount),
-            def("CNTVCT_EL0", 3, 3, 14, 0, 2, el: 0, .special, .virtualCount),
+            // CNTFRQ_EL0 is writable at the highest EL only (UNDEFINED below).
+            def("CNTFRQ_EL0", 3, 3, 14, 0, 0, el: 0, .storage, reset: SysRegTable.counterFrequency, .frequency,
+                writableBelowHighestEL: false),
+            def("CNTPCT_EL0", 3, 3, 14, 0, 1, el: 0, .special(read: { $0.physicalCount }, write: nil), .physicalCount),
+            def("CNTVCT_EL0", 3, 3, 14, 0, 2, el: 0, .special(read: { $0.virtualCount }, write: nil), .virtualCount),
             // CNTKCTL_EL1: EL0 access (EL0PCTEN 0, EL0VCTEN 1, EL0VTEN 8, EL0PTEN 9),
             // event stream (EVNTEN 2, EVNTDIR 3, EVNTI 7:4) on the virtual count.
             SysRegDef("CNTKCTL_EL1", 3, 0, 14, 1, 0, el: 1),
@@ -99,9 +118,11 @@ enum GenericTimerRegs {
         for (t, op1, crm, el) in [(GenericTimerID.physical, 3, 2, 0), (.virtual, 3, 3, 0),
                                   (.hypPhysical, 4, 2, 2), (.securePhysical, 7, 2, 1), (.hypVirtual, 4, 3, 2)] {
             let requires = t == .securePhysical ? 3 : 0
-            for (field, op2) in [("TVAL", 0), ("CTL", 1), ("CVAL", 2)] {
-                d.append(def(t.registerPrefix + field + t.registerSuffix, 3, UInt32(op1), 14, UInt32(crm), UInt32(op2),
-                             el: el, .special, requires: requires, .timer(t)))
+            for (field, op2) in [(Field.tval, 0), (.ctl, 1), (.cval, 2)] {
+                let kind = SysRegDef.Kind.special(read: { $0.readTimer(t, field) },
+                                                  write: { $0.writeTimer(t, field, $1); return true })
+                d.append(def(t.registerPrefix + field.name + t.registerSuffix, 3, UInt32(op1), 14, UInt32(crm), UInt32(op2),
+                             el: el, kind, requires: requires, .timer(t)))
             }
         }
         return d
@@ -109,25 +130,18 @@ enum GenericTimerRegs {
 
     private static func def(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32,
                             _ op2: UInt32, el: Int, _ kind: SysRegDef.Kind, reset: UInt64 = 0, requires: Int = 0,
-                            _ access: Access) -> SysRegDef {
+                            _ access: Access, writableBelowHighestEL: Bool = true) -> SysRegDef {
         var d = SysRegDef(name, op0, op1, crn, crm, op2, el: el, kind, reset: reset, requires: requires)
-        d.accessCheck = { cpu, _ in cpu.counterTimerAccess(access) }
+        d.accessCheck = { cpu, read in
+            let a = cpu.counterTimerAccess(access)
+            if a == .allowed && !read && !writableBelowHighestEL && cpu.el < cpu.highestEL { return .undefined }
+            return a
+        }
         return d
     }
 
-    /// Special register name → (timer, field).
-    static let byName: [String: (GenericTimerID, Field)] = {
-        var d: [String: (GenericTimerID, Field)] = [:]
-        for t in GenericTimerID.allCases {
-            d[t.registerPrefix + "CTL" + t.registerSuffix] = (t, .ctl)
-            d[t.registerPrefix + "CVAL" + t.registerSuffix] = (t, .cval)
-            d[t.registerPrefix + "TVAL" + t.registerSuffix] = (t, .tval)
-        }
-        return d
-    }()
-
-    static let cntkctl = SysRegTable.slot("CNTKCTL_EL1")
-    static let cnthctl = SysRegTable.slot("CNTHCTL_EL2")
+    static var cntkctl: SysRegSlot { NamedSysReg.CNTKCTL_EL1.slot }
+    static var cnthctl: SysRegSlot { NamedSysReg.CNTHCTL_EL2.slot }
 }
 
 extension CPU {
@@ -194,14 +208,10 @@ extension CPU {
         interrupts.setTimerOutputs(outputs, deadline: deadline)
     }
 
-    // MARK: Register access (from readSpecial / writeSpecial)
+    // MARK: Register access (the closures of the timer registers' entries)
 
-    /// MRS of a counter or timer register (nil when `name` is not one; the
-    /// access rules ran before, in `accessCheck`).
-    func readGenericTimer(_ name: String) -> UInt64? {
-        if name == "CNTPCT_EL0" { return physicalCount }
-        if name == "CNTVCT_EL0" { return virtualCount }
-        guard let (t, field) = GenericTimerRegs.byName[name] else { return nil }
+    /// MRS of a timer register (the access rules ran before, in `accessCheck`).
+    func readTimer(_ t: GenericTimerID, _ field: GenericTimerRegs.Field) -> UInt64 {
         switch field {
         case .ctl:
             let ctl = timerControl(t)
@@ -217,8 +227,7 @@ extension CPU {
     }
 
     /// MSR of a timer register: stores it and re-evaluates the outputs.
-    func writeGenericTimer(_ name: String, _ value: UInt64) -> Bool {
-        guard let (t, field) = GenericTimerRegs.byName[name] else { return false }
+    func writeTimer(_ t: GenericTimerID, _ field: GenericTimerRegs.Field, _ value: UInt64) {
         switch field {
         case .ctl: setSysreg(t.ctlSlot, value & 3)
         case .cval: setSysreg(t.cvalSlot, value)
@@ -228,7 +237,6 @@ extension CPU {
             setSysreg(t.cvalSlot, count &+ UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: value))))
         }
         updateTimers()
-        return true
     }
 
     // MARK: Access controls

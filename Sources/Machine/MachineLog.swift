@@ -86,7 +86,7 @@ extension CPU {
     public func logUndefinedSystemInstruction(sysRegKey: UInt32? = nil) {
         guard let l = system.logger, l.isEnabled(.unimp) || l.isEnabled(.guestErrors) else { return }
         let at = "at \(hex(faultPC)) (EL\(el))"
-        if let key = sysRegKey, let def = SysRegTable.lookup(key: key)?.def {
+        if let key = sysRegKey, let def = sysRegs.lookup(key: key)?.def {
             system.log(.guestErrors, "UNDEFINED system register access: \(instructionText(at: faultPC)) \(at): \(def.name) is not accessible here")
         } else {
             let what = sysRegKey == nil ? "system instruction" : "system register"

@@ -95,15 +95,12 @@ public enum AddressTranslationOp: Sendable, Equatable {
 
 /// System register slots the walker reads. Index = EL, as in `SysRegTable`.
 enum MMURegs {
-    static let tcr = [SysRegTable.slot("TCR_EL1"), SysRegTable.slot("TCR_EL1"),
-                      SysRegTable.slot("TCR_EL2"), SysRegTable.slot("TCR_EL3")]
-    static let ttbr0 = [SysRegTable.slot("TTBR0_EL1"), SysRegTable.slot("TTBR0_EL1"),
-                        SysRegTable.slot("TTBR0_EL2"), SysRegTable.slot("TTBR0_EL3")]
-    static let ttbr1EL1 = SysRegTable.slot("TTBR1_EL1")
-    static let ttbr1EL2 = SysRegTable.slot("TTBR1_EL2")
-    static let mair = [SysRegTable.slot("MAIR_EL1"), SysRegTable.slot("MAIR_EL1"),
-                       SysRegTable.slot("MAIR_EL2"), SysRegTable.slot("MAIR_EL3")]
-    static let parEL1 = SysRegTable.slot("PAR_EL1")
+    static var tcr: PerELSlots { PerELSlots(.TCR_EL1, .TCR_EL2, .TCR_EL3) }
+    static var ttbr0: PerELSlots { PerELSlots(.TTBR0_EL1, .TTBR0_EL2, .TTBR0_EL3) }
+    static var ttbr1EL1: SysRegSlot { NamedSysReg.TTBR1_EL1.slot }
+    static var ttbr1EL2: SysRegSlot { NamedSysReg.TTBR1_EL2.slot }
+    static var mair: PerELSlots { PerELSlots(.MAIR_EL1, .MAIR_EL2, .MAIR_EL3) }
+    static var parEL1: SysRegSlot { NamedSysReg.PAR_EL1.slot }
 }
 
 extension CPU {

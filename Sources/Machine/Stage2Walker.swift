@@ -49,9 +49,9 @@ struct Stage2Result {
 }
 
 enum Stage2Regs {
-    static let vtcr = SysRegTable.slot("VTCR_EL2")
-    static let vttbr = SysRegTable.slot("VTTBR_EL2")
-    static let hpfar = SysRegTable.slot("HPFAR_EL2")
+    static var vtcr: SysRegSlot { NamedSysReg.VTCR_EL2.slot }
+    static var vttbr: SysRegSlot { NamedSysReg.VTTBR_EL2.slot }
+    static var hpfar: SysRegSlot { NamedSysReg.HPFAR_EL2.slot }
     /// HCR_EL2.VM (0), PTW (2), DC (12), TGE (27), E2H (34).
     static let hcrVM: UInt64 = 1 << 0
     static let hcrPTW: UInt64 = 1 << 2

@@ -165,7 +165,7 @@ final class StateLayoutTests: XCTestCase {
         XCTAssertEqual(cpu.x(3), 0)
         XCTAssertEqual(m.exclusiveSize, 0)
         XCTAssertEqual(cpu.sysreg(SysRegTable.sctlr[3]), 0x30C5_0830)
-        XCTAssertEqual(cpu.sysreg(SysRegTable.cntfrqEL0), SysRegTable.counterFrequency)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.slot("CNTFRQ_EL0")), SysRegTable.counterFrequency)
         XCTAssertEqual(TestMachine().cpu.el, 1, "without EL2/EL3 reset enters EL1")
         XCTAssertEqual(TestMachine(config: TestMachine.config(el2: true)).cpu.el, 2)
     }

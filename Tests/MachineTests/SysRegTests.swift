@@ -287,7 +287,7 @@ final class SysRegTests: XCTestCase {
         cpu.setEL(0)
         XCTAssertEqual(cpu.readSysReg(key: key("TPIDRRO_EL0")), 0x1234_5678_9ABC)
         XCTAssertFalse(cpu.writeSysReg(key: key("TPIDRRO_EL0"), value: 1))
-        XCTAssertEqual(cpu.sysreg(SysRegTable.tpidrroEL0), 0x1234_5678_9ABC, "a refused write changes nothing")
+        XCTAssertEqual(cpu.sysreg(SysRegTable.slot("TPIDRRO_EL0")), 0x1234_5678_9ABC, "a refused write changes nothing")
         // TPIDR_EL0 is read/write at EL0; TPIDR_EL1 is not accessible there.
         XCTAssertTrue(cpu.writeSysReg(key: key("TPIDR_EL0"), value: 77))
         XCTAssertEqual(cpu.readSysReg(key: key("TPIDR_EL0")), 77)

@@ -65,17 +65,17 @@ public enum MECRegisters {
             write: writeControl(mask: amec0 | amec1, indices: el2Indices)),
     ]
 
-    static let mecidrEL2 = SysRegTable.slot("MECIDR_EL2")
-    static let mecidP0 = SysRegTable.slot("MECID_P0_EL2")
-    static let mecidA0 = SysRegTable.slot("MECID_A0_EL2")
-    static let mecidP1 = SysRegTable.slot("MECID_P1_EL2")
-    static let mecidA1 = SysRegTable.slot("MECID_A1_EL2")
-    static let vmecidP = SysRegTable.slot("VMECID_P_EL2")
-    static let vmecidA = SysRegTable.slot("VMECID_A_EL2")
-    static let mecidRLA3 = SysRegTable.slot("MECID_RL_A_EL3")
-    static let sctlr2EL2 = SysRegTable.slot("SCTLR2_EL2")
-    static let sctlr2EL3 = SysRegTable.slot("SCTLR2_EL3")
-    static let tcr2EL2 = SysRegTable.slot("TCR2_EL2")
+    static var mecidrEL2: SysRegSlot { NamedSysReg.MECIDR_EL2.slot }
+    static var mecidP0: SysRegSlot { NamedSysReg.MECID_P0_EL2.slot }
+    static var mecidA0: SysRegSlot { NamedSysReg.MECID_A0_EL2.slot }
+    static var mecidP1: SysRegSlot { NamedSysReg.MECID_P1_EL2.slot }
+    static var mecidA1: SysRegSlot { NamedSysReg.MECID_A1_EL2.slot }
+    static var vmecidP: SysRegSlot { NamedSysReg.VMECID_P_EL2.slot }
+    static var vmecidA: SysRegSlot { NamedSysReg.VMECID_A_EL2.slot }
+    static var mecidRLA3: SysRegSlot { NamedSysReg.MECID_RL_A_EL3.slot }
+    static var sctlr2EL2: SysRegSlot { NamedSysReg.SCTLR2_EL2.slot }
+    static var sctlr2EL3: SysRegSlot { NamedSysReg.SCTLR2_EL3.slot }
+    static var tcr2EL2: SysRegSlot { NamedSysReg.TCR2_EL2.slot }
 
     private static func def(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
                             el: Int, _ kind: SysRegDef.Kind = .storage, reset: UInt64 = 0,

@@ -54,9 +54,9 @@ public enum RMERegisters {
         def("MFAR_EL3", 3, 6, 6, 0, 5, write: { cpu, slot, v in cpu.setSysreg(slot, v & (mfarNS | mfarNSE | mfarFPA)) }),
     ]
 
-    static let gptbr = SysRegTable.slot("GPTBR_EL3")
-    static let gpccr = SysRegTable.slot("GPCCR_EL3")
-    static let mfar = SysRegTable.slot("MFAR_EL3")
+    static var gptbr: SysRegSlot { NamedSysReg.GPTBR_EL3.slot }
+    static var gpccr: SysRegSlot { NamedSysReg.GPCCR_EL3.slot }
+    static var mfar: SysRegSlot { NamedSysReg.MFAR_EL3.slot }
 
     private static func def(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
                             write: @escaping @Sendable (CPU, SysRegSlot, UInt64) -> Void) -> SysRegDef {

@@ -51,6 +51,6 @@ enum DebugRegisters {
         return d
     }()
 
-    static let oslsr = SysRegTable.slot("OSLSR_EL1")
-    static let claim = SysRegTable.slot("DBGCLAIMSET_EL1")
+    static var oslsr: SysRegSlot { NamedSysReg.OSLSR_EL1.slot }
+    static var claim: SysRegSlot { NamedSysReg.DBGCLAIMSET_EL1.slot }
 }

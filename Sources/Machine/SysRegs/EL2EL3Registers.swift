@@ -55,8 +55,8 @@ enum EL2EL3Registers {
         SysRegDef("TPIDR_EL3", 3, 6, 13, 0, 2, el: 3),
     ]
 
-    static let vpidr = SysRegTable.slot("VPIDR_EL2")
-    static let vmpidr = SysRegTable.slot("VMPIDR_EL2")
+    static var vpidr: SysRegSlot { NamedSysReg.VPIDR_EL2.slot }
+    static var vmpidr: SysRegSlot { NamedSysReg.VMPIDR_EL2.slot }
 }
 
 extension CPU {

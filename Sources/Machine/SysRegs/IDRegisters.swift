@@ -10,15 +10,20 @@
 enum IDRegisters {
     static let definitions: [SysRegDef] = {
         var d: [SysRegDef] = [
-            SysRegDef("MIDR_EL1", 3, 0, 0, 0, 0, el: 1, .special),
-            SysRegDef("MPIDR_EL1", 3, 0, 0, 0, 5, el: 1, .special),
+            // MIDR/MPIDR read at EL1 with EL2 enabled return VPIDR_EL2/VMPIDR_EL2.
+            .special("MIDR_EL1", 3, 0, 0, 0, 0, el: 1, read: { cpu in
+                cpu.el == 1 && cpu.el2Enabled ? cpu.sysreg(NamedSysReg.VPIDR_EL2.slot) : cpu.config.midr
+            }),
+            .special("MPIDR_EL1", 3, 0, 0, 0, 5, el: 1, read: { cpu in
+                cpu.el == 1 && cpu.el2Enabled ? cpu.sysreg(NamedSysReg.VMPIDR_EL2.slot) : cpu.mpidr
+            }),
             SysRegDef("REVIDR_EL1", 3, 0, 0, 0, 6, el: 1, .readOnly).trapped(.id1),
             SysRegDef("AIDR_EL1", 3, 1, 0, 0, 7, el: 1, .readOnly).trapped(.id1),
             // CTR_EL0: IminLine = DminLine = 64 bytes, PIPT I-cache, CWG = ERG = 16 words.
             SysRegDef("CTR_EL0", 3, 3, 0, 0, 1, el: 0, .readOnly, reset: 0x8444_C004)
                 .el0Gated(bySCTLRBit: 15).trapped(.id2),   // UCT
-            // DCZID_EL0: 64-byte DC ZVA blocks; DZP (bit 4) computed (SysRegAccess.swift).
-            SysRegDef("DCZID_EL0", 3, 3, 0, 0, 7, el: 0, .special),
+            // DCZID_EL0: BS = 64-byte DC ZVA blocks; DZP (bit 4): DC ZVA would trap here.
+            .special("DCZID_EL0", 3, 3, 0, 0, 7, el: 0, read: { 0x4 | ($0.dcZVAProhibited ? 1 << 4 : 0) }),
             SysRegDef("CLIDR_EL1", 3, 1, 0, 0, 1, el: 1, .readOnly, reset: clidr).trapped(.id2),
             SysRegDef("CCSIDR_EL1", 3, 1, 0, 0, 0, el: 1, .readOnly).trapped(.id2)
                 .value { cpu in IDRegisters.ccsidr(selector: cpu.sysreg(IDRegisters.csselr)) },
@@ -61,7 +66,7 @@ enum IDRegisters {
 
     @Sendable static func zero(_ cpu: CPU) -> UInt64 { 0 }
 
-    static let csselr = SysRegTable.slot("CSSELR_EL1")
+    static var csselr: SysRegSlot { NamedSysReg.CSSELR_EL1.slot }
 
     /// ID_AA64MMFR0_EL1: PARange = 48 bits (5), ASIDBits = 16 (2), TGran4 and
     /// TGran64 supported (0), TGran16 supported (1, bits 23:20); stage 2 granule

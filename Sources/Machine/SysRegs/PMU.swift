@@ -114,14 +114,14 @@ enum PMURegisters {
         }
     }
 
-    static let pmcr = SysRegTable.slot("PMCR_EL0")
-    static let pmcntenset = SysRegTable.slot("PMCNTENSET_EL0")
-    static let pmovs = SysRegTable.slot("PMOVSCLR_EL0")
-    static let pmselr = SysRegTable.slot("PMSELR_EL0")
-    static let pmccntr = SysRegTable.slot("PMCCNTR_EL0")
-    static let pmuserenr = SysRegTable.slot("PMUSERENR_EL0")
-    static let pmintenset = SysRegTable.slot("PMINTENSET_EL1")
-    static let pmccfiltr = SysRegTable.slot("PMCCFILTR_EL0")
+    static var pmcr: SysRegSlot { NamedSysReg.PMCR_EL0.slot }
+    static var pmcntenset: SysRegSlot { NamedSysReg.PMCNTENSET_EL0.slot }
+    static var pmovs: SysRegSlot { NamedSysReg.PMOVSCLR_EL0.slot }
+    static var pmselr: SysRegSlot { NamedSysReg.PMSELR_EL0.slot }
+    static var pmccntr: SysRegSlot { NamedSysReg.PMCCNTR_EL0.slot }
+    static var pmuserenr: SysRegSlot { NamedSysReg.PMUSERENR_EL0.slot }
+    static var pmintenset: SysRegSlot { NamedSysReg.PMINTENSET_EL1.slot }
+    static var pmccfiltr: SysRegSlot { NamedSysReg.PMCCFILTR_EL0.slot }
 }
 
 /// The cycle counter's running state: since when it has counted (host

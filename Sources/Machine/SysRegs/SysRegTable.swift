@@ -15,8 +15,12 @@ public struct SysRegDef: Sendable {
         case readOnly
         /// Write-only (OSLAR_EL1, PMSWINC_EL0): reads are UNDEFINED.
         case writeOnly
-        /// Computed by `CPU.readSpecial` / `CPU.writeSpecial` (PSTATE views, counters, SP_ELx).
-        case special
+        /// Computed by the entry's own closures (PSTATE views, stack pointers,
+        /// counters and timers, a device's registers): `read` returns nil and
+        /// `write` false when the access is UNDEFINED after the access rules
+        /// passed (SP_EL0 while it is the stack pointer); a nil `write` makes
+        /// the register read-only.
+        case special(read: @Sendable (CPU) -> UInt64?, write: (@Sendable (CPU, UInt64) -> Bool)?)
     }
     public let name: String
     public let key: UInt32
@@ -39,35 +43,35 @@ public struct SysRegDef: Sendable {
     public var readValue: (@Sendable (CPU) -> UInt64)? = nil
 
     /// The same register with these trap controls.
-    func trapped(_ t: SysRegTraps) -> SysRegDef {
+    public func trapped(_ t: SysRegTraps) -> SysRegDef {
         var d = self
         d.traps.formUnion(t)
         return d
     }
 
     /// The register exists only when `feature` holds for the CPU (else UNDEFINED).
-    func requiring(_ feature: @escaping @Sendable (CPU) -> Bool) -> SysRegDef {
+    public func requiring(_ feature: @escaping @Sendable (CPU) -> Bool) -> SysRegDef {
         var d = self
         d.accessCheck = { cpu, _ in feature(cpu) ? .allowed : .undefined }
         return d
     }
 
     /// The same register with an access rule (`accessCheck`).
-    func checked(_ rule: @escaping @Sendable (CPU, _ isRead: Bool) -> SysRegAccess) -> SysRegDef {
+    public func checked(_ rule: @escaping @Sendable (CPU, _ isRead: Bool) -> SysRegAccess) -> SysRegDef {
         var d = self
         d.accessCheck = rule
         return d
     }
 
     /// The same register with a write side effect (`onWrite`).
-    func writing(_ w: @escaping @Sendable (CPU, SysRegSlot, UInt64) -> Void) -> SysRegDef {
+    public func writing(_ w: @escaping @Sendable (CPU, SysRegSlot, UInt64) -> Void) -> SysRegDef {
         var d = self
         d.onWrite = w
         return d
     }
 
     /// A read-only register whose value the CPU computes.
-    func value(_ v: @escaping @Sendable (CPU) -> UInt64) -> SysRegDef {
+    public func value(_ v: @escaping @Sendable (CPU) -> UInt64) -> SysRegDef {
         var d = self
         d.readValue = v
         return d
@@ -76,7 +80,7 @@ public struct SysRegDef: Sendable {
     /// EL0 may access the register only while SCTLR_EL1.<bit> is set (UMA for
     /// DAIF, UCT for CTR_EL0); otherwise the access traps to EL1 (or EL2 with
     /// HCR_EL2.TGE) with EC 0x18 (Arm ARM D19, the registers' EL0 access rules).
-    func el0Gated(bySCTLRBit bit: UInt64) -> SysRegDef {
+    public func el0Gated(bySCTLRBit bit: UInt64) -> SysRegDef {
         var d = self
         d.accessCheck = { cpu, _ in
             guard cpu.el == 0 else { return .allowed }
@@ -85,7 +89,16 @@ public struct SysRegDef: Sendable {
         return d
     }
 
-    init(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
+    /// A register computed by closures (`Kind.special`): `write` nil makes it read-only.
+    public static func special(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
+                               el: Int, requires: Int = 0, read: @escaping @Sendable (CPU) -> UInt64?,
+                               write: (@Sendable (CPU, UInt64) -> Bool)? = nil) -> SysRegDef {
+        SysRegDef(name, op0, op1, crn, crm, op2, el: el, .special(read: read, write: write), requires: requires)
+    }
+
+    /// `requires`: the EL that must be implemented for the register to exist
+    /// (an EL2 or EL3 register needs its own EL); `mmu`: a write flushes the TLB.
+    public init(_ name: String, _ op0: UInt32, _ op1: UInt32, _ crn: UInt32, _ crm: UInt32, _ op2: UInt32,
          el: Int, _ kind: Kind = .storage, reset: UInt64 = 0, requires: Int = 0, mmu: Bool = false) {
         self.name = name
         self.key = sysRegKey(op0: op0, op1: op1, crn: crn, crm: crm, op2: op2)
@@ -107,27 +120,52 @@ public enum SysRegTable {
     /// 62.5 MHz, as QEMU's virt and many real boards report.
     public static let counterFrequency: UInt64 = 62_500_000
 
-    /// The whole table, in slot order: the identification registers
-    /// (IDRegisters.swift), PSTATE views and EL1/EL0 registers (below), EL2
-    /// and EL3 registers (EL2EL3Registers.swift), the PMU (PMU.swift), the
-    /// debug registers (DebugRegisters.swift), RME, MEC and the generic timer.
-    public static let all: [SysRegDef] = IDRegisters.definitions + core + EL2EL3Registers.definitions
-        + PMURegisters.definitions + DebugRegisters.definitions + VHERegisters.definitions
-        + RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions   // CNT*: GenericTimer.swift
+    /// The architectural registers, in slot order: those Machine names in code
+    /// first (`NamedSysReg`, fixed slots), then the rest in the order of their
+    /// files: the identification registers (IDRegisters.swift), PSTATE views
+    /// and EL1/EL0 registers (below), EL2 and EL3 registers
+    /// (EL2EL3Registers.swift), the PMU (PMU.swift), the debug registers
+    /// (DebugRegisters.swift), VHE aliases, RME, MEC and the generic timer
+    /// (GenericTimer.swift). A machine's devices add theirs after these
+    /// (`SysRegRegistry`).
+    public static let all: [SysRegDef] = {
+        let declared = IDRegisters.definitions + core + EL2EL3Registers.definitions
+            + PMURegisters.definitions + DebugRegisters.definitions + VHERegisters.definitions
+            + RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions
+        var byName: [String: SysRegDef] = [:]
+        for d in declared { byName[d.name] = d }
+        let fixed = NamedSysReg.allCases.map { n -> SysRegDef in
+            guard let d = byName[n.name] else { fatalError("NamedSysReg.\(n.name) is not in the table") }
+            return d
+        }
+        let fixedNames = Set(NamedSysReg.allCases.map(\.name))
+        return fixed + declared.filter { !fixedNames.contains($0.name) }
+    }()
 
     /// HCR_EL2.TVM/TRVM: the EL1 registers of the virtual memory controls.
     static let vm: SysRegTraps = .virtualMemory
 
     static let core: [SysRegDef] = [
         // PSTATE views and stack pointers.
-        SysRegDef("NZCV", 3, 3, 4, 2, 0, el: 0, .special),
-        SysRegDef("DAIF", 3, 3, 4, 2, 1, el: 0, .special).el0Gated(bySCTLRBit: 9),   // UMA
-        SysRegDef("SPSel", 3, 0, 4, 2, 0, el: 1, .special),
-        SysRegDef("PAN", 3, 0, 4, 2, 3, el: 1, .special).requiring { $0.config.hasPAN },   // FEAT_PAN
-        SysRegDef("CurrentEL", 3, 0, 4, 2, 2, el: 1, .special),
-        SysRegDef("SP_EL0", 3, 0, 4, 1, 0, el: 1, .special),
-        SysRegDef("SP_EL1", 3, 4, 4, 1, 0, el: 2, .special),
-        SysRegDef("SP_EL2", 3, 6, 4, 1, 0, el: 3, .special),
+        .special("NZCV", 3, 3, 4, 2, 0, el: 0, read: { $0.nzcv }, write: { $0.nzcv = $1; return true }),
+        .special("DAIF", 3, 3, 4, 2, 1, el: 0, read: { $0.daif }, write: { $0.daif = $1; return true })
+            .el0Gated(bySCTLRBit: 9),   // UMA
+        .special("SPSel", 3, 0, 4, 2, 0, el: 1, read: { $0.spSel }, write: { $0.spSel = $1; return true }),
+        .special("PAN", 3, 0, 4, 2, 3, el: 1, read: { $0.pstateMisc & CPU.pstatePAN }, write: { cpu, v in
+            cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstatePAN | (v & CPU.pstatePAN)
+            return true
+        }).requiring { $0.config.hasPAN },   // FEAT_PAN
+        .special("CurrentEL", 3, 0, 4, 2, 2, el: 1, read: { UInt64($0.el) << 2 }),
+        // Accessing SP_EL0 while it is the current stack pointer is UNDEFINED.
+        .special("SP_EL0", 3, 0, 4, 1, 0, el: 1, read: { $0.spSel == 0 ? nil : $0.x(StateLayout.spEL0Id) }, write: { cpu, v in
+            guard cpu.spSel != 0 else { return false }
+            cpu.setX(StateLayout.spEL0Id, v)
+            return true
+        }),
+        .special("SP_EL1", 3, 4, 4, 1, 0, el: 2, read: { $0.x(StateLayout.spEL0Id + 1) },
+                 write: { $0.setX(StateLayout.spEL0Id + 1, $1); return true }),
+        .special("SP_EL2", 3, 6, 4, 1, 0, el: 3, read: { $0.x(StateLayout.spEL0Id + 2) },
+                 write: { $0.setX(StateLayout.spEL0Id + 2, $1); return true }),
 
         // EL1 (and EL0-visible) registers.
         SysRegDef("SCTLR_EL1", 3, 0, 1, 0, 0, el: 1, reset: 0x30D0_0800, mmu: true).trapped(vm),
@@ -149,8 +187,10 @@ public enum SysRegTable {
         SysRegDef("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, el: 1).trapped(vm),
         SysRegDef("TPIDR_EL1", 3, 0, 13, 0, 4, el: 1),
         SysRegDef("TPIDR_EL0", 3, 3, 13, 0, 2, el: 0),
-        // TPIDRRO_EL0: read-only at EL0, read/write at EL1 and above (see writeSysReg).
-        SysRegDef("TPIDRRO_EL0", 3, 3, 13, 0, 3, el: 0),
+        // TPIDRRO_EL0: read-only at EL0 (writes UNDEFINED), read/write at EL1 and above.
+        SysRegDef("TPIDRRO_EL0", 3, 3, 13, 0, 3, el: 0).checked { cpu, read in
+            read || cpu.el > 0 ? .allowed : .undefined
+        },
     ]
 
     static let indexByKey: [UInt32: Int] = {
@@ -169,11 +209,15 @@ public enum SysRegTable {
         return d
     }()
 
+    /// An architectural register by its key (a machine's CPUs look up through
+    /// their `SysRegRegistry`, which also knows the devices' registers).
     public static func lookup(key: UInt32) -> (def: SysRegDef, slot: SysRegSlot)? {
         guard let i = indexByKey[key] else { return nil }
         return (all[i], SysRegSlot(slot: i))
     }
 
+    /// The slot of an architectural register by name (tests, the debugger,
+    /// table construction; code on a slow path names a `NamedSysReg`).
     public static func slot(_ name: String) -> SysRegSlot {
         guard let i = indexByName[name] else { fatalError("no system register named \(name)") }
         return SysRegSlot(slot: i)
@@ -181,27 +225,116 @@ public enum SysRegTable {
 
     public static func name(forKey key: UInt32) -> String? { lookup(key: key)?.def.name }
 
-    static func resetAll(_ cpu: CPU) {
-        for (i, r) in all.enumerated() { cpu.setSysreg(SysRegSlot(slot: i), r.reset) }
-        cpu.setSysreg(EL2EL3Registers.vpidr, cpu.config.midr)
-        cpu.setSysreg(EL2EL3Registers.vmpidr, cpu.mpidr)
-    }
-
-    // Named slots used by the exception and MMU code. Index = EL.
-    public static let sctlr = [slot("SCTLR_EL1"), slot("SCTLR_EL1"), slot("SCTLR_EL2"), slot("SCTLR_EL3")]
-    public static let esr = [slot("ESR_EL1"), slot("ESR_EL1"), slot("ESR_EL2"), slot("ESR_EL3")]
-    public static let elr = [slot("ELR_EL1"), slot("ELR_EL1"), slot("ELR_EL2"), slot("ELR_EL3")]
-    public static let spsr = [slot("SPSR_EL1"), slot("SPSR_EL1"), slot("SPSR_EL2"), slot("SPSR_EL3")]
-    public static let far = [slot("FAR_EL1"), slot("FAR_EL1"), slot("FAR_EL2"), slot("FAR_EL3")]
-    public static let vbar = [slot("VBAR_EL1"), slot("VBAR_EL1"), slot("VBAR_EL2"), slot("VBAR_EL3")]
-    public static let hcrEL2 = slot("HCR_EL2")
-    public static let scrEL3 = slot("SCR_EL3")
-    public static let cntvoffEL2 = slot("CNTVOFF_EL2")
-    public static let tpidrroEL0 = slot("TPIDRRO_EL0")
-    public static let cntfrqEL0 = slot("CNTFRQ_EL0")
-    public static let mdcrEL2 = slot("MDCR_EL2")
-    public static let mdcrEL3 = slot("MDCR_EL3")
-    public static let cptrEL2 = slot("CPTR_EL2")
-    public static let cptrEL3 = slot("CPTR_EL3")
+    // Named slots used by the exception and MMU code. Index = EL (EL0 uses EL1's).
+    public static var sctlr: PerELSlots { PerELSlots(.SCTLR_EL1, .SCTLR_EL2, .SCTLR_EL3) }
+    public static var esr: PerELSlots { PerELSlots(.ESR_EL1, .ESR_EL2, .ESR_EL3) }
+    public static var elr: PerELSlots { PerELSlots(.ELR_EL1, .ELR_EL2, .ELR_EL3) }
+    public static var spsr: PerELSlots { PerELSlots(.SPSR_EL1, .SPSR_EL2, .SPSR_EL3) }
+    public static var far: PerELSlots { PerELSlots(.FAR_EL1, .FAR_EL2, .FAR_EL3) }
+    public static var vbar: PerELSlots { PerELSlots(.VBAR_EL1, .VBAR_EL2, .VBAR_EL3) }
+    public static var hcrEL2: SysRegSlot { NamedSysReg.HCR_EL2.slot }
+    public static var scrEL3: SysRegSlot { NamedSysReg.SCR_EL3.slot }
+    public static var cntvoffEL2: SysRegSlot { NamedSysReg.CNTVOFF_EL2.slot }
+    public static var mdcrEL2: SysRegSlot { NamedSysReg.MDCR_EL2.slot }
+    public static var mdcrEL3: SysRegSlot { NamedSysReg.MDCR_EL3.slot }
+    public static var cptrEL2: SysRegSlot { NamedSysReg.CPTR_EL2.slot }
+    public static var cptrEL3: SysRegSlot { NamedSysReg.CPTR_EL3.slot }
 }
 
+/// One register per EL (EL0 and EL1 share EL1's): `SysRegTable.sctlr[el]`.
+public struct PerELSlots: Sendable {
+    @usableFromInline let el1: NamedSysReg, el2: NamedSysReg, el3: NamedSysReg
+    @inlinable init(_ el1: NamedSysReg, _ el2: NamedSysReg, _ el3: NamedSysReg) {
+        self.el1 = el1; self.el2 = el2; self.el3 = el3
+    }
+    @inlinable public subscript(el: Int) -> SysRegSlot {
+        (el <= 1 ? el1 : el == 2 ? el2 : el3).slot
+    }
+}
+
+/// The registers Machine's code names, at fixed slots (their case order,
+/// before the rest of `SysRegTable.all`): naming one is a constant, with no
+/// lazily initialised global to check on the slow paths that read them.
+public enum NamedSysReg: Int, CaseIterable, Sendable {
+    case SCTLR_EL1, SCTLR_EL2, SCTLR_EL3, ESR_EL1, ESR_EL2, ESR_EL3, ELR_EL1, ELR_EL2, ELR_EL3
+    case SPSR_EL1, SPSR_EL2, SPSR_EL3, FAR_EL1, FAR_EL2, FAR_EL3, VBAR_EL1, VBAR_EL2, VBAR_EL3
+    case HCR_EL2, SCR_EL3, MDCR_EL2, MDCR_EL3, CPTR_EL2, CPTR_EL3, VPIDR_EL2, VMPIDR_EL2
+    // Translation (PageTableWalker, Stage2Walker, GranuleProtection).
+    case TCR_EL1, TCR_EL2, TCR_EL3, TTBR0_EL1, TTBR0_EL2, TTBR0_EL3, TTBR1_EL1, TTBR1_EL2
+    case MAIR_EL1, MAIR_EL2, MAIR_EL3, PAR_EL1, VTCR_EL2, VTTBR_EL2, HPFAR_EL2
+    case GPTBR_EL3, GPCCR_EL3, MFAR_EL3
+    // MEC.
+    case MECIDR_EL2, MECID_P0_EL2, MECID_A0_EL2, MECID_P1_EL2, MECID_A1_EL2, VMECID_P_EL2, VMECID_A_EL2
+    case MECID_RL_A_EL3, SCTLR2_EL2, SCTLR2_EL3, TCR2_EL2
+    // The generic timer.
+    case CNTVOFF_EL2, CNTKCTL_EL1, CNTHCTL_EL2
+    case CNTP_CTL_EL0, CNTV_CTL_EL0, CNTHP_CTL_EL2, CNTPS_CTL_EL1, CNTHV_CTL_EL2
+    case CNTP_CVAL_EL0, CNTV_CVAL_EL0, CNTHP_CVAL_EL2, CNTPS_CVAL_EL1, CNTHV_CVAL_EL2
+    // The PMU, cache identification, debug.
+    case PMCR_EL0, PMCNTENSET_EL0, PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMUSERENR_EL0
+    case PMINTENSET_EL1, PMCCFILTR_EL0, CSSELR_EL1, OSLSR_EL1, DBGCLAIMSET_EL1
+
+    @inlinable public var slot: SysRegSlot { SysRegSlot(slot: rawValue) }
+    public var name: String { String(describing: self) }
+}
+
+/// The system registers of one machine: the architectural ones
+/// (`SysRegTable.all`, in their slots) and those its devices add while the
+/// machine is built (the GIC's CPU interface: `System.addSystemRegisters`),
+/// whose storage takes the next slots of the state block. Shared by the
+/// machine's CPUs; an MRS/MSR finds its entry by a direct index on its key.
+public final class SysRegRegistry {
+    public private(set) var definitions: [SysRegDef]
+    /// Slot + 1 of the register with each 16-bit key; 0: none.
+    private let slotByKey: UnsafeMutablePointer<UInt16>
+
+    init() {
+        definitions = SysRegTable.all
+        slotByKey = .allocate(capacity: 1 << 16)
+        slotByKey.initialize(repeating: 0, count: 1 << 16)
+        for (i, d) in definitions.enumerated() { slotByKey[Int(d.key)] = UInt16(i + 1) }
+    }
+
+    deinit { slotByKey.deallocate() }
+
+    @inline(__always) public func lookup(key: UInt32) -> (def: SysRegDef, slot: SysRegSlot)? {
+        let i = Int(slotByKey[Int(key & 0xFFFF)])
+        guard i != 0 else { return nil }
+        return (definitions[i - 1], SysRegSlot(slot: i - 1))
+    }
+
+    public func name(forKey key: UInt32) -> String? { lookup(key: key)?.def.name }
+
+    /// Adds registers; each gets the next slot. A duplicate encoding or more
+    /// registers than the state block holds is a programming error.
+    func add(_ defs: [SysRegDef]) -> [SysRegSlot] {
+        defs.map { d in
+            precondition(slotByKey[Int(d.key)] == 0, "system register \(d.name): its encoding is taken")
+            precondition(definitions.count < StateLayout.sysregSlots, "no state-block slot left for \(d.name)")
+            definitions.append(d)
+            slotByKey[Int(d.key)] = UInt16(definitions.count)
+            return SysRegSlot(slot: definitions.count - 1)
+        }
+    }
+
+    func resetAll(_ cpu: CPU) {
+        for (i, r) in definitions.enumerated() { cpu.setSysreg(SysRegSlot(slot: i), r.reset) }
+        cpu.setSysreg(NamedSysReg.VPIDR_EL2.slot, cpu.config.midr)
+        cpu.setSysreg(NamedSysReg.VMPIDR_EL2.slot, cpu.mpidr)
+    }
+}
+
+extension System {
+    /// Adds a device's system registers (the GIC's CPU interface) to every
+    /// CPU of the machine, before it runs; returns their slots, in order.
+    /// Their accesses go through the same rules as the architectural ones
+    /// (`minEL`, `accessCheck`, `traps`) and reach their own closures.
+    @discardableResult
+    public func addSystemRegisters(_ defs: [SysRegDef]) -> [SysRegSlot] {
+        let slots = sysRegs.add(defs)
+        for cpu in cpus {
+            for (d, s) in zip(defs, slots) { cpu.setSysreg(s, d.reset) }
+        }
+        return slots
+    }
+}

@@ -91,7 +91,7 @@ extension CPU {
     /// and HCR_EL2.E2H, EL1 encodings at EL2 reach the EL2 registers, and
     /// the *_EL12/*_EL02 encodings the EL1/EL0 ones (VHERegisters).
     func resolveSysReg(key: UInt32) -> (def: SysRegDef, slot: SysRegSlot)? {
-        guard let found = SysRegTable.lookup(key: key) else { return nil }
+        guard let found = sysRegs.lookup(key: key) else { return nil }
         guard config.hasVHE && hcrE2H else { return found }
         let e = el
         if e == 2, let i = VHERegisters.redirectByKey[key] { return (SysRegTable.all[i], SysRegSlot(slot: i)) }

@@ -1,0 +1,85 @@
+import XCTest
+@testable import Machine
+
+/// `SysRegRegistry`: the rows a device adds at machine build time
+/// (`System.addSystemRegisters`, as the GIC's CPU interface does) and the
+/// fixed slots of `NamedSysReg`.
+final class SysRegRegistryTests: XCTestCase {
+    /// A device's state the registers' closures reach (a stand-in for a GIC CPU interface).
+    final class FakeInterface: @unchecked Sendable {
+        var acknowledged: [Int] = []
+        var priorityMask: UInt64 = 0
+    }
+
+    func testDeviceRegistersReachTheirClosures() {
+        let m = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        let cpu = m.cpu
+        let dev = FakeInterface()
+        // ICC_PMR_EL1 (S3_0_C4_C6_0): storage with a reset value and a write mask;
+        // ICC_IAR1_EL1 (S3_0_C12_C12_0): read-only, computed with a side effect;
+        // ICC_EOIR1_EL1 (S3_0_C12_C12_1): write-only, computed.
+        let pmr = SysRegDef("ICC_PMR_EL1", 3, 0, 4, 6, 0, el: 1, reset: 0xF0)
+            .writing { cpu, slot, v in cpu.setSysreg(slot, v & 0xFF) }
+        let iar = SysRegDef.special("ICC_IAR1_EL1", 3, 0, 12, 12, 0, el: 1, read: { cpu in
+            dev.acknowledged.append(cpu.index)
+            return 27
+        })
+        let eoir = SysRegDef.special("ICC_EOIR1_EL1", 3, 0, 12, 12, 1, el: 1, read: { _ in nil }, write: { _, v in
+            dev.priorityMask = v
+            return true
+        })
+        let slots = m.system.addSystemRegisters([pmr, iar, eoir])
+        XCTAssertEqual(slots.map(\.slot), [SysRegTable.all.count, SysRegTable.all.count + 1, SysRegTable.all.count + 2])
+        XCTAssertEqual(cpu.sysreg(slots[0]), 0xF0, "reset value on a CPU that existed before")
+        XCTAssertEqual(cpu.readSysReg(key: pmr.key), 0xF0)
+        XCTAssertTrue(cpu.writeSysReg(key: pmr.key, value: 0x1FF))
+        XCTAssertEqual(cpu.readSysReg(key: pmr.key), 0xFF)
+        XCTAssertEqual(cpu.readSysReg(key: iar.key), 27)
+        XCTAssertEqual(dev.acknowledged, [cpu.index])
+        XCTAssertFalse(cpu.writeSysReg(key: iar.key, value: 1), "no write closure: read-only")
+        XCTAssertNil(cpu.readSysReg(key: eoir.key))
+        XCTAssertTrue(cpu.writeSysReg(key: eoir.key, value: 42))
+        XCTAssertEqual(dev.priorityMask, 42)
+        // The table's rules apply: below the register's EL it is UNDEFINED.
+        cpu.setEL(0)
+        XCTAssertNil(cpu.readSysReg(key: pmr.key))
+        XCTAssertEqual(dev.acknowledged.count, 1)
+        XCTAssertEqual(cpu.sysRegs.name(forKey: iar.key), "ICC_IAR1_EL1")
+        // A CPU added afterwards starts from the reset value too.
+        let second = m.system.addCPU(config: TestMachine.config(el2: true, el3: true))
+        XCTAssertEqual(second.sysreg(slots[0]), 0xF0)
+    }
+
+    func testAccessRulesOfDeviceRegisters() {
+        let m = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        let cpu = m.cpu
+        // Trapped to EL3 from below (as ICC_SRE_EL3.Enable = 0 would do).
+        let r = SysRegDef("ICC_SRE_EL1", 3, 0, 12, 12, 5, el: 1).checked { cpu, _ in
+            cpu.el < 3 ? .trap(toEL: 3) : .allowed
+        }
+        m.system.addSystemRegisters([r])
+        cpu.setEL(1)
+        XCTAssertNil(cpu.readSysReg(key: r.key))
+        cpu.faultPC = 0x4000_1000
+        XCTAssertTrue(cpu.takeSysRegTrap(key: r.key, rt: 3, read: true))
+        XCTAssertEqual(cpu.el, 3)
+    }
+
+    func testNamedSlotsHoldTheirRegisters() {
+        for n in NamedSysReg.allCases {
+            XCTAssertEqual(SysRegTable.all[n.slot.slot].name, n.name)
+            XCTAssertEqual(SysRegTable.slot(n.name), n.slot)
+        }
+        for t in GenericTimerID.allCases {
+            XCTAssertTrue(SysRegTable.all[t.ctlSlot.slot].name.hasSuffix(t.registerSuffix))
+            XCTAssertEqual(SysRegTable.all[t.ctlSlot.slot].name, t.registerPrefix + "CTL" + t.registerSuffix)
+            XCTAssertEqual(SysRegTable.all[t.cvalSlot.slot].name, t.registerPrefix + "CVAL" + t.registerSuffix)
+        }
+        for el in 0...3 {
+            let e = max(el, 1)
+            XCTAssertEqual(SysRegTable.all[MMURegs.tcr[el].slot].name, "TCR_EL\(e)")
+            XCTAssertEqual(SysRegTable.all[MMURegs.ttbr0[el].slot].name, "TTBR0_EL\(e)")
+            XCTAssertEqual(SysRegTable.all[MMURegs.mair[el].slot].name, "MAIR_EL\(e)")
+        }
+    }
+}
