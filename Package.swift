@@ -18,6 +18,9 @@ let package = Package(
         .systemLibrary(
             name: "CCapstone", path: "Sources/CCapstone", pkgConfig: "capstone",
             providers: [.apt(["libcapstone-dev"])]),
+        // Debian's libfdt-dev has no pkg-config file: the module map links libfdt.
+        .systemLibrary(name: "CFDT", path: "Sources/CFDT", providers: [.apt(["libfdt-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "A64"),
         .target(name: "IR"),
         .target(name: "Lift", dependencies: ["A64", "IR"]),
@@ -26,7 +29,7 @@ let package = Package(
         .target(name: "Machine", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "CFFI"]),
-        .target(name: "Board", dependencies: ["Machine", "Devices"], exclude: ["DefaultGuest/firmware"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
         .target(name: "Options"),
         .target(
             name: "Debug", dependencies: ["A64", "IR", "Machine", "Engine", "Options", "CCapstone"],

@@ -21,6 +21,7 @@ find_tool() {
 }
 CLANG="${CLANG:-$(find_tool clang)}"
 LLD="${LLD:-$(find_tool ld.lld)}"
+OBJCOPY="${OBJCOPY:-$(find_tool llvm-objcopy)}"
 
 ARCH_FLAGS=(--target=aarch64-none-elf -march=armv8.5-a+lse+crc+rcpc -mcpu=generic)
 CFLAGS=("${ARCH_FLAGS[@]}" -O2 -g -mgeneral-regs-only -ffreestanding -nostdlib -fno-builtin
@@ -61,8 +62,16 @@ for src in "$SRC"/*.S "$SRC"/*.c; do
     if ! compile "$src" "$obj"; then
         echo "build-guests: FAILED to compile $src" >&2; failed=$((failed+1)); continue
     fi
-    if ! "$LLD" "${LDFLAGS[@]}" -o "$OUT/$name.elf" "${LIBOBJS[@]}" "$obj"; then
+    # GUEST-FORMAT: image|image.gz|raw: also a kernel file, <name>.bin (run-guests.py).
+    format="$(grep -oE 'GUEST-FORMAT: *(image\.gz|image|raw)' "$src" | head -1 | sed 's/.*: *//')" || true
+    extra=()
+    case "$format" in image|image.gz) extra=(--defsym=__link_base=0x40200000) ;; esac
+    if ! "$LLD" "${LDFLAGS[@]}" "${extra[@]}" -o "$OUT/$name.elf" "${LIBOBJS[@]}" "$obj"; then
         echo "build-guests: FAILED to link $name" >&2; failed=$((failed+1)); continue
+    fi
+    if [ -n "$format" ]; then
+        "$OBJCOPY" -O binary "$OUT/$name.elf" "$OUT/$name.bin"
+        if [ "$format" = image.gz ]; then gzip -9 -n -c "$OUT/$name.bin" > "$OUT/$name.bin.gz" && mv "$OUT/$name.bin.gz" "$OUT/$name.bin"; fi
     fi
     count=$((count+1))
 done

@@ -17,6 +17,13 @@ For every guest .build/guests/<name>.elf (source Tests/Guests/<name>.S|.c):
     (chardev=serial0 sends semihosting output to the same stdout stream as the
     UART, in order; plain -semihosting in QEMU 7.2 writes it to stderr.)
 
+A test booted as a Linux kernel says how it is built and what it is given:
+"GUEST-FORMAT: image|image.gz|raw" (build-guests.sh makes .build/guests/<name>.bin:
+an arm64 Image linked at RAM + 2 MiB, the same gzip-compressed, or a raw
+binary at RAM + 0x80000; it is run with -kernel <name>.bin) and "BOOT-ARGS: ..."
+(more options; "@initrd" stands for a file of known bytes the runner writes).
+"GUEST-STDIN: text" feeds the text (with \n, \r escapes) to the guest's stdin.
+
 A run passes when: its exit status is the expected one (0, or the value of an
 "EXPECT-EXIT: N" annotation in the test source), its stdout contains
 "PASS <name>", and its stdout is byte-identical to QEMU's stdout (when QEMU
@@ -91,6 +98,38 @@ EXPECT_EXIT_RE = re.compile(rb"EXPECT-EXIT:\s*(-?\d+|0x[0-9a-fA-F]+)")
 ARMATURE_ARGS_RE = re.compile(rb"ARMATURE-ARGS:\s*([^\n]*)")
 QEMU_ARGS_RE = re.compile(rb"QEMU-ARGS:\s*([^\n]*)")
 DEFAULT_MACHINE = ["-M", "virt", "-cpu", "max"]
+GUEST_FORMAT_RE = re.compile(rb"GUEST-FORMAT:\s*(image\.gz|image|raw)")
+BOOT_ARGS_RE = re.compile(rb"BOOT-ARGS:\s*([^\n]*)")
+GUEST_STDIN_RE = re.compile(rb"GUEST-STDIN:\s*([^\n]*)")
+# The initrd the BOOT-ARGS "@initrd" names: known bytes a guest can check.
+INITRD_BYTES = b"ARMATURE-INITRD\n" * 640
+
+
+def guest_format(src):
+    with open(src, "rb") as f:
+        m = GUEST_FORMAT_RE.search(f.read())
+    return m.group(1).decode() if m else None
+
+
+def boot_args(src, name):
+    args = annotated_args(src, BOOT_ARGS_RE) or []
+    out = []
+    for a in args:
+        if a == "@initrd":
+            a = os.path.join(OUT_DIR, name + ".initrd")
+            with open(a, "wb") as f:
+                f.write(INITRD_BYTES)
+        out.append(a)
+    return out
+
+
+def guest_stdin(src):
+    with open(src, "rb") as f:
+        m = GUEST_STDIN_RE.search(f.read())
+    if not m:
+        return None
+    text = m.group(1).decode().split("*/")[0].strip()
+    return text.replace("\\n", "\n").replace("\\r", "\r").encode()
 
 
 def annotated_args(src, regex):
@@ -131,9 +170,9 @@ def expected_exit(src):
     return int(m.group(1), 0) & 0xFF
 
 
-def run(cmd, timeout, env=None):
+def run(cmd, timeout, env=None, stdin=None):
     try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        p = subprocess.run(cmd, input=stdin or b"", stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=timeout, env=env)
         return p.returncode, p.stdout, p.stderr, False
     except subprocess.TimeoutExpired as e:
@@ -241,7 +280,10 @@ def main():
               % armature[0])
 
     def job(name):
-        elf = os.path.join(OUT_DIR, name + ".elf")
+        fmt = guest_format(srcs[name])
+        elf = os.path.join(OUT_DIR, name + (".bin" if fmt else ".elf"))
+        extra = boot_args(srcs[name], name)
+        stdin = guest_stdin(srcs[name])
         want = expected_exit(srcs[name])
         lines = []   # (ok, text)
         if not os.path.exists(elf):
@@ -251,20 +293,20 @@ def main():
         if use_qemu:
             cmd = [qemu] + qemu_args(srcs[name]) + ["-nographic",
                    "-semihosting-config", "enable=on,target=native,chardev=serial0",
-                   "-kernel", elf]
-            results["qemu"] = run(cmd, args.timeout)
+                   "-kernel", elf] + extra
+            results["qemu"] = run(cmd, args.timeout, stdin=stdin)
         elif qemu and args.qemu_only:
             return [(True, "skip %s [qemu]: %s" % (name, QEMU_SKIP[name]))]
         use_qemu10 = qemu10 and name in QEMU10 and engines
         if use_qemu10:
             cmd = [qemu10] + qemu_args(srcs[name]) + ["-nographic", "-audio", "none",
                    "-semihosting-config", "enable=on,target=native,chardev=serial0",
-                   "-kernel", elf]
-            results["qemu10"] = run(cmd, args.timeout, qemu10_env)
+                   "-kernel", elf] + extra
+            results["qemu10"] = run(cmd, args.timeout, qemu10_env, stdin=stdin)
         for eng in engines:
             cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
-                              "-accel", eng, "-kernel", elf]
-            results[eng] = run(cmd, args.timeout)
+                              "-accel", eng, "-kernel", elf] + extra
+            results[eng] = run(cmd, args.timeout, stdin=stdin)
         first_engine = engines[0] if engines else None
         for label, res in results.items():
             if label == "qemu10":

@@ -466,6 +466,46 @@ def mec_gpc_log_tests(tmp):
         print(f"SKIP -d mec on mec_basic: {basic} not found (run scripts/build-guests.sh)")
 
 
+def arm64_image(size=4096):
+    """An arm64 Image: the header (text_offset 0, image_size) and a branch to itself."""
+    hdr = bytearray(64)
+    hdr[0:4] = struct.pack("<I", 0x14000000)
+    hdr[16:24] = struct.pack("<Q", size)
+    hdr[56:60] = b"ARM\x64"
+    return bytes(hdr) + bytes(size - 64)
+
+
+def linux_boot_tests(tmp, text):
+    image = write(os.path.join(tmp, "Image"), arm64_image())
+    rd = write(os.path.join(tmp, "rd.img"), b"070701" + bytes(100))
+    expect_error("-initrd without -kernel", ["-initrd", rd], "-initrd", "-kernel")
+    expect_error("-append without -kernel", ["-append", "console=ttyAMA0"], "-append", "-kernel")
+    expect_error("-dtb without -kernel", ["-dtb", rd], "-dtb", "-kernel")
+    expect_error("a cpio archive as the kernel", ["-kernel", rd], rd, "cpio", "-initrd")
+    dtb = os.path.join(tmp, "virt.dtb")
+    run(["-M", "virt,dumpdtb=" + dtb, "-cpu", "max"])
+    report("dumpdtb writes a device tree", os.path.exists(dtb) and open(dtb, "rb").read(4) == b"\xd0\x0d\xfe\xed")
+    expect_error("a device tree as the kernel", ["-kernel", dtb], dtb, "device tree", "-dtb")
+    expect_error("dumpdtb unwritable", ["-M", "virt,dumpdtb=/nonexistent/dir/x.dtb", "-cpu", "max"], "/nonexistent/dir/x.dtb")
+    gz = write(os.path.join(tmp, "Image.gz"), b"\x1f\x8b\x08\x00" + bytes(40))
+    expect_error("corrupt gzip kernel", ["-kernel", gz], gz, "gzip")
+    expect_error("kernel larger than RAM", ["-m", "16M", "-kernel", write(os.path.join(tmp, "big"), arm64_image(15 << 20))],
+                 "does not fit in RAM")
+    big_rd = write(os.path.join(tmp, "big-rd.img"), bytes(20 << 20))
+    expect_error("initrd that does not fit in RAM", ["-m", "32M", "-kernel", image, "-initrd", big_rd],
+                 big_rd, "initrd", "does not fit in RAM")
+    # 8 MiB: the initrd at 4 MiB ends past 7 MiB, the DTB's 2 MiB boundary is the end of RAM.
+    rd3 = write(os.path.join(tmp, "rd3.img"), bytes((3 << 20) + 1))
+    expect_error("DTB that does not fit in RAM", ["-m", "8M", "-kernel", image, "-initrd", rd3],
+                 "device tree", "does not fit in RAM")
+    expect_error("-dtb not a device tree", ["-kernel", image, "-dtb", text], text, "not a device tree blob")
+    if os.path.exists(dtb):
+        short = write(os.path.join(tmp, "short.dtb"), open(dtb, "rb").read()[:300])
+        expect_error("-dtb truncated", ["-kernel", image, "-dtb", short], short, "truncated device tree blob")
+        expect_error("-dtb larger than the room after the initrd", ["-m", "8M", "-kernel", image, "-initrd", rd3, "-dtb", dtb],
+                     dtb, "does not fit in RAM")
+
+
 def main():
     if not os.access(ARMATURE, os.X_OK):
         print(f"test-cli: {ARMATURE} not found (build it, or set ARMATURE)")
@@ -523,10 +563,13 @@ def main():
         noload = write(os.path.join(tmp, "noload.elf"), elf64(segments=[(4, 0, b"note", 4)]))
         expect_error("no loadable segments", ["-kernel", noload], noload, "no loadable segments")
 
+        # -- Linux kernels, initrds and device trees --
+        linux_boot_tests(tmp, text)
+
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
-        for opt, val in [("bios", "fw.bin"), ("initrd", "rd.img"), ("append", "console=ttyAMA0"),
+        for opt, val in [("bios", "fw.bin"),
                          ("drive", "file=x.img"),
                          ("device", "virtio-net"), ("netdev", "user,id=n0"), ("display", "none"),
                          ("vga", "none"), ("chardev", "stdio,id=c0"), ("virtfs", "local"),

@@ -29,7 +29,12 @@ public struct VirtOptions: Sendable, Equatable {
     /// What semihosting's SYS_GET_CMDLINE returns (`-semihosting-config arg=...`);
     /// nil: the kernel's file name, as QEMU does.
     public var semihostingCommandLine: String? = nil
+    /// `dumpdtb=FILE`: write the device tree there and exit.
+    public var dumpDTB: String? = nil
     public init() {}
+
+    /// The interrupt controller the options select: 2 or 3.
+    public var gicMajorVersion: Int { gicVersion == "2" ? 2 : 3 }
 }
 
 public struct BoardError: Error, CustomStringConvertible {
@@ -42,15 +47,19 @@ public struct BoardError: Error, CustomStringConvertible {
 /// | base          | size          | what                                   |
 /// |---------------|---------------|----------------------------------------|
 /// | 0x0000_0000   | 2 × 64 MiB    | flash banks 0 and 1 (ROM, zero-filled) |
-/// | 0x0900_0000   | 0x1000        | PL011 UART                             |
+/// | 0x0900_0000   | 0x1000        | PL011 UART (SPI 1)                     |
+/// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
+/// | 0x0903_0000   | 0x1000        | PL061 GPIO (SPI 7), power button: line 3 |
 /// | 0x4000_0000   | `-m`          | RAM                                    |
+///
+/// Addresses and interrupts: `VirtMap` (QEMU 7.2's table).
 public final class VirtMachine {
     public enum Map {
-        public static let flashBase: UInt64 = 0
+        public static let flashBase: UInt64 = VirtMap.flash.base
         public static let flashBankSize: UInt64 = 64 << 20
-        public static let uartBase: UInt64 = 0x0900_0000
-        public static let uartSize: UInt64 = 0x1000
-        public static let ramBase: UInt64 = 0x4000_0000
+        public static let uartBase: UInt64 = VirtMap.uart.base
+        public static let uartSize: UInt64 = VirtMap.uart.size
+        public static let ramBase: UInt64 = VirtMap.ram.base
         /// RAM that fits below 4 GiB (with highmem=off).
         public static let lowRAMLimit: UInt64 = 0x1_0000_0000 - ramBase
         /// QEMU 7.2's limit for virt (LEGACY_RAMLIMIT_GB): 255 GiB.
@@ -63,12 +72,19 @@ public final class VirtMachine {
     public let cpu: CPU
     public let ram: MemoryRegion
     public let uart: PL011
+    public let rtc: PL031
+    public let gpio: PL061
+    /// The devices' interrupt outputs, by SPI number (connected to the GIC's
+    /// SPIs when there is one).
+    public let spiLines: [UInt32: IRQLine]
     /// PSCI answered by the emulator when the guest has no EL3 firmware (held
     /// here: `System.firmware` is weak).
-    public let psci: PSCI?
+    public internal(set) var psci: PSCI?
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
+    /// The device tree given to the guest by `boot` (nil before).
+    public internal(set) var deviceTree: [UInt8]?
 
     public init(options: VirtOptions, console: HostConsole = .standard) throws {
         self.options = options
@@ -91,10 +107,15 @@ public final class VirtMachine {
             try memory.addROM(name: "virt.flash1", base: Map.flashBase + Map.flashBankSize, size: Map.flashBankSize)
             uart = PL011(name: "pl011", console: console)
             try memory.addDevice(uart, base: Map.uartBase, size: Map.uartSize)
+            rtc = PL031(name: "pl031")
+            try memory.addDevice(rtc, base: VirtMap.rtc.base, size: VirtMap.rtc.size)
+            gpio = PL061(name: "pl061")
+            try memory.addDevice(gpio, base: VirtMap.gpio.base, size: VirtMap.gpio.size)
             ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
         } catch let e as MachineError {
             throw BoardError(e.description)
         }
+        spiLines = [VirtMap.SPI.uart: uart.irq, VirtMap.SPI.rtc: rtc.irq, VirtMap.SPI.gpio: gpio.irq]
         system = System(memory: memory)
         config.hasEL3 = options.secure
         config.hasEL2 = options.virtualization
@@ -105,6 +126,8 @@ public final class VirtMachine {
         cpu = system.addCPU(config: config)
         if options.mec { system.enableMECTags() }   // before any loader writes RAM
         uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        gpio.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.
         if !options.secure {

@@ -3,13 +3,17 @@ import Machine
 /// Arm PrimeCell UART (PL011), as QEMU's `virt` board has it at 0x0900_0000.
 ///
 /// Transmit is immediate: a write to UARTDR goes to the console at once, so the
-/// transmit FIFO is always empty (UARTFR.TXFE set, TXFF and BUSY clear).
+/// transmit FIFO is always empty (UARTFR.TXFE set, TXFF and BUSY clear) and
+/// the transmit interrupt is raised after each character (cleared by UARTICR).
 /// Receive fills a FIFO (16 entries with UARTLCR_H.FEN set, else 1) from the
 /// console's input, polled without blocking when the guest reads UARTDR,
-/// UARTFR, UARTRIS or UARTMIS.
+/// UARTFR, UARTRIS or UARTMIS, and by `poll()`. The receive interrupt is
+/// raised while the FIFO holds at least the UARTIFLS trigger level; the
+/// receive timeout interrupt while it holds fewer and the line is idle (no
+/// more input is waiting on the host: the 32 bit periods of silence of Arm
+/// DDI 0183G section 2.9.5 are over by the time the guest looks).
 /// Control, baud-rate, line-control and interrupt registers are stored and read
-/// back; the interrupt line is reported through `onInterruptChange` (for the
-/// interrupt controller, when there is one).
+/// back; UARTINTR (any unmasked interrupt) drives `irq`.
 public final class PL011: MMIODevice {
     public let name: String
     public let console: HostConsole
@@ -68,16 +72,15 @@ public final class PL011: MMIODevice {
     public private(set) var rsr: UInt32 = 0
     private var rxFIFO: [UInt32] = []
 
-    /// Called with the new level when the UART's combined interrupt (UARTINTR) changes.
-    public var onInterruptChange: ((Bool) -> Void)?
+    /// UARTINTR: the combined interrupt output (SPI 1 on virt).
+    public let irq: IRQLine
     /// Called with a one-line message when the guest does something wrong with
     /// the device (for `-d guest_errors`).
     public var onGuestError: ((String) -> Void)?
-    private var irqLevel = false
-
     public init(name: String = "pl011", console: HostConsole = .standard) {
         self.name = name
         self.console = console
+        self.irq = IRQLine(name: name)
     }
 
     public func reset() {
@@ -109,7 +112,20 @@ public final class PL011: MMIODevice {
         while rxFIFO.count < fifoCapacity, let b = console.pollByte() {
             rxFIFO.append(UInt32(b))
         }
-        if rxFIFO.count >= rxTriggerLevel { ris |= Interrupt.rx }
+        updateReceiveStatus()
+    }
+
+    /// Polls the host input and updates the interrupt output (the board calls
+    /// it when the host has input for the guest).
+    public func poll() { pollInput() }
+
+    /// RX at the trigger level; RT below it while the line is idle (nothing
+    /// more waiting on the host). Both clear as the FIFO drains.
+    private func updateReceiveStatus() {
+        let n = rxFIFO.count
+        if n >= rxTriggerLevel { ris |= Interrupt.rx } else { ris &= ~Interrupt.rx }
+        if n > 0 && n < rxTriggerLevel && console.bufferedCount == 0 { ris |= Interrupt.rt }
+        if n == 0 { ris &= ~Interrupt.rt }
         updateInterrupt()
     }
 
@@ -124,8 +140,7 @@ public final class PL011: MMIODevice {
             return
         }
         rxFIFO.append(UInt32(byte))
-        if rxFIFO.count >= rxTriggerLevel { ris |= Interrupt.rx }
-        updateInterrupt()
+        updateReceiveStatus()
     }
 
     private var flags: UInt32 {
@@ -136,11 +151,7 @@ public final class PL011: MMIODevice {
     }
 
     private func updateInterrupt() {
-        let level = ris & imsc != 0
-        if level != irqLevel {
-            irqLevel = level
-            onInterruptChange?(level)
-        }
+        irq.set(ris & imsc != 0)
     }
 
     // MARK: MMIO
@@ -158,8 +169,7 @@ public final class PL011: MMIODevice {
             if rxFIFO.isEmpty { pollInput() }
             guard !rxFIFO.isEmpty else { return 0 }
             let c = rxFIFO.removeFirst()
-            if rxFIFO.count < rxTriggerLevel { ris &= ~Interrupt.rx }
-            updateInterrupt()
+            updateReceiveStatus()
             return c
         case Reg.rsr: return rsr
         case Reg.fr:

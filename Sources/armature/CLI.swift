@@ -149,7 +149,7 @@ enum CLI {
           -version, --version     Show the version and exit
 
         Options may also be written with two dashes (--kernel), as QEMU allows.
-        Not supported yet (each gives an error): -bios -initrd -append -drive -device -netdev
+        Not supported yet (each gives an error): -bios -drive -device -netdev
         -chardev -monitor -display -vga -virtfs, and others.
 
         """
@@ -186,9 +186,31 @@ enum CLI {
         let log = try LogWriter(path: cmd.logFile.last)
         if kernel == nil { options.semihosting = true }   // the demo guest exits through semihosting
 
+        if kernel == nil {
+            // As QEMU: these only go with a kernel.
+            if !cmd.initrd.isEmpty { throw CLIError("-initrd \(cmd.initrd.last!): -initrd needs -kernel (an initrd is given to a Linux kernel)") }
+            if !cmd.append.isEmpty { throw CLIError("-append: -append needs -kernel (it is the kernel's command line)") }
+            if !cmd.dtb.isEmpty { throw CLIError("-dtb \(cmd.dtb.last!): -dtb needs -kernel (the device tree is given to the kernel)") }
+        }
+
         let board = try VirtMachine(options: options)
         let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? defaultGuestELF
-        try board.loadKernel(bytes: kernelBytes, name: kernel ?? "(built-in demo guest)")
+        if let kernel {
+            var files = BootFiles(kernel: (kernelBytes, kernel))
+            if let f = cmd.initrd.last { files.initrd = (try ELFLoader.readFile(f), f) }
+            if let f = cmd.dtb.last { files.dtb = (try ELFLoader.readFile(f), f) }
+            files.append = cmd.append.last
+            try board.boot(files)
+        } else {
+            try board.loadKernel(bytes: kernelBytes, name: "(built-in demo guest)")
+        }
+        if let path = options.dumpDTB {
+            // -M virt,dumpdtb=FILE: the tree the guest would get, then exit.
+            let blob = board.deviceTree ?? board.deviceTreeForDump()
+            try writeFile(path, blob)
+            HostConsole.writeAll(fd: STDERR_FILENO, "armature: info: dtb dumped to \(path). Exiting.\n")
+            return 0
+        }
 
         // -d: only the hooks the selected items need are installed.
         let tracer = Tracer(selection: logSelection, writer: log, system: board.system)
@@ -283,6 +305,13 @@ enum CLI {
         if stopAtStart { control.stopBeforeFirstInstruction() }
         server.start(control: control, cpu: system.cpus[0])
         dispatcher.debug = control
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError("\(path): cannot write: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        bytes.withUnsafeBytes { HostConsole.writeAll(fd: fd, $0) }
     }
 
     static func monotonicSeconds() -> Double {

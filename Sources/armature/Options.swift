@@ -23,8 +23,20 @@ struct ArmatureCommand: ParsableArguments {
     var smp: [String] = []
 
     @Option(name: .customLong("kernel", withSingleDash: true), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("AArch64 ELF executable to run (default: the built-in demo guest)", valueName: "file"))
+            help: ArgumentHelp("Kernel to run: an AArch64 ELF, an arm64 Linux Image (gzip-compressed or not) or a raw binary (default: the built-in demo guest)", valueName: "file"))
     var kernel: [String] = []
+
+    @Option(name: .customLong("initrd", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Initial RAM disk for a Linux kernel (-kernel Image)", valueName: "file"))
+    var initrd: [String] = []
+
+    @Option(name: .customLong("append", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Kernel command line (/chosen/bootargs)", valueName: "cmdline"))
+    var append: [String] = []
+
+    @Option(name: .customLong("dtb", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Device tree blob to give the kernel instead of the board's own", valueName: "file"))
+    var dtb: [String] = []
 
     @Flag(name: .customLong("nographic", withSingleDash: true),
           help: "No graphics: the serial port is on stdio (always the case)")
@@ -84,15 +96,15 @@ enum CommandLine0 {
     /// Options Armature implements, by their QEMU name (without the dash).
     static let known: [String: OptionKind] = [
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
-        "kernel": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
+        "kernel": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "bios", "initrd", "append", "drive", "device", "netdev", "display",
-        "vga", "chardev", "virtfs", "monitor", "dtb", "pflash", "hda", "hdb", "cdrom", "net",
+        "bios", "drive", "device", "netdev", "display",
+        "vga", "chardev", "virtfs", "monitor", "pflash", "hda", "hdb", "cdrom", "net",
         "nic", "object", "enable-kvm", "icount", "rtc", "qmp", "trace", "global", "boot",
         "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
         "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",

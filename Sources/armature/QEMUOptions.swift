@@ -128,6 +128,9 @@ public enum QEMUOptions {
                 }
             case "accel":
                 accel = try parseAccel(v)
+            case "dumpdtb":
+                guard !v.isEmpty else { throw OptionError("\(opt): dumpdtb needs a file name") }
+                o.dumpDTB = v
             default:
                 throw OptionError("\(opt): unknown machine property '\(key)'")
             }
@@ -241,8 +244,8 @@ public enum QEMUOptions {
     // MARK: -serial
 
     public static func checkSerial(_ value: String) throws {
-        guard value == "stdio" || value == "mon:stdio" else {
-            throw OptionError("-serial \(value): only 'stdio' and 'mon:stdio' are supported")
+        guard value == "stdio" || value == "mon:stdio" || value == "none" else {
+            throw OptionError("-serial \(value): only 'stdio', 'mon:stdio' and 'none' are supported")
         }
     }
 

@@ -96,7 +96,7 @@ final class PL011Tests: XCTestCase {
 
     func testInterrupts() {
         var levels: [Bool] = []
-        uart.onInterruptChange = { levels.append($0) }
+        uart.irq.connect { levels.append($0) }
         uart.write(offset: PL011.Reg.dr, size: 4, value: 0x41)
         XCTAssertEqual(UInt32(uart.read(offset: PL011.Reg.ris, size: 4)) & PL011.Interrupt.tx, PL011.Interrupt.tx)
         XCTAssertEqual(uart.read(offset: PL011.Reg.mis, size: 4), 0, "masked")
