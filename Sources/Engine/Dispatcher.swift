@@ -140,6 +140,7 @@ public final class Dispatcher {
             context.pan = cpu.panActive
             context.features = features
             context.el2Host = context.el == 2 && cpu.el2Host
+            context.fpTrapped = cpu.fpAccessTrap != nil
             if oneInstruction { context.maxInstructions = 1 }
             let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)

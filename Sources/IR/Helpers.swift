@@ -33,6 +33,8 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
     case dcZeroVA
     /// CLREX: clears the local exclusive monitor.
     case clrex
+    /// An FP/SIMD instruction while FP/SIMD is trapped: takes the trap.
+    case fpAccessTrap
 
     public struct Info: Sendable {
         public let name: String
@@ -67,6 +69,7 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
         case .compareAndSwapPair: return Info(name: "casp", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
         case .dcZeroVA: return Info(name: "dc_zva", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
         case .clrex: return Info(name: "clrex", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
+        case .fpAccessTrap: return Info(name: "fp_access_trap", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
         }
     }
 }

@@ -16,6 +16,9 @@ public struct LiftContext: Sendable, Hashable {
     /// EL2 in the EL2&0 regime with HCR_EL2.TGE (FEAT_VHE host): LDTR/STTR
     /// are EL0 accesses there (elsewhere at EL2 they are ordinary ones).
     public var el2Host = false
+    /// FP/SIMD instructions are trapped at this EL (CPACR_EL1.FPEN,
+    /// CPTR_EL2, CPTR_EL3: Machine's `CPU.fpAccessTrap`): each one takes the trap.
+    public var fpTrapped = false
 
     public init(el: Int, spSel: Int) {
         self.el = el
@@ -110,6 +113,15 @@ struct LiftState {
     }
 
     mutating func constant(_ v: UInt64, _ t: IRType) -> Value { b.const_(v, t) }
+
+    /// For an FP/SIMD instruction: when FP/SIMD is trapped, ends the block
+    /// with the trap (EC 0x07) and returns false.
+    mutating func fpEnabled() -> Bool {
+        guard ctx.fpTrapped else { return true }
+        b.call(.fpAccessTrap)
+        b.exitState()
+        return false
+    }
 
     /// Ends the block with the Undefined Instruction exception.
     mutating func undefined() {

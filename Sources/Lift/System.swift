@@ -39,13 +39,18 @@ extension LiftState {
         b.exitJump(pc &+ 4)
     }
 
+    /// MRS/MSR of FPCR and FPSR are FP/SIMD instructions for the traps.
+    static func isFPSysReg(_ key: UInt32) -> Bool { key == 0xDA20 || key == 0xDA21 }
+
     mutating func liftMRS(_ w: UInt32) {
+        if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
         let v = b.call(.mrs, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16)])   // key | Rt<<16 (trap syndromes)
         setReg(w.rt, v)
     }
 
     /// MSR (register) may change translation or PSTATE: end the block.
     mutating func liftMSRRegister(_ w: UInt32) {
+        if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
         b.call(.msr, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16), x(w.rt)])   // key | Rt<<16
         b.exitJump(pc &+ 4)
     }

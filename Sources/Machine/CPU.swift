@@ -123,6 +123,7 @@ public final class CPU {
         spSel = 1
         daif = 0b1111 << 6
         nzcv = 0
+        resetFP()
         state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
         interrupts.reset()
         flushTLB()

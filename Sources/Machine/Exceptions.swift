@@ -2,6 +2,8 @@
 public enum ExceptionClass: UInt64, Sendable {
     case unknown = 0x00
     case wfx = 0x01
+    /// Access to FP/SIMD trapped by CPACR_EL1, CPTR_EL2 or CPTR_EL3.
+    case fpAccess = 0x07
     case illegalState = 0x0E
     case svc = 0x15
     case hvc = 0x16

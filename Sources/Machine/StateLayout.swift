@@ -54,8 +54,13 @@ public enum StateLayout {
 
     /// FP/SIMD registers V0...V31, 16 bytes each.
     public static let vregBase = 512
+    @inlinable public static func vreg(_ n: Int) -> Int { vregBase + n * 16 }
     public static let fpcr = 1024
     public static let fpsr = 1032
+    /// Two slots for FP/SIMD helpers: the high half of a 128-bit helper
+    /// result, and the host MXCSR the JIT computes with (FP/SIMD IR ops).
+    public static let fpScratch = 1040
+    public static let hostMXCSR = 1048
 
     /// Spill slots of the JIT's register allocator.
     public static let spillBase = 1088
@@ -65,6 +70,10 @@ public enum StateLayout {
     public static let sysregBase = 2048
     public static let sysregSlots = 512
     @inlinable public static func sysreg(_ slot: Int) -> Int { sysregBase + slot * 8 }
+
+    /// 16-byte slots where the JIT keeps 128-bit IR values (v128).
+    public static let vectorSpillBase = 6144
+    public static let vectorSpillSlots = 64
 
     /// Softmmu TLB: `TLB.mmuIndexCount` tables of `TLB.entries` entries of 32 bytes.
     public static let tlbBase = 8192

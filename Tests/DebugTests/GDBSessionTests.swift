@@ -104,6 +104,12 @@ final class GDBSessionTests: XCTestCase {
                      "FAR_EL3", "ELR_EL1", "ELR_EL2", "ELR_EL3"] {
             XCTAssertTrue(xml.contains("<reg name=\"\(name)\""), name)
         }
+        // The FP/SIMD feature: gdb's standard names and numbers (v0 = 34 ... fpcr = 67).
+        XCTAssertTrue(xml.contains("<feature name=\"org.gnu.gdb.aarch64.fpu\">"))
+        XCTAssertTrue(xml.contains("<reg name=\"v0\" bitsize=\"128\" type=\"aarch64v\" regnum=\"34\"/>"))
+        XCTAssertTrue(xml.contains("<reg name=\"v31\" bitsize=\"128\" type=\"aarch64v\" regnum=\"65\"/>"))
+        XCTAssertTrue(xml.contains("<reg name=\"fpsr\" bitsize=\"32\" regnum=\"66\"/>"))
+        XCTAssertTrue(xml.contains("<reg name=\"fpcr\" bitsize=\"32\" regnum=\"67\"/>"))
         XCTAssertEqual(ask("qXfer:features:read:other.xml:0,100"), "E00")
     }
 
@@ -127,6 +133,17 @@ final class GDBSessionTests: XCTestCase {
         XCTAssertEqual(vm.cpu.sysreg(SysRegTable.slot("SCTLR_EL1")), 0x30D0_0801)
         vm.cpu.setSysreg(SysRegTable.slot("SCTLR_EL1"), 0x30D0_0800)
         XCTAssertEqual(ask("p999"), "E01")
+        // V registers are 16 bytes, little-endian; fpsr and fpcr 4 bytes each.
+        vm.cpu.setVreg(1, lo: 0x0706_0504_0302_0100, hi: 0x0F0E_0D0C_0B0A_0908)
+        XCTAssertEqual(ask("p23"), "000102030405060708090a0b0c0d0e0f")
+        XCTAssertEqual(ask("P41=" + "ffeeddccbbaa99887766554433221100"), "OK")
+        XCTAssertEqual(vm.cpu.vreg(31).lo, 0x8899_AABB_CCDD_EEFF)
+        XCTAssertEqual(vm.cpu.vreg(31).hi, 0x0011_2233_4455_6677)
+        XCTAssertEqual(ask("P43=00004003"), "OK")
+        XCTAssertEqual(vm.cpu.fpcr, 0x0340_0000)
+        XCTAssertEqual(ask("p43"), "00004003")
+        vm.cpu.fpsr = 0x9F
+        XCTAssertEqual(ask("p42"), "9f000000")
         // g holds every register in order; G writes them back.
         let g = ask("g")
         XCTAssertEqual(g.count, GDBRegisters.all.reduce(0) { $0 + $1.bits / 4 })

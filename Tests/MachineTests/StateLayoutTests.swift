@@ -28,6 +28,9 @@ final class StateLayoutTests: XCTestCase {
             ("vregs", StateLayout.vregBase, 32 * 16),
             ("fpcr", StateLayout.fpcr, 8),
             ("fpsr", StateLayout.fpsr, 8),
+            ("fpScratch", StateLayout.fpScratch, 8),
+            ("hostMXCSR", StateLayout.hostMXCSR, 8),
+            ("vectorSpill", StateLayout.vectorSpillBase, StateLayout.vectorSpillSlots * 16),
             ("spill", StateLayout.spillBase, StateLayout.spillSlots * 8),
             ("sysregs", StateLayout.sysregBase, StateLayout.sysregSlots * 8),
             ("tlb", StateLayout.tlbBase, TLB.tableBytes * TLB.mmuIndexCount),
@@ -53,6 +56,8 @@ final class StateLayoutTests: XCTestCase {
         XCTAssertEqual(StateLayout.sysreg(StateLayout.sysregSlots - 1) + 8, StateLayout.sysregBase + StateLayout.sysregSlots * 8)
         // V registers are 16-byte aligned (SIMD loads/stores from the JIT).
         XCTAssertEqual(StateLayout.vregBase % 16, 0)
+        XCTAssertEqual(StateLayout.vectorSpillBase % 16, 0)
+        XCTAssertEqual(StateLayout.vreg(31) + 16, StateLayout.vregBase + 32 * 16)
         // Every system register of the table has a slot.
         XCTAssertLessThanOrEqual(SysRegTable.all.count, StateLayout.sysregSlots)
     }
@@ -115,6 +120,13 @@ final class StateLayoutTests: XCTestCase {
         cpu.daif = 0xFFFF
         cpu.spSel = 3
         cpu.faultPC = 0x55
+        cpu.setVreg(5, lo: 0x0102_0304_0506_0708, hi: 0x1112_1314_1516_1718)
+        cpu.fpcr = ~0
+        cpu.fpsr = ~0
+        XCTAssertEqual(at(StateLayout.vreg(5)), 0x0102_0304_0506_0708)
+        XCTAssertEqual(at(StateLayout.vreg(5) + 8), 0x1112_1314_1516_1718)
+        XCTAssertEqual(at(StateLayout.fpcr), 0x07C8_0000, "FPCR keeps AHP, DN, FZ, RMode, FZ16; trap enables read as zero")
+        XCTAssertEqual(at(StateLayout.fpsr), 0x0800_009F, "FPSR keeps QC and the cumulative flags")
         XCTAssertEqual(at(StateLayout.gpr(7)), 0x1111)
         XCTAssertEqual(at(StateLayout.gpr(32)), 0x2222)
         XCTAssertEqual(at(StateLayout.pc), 0x4000_1234)
@@ -157,7 +169,14 @@ final class StateLayoutTests: XCTestCase {
         cpu.setX(3, 9)
         cpu.nzcv = 0xF000_0000
         m.exclusiveSize = 8
+        cpu.setVreg(31, lo: 1, hi: 2)
+        cpu.fpcr = 0x0040_0000
+        cpu.fpsr = 0x1F
         cpu.reset()
+        XCTAssertEqual(cpu.vreg(31).lo, 0)
+        XCTAssertEqual(cpu.vreg(31).hi, 0)
+        XCTAssertEqual(cpu.fpcr, 0)
+        XCTAssertEqual(cpu.fpsr, 0)
         XCTAssertEqual(cpu.el, 3, "reset enters the highest EL")
         XCTAssertEqual(cpu.spSel, 1)
         XCTAssertEqual(cpu.daif, 0x3C0)

@@ -236,6 +236,9 @@ final class SysRegTests: XCTestCase {
         ("CNTHV_CTL_EL2", 0xD53CE320),
         ("CNTHV_CVAL_EL2", 0xD53CE340),
         ("DBGWCR3_EL1", 0xD53003E0),
+        // FP/SIMD control and status.
+        ("FPCR", 0xD53B4400),
+        ("FPSR", 0xD53B4420),
     ]
 
     static func key(ofMRS word: UInt32) -> UInt32 { (word >> 5) & 0xFFFF }

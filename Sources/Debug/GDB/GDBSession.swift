@@ -98,7 +98,7 @@ public final class GDBSession {
             let parts = rest.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let n = GDBPacket.number(parts[0]), Int(n) < GDBRegisters.all.count,
                   let bytes = GDBPacket.bytes(fromHex: parts[1]) else { return .reply("E01") }
-            GDBRegisters.write(Int(n), GDBPacket.littleEndianValue(bytes), cpu: cpu)
+            GDBRegisters.write(Int(n), bytes: bytes, cpu: cpu)
             return .reply("OK")
         case "m": return readMemory(rest)
         case "M": return writeMemory(rest)

@@ -33,6 +33,7 @@ public enum HelperTable {
         case .compareAndSwapPair: return helperCompareAndSwapPair
         case .dcZeroVA: return helperDCZeroVA
         case .clrex: return helperClearExclusive
+        case .fpAccessTrap: return helperFPAccessTrap
         }
     }
 }

@@ -155,3 +155,13 @@ let helperClearExclusive: HelperFunction = { state, _, _, _ in
     CPU.from(state: state).clearExclusiveMonitor()
     return 0
 }
+
+/// An FP/SIMD instruction translated while FP/SIMD was trapped (the block key
+/// holds `LiftContext.fpTrapped`): takes the trap for it.
+let helperFPAccessTrap: HelperFunction = { state, _, _, _ in
+    let cpu = CPU.from(state: state)
+    // Not trapped any more (cannot happen: the key changes with the controls):
+    // run the instruction again, translated afresh.
+    if !cpu.takeFPAccessTrap() { cpu.pc = cpu.faultPC }
+    return 0
+}

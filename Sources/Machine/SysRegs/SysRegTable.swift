@@ -150,6 +150,9 @@ public enum SysRegTable {
         .special("NZCV", 3, 3, 4, 2, 0, el: 0, read: { $0.nzcv }, write: { $0.nzcv = $1; return true }),
         .special("DAIF", 3, 3, 4, 2, 1, el: 0, read: { $0.daif }, write: { $0.daif = $1; return true })
             .el0Gated(bySCTLRBit: 9),   // UMA
+        // FP/SIMD control and status (FPState.swift); their FP traps are the lifter's.
+        .special("FPCR", 3, 3, 4, 4, 0, el: 0, read: { $0.fpcr }, write: { $0.fpcr = $1; return true }),
+        .special("FPSR", 3, 3, 4, 4, 1, el: 0, read: { $0.fpsr }, write: { $0.fpsr = $1; return true }),
         .special("SPSel", 3, 0, 4, 2, 0, el: 1, read: { $0.spSel }, write: { $0.spSel = $1; return true }),
         .special("PAN", 3, 0, 4, 2, 3, el: 1, read: { $0.pstateMisc & CPU.pstatePAN }, write: { cpu, v in
             cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstatePAN | (v & CPU.pstatePAN)
@@ -273,6 +276,8 @@ public enum NamedSysReg: Int, CaseIterable, Sendable {
     // The PMU, cache identification, debug.
     case PMCR_EL0, PMCNTENSET_EL0, PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMUSERENR_EL0
     case PMINTENSET_EL1, PMCCFILTR_EL0, CSSELR_EL1, OSLSR_EL1, DBGCLAIMSET_EL1
+    // FP/SIMD traps (FPState.swift).
+    case CPACR_EL1
 
     @inlinable public var slot: SysRegSlot { SysRegSlot(slot: rawValue) }
     public var name: String { String(describing: self) }
