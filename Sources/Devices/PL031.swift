@@ -31,6 +31,8 @@ public final class PL031: MMIODevice {
     /// Counter value minus `now()`.
     private var offset: UInt64
     public private(set) var match: UInt32 = 0
+    /// The last value written to RTCLR (read back from RTCLR).
+    public private(set) var load: UInt32 = 0
     public private(set) var imsc: UInt32 = 0
     public private(set) var ris: UInt32 = 0
     /// RTCMR is ahead of (or equal to) the counter: the interrupt is raised
@@ -56,7 +58,7 @@ public final class PL031: MMIODevice {
 
     public func reset() {
         offset = 0
-        match = 0; imsc = 0; ris = 0; matchArmed = false
+        match = 0; load = 0; imsc = 0; ris = 0; matchArmed = false
         irq.set(false)
     }
 
@@ -81,7 +83,7 @@ public final class PL031: MMIODevice {
         switch off & ~3 {
         case Reg.dr: v = counter
         case Reg.mr: v = match
-        case Reg.lr: v = counter   // QEMU reads the current counter here too
+        case Reg.lr: v = load
         case Reg.cr: v = 1         // the counter always runs
         case Reg.imsc: v = imsc
         case Reg.ris: v = ris
@@ -102,6 +104,7 @@ public final class PL031: MMIODevice {
             match = v
             armMatch()
         case Reg.lr:
+            load = v
             offset = UInt64(v) &- now()
             armMatch()
         case Reg.cr: break          // writing 0 cannot stop it (as QEMU)

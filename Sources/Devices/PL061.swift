@@ -6,9 +6,9 @@ import Machine
 /// Eight lines. A line is an output when its GPIODIR bit is set: it drives
 /// the data register's value; otherwise it reads the level set from outside
 /// (`setInput`). Each line interrupts on a level (GPIOIS set: while the line
-/// equals its GPIOIEV bit) or an edge (GPIOIS clear: both edges with GPIOIBE,
-/// else rising when GPIOIEV is set, falling when clear); edges are latched in
-/// GPIORIS until written to GPIOIC.
+/// equals its GPIOIEV bit) or an edge of an input line (GPIOIS clear: both
+/// edges with GPIOIBE, else rising when GPIOIEV is set, falling when clear);
+/// edges are latched in GPIORIS until written to GPIOIC.
 public final class PL061: MMIODevice {
     public let name: String
 
@@ -81,7 +81,7 @@ public final class PL061: MMIODevice {
         let changed = now ^ lastLevels
         lastLevels = now
         let rising = changed & now, falling = changed & ~now
-        let edgeLines = ~isense
+        let edgeLines = ~isense & ~dir
         edges |= edgeLines & ((changed & ibe) | (rising & iev & ~ibe) | (falling & ~iev & ~ibe))
         irq.set(rawStatus & ie != 0)
     }
