@@ -21,6 +21,8 @@ public final class TranslatedBlock {
 /// the same offsets the JIT uses; helpers are called through libffi.
 final class IRInterpreter {
     private var values: UnsafeMutablePointer<UInt64>
+    /// Bits 127:64 of v128 values (only v128 ops write and read them).
+    private var high: UnsafeMutablePointer<UInt64>
     private var capacity: Int
     private let ffi = FFIHelperCaller()
     private let helpers = HelperTable.functions
@@ -28,9 +30,13 @@ final class IRInterpreter {
     init() {
         capacity = 1024
         values = .allocate(capacity: capacity)
+        high = .allocate(capacity: capacity)
     }
 
-    deinit { values.deallocate() }
+    deinit {
+        values.deallocate()
+        high.deallocate()
+    }
 
     /// Runs `block` once. On return the PC in the state is the next PC (or the
     /// exception vector); the result is the number of guest instructions executed.
@@ -38,10 +44,13 @@ final class IRInterpreter {
         let state = cpu.state
         if block.insts.count > capacity {
             values.deallocate()
+            high.deallocate()
             capacity = block.insts.count * 2
             values = .allocate(capacity: capacity)
+            high = .allocate(capacity: capacity)
         }
         let v = values
+        let vh = high
         var executed = 0
         var pc: UInt64 = block.ir.guestPC
         let mmuIndex = cpu.mmuIndex
@@ -151,6 +160,59 @@ final class IRInterpreter {
                     }
                 case .exitState:
                     return executed
+                case .getVec:
+                    let off = StateLayout.vreg(Int(inst.imm))
+                    switch inst.type {
+                    case .v128:
+                        v[i] = state.load(fromByteOffset: off, as: UInt64.self)
+                        vh[i] = state.load(fromByteOffset: off + 8, as: UInt64.self)
+                    case .i8: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt8.self))
+                    case .i16: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt16.self))
+                    case .i32, .f32: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt32.self))
+                    default: v[i] = state.load(fromByteOffset: off, as: UInt64.self)
+                    }
+                case .setVec:
+                    // Values are kept zero-extended: the low 64 bits are the value, the rest zero.
+                    let a = Int(inst.a.index)
+                    let off = StateLayout.vreg(Int(inst.imm))
+                    state.storeBytes(of: v[a], toByteOffset: off, as: UInt64.self)
+                    state.storeBytes(of: insts[a].type == .v128 ? vh[a] : 0, toByteOffset: off + 8, as: UInt64.self)
+                case .bitcast:
+                    v[i] = v[Int(inst.a.index)]
+                case .vpack:
+                    v[i] = v[Int(inst.a.index)]
+                    vh[i] = v[Int(inst.b.index)]
+                case .vextract:
+                    let a = Int(inst.a.index)
+                    v[i] = V128(lo: v[a], hi: vh[a]).lane(at: Int(inst.imm), bits: inst.type.bits)
+                case .vinsert:
+                    let a = Int(inst.a.index), b = Int(inst.b.index)
+                    var r = V128(lo: v[a], hi: vh[a])
+                    r.setLane(at: Int(inst.imm), bits: insts[b].type.bits, v[b])
+                    v[i] = r.lo
+                    vh[i] = r.hi
+                case .vdup:
+                    let r = VectorSemantics.dup(v[Int(inst.a.index)], bits: insts[Int(inst.a.index)].type.bits)
+                    v[i] = r.lo
+                    vh[i] = r.hi
+                case .vop:
+                    let a = Int(inst.a.index)
+                    let b = inst.b.isNone ? a : Int(inst.b.index)
+                    let r = VectorSemantics.evaluate(VectorOp(rawValue: UInt8(inst.imm & 0xFF))!, laneBits: Int(inst.imm >> 8),
+                                                     V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]))
+                    v[i] = r.lo
+                    vh[i] = r.hi
+                case .fp:
+                    let a = Int(inst.a.index)
+                    var flags: UInt64 = 0
+                    v[i] = FPReference.execute(FPOpcode(imm: inst.imm), outBits: inst.type.bits, inBits: insts[a].type.bits,
+                                               v[a], inst.b.isNone ? 0 : v[Int(inst.b.index)],
+                                               inst.c.isNone ? 0 : v[Int(inst.c.index)],
+                                               fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags)
+                    if flags != 0 {
+                        state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | flags,
+                                         toByteOffset: StateLayout.fpsr, as: UInt64.self)
+                    }
                 }
                 i += 1
             }

@@ -101,6 +101,29 @@ public struct IRBuilder {
                          c: args.count > 2 ? args[2] : .none,
                          imm: UInt64(h.rawValue)))
     }
+    // MARK: FP/SIMD
+
+    public mutating func getVec(_ n: Int, _ t: IRType) -> Value { emit(Inst(.getVec, t, imm: UInt64(n))) }
+    public mutating func setVec(_ n: Int, _ v: Value) { emit(Inst(.setVec, a: v, imm: UInt64(n))) }
+    public mutating func bitcast(_ a: Value, to t: IRType) -> Value {
+        type(of: a) == t ? a : emit(Inst(.bitcast, t, a: a))
+    }
+    public mutating func vpack(_ lo: Value, _ hi: Value) -> Value { emit(Inst(.vpack, .v128, a: lo, b: hi)) }
+    public mutating func vextract(_ v: Value, bitOffset: Int, _ t: IRType) -> Value {
+        emit(Inst(.vextract, t, a: v, imm: UInt64(bitOffset)))
+    }
+    public mutating func vinsert(_ v: Value, bitOffset: Int, _ lane: Value) -> Value {
+        emit(Inst(.vinsert, .v128, a: v, b: lane, imm: UInt64(bitOffset)))
+    }
+    public mutating func vdup(_ lane: Value) -> Value { emit(Inst(.vdup, .v128, a: lane)) }
+    public mutating func vop(_ op: VectorOp, laneBits: Int, _ a: Value, _ b: Value = .none) -> Value {
+        emit(Inst(.vop, .v128, a: a, b: b, imm: UInt64(op.rawValue) | UInt64(laneBits) << 8))
+    }
+    /// An FP op (`FPOpcode`) with result type `t`.
+    public mutating func fp(_ op: FPOpcode, _ t: IRType, _ a: Value, _ b: Value = .none, _ c: Value = .none) -> Value {
+        emit(Inst(.fp, t, a: a, b: b, c: c, imm: op.imm))
+    }
+
     public mutating func exitJump(_ pc: UInt64) { emit(Inst(.exitJump, imm: pc)) }
     public mutating func exitIndirect(_ v: Value) { emit(Inst(.exitIndirect, a: v)) }
     public mutating func exitIf(_ c: Value, _ pc: UInt64) { emit(Inst(.exitIf, a: c, imm: pc)) }

@@ -36,6 +36,13 @@ public enum IRPrinter {
         case .exitIndirect: return "exit.indirect \(i.a)"
         case .exitIf: return "exit.if \(i.a), \(hexImm)"
         case .exitState: return "exit.state"
+        case .getVec: return def + "get.\(i.type) v\(i.imm)"
+        case .setVec: return "set v\(i.imm), \(i.a)"
+        case .vextract, .vinsert: return def + "\(i.op).\(i.type) \(ops) @\(i.imm)"
+        case .vop:
+            let name = VectorOp(rawValue: UInt8(i.imm & 0xFF)).map { "\($0)" } ?? "?"
+            return def + "vop.\(name).\(i.imm >> 8) \(ops)"
+        case .fp: return def + "fp.\(FPOpcode(imm: i.imm).description).\(i.type) \(ops)"
         default:
             return def + "\(i.op).\(i.type) \(ops)"
         }

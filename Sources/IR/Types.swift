@@ -100,6 +100,29 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     /// Leaves the block with the PC a helper has already written (exceptions,
     /// ERET, context changes).
     case exitState
+
+    // FP/SIMD (Vector.swift, FP/). Values of type v128 are 128 bits wide;
+    // f32 and f64 values are held as their bit patterns, like i32 and i64.
+    /// The V register file: `imm` = register (0...31). getVec reads the low
+    /// `type` bits of Vn (v128: all of it); setVec writes a and zeroes the
+    /// rest of Vn, as A64 writes of a scalar or 64-bit vector do.
+    case getVec, setVec
+    /// a's bits as `type`, of the same width (f64 <-> i64, f32 <-> i32).
+    case bitcast
+    /// A v128 from two i64 halves: a = bits 63:0, b = bits 127:64.
+    case vpack
+    /// The lane of a (v128) at bit offset `imm`, as `type` (i8...i64, f32, f64).
+    case vextract
+    /// a (v128) with the lane at bit offset `imm` replaced by b (b's type is the lane).
+    case vinsert
+    /// A v128 with every lane equal to a (the lane is a's type).
+    case vdup
+    /// Lane-wise a `op` b on v128 values: `imm` = VectorOp raw value | lane bits << 8.
+    case vop
+    /// Scalar floating point as the Arm ARM's FP pseudocode defines it
+    /// (FPAdd, FPMulAdd, FPRoundInt, FPToFixed...): `imm` = FPOpcode (FP/FPOpcode.swift);
+    /// reads FPCR and ORs the cumulative exception flags into FPSR.
+    case fp
 }
 
 /// Comparison predicates of `cmp`.
@@ -185,7 +208,8 @@ public struct Inst: Sendable, Equatable {
         switch op {
         case .const_, .getReg, .getFlags, .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror,
              .umulh, .smulh, .udiv, .sdiv, .not, .neg, .clz, .rbit, .bswap, .zext, .sext, .trunc,
-             .cmp, .select, .addCarry, .nzcvAdd, .nzcvLogic, .condHolds:
+             .cmp, .select, .addCarry, .nzcvAdd, .nzcvLogic, .condHolds,
+             .getVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop:
             return true
         case .call:
             return HelperID(rawValue: UInt16(imm))?.info.pure ?? false

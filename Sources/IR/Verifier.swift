@@ -34,6 +34,12 @@ public enum IRVerifier {
                 if insts[Int(inst.a.index)].type.bits > inst.type.bits { fail(i, "extends to a narrower type") }
             case .trunc:
                 if insts[Int(inst.a.index)].type.bits < inst.type.bits { fail(i, "truncates to a wider type") }
+            case .bitcast:
+                if insts[Int(inst.a.index)].type.bits != inst.type.bits { fail(i, "bitcast changes the width") }
+            case .vpack:
+                if insts[Int(inst.a.index)].type != .i64 || insts[Int(inst.b.index)].type != .i64 { fail(i, "vpack halves are not i64") }
+            case .vextract, .vinsert, .vop:
+                if insts[Int(inst.a.index)].type != .v128 { fail(i, "\(inst.op) operand is not v128") }
             default: break
             }
             if inst.isTerminator && i != insts.count - 1 { fail(i, "terminator before the end of the block") }

@@ -106,6 +106,7 @@ extension JITCompiler {
         case .cmp:
             try emitCompare(i, inst)
         case .select:
+            guard inst.type != .v128 else { throw Unsupported(what: "select.v128") }
             let r = allocate(i)
             let cond = conditionFor(inst.a)   // flags first: the moves below keep them
             move(inst.c, into: r)
@@ -149,6 +150,8 @@ extension JITCompiler {
             }
         case .exitState:
             emitStateExit(count: started)
+        case .getVec, .setVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop, .fp:
+            try emitFPSIMD(i, inst)
         }
     }
 

@@ -7,6 +7,8 @@ enum Location: Equatable {
     case reg(Reg)
     case spill(Int32)          // displacement from the state pointer
     case constant(UInt64)
+    /// A v128 value: its 16-byte slot in the state block (displacement).
+    case vector(Int32)
 }
 
 /// A direct exit whose `jmp rel32` can be patched to chain to the next block.
@@ -49,6 +51,7 @@ final class JITCompiler {
     var regOwner = [Int](repeating: -1, count: 16)
     var freeRegs: [Reg]
     var freeSpills: [Int32]
+    var freeVectorSlots: [Int32]
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
@@ -94,6 +97,7 @@ final class JITCompiler {
         lastUse = [Int](repeating: -1, count: insts.count)
         freeRegs = JITCompiler.allocatable.reversed()
         freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
+        freeVectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
             for v in inst.operands { lastUse[Int(v.index)] = i }
@@ -204,6 +208,8 @@ final class JITCompiler {
             }
         case .spill(let s):
             freeSpills.append(s)
+        case .vector(let s):
+            freeVectorSlots.append(s)
         default: break
         }
         loc[j] = .none
@@ -221,7 +227,7 @@ final class JITCompiler {
 
     // MARK: Operands
 
-    @inline(__always) func size(of t: IRType) -> OpSize { t == .i64 ? .q : .d }
+    @inline(__always) func size(of t: IRType) -> OpSize { t == .i64 || t == .f64 ? .q : .d }
 
     func constantValue(_ v: Value) -> UInt64? {
         if case .constant(let c) = loc[Int(v.index)] { return c }

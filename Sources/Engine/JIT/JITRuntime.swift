@@ -7,6 +7,9 @@ struct JITRuntimeInfo {
     var epilogue: UInt64 = 0
     var loadSlow: UInt64 = 0
     var storeSlow: UInt64 = 0
+    /// FP/SIMD helpers (JITCompiler+FPSIMD.swift).
+    var fp: UInt64 = 0
+    var vectorOp: UInt64 = 0
     var jumpCache: UInt64 = 0
 }
 
@@ -131,6 +134,8 @@ final class JITEngine {
         info.epilogue = cache.executableAddress(start + epilogueOffset)
         info.loadSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitLoadSlow, to: UnsafeRawPointer.self)))
         info.storeSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitStoreSlow, to: UnsafeRawPointer.self)))
+        info.fp = UInt64(UInt(bitPattern: unsafeBitCast(jitFP, to: UnsafeRawPointer.self)))
+        info.vectorOp = UInt64(UInt(bitPattern: unsafeBitCast(jitVectorOp, to: UnsafeRawPointer.self)))
         info.jumpCache = jumpCache.address
     }
 

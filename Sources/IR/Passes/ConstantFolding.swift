@@ -6,7 +6,10 @@ public enum ConstantFolding {
         for i in block.insts.indices {
             let inst = block.rewriteOperands(at: i, replace)
             func constant(_ v: Value) -> UInt64? { block.constant(v) }
-            guard inst.isPure, inst.op != .const_, inst.op != .getReg, inst.op != .getFlags, inst.op != .call else {
+            // 128-bit values are folded nowhere (a constant holds 64 bits).
+            let vector = inst.type == .v128 || inst.operands.contains { block.insts[Int($0.index)].type == .v128 }
+            guard inst.isPure, !vector, inst.op != .const_, inst.op != .getReg, inst.op != .getFlags,
+                  inst.op != .call, inst.op != .getVec else {
                 if inst.op == .exitIf, let c = constant(inst.a) {
                     // A condition known at translation time: always or never leave here.
                     block.insts[i] = c & 1 == 1 ? Inst(.exitJump, imm: inst.imm) : Inst(.nop)
