@@ -76,9 +76,6 @@ QEMU_SKIP = {
     "mmu_device_unaligned":
         "unaligned accesses and DC ZVA to Device memory (MMU on, MAIR Device "
         "attributes) must raise an Alignment fault (Arm ARM); QEMU 7.2 performs them",
-    "sys_timer_irq":
-        "no GIC model in Armature yet (the timers drive the CPU's IRQ input "
-        "directly); QEMU needs the GIC programmed",
     "sys_wfi_no_wake":
         "Armature ends a WFI that nothing can wake with an error (exit 1); "
         "QEMU's vCPU halts forever",

@@ -9,8 +9,9 @@ public struct VirtOptions: Sendable, Equatable {
     public var secure = false
     /// `virtualization=on`: EL2 is implemented.
     public var virtualization = false
-    /// `gic-version=`: recorded; there is no interrupt controller yet.
-    public var gicVersion = "3"
+    /// `gic-version=`: 2, 3, host or max (`VirtMachine.resolveGICVersion`);
+    /// QEMU 7.2's default for virt is 2.
+    public var gicVersion = "2"
     /// `mec=on`: keep FEAT_MEC shadow tags (MECID per page/line, substitute
     /// data on a mismatch). Without a CPU that has FEAT_MEC (`-cpu max,x-rme=on`
     /// with secure=on,virtualization=on) every access uses MECID 0: the tags
@@ -47,6 +48,9 @@ public struct BoardError: Error, CustomStringConvertible {
 /// | base          | size          | what                                   |
 /// |---------------|---------------|----------------------------------------|
 /// | 0x0000_0000   | 2 × 64 MiB    | flash banks 0 and 1 (ROM, zero-filled) |
+/// | 0x0800_0000   | 0x10000       | GIC distributor (v2 and v3)            |
+/// | 0x0801_0000   | 0x10000       | GICv2 CPU interface                    |
+/// | 0x080A_0000   | 0x20000 × CPUs| GICv3 redistributors                   |
 /// | 0x0900_0000   | 0x1000        | PL011 UART (SPI 1)                     |
 /// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
 /// | 0x0903_0000   | 0x1000        | PL061 GPIO (SPI 7), power button: line 3 |
@@ -74,6 +78,9 @@ public final class VirtMachine {
     public let uart: PL011
     public let rtc: PL031
     public let gpio: PL061
+    /// The interrupt controller (`gic-version`) and its MMIO parts.
+    public let gic: GIC
+    public let gicDevices: [MMIODevice]
     /// The devices' interrupt outputs, by SPI number (connected to the GIC's
     /// SPIs when there is one).
     public let spiLines: [UInt32: IRQLine]
@@ -105,6 +112,20 @@ public final class VirtMachine {
         do {
             try memory.addROM(name: "virt.flash0", base: Map.flashBase, size: Map.flashBankSize)
             try memory.addROM(name: "virt.flash1", base: Map.flashBase + Map.flashBankSize, size: Map.flashBankSize)
+            let version = try VirtMachine.resolveGICVersion(options)
+            gic = GIC(version: version, cpuCount: options.cpuCount, securityExtensions: options.secure)
+            switch version {
+            case .v2:
+                let d = GICv2Distributor(gic: gic), c = GICv2CPUInterface(gic: gic)
+                try memory.addDevice(d, base: VirtMap.gicDist.base, size: VirtMap.gicDist.size)
+                try memory.addDevice(c, base: VirtMap.gicCPU.base, size: VirtMap.gicCPU.size)
+                gicDevices = [d, c]
+            case .v3:
+                let d = GICv3Distributor(gic: gic), r = GICv3Redistributor(gic: gic)
+                try memory.addDevice(d, base: VirtMap.gicDist.base, size: VirtMap.gicDist.size)
+                try memory.addDevice(r, base: VirtMap.gicRedist.base, size: r.size)
+                gicDevices = [d, r]
+            }
             uart = PL011(name: "pl011", console: console)
             try memory.addDevice(uart, base: Map.uartBase, size: Map.uartSize)
             rtc = PL031(name: "pl031")
@@ -116,6 +137,7 @@ public final class VirtMachine {
             throw BoardError(e.description)
         }
         spiLines = [VirtMap.SPI.uart: uart.irq, VirtMap.SPI.rtc: rtc.irq, VirtMap.SPI.gpio: gpio.irq]
+        for (spi, line) in spiLines { gic.connect(line, spi: Int(spi)) }
         system = System(memory: memory)
         config.hasEL3 = options.secure
         config.hasEL2 = options.virtualization
@@ -124,10 +146,21 @@ public final class VirtMachine {
         config.hasMEC = config.hasRME
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
+        gic.attach(cpu)
         if options.mec { system.enableMECTags() }   // before any loader writes RAM
         uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         gpio.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        let guestError: (String) -> Void = { [unowned system] message in system.log(.guestErrors, message) }
+        for d in gicDevices {
+            switch d {
+            case let d as GICv2Distributor: d.onGuestError = guestError
+            case let d as GICv2CPUInterface: d.onGuestError = guestError
+            case let d as GICv3Distributor: d.onGuestError = guestError
+            case let d as GICv3Redistributor: d.onGuestError = guestError
+            default: break
+            }
+        }
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.
         if !options.secure {
@@ -166,6 +199,19 @@ public final class VirtMachine {
                                occupied: img.segments.map { ($0.physicalAddress, $0.end) })
         }
         return img
+    }
+
+    /// The GIC `gic-version` selects, as QEMU 7.2 with TCG: 2 and 3 as given,
+    /// max the newest modelled (3; QEMU 7.2 picks its GICv4 with
+    /// virtualization=on, which Armature does not model), host needs KVM.
+    static func resolveGICVersion(_ o: VirtOptions) throws -> GIC.Version {
+        switch o.gicVersion {
+        case "2": return .v2
+        case "3", "max": return .v3
+        case "host": throw BoardError("gic-version=host requires KVM")
+        case "4": throw BoardError("gic-version=4: GICv4 is not modelled (use 2, 3 or max)")
+        default: throw BoardError("gic-version=\(o.gicVersion): unknown GIC version")
+        }
     }
 
     static func sizeText(_ bytes: UInt64) -> String {

@@ -73,6 +73,10 @@ public final class CPU {
     let tlbIPA: UnsafeMutablePointer<UInt64>
     /// Interrupt inputs, event register, timer alarm (Interrupts.swift).
     public let interrupts: InterruptState
+    /// The interrupt controller whose CPU interface this CPU has (the board's
+    /// GIC): the timers and the PMU drive its private inputs, and it hears of
+    /// EL and Security state changes. nil: those outputs go nowhere.
+    public weak var interruptController: (any CPUInterruptController)?
     /// The PMU cycle counter's running interval (SysRegs/PMU.swift).
     var pmuClock = PMUClock()
 
@@ -125,6 +129,11 @@ public final class CPU {
         nzcv = 0
         resetFP()
         state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
+        if let gic = interruptController {   // the timers' outputs go low
+            for t in GenericTimerID.allCases where interrupts.timerOutputs & (1 << UInt64(t.rawValue)) != 0 {
+                gic.setPrivateInput(cpu: index, intid: t.intid, level: false)
+            }
+        }
         interrupts.reset()
         flushTLB()
     }

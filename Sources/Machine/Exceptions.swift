@@ -97,6 +97,7 @@ extension CPU {
         let vector = sysreg(SysRegTable.vbar[target]) & ~UInt64(0x7FF) &+ groupOffset &+ kind.rawValue
         pc = vector
         exceptionTaken = true
+        if target != fromEL { interruptController?.cpuContextChanged(self) }
         if let observer = system.exceptionObserver {
             observer(self, ExceptionEvent(kind: .taken(kind), fromEL: fromEL, toEL: target,
                                           esr: kind == .sync || kind == .serror ? syndrome : nil, elr: returnAddress,
@@ -225,6 +226,7 @@ extension CPU {
         clearExclusiveMonitor()
         pc = sysreg(SysRegTable.elr[fromEL])
         exceptionTaken = true
+        if el != fromEL { interruptController?.cpuContextChanged(self) }
         noteExceptionReturn()   // sets the event register; DAIF/EL may unmask an interrupt
         system.exceptionObserver?(self, ExceptionEvent(kind: .returned(illegal: illegal), fromEL: fromEL, toEL: el,
                                                        elr: pc, spsr: spsr, pc: pc))

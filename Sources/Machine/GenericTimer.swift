@@ -8,19 +8,20 @@
 //
 // Each timer's CTL and CVAL live in their system register slots; ISTATUS and
 // TVAL are computed when read. A timer's output (ENABLE = 1, IMASK = 0,
-// ISTATUS = 1) drives the CPU's IRQ input directly (QEMU's virt wires the
-// timers to PPIs 30, 27, 26, 29 of its GIC; there is no GIC model yet). The
-// outputs are re-evaluated on every timer register write and whenever the
-// dispatcher services interrupts; a host alarm (InterruptState) asks for that
-// at the earliest deadline.
+// ISTATUS = 1) is a private peripheral interrupt of the CPU's interrupt
+// controller (`CPU.interruptController`: QEMU's virt wires the timers to PPIs
+// 30, 27, 26, 29 of its GIC, and the EL2 virtual timer to 28). The outputs are
+// re-evaluated on every timer register write and whenever the dispatcher
+// services interrupts; a host alarm (InterruptState) asks for that at the
+// earliest deadline.
 //
 // FEAT_VHE: the EL2 virtual timer CNTHV_*, the E2H layout of CNTHCTL_EL2;
 // at EL2 with E2H, and at EL0 with E2H and TGE, the CNTP/CNTV encodings reach
 // CNTHP/CNTHV; the *_EL02 ones the EL0 timers (SysRegs/VHERegisters.swift).
 // Not modelled: FEAT_ECV (CNTPOFF_EL2), the secure EL2 timers.
 
-/// The timers of one PE. The raw value is the timer's source number on the
-/// CPU's IRQ input (`InterruptState`).
+/// The timers of one PE. The raw value is the timer's bit in
+/// `InterruptState.timerOutputs`.
 public enum GenericTimerID: Int, Sendable, CaseIterable {
     /// EL1 physical timer, CNTP_*_EL0 (QEMU virt: PPI 30).
     case physical = 0
@@ -33,6 +34,17 @@ public enum GenericTimerID: Int, Sendable, CaseIterable {
     /// EL2 virtual timer, CNTHV_*_EL2 (FEAT_VHE; PPI 28). It counts the
     /// physical count (no CNTVOFF_EL2: the EL2&0 regime's virtual count), as QEMU.
     case hypVirtual = 4
+
+    /// The INTID of the PPI the timer drives on QEMU's virt (the SBSA numbers).
+    public var intid: Int {
+        switch self {
+        case .physical: return 30
+        case .virtual: return 27
+        case .hypPhysical: return 26
+        case .securePhysical: return 29
+        case .hypVirtual: return 28
+        }
+    }
 
     var registerPrefix: String {
         switch self {
@@ -187,8 +199,9 @@ extension CPU {
         return ctl | (met ? 4 : 0)
     }
 
-    /// Re-evaluates every timer's output onto the IRQ input and arms the host
-    /// alarm for the earliest deadline of an enabled, unmasked timer.
+    /// Re-evaluates every timer's output, drives the changed ones onto the
+    /// interrupt controller's PPIs, and arms the host alarm for the earliest
+    /// deadline of an enabled, unmasked timer.
     public func updateTimers() {
         let phys = physicalCount
         var outputs: UInt64 = 0
@@ -205,7 +218,16 @@ extension CPU {
                 if target > phys { deadline = min(deadline, hostNanos(forCount: target)) }
             }
         }
-        interrupts.setTimerOutputs(outputs, deadline: deadline)
+        let changed = outputs ^ interrupts.timerOutputs
+        if changed != 0 {
+            interrupts.timerOutputs = outputs
+            if let gic = interruptController {
+                for t in GenericTimerID.allCases where changed & (1 << UInt64(t.rawValue)) != 0 {
+                    gic.setPrivateInput(cpu: index, intid: t.intid, level: outputs & (1 << UInt64(t.rawValue)) != 0)
+                }
+            }
+        }
+        interrupts.setTimerDeadline(deadline)
     }
 
     // MARK: Register access (the closures of the timer registers' entries)

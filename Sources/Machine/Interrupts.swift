@@ -160,9 +160,13 @@ public enum InterruptRouting {
 /// wakes the CPU at the generic timer's next deadline. Lines may be driven from
 /// any thread; everything else runs on the CPU's thread.
 public final class InterruptState: @unchecked Sendable {
-    /// Source numbers 0...7 are the generic timers (`GenericTimerID`); devices
-    /// use `firstDeviceSource` and up (at most 63).
+    /// Sources of the CPU's lines: the interrupt controller
+    /// (`interruptControllerSource`) and, without one, devices driving a line
+    /// directly (`firstDeviceSource` and up, at most 63).
     public static let firstDeviceSource = 8
+    /// The source the interrupt controller (the GIC's CPU interface) drives
+    /// the IRQ and FIQ inputs with.
+    public static let interruptControllerSource = 16
 
     let state: UnsafeMutableRawPointer
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -235,6 +239,7 @@ public final class InterruptState: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
         eventRegister = false
         nextTimerDeadline = .max
+        timerOutputs = 0
     }
 
     // MARK: Lines
@@ -258,12 +263,13 @@ public final class InterruptState: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// Sets the IRQ line's timer sources (bits 0...7) at once and arms the
-    /// alarm for `deadline` (host ns; `.max`: none). CPU thread.
-    func setTimerOutputs(_ outputs: UInt64, deadline: UInt64) {
+    /// The generic timers' outputs as last driven onto the interrupt
+    /// controller (bit = `GenericTimerID.rawValue`). CPU thread.
+    public internal(set) var timerOutputs: UInt64 = 0
+
+    /// Arms the alarm for `deadline` (host ns; `.max`: none). CPU thread.
+    func setTimerDeadline(_ deadline: UInt64) {
         pthread_mutex_lock(mutex)
-        sources.0 = (sources.0 & ~0xFF) | (outputs & 0xFF)
-        updateLineBitsLocked()
         if deadline != alarmDeadline {
             alarmDeadline = deadline
             if deadline != .max && alarmThread == nil && !stopping { startAlarmThreadLocked() }

@@ -19,6 +19,8 @@ final class TestMachine {
     let system: System
     let cpu: CPU
     let device = FakeDevice()
+    /// Stands in for the GIC: each PPI (the timers) drives the IRQ input directly.
+    let ppis = PPIWires()
 
     init(config: CPUConfig = CPUConfig()) {
         try! memory.addRAM(name: "ram", base: TestMachine.ramBase, size: TestMachine.ramSize)
@@ -26,6 +28,8 @@ final class TestMachine {
         try! memory.addDevice(device, base: TestMachine.devBase, size: TestMachine.devSize)
         system = System(memory: memory)
         cpu = system.addCPU(config: config)
+        ppis.cpu = cpu
+        cpu.interruptController = ppis
         cpu.setSysreg(SysRegTable.vbar[1], TestMachine.vbar)
         if config.hasEL2 { cpu.setSysreg(SysRegTable.vbar[2], TestMachine.vbar + 0x1_0000) }
         if config.hasEL3 { cpu.setSysreg(SysRegTable.vbar[3], TestMachine.vbar + 0x2_0000) }
@@ -105,4 +109,20 @@ extension UInt64 {
     var ec: UInt64 { self >> 26 }
     var il: UInt64 { (self >> 25) & 1 }
     var iss: UInt64 { self & 0x1FF_FFFF }
+}
+
+/// An interrupt controller stand-in: records each private input's level and
+/// drives the CPU's IRQ input with it (source 32 + INTID), as if every PPI
+/// were enabled and routed to IRQ.
+final class PPIWires: CPUInterruptController {
+    weak var cpu: CPU?
+    private(set) var levels: [Int: Bool] = [:]
+    private(set) var contextChanges = 0
+
+    func setPrivateInput(cpu index: Int, intid: Int, level: Bool) {
+        levels[intid] = level
+        cpu?.interrupts.setLine(.irq, source: 32 + intid, asserted: level)
+    }
+
+    func cpuContextChanged(_ cpu: CPU) { contextChanges += 1 }
 }

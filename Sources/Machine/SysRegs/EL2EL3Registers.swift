@@ -61,5 +61,5 @@ enum EL2EL3Registers {
 
 extension CPU {
     /// MPIDR_EL1: Aff0 = CPU index, U = 0, bit 31 RES1.
-    var mpidr: UInt64 { 0x8000_0000 | UInt64(index) }
+    public var mpidr: UInt64 { 0x8000_0000 | UInt64(index) }
 }

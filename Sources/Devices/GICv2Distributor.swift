@@ -1,0 +1,233 @@
+import Machine
+
+/// GICv2 distributor register offsets (IHI 0048B 4.1.2, table 4-1).
+public enum GICv2DistributorRegs {
+    public static let ctlr: UInt64 = 0x000
+    public static let typer: UInt64 = 0x004
+    public static let iidr: UInt64 = 0x008
+    public static let igroupr: UInt64 = 0x080
+    public static let isenabler: UInt64 = 0x100
+    public static let icenabler: UInt64 = 0x180
+    public static let ispendr: UInt64 = 0x200
+    public static let icpendr: UInt64 = 0x280
+    public static let isactiver: UInt64 = 0x300
+    public static let icactiver: UInt64 = 0x380
+    public static let ipriorityr: UInt64 = 0x400
+    public static let itargetsr: UInt64 = 0x800
+    public static let icfgr: UInt64 = 0xC00
+    public static let nsacr: UInt64 = 0xE00
+    public static let sgir: UInt64 = 0xF00
+    public static let cpendsgir: UInt64 = 0xF10
+    public static let spendsgir: UInt64 = 0xF20
+    /// Peripheral and component ID registers (0xFD0-0xFFC).
+    public static let pidr4: UInt64 = 0xFD0
+    /// The values QEMU's GICv2 reports at 0xFD0-0xFFC.
+    public static let idBytes: [UInt8] = [0x04, 0x00, 0x00, 0x00, 0x90, 0xB4, 0x2B, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+    /// GICD_IIDR: ARM (0x43B), revision 2, as QEMU's GICv2.
+    public static let iidrValue: UInt32 = 0x0200_043B
+    /// QEMU's virt: 64 KiB at 0x0800_0000.
+    public static let size: UInt64 = 0x10000
+}
+
+/// The GICv2 distributor (`-M virt,gic-version=2`), MMIO at 0x0800_0000.
+/// Accesses are made by CPU 0 in its current Security state (Secure when
+/// the GIC has no Security Extensions).
+public final class GICv2Distributor: MMIODevice {
+    public let name = "gicv2-dist"
+    public let gic: GIC
+    /// Called with a one-line message for `-d guest_errors`.
+    public var onGuestError: ((String) -> Void)?
+
+    public init(gic: GIC) {
+        precondition(gic.version == .v2)
+        self.gic = gic
+    }
+
+    typealias R = GICv2DistributorRegs
+
+    public func read(offset: UInt64, size: Int) -> UInt64 {
+        gic.locked {
+            let cpu = 0
+            let secure = gic.accessIsSecure(cpu)
+            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
+                // Byte-accessible registers.
+                var v: UInt64 = 0
+                for b in 0..<size {
+                    let intid = Int(offset & 0x3FF) + b
+                    let byte = offset < R.itargetsr ? gic.readPriority(cpu: cpu, intid: intid, secure: secure)
+                                                    : gic.readTargets(cpu: cpu, intid: intid, secure: secure)
+                    v |= UInt64(byte) << UInt64(8 * b)
+                }
+                return v
+            }
+            if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
+                var v: UInt64 = 0
+                for b in 0..<size {
+                    let sgi = Int(offset - R.cpendsgir) & 0xF + b
+                    guard sgi < 16 else { break }
+                    let i = gic.irq(cpu, sgi)
+                    if gic.visible(i, secure: secure) { v |= UInt64(i.sgiSources) << UInt64(8 * b) }
+                }
+                return v
+            }
+            guard size == 4 else {
+                onGuestError?("gicv2-dist: \(size)-byte read at \(hex(offset)) (word register)")
+                return 0
+            }
+            return UInt64(readWord(offset, cpu: cpu, secure: secure))
+        }
+    }
+
+    private func readWord(_ offset: UInt64, cpu: Int, secure: Bool) -> UInt32 {
+        func bank(_ base: UInt64) -> Int { Int(offset - base) * 8 }
+        switch offset {
+        case R.ctlr:
+            if secure || gic.singleSecurityState { return gic.distCtlr & 3 }
+            return (gic.distCtlr >> 1) & 1   // Non-secure view: EnableGrp1 at bit 0
+        case R.typer:
+            return UInt32(gic.irqCount / 32 - 1) | UInt32(gic.cpuCount - 1) << 5
+                | (gic.securityExtensions ? 1 << 10 : 0)
+        case R.iidr: return R.iidrValue
+        case R.igroupr..<R.igroupr + 0x80: return gic.readBits(.group, cpu: cpu, first: bank(R.igroupr), secure: secure)
+        case R.isenabler..<R.isenabler + 0x80:
+            return gic.readBits(.setEnable, cpu: cpu, first: bank(R.isenabler), secure: secure)
+        case R.icenabler..<R.icenabler + 0x80:
+            return gic.readBits(.clearEnable, cpu: cpu, first: bank(R.icenabler), secure: secure)
+        case R.ispendr..<R.ispendr + 0x80:
+            return gic.readBits(.setPending, cpu: cpu, first: bank(R.ispendr), secure: secure)
+        case R.icpendr..<R.icpendr + 0x80:
+            return gic.readBits(.clearPending, cpu: cpu, first: bank(R.icpendr), secure: secure)
+        case R.isactiver..<R.isactiver + 0x80:
+            return gic.readBits(.setActive, cpu: cpu, first: bank(R.isactiver), secure: secure)
+        case R.icactiver..<R.icactiver + 0x80:
+            return gic.readBits(.clearActive, cpu: cpu, first: bank(R.icactiver), secure: secure)
+        case R.icfgr..<R.icfgr + 0x100:
+            return gic.readConfig(cpu: cpu, first: Int(offset - R.icfgr) * 4, secure: secure)
+        case R.nsacr..<R.nsacr + 0x100: return 0
+        case R.sgir: return 0   // write-only
+        case R.pidr4..<R.pidr4 + 0x30:
+            return UInt32(R.idBytes[Int(offset - R.pidr4) >> 2])
+        default:
+            onGuestError?("gicv2-dist: read of unknown register at \(hex(offset))")
+            return 0
+        }
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64) {
+        gic.locked {
+            let cpu = 0
+            let secure = gic.accessIsSecure(cpu)
+            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
+                for b in 0..<size {
+                    let intid = Int(offset & 0x3FF) + b
+                    let byte = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
+                    if offset < R.itargetsr {
+                        gic.writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
+                    } else {
+                        gic.writeTargets(intid: intid, value: byte, secure: secure)
+                    }
+                }
+                gic.updateAll()
+                return
+            }
+            if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
+                let set = offset >= R.spendsgir
+                for b in 0..<size {
+                    let sgi = Int(offset - R.cpendsgir) & 0xF + b
+                    guard sgi < 16 else { break }
+                    let bits = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
+                    guard gic.visible(gic.irq(cpu, sgi), secure: secure) else { continue }
+                    gic.modify(cpu, sgi) {
+                        $0.sgiSources = set ? $0.sgiSources | bits : $0.sgiSources & ~bits
+                        $0.latch = $0.sgiSources != 0
+                    }
+                }
+                gic.updateCPU(cpu)
+                return
+            }
+            guard size == 4 else {
+                onGuestError?("gicv2-dist: \(size)-byte write at \(hex(offset)) (word register) ignored")
+                return
+            }
+            writeWord(offset, UInt32(truncatingIfNeeded: value), cpu: cpu, secure: secure)
+        }
+    }
+
+    private func writeWord(_ offset: UInt64, _ v: UInt32, cpu: Int, secure: Bool) {
+        func bank(_ base: UInt64) -> Int { Int(offset - base) * 8 }
+        switch offset {
+        case R.ctlr:
+            if secure || gic.singleSecurityState {
+                gic.distCtlr = v & 3
+            } else {
+                gic.distCtlr = gic.distCtlr & ~2 | (v & 1) << 1
+            }
+            gic.updateAll()
+        case R.igroupr..<R.igroupr + 0x80:
+            gic.writeBits(.group, cpu: cpu, first: bank(R.igroupr), value: v, secure: secure)
+        case R.isenabler..<R.isenabler + 0x80:
+            gic.writeBits(.setEnable, cpu: cpu, first: bank(R.isenabler), value: v, secure: secure)
+        case R.icenabler..<R.icenabler + 0x80:
+            gic.writeBits(.clearEnable, cpu: cpu, first: bank(R.icenabler), value: v, secure: secure)
+        case R.ispendr..<R.ispendr + 0x80:
+            gic.writeBits(.setPending, cpu: cpu, first: bank(R.ispendr), value: v, secure: secure)
+        case R.icpendr..<R.icpendr + 0x80:
+            gic.writeBits(.clearPending, cpu: cpu, first: bank(R.icpendr), value: v, secure: secure)
+        case R.isactiver..<R.isactiver + 0x80:
+            gic.writeBits(.setActive, cpu: cpu, first: bank(R.isactiver), value: v, secure: secure)
+        case R.icactiver..<R.icactiver + 0x80:
+            gic.writeBits(.clearActive, cpu: cpu, first: bank(R.icactiver), value: v, secure: secure)
+        case R.icfgr..<R.icfgr + 0x100:
+            gic.writeConfig(cpu: cpu, first: Int(offset - R.icfgr) * 4, value: v, secure: secure)
+        case R.nsacr..<R.nsacr + 0x100: break
+        case R.sgir: gic.writeSGIR(v, from: cpu, secure: secure)
+        case R.typer, R.iidr, R.pidr4..<R.pidr4 + 0x30: break   // read-only
+        default:
+            onGuestError?("gicv2-dist: write of unknown register at \(hex(offset)) ignored")
+        }
+    }
+}
+
+extension GIC {
+    /// Whether an MMIO access by `cpu` is Secure: its Security state (all
+    /// accesses are Secure to a GIC with one Security state).
+    func accessIsSecure(_ cpu: Int) -> Bool {
+        !securityExtensions || cpus[cpu].secure
+    }
+
+    /// GICD_ITARGETSR byte: RAZ/WI on a GIC with one CPU interface (IHI 0048
+    /// 4.3.12); for SGIs and PPIs the reading CPU's own bit.
+    func readTargets(cpu: Int, intid: Int, secure: Bool) -> UInt8 {
+        guard cpuCount > 1, intid < irqCount else { return 0 }
+        if intid < 32 { return 1 << UInt8(cpu) }
+        return visible(irqs[intid], secure: secure) ? irqs[intid].targets : 0
+    }
+
+    func writeTargets(intid: Int, value: UInt8, secure: Bool) {
+        guard cpuCount > 1, intid >= 32, intid < irqCount, visible(irqs[intid], secure: secure) else { return }
+        irqs[intid].targets = value & UInt8(truncatingIfNeeded: (1 << cpuCount) - 1)
+    }
+
+    /// GICD_SGIR (IHI 0048 4.3.15): TargetListFilter [25:24] (0 the list, 1 all
+    /// but the requester, 2 the requester), CPUTargetList [23:16], NSATT [15]
+    /// (the group a Secure write targets: 0 Group 0, 1 Group 1), SGIINTID [3:0].
+    /// A Non-secure write reaches only SGIs in Group 1.
+    func writeSGIR(_ v: UInt32, from source: Int, secure: Bool) {
+        let sgi = Int(v & 0xF)
+        let filter = (v >> 24) & 3
+        var targets: UInt32
+        switch filter {
+        case 0: targets = (v >> 16) & 0xFF
+        case 1: targets = UInt32((1 << cpuCount) - 1) & ~(1 << UInt32(source))
+        case 2: targets = 1 << UInt32(source)
+        default: return
+        }
+        targets &= UInt32((1 << cpuCount) - 1)
+        let nsatt = (v >> 15) & 1 == 1
+        for c in 0..<cpuCount where targets & (1 << UInt32(c)) != 0 {
+            let g1 = cpus[c].banked[sgi].group1
+            if securityExtensions && (secure ? g1 != nsatt : !g1) { continue }
+            raiseSGI(sgi, on: c, from: source)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Machine
+
+/// GICv3 redistributor register offsets (IHI 0069 12.10, 12.11): the RD_base
+/// frame, then the SGI_base frame 64 KiB above it.
+public enum GICv3RedistributorRegs {
+    public static let ctlr: UInt64 = 0x0000
+    public static let iidr: UInt64 = 0x0004
+    public static let typer: UInt64 = 0x0008
+    public static let statusr: UInt64 = 0x0010
+    public static let waker: UInt64 = 0x0014
+    public static let propbaser: UInt64 = 0x0070
+    public static let pendbaser: UInt64 = 0x0078
+    public static let pidr4: UInt64 = 0xFFD0
+    /// SGI_base frame.
+    public static let sgiBase: UInt64 = 0x10000
+    public static let igroupr0: UInt64 = 0x0080
+    public static let isenabler0: UInt64 = 0x0100
+    public static let icenabler0: UInt64 = 0x0180
+    public static let ispendr0: UInt64 = 0x0200
+    public static let icpendr0: UInt64 = 0x0280
+    public static let isactiver0: UInt64 = 0x0300
+    public static let icactiver0: UInt64 = 0x0380
+    public static let ipriorityr: UInt64 = 0x0400
+    public static let icfgr0: UInt64 = 0x0C00
+    public static let icfgr1: UInt64 = 0x0C04
+    public static let igrpmodr0: UInt64 = 0x0D00
+    public static let nsacr: UInt64 = 0x0E00
+    /// The values QEMU's GICv3 redistributor reports at 0xFFD0-0xFFFC.
+    public static let idBytes: [UInt8] = [0x44, 0x00, 0x00, 0x00, 0x93, 0xB4, 0x3B, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+    public static let iidrValue: UInt32 = 0x0000_043B
+    /// One redistributor: RD_base and SGI_base, 64 KiB each.
+    public static let stride: UInt64 = 0x20000
+    /// GICR_WAKER: ProcessorSleep (1), ChildrenAsleep (2).
+    public static let wakerProcessorSleep: UInt32 = 1 << 1
+    public static let wakerChildrenAsleep: UInt32 = 1 << 2
+}
+
+/// The GICv3 redistributors, one per CPU, 128 KiB apart from 0x080A_0000 on
+/// QEMU's virt: each CPU's SGIs and PPIs (enables, pending and active state,
+/// groups, priorities, PPI trigger modes), GICR_TYPER (its affinity, Last on
+/// the last one) and GICR_WAKER. There are no LPIs (GICR_TYPER.PLPIS = 0).
+public final class GICv3Redistributor: MMIODevice {
+    public let name = "gicv3-redist"
+    public let gic: GIC
+    public var onGuestError: ((String) -> Void)?
+
+    public init(gic: GIC) {
+        precondition(gic.version == .v3)
+        self.gic = gic
+    }
+
+    /// The size of the region: one stride per CPU.
+    public var size: UInt64 { UInt64(gic.cpuCount) * R.stride }
+
+    typealias R = GICv3RedistributorRegs
+
+    public func read(offset: UInt64, size: Int) -> UInt64 {
+        let cpu = Int(offset / R.stride)
+        let off = offset % R.stride
+        return gic.locked {
+            let secure = gic.accessIsSecure(0)
+            if off >= R.sgiBase {
+                let o = off - R.sgiBase
+                if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {
+                    var v: UInt64 = 0
+                    for b in 0..<size {
+                        let intid = Int(o - R.ipriorityr) + b
+                        v |= UInt64(gic.readPriority(cpu: cpu, intid: intid, secure: secure)) << UInt64(8 * b)
+                    }
+                    return v
+                }
+                guard size == 4 else { return 0 }
+                switch o {
+                case R.igroupr0: return UInt64(gic.readBits(.group, cpu: cpu, first: 0, secure: secure))
+                case R.isenabler0: return UInt64(gic.readBits(.setEnable, cpu: cpu, first: 0, secure: secure))
+                case R.icenabler0: return UInt64(gic.readBits(.clearEnable, cpu: cpu, first: 0, secure: secure))
+                case R.ispendr0: return UInt64(gic.readBits(.setPending, cpu: cpu, first: 0, secure: secure))
+                case R.icpendr0: return UInt64(gic.readBits(.clearPending, cpu: cpu, first: 0, secure: secure))
+                case R.isactiver0: return UInt64(gic.readBits(.setActive, cpu: cpu, first: 0, secure: secure))
+                case R.icactiver0: return UInt64(gic.readBits(.clearActive, cpu: cpu, first: 0, secure: secure))
+                case R.icfgr0: return UInt64(gic.readConfig(cpu: cpu, first: 0, secure: secure))
+                case R.icfgr1: return UInt64(gic.readConfig(cpu: cpu, first: 16, secure: secure))
+                case R.igrpmodr0: return UInt64(gic.readBits(.groupModifier, cpu: cpu, first: 0, secure: secure))
+                case R.nsacr: return 0
+                default:
+                    onGuestError?("gicv3-redist: read of unknown register at \(hex(offset))")
+                    return 0
+                }
+            }
+            if (R.pidr4..<R.pidr4 + 0x30).contains(off) && size == 4 {
+                return UInt64(R.idBytes[Int(off - R.pidr4) >> 2])
+            }
+            switch off {
+            case R.typer:
+                let t = typer(cpu)
+                return size == 8 ? t : t & 0xFFFF_FFFF
+            case R.typer + 4: return typer(cpu) >> 32
+            case R.ctlr: return UInt64(gic.cpus[cpu].gicrCtlr)
+            case R.iidr: return UInt64(R.iidrValue)
+            case R.statusr: return 0
+            case R.waker:
+                return gic.cpus[cpu].processorSleep ? UInt64(R.wakerProcessorSleep | R.wakerChildrenAsleep) : 0
+            case R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4: return 0   // no LPIs
+            default:
+                onGuestError?("gicv3-redist: read of unknown register at \(hex(offset))")
+                return 0
+            }
+        }
+    }
+
+    /// GICR_TYPER: Affinity_Value (63:32), Processor_Number (23:8), Last (4).
+    private func typer(_ cpu: Int) -> UInt64 {
+        let aff = gic.cpus[cpu].affinity
+        let affinityValue = (aff & 0xFF_FFFF) | (aff >> 32 & 0xFF) << 24
+        return affinityValue << 32 | UInt64(cpu) << 8 | (cpu == gic.cpuCount - 1 ? 1 << 4 : 0)
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64) {
+        let cpu = Int(offset / R.stride)
+        let off = offset % R.stride
+        let v = UInt32(truncatingIfNeeded: value)
+        gic.locked {
+            let secure = gic.accessIsSecure(0)
+            if off >= R.sgiBase {
+                let o = off - R.sgiBase
+                if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {
+                    for b in 0..<size {
+                        let intid = Int(o - R.ipriorityr) + b
+                        let byte = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
+                        gic.writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
+                    }
+                    gic.updateCPU(cpu)
+                    return
+                }
+                guard size == 4 else { return }
+                switch o {
+                case R.igroupr0: gic.writeBits(.group, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.isenabler0: gic.writeBits(.setEnable, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.icenabler0: gic.writeBits(.clearEnable, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.ispendr0: gic.writeBits(.setPending, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.icpendr0: gic.writeBits(.clearPending, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.isactiver0: gic.writeBits(.setActive, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.icactiver0: gic.writeBits(.clearActive, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.icfgr0: break   // SGIs: always edge-triggered
+                case R.icfgr1: gic.writeConfig(cpu: cpu, first: 16, value: v, secure: secure)
+                case R.igrpmodr0: gic.writeBits(.groupModifier, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.nsacr: break
+                default:
+                    onGuestError?("gicv3-redist: write of unknown register at \(hex(offset)) ignored")
+                }
+                return
+            }
+            switch off {
+            case R.waker:
+                // The interface quiesces at once: ChildrenAsleep follows ProcessorSleep.
+                gic.cpus[cpu].processorSleep = v & R.wakerProcessorSleep != 0
+            case R.ctlr, R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4: break   // no LPIs
+            case R.typer, R.typer + 4, R.iidr, R.statusr, R.pidr4..<R.pidr4 + 0x30: break
+            default:
+                onGuestError?("gicv3-redist: write of unknown register at \(hex(offset)) ignored")
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import XCTest
+import Machine
+@testable import Devices
+@testable import Board
+
+/// The GIC's interrupt state (Devices/GIC*.swift): pending, enable, active,
+/// priorities, groups, routing, the highest-priority pending interrupt, the
+/// IRQ/FIQ outputs, acknowledge/EOI/deactivate, and the MMIO register maps of
+/// GICv2 and GICv3 as QEMU's virt has them.
+final class GICTests: XCTestCase {
+    private func machine(_ version: String, secure: Bool = false) throws -> VirtMachine {
+        var o = VirtOptions()
+        o.gicVersion = version
+        o.secure = secure
+        return try VirtMachine(options: o, console: TestConsole().console)
+    }
+
+    private func irqLine(_ vm: VirtMachine) -> Bool { vm.cpu.interrupts.isAsserted(.irq) }
+    private func fiqLine(_ vm: VirtMachine) -> Bool { vm.cpu.interrupts.isAsserted(.fiq) }
+
+    typealias D2 = GICv2DistributorRegs
+    typealias C2 = GICv2CPUInterfaceRegs
+    typealias D3 = GICv3DistributorRegs
+    typealias R3 = GICv3RedistributorRegs
+
+    // MARK: GICv2
+
+    private func v2(_ vm: VirtMachine) -> (GICv2Distributor, GICv2CPUInterface) {
+        (vm.gicDevices[0] as! GICv2Distributor, vm.gicDevices[1] as! GICv2CPUInterface)
+    }
+
+    func testDefaultIsGICv2AtQEMUsAddresses() throws {
+        let vm = try machine(VirtOptions().gicVersion)
+        XCTAssertEqual(vm.gic.version, .v2)
+        let regions = vm.memory.regions.map { ($0.name, $0.base, $0.size) }
+        XCTAssertTrue(regions.contains { $0 == ("gicv2-dist", 0x0800_0000, 0x10000) })
+        XCTAssertTrue(regions.contains { $0 == ("gicv2-cpu", 0x0801_0000, 0x10000) })
+        let (d, c) = v2(vm)
+        XCTAssertEqual(d.read(offset: D2.typer, size: 4), 8, "ITLinesNumber 8 (288 interrupts), one CPU, no Security Extensions")
+        XCTAssertEqual(d.read(offset: 0xFE8, size: 4), 0x2B, "PIDR2: GICv2")
+        XCTAssertEqual(c.read(offset: C2.iidr, size: 4), UInt64(C2.iidrValue))
+        XCTAssertEqual(try machine("2", secure: true).gicDevices[0].read(offset: D2.typer, size: 4), 8 | 1 << 10)
+        XCTAssertThrowsError(try machine("host"))
+        XCTAssertEqual(try machine("max").gic.version, .v3)
+    }
+
+    func testGICv2TimerPPIAcknowledgeAndEOI() throws {
+        let vm = try machine("2")
+        let (d, c) = v2(vm)
+        d.write(offset: D2.ctlr, size: 4, value: 1)
+        c.write(offset: C2.pmr, size: 4, value: 0xF0)
+        c.write(offset: C2.ctlr, size: 4, value: 1)
+        d.write(offset: D2.ipriorityr + 30, size: 1, value: 0x80)
+        // The physical timer fires: PPI 30 goes high, but it is not enabled yet.
+        vm.gic.setPrivateInput(cpu: 0, intid: 30, level: true)
+        XCTAssertFalse(irqLine(vm))
+        XCTAssertEqual(d.read(offset: D2.ispendr, size: 4) >> 30 & 1, 1, "pending while its input is high")
+        d.write(offset: D2.isenabler, size: 4, value: 1 << 30)
+        XCTAssertTrue(irqLine(vm))
+        XCTAssertFalse(fiqLine(vm), "Group 0 is IRQ while GICC_CTLR.FIQEn is 0")
+        XCTAssertEqual(c.read(offset: C2.hppir, size: 4), 30)
+        XCTAssertEqual(c.read(offset: C2.iar, size: 4), 30)
+        XCTAssertFalse(irqLine(vm), "active: no longer signalled")
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0x80)
+        XCTAssertEqual(d.read(offset: D2.isactiver, size: 4) >> 30 & 1, 1)
+        XCTAssertEqual(c.read(offset: C2.iar, size: 4), 1023, "nothing else pending")
+        // Still high after EOI: level-sensitive, pending again.
+        c.write(offset: C2.eoir, size: 4, value: 30)
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0xFF)
+        XCTAssertTrue(irqLine(vm))
+        vm.gic.setPrivateInput(cpu: 0, intid: 30, level: false)
+        XCTAssertFalse(irqLine(vm))
+        XCTAssertEqual(d.read(offset: D2.ispendr, size: 4) >> 30 & 1, 0)
+        // FIQEn: Group 0 is signalled as FIQ.
+        c.write(offset: C2.ctlr, size: 4, value: 1 | UInt64(C2.fiqEn))
+        vm.gic.setPrivateInput(cpu: 0, intid: 30, level: true)
+        XCTAssertTrue(fiqLine(vm))
+        XCTAssertFalse(irqLine(vm))
+    }
+
+    func testGICv2SGIsCarryTheirSource() throws {
+        let vm = try machine("2")
+        let (d, c) = v2(vm)
+        d.write(offset: D2.ctlr, size: 4, value: 1)
+        c.write(offset: C2.pmr, size: 4, value: 0xFF)
+        c.write(offset: C2.ctlr, size: 4, value: 1)
+        XCTAssertEqual(d.read(offset: D2.isenabler, size: 4) & 0xFFFF, 0xFFFF, "SGIs are always enabled")
+        d.write(offset: D2.sgir, size: 4, value: 2 << 24 | 5)   // to this CPU
+        XCTAssertEqual(d.read(offset: D2.spendsgir + 4, size: 4) >> 8 & 0xFF, 1, "SGI 5 pending from CPU 0")
+        XCTAssertTrue(irqLine(vm))
+        XCTAssertEqual(c.read(offset: C2.iar, size: 4), 5)
+        XCTAssertEqual(d.read(offset: D2.ispendr, size: 4) & 0xFFFF, 0)
+        c.write(offset: C2.eoir, size: 4, value: 5)
+        XCTAssertEqual(d.read(offset: D2.isactiver, size: 4), 0)
+    }
+
+    func testGICv2EOIModeSplitsDropAndDeactivate() throws {
+        let vm = try machine("2")
+        let (d, c) = v2(vm)
+        d.write(offset: D2.ctlr, size: 4, value: 1)
+        c.write(offset: C2.pmr, size: 4, value: 0xFF)
+        c.write(offset: C2.ctlr, size: 4, value: 1 | UInt64(C2.eoiModeS))
+        d.write(offset: D2.ipriorityr + 33, size: 1, value: 0x40)
+        d.write(offset: D2.isenabler + 4, size: 4, value: 1 << 1)
+        vm.uart.write(offset: PL011.Reg.imsc, size: 4, value: UInt64(PL011.Interrupt.tx))
+        vm.uart.write(offset: PL011.Reg.dr, size: 4, value: 0x41)   // TX interrupt: SPI 1
+        XCTAssertTrue(irqLine(vm))
+        XCTAssertEqual(c.read(offset: C2.iar, size: 4), 33)
+        c.write(offset: C2.eoir, size: 4, value: 33)
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0xFF, "priority dropped")
+        XCTAssertEqual(d.read(offset: D2.isactiver + 4, size: 4), 2, "still active until GICC_DIR")
+        XCTAssertFalse(irqLine(vm))
+        c.write(offset: C2.dir, size: 4, value: 33)
+        XCTAssertEqual(d.read(offset: D2.isactiver + 4, size: 4), 0)
+        XCTAssertTrue(irqLine(vm), "the UART still asserts its interrupt")
+    }
+
+    // MARK: GICv3
+
+    private func v3(_ vm: VirtMachine) -> (GICv3Distributor, GICv3Redistributor) {
+        (vm.gicDevices[0] as! GICv3Distributor, vm.gicDevices[1] as! GICv3Redistributor)
+    }
+
+    func testGICv3RegisterMap() throws {
+        let vm = try machine("3")
+        let (d, r) = v3(vm)
+        let regions = vm.memory.regions.map { ($0.name, $0.base, $0.size) }
+        XCTAssertTrue(regions.contains { $0 == ("gicv3-dist", 0x0800_0000, 0x10000) })
+        XCTAssertTrue(regions.contains { $0 == ("gicv3-redist", 0x080A_0000, 0x20000) })
+        XCTAssertEqual(d.read(offset: D3.ctlr, size: 4), UInt64(D3.ctlrDS | D3.ctlrARES), "one Security state: DS, ARE")
+        XCTAssertEqual(d.read(offset: D3.typer, size: 4), 1 << 25 | 1 << 24 | 0xF << 19 | 8)
+        XCTAssertEqual(d.read(offset: 0xFFE8, size: 4), 0x3B)
+        XCTAssertEqual(r.read(offset: 0xFFE8, size: 4), 0x3B)
+        XCTAssertEqual(r.read(offset: R3.typer, size: 8), 1 << 4, "affinity 0.0.0.0, processor 0, Last")
+        XCTAssertEqual(r.read(offset: R3.waker, size: 4), 6, "asleep at reset")
+        r.write(offset: R3.waker, size: 4, value: 0)
+        XCTAssertEqual(r.read(offset: R3.waker, size: 4), 0)
+        XCTAssertEqual(r.read(offset: R3.sgiBase + R3.icfgr0, size: 4), 0xAAAA_AAAA, "SGIs are edge-triggered")
+        let s = try machine("3", secure: true)
+        XCTAssertEqual(s.gicDevices[0].read(offset: D3.ctlr, size: 4), UInt64(D3.ctlrARES | D3.ctlrARENS))
+        XCTAssertEqual(s.gicDevices[0].read(offset: D3.typer, size: 4) >> 10 & 1, 1, "SecurityExtn")
+    }
+
+    func testGICv3HighestPriorityPendingAndRouting() throws {
+        let vm = try machine("3")
+        let (d, r) = v3(vm)
+        let gic = vm.gic
+        d.write(offset: D3.ctlr, size: 4, value: 3)
+        // SPIs 40 and 41 at priority 0x60, PPI 27 at 0x60, SGI 3 at 0xA0; all Group 1.
+        d.write(offset: D3.igroupr + 4, size: 4, value: 0xFFFF_FFFF)
+        r.write(offset: R3.sgiBase + R3.igroupr0, size: 4, value: 0xFFFF_FFFF)
+        for n in [40, 41] { d.write(offset: D3.ipriorityr + UInt64(n), size: 1, value: 0x60) }
+        r.write(offset: R3.sgiBase + R3.ipriorityr + 27, size: 1, value: 0x60)
+        r.write(offset: R3.sgiBase + R3.ipriorityr + 3, size: 1, value: 0xA0)
+        d.write(offset: D3.isenabler + 4, size: 4, value: 3 << 8)
+        r.write(offset: R3.sgiBase + R3.isenabler0, size: 4, value: 1 << 27 | 1 << 3)
+        gic.setInput(41, level: true)
+        gic.setInput(40, level: true)
+        gic.setPrivateInput(cpu: 0, intid: 27, level: true)
+        r.write(offset: R3.sgiBase + R3.ispendr0, size: 4, value: 1 << 3)
+        gic.locked {
+            XCTAssertEqual(gic.cpus[0].hppi, 27, "same priority: the lowest INTID")
+            XCTAssertEqual(gic.cpus[0].hppiGroup, .g1ns)
+        }
+        // Routed elsewhere (no CPU with affinity 0.0.0.1): SPI 40 is not this CPU's.
+        r.write(offset: R3.sgiBase + R3.icenabler0, size: 4, value: 1 << 27)
+        d.write(offset: D3.irouter + 8 * 40, size: 8, value: 1)
+        XCTAssertEqual(d.read(offset: D3.irouter + 8 * 40, size: 8), 1)
+        gic.locked { XCTAssertEqual(gic.cpus[0].hppi, 41) }
+        // Group 1 disabled in the distributor: nothing.
+        d.write(offset: D3.ctlr, size: 4, value: 1)
+        gic.locked { XCTAssertEqual(gic.cpus[0].hppi, -1) }
+        XCTAssertFalse(irqLine(vm))
+    }
+
+    func testGICv3EdgeLatchesAndPendingWrites() throws {
+        let vm = try machine("3")
+        let (d, _) = v3(vm)
+        let gic = vm.gic
+        d.write(offset: D3.icfgr + 8, size: 4, value: 2)   // SPI 32 (INTID 32... ICFGR2 covers 32-47): edge
+        XCTAssertEqual(d.read(offset: D3.icfgr + 8, size: 4), 2)
+        gic.setInput(32, level: true)
+        gic.setInput(32, level: false)
+        XCTAssertEqual(d.read(offset: D3.ispendr + 4, size: 4) & 1, 1, "an edge latches")
+        d.write(offset: D3.icpendr + 4, size: 4, value: 1)
+        XCTAssertEqual(d.read(offset: D3.ispendr + 4, size: 4) & 1, 0)
+        gic.setInput(33, level: true)   // level: pending while high
+        XCTAssertEqual(d.read(offset: D3.ispendr + 4, size: 4) >> 1 & 1, 1)
+        d.write(offset: D3.icpendr + 4, size: 4, value: 2)
+        XCTAssertEqual(d.read(offset: D3.ispendr + 4, size: 4) >> 1 & 1, 1, "ICPENDR cannot clear a high level")
+        XCTAssertEqual(d.read(offset: D3.ispendr, size: 4), 0, "INTIDs 0-31 are the redistributor's")
+    }
+
+    func testGICv3PreemptionUsesGroupPriorityAndPMR() throws {
+        let vm = try machine("3")
+        let gic = vm.gic
+        gic.locked {
+            gic.distCtlr |= 3
+            for (n, p) in [(40, 0x80), (41, 0x70), (42, 0x40), (43, 0x88)] {
+                gic.irqs[n].enabled = true
+                gic.irqs[n].group1 = true
+                gic.irqs[n].priority = UInt8(p)
+            }
+            gic.cpus[0].groupEnable = [true, false, true]
+            gic.cpus[0].pmr = 0xF8
+            gic.cpus[0].bpr = [2, 3, 3]   // Group 1: group priority [7:3]
+            gic.irqs[40].latch = true
+            gic.updateCPU(0)
+        }
+        XCTAssertTrue(irqLine(vm))
+        gic.locked {
+            gic.activate(0, 40)
+            XCTAssertEqual(gic.runningPriority(0), 0x80)
+            gic.irqs[43].latch = true   // 0x88: lower priority, cannot preempt
+            gic.updateCPU(0)
+            XCTAssertFalse(gic.hppiCanPreempt(0))
+            gic.irqs[41].latch = true   // 0x70 preempts 0x80
+            gic.updateCPU(0)
+            XCTAssertTrue(gic.hppiCanPreempt(0))
+            gic.cpus[0].bpr[2] = 6      // group priority [7:6]: 0x70 -> 0x40 < 0x80
+            XCTAssertTrue(gic.hppiCanPreempt(0))
+            gic.cpus[0].bpr[2] = 7      // group priority [7]: 0x00 < 0x80
+            XCTAssertTrue(gic.hppiCanPreempt(0))
+            gic.activate(0, 41)
+            XCTAssertEqual(gic.runningPriority(0), 0x00, "group priority of 0x70 with BPR1 7")
+            gic.irqs[42].latch = true   // 0x40: group priority 0x00, the running one's
+            gic.updateCPU(0)
+            XCTAssertFalse(gic.hppiCanPreempt(0))
+            gic.dropPriority(0, .g1ns)
+            XCTAssertEqual(gic.runningPriority(0), 0x80)
+            XCTAssertTrue(gic.hppiCanPreempt(0))
+            gic.cpus[0].pmr = 0x40      // PMR masks priority 0x40 and lower
+            XCTAssertFalse(gic.hppiCanPreempt(0))
+        }
+    }
+
+    func testGICv3GroupsSignalIRQOrFIQByContext() throws {
+        let vm = try machine("3", secure: true)
+        let gic = vm.gic
+        XCTAssertEqual(vm.cpu.el, 3)
+        gic.locked {
+            gic.distCtlr = D3.ctlrARES | D3.ctlrARENS | 7
+            gic.cpus[0].groupEnable = [true, true, true]
+            gic.cpus[0].pmr = 0xFF
+            gic.irqs[50].enabled = true
+            gic.irqs[50].priority = 0x10
+            gic.irqs[50].latch = true   // Group 0
+            gic.updateCPU(0)
+        }
+        XCTAssertTrue(fiqLine(vm), "Group 0: FIQ")
+        gic.locked {
+            gic.irqs[50].group1 = true   // Non-secure Group 1 at EL3: FIQ
+            gic.updateCPU(0)
+        }
+        XCTAssertTrue(fiqLine(vm))
+        XCTAssertFalse(irqLine(vm))
+        // At Non-secure EL1 it is an IRQ.
+        vm.cpu.setSysreg(SysRegTable.scrEL3, 1)
+        vm.cpu.setEL(1)
+        gic.cpuContextChanged(vm.cpu)
+        XCTAssertTrue(irqLine(vm))
+        XCTAssertFalse(fiqLine(vm))
+        // Secure Group 1 seen from Non-secure EL1: FIQ.
+        gic.locked {
+            gic.irqs[50].group1 = false
+            gic.irqs[50].grpmod = true
+            gic.updateCPU(0)
+        }
+        XCTAssertTrue(fiqLine(vm))
+    }
+
+    func testTimersDrivePPIsThroughTheGIC() throws {
+        let vm = try machine("3")
+        let gic = vm.gic
+        let cpu = vm.cpu
+        gic.locked {
+            gic.distCtlr |= 3
+            gic.cpus[0].banked[30].enabled = true
+            gic.cpus[0].banked[30].group1 = true
+            gic.cpus[0].groupEnable = [false, false, true]
+            gic.cpus[0].pmr = 0xFF
+        }
+        cpu.setEL(1)
+        let ctl = SysRegTable.all[GenericTimerID.physical.ctlSlot.slot].key
+        let cval = SysRegTable.all[GenericTimerID.physical.cvalSlot.slot].key
+        XCTAssertTrue(cpu.writeSysReg(key: cval, value: 0))
+        XCTAssertTrue(cpu.writeSysReg(key: ctl, value: 1))
+        gic.locked { XCTAssertTrue(gic.cpus[0].banked[30].level) }
+        XCTAssertTrue(irqLine(vm))
+        XCTAssertTrue(cpu.writeSysReg(key: ctl, value: 3))   // IMASK
+        gic.locked { XCTAssertFalse(gic.cpus[0].banked[30].level) }
+        XCTAssertFalse(irqLine(vm))
+    }
+}
