@@ -10,12 +10,14 @@
 #   LD=...    ld.lld to use (default: ld.lld on PATH)
 #   HOSTCC=.. host C compiler for the QEMU instruction-count plugin
 #             (default: clang); the plugin is optional and skipped on error
+#   BENCH_OUT=DIR  build into DIR instead of .build/bench
+#   DEFINES=".."   extra -D options (e.g. -DITERATIONS=1000 for a short run)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SRC="$ROOT/Benchmarks/Workloads"
 LIB="$ROOT/Tests/Guests/lib"
-OUT="$ROOT/.build/bench"
+OUT="${BENCH_OUT:-$ROOT/.build/bench}"
 OBJ="$OUT/obj"
 CC="${CC:-clang}"
 LD="${LD:-ld.lld}"
@@ -35,6 +37,8 @@ CFLAGS=(--target=aarch64-none-elf -O2 -mgeneral-regs-only -mstrict-align
         -ffreestanding -nostdlib -fno-builtin -fno-stack-protector
         -Wall -Wextra -Werror=implicit-function-declaration
         -I "$LIB" -I "$SRC" -DSCALE="$SCALE")
+# shellcheck disable=SC2206
+[[ -n "${DEFINES:-}" ]] && CFLAGS+=(${DEFINES})
 
 mkdir -p "$OUT" "$OBJ"
 "$CC" "${CFLAGS[@]}" -c "$LIB/start.S" -o "$OBJ/start.o"

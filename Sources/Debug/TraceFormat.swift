@@ -268,6 +268,8 @@ public enum TraceFormat {
         /// JIT counters; printed when the JIT compiled anything.
         public var jitCompiledBlocks = 0
         public var jitFallbackBlocks = 0
+        /// Blocks of often rewritten code pages that the interpreter ran first.
+        public var jitDeferredBlocks = 0
         public var hostCodeBytes = 0
         public var chainsMade = 0
         public var codeCacheFlushes = 0
@@ -289,6 +291,7 @@ public enum TraceFormat {
             translationSeconds = Double(e.translationNanoseconds) / 1e9
             jitCompiledBlocks = e.jitCompiledBlocks
             jitFallbackBlocks = e.jitFallbackBlocks
+            jitDeferredBlocks = e.jitDeferredBlocks
             hostCodeBytes = e.hostCodeBytes
             chainsMade = e.chainsMade
             codeCacheFlushes = e.codeCacheFlushes
@@ -327,6 +330,7 @@ public enum TraceFormat {
             text += """
                 jit-compiled-blocks: \(s.jitCompiledBlocks)
                 jit-fallback-blocks: \(s.jitFallbackBlocks)
+                jit-deferred-blocks: \(s.jitDeferredBlocks)
                 host-code-bytes: \(s.hostCodeBytes)
                 host-bytes-per-instruction: \(fixed(hostBytesPerInstruction, 2))
                 chains-made: \(s.chainsMade)

@@ -14,11 +14,12 @@ public struct BlockKey: Hashable, Sendable {
     public var codeView: UInt32 = 0
 }
 
-/// Translated blocks by key, with a per-page index so a write to a page of
-/// code drops exactly the blocks translated from it.
+/// Translated blocks by key, with a per-page index so a write to code drops
+/// exactly the blocks whose bytes it touched. A block never crosses a 4 KiB
+/// page (the lifter stops at the page's end).
 final class BlockCache {
     private var blocks: [BlockKey: TranslatedBlock] = [:]
-    private var byPage: [UInt64: [BlockKey]] = [:]
+    private var byPage: [UInt64: [TranslatedBlock]] = [:]
     private(set) var translations = 0
     private(set) var invalidations = 0
 
@@ -27,21 +28,40 @@ final class BlockCache {
     @inline(__always) func lookup(_ key: BlockKey) -> TranslatedBlock? { blocks[key] }
 
     func insert(_ block: TranslatedBlock) {
-        blocks[block.key] = block
-        byPage[block.key.pa & ~UInt64(0xFFF), default: []].append(block.key)
+        if let old = blocks.updateValue(block, forKey: block.key) { removeFromPage(old) }
+        byPage[block.key.pa & ~UInt64(0xFFF), default: []].append(block)
         translations += 1
     }
 
-    /// Drops every block translated from the page at `pagePA`; returns them.
-    func invalidate(page pagePA: UInt64) -> [TranslatedBlock] {
-        guard let keys = byPage.removeValue(forKey: pagePA) else { return [] }
+    private func removeFromPage(_ block: TranslatedBlock) {
+        let page = block.key.pa & ~UInt64(0xFFF)
+        guard var list = byPage[page], let i = list.firstIndex(where: { $0 === block }) else { return }
+        list.swapAt(i, list.count - 1)
+        list.removeLast()
+        byPage[page] = list.isEmpty ? nil : list
+    }
+
+    /// Drops every block built from a byte of [pa, pa+length) (within one
+    /// page); returns them. `remaining` gets each block of the page that stays.
+    func invalidate(pa: UInt64, length: UInt64, remaining: (TranslatedBlock) -> Void) -> [TranslatedBlock] {
+        let page = pa & ~UInt64(0xFFF)
+        guard var list = byPage[page] else { return [] }
         var removed: [TranslatedBlock] = []
-        for k in keys {
-            if let b = blocks.removeValue(forKey: k) {
+        var i = 0
+        while i < list.count {
+            let b = list[i]
+            if b.key.pa < pa + length && pa < b.key.pa + b.byteLength {
+                blocks.removeValue(forKey: b.key)
                 removed.append(b)
                 invalidations += 1
+                list.swapAt(i, list.count - 1)
+                list.removeLast()
+            } else {
+                remaining(b)
+                i += 1
             }
         }
+        byPage[page] = list.isEmpty ? nil : list
         return removed
     }
 

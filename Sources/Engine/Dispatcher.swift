@@ -36,6 +36,12 @@ public struct EngineOptions: Sendable {
     /// size as well). Without it a guest running wild through memory grew the
     /// interpreter's cache by gigabytes.
     public var maxTranslatedBlocks = 1 << 18
+    /// JIT: a block translated from a page whose code has been rewritten at
+    /// least `rewrittenPageThreshold` times runs in the interpreter for its
+    /// first `rewrittenPageInterpretedRuns` runs, then is compiled (patch-and-
+    /// call loops retranslate a block per patch and run it once or twice).
+    public var rewrittenPageThreshold = 2
+    public var rewrittenPageInterpretedRuns = 4
     public init() {}
 }
 
@@ -50,6 +56,9 @@ public struct EngineStatistics: Sendable {
     public var jitCompiledBlocks = 0
     /// Blocks the JIT could not compile, run by the interpreter instead.
     public var jitFallbackBlocks = 0
+    /// Blocks of often rewritten code pages that the interpreter ran first
+    /// (`EngineOptions.rewrittenPageThreshold`).
+    public var jitDeferredBlocks = 0
     public var chainsMade = 0
     public var codeCacheFlushes = 0
     /// Times the translated-block cache was emptied for reaching `maxTranslatedBlocks`.
@@ -89,12 +98,25 @@ public final class Dispatcher {
         } else {
             jit = nil
         }
-        system.memory.onCodePageWrite = { [unowned self] page in
-            for b in self.cache.invalidate(page: page) { self.jit?.unchain(b) }
-            self.jit?.jumpCache.flush()
-            for c in self.system.cpus {
-                c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
-            }
+        system.memory.onCodeWrite = { [unowned self] pa, length in self.codeWritten(pa: pa, length: length) }
+    }
+
+    /// A write touched translated code at [pa, pa+length) (one page): drops the
+    /// blocks built from those bytes, keeps the page's other blocks (their words
+    /// are marked again), and makes every CPU leave its running block at the
+    /// next instruction boundary, so the rest of it is translated afresh.
+    /// Done before the writing instruction completes.
+    private func codeWritten(pa: UInt64, length: UInt64) {
+        let memory = system.memory
+        memory.clearCodeWords(pagePA: pa & ~UInt64(0xFFF))
+        let removed = cache.invalidate(pa: pa, length: length) { memory.markCode(pa: $0.key.pa, length: $0.byteLength) }
+        guard !removed.isEmpty else { return }
+        if let jit {
+            for b in removed { jit.release(b) }
+            jit.jumpCache.flush()
+        }
+        for c in system.cpus {
+            c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
         }
     }
 
@@ -146,6 +168,14 @@ public final class Dispatcher {
             let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
             onExecute?(cpu, pc)
             blocks &+= 1
+            if let jit, block.interpretedRuns > 0 {
+                block.interpretedRuns -= 1
+                if block.interpretedRuns == 0 {
+                    let start = monotonicNanoseconds()
+                    compile(block, jit: jit, mmuIndex: cpu.mmuIndex)
+                    statistics.translationNanoseconds &+= monotonicNanoseconds() &- start
+                }
+            }
             if let jit, block.hostCode != nil {
                 if jumpContext != context || jumpTLB != cpu.tlbFlushCount {
                     jit.jumpCache.flush()
@@ -190,7 +220,11 @@ public final class Dispatcher {
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
         statistics.guestInstructionsTranslated += ir.guestInstructionCount
-        markCode(pageOf: key.pa)
+        // The page's TLB write entries must now take the slow path: the first
+        // time a page holds code every CPU drops its TLB.
+        if system.memory.markCode(pa: key.pa, length: block.byteLength) {
+            for c in system.cpus { c.flushTLB() }
+        }
         if cache.count >= options.maxTranslatedBlocks {
             // Full: start again. The JIT's code goes too: code chained to a block
             // the cache no longer holds could not be unchained when its page is
@@ -201,23 +235,23 @@ public final class Dispatcher {
         }
         cache.insert(block)
         if let jit {
-            let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
-            if compiled, let onCompile = options.onCompile, let host = block.hostCode {
-                let c = jit.lastCode
-                onCompile(HostCodeInfo(guestPC: pc, code: c.bytes, hostAddress: UInt64(UInt(bitPattern: host)),
-                                       instructionStarts: c.instructionStarts.map { .init(hostOffset: $0.hostOffset, guestPC: $0.guestPC) },
-                                       bodySize: c.bodySize))
+            if system.memory.codeRewrites(pa: key.pa) >= options.rewrittenPageThreshold {
+                block.interpretedRuns = max(options.rewrittenPageInterpretedRuns, 1)
+                statistics.jitDeferredBlocks += 1
+            } else {
+                compile(block, jit: jit, mmuIndex: mmuIndex)
             }
         }
         return block
     }
 
-    /// Marks a page as holding code: TLB write entries must now take the slow
-    /// path for it, so every CPU drops its TLB the first time a page is marked.
-    private func markCode(pageOf pa: UInt64) {
-        let page = pa & ~UInt64(0xFFF)
-        guard let r = system.memory.region(containing: page), !system.memory.isCodePage(r, pa: page) else { return }
-        system.memory.markCodePage(pa: page)
-        for c in system.cpus { c.flushTLB() }
+    private func compile(_ block: TranslatedBlock, jit: JITEngine, mmuIndex: Int) {
+        let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
+        if compiled, let onCompile = options.onCompile, let host = block.hostCode {
+            let c = jit.lastCode
+            onCompile(HostCodeInfo(guestPC: block.ir.guestPC, code: c.bytes, hostAddress: UInt64(UInt(bitPattern: host)),
+                                   instructionStarts: c.instructionStarts.map { .init(hostOffset: $0.hostOffset, guestPC: $0.guestPC) },
+                                   bodySize: c.bodySize))
+        }
     }
 }

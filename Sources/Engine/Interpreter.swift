@@ -8,6 +8,15 @@ public final class TranslatedBlock {
     let insts: ContiguousArray<Inst>
     /// Host code for the JIT (nil under the interpreter).
     var hostCode: UnsafeRawPointer?
+    /// The JIT's exit records of this block: ids firstExit ..< firstExit + exitCount.
+    var firstExit = 0
+    var exitCount = 0
+    /// JIT: runs left in the interpreter before the block is compiled (a
+    /// block of a page whose code is rewritten often may not live long
+    /// enough to repay compiling it); 0: compiled at translation.
+    var interpretedRuns = 0
+    /// Guest bytes the block was translated from, from `key.pa`.
+    var byteLength: UInt64 { UInt64(ir.guestInstructionCount) * 4 }
 
     init(key: BlockKey, ir: IRBlock) {
         self.key = key

@@ -21,8 +21,15 @@ public final class MemoryRegion {
     public let kind: Kind
     /// Host memory backing RAM/ROM (nil for MMIO).
     public let host: UnsafeMutableRawPointer?
-    /// One byte per 4 KiB page: non-zero when the page holds translated code.
+    /// One byte per 4 KiB page: non-zero when the page holds translated code
+    /// (its TLB write entries take the slow path); 1 + how many writes have
+    /// touched its translated words (saturating), so the engine can tell code
+    /// that is rewritten again and again.
     let codePages: UnsafeMutablePointer<UInt8>?
+    /// One bit per 4-byte word: set when the word was translated into a block
+    /// that is still valid (`AddressSpace.markCode`). A reserved, lazily
+    /// committed mapping: only the bitmap pages of code pages become resident.
+    let codeWords: UnsafeMutablePointer<UInt64>?
 
     init(name: String, base: UInt64, size: UInt64, kind: Kind) throws {
         self.name = name
@@ -40,15 +47,30 @@ public final class MemoryRegion {
             let pages = Int((size + TLB.pageSize - 1) >> UInt64(TLB.pageBits))
             codePages = .allocate(capacity: pages)
             codePages!.initialize(repeating: 0, count: pages)
+            let bitmap = mmap(nil, MemoryRegion.codeWordsBytes(size: size), PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            guard let bitmap, bitmap != MAP_FAILED else {
+                munmap(p, Int(size))
+                codePages!.deallocate()
+                throw MachineError.outOfHostMemory(region: name, bytes: size)
+            }
+            codeWords = bitmap.bindMemory(to: UInt64.self, capacity: MemoryRegion.codeWordsBytes(size: size) / 8)
         case .mmio:
             host = nil
             codePages = nil
+            codeWords = nil
         }
     }
 
     deinit {
         if let host { munmap(host, Int(size)) }
         codePages?.deallocate()
+        if let codeWords { munmap(codeWords, MemoryRegion.codeWordsBytes(size: size)) }
+    }
+
+    /// Bytes of the code-word bitmap: one bit per 4 bytes, whole 4 KiB pages.
+    static func codeWordsBytes(size: UInt64) -> Int {
+        Int(((size + 31) / 32 + 4095) & ~4095)
     }
 
     @inlinable public func contains(_ pa: UInt64) -> Bool { pa >= base && pa - base < size }
@@ -72,9 +94,10 @@ public enum MachineError: Error, CustomStringConvertible {
 /// unmapped and answers with a synchronous external abort.
 public final class AddressSpace {
     public private(set) var regions: [MemoryRegion] = []
-    /// Called when a write lands in a page that holds translated code (the
-    /// argument is the page's physical address). The engine invalidates its blocks.
-    public var onCodePageWrite: ((UInt64) -> Void)?
+    /// Called when a write touches translated code, once per page, with the
+    /// part of the write in that page (physical address, length). The engine
+    /// drops the blocks built from those bytes.
+    public var onCodeWrite: ((UInt64, UInt64) -> Void)?
     /// The FEAT_MEC shadow tags (`-M virt,mec=on`, `System.enableMECTags`); nil: none kept.
     public internal(set) var mecTags: MECTagStore?
 
@@ -145,10 +168,45 @@ public final class AddressSpace {
     }
 
     // MARK: Code pages (self-modifying code)
+    //
+    // Translated code is tracked per 4-byte word: a write that touches no
+    // translated word (a counter beside its loop) changes nothing, and one
+    // that does reports only the words it wrote, so the engine drops only the
+    // blocks built from them. A page stays marked (`codePages`, the TLB's
+    // code flag) once it has held code; the bitmap says what is code now.
 
-    public func markCodePage(pa: UInt64) {
-        guard let r = region(containing: pa), let cp = r.codePages else { return }
-        cp[Int((pa - r.base) >> UInt64(TLB.pageBits))] = 1
+    /// Records that [pa, pa+length) (within one page) was translated into a
+    /// block. True when the page was not a code page before: the caller must
+    /// then drop the TLB write entries that could map it without the code flag.
+    @discardableResult
+    public func markCode(pa: UInt64, length: UInt64) -> Bool {
+        guard length > 0, let r = region(containing: pa), let cp = r.codePages, let bits = r.codeWords else { return false }
+        let first = (pa - r.base) >> 2
+        let last = min((pa - r.base + length - 1) >> 2, (r.size - 1) >> 2)
+        var w = first
+        while w <= last {
+            let n = min(64 - (w & 63), last - w + 1)
+            bits[Int(w >> 6)] |= (n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63)
+            w += n
+        }
+        let page = Int((pa - r.base) >> UInt64(TLB.pageBits))
+        if cp[page] != 0 { return false }
+        cp[page] = 1
+        return true
+    }
+
+    /// Clears the code bits of the page at `pagePA` (the engine then marks
+    /// again what is still translated from it).
+    public func clearCodeWords(pagePA: UInt64) {
+        guard let r = region(containing: pagePA), let bits = r.codeWords else { return }
+        let w = Int((pagePA & TLB.pageMask - r.base) >> 2) >> 6
+        for k in 0..<(Int(TLB.pageSize) >> 8) where w + k < MemoryRegion.codeWordsBytes(size: r.size) / 8 { bits[w + k] = 0 }
+    }
+
+    /// How many writes have touched translated code in the page of `pa` (up to 254).
+    public func codeRewrites(pa: UInt64) -> Int {
+        guard let r = region(containing: pa), let cp = r.codePages else { return 0 }
+        return max(Int(cp[Int((pa - r.base) >> UInt64(TLB.pageBits))]) - 1, 0)
     }
 
     public func isCodePage(_ r: MemoryRegion, pa: UInt64) -> Bool {
@@ -156,19 +214,38 @@ public final class AddressSpace {
         return cp[Int((pa - r.base) >> UInt64(TLB.pageBits))] != 0
     }
 
-    /// Records a write to [pa, pa+length): pages holding code are invalidated.
+    /// True when a word of [pa, pa+length) (within region `r`) is translated code.
+    @inline(__always)
+    func touchesCode(_ r: MemoryRegion, pa: UInt64, length: UInt64) -> Bool {
+        guard let bits = r.codeWords else { return false }
+        let first = (pa - r.base) >> 2
+        let last = min((pa - r.base + length - 1) >> 2, (r.size - 1) >> 2)
+        var w = first
+        while w <= last {
+            let n = min(64 - (w & 63), last - w + 1)
+            if bits[Int(w >> 6)] & ((n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63)) != 0 { return true }
+            w += n
+        }
+        return false
+    }
+
+    /// Records a write to [pa, pa+length): for each page whose translated
+    /// words it touches, `onCodeWrite` gets the part of the write in that page.
+    /// It runs before the writing instruction completes.
     public func noteWrite(pa: UInt64, length: UInt64) {
-        var page = pa & TLB.pageMask
-        let end = pa + length
-        while page < end {
-            if let r = region(containing: page), let cp = r.codePages {
-                let i = Int((page - r.base) >> UInt64(TLB.pageBits))
-                if cp[i] != 0 {
-                    cp[i] = 0
-                    onCodePageWrite?(page)
+        guard length > 0 else { return }
+        var start = pa
+        let end = pa &+ length   // physical addresses are far below 2^64
+        while start < end {
+            let stop = min((start & TLB.pageMask) + TLB.pageSize, end)
+            if let r = region(containing: start), let cp = r.codePages {
+                let page = Int((start - r.base) >> UInt64(TLB.pageBits))
+                if cp[page] != 0, touchesCode(r, pa: start, length: stop - start) {
+                    if cp[page] < 255 { cp[page] += 1 }
+                    onCodeWrite?(start, stop - start)
                 }
             }
-            page += TLB.pageSize
+            start = stop
         }
     }
 }

@@ -301,7 +301,27 @@ extension CPU {
 
     /// Slow path of a store; on a fault `exceptionTaken` is set and memory is unchanged.
     public func storeSlow(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, flags: UInt64) {
+        if storeToCodePage(va: va, size: size, value: value, mmuIndex: mmuIndex) { return }
         _ = access(va: va, size: size, write: true, value: value, mmuIndex: mmuIndex, flags: flags)
+    }
+
+    /// A store that missed only because its page holds translated code: the
+    /// TLB entry is valid for writing, with the code flag (an aligned access
+    /// stays in its page and cannot take an alignment fault). It is done
+    /// through the entry, without a walk; only a write to translated words
+    /// drops blocks (`AddressSpace.noteWrite`), so data beside code costs a call.
+    @inline(__always)
+    private func storeToCodePage(va: UInt64, size: Int, value: UInt64, mmuIndex: Int) -> Bool {
+        guard va & UInt64(size - 1) == 0 else { return false }
+        let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        guard e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & TLB.pageMask | TLB.flagCode else { return false }
+        tlbStatistics.dataMisses &+= 1
+        let pa = codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] | (va & ~TLB.pageMask)
+        let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
+        mecWillWrite(pa: pa, size: size)   // MEC: re-tag before the data lands
+        storeLE(host, size, value)
+        system.memory.noteWrite(pa: pa, length: UInt64(size))
+        return true
     }
 
     private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: UInt64) -> UInt64 {
@@ -374,7 +394,7 @@ extension CPU {
             raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
-        if system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }
+        if isWrite || readModifyWrite, system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }
         return mecAtomicHost(h + Int(t.pa - r.base), pa: t.pa, size: size, write: isWrite || readModifyWrite)   // MEC tags
     }
 

@@ -63,46 +63,71 @@ final class AddressSpaceTests: XCTestCase {
         XCTAssertNil(mem.hostPointer(pa: base, length: TestMachine.ramSize + 1))
     }
 
-    func testCodePagesAreReportedOnceOnWrite() throws {
+    func testWritesAreReportedOnlyWhereTheyTouchTranslatedWords() throws {
         let m = TestMachine()
         let mem = m.memory
         let page = TestMachine.ramBase + 0x3000
-        var reported: [UInt64] = []
-        mem.onCodePageWrite = { reported.append($0) }
+        var reported: [[UInt64]] = []
+        mem.onCodeWrite = { reported.append([$0, $1]) }
         let r = try XCTUnwrap(mem.region(containing: page))
         XCTAssertFalse(mem.isCodePage(r, pa: page))
-        mem.markCodePage(pa: page + 0x123)
+        XCTAssertTrue(mem.markCode(pa: page + 0x120, length: 8), "first code in the page")
+        XCTAssertFalse(mem.markCode(pa: page + 0x200, length: 4), "the page is already a code page")
         XCTAssertTrue(mem.isCodePage(r, pa: page))
         XCTAssertTrue(mem.isCodePage(r, pa: page + 0xFFF))
         XCTAssertFalse(mem.isCodePage(r, pa: page + 0x1000))
         XCTAssertFalse(mem.isCodePage(r, pa: page - 1))
 
-        // A write to another page: nothing.
+        // Writes to another page, or beside the code in this one: nothing.
         m.writeRAM(page + 0x1000, [1])
+        m.writeRAM(page + 0x800, [1, 2, 3, 4, 5, 6, 7, 8])
+        m.writeRAM(page + 0x11C, [1, 2, 3, 4])
+        m.writeRAM(page + 0x128, [1, 2, 3, 4])
+        m.writeRAM(page + 0x204, [1])
         XCTAssertEqual(reported, [])
-        // A write into the page: reported with the page address, the mark dropped.
-        m.writeRAM(page + 0x800, [1, 2, 3, 4])
-        XCTAssertEqual(reported, [page])
-        XCTAssertFalse(mem.isCodePage(r, pa: page))
-        m.writeRAM(page + 0x800, [5])
-        XCTAssertEqual(reported, [page], "reported once until marked again")
+        // Writes touching a translated word: reported with exactly their bytes;
+        // the page stays a code page.
+        m.writeRAM(page + 0x125, [9])
+        XCTAssertEqual(reported, [[page + 0x125, 1]])
+        m.writeRAM(page + 0x11E, [9, 9, 9, 9])
+        XCTAssertEqual(reported.last, [page + 0x11E, 4])
+        m.writeRAM(page + 0x203, [9, 9])
+        XCTAssertEqual(reported.last, [page + 0x203, 2])
+        XCTAssertEqual(reported.count, 3)
+        XCTAssertTrue(mem.isCodePage(r, pa: page))
+        // Cleared: writes there report nothing until marked again.
+        mem.clearCodeWords(pagePA: page + 0x800)
+        m.writeRAM(page + 0x120, [1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(reported.count, 3)
+        mem.markCode(pa: page + 0x120, length: 4)
+        m.writeRAM(page + 0x124, [1, 2, 3, 4])
+        XCTAssertEqual(reported.count, 3)
+        m.writeRAM(page + 0x123, [1])
+        XCTAssertEqual(reported.last, [page + 0x123, 1])
 
-        // A write spanning two code pages reports both; fill goes the same way.
-        mem.markCodePage(pa: page)
-        mem.markCodePage(pa: page + 0x1000)
+        // A write spanning two pages reports each page's part; fill goes the same way.
+        reported = []
+        mem.markCode(pa: page + 0xFFC, length: 4)
+        XCTAssertTrue(mem.markCode(pa: page + 0x1000, length: 4))
         m.writeRAM(page + 0xFFE, [9, 9, 9, 9])
-        XCTAssertEqual(reported, [page, page, page + 0x1000])
-        mem.markCodePage(pa: page)
-        XCTAssertTrue(mem.fillPhysical(pa: page, byte: 0, count: 1))
-        XCTAssertEqual(reported.last, page)
+        XCTAssertEqual(reported, [[page + 0xFFE, 2], [page + 0x1000, 2]])
+        XCTAssertTrue(mem.fillPhysical(pa: page + 0xFF0, byte: 0, count: 0x20))
+        XCTAssertEqual(reported.suffix(2), [[page + 0xFF0, 0x10], [page + 0x1000, 0x10]])
+        // A write that ends just before the code touches nothing.
+        mem.noteWrite(pa: page + 0xFF8, length: 4)
         XCTAssertEqual(reported.count, 4)
-        // noteWrite with a length that ends exactly at the page start touches only the first.
-        mem.markCodePage(pa: page + 0x1000)
-        mem.noteWrite(pa: page + 0xFFC, length: 4)
-        XCTAssertEqual(reported.count, 4)
+
+        // A whole page of code: every word is tracked (the bitmap's last word too).
+        let full = TestMachine.ramBase + 0x7000
+        mem.markCode(pa: full, length: 0x1000)
+        mem.noteWrite(pa: full + 0xFFF, length: 1)
+        XCTAssertEqual(reported.last, [full + 0xFFF, 1])
+        mem.clearCodeWords(pagePA: full)
+        mem.noteWrite(pa: full, length: 0x1000)
+        XCTAssertEqual(reported.count, 5)
 
         // MMIO pages can't be code; marking them is ignored.
-        mem.markCodePage(pa: TestMachine.devBase)
+        XCTAssertFalse(mem.markCode(pa: TestMachine.devBase, length: 4))
         let dev = try XCTUnwrap(mem.region(containing: TestMachine.devBase))
         XCTAssertFalse(mem.isCodePage(dev, pa: TestMachine.devBase))
     }

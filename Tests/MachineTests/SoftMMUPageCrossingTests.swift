@@ -68,12 +68,29 @@ final class SoftMMUPageCrossingTests: XCTestCase {
     func testPageCrossingStoreIntoACodePageIsReported() {
         let m = machineWithMMU()
         let cpu = m.cpu
-        var reported: [UInt64] = []
-        m.memory.onCodePageWrite = { reported.append($0) }
-        m.memory.markCodePage(pa: ram + 0x5000)
+        var reported: [[UInt64]] = []
+        m.memory.onCodeWrite = { reported.append([$0, $1]) }
+        m.memory.markCode(pa: ram + 0x5000, length: 4)
         cpu.storeSlow(va: ram + 0x4FFE, size: 4, value: 0xFFFF_FFFF, mmuIndex: 1, flags: 0)
-        XCTAssertEqual(reported, [ram + 0x5000])
+        XCTAssertEqual(reported, [[ram + 0x5000, 1], [ram + 0x5001, 1]], "the bytes in the code page, one by one")
         XCTAssertEqual(m.readRAM(ram + 0x4FFE, 4), [0xFF, 0xFF, 0xFF, 0xFF])
+    }
+
+    func testStoresToACodePageGoThroughTheTLBEntryWithoutAWalk() {
+        let m = machineWithMMU()
+        let cpu = m.cpu
+        var reported: [[UInt64]] = []
+        m.memory.onCodeWrite = { reported.append([$0, $1]) }
+        m.memory.markCode(pa: ram + 0x5100, length: 8)
+        _ = cpu.loadSlow(va: ram + 0x5000, size: 8, mmuIndex: 1, flags: 0)
+        let walks = cpu.tlbStatistics.walks
+        cpu.storeSlow(va: ram + 0x5040, size: 8, value: 0x1122_3344_5566_7788, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x5104, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
+        XCTAssertFalse(cpu.exceptionTaken)
+        XCTAssertEqual(cpu.tlbStatistics.walks, walks, "the entry is valid: no walk")
+        XCTAssertEqual(m.readRAM(ram + 0x5040, 2), [0x88, 0x77])
+        XCTAssertEqual(m.readRAM(ram + 0x5104, 4), [0x1F, 0x20, 0x03, 0xD5])
+        XCTAssertEqual(reported, [[ram + 0x5104, 4]], "only the write to a translated word")
     }
 
     func testPageCrossingOutOfRAMAbortsWithoutWriting() {

@@ -75,21 +75,25 @@ final class SoftMMUTests: XCTestCase {
     func testCodePagesForceSlowStoresAndReportWrites() {
         let m = TestMachine()
         let cpu = m.cpu
-        var reported: [UInt64] = []
-        m.memory.onCodePageWrite = { reported.append($0) }
+        var reported: [[UInt64]] = []
+        m.memory.onCodeWrite = { reported.append([$0, $1]) }
         let page = ram + 0x5000
-        m.memory.markCodePage(pa: page)
+        m.memory.markCode(pa: page + 0x10, length: 4)
         _ = cpu.loadSlow(va: page + 8, size: 8, mmuIndex: 1, flags: 0)
         let e = m.tlbEntry(va: page, mmuIndex: 1)
         XCTAssertEqual(e.read, page)
         XCTAssertEqual(e.write, page | TLB.flagCode, "writes to a code page miss the fast path")
         XCTAssertNotEqual(e.write, (page + 8) & (TLB.pageMask | 7))
         cpu.storeSlow(va: page + 0x10, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
-        XCTAssertEqual(reported, [page])
+        XCTAssertEqual(reported, [[page + 0x10, 4]])
         XCTAssertEqual(m.readRAM(page + 0x10, 4), [0x1F, 0x20, 0x03, 0xD5])
-        // Refilled after the write: the page is plain RAM again.
+        // Data beside the code: written, nothing reported.
+        cpu.storeSlow(va: page + 0x18, size: 8, value: 0x0102_0304_0506_0708, mmuIndex: 1, flags: 0)
+        XCTAssertEqual(m.readRAM(page + 0x18, 2), [0x08, 0x07])
+        XCTAssertEqual(reported.count, 1)
+        // The page keeps its code flag when refilled: its words say what is code.
         _ = cpu.loadSlow(va: page, size: 8, mmuIndex: 1, flags: 0)
-        XCTAssertEqual(m.tlbEntry(va: page, mmuIndex: 1).write, page)
+        XCTAssertEqual(m.tlbEntry(va: page, mmuIndex: 1).write, page | TLB.flagCode)
     }
 
     func testMMIOGoesToTheDeviceEveryTime() {
@@ -242,8 +246,8 @@ final class SoftMMUTests: XCTestCase {
     func testHostAddressForAtomics() throws {
         let m = TestMachine()
         let cpu = m.cpu
-        var reported: [UInt64] = []
-        m.memory.onCodePageWrite = { reported.append($0) }
+        var reported: [[UInt64]] = []
+        m.memory.onCodeWrite = { reported.append([$0, $1]) }
         let p = try XCTUnwrap(cpu.hostAddressForAtomic(va: ram + 0x4010, size: 8, mmuIndex: 1, isWrite: true))
         XCTAssertEqual(p, m.memory.hostPointer(pa: ram + 0x4010, length: 8))
         // Unaligned: alignment fault even where plain accesses could be unaligned.
@@ -258,17 +262,22 @@ final class SoftMMUTests: XCTestCase {
         // ROM is not writable RAM either.
         XCTAssertNil(cpu.hostAddressForAtomic(va: 0x100, size: 4, mmuIndex: 1, isWrite: true))
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x35, write: true))
-        // An atomic on a code page reports the write.
-        m.memory.markCodePage(pa: ram + 0x6000)
+        // An atomic write to translated code reports it; a load-exclusive does not.
+        m.memory.markCode(pa: ram + 0x6008, length: 4)
+        XCTAssertNotNil(cpu.hostAddressForAtomic(va: ram + 0x6008, size: 4, mmuIndex: 1, isWrite: false))
+        XCTAssertEqual(reported, [])
         XCTAssertNotNil(cpu.hostAddressForAtomic(va: ram + 0x6008, size: 4, mmuIndex: 1, isWrite: true))
-        XCTAssertEqual(reported, [ram + 0x6000])
+        XCTAssertEqual(reported, [[ram + 0x6008, 4]])
+        XCTAssertNotNil(cpu.hostAddressForAtomic(va: ram + 0x6008, size: 4, mmuIndex: 1, isWrite: false,
+                                                 readModifyWrite: true))
+        XCTAssertEqual(reported.count, 2, "a read-modify-write writes")
     }
 
     func testReadAndWriteVirtual() {
         let m = TestMachine()
         let cpu = m.cpu
-        var reported: [UInt64] = []
-        m.memory.onCodePageWrite = { reported.append($0) }
+        var reported: [[UInt64]] = []
+        m.memory.onCodeWrite = { reported.append([$0, $1]) }
         // Across a page boundary, unaligned: no faults on this path.
         let bytes = [UInt8](0x10..<0x30)
         XCTAssertTrue(cpu.writeVirtual(ram + 0x6FF3, bytes: bytes))
@@ -286,8 +295,8 @@ final class SoftMMUTests: XCTestCase {
         XCTAssertFalse(cpu.writeVirtual(1 << 48, bytes: [1]))
         XCTAssertFalse(cpu.exceptionTaken)
         // Writes to code pages invalidate them.
-        m.memory.markCodePage(pa: ram + 0x9000)
+        m.memory.markCode(pa: ram + 0x9004, length: 4)
         XCTAssertTrue(cpu.writeVirtual(ram + 0x9004, bytes: [0, 0, 0, 0]))
-        XCTAssertEqual(reported, [ram + 0x9000])
+        XCTAssertEqual(reported, [[ram + 0x9004, 4]])
     }
 }

@@ -117,6 +117,9 @@ final class JITCompiler {
     // MARK: Driver
 
     func compile() throws -> CompiledCode {
+        // The stubs capture the compiler: drop them when done, or each compiler
+        // (its assembler, its tables) would keep itself alive.
+        defer { stubs.removeAll() }
         // Entry: leave at once when the dispatcher is asked to stop (interrupts,
         // exit) — every chained entry passes here.
         let requestExit = a.newLabel()

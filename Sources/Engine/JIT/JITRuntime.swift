@@ -98,6 +98,8 @@ final class JITEngine {
         let targetPC: UInt64
         let sourcePage: UInt64         // guest VA page of the source block
         var chainedTo: TranslatedBlock?
+        /// The source block was invalidated: never chain this exit again.
+        var dead = false
     }
     private(set) var exitRecords: [ExitRecord] = []
     /// Exits chained into each block (to unpatch when it goes away).
@@ -160,6 +162,8 @@ final class JITEngine {
             }
             precondition(cache.executableAddress(offset) == base)
             block.hostCode = cache.executablePointer(offset)
+            block.firstExit = exitRecords.count
+            block.exitCount = code.exits.count
             let page = block.ir.guestPC & ~UInt64(0xFFF)
             for e in code.exits {
                 precondition(e.id == exitRecords.count)
@@ -185,7 +189,7 @@ final class JITEngine {
     func chain(exit exitID: Int, to target: TranslatedBlock) {
         guard exitID > 0, exitID <= exitRecords.count, let host = target.hostCode else { return }
         var rec = exitRecords[exitID - 1]
-        guard rec.chainedTo == nil, rec.targetPC == target.ir.guestPC,
+        guard rec.chainedTo == nil, !rec.dead, rec.targetPC == target.ir.guestPC,
               rec.sourcePage == target.ir.guestPC & ~UInt64(0xFFF) else { return }
         patch(field: rec.fieldAddress, to: UInt64(UInt(bitPattern: host)))
         rec.chainedTo = target
@@ -194,13 +198,30 @@ final class JITEngine {
         chainsMade += 1
     }
 
-    /// Undoes the chains into a block that is being dropped.
-    func unchain(_ block: TranslatedBlock) {
-        guard let list = incoming.removeValue(forKey: ObjectIdentifier(block)) else { return }
-        for k in list {
-            let rec = exitRecords[k]
-            patch(field: rec.fieldAddress, to: rec.fieldAddress + 4)   // back to the fall-through
+    /// Forgets a block that is being dropped: the chains into it are undone
+    /// (those exits return to the dispatcher again) and its own exits are
+    /// taken out of their targets' lists and never chained again. Its code
+    /// stays in place (it may be running: the writing instruction is in it)
+    /// until the code cache is flushed.
+    func release(_ block: TranslatedBlock) {
+        if let list = incoming.removeValue(forKey: ObjectIdentifier(block)) {
+            for k in list {
+                let rec = exitRecords[k]
+                patch(field: rec.fieldAddress, to: rec.fieldAddress + 4)   // back to the fall-through
+                exitRecords[k].chainedTo = nil
+            }
+        }
+        guard block.hostCode != nil, block.firstExit + block.exitCount <= exitRecords.count else { return }
+        for k in block.firstExit ..< block.firstExit + block.exitCount {
+            exitRecords[k].dead = true
+            guard let target = exitRecords[k].chainedTo else { continue }
             exitRecords[k].chainedTo = nil
+            let id = ObjectIdentifier(target)
+            if var list = incoming[id], let i = list.firstIndex(of: k) {
+                list.swapAt(i, list.count - 1)
+                list.removeLast()
+                incoming[id] = list.isEmpty ? nil : list
+            }
         }
     }
 
