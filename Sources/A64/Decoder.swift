@@ -1,25 +1,105 @@
 /// Table-driven A64 decoder. `decode` finds the first matching line of
-/// `A64Decoder.table`, then applies the few field constraints that make an
-/// otherwise matching encoding unallocated (Arm ARM C4.1: "unallocated" rows).
+/// `A64Decoder.table`, then applies the field constraints that make an
+/// otherwise matching encoding unallocated (Arm ARM C4.1: "unallocated" rows):
+/// `isAllocated` for the integer lines (a failure is final), the line's form
+/// for FP/SIMD lines (a failure tries the next line).
+///
+/// Lines are found through a second level: the word's bits 29:19 and 15:10
+/// (the major groups, the FP/SIMD class, U, size, and the opcode fields of
+/// most classes) index a bucket holding, in table order, only the lines whose
+/// fixed bits agree there; a bucket holds a few lines, so decode time does not
+/// grow with the table.
 public enum A64Decoder {
-    /// Table lines bucketed by bits [28:25] (the major group, Arm ARM C4.1).
-    nonisolated(unsafe) private static let buckets: [[A64Encoding]] = {
-        var b = [[A64Encoding]](repeating: [], count: 16)
-        for e in table {
-            for g in 0..<16 {
-                let w = UInt32(g) << 25
-                // The line can match words of group g if its fixed bits in 28:25 agree.
-                if (w ^ e.value) & e.mask & (0xF << 25) == 0 { b[g].append(e) }
+    /// One table line as the hot loop reads it.
+    struct Line {
+        let mask: UInt32
+        let value: UInt32
+        let op: A64Op
+        let form: A64Form
+    }
+
+    /// Flat arrays, built once and never freed (no reference counting on the
+    /// decode path): bucket b holds line numbers entries[starts[b] ..< starts[b + 1]].
+    struct Index: @unchecked Sendable {
+        let starts: UnsafePointer<UInt32>
+        let entries: UnsafePointer<UInt16>
+        let lines: UnsafePointer<Line>
+    }
+
+    static let keyBits = 15
+
+    /// Bits 29:21 and 15:10 of `w` as a 15-bit bucket number.
+    @inline(__always) static func key(_ w: UInt32) -> Int {
+        Int((w >> 21) & 0x1FF) << 6 | Int((w >> 10) & 0x3F)
+    }
+
+    static let index: Index = {
+        let table = A64Decoder.table
+        precondition(table.count < Int(UInt16.max))
+        let buckets = 1 << keyBits
+        var counts = [UInt32](repeating: 0, count: buckets + 1)
+        // The buckets a line can match: its fixed key bits, every value of the free ones.
+        func forEachKey(_ e: A64Encoding, _ body: (Int) -> Void) {
+            let fixed = key(e.mask), base = key(e.value) & fixed
+            let free = ~fixed & (buckets - 1)
+            var sub = 0
+            repeat {
+                body(base | sub)
+                sub = (sub &- free) & free
+            } while sub != 0
+        }
+        for e in table { forEachKey(e) { counts[$0 + 1] += 1 } }
+        for i in 0..<buckets { counts[i + 1] += counts[i] }
+        let starts = UnsafeMutablePointer<UInt32>.allocate(capacity: buckets + 1)
+        starts.initialize(from: counts, count: buckets + 1)
+        let entries = UnsafeMutablePointer<UInt16>.allocate(capacity: Int(counts[buckets]))
+        for (i, e) in table.enumerated() {
+            forEachKey(e) { k in
+                entries[Int(counts[k])] = UInt16(i)
+                counts[k] += 1
             }
         }
-        return b
+        let lines = UnsafeMutablePointer<Line>.allocate(capacity: table.count)
+        for (i, e) in table.enumerated() {
+            (lines + i).initialize(to: Line(mask: e.mask, value: e.value, op: e.op, form: e.form))
+        }
+        return Index(starts: starts, entries: entries, lines: lines)
     }()
 
     public static func decode(_ w: UInt32) -> A64Op {
-        for e in buckets[Int((w >> 25) & 0xF)] where e.matches(w) {
-            return isAllocated(e.op, w) ? e.op : .unallocated
+        let line = lineIndex(w)
+        return line < 0 ? .unallocated : index.lines[line].op
+    }
+
+    /// The operand form of `w` (`.none` for integer and unallocated words).
+    public static func form(_ w: UInt32) -> A64Form {
+        let line = lineIndex(w)
+        return line < 0 ? .none : index.lines[line].form
+    }
+
+    /// The table line `w` decodes by, nil when unallocated.
+    public static func encoding(_ w: UInt32) -> A64Encoding? {
+        let line = lineIndex(w)
+        return line < 0 ? nil : table[line]
+    }
+
+    /// Index in `table` of the line `w` decodes by, or -1 when unallocated.
+    @inline(__always)
+    static func lineIndex(_ w: UInt32) -> Int {
+        let ix = index
+        let k = key(w)
+        var i = Int(ix.starts[k])
+        let end = Int(ix.starts[k + 1])
+        while i < end {
+            let n = Int(ix.entries[i])
+            i += 1
+            let line = ix.lines[n]
+            guard w & line.mask == line.value else { continue }
+            if line.op == .unallocated { return -1 }
+            if line.form == .none { return isAllocated(line.op, w) ? n : -1 }
+            if line.form.allows(w) { return n }
         }
-        return .unallocated
+        return -1
     }
 
     /// Field constraints the bit patterns cannot express.
@@ -61,6 +141,9 @@ public enum A64Decoder {
             if op1 == 0 && op2 == 0 { return false }
             if op1 == 3 && op2 == 3 && crm >= 2 && crm <= 7 { return false }
             return true
+        case .fpLdstUnscaled, .fpLdstPost, .fpLdstPre, .fpLdstRegOffset, .fpLdstUnsigned,
+             .simdLdstMultiple, .simdLdstMultiplePost, .simdLdstSingle, .simdLdstSinglePost:
+            return fpLoadStoreAllocated(op, w)
         default:
             return true
         }
@@ -82,4 +165,3 @@ public enum A64Decoder {
         }
     }
 }
-

@@ -121,7 +121,7 @@ extension A64Disassembler {
     }
 
     /// `[xn]` for a zero offset, else `[xn, #off]`.
-    private static func offsetAddress(_ n: Int, _ offset: Int64) -> String {
+    static func offsetAddress(_ n: Int, _ offset: Int64) -> String {
         offset == 0 ? address(n) : "[" + xsp(n) + ", #" + imm(offset) + "]"
     }
 

@@ -1,5 +1,5 @@
 /// A64 disassembler whose text matches the Swift toolchain's llvm-objdump
-/// (LLVM 21, `-d --mattr=+v8.4a,+lse,+crc,+rcpc`): same mnemonics, aliases,
+/// (LLVM 21, `-d --mattr=+v8.4a,+lse,+crc,+rcpc,+fullfp16,+fp16fml,+aes,+sha3,+fptoint`): same mnemonics, aliases,
 /// operand order and immediate style, with a single space in place of the tab
 /// after the mnemonic. Branch and literal targets are absolute hex addresses
 /// (objdump's trailing ` <sym+off>` is not produced). objdump's comments
@@ -15,6 +15,7 @@ public enum A64Disassembler {
 
     /// The text of one instruction already decoded to `op`.
     public static func text(_ op: A64Op, _ w: UInt32, _ pc: UInt64) -> String {
+        if op.rawValue >= A64Op.fpLdrLiteral.rawValue { return fpSimd(op, w, pc) }
         switch op {
         case .unallocated: return "<unknown>"
         case .udf: return "udf #" + hex(UInt64(w & 0xFFFF))

@@ -2,6 +2,8 @@
 /// pattern (bit 31 first; `0`/`1` fixed, anything else a field bit) and the
 /// operation it decodes to. The order matters only where patterns overlap:
 /// the first match wins, so unallocated carve-outs come before the general form.
+/// FP/SIMD lines also carry the mnemonic and an operand form (`A64Form`): a
+/// word whose sizes the form does not allow skips to the next matching line.
 /// Arm ARM C4.1 ("A64 instruction set encoding") is the index these follow.
 public enum A64Op: UInt16, CaseIterable, Sendable {
     case unallocated
@@ -48,6 +50,52 @@ public enum A64Op: UInt16, CaseIterable, Sendable {
     case udiv, sdiv, lslv, lsrv, asrv, rorv
     case crc32
     case rbit, rev16, rev, clz, cls
+
+    // FP/SIMD loads and stores (V = 1). The field helpers say which register
+    // size (ldstSize/opc), structure count and element size each word has.
+    case fpLdrLiteral
+    case fpStnp, fpLdnp, fpStpPost, fpLdpPost, fpStpOffset, fpLdpOffset, fpStpPre, fpLdpPre
+    case fpLdstUnscaled, fpLdstPost, fpLdstPre, fpLdstRegOffset, fpLdstUnsigned
+    case simdLdstMultiple, simdLdstMultiplePost     // LD1-LD4/ST1-ST4 (multiple structures)
+    case simdLdstSingle, simdLdstSinglePost         // one lane, and LD1R-LD4R
+    // Scalar floating point: one op per instruction, ftype (bits 23:22) gives
+    // the precision; fcmp/fcmpe with form .fcmpZero compare with #0.0.
+    case fmovReg, fabs, fneg, fsqrt, fcvt, frintn, frintp, frintm, frintz, frinta, frintx, frinti
+    case frint32z, frint32x, frint64z, frint64x, fmul, fdiv, fadd, fsub, fmax, fmin, fmaxnm, fminnm, fnmul
+    case fcmp, fcmpe, fccmp, fccmpe, fcsel, fmovImm, fmadd, fmsub, fnmadd, fnmsub, fcvtnsInt, fcvtnuInt
+    case scvtfInt, ucvtfInt, fcvtasInt, fcvtauInt, fmovToGeneral, fmovFromGeneral, fcvtpsInt, fcvtpuInt
+    case fcvtmsInt, fcvtmuInt, fcvtzsInt, fcvtzuInt, fjcvtzs, scvtfFixed, ucvtfFixed, fcvtzsFixed, fcvtzuFixed
+    // AdvSIMD: one op per instruction, shared by its vector, scalar and FP16
+    // encodings (A64Decoder.form(w) tells which: element size and layout).
+    // Zero = compare with zero, Imm = shift by immediate, Fixed = fixed point,
+    // Elem = by element.
+    case vShadd, vSqadd, vSrhadd, vShsub, vSqsub, vCmgt, vCmge, vSshl, vSqshl, vSrshl, vSqrshl, vSmax, vSmin
+    case vSabd, vSaba, vAdd, vCmtst, vMla, vMul, vSmaxp, vSminp, vSqdmulh, vAddp, vUhadd, vUqadd, vUrhadd
+    case vUhsub, vUqsub, vCmhi, vCmhs, vUshl, vUqshl, vUrshl, vUqrshl, vUmax, vUmin, vUabd, vUaba, vSub, vCmeq
+    case vMls, vPmul, vUmaxp, vUminp, vSqrdmulh, vAnd, vBic, vOrr, vOrn, vEor, vBsl, vBit, vBif, vFmaxnm
+    case vFmla, vFadd, vFmulx, vFcmeq, vFmax, vFrecps, vFminnm, vFmls, vFsub, vFmin, vFrsqrts, vFmaxnmp
+    case vFaddp, vFmul, vFcmge, vFacge, vFmaxp, vFdiv, vFminnmp, vFabd, vFcmgt, vFacgt, vFminp, vFmlal, vFmlsl
+    case vFmlal2, vFmlsl2, vSqrdmlah, vSqrdmlsh, vSdot, vUdot, vFcmla, vFcadd, vRev64, vRev16, vSaddlp
+    case vSuqadd, vCls, vCnt, vSadalp, vSqabs, vCmgtZero, vCmeqZero, vCmltZero, vAbs, vXtn, vSqxtn, vFcvtn
+    case vFcvtl, vFrintn, vFrintm, vFcvtns, vFcvtms, vFcvtas, vScvtf, vFrint32z, vFrint64z, vFcmgtZero
+    case vFcmeqZero, vFcmltZero, vFabs, vFrintp, vFrintz, vFcvtps, vFcvtzs, vUrecpe, vFrecpe, vRev32, vUaddlp
+    case vUsqadd, vClz, vNot, vRbit, vUadalp, vSqneg, vCmgeZero, vCmleZero, vNeg, vSqxtun, vShll, vUqxtn
+    case vFcvtxn, vFrinta, vFrintx, vFcvtnu, vFcvtmu, vFcvtau, vUcvtf, vFrint32x, vFrint64x, vFcmgeZero
+    case vFcmleZero, vFneg, vFrinti, vFcvtpu, vFcvtzu, vUrsqrte, vFrsqrte, vFsqrt, vSaddlv, vSmaxv, vSminv
+    case vAddv, vUaddlv, vUmaxv, vUminv, vFmaxnmv, vFmaxv, vFminnmv, vFminv, vSaddl, vSaddw, vSsubl, vSsubw
+    case vAddhn, vSabal, vSubhn, vSabdl, vSmlal, vSqdmlal, vSmlsl, vSqdmlsl, vSmull, vSqdmull, vPmull, vUaddl
+    case vUaddw, vUsubl, vUsubw, vRaddhn, vUabal, vRsubhn, vUabdl, vUmlal, vUmlsl, vUmull, vUzp1, vTrn1, vZip1
+    case vUzp2, vTrn2, vZip2, vExt, vTbl, vTbx, vDupElement, vDupGeneral, vSmov, vUmov, vInsGeneral
+    case vInsElement, vMovi, vMvni, vOrrImm, vBicImm, vFmovImm, vSshr, vSsra, vSrshr, vSrsra, vShl, vSqshlImm
+    case vShrn, vRshrn, vSqshrn, vSqrshrn, vSshll, vScvtfFixed, vFcvtzsFixed, vUshr, vUsra, vUrshr, vUrsra
+    case vSri, vSli, vSqshlu, vUqshlImm, vSqshrun, vSqrshrun, vUqshrn, vUqrshrn, vUshll, vUcvtfFixed
+    case vFcvtzuFixed, vFmlaElem, vSmlalElem, vSqdmlalElem, vFmlsElem, vSmlslElem, vSqdmlslElem, vMulElem
+    case vFmulElem, vSmullElem, vSqdmullElem, vSqdmulhElem, vSqrdmulhElem, vSdotElem, vFmlalElem, vFmlslElem
+    case vMlaElem, vUmlalElem, vMlsElem, vUmlslElem, vFmulxElem, vUmullElem, vSqrdmlahElem, vSqrdmlshElem
+    case vUdotElem, vFcmlaElem, vFmlal2Elem, vFmlsl2Elem, vFrecpx
+    // Cryptography
+    case aese, aesd, aesmc, aesimc, sha1c, sha1p, sha1m, sha1su0, sha256h, sha256h2, sha256su1, sha1h, sha1su1
+    case sha256su0, sha512h, sha512h2, sha512su1, rax1, sha512su0, eor3, bcax, xar
 }
 
 public struct A64Encoding: Sendable {
@@ -55,8 +103,11 @@ public struct A64Encoding: Sendable {
     public let value: UInt32
     public let op: A64Op
     public let pattern: String
+    /// FP/SIMD lines: the mnemonic llvm prints and the operand form.
+    public let mnemonic: String
+    public let form: A64Form
 
-    init(_ pattern: String, _ op: A64Op) {
+    init(_ pattern: String, _ op: A64Op, _ mnemonic: String = "", _ form: A64Form = .none) {
         let bits = Array(pattern.filter { $0 != " " })
         precondition(bits.count == 32, "pattern for \(op) has \(bits.count) bits")
         var m: UInt32 = 0, v: UInt32 = 0
@@ -68,6 +119,8 @@ public struct A64Encoding: Sendable {
         value = v
         self.op = op
         self.pattern = pattern
+        self.mnemonic = mnemonic
+        self.form = form
     }
 
     @inline(__always) public func matches(_ w: UInt32) -> Bool { w & mask == value }
@@ -76,7 +129,11 @@ public struct A64Encoding: Sendable {
 extension A64Decoder {
     //                     3         2         1         0
     //                    10987654321098765432109876543210
-    public static let table: [A64Encoding] = [
+    /// Every line: the integer instructions, then FP/SIMD by group.
+    public static let table: [A64Encoding] = integerTable + fpLoadStoreTable + fpScalarTable
+        + simdVectorTable + simdElementTable + simdScalarTable + cryptoTable
+
+    static let integerTable: [A64Encoding] = [
         A64Encoding("0000000000000000xxxxxxxxxxxxxxxx", .udf),
 
         // Data processing, immediate (C4.1.86)

@@ -178,6 +178,9 @@ struct LiftState {
         case .udiv, .sdiv, .lslv, .lsrv, .asrv, .rorv: liftDataProcessing2(w)
         case .crc32: liftCRC32(w)
         case .rbit, .rev16, .rev, .clz, .cls: liftDataProcessing1(w)
+        default:
+            // FP/SIMD operations not lifted yet: UNDEFINED, as on a CPU without them.
+            undefined()
         }
     }
 }

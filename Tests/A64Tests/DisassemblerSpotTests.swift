@@ -233,6 +233,9 @@ final class DisassemblerSpotTests: XCTestCase {
     func testUnallocated() {
         XCTAssertEqual(A64Disassembler.disassemble(0xffff_ffff, pc: 0), "<unknown>")
         XCTAssertEqual(A64Disassembler.disassemble(0x0000_0000, pc: 0), "udf #0x0")
-        XCTAssertEqual(A64Disassembler.disassemble(0x1e20_4020, pc: 0), "<unknown>")   // fmov s0, s1: FP is not in the table
+        XCTAssertEqual(A64Disassembler.disassemble(0x1e20_4020, pc: 0), "fmov s0, s1")
+        XCTAssertEqual(A64Disassembler.disassemble(0x1ea0_4020, pc: 0), "<unknown>")   // FMOV with ftype = 10
+        XCTAssertEqual(A64Disassembler.disassemble(0x4ee0_8420, pc: 0), "add v0.2d, v1.2d, v0.2d")
+        XCTAssertEqual(A64Disassembler.disassemble(0x0ee0_8420, pc: 0), "<unknown>")   // ADD .1d: size 3 needs Q = 1
     }
 }
