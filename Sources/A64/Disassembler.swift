@@ -15,7 +15,7 @@ public enum A64Disassembler {
 
     /// The text of one instruction already decoded to `op`.
     public static func text(_ op: A64Op, _ w: UInt32, _ pc: UInt64) -> String {
-        if op.rawValue >= A64Op.fpLdrLiteral.rawValue { return fpSimd(op, w, pc) }
+        if op.isFPSIMD { return fpSimd(op, w, pc) }
         switch op {
         case .unallocated: return "<unknown>"
         case .udf: return "udf #" + hex(UInt64(w & 0xFFFF))

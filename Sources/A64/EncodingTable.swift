@@ -98,6 +98,12 @@ public enum A64Op: UInt16, CaseIterable, Sendable {
     case sha256su0, sha512h, sha512h2, sha512su1, rax1, sha512su0, eor3, bcax, xar
 }
 
+extension A64Op {
+    /// An FP/SIMD instruction (loads/stores with V = 1, scalar FP, AdvSIMD,
+    /// crypto): the ones CPACR_EL1.FPEN/CPTR_ELx.TFP trap.
+    @inline(__always) public var isFPSIMD: Bool { rawValue >= A64Op.fpLdrLiteral.rawValue }
+}
+
 public struct A64Encoding: Sendable {
     public let mask: UInt32
     public let value: UInt32

@@ -61,7 +61,9 @@ final class FuzzTests: XCTestCase {
                 }
             }
         }
-        let expected: Set<A64Op> = Set(A64Op.allCases).subtracting([.eret, .unallocated])
+        // FP/SIMD operations are not generated here: they are UNDEFINED until
+        // lifted, and FP/SIMD sequences get their own generator.
+        let expected: Set<A64Op> = Set(A64Op.allCases.filter { !$0.isFPSIMD }).subtracting([.eret, .unallocated])
         let missing = expected.subtracting(ops)
         XCTAssert(missing.isEmpty, "operations never generated: \(missing.map { "\($0)" }.sorted())")
     }
