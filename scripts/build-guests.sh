@@ -33,9 +33,15 @@ LDFLAGS=(-T "$LIB/guest.ld" -nostdlib -static --no-dynamic-linker -z max-page-si
 
 mkdir -p "$OUT/lib" "$OUT/obj"
 
+# FP/SIMD tests (fp_*, simd_*) are built with FP/SIMD code allowed (and FP16).
+FP_CFLAGS=()
+for f in "${CFLAGS[@]}"; do [ "$f" = -mgeneral-regs-only ] || FP_CFLAGS+=("$f"); done
+FP_CFLAGS+=(-march=armv8.5-a+lse+crc+rcpc+fp16 -fno-vectorize -fno-slp-vectorize)
+
 compile() {   # src obj
     local src="$1" obj="$2"
     case "$src" in
+        */fp_*.c|*/simd_*.c) "$CLANG" "${FP_CFLAGS[@]}" -c "$src" -o "$obj" ;;
         *.c) "$CLANG" "${CFLAGS[@]}" -c "$src" -o "$obj" ;;
         *.S) "$CLANG" "${ASFLAGS[@]}" -c "$src" -o "$obj" ;;
         *) echo "build-guests: unknown source type $src" >&2; return 1 ;;

@@ -172,4 +172,33 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(IRSemantics.conditionHolds(0xF, 0), 1)    // NV behaves as AL
         XCTAssertEqual(IRSemantics.conditionHolds(0xC, 0x9000_0000), 1) // GT: N == V, Z clear
     }
+    func testVectorRegisterForwardingByType() {
+        var b = IRBuilder(guestPC: 0x1000)
+        let x = b.bitcast(b.trunc(b.getReg(0), to: .i32), to: .f32)
+        b.setVec(0, x)                        // kept: the get of another width below reads the state
+        let h = b.getVec(0, .i16)
+        let same = b.getVec(0, .f32)          // forwarded from the set
+        b.setVec(1, same)
+        b.setVec(0, b.fp(FPOpcode(.convert), .f32, h))
+        b.setVec(2, b.getVec(3, .v128))
+        b.setVec(2, b.getVec(4, .f64))        // overwrites v2 with nothing in between: the first set goes
+        b.exitJump(0x1004)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        DeadCodeElimination.run(&block)
+        XCTAssertEqual(text(block), """
+        v0 = get x0
+        v1 = trunc.i32 v0
+        v2 = bitcast.f32 v1
+        set v0, v2
+        v4 = get.i16 v0
+        set v1, v2
+        v6 = fp.convert.f32 v4
+        set v0, v6
+        v8 = get.f64 v4
+        set v2, v8
+        exit.jump 0x1004
+
+        """)
+    }
 }

@@ -253,8 +253,11 @@ public enum FPReference {
 
     /// Executes `op` on operands of format `inFmt` (bits), giving a result of `outBits`.
     public static func execute(_ op: FPOpcode, outBits: Int, inBits: Int, _ a: UInt64, _ b: UInt64, _ c: UInt64,
-                               fpcr: UInt64, flags: inout UInt64) -> UInt64 {
+                               fpcr fpcrIn: UInt64, flags: inout UInt64) -> UInt64 {
         let fmt = Format.bits(inBits)
+        // FPCR.AHP applies to conversions between precisions only: the
+        // half-precision data-processing instructions (FEAT_FP16) ignore it.
+        let fpcr = op.kind == .convert ? fpcrIn : fpcrIn & ~FPBits.ahp
         let rounding = op.rounding ?? FPRounding.fromFPCR(fpcr)
         switch op.kind {
         case .add, .sub, .mul, .div, .nmul:

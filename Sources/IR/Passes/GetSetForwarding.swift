@@ -36,8 +36,10 @@ public enum GetSetForwarding {
                 if let v = known[key], block.insts[Int(v.index)].type == inst.type {
                     replace[UInt32(i)] = v
                     block.insts[i] = Inst(.nop)
-                } else if known[key] == nil {
-                    known[key] = Value(i)
+                } else {
+                    // This get reads the state: an earlier set must stay.
+                    pendingSet[key] = nil
+                    if known[key] == nil { known[key] = Value(i) }
                 }
             case .setVec:
                 // Every write of Vn replaces all 128 bits.

@@ -113,5 +113,5 @@ int main(void)
     __asm__ volatile("msr s3_3_c4_c4_1, %1\n\tmrs %0, s3_3_c4_c4_1" : "=r"(v) : "r"(0ull));
     CHECK_EQ("FPSR after writing 0", v, 0);
 
-    return test_finish("fp_traps");
+    return test_finish("exc_fp_traps");
 }
