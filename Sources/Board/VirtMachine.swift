@@ -144,9 +144,12 @@ public final class VirtMachine {
         // RME (and MEC) need EL3 and EL2; without them x-rme=on is ignored, as QEMU does without EL3.
         config.hasRME = options.rme && options.secure && options.virtualization
         config.hasMEC = config.hasRME
+        config.hasGICv3SystemRegisters = gic.version == .v3
         // The CPU resets into its highest exception level.
         cpu = system.addCPU(config: config)
         gic.attach(cpu)
+        // The GICv3 CPU interface is system registers: its rows join the table.
+        if gic.version == .v3 { _ = system.addSystemRegisters(gic.systemRegisters()) }
         if options.mec { system.enableMECTags() }   // before any loader writes RAM
         uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }

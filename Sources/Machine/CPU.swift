@@ -19,6 +19,9 @@ public struct CPUConfig: Sendable {
     public var isa: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange]
     /// FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 encodings.
     public var hasVHE = false
+    /// The GICv3 CPU interface's system registers (ICC_*) are implemented
+    /// (ID_AA64PFR0_EL1.GIC = 1): set by the board with a GICv3.
+    public var hasGICv3SystemRegisters = false
     public init() {}
 }
 

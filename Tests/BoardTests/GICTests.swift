@@ -292,3 +292,104 @@ final class GICTests: XCTestCase {
         XCTAssertFalse(irqLine(vm))
     }
 }
+
+/// The GICv3 CPU interface: the ICC_* rows the GIC adds to the system-register
+/// table, read and written through MRS/MSR (`CPU.readSysReg`/`writeSysReg`).
+final class GICv3CPUInterfaceTests: XCTestCase {
+    private func key(_ r: ICCRegister) -> UInt32 {
+        let (op1, crn, crm, op2) = r.encoding
+        return sysRegKey(op0: 3, op1: op1, crn: crn, crm: crm, op2: op2)
+    }
+
+    private func machine(secure: Bool = false) throws -> VirtMachine {
+        var o = VirtOptions()
+        o.gicVersion = "3"
+        o.secure = secure
+        return try VirtMachine(options: o, console: TestConsole().console)
+    }
+
+    func testRegistersAndAcknowledgeFlow() throws {
+        let vm = try machine()
+        let cpu = vm.cpu
+        let (d, r) = (vm.gicDevices[0], vm.gicDevices[1])
+        XCTAssertEqual(cpu.readSysReg(key: SysRegTable.all[SysRegTable.slot("ID_AA64PFR0_EL1").slot].key)! >> 24 & 0xF, 1,
+                       "ID_AA64PFR0_EL1.GIC: system-register CPU interface")
+        XCTAssertEqual(cpu.readSysReg(key: key(.sre)), 7, "SRE, DFB, DIB: RAO")
+        XCTAssertEqual(cpu.readSysReg(key: key(.ctlr)), 4 << 8 | 1 << 15, "PRIbits 4, IDbits 16, A3V")
+        XCTAssertEqual(cpu.readSysReg(key: key(.bpr1)), 3, "the Non-secure BPR1 resets to its minimum")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.pmr), value: 0xFF))
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0xF8, "5 priority bits")
+        XCTAssertFalse(cpu.writeSysReg(key: key(.iar1), value: 0), "read-only")
+        XCTAssertNil(cpu.readSysReg(key: key(.eoir1)), "write-only")
+        XCTAssertNil(cpu.readSysReg(key: key(.ctlrEL3)), "no EL3")
+        d.write(offset: GICv3DistributorRegs.ctlr, size: 4, value: 3)
+        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.igroupr0, size: 4, value: 1 << 5)
+        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.ipriorityr + 5, size: 1, value: 0x50)
+        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isenabler0, size: 4, value: 1 << 5)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.sgi1r), value: 5 << 24 | 1))
+        XCTAssertFalse(cpu.interrupts.isAsserted(.irq), "Group 1 not enabled at the CPU interface")
+        XCTAssertEqual(cpu.readSysReg(key: key(.hppir1)), 5)
+        XCTAssertEqual(cpu.readSysReg(key: key(.iar1)), 1023)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.igrpen1), value: 1))
+        XCTAssertTrue(cpu.interrupts.isAsserted(.irq))
+        XCTAssertEqual(cpu.readSysReg(key: key(.hppir0)), 1023, "not Group 0")
+        XCTAssertEqual(cpu.readSysReg(key: key(.iar1)), 5)
+        XCTAssertEqual(cpu.readSysReg(key: key(.rpr)), 0x50)
+        XCTAssertEqual(cpu.readSysReg(key: key(.ap1r(0))), 1 << (0x50 >> 3))
+        // EOImode 1: EOIR drops the priority, DIR deactivates.
+        XCTAssertTrue(cpu.writeSysReg(key: key(.ctlr), value: 2))
+        XCTAssertTrue(cpu.writeSysReg(key: key(.eoir1), value: 5))
+        XCTAssertEqual(cpu.readSysReg(key: key(.rpr)), 0xFF)
+        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver0, size: 4), 1 << 5)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.dir), value: 5))
+        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver0, size: 4), 0)
+    }
+
+    func testTrapsToEL3AndEL2() throws {
+        var o = VirtOptions()
+        o.gicVersion = "3"
+        o.secure = true
+        o.virtualization = true
+        let vm = try VirtMachine(options: o, console: TestConsole().console)
+        let cpu = vm.cpu
+        let scr = SysRegTable.scrEL3, hcr = SysRegTable.hcrEL2
+        cpu.setSysreg(scr, 1 | 1 << 10 | 1 << 8)   // NS, RW, HCE
+        cpu.setEL(1)
+        XCTAssertNotNil(cpu.readSysReg(key: key(.iar0)))
+        cpu.setSysreg(scr, cpu.sysreg(scr) | 1 << 2)   // FIQ: Group 0 registers trap to EL3
+        XCTAssertNil(cpu.readSysReg(key: key(.iar0)))
+        XCTAssertNotNil(cpu.readSysReg(key: key(.iar1)))
+        XCTAssertNotNil(cpu.readSysReg(key: key(.pmr)), "common registers need both IRQ and FIQ")
+        cpu.setSysreg(scr, cpu.sysreg(scr) | 1 << 1)   // and IRQ
+        XCTAssertNil(cpu.readSysReg(key: key(.pmr)))
+        cpu.faultPC = 0x4000_0000
+        XCTAssertTrue(cpu.takeSysRegTrap(key: key(.pmr), rt: 0, read: true))
+        XCTAssertEqual(cpu.el, 3)
+        // HCR_EL2.FMO/IMO: EL2 takes them instead (and traps the SGI registers).
+        cpu.setEL(1)
+        cpu.setSysreg(hcr, 1 << 3 | 1 << 4 | 1 << 31)
+        XCTAssertNotNil(cpu.readSysReg(key: key(.pmr)))
+        XCTAssertFalse(cpu.writeSysReg(key: key(.sgi1r), value: 0))
+        cpu.faultPC = 0x4000_0000
+        XCTAssertTrue(cpu.takeSysRegTrap(key: key(.sgi1r), rt: 0, read: false))
+        XCTAssertEqual(cpu.el, 2)
+        // At EL2 the routing to EL3 applies again.
+        XCTAssertNil(cpu.readSysReg(key: key(.pmr)))
+    }
+
+    func testBankedRegistersAtEL3FollowSCRNS() throws {
+        let vm = try machine(secure: true)
+        let cpu = vm.cpu
+        XCTAssertEqual(cpu.el, 3)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.ctlr), value: 2))           // Secure bank: EOImode
+        cpu.setSysreg(SysRegTable.scrEL3, 1)
+        XCTAssertEqual(cpu.readSysReg(key: key(.ctlr))! & 3, 0, "Non-secure bank")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.ctlr), value: 1))           // Non-secure bank: CBPR
+        XCTAssertEqual(cpu.readSysReg(key: key(.ctlrEL3))! & 0x1F, 0b0_1010, "CBPR_EL1NS, EOImode_EL1S")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.igrpen1EL3), value: 3))
+        XCTAssertEqual(cpu.readSysReg(key: key(.igrpen1)), 1)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.sreEL3), value: 0))          // Enable = 0: lower ELs trap
+        cpu.setEL(1)
+        XCTAssertNil(cpu.readSysReg(key: key(.sre)))
+    }
+}

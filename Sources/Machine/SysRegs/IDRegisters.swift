@@ -101,6 +101,7 @@ extension CPU {
     var idAA64PFR0: UInt64 {
         0x1 | (0x1 << 4) | (config.hasEL2 ? 0x100 : 0) | (config.hasEL3 ? 0x1000 : 0)
             | (0xF << 16) | (0xF << 20) | (config.hasRME ? MECRegisters.pfr0RME : 0)
+            | (config.hasGICv3SystemRegisters ? 1 << 24 : 0)   // GIC: the ICC_* system registers
     }
 
     /// ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug), PMUVer = 1 (PMUv3, the
