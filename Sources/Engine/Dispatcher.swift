@@ -220,10 +220,10 @@ public final class Dispatcher {
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
         statistics.guestInstructionsTranslated += ir.guestInstructionCount
-        // The page's TLB write entries must now take the slow path: the first
-        // time a page holds code every CPU drops its TLB.
+        // The first time a page holds code, every CPU's TLB write entries for
+        // it get the code flag (stores to it must take the slow path).
         if system.memory.markCode(pa: key.pa, length: block.byteLength) {
-            for c in system.cpus { c.flushTLB() }
+            for c in system.cpus { c.protectCodePage(key.pa) }
         }
         if cache.count >= options.maxTranslatedBlocks {
             // Full: start again. The JIT's code goes too: code chained to a block

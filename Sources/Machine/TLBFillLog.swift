@@ -36,6 +36,16 @@ final class TLBFillLog {
         }
     }
 
+    /// Calls `body` for each slot of `index` noted since its last flush and
+    /// returns true, or returns false when the log overflowed (any slot may
+    /// have been filled). The log is kept.
+    @inline(__always) func forEachNoted(index: Int, _ body: (Int) -> Void) -> Bool {
+        let c = Int(counts[index])
+        if c > TLBFillLog.capacity { return false }
+        for k in 0..<c { body(Int(slots[index * TLBFillLog.capacity + k])) }
+        return true
+    }
+
     /// Empties the log of `index`: calls `clear` for each noted slot and
     /// returns true, or returns false when it overflowed (the caller clears
     /// the whole index).

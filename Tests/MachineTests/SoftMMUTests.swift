@@ -96,6 +96,31 @@ final class SoftMMUTests: XCTestCase {
         XCTAssertEqual(m.tlbEntry(va: page, mmuIndex: 1).write, page | TLB.flagCode)
     }
 
+    func testProtectingACodePageFlagsOnlyItsWriteEntries() {
+        for fills in [3, 100] {   // the fill log knows the entries / it overflowed
+            let m = TestMachine()
+            let cpu = m.cpu
+            cpu.flushTLB()
+            let code = ram + 0x5000
+            for k in 0..<UInt64(fills) { _ = cpu.loadSlow(va: ram + 0x2_0000 + k * 0x1000, size: 8, mmuIndex: 1, flags: 0) }
+            _ = cpu.loadSlow(va: code, size: 8, mmuIndex: 1, flags: 0)
+            _ = cpu.loadSlow(va: ram + 0x6000, size: 8, mmuIndex: 1, flags: 0)
+            XCTAssertEqual(m.tlbEntry(va: code, mmuIndex: 1).write, code)
+            let flushes = cpu.tlbFlushCount
+            var reported: [[UInt64]] = []
+            m.memory.onCodeWrite = { reported.append([$0, $1]) }
+            m.memory.markCode(pa: code + 0x20, length: 4)
+            cpu.protectCodePage(code)
+            XCTAssertEqual(m.tlbEntry(va: code, mmuIndex: 1).write, code | TLB.flagCode, "\(fills) fills")
+            XCTAssertEqual(m.tlbEntry(va: code, mmuIndex: 1).read, code, "reads keep the fast path")
+            XCTAssertEqual(m.tlbEntry(va: ram + 0x6000, mmuIndex: 1).write, ram + 0x6000, "other pages keep theirs")
+            XCTAssertEqual(m.tlbEntry(va: ram + 0x2_0000, mmuIndex: 1).write, ram + 0x2_0000)
+            XCTAssertEqual(cpu.tlbFlushCount, flushes, "no flush")
+            cpu.storeSlow(va: code + 0x20, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
+            XCTAssertEqual(reported, [[code + 0x20, 4]])
+        }
+    }
+
     func testMMIOGoesToTheDeviceEveryTime() {
         let m = TestMachine()
         let cpu = m.cpu

@@ -1,0 +1,27 @@
+extension CPU {
+    /// The page at physical `pagePA` has just come to hold translated code:
+    /// its TLB write entries get the code flag, so stores to it take the slow
+    /// path, which tells data beside code from code (AddressSpace.noteWrite).
+    /// Only entries whose physical page it is change; the rest of the TLB (and
+    /// the JIT's jump cache, which follows TLB flushes) stays. Indices not
+    /// filled since their last flush hold no valid entry; an index whose fill
+    /// log knows its entries is checked entry by entry, another one whole.
+    public func protectCodePage(_ pagePA: UInt64) {
+        let page = pagePA & TLB.pageMask
+        var dirty = tlbDirtyIndices
+        while dirty != 0 {
+            let index = dirty.trailingZeroBitCount
+            dirty &= dirty - 1
+            let base = state + StateLayout.tlbBase + index * TLB.tableBytes
+            let phys = codePhysPage + index * TLB.entries
+            let protect = { (slot: Int) in
+                guard phys[slot] == page else { return }
+                let e = base + slot * TLB.entryBytes
+                let w = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                if w != TLB.invalidTag { e.storeBytes(of: w | TLB.flagCode, toByteOffset: TLB.writeTagOffset, as: UInt64.self) }
+            }
+            if tlbFillLog.forEachNoted(index: index, protect) { continue }
+            for slot in 0..<TLB.entries { protect(slot) }
+        }
+    }
+}
