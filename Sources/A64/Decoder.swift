@@ -16,14 +16,14 @@ public enum A64Decoder {
         let value: UInt32
         let op: A64Op
         let form: A64Form
+        let number: UInt16   // in `table`
     }
 
     /// Flat arrays, built once and never freed (no reference counting on the
-    /// decode path): bucket b holds line numbers entries[starts[b] ..< starts[b + 1]].
+    /// decode path): bucket b holds the lines entries[starts[b] ..< starts[b + 1]].
     struct Index: @unchecked Sendable {
         let starts: UnsafePointer<UInt32>
-        let entries: UnsafePointer<UInt16>
-        let lines: UnsafePointer<Line>
+        let entries: UnsafePointer<Line>
     }
 
     static let keyBits = 15
@@ -52,54 +52,50 @@ public enum A64Decoder {
         for i in 0..<buckets { counts[i + 1] += counts[i] }
         let starts = UnsafeMutablePointer<UInt32>.allocate(capacity: buckets + 1)
         starts.initialize(from: counts, count: buckets + 1)
-        let entries = UnsafeMutablePointer<UInt16>.allocate(capacity: Int(counts[buckets]))
+        let entries = UnsafeMutablePointer<Line>.allocate(capacity: Int(counts[buckets]))
         for (i, e) in table.enumerated() {
+            let line = Line(mask: e.mask, value: e.value, op: e.op, form: e.form, number: UInt16(i))
             forEachKey(e) { k in
-                entries[Int(counts[k])] = UInt16(i)
+                (entries + Int(counts[k])).initialize(to: line)
                 counts[k] += 1
             }
         }
-        let lines = UnsafeMutablePointer<Line>.allocate(capacity: table.count)
-        for (i, e) in table.enumerated() {
-            (lines + i).initialize(to: Line(mask: e.mask, value: e.value, op: e.op, form: e.form))
-        }
-        return Index(starts: starts, entries: entries, lines: lines)
+        return Index(starts: starts, entries: entries)
     }()
 
     public static func decode(_ w: UInt32) -> A64Op {
-        let line = lineIndex(w)
-        return line < 0 ? .unallocated : index.lines[line].op
+        guard let line = line(w) else { return .unallocated }
+        return line.pointee.op
     }
 
     /// The operand form of `w` (`.none` for integer and unallocated words).
     public static func form(_ w: UInt32) -> A64Form {
-        let line = lineIndex(w)
-        return line < 0 ? .none : index.lines[line].form
+        guard let line = line(w) else { return .none }
+        return line.pointee.form
     }
 
     /// The table line `w` decodes by, nil when unallocated.
     public static func encoding(_ w: UInt32) -> A64Encoding? {
-        let line = lineIndex(w)
-        return line < 0 ? nil : table[line]
+        guard let line = line(w) else { return nil }
+        return table[Int(line.pointee.number)]
     }
 
-    /// Index in `table` of the line `w` decodes by, or -1 when unallocated.
+    /// The line `w` decodes by, nil when unallocated.
     @inline(__always)
-    static func lineIndex(_ w: UInt32) -> Int {
+    static func line(_ w: UInt32) -> UnsafePointer<Line>? {
         let ix = index
         let k = key(w)
-        var i = Int(ix.starts[k])
-        let end = Int(ix.starts[k + 1])
-        while i < end {
-            let n = Int(ix.entries[i])
-            i += 1
-            let line = ix.lines[n]
-            guard w & line.mask == line.value else { continue }
-            if line.op == .unallocated { return -1 }
-            if line.form == .none { return isAllocated(line.op, w) ? n : -1 }
-            if line.form.allows(w) { return n }
+        var p = ix.entries + Int(ix.starts[k])
+        let end = ix.entries + Int(ix.starts[k + 1])
+        while p < end {
+            defer { p += 1 }
+            guard w & p.pointee.mask == p.pointee.value else { continue }
+            let op = p.pointee.op, form = p.pointee.form
+            if op == .unallocated { return nil }
+            if form == .none { return isAllocated(op, w) ? p : nil }
+            if form.allows(w) { return p }
         }
-        return -1
+        return nil
     }
 
     /// Field constraints the bit patterns cannot express.

@@ -13,7 +13,7 @@ extension A64Disassembler {
             break
         }
         guard let e = A64Decoder.encoding(w), e.op == op else { return "<unknown>" }
-        let operands = fpScalarOperands(e.form, w) ?? simdVectorOperands(e.form, w) ?? simdOtherOperands(e.form, w)
+        let operands = fpScalarOperands(e.form, w) ?? simdVectorOperands(e.op, e.form, w) ?? simdOtherOperands(e.form, w)
         guard let operands else { return "<unknown>" }
         return aliasedMnemonic(e, w) + " " + operands
     }

@@ -14,7 +14,7 @@ extension A64Disassembler {
     /// "b0", "h1", "s2", "d3" by log2 size.
     static func scalar(_ size: Int, _ n: Int) -> String { ["b", "h", "s", "d", "q"][size] + String(n) }
 
-    static func simdVectorOperands(_ form: A64Form, _ w: UInt32) -> String? {
+    static func simdVectorOperands(_ op: A64Op, _ form: A64Form, _ w: UInt32) -> String? {
         let q = w.q, size = w.simdSize, d = w.rd, n = w.rn, m = w.rm
         let t = arrangement(size, q)
         func three(_ a: String, _ b: String, _ c: String) -> String { v(d, a) + ", " + v(n, b) + ", " + v(m, c) }
@@ -22,7 +22,7 @@ extension A64Disassembler {
         case .sameBHSD, .sameBHS, .sameHS, .sameB, .permute: return three(t, t, t)
         case .sameBytes:
             let b = arrangement(0, q)
-            return w.op == .vOrr && m == n ? v(d, b) + ", " + v(n, b) : three(b, b, b)
+            return op == .vOrr && m == n ? v(d, b) + ", " + v(n, b) : three(b, b, b)
         case .sameFP:
             let a = fpArrangement(w.sz, q)
             return three(a, a, a)
@@ -72,9 +72,4 @@ extension A64Disassembler {
             return nil
         }
     }
-}
-
-extension UInt32 {
-    /// The op of this word (for the disassembler's aliases).
-    var op: A64Op { A64Decoder.decode(self) }
 }

@@ -83,7 +83,7 @@ public enum A64Form: UInt8, Sendable {
 
 extension A64Form {
     /// Whether word `w` (which matched the line's pattern) is allocated in this form.
-    @inline(__always)
+    @inline(never)
     func allows(_ w: UInt32) -> Bool {
         let q = w.bit(30), size = w.field(22, 2)
         switch self {

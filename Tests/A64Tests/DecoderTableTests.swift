@@ -94,6 +94,25 @@ final class DecoderTableTests: XCTestCase {
         }
     }
 
+    /// The second-level index finds what a linear first-match scan of the whole
+    /// table finds, on random words of the whole space and of the FP/SIMD groups.
+    func testIndexMatchesLinearScan() {
+        func linear(_ w: UInt32) -> A64Op {
+            for e in A64Decoder.table where e.matches(w) {
+                if e.op == .unallocated { return .unallocated }
+                if e.form == .none { return A64Decoder.isAllocated(e.op, w) ? e.op : .unallocated }
+                if e.form.allows(w) { return e.op }
+            }
+            return .unallocated
+        }
+        var rng = SplitMix64(seed: 0x1DE)
+        for i in 0..<60_000 {
+            var w = rng.word()
+            if i % 2 == 1 { w = (w & ~(UInt32(7) << 25)) | (7 << 25) }
+            XCTAssertEqual(A64Decoder.decode(w), linear(w), "0x\(String(w, radix: 16))")
+        }
+    }
+
     func testUnallocatedCarveOuts() {
         XCTAssertEqual(A64Decoder.decode(0x12400000 | (1 << 22)), .unallocated)  // AND (imm) W with N=1
         XCTAssertEqual(A64Decoder.decode(0x52c00000), .unallocated)             // MOVZ W with hw=2
