@@ -41,11 +41,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
-        .testTarget(name: "A64Tests", dependencies: ["A64"]),
+        .testTarget(name: "A64Tests", dependencies: ["A64", "TestReferences"]),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug", "A64", "IR"]),
+        // What a test does when its reference (llvm-objdump, Unicorn, clang) is missing.
+        .target(name: "TestReferences", path: "Tests/TestReferences"),
+        // The in-process snippet machine of the engine tests (differential runs, fuzzing).
+        .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "EngineTestSupport", "TestReferences"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
         .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine"]),
     ]

@@ -32,6 +32,11 @@ ran) and to the first engine's stdout.
 Prints one line per guest and engine, then "N passed, N failed"; exits 1 if
 anything failed.
 
+ARMATURE_STRICT_REFERENCES=1 (scripts/test.sh sets it): a missing reference is
+an error, not a reason to compare less: QEMU 7.2 must be on PATH and QEMU 10.0
+found (scripts/setup-qemu10.sh) when the selected guests need it; --no-qemu is
+refused.
+
 Usage: scripts/run-guests.py [options] [name-substring ...]
   --qemu-only      run only QEMU (validates the tests themselves)
   --no-qemu        do not run QEMU even if it is installed
@@ -222,6 +227,33 @@ def qemu10_problems(name, res, ours):
     return []
 
 
+def qemu_version(binary):
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    m = re.search(rb"version (\d+\.\d+)", out)
+    return m.group(1).decode() if m else ""
+
+
+def reference_problems(args, qemu, qemu10, names):
+    """What keeps the selected guests from being compared with their references."""
+    problems = []
+    if args.no_qemu:
+        return ["--no-qemu leaves every guest uncompared"]
+    if not qemu:
+        problems.append("qemu-system-aarch64 (QEMU 7.2) is not on PATH (scripts/setup.sh installs it)")
+    elif qemu_version(qemu) != "7.2":
+        problems.append("%s is QEMU %s, not 7.2" % (qemu, qemu_version(qemu) or "(no version)"))
+    if any(n in QEMU10 for n in names) and not args.qemu_only:
+        if not qemu10:
+            problems.append("QEMU 10.0 not found at %s (scripts/setup-qemu10.sh fetches it)"
+                            % os.environ.get("ARMATURE_QEMU10", QEMU10_DEFAULT))
+        elif qemu_version(qemu10) != "10.0":
+            problems.append("%s is QEMU %s, not 10.0" % (qemu10, qemu_version(qemu10) or "(no version)"))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("names", nargs="*")
@@ -264,6 +296,12 @@ def main():
     qemu10 = None if args.no_qemu else os.environ.get("ARMATURE_QEMU10", QEMU10_DEFAULT)
     if qemu10 and not os.access(qemu10, os.X_OK):
         qemu10 = None
+    if os.environ.get("ARMATURE_STRICT_REFERENCES", "0") not in ("", "0"):
+        missing = reference_problems(args, qemu, qemu10, names)
+        if missing:
+            for m in missing:
+                print("FAIL reference: %s (ARMATURE_STRICT_REFERENCES is set)" % m)
+            return 1
     # QEMU 10.0 unpacked beside an installed 7.2 must not load 7.2's modules.
     qemu10_env = dict(os.environ, QEMU_MODULE_DIR=os.path.join(OUT_DIR, "no-qemu-modules"))
     if args.qemu_only and not qemu:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Optional: Unicorn (PyPI) in a venv, the oracle of the interpreter-vs-Unicorn
-# fuzz test (Tests/EngineTests/FuzzUnicorn.swift, scripts/unicorn-oracle.py).
-# Without it that test is skipped. Idempotent.
+# Unicorn (PyPI) in a venv, the oracle of the interpreter-vs-Unicorn fuzz test
+# (Tests/EngineTests/FuzzUnicorn.swift, scripts/unicorn-oracle.py). scripts/test.sh
+# runs it and stops when it fails; a plain `swift test` without it skips that test.
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/unicorn-venv

@@ -9,7 +9,8 @@
 #      target.xml, p/P, M/X writes, vCont steps, Ctrl-C (0x03) stopping a guest
 #      spinning in a chained loop, and k ending Armature.
 # Installs nothing: without gdb-multiarch (scripts/setup.sh installs it) part 1
-# is skipped. Env: ARMATURE (default .build/release/armature).
+# is skipped, or fails with ARMATURE_STRICT_REFERENCES=1 (scripts/test.sh).
+# Env: ARMATURE (default .build/release/armature).
 # Prints "N passed, N failed"; the exit status is non-zero on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -91,7 +92,9 @@ GDB="$(command -v gdb-multiarch || true)"
 IFS=',' read -r -a engines <<<"$ENGINES"
 for engine in "${engines[@]}"; do
     # -- 1. a gdb session --
-    if [ -z "$GDB" ]; then
+    if [ -z "$GDB" ] && [ "${ARMATURE_STRICT_REFERENCES:-0}" != 0 ]; then
+        fail "[$engine] gdb session" "gdb-multiarch not installed (scripts/setup.sh installs it; ARMATURE_STRICT_REFERENCES is set)"
+    elif [ -z "$GDB" ]; then
         echo "skip gdb session [$engine]: gdb-multiarch not installed (scripts/setup.sh installs it)"
     elif ! start_armature "$engine" -kernel "$GUEST"; then
         fail "[$engine] armature listens" "$(cat "$ERR" 2>/dev/null)"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need, then the tests:
-#   1. set-up (scripts/setup.sh); imports against Package.swift (check-imports.py)
+#   1. set-up (scripts/setup.sh, and the references fetched from Debian and PyPI:
+#      QEMU 10.0 by setup-qemu10.sh, Unicorn by setup-unicorn.sh); imports against
+#      Package.swift (check-imports.py)
 #   2. release build; guest programs built with the toolchain's clang
 #   3. guest tests under each engine, compared with QEMU 7.2, and the RME ones with
 #      QEMU 10.0 (scripts/setup-qemu10.sh fetches it) (run-guests.py)
@@ -10,13 +12,21 @@
 #   5. gdb stub sessions (test-gdb.sh: gdb-multiarch and a protocol client)
 #   6. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
+#
+# Every reference the tests compare against must be there: QEMU 7.2, QEMU 10.0,
+# the toolchain's llvm-objdump, clang and ld.lld, Unicorn, gdb-multiarch. A set-up
+# that cannot install one stops the run, and ARMATURE_STRICT_REFERENCES=1 makes
+# every test that would skip for a missing reference fail instead.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export ARMATURE_STRICT_REFERENCES=1
 
-scripts/setup.sh || exit 1
+scripts/setup.sh || { echo "test: scripts/setup.sh failed" >&2; exit 1; }
 # QEMU 10.0, the reference for FEAT_RME (QEMU 7.2 has none), downloaded into .build
-# without touching apt sources; without network the RME tests run unreferenced.
-scripts/setup-qemu10.sh >/dev/null || echo "test: QEMU 10.0 unavailable; RME tests not compared with it"
+# without touching apt sources.
+scripts/setup-qemu10.sh >/dev/null || { echo "test: scripts/setup-qemu10.sh failed: QEMU 10.0 is the RME reference" >&2; exit 1; }
+# Unicorn, the oracle of the interpreter-vs-Unicorn fuzz test.
+scripts/setup-unicorn.sh || { echo "test: scripts/setup-unicorn.sh failed: Unicorn is a fuzzing reference" >&2; exit 1; }
 
 stages=()
 failed=0

@@ -34,8 +34,8 @@ public enum A64Disassembler {
              .ldstUnscaled, .ldstPost, .ldstUnpriv, .ldstPre, .ldstRegOffset, .ldstUnsigned:
             return loadStore(op, w, pc)
         default:
-            // Data processing (register), and any operation added to the table
-            // after this file was written (see `fallback`).
+            // Data processing (register), and any operation of the table that no
+            // case above names (see `fallback`).
             return dataProcessingRegister(op, w)
         }
     }

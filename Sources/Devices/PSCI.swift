@@ -1,8 +1,8 @@
 import Machine
 
 /// PSCI 1.1 (Arm DEN 0022) answered by the emulator, as QEMU's virt does when
-/// the guest has no EL3 firmware of its own. One CPU for now: CPU_ON of another
-/// CPU reports INVALID_PARAMETERS; SYSTEM_OFF ends the run with status 0.
+/// the guest has no EL3 firmware of its own. The machine has one CPU, so CPU_ON
+/// of another reports INVALID_PARAMETERS; SYSTEM_OFF ends the run with status 0.
 public final class PSCI: FirmwareServices {
     public let conduit: FirmwareConduit
 

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import A64
+import TestReferences
 
 /// The disassembler against the toolchain's llvm-objdump, word by word, on a
 /// large generated set: thousands of words per table operation (random fills
@@ -104,11 +105,11 @@ final class A64DisassemblerLLVMTests: XCTestCase {
 
     func requireObjdump() throws {
         guard LLVMObjdump.isAvailable else {
-            throw XCTSkip("\(LLVMObjdump.path) not found: the toolchain's llvm-objdump (LLVM 21) is the reference")
+            throw References.missing("\(LLVMObjdump.path) not found: the toolchain's llvm-objdump (LLVM 21) is the reference")
         }
         let version = try LLVMObjdump.version()
         guard version.contains("LLVM version 21.") else {
-            throw XCTSkip("\(LLVMObjdump.path) is not LLVM 21 (\(version)): its text is the reference only for 21")
+            throw References.missing("\(LLVMObjdump.path) is not LLVM 21 (\(version)): its text is the reference only for 21")
         }
     }
 

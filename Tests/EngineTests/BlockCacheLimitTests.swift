@@ -1,5 +1,6 @@
 import XCTest
 @testable import Engine
+import EngineTestSupport
 
 /// The translated-block cache is bounded (EngineOptions.maxTranslatedBlocks):
 /// a program with more blocks than the bound still runs correctly under both

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Machine
 @testable import Engine
+import EngineTestSupport
 
 /// Reproducers of engine bugs found while writing the engine unit tests, all
 /// fixed in d40be7d; each test asserts the architecturally correct result and

@@ -1,6 +1,7 @@
 import XCTest
 import Machine
 @testable import Engine
+import EngineTestSupport
 
 /// Small programs run in-process through `SnippetRunner` under both engines,
 /// with exact expected results. Words come from the toolchain's clang

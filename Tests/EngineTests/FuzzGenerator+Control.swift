@@ -1,6 +1,7 @@
 import A64
 import Engine
 import Machine
+import EngineTestSupport
 
 /// Control-flow and system units of the fuzzer: forward branches, MRS/MSR and
 /// SYS operations that are deterministic, DC ZVA, wild BR/BLR/RET targets, and

@@ -1,6 +1,7 @@
 import A64
 import Engine
 import Machine
+import EngineTestSupport
 
 /// Memory units of the fuzzer: loads/stores of every form, pairs, exclusives,
 /// atomics, literals, with addresses kept inside the data area (x28 = base).

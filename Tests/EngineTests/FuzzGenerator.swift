@@ -1,5 +1,6 @@
 import A64
 import Engine
+import EngineTestSupport
 import Machine
 
 /// SplitMix64: a small seeded generator, so a seed names one program.

@@ -1,6 +1,7 @@
 import Foundation
 import A64
 import Engine
+import EngineTestSupport
 
 /// Differential fuzzing of two engine configurations: generate a program,
 /// run it under both, compare the final states; on a divergence, minimize

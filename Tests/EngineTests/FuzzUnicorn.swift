@@ -2,12 +2,15 @@ import Foundation
 import XCTest
 import A64
 import Engine
+import EngineTestSupport
+import TestReferences
 
 /// Unicorn (QEMU's AArch64 translator) as an oracle for user-level instruction
 /// sequences: scripts/unicorn-oracle.py runs as a co-process, one JSON line per
 /// snippet each way. Optional: set up by scripts/setup-unicorn.sh (a venv in
 /// .build/unicorn-venv, or ARMATURE_UNICORN_PYTHON naming a Python that has
-/// `unicorn`); without it the test is skipped.
+/// `unicorn`); without it the test is skipped, or fails under
+/// ARMATURE_STRICT_REFERENCES (scripts/test.sh).
 final class UnicornOracle {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -134,8 +137,7 @@ final class FuzzUnicornTests: XCTestCase {
 
     func testInterpreterVersusUnicorn() throws {
         guard let python = UnicornOracle.python else {
-            print("fuzz interp vs unicorn: skipped: no Unicorn (run scripts/setup-unicorn.sh)")
-            throw XCTSkip("Unicorn is not set up (scripts/setup-unicorn.sh)")
+            throw References.missing("Unicorn is not set up (scripts/setup-unicorn.sh)")
         }
         let oracle = try UnicornOracle(python: python)
         var config = FuzzHarness.Config.fromEnvironment(defaultInstructions: 30_000, seed: 0xA64_0003)

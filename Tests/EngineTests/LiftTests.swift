@@ -41,18 +41,6 @@ final class LiftTests: XCTestCase {
         XCTAssertEqual(b.guestPC, LiftTests.pc, file: file, line: line)
     }
 
-    /// As `assertIR` for MRS/MSR, whose first argument is the register key in
-    /// bits 15:0, possibly with Rt in bits 20:16: KEY in `expected` stands for it.
-    func assertSysRegIR(_ word: UInt32, key: UInt64, rt: UInt64, _ expected: String,
-                        file: StaticString = #filePath, line: UInt = #line) {
-        let b = lift1(word)
-        let text = IRPrinter.print(b)
-        let plain = expected.replacingOccurrences(of: "KEY", with: "0x" + String(key, radix: 16))
-        let packed = expected.replacingOccurrences(of: "KEY", with: "0x" + String(key | rt << 16, radix: 16))
-        XCTAssertTrue(text == plain || text == packed, "got:\n\(text)expected:\n\(plain)", file: file, line: line)
-        XCTAssertEqual(IRVerifier.verify(b).map(\.description), [], file: file, line: line)
-    }
-
     // MARK: Data processing
 
     func testAddsRegisterSetsFlagsThenResult() {
@@ -377,20 +365,20 @@ final class LiftTests: XCTestCase {
         exit.jump 0x40080004
 
         """)
-        // mrs x0, NZCV: key op0:op1:CRn:CRm:op2 = 3:3:4:2:0 = 0xda10 in bits 15:0
-        // of the argument (higher bits may carry Rt, for trap syndromes).
-        assertSysRegIR(0xD53B_4200, key: 0xDA10, rt: 0, """
+        // mrs x0, NZCV: the argument is the register key op0:op1:CRn:CRm:op2 =
+        // 3:3:4:2:0 = 0xda10 in bits 15:0 and Rt (for a trap's syndrome) in 20:16.
+        assertIR(0xD53B_4200, """
         ; insn 0x40080000
-        v1 = const.i64 KEY
+        v1 = const.i64 0xda10
         v2 = call mrs(v1)
         set x0, v2
         exit.jump 0x40080004
 
         """)
-        // msr TPIDR_EL0, x3: key 3:3:13:0:2 = 0xde82
-        assertSysRegIR(0xD51B_D043, key: 0xDE82, rt: 3, """
+        // msr TPIDR_EL0, x3: key 3:3:13:0:2 = 0xde82, Rt = 3
+        assertIR(0xD51B_D043, """
         ; insn 0x40080000
-        v1 = const.i64 KEY
+        v1 = const.i64 0x3de82
         v2 = get x3
         call msr(v1, v2)
         exit.jump 0x40080004

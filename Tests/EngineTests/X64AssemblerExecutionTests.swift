@@ -133,12 +133,12 @@ final class X64AssemblerExecutionTests: XCTestCase {
         a.finish()
         let size = 4096
         guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-            throw XCTSkip("mmap failed")
+            return XCTFail("mmap failed: the JIT cannot map code")
         }
         defer { munmap(p, size) }
         a.bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         patch?(p, UInt64(UInt(bitPattern: p)))
-        guard mprotect(p, size, PROT_READ | PROT_EXEC) == 0 else { throw XCTSkip("mprotect(PROT_EXEC) refused") }
+        guard mprotect(p, size, PROT_READ | PROT_EXEC) == 0 else { return XCTFail("mprotect(PROT_EXEC) refused: the JIT cannot run code") }
         body(unsafeBitCast(p, to: Function.self))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Engine
+import TestReferences
 
 /// The x86-64 assembler, every emitter checked by disassembling its bytes with
 /// the toolchain's llvm-objdump (Intel syntax) and comparing the text per
@@ -493,7 +494,7 @@ final class X64AssemblerTests: XCTestCase {
 
     /// patchRel32 redirects a placeholder jump, forward, backward, far and to itself.
     func testPatchRel32() throws {
-        guard X64Toolchain.hasObjdump else { throw XCTSkip("llvm-objdump not found at \(X64Toolchain.objdump)") }
+        guard X64Toolchain.hasObjdump else { throw References.missing("llvm-objdump not found at \(X64Toolchain.objdump)") }
         let a = X64Assembler()
         var fields: [Int] = []
         for _ in 0..<6 {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Engine
+import TestReferences
 
 /// Expected llvm-objdump (Intel syntax) text for the assembler's operands.
 enum X64Text {
@@ -124,7 +125,7 @@ final class X64Batch {
     @discardableResult
     func check(file: StaticString = #filePath, line: UInt = #line) throws -> Int {
         guard X64Toolchain.hasObjdump else {
-            throw XCTSkip("llvm-objdump not found at \(X64Toolchain.objdump): the x86-64 assembler tests need the Swift toolchain's LLVM tools")
+            throw References.missing("llvm-objdump not found at \(X64Toolchain.objdump): the x86-64 assembler tests need the Swift toolchain's LLVM tools")
         }
         asm.finish()
         let lines = try X64Toolchain.disassemble(asm.bytes, base: base)

@@ -1,13 +1,14 @@
+import Foundation
 import XCTest
 @testable import Machine
 
 /// The flat state block: every field at its own offset, the TLB inside the
 /// block, the block page-aligned (the JIT and helpers address it by offset).
 final class StateLayoutTests: XCTestCase {
-    /// Every field of the layout as (name, offset, size in bytes).
+    /// Every field of the layout as (name of its offset constant, offset, size in bytes).
     static var fields: [(String, Int, Int)] {
         var f: [(String, Int, Int)] = [
-            ("gpr", StateLayout.gprBase, StateLayout.gprCount * 8),
+            ("gprBase", StateLayout.gprBase, StateLayout.gprCount * 8),
             ("pc", StateLayout.pc, 8),
             ("nzcv", StateLayout.nzcv, 8),
             ("currentEL", StateLayout.currentEL, 8),
@@ -25,18 +26,48 @@ final class StateLayoutTests: XCTestCase {
             ("faultPC", StateLayout.faultPC, 8),
             ("codeWritten", StateLayout.codeWritten, 8),
             ("helperArgs", StateLayout.helperArgs, 3 * 8),
-            ("vregs", StateLayout.vregBase, 32 * 16),
+            ("interruptCheck", StateLayout.interruptCheck, 8),
+            ("vregBase", StateLayout.vregBase, 32 * 16),
             ("fpcr", StateLayout.fpcr, 8),
             ("fpsr", StateLayout.fpsr, 8),
             ("fpScratch", StateLayout.fpScratch, 8),
             ("hostMXCSR", StateLayout.hostMXCSR, 8),
-            ("vectorSpill", StateLayout.vectorSpillBase, StateLayout.vectorSpillSlots * 16),
-            ("spill", StateLayout.spillBase, StateLayout.spillSlots * 8),
-            ("sysregs", StateLayout.sysregBase, StateLayout.sysregSlots * 8),
-            ("tlb", StateLayout.tlbBase, TLB.tableBytes * TLB.mmuIndexCount),
+            ("vectorSpillBase", StateLayout.vectorSpillBase, StateLayout.vectorSpillSlots * 16),
+            ("spillBase", StateLayout.spillBase, StateLayout.spillSlots * 8),
+            ("sysregBase", StateLayout.sysregBase, StateLayout.sysregSlots * 8),
+            ("tlbBase", StateLayout.tlbBase, TLB.tableBytes * TLB.mmuIndexCount),
         ]
         f.sort { $0.1 < $1.1 }
         return f
+    }
+
+    /// Constants of `StateLayout` that are counts or register ids, not offsets.
+    static let notOffsets: Set<String> = ["gprCount", "spEL0Id", "spillSlots", "vectorSpillSlots", "sysregSlots"]
+
+    /// Every `static let` of `enum StateLayout` in StateLayout.swift is in
+    /// `fields` (or `notOffsets`), so a new field cannot escape the overlap check.
+    func testFieldsListsEveryConstantOfTheLayout() throws {
+        // Tests/MachineTests/StateLayoutTests.swift -> Sources/Machine/StateLayout.swift
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let source = try String(contentsOf: root.appendingPathComponent("Sources/Machine/StateLayout.swift"), encoding: .utf8)
+        guard let start = source.range(of: "public enum StateLayout {"),
+              let end = source.range(of: "\n}\n", range: start.upperBound..<source.endIndex) else {
+            return XCTFail("no `public enum StateLayout { ... }` in StateLayout.swift")
+        }
+        var declared: Set<String> = []
+        for line in source[start.upperBound..<end.lowerBound].split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "=" })
+            if let i = words.firstIndex(of: "let"), words[..<i].contains("static"), i + 1 < words.count {
+                declared.insert(String(words[i + 1]))
+            }
+        }
+        XCTAssertGreaterThan(declared.count, 20, "the parse found the constants")
+        let listed = Set(StateLayoutTests.fields.map(\.0))
+        XCTAssertEqual(declared.subtracting(listed).subtracting(StateLayoutTests.notOffsets), [],
+                       "StateLayout constants missing from StateLayoutTests.fields (add their sizes)")
+        XCTAssertEqual(listed.subtracting(declared), [], "fields that StateLayout does not declare")
+        XCTAssertEqual(StateLayoutTests.notOffsets.subtracting(declared), [])
     }
 
     func testFieldsDoNotOverlapAndLieInsideTheBlock() {

@@ -1,5 +1,6 @@
 import Dispatch
 import Machine
+import Engine
 
 /// A small program to run in-process on a minimal machine (differential tests
 /// of the engines, fuzzing): code, initial registers and the bytes of a data area.
@@ -197,7 +198,7 @@ public enum SnippetRunner {
         runKeepingDispatcher(snippet, options: options, budget: budget, timeoutSeconds: timeoutSeconds).state
     }
 
-    static func runKeepingDispatcher(_ snippet: Snippet, options: EngineOptions, budget: Int,
+    public static func runKeepingDispatcher(_ snippet: Snippet, options: EngineOptions, budget: Int,
                                      timeoutSeconds: Double) -> (state: SnippetState, dispatcher: Dispatcher?) {
         let memory = AddressSpace()
         do {
