@@ -6,7 +6,10 @@ Reads the manifest through `swift package dump-package` and the Swift files of
 every target (Sources/, Tests/, Benchmarks/). Fails, naming the file, on
   - an import of a project module or product the target does not declare,
   - a declared dependency that no file of the target imports,
-  - a Swift file under Sources/, Tests/ or Benchmarks/ that belongs to no target.
+  - a Swift file under Sources/, Tests/ or Benchmarks/ that belongs to no target,
+  - a row of ARCHITECTURE.md's module table ("| `Target` | holds | imports |")
+    whose imports differ from Package.swift, or a Swift target of Sources/ that
+    has no row.
 System modules (Glibc, Foundation, XCTest, Dispatch, ...) are not project modules
 and are not checked.
 
@@ -81,6 +84,35 @@ def swift_files(directory, excluded):
                 yield os.path.join(dirpath, name)
 
 
+def architecture_table_problems(targets):
+    """ARCHITECTURE.md's module table against Package.swift: one row per Swift
+    target of Sources/, its last column the target's dependencies ("nothing" for
+    none)."""
+    path = os.path.join(ROOT, "ARCHITECTURE.md")
+    rows = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^\|\s*`([A-Za-z0-9_-]+)`\s*\|.*\|\s*([^|]*?)\s*\|\s*$", line)
+            if m:
+                names = [] if m.group(2) == "nothing" else [n.strip() for n in m.group(2).split(",")]
+                rows[m.group(1)] = set(names)
+    problems = []
+    for t in targets:
+        if t["type"] not in ("regular", "executable") or not target_dir(t).startswith("Sources"):
+            continue
+        declared = {dependency_name(d) for d in t["dependencies"]}
+        if t["name"] not in rows:
+            problems.append(f"ARCHITECTURE.md: the module table has no row for target {t['name']}")
+        elif rows[t["name"]] != declared:
+            problems.append(f"ARCHITECTURE.md: the module table says {t['name']} imports "
+                            f"{', '.join(sorted(rows[t['name']])) or 'nothing'}; Package.swift declares "
+                            f"{', '.join(sorted(declared)) or 'nothing'}")
+    known = {t["name"] for t in targets}
+    for name in sorted(set(rows) - known):
+        problems.append(f"ARCHITECTURE.md: the module table has a row for {name}, which is no target")
+    return problems
+
+
 def main():
     json_path = None
     if len(sys.argv) == 3 and sys.argv[1] == "--package-json":
@@ -118,13 +150,15 @@ def main():
             if os.path.normpath(path) not in owned:
                 errors.append(f"{os.path.relpath(path, ROOT)}: belongs to no target of Package.swift")
 
+    errors += architecture_table_problems(targets)
+
     for e in errors:
         print(f"check-imports: {e}", file=sys.stderr)
     if errors:
-        print(f"check-imports: {len(errors)} mismatch(es) between imports and Package.swift",
+        print(f"check-imports: {len(errors)} mismatch(es) between imports, Package.swift and ARCHITECTURE.md",
               file=sys.stderr)
         return 1
-    print(f"check-imports: {len(targets)} targets, imports match Package.swift")
+    print(f"check-imports: {len(targets)} targets: imports, Package.swift and ARCHITECTURE.md agree")
     return 0
 
 
