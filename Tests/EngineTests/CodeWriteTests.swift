@@ -1,5 +1,6 @@
 import XCTest
 @testable import Engine
+import EngineTestSupport
 
 /// Writes to pages of translated code (AddressSpace.noteWrite, BlockCache):
 /// data beside code drops nothing; a write to code drops its blocks and is seen
