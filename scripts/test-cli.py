@@ -475,6 +475,66 @@ def arm64_image(size=4096):
     return bytes(hdr) + bytes(size - 64)
 
 
+def pty_session(args, keys, settle=1.0):
+    """Runs armature on a pseudo-terminal (its controlling terminal), types
+    each key string with a pause, and returns (exit status or None, output)."""
+    import fcntl, pty, select, termios, time
+    master, slave = pty.openpty()
+    def controlling_tty():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    p = subprocess.Popen([ARMATURE] + args, stdin=slave, stdout=slave, stderr=slave,
+                         close_fds=True, preexec_fn=controlling_tty)
+    os.close(slave)
+    out = b""
+    def read_for(seconds):
+        nonlocal out
+        end = time.time() + seconds
+        while time.time() < end:
+            r, _, _ = select.select([master], [], [], 0.05)
+            if r:
+                try:
+                    out += os.read(master, 4096)
+                except OSError:
+                    return
+    read_for(settle)
+    for k in keys:
+        os.write(master, k)
+        read_for(0.5)
+    try:
+        rc = p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        rc = None
+    read_for(0.2)
+    os.close(master)
+    return rc, out.decode("utf-8", "replace")
+
+
+def serial_tests(tmp):
+    """-nographic's Ctrl-A keys, -serial stdio and none."""
+    loop = write(os.path.join(tmp, "loop.Image"), arm64_image())   # b . forever
+    rc, out = pty_session(["-nographic", "-kernel", loop], [b"\x01h", b"\x03", b"\x01c", b"\x01x"])
+    report("-nographic: Ctrl-A h lists the keys", "Ctrl-A x" in out and "Ctrl-A c" in out, repr(out[-300:]))
+    report("-nographic: Ctrl-C goes to the guest, Ctrl-A c says there is no monitor",
+           "interrupted" not in out and "no monitor" in out, repr(out[-300:]))
+    report("-nographic: Ctrl-A x quits with status 0", rc == 0 and "terminated (Ctrl-A x)" in out, f"exit {rc}: {out[-200:]!r}")
+    rc, out = pty_session(["-serial", "mon:stdio", "-kernel", loop], [b"\x01x"])
+    report("-serial mon:stdio: Ctrl-A x quits", rc == 0, f"exit {rc}: {out[-200:]!r}")
+    rc, out = pty_session(["-serial", "stdio", "-kernel", loop], [b"\x01x", b"\x03"])
+    report("-serial stdio: no Ctrl-A keys, Ctrl-C stops Armature", rc == 130 and "terminated" not in out,
+           f"exit {rc}: {out[-200:]!r}")
+    guest = os.path.join(ROOT, ".build", "guests", "dev_pl011.elf")
+    if os.path.exists(guest):
+        rc, out, err = run(["-serial", "none", "-semihosting", "-kernel", guest])
+        report("-serial none: the UART's output goes nowhere, semihosting's still shows",
+               rc == 0 and "PASS dev_pl011" in out and "uart:" not in out, f"exit {rc}: {out[-300:]!r} {err!r}")
+    else:
+        print(f"SKIP -serial none: {guest} not found (run scripts/build-guests.sh)")
+    expect_error("two -serial", ["-serial", "stdio", "-serial", "stdio"], "-serial", "one serial port")
+
+
 def linux_boot_tests(tmp, text):
     image = write(os.path.join(tmp, "Image"), arm64_image())
     rd = write(os.path.join(tmp, "rd.img"), b"070701" + bytes(100))
@@ -565,6 +625,7 @@ def main():
 
         # -- Linux kernels, initrds and device trees --
         linux_boot_tests(tmp, text)
+        serial_tests(tmp)
 
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")

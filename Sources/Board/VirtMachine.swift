@@ -1,4 +1,5 @@
 import Machine
+import Synchronization
 import Devices
 
 /// What the `virt` board is built with (from `-M`, `-cpu`, `-m`, `-smp`, `-semihosting`).
@@ -90,10 +91,14 @@ public final class VirtMachine {
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
+    /// An exit asked for by another thread (Ctrl-A x): the status, or -1.
+    private let hostExitStatus = Atomic<Int32>(-1)
     /// The device tree given to the guest by `boot` (nil before).
     public internal(set) var deviceTree: [UInt8]?
 
-    public init(options: VirtOptions, console: HostConsole = .standard) throws {
+    /// `console` is shared by the UART and semihosting unless `serialConsole`
+    /// gives the UART its own (`-serial none`: one that goes nowhere).
+    public init(options: VirtOptions, console: HostConsole = .standard, serialConsole: HostConsole? = nil) throws {
         self.options = options
         guard var config = CPUConfig.model(named: options.cpuModel) else {
             throw BoardError("-cpu \(options.cpuModel): unsupported CPU model")
@@ -126,7 +131,7 @@ public final class VirtMachine {
                 try memory.addDevice(r, base: VirtMap.gicRedist.base, size: r.size)
                 gicDevices = [d, r]
             }
-            uart = PL011(name: "pl011", console: console)
+            uart = PL011(name: "pl011", console: serialConsole ?? console)
             try memory.addDevice(uart, base: Map.uartBase, size: Map.uartSize)
             rtc = PL031(name: "pl031")
             try memory.addDevice(rtc, base: VirtMap.rtc.base, size: VirtMap.rtc.size)
@@ -181,6 +186,12 @@ public final class VirtMachine {
         } else {
             semihosting = nil
         }
+        // Host input (the console's reader thread) reaches the UART on the CPU thread.
+        cpu.interrupts.hostEventHandler = { [unowned self] in
+            self.uart.poll()
+            let status = self.hostExitStatus.load(ordering: .acquiring)
+            if status >= 0 { self.system.requestExit(status: status) }
+        }
     }
 
     /// Loads an ELF kernel (`-kernel FILE`) and points the CPU at its entry.
@@ -215,6 +226,26 @@ public final class VirtMachine {
         case "4": throw BoardError("gic-version=4: GICv4 is not modelled (use 2, 3 or max)")
         default: throw BoardError("gic-version=\(o.gicVersion): unknown GIC version")
         }
+    }
+
+    /// Ends the run with `status` at the next block boundary. Any thread.
+    public func requestExitFromHost(status: Int32) {
+        hostExitStatus.store(status, ordering: .releasing)
+        cpu.interrupts.postHostEvent()
+    }
+
+    /// Starts reading the UART's host input on a thread of its own, so input
+    /// wakes a guest waiting in WFI for its receive interrupt (a wake source
+    /// while the input is open). `escapes`: QEMU's Ctrl-A keys (`-nographic`,
+    /// `mon:stdio`).
+    public func startSerialInput(escapes: HostConsole.Escapes?) {
+        let interrupts = cpu.interrupts
+        interrupts.addWakeSource()
+        let started = uart.console.startReader(
+            escapes: escapes,
+            onInput: { interrupts.postHostEvent() },
+            onClose: { interrupts.removeWakeSource() })
+        if !started { interrupts.removeWakeSource() }
     }
 
     static func sizeText(_ bytes: UInt64) -> String {

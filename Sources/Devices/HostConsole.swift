@@ -12,7 +12,12 @@ import Glibc
 /// never blocks); `readBlocking` is for semihosting calls, which wait for input
 /// as the specification says.
 ///
-/// Armature runs guests on one host thread; this class is not thread-safe.
+/// With `startReader`, a host thread reads the input instead (so input
+/// arrives while the guest runs or sleeps in WFI: `onInput` tells the board),
+/// and handles QEMU's Ctrl-A escapes when asked to (`-nographic`,
+/// `mon:stdio`): Ctrl-A x quits, Ctrl-A h prints the escapes, Ctrl-A a (or
+/// Ctrl-A Ctrl-A) sends a Ctrl-A, Ctrl-A c would switch to the monitor.
+/// The input buffer is shared under a lock; output needs none (write(2)).
 public final class HostConsole: @unchecked Sendable {
     /// stdout / stdin of the Armature process.
     public static let standard = HostConsole(outputFD: STDOUT_FILENO, inputFD: STDIN_FILENO)
@@ -20,8 +25,21 @@ public final class HostConsole: @unchecked Sendable {
     public let outputFD: Int32
     public let inputFD: Int32
 
-    /// Bytes read from the input and not yet consumed.
+    /// Bytes read from the input and not yet consumed (under `lock` once the
+    /// reader thread runs).
     private var pending: [UInt8] = []
+    private let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    private let inputCond: UnsafeMutablePointer<pthread_cond_t> = {
+        let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        pthread_cond_init(c, nil)
+        return c
+    }()
+    /// The reader thread owns the input descriptor.
+    private var readerRunning = false
     private var pendingStart = 0
     /// The input reached end of file (or failed): no more polling.
     public private(set) var inputClosed = false
@@ -86,17 +104,25 @@ public final class HostConsole: @unchecked Sendable {
     // MARK: Input
 
     /// Number of input bytes read from the host and not yet consumed.
-    public var bufferedCount: Int { pending.count - pendingStart }
+    public var bufferedCount: Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return pending.count - pendingStart
+    }
+
+    private var bufferedCountLocked: Int { pending.count - pendingStart }
 
     /// Takes one byte of input if one is available now; never blocks.
     public func pollByte() -> UInt8? {
-        if bufferedCount == 0 { fill(blocking: false) }
+        if !readerRunning && bufferedCount == 0 { fill(blocking: false) }
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
         return takeByte()
     }
 
     /// True when a byte of input is available now (reads the host if needed; never blocks).
     public func hasInput() -> Bool {
-        if bufferedCount == 0 { fill(blocking: false) }
+        if !readerRunning && bufferedCount == 0 { fill(blocking: false) }
         return bufferedCount > 0
     }
 
@@ -104,15 +130,131 @@ public final class HostConsole: @unchecked Sendable {
     /// closed. Returns an empty array at end of file.
     public func readBlocking(max: Int) -> [UInt8] {
         guard max > 0 else { return [] }
-        if bufferedCount == 0 { fill(blocking: true) }
-        let n = min(max, bufferedCount)
+        if readerRunning {
+            pthread_mutex_lock(lock)
+            while bufferedCountLocked == 0 && !inputClosed { pthread_cond_wait(inputCond, lock) }
+        } else {
+            if bufferedCount == 0 { fill(blocking: true) }
+            pthread_mutex_lock(lock)
+        }
+        defer { pthread_mutex_unlock(lock) }
+        let n = min(max, bufferedCountLocked)
         let out = Array(pending[pendingStart..<(pendingStart + n)])
         consume(n)
         return out
     }
 
+    // MARK: The reader thread and QEMU's Ctrl-A escapes
+
+    /// What the escapes do.
+    public struct Escapes {
+        /// Ctrl-A x.
+        public var quit: () -> Void
+        /// Ctrl-A c (nil: no monitor; a message says so).
+        public var toggleMonitor: (() -> Void)?
+        public init(quit: @escaping () -> Void, toggleMonitor: (() -> Void)? = nil) {
+            self.quit = quit
+            self.toggleMonitor = toggleMonitor
+        }
+    }
+
+    public static let escapeHelp = """
+        Ctrl-A h    show these keys
+        Ctrl-A x    quit Armature
+        Ctrl-A c    switch between the console and the monitor
+        Ctrl-A a    send Ctrl-A to the guest (so does Ctrl-A Ctrl-A)
+
+        """
+
+    private var escapes: Escapes?
+    private var afterEscape = false
+    private var onInput: (() -> Void)?
+    private var onClose: (() -> Void)?
+
+    /// Starts a thread that reads the input as it arrives, handles the Ctrl-A
+    /// escapes (when `escapes` is given) and calls `onInput` (on that thread)
+    /// after each chunk of guest input, `onClose` then `onInput` at its end.
+    /// Returns false when there is no input to read.
+    @discardableResult
+    public func startReader(escapes: Escapes?, onInput: @escaping () -> Void, onClose: @escaping () -> Void = {}) -> Bool {
+        guard !readerRunning, inputFD >= 0, !inputClosed else { return false }
+        self.escapes = escapes
+        self.onInput = onInput
+        self.onClose = onClose
+        readerRunning = true
+        var tid = pthread_t()
+        let arg = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&tid, nil, { arg in
+            let me = Unmanaged<HostConsole>.fromOpaque(arg!).takeRetainedValue()
+            me.readerLoop()
+            return nil
+        }, arg)
+        if rc == 0 { pthread_detach(tid) } else { readerRunning = false; Unmanaged<HostConsole>.fromOpaque(arg).release() }
+        return readerRunning
+    }
+
+    private func readerLoop() {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(inputFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var pfd = pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0)
+                _ = poll(&pfd, 1, -1)
+                continue
+            }
+            if n <= 0 {
+                pthread_mutex_lock(lock)
+                inputClosed = true
+                pthread_cond_broadcast(inputCond)
+                pthread_mutex_unlock(lock)
+                onClose?()
+                onInput?()
+                return
+            }
+            let data = escapes == nil ? Array(buf[0..<n]) : filterEscapes(buf[0..<n])
+            if data.isEmpty { continue }
+            pthread_mutex_lock(lock)
+            pending += data
+            pthread_cond_broadcast(inputCond)
+            pthread_mutex_unlock(lock)
+            onInput?()
+        }
+    }
+
+    func setEscapesForTesting(_ e: Escapes) { escapes = e }
+
+    /// QEMU's mux escapes: Ctrl-A then a key.
+    func filterEscapes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in bytes {
+            if afterEscape {
+                afterEscape = false
+                switch b {
+                case 0x01, UInt8(ascii: "a"): out.append(0x01)
+                case UInt8(ascii: "x"):
+                    HostConsole.writeAll(fd: STDERR_FILENO, "armature: terminated (Ctrl-A x)\n")
+                    escapes?.quit()
+                case UInt8(ascii: "h"), UInt8(ascii: "?"):
+                    HostConsole.writeAll(fd: outputFD, HostConsole.escapeHelp)
+                case UInt8(ascii: "c"):
+                    if let t = escapes?.toggleMonitor { t() } else {
+                        HostConsole.writeAll(fd: outputFD, "\narmature: there is no monitor yet\n")
+                    }
+                default: break   // an unknown escape is dropped, as QEMU does
+                }
+            } else if b == 0x01 {
+                afterEscape = true
+            } else {
+                out.append(b)
+            }
+        }
+        return out
+    }
+
+    /// Under `lock`.
     private func takeByte() -> UInt8? {
-        guard bufferedCount > 0 else { return nil }
+        guard bufferedCountLocked > 0 else { return nil }
         let b = pending[pendingStart]
         consume(1)
         return b
@@ -127,7 +269,7 @@ public final class HostConsole: @unchecked Sendable {
     }
 
     private func fill(blocking: Bool) {
-        guard !inputClosed, inputFD >= 0 else { return }
+        guard !inputClosed, inputFD >= 0, !readerRunning else { return }
         if !blocking {
             if pollIntervalNanos > 0 && lastEmptyPoll != 0 {
                 let now = HostConsole.monotonicNanos()
@@ -145,7 +287,9 @@ public final class HostConsole: @unchecked Sendable {
         while true {
             let n = buf.withUnsafeMutableBytes { read(inputFD, $0.baseAddress, $0.count) }
             if n > 0 {
+                pthread_mutex_lock(lock)
                 pending += buf[0..<n]
+                pthread_mutex_unlock(lock)
                 lastEmptyPoll = 0
                 return
             }

@@ -307,6 +307,31 @@ public final class InterruptState: @unchecked Sendable {
     public func removeWakeSource() { wakeSources.subtract(1, ordering: .relaxed) }
     public var hasWakeSource: Bool { wakeSources.load(ordering: .relaxed) > 0 }
 
+    // MARK: Host events
+
+    private let hostEvent = Atomic<Int>(0)
+    /// Run on the CPU thread, between blocks, after `postHostEvent` (the board
+    /// lets its devices take host input here: their interrupt outputs then
+    /// change on the CPU thread, like every other device access).
+    public var hostEventHandler: (() -> Void)?
+
+    /// Something arrived from the host (console input): the CPU runs
+    /// `hostEventHandler` before its next block, waking from WFI. Any thread.
+    public func postHostEvent() {
+        hostEvent.store(1, ordering: .releasing)
+        pthread_mutex_lock(mutex)
+        requestCheck()
+        pthread_cond_broadcast(wakeCond)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Runs the handler if an event was posted. CPU thread.
+    func serviceHostEvent() {
+        if hostEvent.load(ordering: .relaxed) != 0 && hostEvent.exchange(0, ordering: .acquiringAndReleasing) != 0 {
+            hostEventHandler?()
+        }
+    }
+
     /// Wakes a CPU sleeping in WFI/WFE (it re-checks and returns to the
     /// dispatcher) and makes running code return to the dispatcher. Any thread.
     public func kick() {
@@ -402,6 +427,7 @@ extension CPU {
     /// Returns true when it took one (the PC is now at the vector).
     public func serviceInterrupts() -> Bool {
         state.storeBytes(of: 0, toByteOffset: StateLayout.interruptCheck, as: UInt64.self)
+        interrupts.serviceHostEvent()
         updateTimers()
         guard anyInterruptAsserted,
               let (line, target, virtual) = InterruptRouting.select(lines: interrupts.assertedLines, interruptControls)

@@ -173,6 +173,9 @@ enum CLI {
         for m in cmd.memory { try QEMUOptions.applyMemory(m, to: &options) }
         for s in cmd.smp { try QEMUOptions.applySMP(s, to: &options) }
         for s in cmd.serial { try QEMUOptions.checkSerial(s) }
+        if cmd.serial.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
+        // -nographic without -serial: the UART and QEMU's Ctrl-A keys on stdio.
+        let serial = cmd.serial.last ?? (cmd.nographic ? "mon:stdio" : "stdio")
         for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
@@ -193,7 +196,8 @@ enum CLI {
             if !cmd.dtb.isEmpty { throw CLIError("-dtb \(cmd.dtb.last!): -dtb needs -kernel (the device tree is given to the kernel)") }
         }
 
-        let board = try VirtMachine(options: options)
+        let board = try VirtMachine(options: options,
+                                    serialConsole: serial == "none" ? HostConsole(outputFD: -1, inputFD: -1) : nil)
         let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? defaultGuestELF
         if let kernel {
             var files = BootFiles(kernel: (kernelBytes, kernel))
@@ -226,7 +230,11 @@ enum CLI {
         let gdbServer = try debugServer(cmd)
 
         Interrupt.install()
-        Terminal.enterGuestMode()
+        let mux = serial == "mon:stdio"
+        Terminal.enterGuestMode(signalsToGuest: mux)
+        if serial != "none" {
+            board.startSerialInput(escapes: mux ? HostConsole.Escapes(quit: { [board] in board.requestExitFromHost(status: 0) }) : nil)
+        }
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()

@@ -3,8 +3,9 @@ import Glibc
 /// The host terminal while a guest runs, as QEMU's stdio character device sets
 /// it: when stdin is a terminal (and we are in the foreground), no local echo and
 /// no line editing, so the guest sees each key as it is typed (Enter arrives as
-/// '\r') and echoes it itself. Unlike QEMU's -nographic, Ctrl-C still stops
-/// Armature (ISIG stays on).
+/// '\r') and echoes it itself. With `-serial stdio` Ctrl-C still stops
+/// Armature (ISIG stays on); with `-nographic` or `mon:stdio` it goes to the
+/// guest, as QEMU's, and Ctrl-A x quits.
 ///
 /// The terminal is restored at exit, and on SIGINT, SIGTERM, SIGHUP and fatal
 /// signals (the handlers only call async-signal-safe functions).
@@ -15,7 +16,7 @@ enum Terminal {
     /// reporter), put back before the signal is raised again.
     nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-    static func enterGuestMode() {
+    static func enterGuestMode(signalsToGuest: Bool = false) {
         guard isatty(STDIN_FILENO) != 0, tcgetpgrp(STDIN_FILENO) == getpgrp() else { return }
         var t = termios()
         guard tcgetattr(STDIN_FILENO, &t) == 0 else { return }
@@ -23,6 +24,7 @@ enum Terminal {
         t.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON)
         t.c_oflag |= tcflag_t(OPOST)
         t.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | IEXTEN)
+        if signalsToGuest { t.c_lflag &= ~tcflag_t(ISIG) }
         t.c_cflag &= ~tcflag_t(CSIZE | PARENB)
         t.c_cflag |= tcflag_t(CS8)
         withUnsafeMutableBytes(of: &t.c_cc) { cc in
