@@ -115,9 +115,13 @@ public final class PL011: MMIODevice {
         updateReceiveStatus()
     }
 
-    /// Polls the host input and updates the interrupt output (the board calls
-    /// it when the host has input for the guest).
-    public func poll() { pollInput() }
+    /// Host input arrived (the board calls this on the CPU thread): with the
+    /// receive interrupts unmasked it is taken into the FIFO at once, to raise
+    /// them; a guest that polls takes it when it reads (so input that arrives
+    /// while it sets the line up, which empties the FIFO, waits on the host).
+    public func poll() {
+        if imsc & (Interrupt.rx | Interrupt.rt) != 0 { pollInput() }
+    }
 
     /// RX at the trigger level; RT below it while the line is idle (nothing
     /// more waiting on the host). Both clear as the FIFO drains.
@@ -222,7 +226,7 @@ public final class PL011: MMIODevice {
         case Reg.ifls: ifls = v & 0x3F
         case Reg.imsc:
             imsc = v & Interrupt.all
-            updateInterrupt()
+            if imsc & (Interrupt.rx | Interrupt.rt) != 0 { pollInput() } else { updateInterrupt() }
         case Reg.ris, Reg.mis: break   // read-only
         case Reg.icr:
             ris &= ~(v & Interrupt.all)
