@@ -150,6 +150,7 @@ def main():
         subprocess.run([QEMU, "-M", "virt,gic-version=3,dumpdtb=" + user_dtb, "-cpu", "max", "-nographic", "-net", "none"],
                        capture_output=True, check=True)
         configs = [
+            ("defaults (QEMU 7.2's GICv2)", "virt", ["-cpu", "max"]),
             ("gic-version=2", "virt,gic-version=2", ["-cpu", "max"]),
             ("gic-version=3", "virt,gic-version=3", ["-cpu", "max"]),
             ("gic-version=2, virtualization=on, cortex-a57, 1G",
