@@ -136,6 +136,7 @@ public final class CPU {
             for t in GenericTimerID.allCases where interrupts.timerOutputs & (1 << UInt64(t.rawValue)) != 0 {
                 gic.setPrivateInput(cpu: index, intid: t.intid, level: false)
             }
+            if interrupts.pmuOutput { gic.setPrivateInput(cpu: index, intid: PMURegisters.interruptID, level: false) }
         }
         interrupts.reset()
         flushTLB()

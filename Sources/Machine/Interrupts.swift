@@ -240,6 +240,7 @@ public final class InterruptState: @unchecked Sendable {
         eventRegister = false
         nextTimerDeadline = .max
         timerOutputs = 0
+        pmuOutput = false
     }
 
     // MARK: Lines
@@ -266,6 +267,8 @@ public final class InterruptState: @unchecked Sendable {
     /// The generic timers' outputs as last driven onto the interrupt
     /// controller (bit = `GenericTimerID.rawValue`). CPU thread.
     public internal(set) var timerOutputs: UInt64 = 0
+    /// The PMU's overflow interrupt request as last driven (PMU.swift). CPU thread.
+    public internal(set) var pmuOutput = false
 
     /// Arms the alarm for `deadline` (host ns; `.max`: none). CPU thread.
     func setTimerDeadline(_ deadline: UInt64) {

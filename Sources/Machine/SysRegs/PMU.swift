@@ -11,8 +11,11 @@ import Glibc
 /// brought up to date when read or written, when a control changes, and at
 /// every exception entry and return (the EL changes): a host-clock counter
 /// costs the engines nothing per instruction. Overflow sets PMOVSSET_EL0.C (at
-/// bit 31 or, with PMCR_EL0.LC, bit 63); there is no PMU interrupt line yet
-/// (no interrupt controller), so PMINTENSET_EL1 only holds its bits.
+/// bit 31 or, with PMCR_EL0.LC, bit 63). The overflow interrupt request
+/// (PMCR_EL0.E with PMINTENSET_EL1.C and PMOVSSET_EL0.C) is PPI 23 of the
+/// CPU's interrupt controller, re-evaluated at the same points: an overflow
+/// is noticed when the counter is next brought up to date, not at the
+/// instant it happens.
 ///
 /// EL0 access: PMUSERENR_EL0.EN, or CR (PMCCNTR reads), SW (PMSWINC), ER
 /// (PMSELR, PMXEVTYPER); otherwise trapped to EL1 (EL2 with HCR_EL2.TGE).
@@ -20,6 +23,8 @@ import Glibc
 enum PMURegisters {
     /// ID_AA64DFR0_EL1.PMUVer: PMUv3 (Armv8.0).
     static let pmuVer = 1
+    /// The INTID of the overflow interrupt (QEMU virt's PMU PPI 7).
+    static let interruptID = 23
     /// PMCR_EL0.N: event counters implemented.
     static let eventCounters = 0
     /// PMCR_EL0 bits that hold a value: E, D, DP, LC (P and C are write-only actions).
@@ -46,7 +51,7 @@ enum PMURegisters {
         },
         // Overflow flags: reads and writes first bring the counter up to date.
         def("PMOVSCLR_EL0", 3, 3, 9, 12, 3, .storage, el0: .en).value(overflowFlags).writing { cpu, slot, v in
-            cpu.pmuSync(); cpu.setSysreg(slot, cpu.sysreg(slot) & ~(v & c))
+            cpu.pmuSync(); cpu.setSysreg(slot, cpu.sysreg(slot) & ~(v & c)); cpu.updatePMUInterrupt()
         },
         // PMSWINC_EL0: increments event counters programmed with SW_INCR; none exist.
         def("PMSWINC_EL0", 3, 3, 9, 12, 4, .writeOnly, el0: .sw).writing { _, _, _ in },
@@ -69,13 +74,15 @@ enum PMURegisters {
             .writing { cpu, _, v in cpu.pmuSync(); cpu.setSysreg(pmccfiltr, v & filterMask); cpu.pmuSync() },
         def("PMUSERENR_EL0", 3, 3, 9, 14, 0, .storage, el0: .readOnly).writing { cpu, slot, v in cpu.setSysreg(slot, v & 0xF) },
         def("PMOVSSET_EL0", 3, 3, 9, 14, 3, .storage, el0: .en).value(overflowFlags).writing { cpu, _, v in
-            cpu.pmuSync(); cpu.setSysreg(pmovs, cpu.sysreg(pmovs) | v & c)
+            cpu.pmuSync(); cpu.setSysreg(pmovs, cpu.sysreg(pmovs) | v & c); cpu.updatePMUInterrupt()
         },
         def("PMINTENSET_EL1", 3, 0, 9, 14, 1, .storage, el0: nil).writing { cpu, slot, v in
             cpu.setSysreg(slot, cpu.sysreg(slot) | v & c)
+            cpu.updatePMUInterrupt()
         },
         def("PMINTENCLR_EL1", 3, 0, 9, 14, 2, .storage, el0: nil).value { $0.sysreg(pmintenset) }.writing { cpu, _, v in
             cpu.setSysreg(pmintenset, cpu.sysreg(pmintenset) & ~(v & c))
+            cpu.updatePMUInterrupt()
         },
         def("PMCCFILTR_EL0", 3, 3, 14, 15, 7, .storage, el0: .en).writing { cpu, slot, v in
             cpu.pmuSync(); cpu.setSysreg(slot, v & filterMask); cpu.pmuSync()
@@ -183,5 +190,16 @@ extension CPU {
         }
         pmuClock.since = now
         pmuClock.counting = cycleCounterCounts()
+        updatePMUInterrupt()
+    }
+
+    /// Drives the PMU's overflow interrupt request (PMCR_EL0.E, PMINTENSET_EL1.C
+    /// and PMOVSSET_EL0.C: Arm ARM D13.8.1) onto its PPI when it changes.
+    func updatePMUInterrupt() {
+        let level = sysreg(PMURegisters.pmcr) & 1 != 0
+            && sysreg(PMURegisters.pmintenset) & sysreg(PMURegisters.pmovs) & PMURegisters.c != 0
+        guard level != interrupts.pmuOutput else { return }
+        interrupts.pmuOutput = level
+        interruptController?.setPrivateInput(cpu: index, intid: PMURegisters.interruptID, level: level)
     }
 }
