@@ -38,7 +38,9 @@ public struct A64Features: OptionSet, Sendable, Hashable {
     public static let lse = A64Features(rawValue: 1 << 1)
     public static let lrcpc = A64Features(rawValue: 1 << 2)
     public static let sb = A64Features(rawValue: 1 << 3)
-    public static let all: A64Features = [.crc32, .lse, .lrcpc, .sb]
+    /// FEAT_FP16: half-precision arithmetic (bit 6, as Machine's ISAFeatures.fp16).
+    public static let fp16 = A64Features(rawValue: 1 << 6)
+    public static let all: A64Features = [.crc32, .lse, .lrcpc, .sb, .fp16]
 
     /// The feature an instruction needs, nil for the base instruction set.
     static func required(by op: A64Op) -> A64Features? {
@@ -123,6 +125,20 @@ struct LiftState {
         return false
     }
 
+    /// The FP/SIMD instructions lifted so far; false for the others.
+    mutating func liftFPSIMD(_ op: A64Op, _ w: UInt32) -> Bool {
+        switch op {
+        case .fpLdstUnscaled, .fpLdstPost, .fpLdstPre, .fpLdstRegOffset, .fpLdstUnsigned:
+            liftFPLoadStoreRegister(op, w)
+        case .fpLdrLiteral: liftFPLoadLiteral(w)
+        case .fpStnp, .fpLdnp, .fpStpPost, .fpLdpPost, .fpStpOffset, .fpLdpOffset, .fpStpPre, .fpLdpPre:
+            liftFPLoadStorePair(op, w)
+        default:
+            return liftFPScalar(op, A64Decoder.form(w), w)
+        }
+        return true
+    }
+
     /// Ends the block with the Undefined Instruction exception.
     mutating func undefined() {
         b.call(.undefined)
@@ -179,8 +195,10 @@ struct LiftState {
         case .crc32: liftCRC32(w)
         case .rbit, .rev16, .rev, .clz, .cls: liftDataProcessing1(w)
         default:
-            // FP/SIMD operations not lifted yet: UNDEFINED, as on a CPU without them.
-            undefined()
+            // FP/SIMD: trapped by CPACR_EL1/CPTR_ELx first; the operations not
+            // lifted yet are UNDEFINED, as on a CPU without them.
+            guard fpEnabled() else { return }
+            if !liftFPSIMD(op, w) { undefined() }
         }
     }
 }

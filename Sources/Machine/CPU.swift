@@ -16,7 +16,7 @@ public struct CPUConfig: Sendable {
     public var hasHAFDBS = true
     public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
     /// The instruction-set features (CPUModel.swift).
-    public var isa: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange]
+    public var isa: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16]
     /// FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 encodings.
     public var hasVHE = false
     /// The GICv3 CPU interface's system registers (ICC_*) are implemented

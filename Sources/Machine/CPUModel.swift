@@ -18,6 +18,9 @@ public struct ISAFeatures: OptionSet, Sendable, Hashable {
     /// FEAT_TLBIOS and FEAT_TLBIRANGE: the Outer Shareable and range TLBI
     /// forms (a range form empties more than it names, as the Arm ARM allows).
     public static let tlbiOSRange = ISAFeatures(rawValue: 1 << 5)
+    /// FEAT_FP16: half-precision FP arithmetic (scalar; FCVT to and from
+    /// half precision is in the base FP instruction set).
+    public static let fp16 = ISAFeatures(rawValue: 1 << 6)
 
     /// ID_AA64ISAR0_EL1: CRC32 (bits 19:16) = 1, Atomic (bits 23:20) = 2, TLB (bits 59:56) = 2.
     public var isar0: UInt64 {
@@ -40,7 +43,7 @@ extension CPUConfig {
         c.model = name
         switch name {
         case "max":
-            c.isa = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange]
+            c.isa = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16]
             c.hasVHE = true
         case "cortex-a57":
             // Armv8.0-A: CRC32 (an A57 option that every part has), no LSE,

@@ -4,7 +4,7 @@
  * EL1 and EL2 itself), CPTR_EL2.FPEN in its FEAT_VHE layout while
  * HCR_EL2.E2H is 1, CPTR_EL3.TFP to EL3, and a CPACR_EL1 trap of EL0 under
  * HCR_EL2.TGE taken to EL2 as EC 0x00. The trapped instructions are MRS/MSR
- * of FPCR and FPSR: EC 0x07 with CV = 1, COND = 0xE, taken with ELR = the
+ * of FPCR and FPSR, FMOV and LDR (SIMD&FP): EC 0x07 with CV = 1, COND = 0xE, taken with ELR = the
  * instruction, Rt unchanged. FPCR's trap enables read as zero. (Built
  * with -mgeneral-regs-only like the other C tests, so FPCR and FPSR are
  * named by their encodings: S3_3_C4_C4_0 and S3_3_C4_C4_1.)
@@ -32,7 +32,7 @@
 
 static volatile uint64_t untouched;
 
-/* Four FP/SIMD system register accesses; counts the trapped MRS (Rt unchanged). */
+/* Six FP/SIMD instructions (four system register accesses); counts the trapped MRS (Rt unchanged). */
 static uint64_t fp_access(uint64_t a)
 {
     unsigned same = 0;
@@ -40,6 +40,8 @@ static uint64_t fp_access(uint64_t a)
     ACCESS("msr s3_3_c4_c4_0, x5");
     same += ACCESS("mrs x5, s3_3_c4_c4_1") == SENTINEL;
     ACCESS("msr s3_3_c4_c4_1, x5");
+    ACCESS(".inst 0x9e6700a0");          /* fmov d0, x5 */
+    ACCESS(".inst 0xfd4003e0");          /* ldr d0, [sp] */
     untouched = same;
     return 0;
 }
@@ -74,30 +76,30 @@ int main(void)
     elcall_init();
     ELS_MSR("scr_el3", SCR_NS | SCR_HCE | SCR_RW);
 
-    run("EL1, CPACR_EL1.FPEN = 00", HCR_RW, FPEN(0), 0, 0, SPSR_EL1H, 4, 1, ESR_FP);
-    run("EL1, CPACR_EL1.FPEN = 10", HCR_RW, FPEN(2), 0, 0, SPSR_EL1H, 4, 1, ESR_FP);
+    run("EL1, CPACR_EL1.FPEN = 00", HCR_RW, FPEN(0), 0, 0, SPSR_EL1H, 6, 1, ESR_FP);
+    run("EL1, CPACR_EL1.FPEN = 10", HCR_RW, FPEN(2), 0, 0, SPSR_EL1H, 6, 1, ESR_FP);
     run("EL1, CPACR_EL1.FPEN = 01", HCR_RW, FPEN(1), 0, 0, SPSR_EL1H, 0, 0, 0);
-    run("EL0, CPACR_EL1.FPEN = 01", HCR_RW, FPEN(1), 0, 0, SPSR_EL0T, 4, 1, ESR_FP);
+    run("EL0, CPACR_EL1.FPEN = 01", HCR_RW, FPEN(1), 0, 0, SPSR_EL0T, 6, 1, ESR_FP);
     run("EL0, CPACR_EL1.FPEN = 11", HCR_RW, FPEN(3), 0, 0, SPSR_EL0T, 0, 0, 0);
-    run("EL0, FPEN = 00, HCR_EL2.TGE", HCR_RW | HCR_TGE, FPEN(0), 0, 0, SPSR_EL0T, 4, 2, ESR_UNCATEGORIZED);
-    run("EL1, CPTR_EL2.TFP", HCR_RW, FPEN(3), CPTR_TFP, 0, SPSR_EL1H, 4, 2, ESR_FP);
-    run("EL0, CPTR_EL2.TFP", HCR_RW, FPEN(3), CPTR_TFP, 0, SPSR_EL0T, 4, 2, ESR_FP);
-    run("EL1, FPEN = 00 and CPTR_EL2.TFP", HCR_RW, FPEN(0), CPTR_TFP, 0, SPSR_EL1H, 4, 1, ESR_FP);
-    run("EL2, CPTR_EL2.TFP", HCR_RW, FPEN(0), CPTR_TFP, 0, SPSR_EL2H, 4, 2, ESR_FP);
+    run("EL0, FPEN = 00, HCR_EL2.TGE", HCR_RW | HCR_TGE, FPEN(0), 0, 0, SPSR_EL0T, 6, 2, ESR_UNCATEGORIZED);
+    run("EL1, CPTR_EL2.TFP", HCR_RW, FPEN(3), CPTR_TFP, 0, SPSR_EL1H, 6, 2, ESR_FP);
+    run("EL0, CPTR_EL2.TFP", HCR_RW, FPEN(3), CPTR_TFP, 0, SPSR_EL0T, 6, 2, ESR_FP);
+    run("EL1, FPEN = 00 and CPTR_EL2.TFP", HCR_RW, FPEN(0), CPTR_TFP, 0, SPSR_EL1H, 6, 1, ESR_FP);
+    run("EL2, CPTR_EL2.TFP", HCR_RW, FPEN(0), CPTR_TFP, 0, SPSR_EL2H, 6, 2, ESR_FP);
     run("EL2, no traps", HCR_RW, FPEN(0), 0, 0, SPSR_EL2H, 0, 0, 0);
-    run("EL2, CPTR_EL3.TFP", HCR_RW, FPEN(3), 0, CPTR_TFP, SPSR_EL2H, 4, 3, ESR_FP);
-    run("EL1, CPTR_EL3.TFP", HCR_RW, FPEN(3), 0, CPTR_TFP, SPSR_EL1H, 4, 3, ESR_FP);
-    run("EL1, CPTR_EL2.TFP and CPTR_EL3.TFP", HCR_RW, FPEN(3), CPTR_TFP, CPTR_TFP, SPSR_EL1H, 4, 2, ESR_FP);
+    run("EL2, CPTR_EL3.TFP", HCR_RW, FPEN(3), 0, CPTR_TFP, SPSR_EL2H, 6, 3, ESR_FP);
+    run("EL1, CPTR_EL3.TFP", HCR_RW, FPEN(3), 0, CPTR_TFP, SPSR_EL1H, 6, 3, ESR_FP);
+    run("EL1, CPTR_EL2.TFP and CPTR_EL3.TFP", HCR_RW, FPEN(3), CPTR_TFP, CPTR_TFP, SPSR_EL1H, 6, 2, ESR_FP);
     /* FEAT_VHE: CPTR_EL2 has CPACR_EL1's layout (FPEN, bits 21:20; TFP is
      * bit 10 no more). */
-    run("E2H, EL2, CPTR_EL2.FPEN = 00", HCR_RW | HCR_E2H, FPEN(3), FPEN(0), 0, SPSR_EL2H, 4, 2, ESR_FP);
+    run("E2H, EL2, CPTR_EL2.FPEN = 00", HCR_RW | HCR_E2H, FPEN(3), FPEN(0), 0, SPSR_EL2H, 6, 2, ESR_FP);
     run("E2H, EL2, CPTR_EL2.FPEN = 01", HCR_RW | HCR_E2H, FPEN(3), FPEN(1), 0, SPSR_EL2H, 0, 0, 0);
     run("E2H, EL2, CPTR_EL2 = TFP only", HCR_RW | HCR_E2H, FPEN(3), FPEN(3) | CPTR_TFP, 0, SPSR_EL2H, 0, 0, 0);
-    run("E2H+TGE, EL0, CPTR_EL2.FPEN = 01", HCR_RW | HCR_E2H | HCR_TGE, FPEN(0), FPEN(1), 0, SPSR_EL0T, 4, 2, ESR_FP);
+    run("E2H+TGE, EL0, CPTR_EL2.FPEN = 01", HCR_RW | HCR_E2H | HCR_TGE, FPEN(0), FPEN(1), 0, SPSR_EL0T, 6, 2, ESR_FP);
     run("E2H+TGE, EL0, CPTR_EL2.FPEN = 11 (CPACR_EL1 ignored)", HCR_RW | HCR_E2H | HCR_TGE, FPEN(0), FPEN(3), 0,
         SPSR_EL0T, 0, 0, 0);
     run("E2H, EL1, CPTR_EL2.FPEN = 01", HCR_RW | HCR_E2H, FPEN(3), FPEN(1), 0, SPSR_EL1H, 0, 0, 0);
-    run("E2H, EL1, CPTR_EL2.FPEN = 00", HCR_RW | HCR_E2H, FPEN(3), FPEN(0), 0, SPSR_EL1H, 4, 2, ESR_FP);
+    run("E2H, EL1, CPTR_EL2.FPEN = 00", HCR_RW | HCR_E2H, FPEN(3), FPEN(0), 0, SPSR_EL1H, 6, 2, ESR_FP);
     ELS_MSR("hcr_el2", HCR_RW);
     ELS_MSR("cptr_el2", 0);
 
