@@ -134,7 +134,14 @@ struct LiftState {
         case .fpStnp, .fpLdnp, .fpStpPost, .fpLdpPost, .fpStpOffset, .fpLdpOffset, .fpStpPre, .fpLdpPre:
             liftFPLoadStorePair(op, w)
         default:
-            return liftFPScalar(op, A64Decoder.form(w), w)
+            let form = A64Decoder.form(w)
+            switch form {
+            case .fp1, .fp2, .fp3, .fcvt, .fcmp, .fcmpZero, .fccmp, .fcsel, .fmovImm, .fpToInt, .intToFP,
+                 .fpToFixed, .fixedToFP, .fmovToGeneral, .fmovFromGeneral:
+                return liftFPScalar(op, form, w)
+            default:
+                return liftSIMDBasic(op, form, w)
+            }
         }
         return true
     }
