@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Fetches Debian bookworm's arm64 cloud kernel (linux-image-cloud-arm64) and
+# busybox-static:arm64 into .build/linux and builds an initramfs for booting
+# Linux on `-M virt` (issue 12):
+#   .build/linux/Image          the kernel (Debian's vmlinuz, gunzipped if gzip'd)
+#   .build/linux/initramfs      cpio newc, gzip: busybox, /init, /test/hello.txt
+# /init mounts proc, sys and dev, prints the marker line ARMATURE-INIT-OK and
+# starts a shell on the console. /test/hello.txt has a known sha256sum
+# (/test/hello.sha256).
+#
+# Never touches the system's apt sources or installed packages
+# (scripts/lib/private-apt.sh, apt's folder .build/linux-apt). Idempotent;
+# prints the two paths on success.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEST="$ROOT/.build/linux"
+APT="$ROOT/.build/linux-apt"
+. "$ROOT/scripts/lib/private-apt.sh"
+
+die() { echo "setup-linux: $*" >&2; exit 1; }
+for tool in gzip dpkg apt-get python3; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
+done
+
+if [ ! -s "$DEST/Image" ] || [ ! -x "$DEST/root/bin/busybox" ]; then
+    rm -rf "$DEST"
+    mkdir -p "$DEST"
+    private_apt_init setup-linux "$APT" bookworm arm64
+    kpkg="$(private_apt_first_depend linux-image-cloud-arm64)"
+    [ -n "$kpkg" ] || die "linux-image-cloud-arm64 names no kernel package in bookworm"
+    private_apt_download setup-linux "$APT" "$kpkg" busybox-static
+    dpkg -x "$APT"/deb/linux-image-*-cloud-arm64_*.deb "$DEST/kernel"
+    dpkg -x "$APT"/deb/busybox-static_*.deb "$DEST/busybox"
+    vmlinuz="$(ls "$DEST"/kernel/boot/vmlinuz-* 2>/dev/null | head -n1)"
+    [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $kpkg"
+    # Debian's arm64 vmlinuz is the Image itself (an EFI-stub Image); some builds gzip it.
+    if [ "$(od -An -tx1 -N2 "$vmlinuz" | tr -d ' ')" = 1f8b ]; then
+        gzip -dc "$vmlinuz" > "$DEST/Image.tmp" || die "$vmlinuz: corrupt gzip data"
+    else
+        cp "$vmlinuz" "$DEST/Image.tmp"
+    fi
+    # An arm64 Image has "ARM\x64" at offset 56 (Documentation/arch/arm64/booting.rst).
+    [ "$(dd if="$DEST/Image.tmp" bs=1 skip=56 count=4 2>/dev/null | od -An -c | tr -d ' ')" = 'ARMd' ] \
+        || die "$vmlinuz does not hold an arm64 Image"
+    mv "$DEST/Image.tmp" "$DEST/Image"
+    echo "${vmlinuz##*/vmlinuz-}" > "$DEST/kernel-release"
+    mkdir -p "$DEST/root/bin"
+    cp "$DEST/busybox/bin/busybox" "$DEST/root/bin/busybox"
+    rm -rf "$DEST/kernel" "$DEST/busybox"
+fi
+
+# The initramfs is rebuilt every time (cheap) so /init's edits take effect.
+R="$DEST/root"
+mkdir -p "$R"/{proc,sys,dev,tmp,sbin,usr/bin,usr/sbin,test}
+cat > "$R/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "ARMATURE-INIT-OK $(uname -r)"
+exec setsid cttyhack sh
+INIT
+chmod +x "$R/init"
+printf 'Armature boots Linux.\n' > "$R/test/hello.txt"
+(cd "$R/test" && sha256sum hello.txt > hello.sha256)
+python3 "$ROOT/scripts/lib/mkcpio.py" "$R" | gzip -9n > "$DEST/initramfs.tmp" \
+    || die "cannot build the initramfs"
+mv "$DEST/initramfs.tmp" "$DEST/initramfs"
+echo "$DEST/Image"
+echo "$DEST/initramfs"
