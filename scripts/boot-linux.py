@@ -55,7 +55,7 @@ def main():
                             stderr=subprocess.STDOUT)
     out = bytearray()
     t_first = t_marker = t_answer = None
-    sent = False
+    sent = panicked = False
     deadline = start + a.timeout
     while time.monotonic() < deadline:
         r, _, _ = select.select([proc.stdout], [], [], 0.5)
@@ -69,31 +69,40 @@ def main():
                 t_first = now
             if t_marker is None and MARKER in out:
                 t_marker = now
-            if t_marker is not None and not sent and out.rstrip().endswith(b"#"):
-                proc.stdin.write(b"sha256sum -c /test/hello.sha256; poweroff -f\n")
+            if t_marker is not None and not sent and b"/ #" in out[out.index(MARKER):]:
+                proc.stdin.write(b"cd /test && sha256sum -c hello.sha256; poweroff -f\n")
                 proc.stdin.flush()
                 sent = True
             if t_answer is None and b"hello.txt: OK" in out:
                 t_answer = now
+            if b"---[ end Kernel panic" in out:
+                panicked = True
+                break  # the kernel stops here for good
         elif proc.poll() is not None:
             break
-    elapsed = time.monotonic() - start
-    timed_out = proc.poll() is None
-    if timed_out:
+    try:
+        proc.wait(timeout=0.1 if panicked else max(0.1, min(5.0, deadline - time.monotonic())))
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        timed_out = True
         proc.kill()
-    proc.wait()
+        proc.wait()
+    elapsed = time.monotonic() - start
     if a.transcript:
         with open(a.transcript, "wb") as f:
             f.write(out)
 
     klines = KLINE.findall(out)
+    panic = re.search(rb"Kernel panic - not syncing: [^\r\n]*", out)
     fmt = lambda t: "-" if t is None else f"{t:.1f}s"
-    print(f"{name} -cpu {a.cpu}: {'timed out after' if timed_out else 'ended after'} "
+    print(f"{name} -cpu {a.cpu}: {'stopped at a kernel panic after' if panicked else 'timed out after' if timed_out else 'ended after'} "
           f"{elapsed:.1f}s (status {proc.returncode})")
     print(f"  kernel lines: {len(klines)}, first at {fmt(t_first)}")
     print(f"  last kernel line: {klines[-1].decode(errors='replace') if klines else '(none)'}")
     print(f"  marker {MARKER.decode()}: {'seen at ' + fmt(t_marker) if t_marker else 'not seen'}")
     print(f"  shell answered (sha256sum OK): {'at ' + fmt(t_answer) if t_answer else 'no'}")
+    if panic:
+        print(f"  {panic.group(0).decode(errors='replace')}")
     if not klines:
         tail = out.decode(errors="replace").strip().splitlines()[-3:]
         for line in tail:
