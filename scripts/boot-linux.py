@@ -54,7 +54,7 @@ def main():
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     out = bytearray()
-    t_first = t_marker = t_answer = None
+    t_first = t_init = t_marker = t_answer = None
     sent = panicked = False
     deadline = start + a.timeout
     while time.monotonic() < deadline:
@@ -75,7 +75,9 @@ def main():
                 sent = True
             if t_answer is None and b"hello.txt: OK" in out:
                 t_answer = now
-            if b"---[ end Kernel panic" in out:
+            if t_init is None and b"Run /init as init process" in out:
+                t_init = now
+            if re.search(rb"---\[ end Kernel panic[^\n]*\]---", out):
                 panicked = True
                 break  # the kernel stops here for good
         elif proc.poll() is not None:
@@ -98,6 +100,7 @@ def main():
     print(f"{name} -cpu {a.cpu}: {'stopped at a kernel panic after' if panicked else 'timed out after' if timed_out else 'ended after'} "
           f"{elapsed:.1f}s (status {proc.returncode})")
     print(f"  kernel lines: {len(klines)}, first at {fmt(t_first)}")
+    print(f"  'Run /init' at {fmt(t_init)}")
     print(f"  last kernel line: {klines[-1].decode(errors='replace') if klines else '(none)'}")
     print(f"  marker {MARKER.decode()}: {'seen at ' + fmt(t_marker) if t_marker else 'not seen'}")
     print(f"  shell answered (sha256sum OK): {'at ' + fmt(t_answer) if t_answer else 'no'}")
