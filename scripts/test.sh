@@ -9,6 +9,8 @@
 #   4. command-line and bad-input tests (test-cli.py); the device tree compared
 #      with QEMU 7.2's node by node (compare-dtb.py); code pages that are written:
 #      time, memory and results of two workloads under both engines (test-codepages.py)
+#      malformed inputs (the ELF corpus, trace files, semihosting confinement) and
+#      exit paths under a pseudo-terminal (test-inputs.py)
 #   5. gdb stub sessions (test-gdb.sh: gdb-multiarch and a protocol client)
 #   6. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
@@ -48,6 +50,7 @@ run_stage "guest tests ($ARMATURE_ENGINES)" python3 scripts/run-guests.py
 run_stage "command line and bad input" python3 scripts/test-cli.py
 run_stage "device tree vs QEMU 7.2" python3 scripts/compare-dtb.py
 run_stage "code pages that are written" python3 scripts/test-codepages.py
+run_stage "untrusted input and exit paths" python3 scripts/test-inputs.py
 run_stage "gdb session" scripts/test-gdb.sh
 run_stage "unit tests" swift test
 

@@ -15,6 +15,9 @@ public struct ELFLoadError: Error, CustomStringConvertible, Equatable {
         case truncated
         case segmentOutsideMemory(start: UInt64, end: UInt64)
         case noLoadableSegments
+        case overlappingSegments(Int, Int)
+        case notRegularFile
+        case tooLarge
     }
     public let file: String
     public let kind: Kind
@@ -45,6 +48,8 @@ public struct LoadedImage: Sendable {
 /// p_paddr. The bytes past p_filesz up to p_memsz (bss) are zero-filled.
 public enum ELFLoader {
     public static let machineAArch64: UInt16 = 183
+    /// Largest file read (a kernel with its debug information fits easily).
+    public static let maxFileSize = 4 << 30
 
     /// Reads a whole file. Throws an `ELFLoadError` naming the file if it
     /// cannot be read.
@@ -52,7 +57,8 @@ public enum ELFLoader {
         func fail(_ what: String) -> ELFLoadError {
             ELFLoadError(file: path, kind: .unreadable, message: what)
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let e = errno
             throw fail(e == ENOENT ? "no such file" : "cannot open: \(errorText(e))")
@@ -60,13 +66,31 @@ public enum ELFLoader {
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw fail("cannot read: \(errorText(errno))") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw fail("is a directory, not a file") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw fail("is a directory, not a file")
+        case S_IFCHR: throw ELFLoadError(file: path, kind: .notRegularFile, message: "is a character device, not a regular file")
+        case S_IFBLK: throw ELFLoadError(file: path, kind: .notRegularFile, message: "is a block device, not a regular file")
+        case S_IFIFO: throw ELFLoadError(file: path, kind: .notRegularFile, message: "is a pipe (FIFO), not a regular file")
+        case S_IFSOCK: throw ELFLoadError(file: path, kind: .notRegularFile, message: "is a socket, not a regular file")
+        default: throw ELFLoadError(file: path, kind: .notRegularFile, message: "is not a regular file")
+        }
+        if st.st_size > maxFileSize {
+            throw ELFLoadError(file: path, kind: .tooLarge, message: "is too large (\(st.st_size) bytes; at most \(maxFileSize >> 30) GiB)")
+        }
         var out = [UInt8]()
         if st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n > 0 { out += buf[0..<n]; continue }
+            if n > 0 {
+                // The file may grow while it is read.
+                if out.count + n > maxFileSize {
+                    throw ELFLoadError(file: path, kind: .tooLarge, message: "is too large (more than \(maxFileSize >> 30) GiB)")
+                }
+                out += buf[0..<n]
+                continue
+            }
             if n == 0 { break }
             if errno == EINTR { continue }
             throw fail("cannot read: \(errorText(errno))")
@@ -104,68 +128,32 @@ public enum ELFLoader {
         func fail(_ kind: ELFLoadError.Kind, _ message: String) -> ELFLoadError {
             ELFLoadError(file: name, kind: kind, message: message)
         }
-        func u16(_ o: Int) -> UInt16 { UInt16(b[o]) | UInt16(b[o + 1]) << 8 }
-        func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * UInt32($1)) } }
-        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) } }
+        let elf = try ELFFile(bytes: b, name: name)
         let size = UInt64(b.count)
-
-        if b.isEmpty { throw fail(.notELF, "not an ELF file (the file is empty)") }
-        guard b.count >= 4, b[0] == 0x7F, b[1] == 0x45, b[2] == 0x4C, b[3] == 0x46 else {
-            throw fail(.notELF, "not an ELF file (bad magic)")
-        }
-        guard b.count >= 6 else { throw fail(.truncated, "truncated ELF file: the ELF header is incomplete (\(b.count) bytes)") }
-        switch b[4] {
-        case 2: break
-        case 1: throw fail(.not64Bit, "is a 32-bit ELF (ELFCLASS32); only 64-bit AArch64 ELF files can be loaded")
-        default: throw fail(.not64Bit, "bad ELF class \(b[4]); only 64-bit (ELFCLASS64) files can be loaded")
-        }
-        switch b[5] {
-        case 1: break
-        case 2: throw fail(.notLittleEndian, "is a big-endian ELF; only little-endian AArch64 ELF files can be loaded")
-        default: throw fail(.notLittleEndian, "bad ELF data encoding \(b[5]); only little-endian (ELFDATA2LSB) files can be loaded")
-        }
-        guard b.count >= 64 else {
-            throw fail(.truncated, "truncated ELF file: the ELF header is incomplete (\(b.count) of 64 bytes)")
-        }
-        let machine = u16(18)
+        let machine = elf.header.machine
         if machine != machineAArch64 {
             throw fail(.wrongMachine(machine), "is an ELF for \(machineName(machine)) (e_machine \(machine)), not AArch64")
         }
-        let type = u16(16)
+        let type = elf.header.type
         switch type {
         case 2, 3: break   // ET_EXEC, ET_DYN
         case 1: throw fail(.notExecutable, "is a relocatable object file (ET_REL), not an executable; link it first")
         case 4: throw fail(.notExecutable, "is a core dump (ET_CORE), not an executable")
         default: throw fail(.notExecutable, "is not an executable (e_type \(type))")
         }
-        let entry = u64(24)
-        let phoff = u64(32)
-        let phentsize = UInt64(u16(54))
-        let phnum = UInt64(u16(56))
-        if phnum == 0 { throw fail(.noLoadableSegments, "no loadable segments (the file has no program headers)") }
-        if phentsize < 56 { throw fail(.malformed, "bad program header size \(phentsize) (expected 56)") }
-        let (phEnd, o1) = phoff.addingReportingOverflow(phentsize * phnum)
-        if o1 || phEnd > size {
-            throw fail(.truncated, "truncated ELF file: the program headers (\(phnum) of \(phentsize) bytes at offset \(hex(phoff))) extend beyond the end of the file (\(size) bytes)")
-        }
+        let entry = elf.header.entry
 
         var pieces: [Piece] = []
         var segments: [LoadedSegment] = []
+        var indices: [Int] = []
         var entryPA = entry
-        for i in 0..<Int(phnum) {
-            let h = Int(phoff) + i * Int(phentsize)
-            guard u32(h) == 1 else { continue }   // PT_LOAD
-            let flags = u32(h + 4)
-            let offset = u64(h + 8)
-            let vaddr = u64(h + 16)
-            let paddr = u64(h + 24)
-            let filesz = u64(h + 32)
-            let memsz = u64(h + 40)
+        for ph in try elf.programHeaders() where ph.type == ELFFile.ProgramHeader.load {
+            let i = ph.index
+            let (offset, vaddr, paddr, filesz, memsz) = (ph.offset, ph.vaddr, ph.paddr, ph.fileSize, ph.memorySize)
             if filesz > memsz {
                 throw fail(.malformed, "segment \(i) has a file size (\(hex(filesz))) larger than its memory size (\(hex(memsz)))")
             }
-            let (dataEnd, o2) = offset.addingReportingOverflow(filesz)
-            if o2 || dataEnd > size {
+            if elf.range(offset: offset, count: filesz, entrySize: 1) == nil {
                 throw fail(.truncated, "truncated ELF file: the data of segment \(i) (offset \(hex(offset)), \(filesz) bytes) extends beyond the end of the file (\(size) bytes)")
             }
             guard memsz > 0 else { continue }
@@ -177,14 +165,24 @@ public enum ELFLoader {
             }
             pieces.append(Piece(pa: paddr, offset: offset, fileSize: filesz, memSize: memsz))
             segments.append(LoadedSegment(physicalAddress: paddr, fileSize: filesz, memorySize: memsz))
+            indices.append(i)
             // e_entry is a virtual address: when an executable segment holding it
             // is loaded at a different physical address, start at the physical
             // one (the MMU is off at reset), as QEMU does.
-            if vaddr != paddr && flags & 1 != 0 && entry >= vaddr && entry - vaddr < filesz {
+            if vaddr != paddr && ph.flags & 1 != 0 && entry >= vaddr && entry - vaddr < filesz {
                 entryPA = entry - vaddr + paddr
             }
         }
         if pieces.isEmpty { throw fail(.noLoadableSegments, "no loadable segments") }
+        // Segments are written in header order: an overlap would let a later
+        // one (a .bss) overwrite an earlier one's bytes. QEMU refuses them too.
+        let order = segments.indices.sorted { (segments[$0].physicalAddress, $0) < (segments[$1].physicalAddress, $1) }
+        for (a, b) in zip(order, order.dropFirst()) where segments[b].physicalAddress < segments[a].end {
+            let (first, second) = (min(a, b), max(a, b))
+            let (s, t) = (segments[first], segments[second])
+            throw fail(.overlappingSegments(indices[first], indices[second]),
+                       "segments \(indices[first]) [\(hex(s.physicalAddress)), \(hex(s.end))) and \(indices[second]) [\(hex(t.physicalAddress)), \(hex(t.end))) overlap in physical memory")
+        }
         return (LoadedImage(entry: entryPA, segments: segments), pieces)
     }
 

@@ -223,16 +223,23 @@ public struct BlockTrace: Sendable {
     public var mecids: Set<UInt16> = []
     /// Every execution record, in order (only with `keepExecutions`).
     public var executions: [Execution] = []
+    /// Records read (of every kind).
+    public var records: UInt64 = 0
+    /// Why the file is incomplete (a record cut at the end, or no end record);
+    /// nil for a whole trace. What was read before is kept.
+    public var problem: String? = nil
 
     public init() {}
 
     /// Reads the file at `path`.
     public init(path: String, keepExecutions: Bool = false) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO must not wait for a writer (it is refused below).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw Failure(description: "\(path): not a regular file") }
         let size = Int(st.st_size)
         if size == 0 { throw Failure(description: "\(path): empty file, not a block trace") }
         guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
@@ -263,7 +270,10 @@ public struct BlockTrace: Sendable {
         var ctxTotals = [Totals](repeating: Totals(), count: 16)
         var lastMECID: UInt16? = nil
         var o = u
-        let n = bytes.count - bytes.count % u   // a torn last unit (a killed run) is ignored
+        let n = bytes.count - bytes.count % u   // a torn last unit is reported, not read
+        func cut(_ what: String, at offset: Int) {
+            problem = "truncated: \(what) at offset \(offset) is cut by the end of the file (\(bytes.count) bytes) after \(records) records"
+        }
         while o < n {
             let kind = bytes[o]
             let ctx = bytes[o + 1]
@@ -282,11 +292,16 @@ public struct BlockTrace: Sendable {
                     executions.append(Execution(pc: w8, el: Int(ctx & 3), security: BlockTraceFormat.security(code: ctx >> 2),
                                                 cpu: Int(ctx >> 4), mecid: mecid, instructions: w4, definition: current[w8]))
                 }
+                records += 1
                 o += u
             case BlockTraceFormat.Kind.block.rawValue:
                 let count = Int(w4)
                 let units = (count + 3) / 4
-                guard o + u * (1 + units) <= n else { o = n; break }   // torn at the end
+                guard o + u * (1 + units) <= n else {
+                    cut("the block definition (\(count) instructions)", at: o)
+                    o = n
+                    break
+                }
                 var words = [UInt32](repeating: 0, count: count)
                 for i in 0..<count {
                     words[i] = bytes.loadUnaligned(fromByteOffset: o + u + 4 * i, as: UInt32.self).littleEndian
@@ -298,16 +313,30 @@ public struct BlockTrace: Sendable {
                     byContent[w8, default: []].append((words, definitions.count - 1))
                     current[w8] = definitions.count - 1
                 }
+                records += 1
                 o += u * (1 + units)
             case BlockTraceFormat.Kind.end.rawValue:
                 endInstructions = w8
+                records += 1
                 o += u
             default:
                 guard kind >= BlockTraceFormat.firstSkippableKind else {
-                    throw Failure(description: "unknown record kind \(kind) at offset \(o)")
+                    throw Failure(description: "corrupt: unknown record kind \(kind) at offset \(o) after \(records) records")
                 }
+                guard o + u * (1 + Int(w4)) <= n else {
+                    cut("record kind \(kind) (\(w4) units)", at: o)
+                    break
+                }
+                records += 1
                 o += u * (1 + Int(w4))
             }
+            if problem != nil { break }
+        }
+        if problem == nil && n != bytes.count {
+            cut("a record", at: n)
+        }
+        if problem == nil && endInstructions == nil {
+            problem = "no end record after \(records) records: the run was cut short or the file is truncated"
         }
         for (i, v) in ctxTotals.enumerated() where v.executions > 0 {
             byContext[Context(el: i & 3, security: BlockTraceFormat.security(code: UInt8(i >> 2)))] = v

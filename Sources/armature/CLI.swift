@@ -291,6 +291,8 @@ enum CLI {
         guard let file else { throw CLIError("trace: no file given (\(traceUsage))") }
         let trace = try BlockTrace(path: file)
         printOut(BlockTraceSummary.text(trace, name: file, top: top, symbols: symbols))
+        // A cut or damaged file: the summary of what was read, then the reason.
+        if let problem = trace.problem { return fail("trace \(file): \(problem)") }
         return 0
     }
 

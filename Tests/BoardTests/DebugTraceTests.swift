@@ -278,6 +278,14 @@ final class DebugTraceTests: XCTestCase {
                                                              instructions: 3, definition: nil))
         XCTAssertNil(t.endInstructions)
         XCTAssertEqual(t.totalInstructions, 6)
+        XCTAssertEqual(t.records, 3)
+        XCTAssertEqual(t.problem, "truncated: a record at offset 80 is cut by the end of the file (83 bytes) after 3 records")
+        let end: [UInt8] = [3, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]
+        XCTAssertNil(try parse(header + exec + ext + exec + end).problem)
+        XCTAssertEqual(try parse(header + exec).problem, "no end record after 1 records: the run was cut short or the file is truncated")
+        XCTAssertEqual(try parse(header + exec + Array(ext.prefix(20))).problem?.hasPrefix("truncated: record kind 128 (1 units) at offset 32"), true)
+        let hugeBlock: [UInt8] = [2, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 8)
+        XCTAssertEqual(try parse(header + hugeBlock).problem?.hasPrefix("truncated: the block definition (4294967295 instructions) at offset 16"), true)
         XCTAssertThrowsError(try parse(header + [9] + [UInt8](repeating: 0, count: 15))) {
             XCTAssertTrue("\($0)".contains("unknown record kind 9"))
         }
