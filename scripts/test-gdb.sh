@@ -8,6 +8,9 @@
 #   2. A raw protocol client (Python) checks what gdb does not show: qSupported,
 #      target.xml, p/P, M/X writes, vCont steps, Ctrl-C (0x03) stopping a guest
 #      spinning in a chained loop, and k ending Armature.
+#   3. scripts/test-gdb-stops.py: a second connection refused at once, p/P with
+#      register numbers past 2^63, an exception loop, a WFI nothing can wake and
+#      the guest's end reported to the attached debugger instead of ending the run.
 # Installs nothing: without gdb-multiarch (scripts/setup.sh installs it) part 1
 # is skipped, or fails with ARMATURE_STRICT_REFERENCES=1 (scripts/test.sh).
 # Env: ARMATURE (default .build/release/armature).
@@ -267,6 +270,15 @@ PYEOF
     [ "$STATUS" = 0 ] && pass "$t k ends armature with status 0" || fail "$t k ends armature with status 0" "status $STATUS"
     check "$t k says so on stderr" "$ERR" 'terminated via the gdb stub'
     [ -s "$OUT" ] && fail "$t nothing on stdout" "$(head -c 200 "$OUT")" || pass "$t nothing on stdout"
+
+    # -- 3. a second debugger, huge register numbers, guest errors and the end while attached --
+    while IFS= read -r line; do
+        case "$line" in
+            "ok   "*) echo "$line"; passed=$((passed + 1)) ;;
+            "FAIL "*) echo "$line"; failed=$((failed + 1)) ;;
+            *) echo "  $line" ;;
+        esac
+    done < <(python3 scripts/test-gdb-stops.py "$ARMATURE" "$engine" "$TMP" 2>&1)
 done
 
 echo "$passed passed, $failed failed"

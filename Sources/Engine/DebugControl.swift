@@ -13,6 +13,9 @@ public enum DebugStopReason: Sendable, Equatable {
     case interrupt
     /// After the instruction that made the access.
     case watchpoint(Watchpoint, address: UInt64)
+    /// The run could not go on (an exception loop, a WFI nothing can wake:
+    /// `System.fatal`'s message); with a debugger attached the CPU stops instead.
+    case guestError(String)
 }
 
 /// How the debugger lets the CPU go on.
@@ -57,6 +60,14 @@ public final class DebugControl: @unchecked Sendable {
 
     public init(system: System) {
         self.system = system
+    }
+
+    /// Stops before the next instruction for `reason` (CPU thread; the current
+    /// block is left at once).
+    public func stopBeforeNextInstruction(_ reason: DebugStopReason) {
+        pendingStop = reason
+        updateArmed()
+        for c in system.cpus { c.exitRequest = 1 }
     }
 
     /// Asks the CPU to stop before its first instruction (`-S`).

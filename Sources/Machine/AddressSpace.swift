@@ -134,7 +134,7 @@ public final class AddressSpace {
 
     /// Host pointer for `length` bytes of RAM/ROM at `pa`, if they lie in one region.
     public func hostPointer(pa: UInt64, length: UInt64) -> UnsafeMutableRawPointer? {
-        guard let r = region(containing: pa), let h = r.host, pa - r.base + length <= r.size else { return nil }
+        guard let r = region(containing: pa), let h = r.host, length <= r.size, pa - r.base <= r.size - length else { return nil }
         return h + Int(pa - r.base)
     }
 

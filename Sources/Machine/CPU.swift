@@ -264,8 +264,17 @@ public final class System {
         return cpu
     }
 
-    /// Stops the run with a one-line message and exit status 1.
+    /// Called by `fatal` first: true when it takes the failure instead of
+    /// ending the run (an attached debugger stops the CPU and shows the message).
+    public var onFatal: ((String) -> Bool)?
+
+    /// Stops the run with a one-line message and exit status 1 (or, when
+    /// `onFatal` takes it, leaves the current block and goes on).
     public func fatal(_ message: String) {
+        if let onFatal, onFatal(message) {
+            for c in cpus { c.exitRequest = 1 }
+            return
+        }
         if fatalMessage == nil { fatalMessage = message }
         requestExit(status: 1)
     }

@@ -23,18 +23,19 @@ public enum GDBPacket {
         return out
     }
 
-    /// Undoes `escape` and expands run-length encoding (`c*N`: c repeated N-29 more times).
-    public static func unescape(_ body: [UInt8]) -> [UInt8] {
+    /// Undoes `escape` and expands run-length encoding (`c*N`: c repeated N-29
+    /// more times); the result is at most `limit` bytes (the rest is dropped).
+    public static func unescape(_ body: [UInt8], limit: Int = 1 << 20) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count)
         var i = 0
-        while i < body.count {
+        while i < body.count && out.count < limit {
             let b = body[i]
             if b == 0x7D, i + 1 < body.count {
                 out.append(body[i + 1] ^ 0x20)
                 i += 2
             } else if b == 0x2A, i + 1 < body.count, let last = out.last {
-                let n = Int(body[i + 1]) - 29
+                let n = min(Int(body[i + 1]) - 29, limit - out.count)
                 if n > 0 { out += repeatElement(last, count: n) }
                 i += 2
             } else {
@@ -173,7 +174,7 @@ public struct GDBPacketParser: Sendable {
                 state = .idle
                 let expected = GDBPacket.bytes(fromHex: String(decoding: sumText, as: UTF8.self))?.first
                 let ok = expected == GDBPacket.checksum(body) && body.count < maxBody
-                out.append(.packet(GDBPacket.unescape(body), checksumOK: ok))
+                out.append(.packet(GDBPacket.unescape(body, limit: maxBody), checksumOK: ok))
             }
         }
         return out

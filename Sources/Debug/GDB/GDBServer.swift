@@ -51,7 +51,14 @@ public struct GDBAddress: Equatable, Sendable {
     }
 }
 
-/// The gdb remote stub: listens on TCP, and serves one debugger at a time.
+/// The gdb remote stub: listens on TCP, and serves one debugger at a time; a
+/// second connection while one is attached is answered with an error packet
+/// saying so and closed at once (and a line on stderr).
+///
+/// While a debugger is attached, a guest error that would end the run
+/// (`System.fatal`: an exception loop, a WFI nothing can wake) stops the CPU
+/// and is reported to the debugger (console output, then a stop reply), and
+/// the guest's end (`W` packet) keeps Armature until the debugger goes.
 ///
 /// A reader thread accepts connections and reads the socket: it answers
 /// acknowledgements, queues packets, and gets the CPU's attention
@@ -144,6 +151,11 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         self.control = control
         session = GDBSession(cpu: cpu, control: control)
         control.handler = self
+        cpu.system.onFatal = { [unowned self, unowned control] message in
+            guard self.attached else { return false }
+            control.stopBeforeNextInstruction(.guestError(message))
+            return true
+        }
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { arg in
@@ -182,6 +194,13 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         }
     }
 
+    /// A debugger is connected (any thread).
+    var attached: Bool { withLock { connection >= 0 } }
+
+    /// Most events queued for the CPU thread; past it the socket is not read
+    /// (the debugger waits) until the CPU takes some.
+    static let maxQueuedEvents = 1024
+
     private func serve(_ fd: Int32) {
         var parser = GDBPacketParser()
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -189,14 +208,18 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
             // While an attention request is not yet taken, repeat it (the
             // dispatcher may have cleared the exit request in between).
             let pending = control?.attentionPending ?? false
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let r = poll(&pfd, 1, pending ? 10 : -1)
+            let full = withLock { events.count >= GDBServer.maxQueuedEvents }
+            var pfds = [pollfd(fd: fd, events: full ? 0 : Int16(POLLIN), revents: 0),
+                        pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
+            let r = poll(&pfds, 2, pending || full ? 10 : -1)
             if r < 0 && errno != EINTR { break }
             if r == 0 {
                 if pending { control?.requestAttention() }
                 continue
             }
             if r < 0 { continue }
+            if pfds[1].revents & Int16(POLLIN) != 0 { refuseSecondDebugger() }
+            if pfds[0].revents == 0 { continue }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
@@ -229,6 +252,21 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
             pthread_cond_signal(ready)
         }
         control?.requestAttention()
+    }
+
+    /// Another debugger connects while one is attached: it gets an error
+    /// packet naming the reason (gdb shows it as the reply to its first
+    /// request) and the connection is closed; one line on stderr says so.
+    private func refuseSecondDebugger() {
+        let fd = accept(listenFD, nil, nil)
+        guard fd >= 0 else { return }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let why = "another debugger is already attached to this Armature"
+        rawSend(fd, GDBPacket.encode("E." + why))
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        let line = "armature: gdb: refused a second connection: \(why)\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
     // MARK: Sending (any thread)
@@ -303,6 +341,8 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         session.lastStop = reason
         if waitingForStop {
             waitingForStop = false
+            // Why the run could not go on, as console output before the stop reply.
+            if case .guestError(let message) = reason { send(packet: "O" + GDBPacket.hex("armature: \(message)\n")) }
             send(packet: session.stopReply(reason))
         }
         while true {
@@ -336,13 +376,29 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         }
     }
 
-    /// The guest ended: a debugger that waits for the CPU is told (`W` packet).
+    /// The guest ended: a debugger that waits for the CPU is told (`W`
+    /// packet), and Armature stays until it goes (it may still ask `?`; `k`,
+    /// `D` or closing the connection end the wait).
     public func guestExited(status: Int32) {
         guard waitingForStop else { return }
         waitingForStop = false
-        send(packet: GDBSession.exitReply(status: status))
-        withLock {
-            if connection >= 0 { shutdown(connection, Int32(SHUT_WR)) }
+        let exit = GDBSession.exitReply(status: status)
+        send(packet: exit)
+        while attached {
+            switch nextEvent() {
+            case .disconnected: return
+            case .connected, .interrupt: continue
+            case .nack: withLock { if connection >= 0 && !lastSent.isEmpty { rawSend(connection, lastSent) } }
+            case .packet(let payload):
+                switch payload.first {
+                case UInt8(ascii: "?"): send(packet: exit)
+                case UInt8(ascii: "D"): send(packet: "OK"); return
+                case UInt8(ascii: "k"): return
+                case UInt8(ascii: "v") where payload.starts(with: Array("vKill".utf8)): send(packet: "OK"); return
+                case UInt8(ascii: "v") where payload == Array("vMustReplyEmpty".utf8): send(packet: "")
+                default: send(packet: "E01")   // the guest is gone
+                }
+            }
         }
     }
 }

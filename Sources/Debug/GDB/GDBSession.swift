@@ -33,6 +33,10 @@ public final class GDBSession {
         static func reply(_ s: String) -> Outcome { Outcome(replies: [s]) }
     }
 
+    /// Most breakpoints and watchpoints a debugger may set (more get ENOSPC).
+    public static let maxBreakpoints = 4096
+    public static let maxWatchpoints = 256
+
     public static let supported = "PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"
 
     public init(cpu: CPU, control: DebugControl) {
@@ -69,7 +73,7 @@ public final class GDBSession {
             case .access: name = "awatch"
             }
             s += "\(name):\(String(address, radix: 16));"
-        case .initial, .step, .interrupt: break
+        case .initial, .step, .interrupt, .guestError: break
         }
         return s
     }
@@ -92,11 +96,13 @@ public final class GDBSession {
         case "g": return .reply(GDBRegisters.allHex(cpu: cpu))
         case "G": return .reply(GDBRegisters.writeAll(hex: rest, cpu: cpu) ? "OK" : "E01")
         case "p":
-            guard let n = GDBPacket.number(rest), let h = GDBRegisters.hex(Int(n), cpu: cpu) else { return .reply("E01") }
+            // The number is any 64-bit value: compared before it becomes an Int.
+            guard let n = GDBPacket.number(rest), n < UInt64(GDBRegisters.all.count),
+                  let h = GDBRegisters.hex(Int(n), cpu: cpu) else { return .reply("E01") }
             return .reply(h)
         case "P":
             let parts = rest.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let n = GDBPacket.number(parts[0]), Int(n) < GDBRegisters.all.count,
+            guard parts.count == 2, let n = GDBPacket.number(parts[0]), n < UInt64(GDBRegisters.all.count),
                   let bytes = GDBPacket.bytes(fromHex: parts[1]) else { return .reply("E01") }
             GDBRegisters.write(Int(n), bytes: bytes, cpu: cpu)
             return .reply("OK")
@@ -178,6 +184,9 @@ public final class GDBSession {
         switch type {
         case 0, 1:
             if insert {
+                // A bound on what a debugger can make the stub hold (ENOSPC).
+                guard softwareBreakpoints.count + hardwareBreakpoints.count < GDBSession.maxBreakpoints
+                        || softwareBreakpoints.contains(addr) || hardwareBreakpoints.contains(addr) else { return .reply("E1c") }
                 if type == 0 { softwareBreakpoints.insert(addr) } else { hardwareBreakpoints.insert(addr) }
                 control.insertBreakpoint(addr)
             } else {
@@ -188,8 +197,15 @@ public final class GDBSession {
             }
             return .reply("OK")
         case 2, 3, 4:
+            // The watched range may not wrap past 2^64.
+            guard kind <= 1 << 20, !addr.addingReportingOverflow(max(kind, 1) - 1).overflow else { return .reply("E16") }
             let w = Watchpoint(address: addr, length: kind, kind: WatchKind(rawValue: type)!)
-            if insert { control.insertWatchpoint(w) } else { control.removeWatchpoint(w) }
+            if insert {
+                guard control.watchpoints.count < GDBSession.maxWatchpoints || control.watchpoints.contains(w) else { return .reply("E1c") }
+                control.insertWatchpoint(w)
+            } else {
+                control.removeWatchpoint(w)
+            }
             return .reply("OK")
         default:
             return .reply("")
