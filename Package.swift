@@ -29,15 +29,17 @@ let package = Package(
         .target(name: "Machine", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "CFFI"]),
-        .target(name: "Board", dependencies: ["Machine", "Devices", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
+        // ELF files read without trusting them (the loader and the symbol tables).
+        .target(name: "ELF"),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
         .target(name: "Options"),
         .target(
-            name: "Debug", dependencies: ["A64", "IR", "Machine", "Engine", "Options", "CCapstone"],
+            name: "Debug", dependencies: ["A64", "IR", "Machine", "Engine", "Options", "ELF", "CCapstone"],
             exclude: ["TRACE-FORMAT.md"]),
         .executableTarget(
             name: "armature",
             dependencies: [
-                "Machine", "Devices", "Engine", "Board", "Debug", "Options",
+                "Machine", "Devices", "Engine", "Board", "ELF", "Debug", "Options",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
@@ -49,7 +51,7 @@ let package = Package(
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
         .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "EngineTestSupport", "TestReferences"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
         .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine"]),
     ]

@@ -1,30 +1,6 @@
 import Glibc
 import Machine
-
-/// Why an ELF file cannot be loaded. The description is one line naming the
-/// file and the problem.
-public struct ELFLoadError: Error, CustomStringConvertible, Equatable {
-    public enum Kind: Equatable, Sendable {
-        case unreadable
-        case notELF
-        case not64Bit
-        case notLittleEndian
-        case wrongMachine(UInt16)
-        case notExecutable
-        case malformed
-        case truncated
-        case segmentOutsideMemory(start: UInt64, end: UInt64)
-        case noLoadableSegments
-        case overlappingSegments(Int, Int)
-        case notRegularFile
-        case tooLarge
-    }
-    public let file: String
-    public let kind: Kind
-    public let message: String
-
-    public var description: String { "\(file): \(message)" }
-}
+import ELF
 
 /// One PT_LOAD segment as placed in physical memory.
 public struct LoadedSegment: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Board
+import ELF
 
 /// The symbols of an ELF executable (its `.symtab`), to name guest addresses
 /// in `-d in_asm` and `-d exec` output as QEMU does (`IN: _start`). Functions,

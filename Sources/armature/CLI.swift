@@ -4,6 +4,7 @@ import Machine
 import Devices
 import Engine
 import Board
+import ELF
 import Debug
 import Options
 

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Machine
+import ELF
 @testable import Board
 @testable import Debug
 

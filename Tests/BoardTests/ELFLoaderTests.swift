@@ -1,5 +1,6 @@
 import XCTest
 import Machine
+import ELF
 @testable import Board
 
 /// Builds small ELF64 files for the tests.

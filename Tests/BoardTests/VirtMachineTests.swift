@@ -1,6 +1,7 @@
 import XCTest
 import Machine
 import Devices
+import ELF
 @testable import Board
 
 final class VirtMachineTests: XCTestCase {

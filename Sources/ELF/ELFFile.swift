@@ -1,5 +1,3 @@
-import Machine
-
 /// An ELF64 little-endian file, read without trusting it: every offset, size
 /// and count from the file is checked against the file's length with
 /// overflow-checked arithmetic before it is used, and nothing is allocated
@@ -195,3 +193,37 @@ public struct ELFFile: Sendable {
         String(decoding: bytes[s.nameStart..<s.nameEnd], as: UTF8.self)
     }
 }
+
+/// Why an ELF file cannot be loaded. The description is one line naming the
+/// file and the problem.
+public struct ELFLoadError: Error, CustomStringConvertible, Equatable {
+    public enum Kind: Equatable, Sendable {
+        case unreadable
+        case notELF
+        case not64Bit
+        case notLittleEndian
+        case wrongMachine(UInt16)
+        case notExecutable
+        case malformed
+        case truncated
+        case segmentOutsideMemory(start: UInt64, end: UInt64)
+        case noLoadableSegments
+        case overlappingSegments(Int, Int)
+        case notRegularFile
+        case tooLarge
+    }
+    public let file: String
+    public let kind: Kind
+    public let message: String
+
+    public init(file: String, kind: Kind, message: String) {
+        self.file = file
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(message)" }
+}
+
+/// `0x` and lower-case hex digits, as messages write addresses.
+func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
