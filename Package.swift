@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "EngineTestSupport", "TestReferences"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug"]),
     ]
 )

@@ -59,9 +59,10 @@ extension VirtMachine {
         }
 
         let kernel = try KernelImage.parse(k.bytes, name: k.name)
-        let entry = Map.ramBase + kernel.loadOffset
-        let kernelEnd = entry + UInt64(kernel.bytes.count)
-        guard kernelEnd <= ramEnd else {
+        // text_offset comes from the file: any 64-bit value.
+        let (entry, o1) = Map.ramBase.addingReportingOverflow(kernel.loadOffset)
+        let (kernelEnd, o2) = entry.addingReportingOverflow(UInt64(kernel.bytes.count))
+        guard !o1, !o2, kernelEnd <= ramEnd else {
             throw BoardError("\(k.name): the kernel (\(kernel.bytes.count) bytes at \(hex(entry))) does not fit in RAM (\(VirtMachine.sizeText(options.ramSize)) at \(hex(Map.ramBase)))")
         }
         try place(kernel.bytes, at: entry, what: "the kernel")

@@ -25,7 +25,7 @@ public struct LoadedImage: Sendable {
 public enum ELFLoader {
     public static let machineAArch64: UInt16 = 183
     /// Largest file read (a kernel with its debug information fits easily).
-    public static let maxFileSize = 4 << 30
+    public static let maxFileSize = 2 << 30
 
     /// Reads a whole file. Throws an `ELFLoadError` naming the file if it
     /// cannot be read.

@@ -61,7 +61,9 @@ final class GDBFuzzTests: XCTestCase {
     /// The packets that trapped: a register number of 2^63 or more.
     func testHugeRegisterNumbers() throws {
         let (_, s) = try session()
-        for p in ["p8000000000000000", "pffffffffffffffff", "P8000000000000000=00", "Pffffffffffffffff=0000000000000000", "p44", "P44=00"] {
+        let past = String(GDBRegisters.all.count, radix: 16)   // the first number past the last register
+        for p in ["p8000000000000000", "pffffffffffffffff", "P8000000000000000=00", "Pffffffffffffffff=0000000000000000",
+                  "p" + past, "P\(past)=00"] {
             XCTAssertEqual(s.handle(Array(p.utf8)).replies, ["E01"], p)
         }
         XCTAssertEqual(s.handle(Array("Z2,fffffffffffffff8,10".utf8)).replies, ["E16"], "a watched range past 2^64")
