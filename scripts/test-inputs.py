@@ -391,9 +391,9 @@ def main():
         elf_corpus_tests()
         non_regular_file_tests(tmp)
         trace_file_tests(tmp)
-        pass  # terminal_tests(tmp)
-        pass  # semihosting_tests(tmp)
-        pass  # options_tests(tmp)
+        semihosting_tests(tmp)
+        options_tests(tmp)
+        terminal_tests(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{cli.passed} passed, {cli.failed} failed")

@@ -11,9 +11,14 @@ import Devices
 ///
 /// Differences from QEMU, on purpose:
 ///  - SYS_CLOCK counts host time since the handler was created (QEMU: process CPU time).
-///  - SYS_OPEN opens host files read-only (modes 0 and 1); other modes fail with EACCES.
-///  - SYS_TMPNAM, SYS_REMOVE, SYS_RENAME and SYS_SYSTEM are not provided: they
-///    return -1 with errno ENOSYS (and a message on stderr, once per operation).
+///  - Host files are confined (SemihostingSandbox.swift): SYS_OPEN, SYS_REMOVE
+///    and SYS_RENAME reach regular files inside one tree only (the working
+///    directory, or `-semihosting-config root=DIR`), never /proc, /sys or /dev.
+///  - SYS_SYSTEM runs a host command only with `-semihosting-config system=on`.
+///  - A refused call returns -1 with errno EACCES (EPERM for SYS_SYSTEM) and
+///    says why under `-d guest_errors`.
+///  - SYS_TMPNAM is not provided: it returns -1 with errno ENOSYS (and a
+///    message on stderr, once).
 ///  - An unknown operation stops the run with a one-line message and exit status 1
 ///    (QEMU prints the registers and aborts).
 public final class ArmSemihosting: SemihostingHandler {
@@ -106,6 +111,10 @@ public final class ArmSemihosting: SemihostingHandler {
     public var warn: (String) -> Void = { msg in
         HostConsole.writeAll(fd: STDERR_FILENO, "armature: " + msg + "\n")
     }
+
+    /// Where host files may be opened, removed and renamed, and whether
+    /// SYS_SYSTEM may run commands; nil: no host file at all.
+    public var sandbox: SemihostingSandbox? = try? SemihostingSandbox()
 
     public private(set) var lastErrno: Int32 = 0
     private var files: [Int: GuestFile] = [:]
@@ -239,7 +248,27 @@ public final class ArmSemihosting: SemihostingHandler {
             return 1_000_000_000
         case Op.synccache:
             return 0
-        case Op.tmpnam, Op.remove, Op.rename, Op.system:
+        case Op.remove:
+            guard let a = args(cpu, arg, 2) else { return fault() }
+            guard let name = pathArgument(cpu, a[0]) else { return fault() }
+            guard let sandbox else { return refuse(op, .init(errno: EACCES, reason: "host files are not available")) }
+            do { try sandbox.remove(name) } catch { return refuse(op, error) }
+            return 0
+        case Op.rename:
+            guard let a = args(cpu, arg, 4) else { return fault() }
+            guard let from = pathArgument(cpu, a[0]), let to = pathArgument(cpu, a[2]) else { return fault() }
+            guard let sandbox else { return refuse(op, .init(errno: EACCES, reason: "host files are not available")) }
+            do { try sandbox.rename(from, to: to) } catch { return refuse(op, error) }
+            return 0
+        case Op.system:
+            guard let a = args(cpu, arg, 2) else { return fault() }
+            guard let raw = readCString(cpu, a[0], limit: 1 << 16) else { return fault() }
+            let command = String(decoding: raw, as: UTF8.self)
+            guard sandbox?.allowSystem == true else {
+                return refuse(op, .init(errno: EPERM, reason: "the guest asked to run \"\(command)\" on the host; refused without -semihosting-config system=on"))
+            }
+            return UInt64(bitPattern: Int64(ArmSemihosting.runHostCommand(command)))
+        case Op.tmpnam:
             if warned.insert(op).inserted {
                 warn("semihosting \(Op.name(op)) is not supported; the call returns -1")
             }
@@ -269,10 +298,13 @@ public final class ArmSemihosting: SemihostingHandler {
             guard mode <= 1 else { return fail(EACCES) }
             file = .staticData(ArmSemihosting.featureFile, position: 0)
         default:
-            guard mode <= 1 else { return fail(EACCES) }
-            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 { return fail(Glibc.errno) }
-            file = .hostFD(fd, owned: true)
+            if raw.count >= 4096 { return fail(ENAMETOOLONG) }
+            guard let sandbox else { return refuse(Op.open, .init(errno: EACCES, reason: "host files are not available")) }
+            do {
+                file = .hostFD(try sandbox.open(path, flags: ArmSemihosting.openFlags[Int(mode) / 2]), owned: true)
+            } catch {
+                return refuse(Op.open, error)
+            }
         }
         var h = 1
         while files[h] != nil { h += 1 }
@@ -291,9 +323,19 @@ public final class ArmSemihosting: SemihostingHandler {
             console.write(bytes)
             return 0
         case .hostFD(let fd, let owned):
-            if owned { _ = fail(EBADF); return length }   // host files are opened read-only
-            bytes.withUnsafeBytes { HostConsole.writeAll(fd: fd, $0) }
-            return 0
+            guard owned else {
+                bytes.withUnsafeBytes { HostConsole.writeAll(fd: fd, $0) }
+                return 0
+            }
+            if fcntl(fd, F_GETFL) & O_ACCMODE == O_RDONLY { _ = fail(EBADF); return length }
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+                if n < 0 && Glibc.errno == EINTR { continue }
+                if n <= 0 { _ = fail(n < 0 ? Glibc.errno : EIO); break }
+                done += n
+            }
+            return length - UInt64(done)
         case .consoleIn, .staticData:
             _ = fail(EBADF)
             return length
@@ -368,6 +410,34 @@ public final class ArmSemihosting: SemihostingHandler {
 
     /// The parameter block could not be read or written: -1, errno EFAULT (as QEMU).
     private func fault() -> UInt64 { fail(EFAULT) }
+
+    /// A call the sandbox refused: its errno, and why under `-d guest_errors`.
+    private func refuse(_ op: UInt32, _ r: SemihostingSandbox.Refusal) -> UInt64 {
+        system.log(.guestErrors, "semihosting: \(Op.name(op)) refused: \(r.reason)")
+        return fail(r.errno)
+    }
+
+    /// A path parameter (NUL-terminated, as QEMU reads it; the length is not trusted).
+    private func pathArgument(_ cpu: CPU, _ va: UInt64) -> String? {
+        guard let raw = readCString(cpu, va, limit: 4096) else { return nil }
+        return String(decoding: raw, as: UTF8.self)
+    }
+
+    /// open(2) flags per SYS_OPEN mode pair (r, r+, w, w+, a, a+; the b modes are the same).
+    static let openFlags: [Int32] = [O_RDONLY, O_RDWR, O_WRONLY | O_CREAT | O_TRUNC, O_RDWR | O_CREAT | O_TRUNC,
+                                     O_WRONLY | O_CREAT | O_APPEND, O_RDWR | O_CREAT | O_APPEND]
+
+    /// SYS_SYSTEM (only with `system=on`): `/bin/sh -c command`, its wait
+    /// status as system(3) returns it; -1 when it cannot start.
+    static func runHostCommand(_ command: String) -> Int32 {
+        var pid = pid_t()
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(command), nil]
+        defer { for p in argv { free(p) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
+        return status
+    }
 
     private func args(_ cpu: CPU, _ va: UInt64, _ n: Int) -> [UInt64]? {
         guard let b = cpu.readVirtual(va, count: 8 * n) else { return nil }

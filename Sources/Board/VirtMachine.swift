@@ -31,6 +31,11 @@ public struct VirtOptions: Sendable, Equatable {
     /// What semihosting's SYS_GET_CMDLINE returns (`-semihosting-config arg=...`);
     /// nil: the kernel's file name, as QEMU does.
     public var semihostingCommandLine: String? = nil
+    /// The tree semihosting may open host files in (`-semihosting-config
+    /// root=DIR`, ours); nil: the working directory.
+    public var semihostingRoot: String? = nil
+    /// SYS_SYSTEM may run host commands (`-semihosting-config system=on`, ours).
+    public var semihostingAllowSystem = false
     /// `dumpdtb=FILE`: write the device tree there and exit.
     public var dumpDTB: String? = nil
     public init() {}
@@ -180,6 +185,11 @@ public final class VirtMachine {
         }
         if options.semihosting {
             let sh = ArmSemihosting(system: system, console: console)
+            do {
+                sh.sandbox = try SemihostingSandbox(root: options.semihostingRoot, allowSystem: options.semihostingAllowSystem)
+            } catch {
+                throw BoardError("\(error)")
+            }
             semihosting = sh
             system.semihosting = sh
             sh.setMemoryLayout(ramBase: Map.ramBase, ramSize: options.ramSize, occupied: [])

@@ -15,6 +15,11 @@ public final class LogWriter: @unchecked Sendable {
     public let path: String?
     public let buffered: Bool
     private let ownsFD: Bool
+    /// How messages name this writer: "-D FILE", "-trace-blocks FILE".
+    private let label: String
+    /// Why the first failed write failed (a full disk, /dev/full, a closed
+    /// pipe); the log is incomplete and the run must not end with status 0.
+    public private(set) var writeError: String?
     private let capacity: Int
     private let buffer: UnsafeMutablePointer<UInt8>
     /// Bytes in `buffer`; a pointer so a signal handler can read it.
@@ -35,15 +40,17 @@ public final class LogWriter: @unchecked Sendable {
         if f < 0 {
             throw OptionError("\(option) \(path): cannot open the \(what): \(String(cString: strerror(errno)))")
         }
-        self.init(fd: f, buffered: true, ownsFD: true, path: path, capacity: capacity)
+        self.init(fd: f, buffered: true, ownsFD: true, path: path, capacity: capacity, label: "\(option) \(path)")
     }
 
     /// Writes to an open descriptor (tests pass a pipe).
-    public init(fd: Int32, buffered: Bool, ownsFD: Bool = false, path: String? = nil, capacity: Int = 1 << 16) {
+    public init(fd: Int32, buffered: Bool, ownsFD: Bool = false, path: String? = nil, capacity: Int = 1 << 16,
+                label: String? = nil) {
         self.fd = fd
         self.buffered = buffered
         self.ownsFD = ownsFD
         self.path = path
+        self.label = label ?? path ?? "the log"
         self.capacity = capacity
         buffer = .allocate(capacity: capacity)
         count = .allocate(capacity: 1)
@@ -100,12 +107,21 @@ public final class LogWriter: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        guard writeError == nil else { return }   // already incomplete: no more tries, no more warnings
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return   // a full disk or a closed pipe: the log is best effort
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                // A full disk, /dev/full, a closed pipe: say so once (unless the
+                // log is stderr itself); the run ends with a non-zero status.
+                let why = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+                writeError = why
+                if fd != STDERR_FILENO {
+                    let line = "armature: warning: \(label): cannot write: \(why); the rest of it is lost\n"
+                    _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+                }
+                return
             }
             done += n
         }
@@ -146,7 +162,9 @@ enum SignalFlush {
     }()
     nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     nonisolated(unsafe) static var installed = false
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+                                   SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR, SIGSTKFLT,
+                                   SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
 
     static func attach(fd: Int32, buffer: UnsafeMutablePointer<UInt8>, count: UnsafeMutablePointer<Int>) {
         guard let i = (0..<slots).first(where: { counts[$0] == nil || counts[$0] == count }) else { return }

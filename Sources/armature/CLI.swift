@@ -121,6 +121,10 @@ enum CLI {
         case "d": return LogSelection.help
         case "M", "machine":
             return "Supported machines are:\nvirt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n"
+                + QEMUOptions.virtVersions.reversed().map { v in
+                    let name = "virt-" + v
+                    return name + String(repeating: " ", count: max(1, 21 - name.count)) + "QEMU \(v) ARM Virtual Machine\n"
+                }.joined()
         case "cpu":
             return "Available CPUs:\n" + CPUConfig.modelNames.map { "  \($0)\n" }.joined()
         case "accel":
@@ -184,6 +188,8 @@ enum CLI {
             let c = try QEMUOptions.parseSemihostingConfig(sc)
             options.semihosting = c.enable
             shArgs += c.args
+            if let r = c.root { options.semihostingRoot = r }
+            if c.allowSystem { options.semihostingAllowSystem = true }
         }
         if !shArgs.isEmpty { options.semihostingCommandLine = shArgs.joined(separator: " ") }
         let logSelection = try LogSelection(logValues: cmd.log, filterValues: cmd.dfilter)
@@ -251,7 +257,10 @@ enum CLI {
         if let message = board.system.fatalMessage {
             return fail(message)
         }
-        return board.system.exitStatus ?? runStatus
+        let status = board.system.exitStatus ?? runStatus
+        // A log or trace that could not be written (its warning is out): not a success.
+        if status == 0 && (log.writeError != nil || tracer.blockTrace?.writer.writeError != nil) { return 1 }
+        return status
     }
 
     // MARK: armature trace FILE

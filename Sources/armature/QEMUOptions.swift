@@ -138,12 +138,16 @@ public enum QEMUOptions {
         return accel
     }
 
+    /// The versioned machine types QEMU 7.2 has for the virt board (each the
+    /// same machine here); any other version is refused, as QEMU refuses it.
+    public static let virtVersions = ["2.6", "2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "3.0", "3.1", "4.0", "4.1",
+                                      "4.2", "5.0", "5.1", "5.2", "6.0", "6.1", "6.2", "7.0", "7.1", "7.2"]
+
     static func checkMachineType(_ t: String, _ opt: String) throws {
         if t == "virt" { return }
-        // Versioned aliases: virt-2.6 ... virt-7.2.
         if t.hasPrefix("virt-") {
-            let ver = t.dropFirst(5).split(separator: ".", omittingEmptySubsequences: false)
-            if ver.count == 2 && ver.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) { return }
+            if virtVersions.contains(String(t.dropFirst(5))) { return }
+            throw OptionError("\(opt): unsupported machine type '\(t)'; QEMU 7.2's virt versions are virt-2.6 ... virt-7.2 (use -M help)")
         }
         throw OptionError("\(opt): unsupported machine type '\(t)'; only 'virt' is supported (use -M help)")
     }
@@ -254,6 +258,10 @@ public enum QEMUOptions {
     public struct SemihostingConfig: Equatable, Sendable {
         public var enable = true
         public var args: [String] = []
+        /// Ours: the tree host files may be reached in (default: the working directory).
+        public var root: String? = nil
+        /// Ours: SYS_SYSTEM may run host commands.
+        public var allowSystem = false
     }
 
     public static func parseSemihostingConfig(_ value: String) throws -> SemihostingConfig {
@@ -285,6 +293,12 @@ public enum QEMUOptions {
                 }
             case "arg":
                 c.args.append(v)
+            case "root":
+                guard !v.isEmpty else { throw OptionError("\(opt): root needs a directory") }
+                c.root = v
+            case "system":
+                guard let b = parseBool(v) else { throw OptionError("\(opt): bad value '\(v)' for system (use on or off)") }
+                c.allowSystem = b
             default:
                 throw OptionError("\(opt): unknown property '\(key)'")
             }

@@ -7,10 +7,17 @@ import Glibc
 /// Armature (ISIG stays on); with `-nographic` or `mon:stdio` it goes to the
 /// guest, as QEMU's, and Ctrl-A x quits.
 ///
-/// The terminal is restored at exit, and on SIGINT, SIGTERM, SIGHUP and fatal
-/// signals (the handlers only call async-signal-safe functions).
+/// The terminal is restored on every way out but SIGKILL: at exit (the guest's
+/// end, SYSTEM_OFF, a fatal guest error), on SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+/// SIGPIPE and the other signals whose default action ends the process
+/// (`Interrupt`), and on crashes (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT,
+/// SIGFPE, re-raised to the handler before ours). Ctrl-Z (SIGTSTP) restores it
+/// while Armature is stopped and sets it again on `fg`. The handlers only call
+/// async-signal-safe functions.
 enum Terminal {
     nonisolated(unsafe) static var saved = termios()
+    /// The guest's settings, put back after a stop (SIGTSTP, then SIGCONT).
+    nonisolated(unsafe) static var guestMode = termios()
     nonisolated(unsafe) static var isRaw = false
     /// The handlers fatal signals had before ours (the Swift runtime's crash
     /// reporter), put back before the signal is raised again.
@@ -32,8 +39,10 @@ enum Terminal {
             cc[Int(VTIME)] = 0
         }
         guard tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0 else { return }
+        guestMode = t
         isRaw = true
         atexit { Terminal.restore() }
+        installStopHandler()
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { s in
@@ -48,6 +57,25 @@ enum Terminal {
         }
     }
 
+    /// Ctrl-Z: the shell gets its terminal back while Armature is stopped; on
+    /// `fg` (SIGCONT) the guest's settings return.
+    static func installStopHandler() {
+        signal(SIGTSTP) { _ in
+            let wasRaw = Terminal.isRaw
+            Terminal.restore()
+            // Stop for real: the default action, with the signal unblocked.
+            signal(SIGTSTP, SIG_DFL)
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGTSTP)
+            raise(SIGTSTP)
+            sigprocmask(SIG_UNBLOCK, &set, nil)
+            // Continued.
+            if wasRaw && tcsetattr(STDIN_FILENO, TCSANOW, &Terminal.guestMode) == 0 { Terminal.isRaw = true }
+            Terminal.installStopHandler()
+        }
+    }
+
     /// Async-signal-safe.
     static func restore() {
         if isRaw {
@@ -57,12 +85,18 @@ enum Terminal {
     }
 }
 
-/// SIGINT (Ctrl-C), SIGTERM, SIGHUP: stop at once with a one-line message, as
-/// QEMU does ("terminating on signal N"). The guest's output is never buffered,
-/// so nothing is lost.
+/// SIGINT (Ctrl-C), SIGTERM, SIGHUP and the other signals that would end the
+/// process: stop at once with the terminal restored and a one-line message, as
+/// QEMU does ("terminating on signal N"), status 128 + N. SIGPIPE (the reader
+/// of stdout went away, as `armature ... | head`) ends the run quietly, status
+/// 141, like other tools that write to a pipe. The guest's output is never
+/// buffered, so nothing is lost.
 enum Interrupt {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+                                   SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR, SIGSTKFLT]
+
     static func install() {
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        for sig in signals {
             signal(sig) { s in
                 // Async-signal-safe only: write(2), tcsetattr(3), _exit(2).
                 Terminal.restore()
@@ -70,9 +104,12 @@ enum Interrupt {
                 switch s {
                 case SIGINT: msg = "\narmature: interrupted (SIGINT)\n"
                 case SIGTERM: msg = "armature: terminating on signal 15 (SIGTERM)\n"
-                default: msg = "armature: terminating on signal 1 (SIGHUP)\n"
+                case SIGHUP: msg = "armature: terminating on signal 1 (SIGHUP)\n"
+                case SIGQUIT: msg = "armature: terminating on signal 3 (SIGQUIT)\n"
+                case SIGPIPE: msg = ""
+                default: msg = "armature: terminating on a signal\n"
                 }
-                _ = write(STDERR_FILENO, msg.utf8Start, msg.utf8CodeUnitCount)
+                if msg.utf8CodeUnitCount > 0 { _ = write(STDERR_FILENO, msg.utf8Start, msg.utf8CodeUnitCount) }
                 _exit(128 + s)
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import XCTest
 import Machine
@@ -157,6 +158,7 @@ final class SemihostingTests: XCTestCase {
 
     func testReadHostFileAndSeekAndFlen() throws {
         let dir = TempDir()
+        sh.sandbox = try SemihostingSandbox(root: dir.path)
         let path = dir.write("input.txt", Array("0123456789".utf8))
         let h = open(path, mode: 0)
         XCTAssertNotEqual(h, UInt64.max)
@@ -171,13 +173,121 @@ final class SemihostingTests: XCTestCase {
         put(block, words: [h, buffer, 4])
         XCTAssertEqual(call(ArmSemihosting.Op.read, block), 2)
         XCTAssertEqual(cpu.readVirtual(buffer, count: 2), Array("89".utf8))
-        // Host files are read-only.
+        // A file opened for reading cannot be written.
         put(block, words: [h, buffer, 4])
         XCTAssertEqual(call(ArmSemihosting.Op.write, block), 4)
-        XCTAssertEqual(open(path, mode: 4), UInt64.max)
-        XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(EACCES))
+        XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(EBADF))
         XCTAssertEqual(open(dir.path + "/missing", mode: 0), UInt64.max)
         XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(ENOENT))
+    }
+
+    // MARK: Host files, confined
+
+    func testWriteModesInsideTheRoot() throws {
+        let dir = TempDir()
+        sh.sandbox = try SemihostingSandbox(root: dir.path)
+        let h = open(dir.path + "/out.txt", mode: 4)   // "w"
+        XCTAssertNotEqual(h, UInt64.max)
+        put(buffer, string: "abc")
+        put(block, words: [h, buffer, 3])
+        XCTAssertEqual(call(ArmSemihosting.Op.write, block), 0)
+        let a = open(dir.path + "/out.txt", mode: 8)   // "a"
+        put(block, words: [a, buffer, 2])
+        XCTAssertEqual(call(ArmSemihosting.Op.write, block), 0)
+        put(block, words: [h]); call(ArmSemihosting.Op.close, block)
+        put(block, words: [a]); call(ArmSemihosting.Op.close, block)
+        XCTAssertEqual(try String(contentsOfFile: dir.path + "/out.txt", encoding: .utf8), "abcab")
+    }
+
+    func testOpenOutsideTheRootIsRefusedAndLogged() throws {
+        let root = TempDir(), other = TempDir()
+        sh.sandbox = try SemihostingSandbox(root: root.path)
+        let secret = other.write("secret.txt", Array("x".utf8))
+        _ = root.write("ok.txt", Array("y".utf8))
+        XCTAssertEqual(symlink(secret, root.path + "/link"), 0)
+        let log = LogCollector()
+        system.logger = log.logger(items: [.guestErrors])
+        for (path, mode) in [(secret, 0), (secret, 4), (root.path + "/../" + (other.path as NSString).lastPathComponent + "/secret.txt", 0),
+                             (root.path + "/link", 0), ("/proc/self/environ", 0), ("/etc/passwd", 0), ("/dev/zero", 0)] as [(String, UInt64)] {
+            XCTAssertEqual(open(path, mode: mode), UInt64.max, path)
+            XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(EACCES), path)
+        }
+        XCTAssertEqual(log.lines.count, 7)
+        XCTAssertTrue(log.lines.allSatisfy { $0.hasPrefix("semihosting: SYS_OPEN refused: ") }, "\(log.lines)")
+        XCTAssertTrue(log.lines[0].contains("outside the semihosting root"), log.lines[0])
+        XCTAssertNotEqual(open(root.path + "/ok.txt", mode: 0), UInt64.max)
+        // root=/ still keeps /proc, /sys and /dev out.
+        sh.sandbox = try SemihostingSandbox(root: "/")
+        XCTAssertEqual(open("/proc/self/mem", mode: 2), UInt64.max)
+        XCTAssertEqual(open("/sys/kernel/notes", mode: 0), UInt64.max)
+        XCTAssertNotEqual(open(secret, mode: 0), UInt64.max)
+    }
+
+    func testRemoveAndRenameAreConfined() throws {
+        let root = TempDir(), other = TempDir()
+        sh.sandbox = try SemihostingSandbox(root: root.path)
+        let victim = other.write("victim.txt", Array("v".utf8))
+        let mine = root.write("mine.txt", Array("m".utf8))
+        put(buffer, string: victim)
+        put(block, words: [buffer, UInt64(victim.utf8.count)])
+        XCTAssertEqual(call(ArmSemihosting.Op.remove, block), UInt64.max)
+        XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(EACCES))
+        XCTAssertEqual(access(victim, F_OK), 0)
+        // Rename out of the root: refused; inside: done.
+        put(buffer, string: mine)
+        put(buffer + 0x400, string: other.path + "/stolen.txt")
+        put(block, words: [buffer, UInt64(mine.utf8.count), buffer + 0x400, 10])
+        XCTAssertEqual(call(ArmSemihosting.Op.rename, block), UInt64.max)
+        XCTAssertEqual(access(mine, F_OK), 0)
+        put(buffer + 0x400, string: root.path + "/renamed.txt")
+        XCTAssertEqual(call(ArmSemihosting.Op.rename, block), 0)
+        put(buffer, string: root.path + "/renamed.txt")
+        put(block, words: [buffer, 10])
+        XCTAssertEqual(call(ArmSemihosting.Op.remove, block), 0)
+        XCTAssertNotEqual(access(root.path + "/renamed.txt", F_OK), 0)
+    }
+
+    func testSystemNeedsOptingIn() throws {
+        let dir = TempDir()
+        let marker = dir.path + "/ran"
+        put(buffer, string: "touch \(marker)")
+        put(block, words: [buffer, 5])
+        let log = LogCollector()
+        system.logger = log.logger(items: [.guestErrors])
+        XCTAssertEqual(call(ArmSemihosting.Op.system, block), UInt64.max)
+        XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(EPERM))
+        XCTAssertNotEqual(access(marker, F_OK), 0)
+        XCTAssertEqual(log.lines.count, 1)
+        XCTAssertTrue(log.lines[0].contains("system=on"), log.lines[0])
+        sh.sandbox = try SemihostingSandbox(root: dir.path, allowSystem: true)
+        XCTAssertEqual(call(ArmSemihosting.Op.system, block), 0)
+        XCTAssertEqual(access(marker, F_OK), 0)
+    }
+
+    /// Random parameter blocks and names for every file operation: answered, never trapped on.
+    func testFuzzParameters() throws {
+        let dir = TempDir()
+        sh.sandbox = try SemihostingSandbox(root: dir.path)
+        _ = dir.write("f.txt", Array("data".utf8))
+        var fuzz = InputFuzz(salt: 0x5E41)
+        let n = InputFuzz.iterations(quick: 5000)
+        let ops: [UInt32] = [0x01, 0x02, 0x05, 0x06, 0x08, 0x09, 0x0A, 0x0C, 0x0E, 0x0F, 0x13, 0x15, 0x16, 0x19, 0x30]
+        let names = [dir.path + "/f.txt", dir.path + "/../x", "/proc/self/mem", "", String(repeating: "a/", count: 3000),
+                     dir.path + "/new\u{1}", ":tt", ":semihosting-features", "..", "/", dir.path]
+        for _ in 0..<n {
+            put(buffer, string: names[fuzz.below(names.count)])
+            var words: [UInt64] = []
+            for _ in 0..<4 {
+                switch fuzz.below(4) {
+                case 0: words.append(buffer)
+                case 1: words.append(UInt64(fuzz.below(16)))
+                default: words.append(fuzz.interestingValue(fileSize: 64))
+                }
+            }
+            put(block, words: words)
+            call(ops[fuzz.below(ops.count)], fuzz.below(8) == 0 ? fuzz.next() : block)
+        }
+        InputFuzz.report("semihosting parameters", n)
     }
 
     func testFeaturesFile() {
@@ -255,11 +365,11 @@ final class SemihostingTests: XCTestCase {
 
     func testNotProvidedOperationsWarnOnce() {
         put(block, words: [buffer, 3])
-        XCTAssertEqual(call(ArmSemihosting.Op.system, block), UInt64.max)
-        XCTAssertEqual(call(ArmSemihosting.Op.system, block), UInt64.max)
+        XCTAssertEqual(call(ArmSemihosting.Op.tmpnam, block), UInt64.max)
+        XCTAssertEqual(call(ArmSemihosting.Op.tmpnam, block), UInt64.max)
         XCTAssertEqual(call(ArmSemihosting.Op.errno, 0), UInt64(ENOSYS))
         XCTAssertEqual(warnings.count, 1)
-        XCTAssertTrue(warnings[0].contains("SYS_SYSTEM"))
+        XCTAssertTrue(warnings[0].contains("SYS_TMPNAM"))
         XCTAssertNil(system.exitStatus)
     }
 
@@ -342,5 +452,13 @@ final class SemihostingTests: XCTestCase {
         system.logger = MachineLog(items: [.guestErrors]) { _, line in lines.append(line) }
         call(ArmSemihosting.Op.tickfreq, 0)
         XCTAssertEqual(lines, [])
+    }
+}
+
+/// Collects `System.log` lines for the given items.
+final class LogCollector {
+    var lines: [String] = []
+    func logger(items: [LogItem]) -> MachineLog {
+        MachineLog(items: items) { [unowned self] _, line in self.lines.append(line) }
     }
 }
