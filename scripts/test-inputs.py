@@ -33,6 +33,24 @@ _spec = importlib.util.spec_from_file_location("test_cli", os.path.join(ROOT, "s
 cli = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cli)
 ARMATURE = cli.ARMATURE
+
+
+def run_open_stdin(args, timeout=20, cwd=None):
+    """As test-cli's run, with stdin an open pipe instead of /dev/null: these
+    tests are not about input, and stdin at end of file makes the serial
+    reader thread race with the exit (reported separately)."""
+    r, w = os.pipe()
+    try:
+        p = subprocess.run([ARMATURE] + args, stdin=r, capture_output=True, timeout=timeout, cwd=cwd)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "", "(timed out)"
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+cli.run = run_open_stdin
 CORPUS = os.path.join(ROOT, "Tests", "Corpus", "elf")
 
 
@@ -183,7 +201,8 @@ def terminal_tests(tmp):
     for name, data in TERMINAL_GUESTS.items():
         paths[name] = cli.write(os.path.join(tmp, f"term-{name}.elf"), data)
 
-    def run_on_pty(name, guest, action, expect_status, engine="jit", read_limit=None, job_control=False):
+    def run_on_pty(name, guest, action, expect_status, engine="jit", read_limit=None, job_control=False,
+                   serial=("-serial", "stdio")):
         master, slave = os.openpty()
         before = termios.tcgetattr(slave)
         out_r, out_w = os.pipe()
@@ -195,7 +214,7 @@ def terminal_tests(tmp):
         # SIGSEGV sent by kill(2) instead of ending the process), a crash signal
         # goes from our handler (terminal restored) to the default action.
         env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
-        p = subprocess.Popen(prefix + [ARMATURE, "-accel", engine, "-semihosting", "-nographic", "-kernel", paths[guest]],
+        p = subprocess.Popen(prefix + [ARMATURE, "-accel", engine, "-semihosting", *serial, "-kernel", paths[guest]],
                              stdin=slave, stdout=out_w, stderr=slave, start_new_session=True,
                              preexec_fn=controlling_terminal, close_fds=True, env=env)
         os.close(out_w)
@@ -279,6 +298,10 @@ def terminal_tests(tmp):
         time.sleep(0.2)
         os.write(master, b"\x03")
 
+    def ctrl_a_x(p, master, slave, out_r):
+        time.sleep(0.2)
+        os.write(master, b"\x01x")
+
     def stop_and_continue(p, master, slave, out_r):
         time.sleep(0.2)
         job = os.tcgetpgrp(master)   # Armature's process group, the terminal's foreground
@@ -307,7 +330,8 @@ def terminal_tests(tmp):
     run_on_pty("SIGUSR1", "spin", send(signal.SIGUSR1), 138)
     run_on_pty("SIGSEGV (a crash: re-raised)", "spin", send(signal.SIGSEGV), -11)
     run_on_pty("SIGABRT (a crash: re-raised)", "spin", send(signal.SIGABRT), -6)
-    run_on_pty("Ctrl-C typed on the terminal", "spin", ctrl_c, 130)
+    run_on_pty("Ctrl-C typed on the terminal (-serial stdio)", "spin", ctrl_c, 130)
+    run_on_pty("Ctrl-A x typed on the terminal (-nographic)", "spin", ctrl_a_x, 0, serial=("-nographic",))
     run_on_pty("Ctrl-Z then fg, then SIGTERM", "spin", stop_and_continue, 143, job_control=True)
     for engine in ("interp", "jit"):
         run_on_pty(f"stdout to a closed pipe (| head -c 100), -accel {engine}", "chatter", nothing, 141, engine,
@@ -348,13 +372,11 @@ def semihosting_tests(tmp):
 
     def run_guest(name, elf, extra, expect_status, *log_needles, cwd=work):
         path = cli.write(os.path.join(tmp, f"semi-{len(os.listdir(tmp))}.elf"), elf)
-        p = subprocess.run([ARMATURE, "-semihosting-config", "enable=on" + extra, "-d", "guest_errors", "-kernel", path],
-                           cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
-        err = p.stderr.decode("utf-8", "replace")
-        ok = p.returncode == expect_status and all(n in err for n in log_needles)
+        rc, _, err = run_open_stdin(["-semihosting-config", "enable=on" + extra, "-d", "guest_errors", "-kernel", path], cwd=cwd)
+        ok = rc == expect_status and all(n in err for n in log_needles)
         if not log_needles:
             ok = ok and "refused" not in err
-        cli.report(f"semihosting: {name}", ok, f"exit {p.returncode} (expected {expect_status}), stderr {err[:300]!r}")
+        cli.report(f"semihosting: {name}", ok, f"exit {rc} (expected {expect_status}), stderr {err[:300]!r}")
 
     def open_guest(guest_path, mode=0):
         return semihosting_call_guest(0x01, ["NAME_PTR", mode, len(guest_path)], guest_path.encode())
