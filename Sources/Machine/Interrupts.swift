@@ -285,7 +285,7 @@ public final class InterruptState: @unchecked Sendable {
     private func updateLineBitsLocked() {
         let bits: UInt64 = (sources.0 != 0 ? 1 : 0) | (sources.1 != 0 ? 2 : 0) | (sources.2 != 0 ? 4 : 0)
         let old = lineBits.exchange(bits, ordering: .acquiringAndReleasing)
-        if bits & ~old != 0 {
+        if bits & ~old != 0 && !stopping {
             // A line went up: the dispatcher must look before the next block.
             requestCheck()
             pthread_cond_broadcast(wakeCond)
@@ -320,11 +320,15 @@ public final class InterruptState: @unchecked Sendable {
 
     /// Something arrived from the host (console input): the CPU runs
     /// `hostEventHandler` before its next block, waking from WFI. Any thread.
+    /// After `shutdown` (the CPU is freeing its state block) it does nothing:
+    /// a host thread (console reader at end of input, gdb) may still call it.
     public func postHostEvent() {
         hostEvent.store(1, ordering: .releasing)
         pthread_mutex_lock(mutex)
-        requestCheck()
-        pthread_cond_broadcast(wakeCond)
+        if !stopping {
+            requestCheck()
+            pthread_cond_broadcast(wakeCond)
+        }
         pthread_mutex_unlock(mutex)
     }
 
@@ -337,10 +341,13 @@ public final class InterruptState: @unchecked Sendable {
 
     /// Wakes a CPU sleeping in WFI/WFE (it re-checks and returns to the
     /// dispatcher) and makes running code return to the dispatcher. Any thread.
+    /// Does nothing after `shutdown`, as `postHostEvent`.
     public func kick() {
         pthread_mutex_lock(mutex)
-        state.storeBytes(of: 1, toByteOffset: StateLayout.exitRequest, as: UInt64.self)
-        pthread_cond_broadcast(wakeCond)
+        if !stopping {
+            state.storeBytes(of: 1, toByteOffset: StateLayout.exitRequest, as: UInt64.self)
+            pthread_cond_broadcast(wakeCond)
+        }
         pthread_mutex_unlock(mutex)
     }
 

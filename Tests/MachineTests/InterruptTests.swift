@@ -383,3 +383,23 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(m.system.fatalMessage?.hasPrefix("guest is waiting in WFE"), true)
     }
 }
+
+/// A host thread (the console reader at end of input, the gdb reader) may post
+/// an event or kick the CPU while the machine is being torn down: after
+/// `shutdown` neither touches the state block.
+final class InterruptShutdownTests: XCTestCase {
+    func testHostEventsAfterShutdownLeaveTheStateBlockAlone() {
+        let m = TestMachine()
+        let interrupts = m.cpu.interrupts
+        let state = m.cpu.state
+        state.storeBytes(of: 0, toByteOffset: StateLayout.exitRequest, as: UInt64.self)
+        state.storeBytes(of: 0, toByteOffset: StateLayout.interruptCheck, as: UInt64.self)
+        interrupts.shutdown()
+        for _ in 0..<1000 {
+            interrupts.postHostEvent()
+            interrupts.kick()
+        }
+        XCTAssertEqual(state.load(fromByteOffset: StateLayout.exitRequest, as: UInt64.self), 0)
+        XCTAssertEqual(state.load(fromByteOffset: StateLayout.interruptCheck, as: UInt64.self), 0)
+    }
+}
