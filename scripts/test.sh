@@ -11,7 +11,8 @@
 #      time, memory and results of two workloads under both engines (test-codepages.py)
 #      malformed inputs (the ELF corpus, trace files, semihosting confinement) and
 #      exit paths under a pseudo-terminal (test-inputs.py)
-#   5. gdb stub sessions (test-gdb.sh: gdb-multiarch and a protocol client)
+#   5. gdb stub sessions (test-gdb.sh: gdb-multiarch and a protocol client); QMP
+#      sessions, reply shapes compared with QEMU 7.2's (test-qmp.py)
 #   6. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
 #
@@ -52,6 +53,7 @@ run_stage "device tree vs QEMU 7.2" python3 scripts/compare-dtb.py
 run_stage "code pages that are written" python3 scripts/test-codepages.py
 run_stage "untrusted input and exit paths" python3 scripts/test-inputs.py
 run_stage "gdb session" scripts/test-gdb.sh
+run_stage "QMP session vs QEMU 7.2" python3 scripts/test-qmp.py
 run_stage "unit tests" swift test
 
 echo "=== summary"

@@ -234,7 +234,9 @@ enum CLI {
         tracer.install(into: &engine)
 
         // -s, -gdb, -S: the stub listens before the first instruction.
-        let gdbServer = try debugServer(cmd)
+        let gdbServer = try debugServer(cmd, qmp: cmd.qmp.contains { $0 != "none" })
+        // -qmp: listens before the first instruction too.
+        let qmpServer = try qmpServer(cmd, gdb: gdbServer != nil)
 
         Interrupt.install()
         let mux = serial == "mon:stdio"
@@ -247,8 +249,19 @@ enum CLI {
         let start = monotonicSeconds()
         let dispatcher = try Dispatcher(system: board.system, options: engine)
         if let gdbServer { startDebugger(gdbServer, stopAtStart: cmd.stopAtStart, system: board.system, dispatcher: dispatcher) }
+        if let qmpServer {
+            let control = DebugControl(system: board.system)
+            if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
+            // system_powerdown: the gpio-keys power button (PL061 line 3), a
+            // press and release as QEMU's virt does it.
+            let gpio = board.gpio
+            qmpServer.powerdown = { gpio.setInput(VirtMap.gpioPowerButtonLine, true); gpio.setInput(VirtMap.gpioPowerButtonLine, false) }
+            qmpServer.start(control: control, stopAtStart: cmd.stopAtStart)
+            dispatcher.debug = control
+        }
         let runStatus = dispatcher.run()
         gdbServer?.guestExited(status: board.system.exitStatus ?? runStatus)
+        qmpServer?.guestExited(status: board.system.exitStatus ?? runStatus)
         let elapsed = monotonicSeconds() - start
         Terminal.restore()
 
@@ -307,16 +320,25 @@ enum CLI {
     }
 
     /// -s, -gdb: the gdb stub, listening (it prints nothing: stdout is the guest's).
-    static func debugServer(_ cmd: ArmatureCommand) throws -> GDBServer? {
+    static func debugServer(_ cmd: ArmatureCommand, qmp: Bool = false) throws -> GDBServer? {
         var address: GDBAddress? = cmd.gdbDefault ? GDBAddress(port: GDBAddress.defaultPort) : nil
         for g in cmd.gdb {
             address = try GDBAddress.parse(g)   // "none": no stub
         }
         guard let address else {
-            if cmd.stopAtStart { throw CLIError("-S waits for a debugger: use it with -s or -gdb tcp::PORT") }
+            if cmd.stopAtStart && !qmp { throw CLIError("-S waits for a debugger: use it with -s, -gdb tcp::PORT or -qmp") }
             return nil
         }
         return try GDBServer(address: address)
+    }
+
+    /// -qmp: the QMP server, listening.
+    static func qmpServer(_ cmd: ArmatureCommand, gdb: Bool) throws -> QMPServer? {
+        var address: QMPAddress? = nil
+        for q in cmd.qmp { address = try QMPAddress.parse(q) }
+        guard let address else { return nil }
+        if gdb { throw CLIError("-qmp and -gdb together are not supported yet: use one of them") }
+        return try QMPServer(address: address)
     }
 
     /// Connects the stub to the dispatcher; -S: stop before the first instruction.

@@ -78,6 +78,10 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("gdb remote stub: tcp::PORT or tcp:HOST:PORT (or none)", valueName: "dev"))
     var gdb: [String] = []
 
+    @Option(name: .customLong("qmp", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("QMP server: unix:PATH,server,wait=off or tcp:HOST:PORT,server,wait=off (or none)", valueName: "dev"))
+    var qmp: [String] = []
+
     @Flag(name: .customShort("s"), help: "Shorthand for -gdb tcp::1234")
     var gdbDefault = false
 
@@ -98,14 +102,14 @@ enum CommandLine0 {
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
         "kernel": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
-        "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value,
+        "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
         "bios", "drive", "device", "netdev", "display",
         "vga", "chardev", "virtfs", "monitor", "pflash", "hda", "hdb", "cdrom", "net",
-        "nic", "object", "enable-kvm", "icount", "rtc", "qmp", "trace", "global", "boot",
+        "nic", "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
         "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",
         "uuid", "daemonize", "pidfile", "sandbox", "overcommit", "msg", "readconfig",

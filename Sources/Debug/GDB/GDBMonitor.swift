@@ -6,6 +6,7 @@ public enum GDBMonitor {
     public static let help = """
     info registers  -- the CPU's registers (as -d cpu prints them)
     info mec        -- the MEC model's state
+    x /FMT ADDR     -- virtual memory dump (the CPU's current translation), as xp
     xp /FMT ADDR    -- physical memory dump: FMT is [count][format][size], format
                        x (hex), d (signed), u (unsigned); size b, h, w (default), g
 
@@ -29,6 +30,8 @@ public enum GDBMonitor {
             }
         case "xp":
             return physicalDump(Array(words.dropFirst()), memory: cpu.system.memory)
+        case "x":
+            return virtualDump(Array(words.dropFirst()), cpu: cpu)
         default:
             return "unknown command: '\(command)' (try 'monitor help')\n"
         }
@@ -37,6 +40,16 @@ public enum GDBMonitor {
     /// `xp /FMT ADDR`: lines of 16 bytes, `ADDRESS: value value ...` as QEMU's
     /// monitor writes them.
     static func physicalDump(_ args: [String], memory: AddressSpace) -> String {
+        memoryDump(args, command: "xp", space: "physical memory (not RAM or ROM)") { memory.readPhysical(pa: $0, count: $1) }
+    }
+
+    /// `x /FMT ADDR`: the same through the CPU's current translation.
+    static func virtualDump(_ args: [String], cpu: CPU) -> String {
+        memoryDump(args, command: "x", space: "virtual memory (not mapped)") { cpu.readVirtual($0, count: $1) }
+    }
+
+    static func memoryDump(_ args: [String], command: String, space: String,
+                           read: (UInt64, Int) -> [UInt8]?) -> String {
         var count = 1
         var format: Character = "x"
         var size = 4
@@ -52,7 +65,7 @@ public enum GDBMonitor {
                     case "h": size = 2
                     case "w": size = 4
                     case "g": size = 8
-                    default: return "xp: bad format '\(a)'\n"
+                    default: return "\(command): bad format '\(a)'\n"
                     }
                 }
                 if !digits.isEmpty { count = Int(digits) ?? 1 }
@@ -61,11 +74,11 @@ public enum GDBMonitor {
             }
         }
         guard let text = addressText, let address = parseNumber(text) else {
-            return "xp: usage: xp /FMT ADDR\n"
+            return "\(command): usage: \(command) /FMT ADDR\n"
         }
-        guard count > 0, count <= 65536 else { return "xp: bad count \(count)\n" }
-        guard let bytes = memory.readPhysical(pa: address, count: count * size) else {
-            return "xp: cannot read \(count * size) bytes of physical memory at \(hex(address)) (not RAM or ROM)\n"
+        guard count > 0, count <= 65536 else { return "\(command): bad count \(count)\n" }
+        guard let bytes = read(address, count * size) else {
+            return "\(command): cannot read \(count * size) bytes of \(space) at \(hex(address))\n"
         }
         let perLine = max(1, 16 / size)
         var out = ""

@@ -1,0 +1,194 @@
+import Glibc
+import Machine
+
+/// QMP's commands and events, answered on the CPU thread. Replies and events
+/// have QEMU 7.2's shapes: `{"return": ...}` or `{"error": {"class": ...,
+/// "desc": ...}}` (with the request's `id` echoed), events with a timestamp.
+struct QMPCommands {
+    enum Action { case none, stop, cont, quit }
+
+    /// The client sent qmp_capabilities (per connection).
+    var negotiated = false
+    /// The CPU is held (stop, -S).
+    var stopped = false
+    /// -S and no `cont` yet (query-status says "prelaunch").
+    var prelaunch = false
+    var quitting = false
+    var shutdownSent = false
+    /// Events a command raised, sent after its reply.
+    private var pendingEvents: [JSONValue] = []
+
+    static let names = ["qmp_capabilities", "query-status", "query-version", "query-commands", "stop", "cont",
+                        "system_powerdown", "system_reset", "quit", "human-monitor-command"]
+
+    static let version: JSONValue = .object([
+        ("qemu", .object([("micro", .number(0)), ("minor", .number(2)), ("major", .number(7))])),
+        ("package", .string("armature")),
+    ])
+
+    static let greeting: JSONValue = .object([("QMP", .object([("version", version), ("capabilities", .array([]))]))])
+
+    static func event(_ name: String, data: JSONValue? = nil) -> JSONValue {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var m: [(String, JSONValue)] = [
+            ("timestamp", .object([("seconds", .number(Double(ts.tv_sec))), ("microseconds", .number(Double(ts.tv_nsec / 1000)))])),
+            ("event", .string(name)),
+        ]
+        if let data { m.append(("data", data)) }
+        return .object(m)
+    }
+
+    static func error(_ cls: String, _ desc: String) -> JSONValue {
+        .object([("error", .object([("class", .string(cls)), ("desc", .string(desc))]))])
+    }
+
+    mutating func handle(_ input: QMPServer.Input, cpu: CPU, server: QMPServer) -> Action {
+        switch input {
+        case .connected, .disconnected:
+            negotiated = false
+            return .none
+        case .parseError(let why):
+            server.send(Self.error("GenericError", why))
+            return .none
+        case .request(let request):
+            let id = request["id"]
+            var (reply, action) = execute(request, cpu: cpu, server: server)
+            if let id, case .object(var m) = reply {
+                m.append(("id", id))
+                reply = .object(m)
+            }
+            server.send(reply)
+            // Events follow the reply, as QEMU sends them.
+            switch action {
+            case .stop: server.send(Self.event("STOP"))
+            case .cont: server.send(Self.event("RESUME"))
+            case .quit:
+                shutdownSent = true
+                server.send(Self.event("SHUTDOWN", data: .object([("guest", .bool(false)), ("reason", .string("host-qmp-quit"))])))
+            case .none: break
+            }
+            for e in pendingEvents { server.send(e) }
+            pendingEvents = []
+            return action
+        }
+    }
+
+    private mutating func execute(_ request: JSONValue, cpu: CPU, server: QMPServer) -> (JSONValue, Action) {
+        guard case .object(let members) = request else {
+            return (Self.error("GenericError", "QMP input must be a JSON object"), .none)
+        }
+        guard let executeValue = request["execute"] else {
+            return (Self.error("GenericError", "QMP input lacks member 'execute'"), .none)
+        }
+        guard let name = executeValue.stringValue else {
+            return (Self.error("GenericError", "QMP input member 'execute' must be a string"), .none)
+        }
+        for (k, _) in members where k != "execute" && k != "arguments" && k != "id" {
+            return (Self.error("GenericError", "QMP input member '\(k)' is unexpected"), .none)
+        }
+        let arguments = request["arguments"] ?? .object([])
+        guard case .object(let args) = arguments else {
+            return (Self.error("GenericError", "QMP input member 'arguments' must be an object"), .none)
+        }
+        if !negotiated {
+            guard name == "qmp_capabilities" else {
+                return (Self.error("CommandNotFound", "Expecting capabilities negotiation with 'qmp_capabilities'"), .none)
+            }
+            negotiated = true
+            return (.object([("return", .object([]))]), .none)
+        }
+        func ok(_ v: JSONValue = .object([])) -> JSONValue { .object([("return", v)]) }
+        func noArguments() -> JSONValue? {
+            args.first.map { Self.error("GenericError", "Parameter '\($0.0)' is unexpected") }
+        }
+        switch name {
+        case "qmp_capabilities":
+            return (Self.error("CommandNotFound", "Capabilities negotiation is already complete, command ignored"), .none)
+        case "query-status":
+            if let e = noArguments() { return (e, .none) }
+            let status = stopped ? (prelaunch ? "prelaunch" : "paused") : "running"
+            return (ok(.object([("status", .string(status)), ("singlestep", .bool(false)), ("running", .bool(!stopped))])), .none)
+        case "query-version":
+            if let e = noArguments() { return (e, .none) }
+            return (ok(Self.version), .none)
+        case "query-commands":
+            if let e = noArguments() { return (e, .none) }
+            return (ok(.array(Self.names.map { .object([("name", .string($0))]) })), .none)
+        case "stop", "cont", "quit", "system_powerdown", "system_reset":
+            if let e = noArguments() { return (e, .none) }
+            return control(name)
+        case "human-monitor-command":
+            guard let line = request["arguments"]?["command-line"] else {
+                return (Self.error("GenericError", "Parameter 'command-line' is missing"), .none)
+            }
+            guard let text = line.stringValue else {
+                return (Self.error("GenericError", "Parameter 'command-line' expects string"), .none)
+            }
+            for (k, _) in args where k != "command-line" && k != "cpu-index" {
+                return (Self.error("GenericError", "Parameter '\(k)' is unexpected"), .none)
+            }
+            return humanMonitor(text, cpu: cpu)
+        default:
+            return (Self.error("CommandNotFound", "The command \(name) has not been found"), .none)
+        }
+    }
+
+    /// stop, cont, quit, system_powerdown, system_reset (QMP and the monitor).
+    private mutating func control(_ name: String) -> (JSONValue, Action) {
+        let ok: JSONValue = .object([("return", .object([]))])
+        switch name {
+        case "stop":
+            // Stopping a stopped machine is no change and no event.
+            if stopped { return (ok, .none) }
+            stopped = true
+            return (ok, .stop)
+        case "cont":
+            if !stopped { return (ok, .none) }
+            prelaunch = false
+            return (ok, .cont)
+        case "quit":
+            quitting = true
+            return (ok, .quit)
+        case "system_powerdown":
+            guard let press = powerdown else {
+                return (Self.error("GenericError", "system_powerdown: this machine has no power button"), .none)
+            }
+            press()
+            pendingEvents.append(Self.event("POWERDOWN"))
+            return (ok, .none)
+        default:   // system_reset
+            return (Self.error("GenericError", "system_reset is not supported: Armature's machines cannot reset yet (a guest reset ends the run)"), .none)
+        }
+    }
+
+    /// Set by the server from its `powerdown`.
+    var powerdown: (() -> Void)?
+
+    /// human-monitor-command: the monitor's text, or its error.
+    private mutating func humanMonitor(_ line: String, cpu: CPU) -> (JSONValue, Action) {
+        let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        let control: String? = switch word {
+        case "stop", "s": "stop"
+        case "cont", "c": "cont"
+        case "quit", "q": "quit"
+        case "system_powerdown", "system_reset": word
+        default: nil
+        }
+        if let control {
+            let (reply, action) = self.control(control)
+            if let e = reply["error"], let desc = e["desc"]?.stringValue {
+                return (.object([("return", .string(desc + "\r\n"))]), .none)
+            }
+            return (.object([("return", .string(""))]), action)
+        }
+        if line.split(separator: " ").map(String.init) == ["info", "status"] {
+            let status = stopped ? (prelaunch ? "prelaunch" : "paused") : "running"
+            return (.object([("return", .string("VM status: \(status)\r\n"))]), .none)
+        }
+        // QEMU's monitor ends its lines with CR LF.
+        var text = ""
+        for c in GDBMonitor.run(line, cpu: cpu) { text += c == "\n" ? "\r\n" : String(c) }
+        return (.object([("return", .string(text))]), .none)
+    }
+}

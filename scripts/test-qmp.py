@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""QMP tests: armature -qmp unix:PATH,server,wait=off with a guest that spins
+(a raw image of one `b .`), driven through the handshake, query-status, stop,
+cont, human-monitor-command, malformed JSON, an unknown command,
+system_powerdown and quit, checking replies and events. The same session runs
+against QEMU 7.2 (same options, same guest) and the shapes of the replies
+(keys, error classes, value types, event names) must agree; timestamps and
+texts are not compared.
+
+Prints one line per check, "N passed, N failed"; exits 1 if anything failed.
+Usage: scripts/test-qmp.py
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ARMATURE = os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+QEMU = shutil.which("qemu-system-aarch64")
+STRICT = os.environ.get("ARMATURE_STRICT_REFERENCES") == "1"
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+
+
+class Client:
+    def __init__(self, path, deadline=30):
+        end = time.time() + deadline
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.time() > end:
+                    raise
+                time.sleep(0.05)
+        self.s.settimeout(20)
+        self.buf = b""
+        self.events = []
+
+    def read(self, timeout=20):
+        self.s.settimeout(timeout)
+        while b"\n" not in self.buf:
+            data = self.s.recv(65536)
+            if not data:
+                raise EOFError
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def send_raw(self, data):
+        self.s.sendall(data)
+
+    def reply(self):
+        """The next reply; events met on the way are kept."""
+        while True:
+            m = self.read()
+            if "event" in m:
+                self.events.append(m)
+            else:
+                return m
+
+    def cmd(self, execute, arguments=None, **extra):
+        req = {"execute": execute}
+        if arguments is not None:
+            req["arguments"] = arguments
+        req.update(extra)
+        self.send_raw(json.dumps(req).encode() + b"\n")
+        return self.reply()
+
+    def wait_event(self, name, timeout=10):
+        end = time.time() + timeout
+        while True:
+            for e in self.events:
+                if e["event"] == name:
+                    self.events.remove(e)
+                    return e
+            left = end - time.time()
+            if left <= 0:
+                return None
+            try:
+                m = self.read(left)
+            except (socket.timeout, EOFError):
+                return None
+            if "event" in m:
+                self.events.append(m)
+
+
+def shape(v):
+    """Keys, error classes and value types; not numbers or texts."""
+    if isinstance(v, dict):
+        return {k: (v[k] if k == "class" else shape(v[k])) for k in v if k != "desc"}
+    if isinstance(v, list):
+        return [shape(x) for x in v[:1]]
+    return type(v).__name__
+
+
+def session(argv, sock, name):
+    """Runs one session; returns {step: message} for the comparison."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = {}
+    try:
+        c = Client(sock)
+        g = c.read()
+        out["greeting"] = g
+        check(f"{name}: greeting", "QMP" in g and "version" in g["QMP"] and "capabilities" in g["QMP"], g)
+        r = c.cmd("query-status")
+        out["before-capabilities"] = r
+        check(f"{name}: a command before qmp_capabilities is refused",
+              r.get("error", {}).get("class") == "CommandNotFound", r)
+        out["qmp_capabilities"] = r = c.cmd("qmp_capabilities")
+        check(f"{name}: qmp_capabilities", r == {"return": {}}, r)
+        out["query-status running"] = r = c.cmd("query-status")
+        check(f"{name}: query-status running", r.get("return", {}).get("running") is True
+              and r["return"].get("status") == "running", r)
+        out["stop"] = r = c.cmd("stop")
+        check(f"{name}: stop", r == {"return": {}}, r)
+        e = c.wait_event("STOP")
+        out["STOP"] = e
+        check(f"{name}: STOP event with a timestamp", e is not None and "seconds" in e.get("timestamp", {})
+              and "microseconds" in e["timestamp"], e)
+        out["query-status paused"] = r = c.cmd("query-status")
+        check(f"{name}: query-status paused", r.get("return", {}).get("running") is False
+              and r["return"].get("status") == "paused", r)
+        out["info registers"] = r = c.cmd("human-monitor-command", {"command-line": "info registers"})
+        text = r.get("return", "")
+        check(f"{name}: human-monitor-command info registers", isinstance(text, str)
+              and " PC=" in text and "X30=" in text and "PSTATE=" in text, r)
+        out["xp"] = r = c.cmd("human-monitor-command", {"command-line": "xp /2wx 0x40080000"})
+        check(f"{name}: human-monitor-command xp (the b . at 0x40080000)", isinstance(r.get("return"), str)
+              and r["return"].startswith("0000000040080000: 0x14000000"), r)
+        out["cont"] = r = c.cmd("cont")
+        check(f"{name}: cont", r == {"return": {}}, r)
+        e = c.wait_event("RESUME")
+        out["RESUME"] = e
+        check(f"{name}: RESUME event", e is not None and "timestamp" in e, e)
+        out["query-status id"] = r = c.cmd("query-status", id="seven")
+        check(f"{name}: the id is echoed", r.get("id") == "seven" and r.get("return", {}).get("running") is True, r)
+        c.send_raw(b'{"execute": }\n')
+        out["malformed"] = r = c.reply()
+        check(f"{name}: malformed JSON gets GenericError", r.get("error", {}).get("class") == "GenericError", r)
+        out["unknown"] = r = c.cmd("no-such-command")
+        check(f"{name}: an unknown command gets CommandNotFound", r.get("error", {}).get("class") == "CommandNotFound", r)
+        out["no execute"] = r = c.cmd("query-status")   # still alive after the errors
+        check(f"{name}: still answering after the errors", r.get("return", {}).get("running") is True, r)
+        out["system_powerdown"] = r = c.cmd("system_powerdown")
+        check(f"{name}: system_powerdown", r == {"return": {}}, r)
+        e = c.wait_event("POWERDOWN")
+        out["POWERDOWN"] = e
+        check(f"{name}: POWERDOWN event", e is not None, e)
+        out["quit"] = r = c.cmd("quit")
+        check(f"{name}: quit", r == {"return": {}}, r)
+        e = c.wait_event("SHUTDOWN")
+        out["SHUTDOWN"] = e
+        check(f"{name}: SHUTDOWN event (host-qmp-quit)", e is not None and e.get("data", {}).get("reason") == "host-qmp-quit"
+              and e["data"].get("guest") is False, e)
+        rc = proc.wait(timeout=20)
+        check(f"{name}: quit ends the run with status 0", rc == 0, rc)
+    except Exception as exc:   # noqa: BLE001 - reported as a failure
+        check(f"{name}: session", False, repr(exc))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = proc.stderr.read().decode("utf-8", "replace")
+        if err.strip() and name == "armature":
+            print("  stderr: " + err.strip().replace("\n", "\n  stderr: "))
+    return out
+
+
+def bounded_input(argv, sock):
+    """Huge and deeply nested inputs are errors, and the server stays up."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        c = Client(sock)
+        c.read()
+        c.cmd("qmp_capabilities")
+        c.send_raw(b"[" * 200000 + b"]" * 200000 + b"\n")
+        r = c.reply()
+        check("armature: deep nesting is an error", r.get("error", {}).get("class") == "GenericError", r)
+        c.send_raw(b'{"execute": "' + b"a" * (3 << 20) + b'"}\n')
+        r = c.reply()
+        check("armature: a 3 MiB request is an error", r.get("error", {}).get("class") == "GenericError", r)
+        r = c.cmd("system_reset")
+        check("armature: system_reset is a clear GenericError (no reset yet)",
+              r.get("error", {}).get("class") == "GenericError" and "reset" in r["error"].get("desc", ""), r)
+        r = c.cmd("qmp_capabilities")
+        check("armature: a second qmp_capabilities is refused", r.get("error", {}).get("class") == "CommandNotFound", r)
+        r = c.cmd("query-status")
+        check("armature: still answering", r.get("return", {}).get("running") is True, r)
+        c.s.close()
+        # A second client after the first left.
+        c = Client(sock)
+        c.read()
+        r = c.cmd("query-status")
+        check("armature: a new client negotiates again", r.get("error", {}).get("class") == "CommandNotFound", r)
+        c.cmd("qmp_capabilities")
+        r = c.cmd("quit")
+        check("armature: quit from the second client", r == {"return": {}}, r)
+        check("armature: exit status 0", proc.wait(timeout=20) == 0)
+    except Exception as exc:   # noqa: BLE001
+        check("armature: bounded input", False, repr(exc))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="armature-qmp-")
+    try:
+        guest = os.path.join(tmp, "spin.bin")
+        with open(guest, "wb") as f:
+            f.write(bytes.fromhex("00000014"))   # b .
+        common = ["-M", "virt", "-cpu", "max", "-m", "128M", "-nographic", "-kernel", guest]
+        sock = os.path.join(tmp, "a.sock")
+        mine = session([ARMATURE] + common + ["-qmp", f"unix:{sock},server,wait=off"], sock, "armature")
+        sock2 = os.path.join(tmp, "b.sock")
+        bounded_input([ARMATURE] + common + ["-qmp", f"unix:{sock2},server,wait=off"], sock2)
+        if QEMU is None:
+            check("QEMU 7.2 comparison", not STRICT, "qemu-system-aarch64 not found")
+        else:
+            sock3 = os.path.join(tmp, "q.sock")
+            ref = session([QEMU] + common + ["-qmp", f"unix:{sock3},server,wait=off"], sock3, "qemu")
+            for step in ref:
+                if step in ("greeting", "info registers", "xp"):
+                    continue   # version text, register layout details: checked above
+                a, b = shape(mine.get(step)), shape(ref[step])
+                check(f"same shape as QEMU 7.2: {step}", a == b, f"armature {a} qemu {b}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
