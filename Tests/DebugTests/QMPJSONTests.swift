@@ -30,7 +30,7 @@ final class QMPJSONTests: XCTestCase {
         var s = QMPStreamSplitter()
         XCTAssertEqual(s.feed(Array(#"{"a": "}{"#.utf8)), [])
         XCTAssertEqual(s.feed(Array(#""}  {"b"#.utf8)), [.text(Array(#"{"a": "}{"}"#.utf8))])
-        XCTAssertEqual(s.feed(Array(#": [1]}"#.utf8)), [.text(Array(#"{"b": [1]}"#.utf8))])
+        XCTAssertEqual(s.feed(Array(#"": [1]}"#.utf8)), [.text(Array(#"{"b": [1]}"#.utf8))])
         XCTAssertEqual(s.feed(Array("garbage\n{}".utf8)).count, 2)
     }
 
