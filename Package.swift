@@ -23,12 +23,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "A64"),
         .target(name: "IR"),
-        .target(name: "Lift", dependencies: ["A64", "IR"]),
+        // Facts the translator and the machine share (access flags, ISA features).
+        .target(name: "Arch"),
+        .target(name: "Lift", dependencies: ["A64", "IR", "Arch"]),
         // The softmmu slow paths run on every access that misses the TLB: runtime
         // exclusivity checks cost ~6% there (measured on the chase workload).
-        .target(name: "Machine", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "Machine", dependencies: ["Arch"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Devices", dependencies: ["Machine"]),
-        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "CFFI"]),
+        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI"]),
         // ELF files read without trusting them (the loader and the symbol tables).
         .target(name: "ELF"),
         .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
@@ -50,7 +52,7 @@ let package = Package(
         .target(name: "TestReferences", path: "Tests/TestReferences"),
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
         .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "EngineTestSupport", "TestReferences"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "Arch", "EngineTestSupport", "TestReferences"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
         .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug"]),

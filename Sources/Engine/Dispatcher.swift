@@ -123,7 +123,7 @@ public final class Dispatcher {
     /// Runs until the guest exits (or the run cannot go on); returns the exit status.
     public func run() -> Int32 {
         guard let cpu = system.cpus.first else { return 1 }
-        let features = A64Features(rawValue: cpu.config.isa.rawValue)
+        let features = cpu.config.isa
         let onExecute = options.onExecute
         var blocks: UInt64 = 0
         var lastExit = 0

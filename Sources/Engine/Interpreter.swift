@@ -1,3 +1,4 @@
+import Arch
 import IR
 import Machine
 
@@ -112,7 +113,7 @@ final class IRInterpreter {
                 case .load:
                     let va = v[Int(inst.a.index)]
                     let size = inst.type.bits >> 3
-                    let idx = inst.imm & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
+                    let idx = AccessFlags(rawValue: inst.imm).contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
                     // An unaligned address never equals a tag, so one compare also
                     // sends unaligned accesses to the slow path.
@@ -126,14 +127,14 @@ final class IRInterpreter {
                         }
                     } else {
                         cpu.faultPC = pc
-                        v[i] = cpu.loadSlow(va: va, size: size, mmuIndex: idx, flags: inst.imm)
+                        v[i] = cpu.loadSlow(va: va, size: size, mmuIndex: idx, flags: AccessFlags(rawValue: inst.imm))
                         if cpu.exceptionTaken { return executed - 1 }
                     }
                 case .store:
                     let va = v[Int(inst.a.index)]
                     let value = v[Int(inst.b.index)]
                     let size = insts[Int(inst.b.index)].type.bits >> 3
-                    let idx = inst.imm & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
+                    let idx = AccessFlags(rawValue: inst.imm).contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
                     if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
                         let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
@@ -145,7 +146,7 @@ final class IRInterpreter {
                         }
                     } else {
                         cpu.faultPC = pc
-                        cpu.storeSlow(va: va, size: size, value: value, mmuIndex: idx, flags: inst.imm)
+                        cpu.storeSlow(va: va, size: size, value: value, mmuIndex: idx, flags: AccessFlags(rawValue: inst.imm))
                         if cpu.exceptionTaken { return executed - 1 }
                     }
                 case .call:

@@ -2,13 +2,13 @@
 /// C-ABI function `(state, a, b, c) -> UInt64`; helpers that may raise read the
 /// faulting instruction's PC from the state (the engine stores it before the call).
 public enum HelperID: UInt16, Sendable, CaseIterable {
-    /// MRS: a = system register key; returns the value (raises UNDEF when not accessible).
+    /// MRS: a = `SysRegOperand`; returns the value (raises UNDEF when not accessible).
     case mrs
-    /// MSR (register): a = key, b = value.
+    /// MSR (register): a = `SysRegOperand`, b = value.
     case msr
-    /// MSR (immediate): a = op1:CRm:op2 packed as op1<<7 | CRm<<3 | op2.
+    /// MSR (immediate): a = `SystemOperand` (the PSTATE field by op1, op2; its value in CRm).
     case msrImmediate
-    /// SYS/SYSL (DC, IC, AT, TLBI): a = op1:CRn:CRm:op2 packed, b = Xt value, c = Rt.
+    /// SYS/SYSL (DC, IC, AT, TLBI): a = `SystemOperand`, b = Xt value, c = Rt.
     case sys
     case svc, hvc, smc, brk
     /// HLT: a = imm16 (0xF000 = semihosting when enabled).
@@ -17,19 +17,19 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
     case eret
     /// WFI/WFE/YIELD/SEV...: a = hint number.
     case hint
-    /// CRC32/CRC32C: a = accumulator, b = data, c = size log2 | (castagnoli ? 4 : 0).
+    /// CRC32/CRC32C: a = accumulator, b = data, c = `CRC32Operand`.
     case crc32
-    /// Load-exclusive: a = address, b = size log2 | (pair ? 4 : 0) | rt<<8 | rt2<<16; writes Rt/Rt2.
+    /// Load-exclusive: a = address, b = `ExclusiveOperand`; writes Rt/Rt2.
     case loadExclusive
-    /// Store-exclusive: a = address, b = size log2 | (pair ? 4 : 0) | rt<<8 | rt2<<16 | rs<<24; writes Ws.
+    /// Store-exclusive: a = address, b = `ExclusiveOperand`; writes Ws.
     case storeExclusive
-    /// LSE atomic: a = address, b = value, c = opc | size log2 << 4; returns the old value.
+    /// LSE atomic: a = address, b = value, c = `AtomicOperand`; returns the old value.
     case atomic
-    /// CAS: a = address, b = rs | rt<<8 | size log2<<16; writes Rs.
+    /// CAS: a = address, b = `CompareAndSwapOperand`; writes Rs.
     case compareAndSwap
-    /// CASP: a = address, b = rs | rt<<8 | size log2<<16; writes Rs, Rs+1.
+    /// CASP: a = address, b = `CompareAndSwapOperand`; writes Rs, Rs+1.
     case compareAndSwapPair
-    /// DC ZVA: a = address.
+    /// DC ZVA: a = address, b = Rt (a trap's syndrome names it).
     case dcZeroVA
     /// CLREX: clears the local exclusive monitor.
     case clrex

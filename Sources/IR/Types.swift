@@ -87,7 +87,9 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     case nzcvLogic
     /// ConditionHolds(imm, a) where a is NZCV (Arm ARM J1 shared/functions/system).
     case condHolds
-    /// Memory: load `type` bytes from address a; `imm` = MemFlags. Store value b at a.
+    /// Memory: load `type` bytes from address a; `imm` = the access's flags (module
+    /// Arch's `AccessFlags`, set by the lifter, read by Machine's slow paths;
+    /// IR does not look at them). Store value b at a.
     case load, store
     /// Helper call: `imm` = HelperID raw value, a, b, c = arguments (absent = none).
     case call
@@ -141,28 +143,6 @@ public enum Predicate: UInt64, Sendable, CaseIterable {
         case .sgt: return "sgt"
         case .sge: return "sge"
         }
-    }
-}
-
-/// Flags of `load`/`store`.
-public enum MemFlags {
-    /// Must be aligned whatever the memory type (exclusive, atomic, acquire/release).
-    public static let alignmentRequired: UInt64 = 1
-    /// LDTR/STTR: checked with EL0 permissions when executed at EL1.
-    public static let unprivileged: UInt64 = 2
-    /// Bits 8-18: the instruction syndrome of a load or store of one
-    /// general-purpose register without writeback, ESR_ELx.ISS[24:14] (ISV,
-    /// SAS, SSE, SRT, SF, AR), which a stage 2 Data Abort reports (Arm ARM
-    /// D24.2.x, ISS encoding for a Data Abort). Machine's `AccessFlags` agrees.
-    public static let syndromeShift: UInt64 = 8
-
-    /// The syndrome bits for an access of 2^`size` bytes to register `rt`
-    /// (`signExtend`: LDRS*; `sixtyFour`: the register is Xt; `acquireRelease`: LDAR/STLR/LDAPR).
-    public static func syndrome(size: Int, rt: Int, signExtend: Bool = false, sixtyFour: Bool,
-                                acquireRelease: Bool = false) -> UInt64 {
-        let iss = 1 << 10 | UInt64(size) << 8 | (signExtend ? 1 << 7 : 0) | UInt64(rt & 31) << 2
-            | (sixtyFour ? 1 << 1 : 0) | (acquireRelease ? 1 : 0)
-        return iss << syndromeShift
     }
 }
 

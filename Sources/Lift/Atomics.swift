@@ -1,4 +1,5 @@
 import A64
+import Arch
 import IR
 
 /// Exclusives, acquire/release, compare-and-swap and LSE atomics. The
@@ -10,13 +11,13 @@ extension LiftState {
         let size = w.ldstSize & (pair ? 1 : 3)   // pairs: 32- or 64-bit elements
         let elementSize = pair ? (w.bit(30) ? 3 : 2) : size
         let addr = xsp(w.rn)
-        var packed = UInt64(elementSize) | (pair ? 4 : 0) | UInt64(w.rt) << 8 | UInt64(w.rt2) << 16
+        var operand = ExclusiveOperand(sizeLog2: elementSize, pair: pair, rt: w.rt, rt2: w.rt2)
         switch op {
         case .ldxr, .ldaxr, .ldxp, .ldaxp:
-            b.call(.loadExclusive, [addr, b.const_(packed)])
+            b.call(.loadExclusive, [addr, b.const_(operand.packed)])
         default:
-            packed |= UInt64(w.rs) << 24
-            b.call(.storeExclusive, [addr, b.const_(packed)])
+            operand.rs = w.rs
+            b.call(.storeExclusive, [addr, b.const_(operand.packed)])
         }
     }
 
@@ -24,10 +25,10 @@ extension LiftState {
     mutating func liftAcquireRelease(_ w: UInt32) {
         let size = w.ldstSize
         let addr = xsp(w.rn)
-        let flags = MemFlags.alignmentRequired
-            | MemFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3, acquireRelease: true)
+        let flags = AccessFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3, acquireRelease: true)
+            .union(.alignmentRequired)
         if A64Decoder.decode(w) == .stlr {
-            b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: flags)
+            b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: flags.rawValue)
         } else {
             setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false, flags: flags))
         }
@@ -36,16 +37,16 @@ extension LiftState {
     mutating func liftCompareAndSwap(_ w: UInt32, pair: Bool) {
         let size = pair ? (w.bit(30) ? 3 : 2) : w.ldstSize
         if pair && (w.rs & 1 == 1 || w.rt & 1 == 1) { return undefined() }   // CASP needs even registers
-        let packed = UInt64(w.rs) | UInt64(w.rt) << 8 | UInt64(size) << 16
-        b.call(pair ? .compareAndSwapPair : .compareAndSwap, [xsp(w.rn), b.const_(packed)])
+        let operand = CompareAndSwapOperand(rs: w.rs, rt: w.rt, sizeLog2: size)
+        b.call(pair ? .compareAndSwapPair : .compareAndSwap, [xsp(w.rn), b.const_(operand.packed)])
     }
 
     /// LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN (opc 0-7) and SWP (8).
     mutating func liftAtomic(_ w: UInt32) {
         let size = w.ldstSize
-        let opc = A64Decoder.decode(w) == .swp ? 8 : w.field(12, 3)
+        let operation = A64Decoder.decode(w) == .swp ? .swap : AtomicOperand.Operation(rawValue: UInt64(w.field(12, 3)))!
         let value = x(w.rs)
-        let old = b.call(.atomic, [xsp(w.rn), value, b.const_(UInt64(opc) | UInt64(size) << 4)])
+        let old = b.call(.atomic, [xsp(w.rn), value, b.const_(AtomicOperand(operation: operation, sizeLog2: size).packed)])
         setReg(w.rt, old)
     }
 }

@@ -169,7 +169,7 @@ extension LiftState {
         let castagnoli = w.bit(12)
         let acc = b.zext(reg(w.rn, false), to: .i64)
         let data = x(w.rm)
-        let variant = b.const_(UInt64(size) | (castagnoli ? 4 : 0))
+        let variant = b.const_(CRC32Operand(sizeLog2: Int(size), castagnoli: castagnoli).packed)
         let r = b.call(.crc32, [acc, data, variant])
         setReg(w.rd, b.trunc(r, to: .i32))
     }

@@ -1,4 +1,5 @@
 import A64
+import Arch
 import IR
 
 /// What the lifter must know about the CPU's context: everything that changes
@@ -12,7 +13,7 @@ public struct LiftContext: Sendable, Hashable {
     public var pan = false
     /// The optional instruction-set features of the CPU: an instruction of a
     /// missing one is UNDEFINED (`-cpu cortex-a57` has no LSE, LRCPC, SB).
-    public var features: A64Features = .all
+    public var features: ISAFeatures = .all
     /// EL2 in the EL2&0 regime with HCR_EL2.TGE (FEAT_VHE host): LDTR/STTR
     /// are EL0 accesses there (elsewhere at EL2 they are ordinary ones).
     public var el2Host = false
@@ -29,21 +30,9 @@ public struct LiftContext: Sendable, Hashable {
     public var spRegister: Int { spSel == 0 ? 31 : 31 + el }
 }
 
-/// Optional A64 features the lifter gates instructions on (the same bits as
-/// Machine's `ISAFeatures`, which the ID registers report).
-public struct A64Features: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let crc32 = A64Features(rawValue: 1 << 0)
-    public static let lse = A64Features(rawValue: 1 << 1)
-    public static let lrcpc = A64Features(rawValue: 1 << 2)
-    public static let sb = A64Features(rawValue: 1 << 3)
-    /// FEAT_FP16: half-precision arithmetic (bit 6, as Machine's ISAFeatures.fp16).
-    public static let fp16 = A64Features(rawValue: 1 << 6)
-    public static let all: A64Features = [.crc32, .lse, .lrcpc, .sb, .fp16]
-
+extension ISAFeatures {
     /// The feature an instruction needs, nil for the base instruction set.
-    static func required(by op: A64Op) -> A64Features? {
+    static func required(by op: A64Op) -> ISAFeatures? {
         switch op {
         case .crc32: return .crc32
         case .cas, .casp, .atomicOp, .swp: return .lse
@@ -154,7 +143,7 @@ struct LiftState {
 
     mutating func liftInstruction(_ w: UInt32) {
         let op = A64Decoder.decode(w)
-        if let needed = A64Features.required(by: op), !ctx.features.contains(needed) { return undefined() }
+        if let needed = ISAFeatures.required(by: op), !ctx.features.contains(needed) { return undefined() }
         switch op {
         case .unallocated, .udf: undefined()
         case .adr, .adrp: liftPCRelative(w)

@@ -1,4 +1,5 @@
 import A64
+import Arch
 import IR
 
 /// Loads and stores of single registers and pairs (every addressing form).
@@ -7,9 +8,9 @@ extension LiftState {
 
     /// Loads `size` (log2 bytes) from addr and extends it as opc says:
     /// zero-extend, or sign-extend to 64 (`toW` false) / to 32 bits (`toW` true).
-    mutating func loadValue(_ addr: Value, size: Int, signed: Bool, toW: Bool, flags: UInt64 = 0) -> Value {
+    mutating func loadValue(_ addr: Value, size: Int, signed: Bool, toW: Bool, flags: AccessFlags = []) -> Value {
         let t = LiftState.sizeTypes[size]
-        let v = b.load(t, addr, flags: flags)
+        let v = b.load(t, addr, flags: flags.rawValue)
         if !signed { return b.zext(v, to: .i64) }
         return toW ? b.zext(b.sext(v, to: .i32), to: .i64) : b.sext(v, to: .i64)
     }
@@ -26,7 +27,7 @@ extension LiftState {
         let base = xsp(w.rn)
         var addr: Value
         var writeback: Value? = nil
-        var flags: UInt64 = 0
+        var flags: AccessFlags = []
         switch op {
         case .ldstUnsigned:
             addr = addOffset(base, Int64(w.imm12) << Int64(size))
@@ -35,7 +36,7 @@ extension LiftState {
         case .ldstUnpriv:
             // Unprivileged at EL1, and at EL2 in a VHE host (E2H = TGE = 1).
             addr = addOffset(base, w.imm9)
-            if ctx.el != 2 || ctx.el2Host { flags = MemFlags.unprivileged }
+            if ctx.el != 2 || ctx.el2Host { flags = .unprivileged }
         case .ldstPre:
             addr = addOffset(base, w.imm9)
             writeback = addr
@@ -48,12 +49,12 @@ extension LiftState {
         }
         if size == 3 && opc == 2 { return }   // PRFM/PRFUM: no architectural effect
         if writeback == nil {   // the syndrome a stage 2 Data Abort reports (ISV = 1)
-            flags |= MemFlags.syndrome(size: size, rt: w.rt, signExtend: opc >= 2,
-                                       sixtyFour: opc == 2 || (opc < 2 && size == 3))
+            flags.formUnion(.syndrome(size: size, rt: w.rt, signExtend: opc >= 2,
+                                           sixtyFour: opc == 2 || (opc < 2 && size == 3)))
         }
         if opc == 0 {
             let v = b.trunc(x(w.rt), to: LiftState.sizeTypes[size])
-            b.store(addr, v, flags: flags)
+            b.store(addr, v, flags: flags.rawValue)
         } else {
             let v = loadValue(addr, size: size, signed: opc >= 2, toW: opc == 3, flags: flags)
             if let wb = writeback, w.rn == w.rt {
@@ -74,10 +75,10 @@ extension LiftState {
         case .ldrLiteral:
             let size = w.bit(30) ? 3 : 2
             setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false,
-                                   flags: MemFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3)))
+                                   flags: AccessFlags.syndrome(size: size, rt: w.rt, sixtyFour: size == 3)))
         case .ldrswLiteral:
             setReg(w.rt, loadValue(addr, size: 2, signed: true, toW: false,
-                                   flags: MemFlags.syndrome(size: 2, rt: w.rt, signExtend: true, sixtyFour: true)))
+                                   flags: AccessFlags.syndrome(size: 2, rt: w.rt, signExtend: true, sixtyFour: true)))
         default: break
         }
     }

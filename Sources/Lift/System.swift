@@ -34,8 +34,8 @@ extension LiftState {
 
     /// MSR (immediate) may change PSTATE (DAIF, SPSel, PAN, ...): end the block.
     mutating func liftMSRImmediate(_ w: UInt32) {
-        let packed = UInt64(w.field(16, 3) << 7 | w.field(8, 4) << 3 | w.field(5, 3))
-        b.call(.msrImmediate, [b.const_(packed)])
+        let field = SystemOperand(op1: UInt64(w.field(16, 3)), crn: 4, crm: UInt64(w.field(8, 4)), op2: UInt64(w.field(5, 3)))
+        b.call(.msrImmediate, [b.const_(field.packed)])
         b.exitJump(pc &+ 4)
     }
 
@@ -44,14 +44,14 @@ extension LiftState {
 
     mutating func liftMRS(_ w: UInt32) {
         if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
-        let v = b.call(.mrs, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16)])   // key | Rt<<16 (trap syndromes)
+        let v = b.call(.mrs, [b.const_(SysRegOperand(key: w.sysRegKey, rt: w.rt).packed)])
         setReg(w.rt, v)
     }
 
     /// MSR (register) may change translation or PSTATE: end the block.
     mutating func liftMSRRegister(_ w: UInt32) {
         if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
-        b.call(.msr, [b.const_(UInt64(w.sysRegKey) | UInt64(w.rt) << 16), x(w.rt)])   // key | Rt<<16
+        b.call(.msr, [b.const_(SysRegOperand(key: w.sysRegKey, rt: w.rt).packed), x(w.rt)])
         b.exitJump(pc &+ 4)
     }
 
@@ -63,8 +63,8 @@ extension LiftState {
             b.call(.dcZeroVA, [x(w.rt), b.const_(UInt64(w.rt))])   // Rt for a trap's syndrome
             return
         }
-        let packed = UInt64(op1 << 11 | crn << 7 | crm << 3 | op2)
-        b.call(.sys, [b.const_(packed), x(w.rt), b.const_(UInt64(w.rt))])
+        let operand = SystemOperand(op1: UInt64(op1), crn: UInt64(crn), crm: UInt64(crm), op2: UInt64(op2))
+        b.call(.sys, [b.const_(operand.packed), x(w.rt), b.const_(UInt64(w.rt))])
         b.exitJump(pc &+ 4)
     }
 }

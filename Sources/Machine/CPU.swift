@@ -1,3 +1,4 @@
+import Arch
 import Glibc
 
 /// What the CPU implements: set from `-cpu` and `-M` options.

@@ -1,27 +1,7 @@
-/// The A64 instruction-set features a CPU model implements. The lifter treats
-/// an instruction of a missing feature as UNDEFINED (Engine passes these bits
-/// to `LiftContext`), and the ID registers report exactly these.
-public struct ISAFeatures: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+import Arch
 
-    /// FEAT_CRC32: CRC32{B,H,W,X}, CRC32C*.
-    public static let crc32 = ISAFeatures(rawValue: 1 << 0)
-    /// FEAT_LSE: CAS, CASP, LD<op>, SWP.
-    public static let lse = ISAFeatures(rawValue: 1 << 1)
-    /// FEAT_LRCPC: LDAPR.
-    public static let lrcpc = ISAFeatures(rawValue: 1 << 2)
-    /// FEAT_SB: SB.
-    public static let sb = ISAFeatures(rawValue: 1 << 3)
-    /// FEAT_DPB and FEAT_DPB2: DC CVAP, DC CVADP (no-ops: no caches modelled).
-    public static let dpb = ISAFeatures(rawValue: 1 << 4)
-    /// FEAT_TLBIOS and FEAT_TLBIRANGE: the Outer Shareable and range TLBI
-    /// forms (a range form empties more than it names, as the Arm ARM allows).
-    public static let tlbiOSRange = ISAFeatures(rawValue: 1 << 5)
-    /// FEAT_FP16: half-precision FP arithmetic (scalar; FCVT to and from
-    /// half precision is in the base FP instruction set).
-    public static let fp16 = ISAFeatures(rawValue: 1 << 6)
-
+/// The ID register fields of the ISA features (`ISAFeatures`, module Arch).
+extension ISAFeatures {
     /// ID_AA64ISAR0_EL1: CRC32 (bits 19:16) = 1, Atomic (bits 23:20) = 2, TLB (bits 59:56) = 2.
     public var isar0: UInt64 {
         (contains(.crc32) ? 1 << 16 : 0) | (contains(.lse) ? 2 << 20 : 0) | (contains(.tlbiOSRange) ? 2 << 56 : 0)

@@ -1,22 +1,9 @@
+import Arch
+
 /// The softmmu slow paths: translation, fills of the TLB, MMIO, faults.
 /// The engines inline the fast path (tag compare + addend) and call these on a miss.
 
 public enum AccessKind: Sendable { case read, write, fetch }
-
-/// Flags an engine passes to the slow paths.
-public enum AccessFlags {
-    /// The access must be aligned to its size whatever the memory type
-    /// (exclusives, atomics, acquire/release).
-    public static let alignmentRequired: UInt64 = 1
-    /// Bits 8-18: ESR_ELx.ISS[24:14] of a single-register load or store
-    /// (IR's MemFlags.syndrome), reported by a stage 2 Data Abort.
-    public static let syndromeShift: UInt64 = 8
-
-    /// The ISS bits 24:14 (ISV... AR) the flags carry, in place.
-    @inline(__always) static func instructionSyndrome(_ flags: UInt64) -> UInt64 {
-        ((flags >> syndromeShift) & 0x7FF) << 14
-    }
-}
 
 public enum TranslationFault: Error {
     case fault(FaultStatus)
@@ -145,7 +132,7 @@ extension CPU {
     /// access not aligned to its size, which faults on Device memory (after
     /// the walk, before the permission check, as AArch64.S1Translate orders them).
     /// `pan`: PSTATE.PAN applies (default: as it does for the current EL).
-    /// `syndrome`: ESR ISS[24:14] for a stage 2 Data Abort (`AccessFlags.instructionSyndrome`).
+    /// `syndrome`: ESR ISS[24:14] for a stage 2 Data Abort (`AccessFlags.instructionSyndrome`, module Arch).
     public func translate(_ va: UInt64, _ access: AccessKind, el accessEL: Int? = nil, unaligned: Bool = false,
                           pan: Bool? = nil, syndrome: UInt64 = 0) -> Translation? {
         let e = accessEL ?? el
@@ -295,12 +282,12 @@ extension CPU {
 
     /// Slow path of a load: returns the zero-extended value, or 0 with
     /// `exceptionTaken` set after delivering the fault.
-    public func loadSlow(va: UInt64, size: Int, mmuIndex: Int, flags: UInt64) -> UInt64 {
+    public func loadSlow(va: UInt64, size: Int, mmuIndex: Int, flags: AccessFlags = []) -> UInt64 {
         access(va: va, size: size, write: false, value: 0, mmuIndex: mmuIndex, flags: flags)
     }
 
     /// Slow path of a store; on a fault `exceptionTaken` is set and memory is unchanged.
-    public func storeSlow(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, flags: UInt64) {
+    public func storeSlow(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, flags: AccessFlags = []) {
         if storeToCodePage(va: va, size: size, value: value, mmuIndex: mmuIndex) { return }
         _ = access(va: va, size: size, write: true, value: value, mmuIndex: mmuIndex, flags: flags)
     }
@@ -324,19 +311,19 @@ extension CPU {
         return true
     }
 
-    private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: UInt64) -> UInt64 {
+    private func access(va: UInt64, size: Int, write: Bool, value: UInt64, mmuIndex: Int, flags: AccessFlags = []) -> UInt64 {
         tlbStatistics.dataMisses &+= 1
         let kind: AccessKind = write ? .write : .read
         let accessEL = accessEL(mmuIndex: mmuIndex)
         let unaligned = va & UInt64(size - 1) != 0
         // Alignment required by the instruction or by SCTLR_ELx.A: checked before
         // the translation (Arm ARM AArch64.CheckAlignment); Device memory: after it.
-        if unaligned && (flags & AccessFlags.alignmentRequired != 0 || alignmentCheckEnabled(el: accessEL)) {
+        if unaligned && (flags.contains(.alignmentRequired) || alignmentCheckEnabled(el: accessEL)) {
             raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
             return 0
         }
         let pan = mmuIndex >= CPU.panIndexOffset
-        let syndrome = AccessFlags.instructionSyndrome(flags)
+        let syndrome = flags.instructionSyndrome
         guard let t = translate(va, kind, el: accessEL, unaligned: unaligned, pan: pan, syndrome: syndrome) else { return 0 }
         debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)

@@ -327,23 +327,23 @@ final class DebugLogTests: XCTestCase {
         let cpu = vm.cpu
         // A write to flash (ROM).
         cpu.faultPC = 0x4008_0000
-        cpu.storeSlow(va: 0x100, size: 4, value: 1, mmuIndex: cpu.mmuIndex, flags: 0)
+        cpu.storeSlow(va: 0x100, size: 4, value: 1, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(lines.last?.0, .guestErrors)
         XCTAssertEqual(lines.last?.1, "write of 4 bytes to ROM virt.flash0 at 0x100 ignored (PC 0x40080000)")
         // A read where nothing is mapped: guest_errors, then the abort under mmu.
         lines = []
-        _ = cpu.loadSlow(va: 0x0F00_0000, size: 8, mmuIndex: cpu.mmuIndex, flags: 0)
+        _ = cpu.loadSlow(va: 0x0F00_0000, size: 8, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(lines.map(\.0), [.guestErrors, .mmu])
         XCTAssertEqual(lines[0].1, "invalid read of 8 bytes at physical address 0xf000000 (nothing mapped; PC 0x40080000): external abort")
         XCTAssertEqual(lines[1].1, "mmu: read at va 0xf000000 faulted: synchronous external abort (PC 0x40080000, EL1 -> EL1)")
         // An unaligned access with the MMU off (Device memory): an alignment fault.
         lines = []
         cpu.setEL(1)
-        _ = cpu.loadSlow(va: 0x4008_1001, size: 4, mmuIndex: cpu.mmuIndex, flags: 0)
+        _ = cpu.loadSlow(va: 0x4008_1001, size: 4, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(lines.map(\.1), ["mmu: read at va 0x40081001 faulted: alignment fault (PC 0x40080000, EL1 -> EL1)"])
         // A device register the PL011 does not have.
         lines = []
-        _ = cpu.loadSlow(va: 0x0900_0800, size: 4, mmuIndex: cpu.mmuIndex, flags: 0)
+        _ = cpu.loadSlow(va: 0x0900_0800, size: 4, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(lines.map(\.0), [.guestErrors])
         XCTAssertTrue(lines[0].1.hasPrefix("pl011: read of unknown register"))
         // MRS of a register Armature does not have (unimp) and of one not accessible at EL0 (guest_errors).
@@ -363,7 +363,7 @@ final class DebugLogTests: XCTestCase {
         vm.system.logger = MachineLog(items: [.semihosting]) { lines.append(($0, $1)) }
         lines = []
         cpu.setEL(1)
-        cpu.storeSlow(va: 0x100, size: 4, value: 1, mmuIndex: cpu.mmuIndex, flags: 0)
+        cpu.storeSlow(va: 0x100, size: 4, value: 1, mmuIndex: cpu.mmuIndex)
         cpu.logUndefinedSystemInstruction()
         XCTAssertTrue(lines.isEmpty)
         XCTAssertFalse(vm.system.isLogging(.unimp))

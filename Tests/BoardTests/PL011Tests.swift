@@ -127,8 +127,8 @@ final class PL011Tests: XCTestCase {
         try mem.addDevice(uart, base: 0x0900_0000, size: 0x1000)
         let system = System(memory: mem)
         let cpu = system.addCPU(config: CPUConfig())
-        cpu.storeSlow(va: 0x0900_0000, size: 4, value: 0x5A, mmuIndex: cpu.mmuIndex, flags: 0)
+        cpu.storeSlow(va: 0x0900_0000, size: 4, value: 0x5A, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(tc.output.drainString(), "Z")
-        XCTAssertEqual(cpu.loadSlow(va: 0x0900_0FE0, size: 4, mmuIndex: cpu.mmuIndex, flags: 0), 0x11)
+        XCTAssertEqual(cpu.loadSlow(va: 0x0900_0FE0, size: 4, mmuIndex: cpu.mmuIndex), 0x11)
     }
 }

@@ -17,8 +17,8 @@ final class VirtMachineTests: XCTestCase {
         XCTAssertFalse(vm.memory.region(containing: 0)!.isRAM, "flash is ROM")
         XCTAssertEqual(vm.memory.readPhysical(pa: 0x100, count: 4), [0, 0, 0, 0], "zero-filled flash")
         // The UART answers at its address.
-        XCTAssertEqual(vm.cpu.loadSlow(va: 0x0900_0FE0, size: 4, mmuIndex: vm.cpu.mmuIndex, flags: 0), 0x11)
-        vm.cpu.storeSlow(va: 0x0900_0000, size: 4, value: 0x21, mmuIndex: vm.cpu.mmuIndex, flags: 0)
+        XCTAssertEqual(vm.cpu.loadSlow(va: 0x0900_0FE0, size: 4, mmuIndex: vm.cpu.mmuIndex), 0x11)
+        vm.cpu.storeSlow(va: 0x0900_0000, size: 4, value: 0x21, mmuIndex: vm.cpu.mmuIndex)
         XCTAssertEqual(tc.output.drainString(), "!")
         XCTAssertEqual(vm.system.cpus.count, 1)
     }

@@ -384,10 +384,10 @@ final class LiftTests: XCTestCase {
         exit.jump 0x40080004
 
         """)
-        // msr DAIFSet, #2: op1 = 3, CRm = 2, op2 = 6 packed as 0x196
+        // msr DAIFSet, #2: op1 = 3, CRn = 4, CRm = 2, op2 = 6 as a SystemOperand (0x1a16)
         assertIR(0xD503_42DF, """
         ; insn 0x40080000
-        v1 = const.i64 0x196
+        v1 = const.i64 0x1a16
         call msr_imm(v1)
         exit.jump 0x40080004
 

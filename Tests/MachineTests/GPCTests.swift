@@ -144,7 +144,7 @@ final class GPCTests: XCTestCase {
         cpu.setSysreg(SysRegTable.scrEL3, scr | SCRBits.ns | SCRBits.rw)
         cpu.setEL(2)
         cpu.faultPC = 0x4001_0000
-        _ = cpu.loadSlow(va: pa, size: 8, mmuIndex: 2, flags: 0)
+        _ = cpu.loadSlow(va: pa, size: 8, mmuIndex: 2)
         XCTAssertTrue(cpu.exceptionTaken)
         return pa
     }
@@ -178,7 +178,7 @@ final class GPCTests: XCTestCase {
         cpu.setSysreg(SysRegTable.scrEL3, SCRBits.ns | SCRBits.rw)
         cpu.setSysreg(SysRegTable.hcrEL2, RMERegisters.hcrGPF | 1 << 31)
         cpu.setEL(1)
-        cpu.storeSlow(va: pa, size: 4, value: 1, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: pa, size: 4, value: 1, mmuIndex: 1)
         XCTAssertEqual(cpu.el, 2)
         let esr = cpu.sysreg(SysRegTable.esr[2])
         XCTAssertEqual(esr >> 26, 0x24)
@@ -204,7 +204,7 @@ final class GPCTests: XCTestCase {
             cpu.setEL(1)
             cpu.flushTLB()
             cpu.faultPC = 0x4001_0000
-            _ = cpu.loadSlow(va: TestMachine.ramBase + 0x8008, size: 8, mmuIndex: 1, flags: 0)
+            _ = cpu.loadSlow(va: TestMachine.ramBase + 0x8008, size: 8, mmuIndex: 1)
             XCTAssertTrue(cpu.exceptionTaken)
             cpu.exceptionTaken = false
             if scr == 0 {
@@ -226,7 +226,7 @@ final class GPCTests: XCTestCase {
         let pa = TestMachine.ramBase + 0x7_0000
         level1(pa, GPI.realm)
         cpu.setSysreg(SysRegTable.scrEL3, RMERegisters.scrGPF)
-        _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3, flags: 0)   // EL3, MMU off: Root
+        _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3)   // EL3, MMU off: Root
         XCTAssertEqual(cpu.el, 3)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[3]) >> 26, 0x25)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[3]) & 0x3F, 0x28)
@@ -250,7 +250,7 @@ final class GPCTests: XCTestCase {
         let pa = TestMachine.ramBase + 0x9_0000
         m.writeRAM(pa, [1, 2, 3, 4])
         level1(pa, GPI.root)
-        XCTAssertEqual(cpu.loadSlow(va: pa, size: 4, mmuIndex: 3, flags: 0), 0x0403_0201)
+        XCTAssertEqual(cpu.loadSlow(va: pa, size: 4, mmuIndex: 3), 0x0403_0201)
         XCTAssertFalse(cpu.exceptionTaken)
         XCTAssertEqual(m.tlbEntry(va: pa, mmuIndex: 3).read, pa)
         // A write to GPCCR_EL3 (or GPTBR_EL3) empties the TLB.
@@ -262,7 +262,7 @@ final class GPCTests: XCTestCase {
         let pa = TestMachine.ramBase + 0xA_0000
         level1(pa, GPI.nonSecure)
         cpu.setSysreg(SysRegTable.scrEL3, SCRBits.ns | SCRBits.rw)
-        _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3, flags: 0)
+        _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(m.tlbEntry(va: pa, mmuIndex: 3).read, TLB.invalidTag)
     }
@@ -296,7 +296,7 @@ final class GPCTests: XCTestCase {
         let pa = TestMachine.ramBase + 0xB_0000
         block(GPI.all)
         for (crm, op2) in [(UInt64(7), UInt64(4)), (1, 4), (4, 3), (4, 7)] {
-            _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3, flags: 0)
+            _ = cpu.loadSlow(va: pa, size: 4, mmuIndex: 3)
             XCTAssertEqual(m.tlbEntry(va: pa, mmuIndex: 3).read, pa)
             XCTAssertTrue(cpu.tlbInvalidate(op1: 6, crm: crm, op2: op2, xt: 0))
             XCTAssertEqual(m.tlbEntry(va: pa, mmuIndex: 3).read, TLB.invalidTag, "TLBI op2 \(op2) CRm \(crm)")

@@ -84,19 +84,19 @@ final class MECTagStoreTests: XCTestCase {
         mm.set("VMECID_P_EL2", 5)
         mm.cpu.setEL(1)
         mm.cpu.flushTLB()
-        mm.cpu.storeSlow(va: b - 4, size: 8, value: 0x0807_0605_0403_0201, mmuIndex: 1, flags: 0)
+        mm.cpu.storeSlow(va: b - 4, size: 8, value: 0x0807_0605_0403_0201, mmuIndex: 1)
         XCTAssertFalse(mm.cpu.exceptionTaken)
         XCTAssertEqual(mm.tags.lineTag(pa: b - 4), 5)
         XCTAssertEqual(mm.tags.lineTag(pa: b), 5)
         XCTAssertEqual(mm.tags.lineTag(pa: a), 0)
         XCTAssertEqual(mm.tags.lineTag(pa: b + 64), 0)
-        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), 0x0807_0605_0403_0201)
-        XCTAssertEqual(mm.cpu.loadSlow(va: b - 8, size: 8, mmuIndex: 1, flags: 0), 0x0403_0201_DEAD_BEEF)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1), 0x0807_0605_0403_0201)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 8, size: 8, mmuIndex: 1), 0x0403_0201_DEAD_BEEF)
         mm.set("VMECID_P_EL2", 0)
         stage2Table(mecid: 0)
         mm.cpu.flushTLB()
-        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1, flags: 0), dead)
-        XCTAssertEqual(mm.cpu.loadSlow(va: b - 72, size: 8, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 4, size: 8, mmuIndex: 1), dead)
+        XCTAssertEqual(mm.cpu.loadSlow(va: b - 72, size: 8, mmuIndex: 1), 0)
     }
 
     func testSubstituteDataPerWord() {
@@ -150,10 +150,10 @@ final class MECTagStoreTests: XCTestCase {
         let pa = ram + 0x5000
         for e in [0, 1, 2] {
             mm.cpu.setEL(e)
-            _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: e, flags: 0)
+            _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: e)
         }
         mm.cpu.setEL(3)
-        _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3, flags: 0)
+        _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3)
         func filled(_ i: Int) -> Bool { mm.m.tlbEntry(va: pa, mmuIndex: i).read == pa }
         XCTAssertTrue(filled(0) && filled(1) && filled(2) && filled(3))
         mm.cpu.setEL(2)
@@ -162,7 +162,7 @@ final class MECTagStoreTests: XCTestCase {
         XCTAssertFalse(filled(2))
         XCTAssertTrue(filled(0) && filled(1) && filled(3))
         // Writing the same value again flushes nothing.
-        mm.cpu.setEL(1); _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 1, flags: 0); mm.cpu.setEL(2)
+        mm.cpu.setEL(1); _ = mm.cpu.loadSlow(va: pa, size: 8, mmuIndex: 1); mm.cpu.setEL(2)
         let n = mm.cpu.tlbFlushCount
         XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 8))
         XCTAssertEqual(mm.cpu.tlbFlushCount, n)
@@ -177,7 +177,7 @@ final class MECTagStoreTests: XCTestCase {
         // Without tags, a MECID write flushes nothing (MECIDs are not part of a translation).
         let off = MECMachine(tags: false)
         off.cpu.setEL(3)
-        _ = off.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3, flags: 0)
+        _ = off.cpu.loadSlow(va: pa, size: 8, mmuIndex: 3)
         let k = off.cpu.tlbFlushCount
         XCTAssertTrue(off.cpu.writeSysReg(key: off.key("MECID_RL_A_EL3"), value: 1))
         XCTAssertEqual(off.cpu.tlbFlushCount, k)
@@ -319,7 +319,7 @@ final class MECWalkerTests: XCTestCase {
         XCTAssertEqual(mm.load(ns), 0xC3)
         // TCR2_EL2.AMEC0 = 0: a descriptor with AMEC = 1 gives a level 3 Translation fault.
         XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("TCR2_EL2"), value: 0))
-        _ = mm.cpu.loadSlow(va: alt, size: 8, mmuIndex: 2, flags: 0)
+        _ = mm.cpu.loadSlow(va: alt, size: 8, mmuIndex: 2)
         XCTAssertTrue(mm.cpu.exceptionTaken)
         XCTAssertEqual(mm.cpu.sysreg(SysRegTable.esr[2]) & 0x3F, 0x07)
         mm.cpu.exceptionTaken = false
@@ -337,7 +337,7 @@ final class MECWalkerTests: XCTestCase {
         // Tables written with MECID 0 read as ciphertext by a walk with MECID 5:
         // the descriptor 0xdeadbeefdeadbeef points outside RAM.
         XCTAssertTrue(mm.cpu.writeSysReg(key: mm.key("MECID_P0_EL2"), value: 5))
-        _ = mm.cpu.loadSlow(va: ram + 0x9_0000, size: 8, mmuIndex: 2, flags: 0)
+        _ = mm.cpu.loadSlow(va: ram + 0x9_0000, size: 8, mmuIndex: 2)
         XCTAssertTrue(mm.cpu.exceptionTaken)
         let dfsc = mm.cpu.sysreg(SysRegTable.esr[2]) & 0x3F
         XCTAssertTrue((0x14...0x17).contains(dfsc) || (0x04...0x07).contains(dfsc) || dfsc <= 3, "a walk fault, got \(hex(dfsc))")

@@ -141,12 +141,12 @@ final class MECMachine {
     }
 
     func load(_ pa: UInt64, _ size: Int = 8) -> UInt64 {
-        let v = cpu.loadSlow(va: pa, size: size, mmuIndex: cpu.el, flags: 0)
+        let v = cpu.loadSlow(va: pa, size: size, mmuIndex: cpu.el)
         XCTAssertFalse(cpu.exceptionTaken)
         return v
     }
     func store(_ pa: UInt64, _ v: UInt64, _ size: Int = 8) {
-        cpu.storeSlow(va: pa, size: size, value: v, mmuIndex: cpu.el, flags: 0)
+        cpu.storeSlow(va: pa, size: size, value: v, mmuIndex: cpu.el)
         XCTAssertFalse(cpu.exceptionTaken)
     }
     func raw(_ pa: UInt64) -> UInt64 {

@@ -42,12 +42,12 @@ final class PANTests: XCTestCase {
     func testPANDeniesDataAccessesToEL0PagesThroughItsIndexOnly() {
         let (m, _) = machine()
         let panIndex = 1 + CPU.panIndexOffset
-        m.cpu.storeSlow(va: 0x1008, size: 8, value: 0x1234, mmuIndex: 1, flags: 0)
+        m.cpu.storeSlow(va: 0x1008, size: 8, value: 0x1234, mmuIndex: 1)
         XCTAssertFalse(m.cpu.exceptionTaken)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: 1, flags: 0), 0x1234)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: 1), 0x1234)
 
         m.cpu.pstateMisc |= CPU.pstatePAN
-        _ = m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: panIndex, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: panIndex)
         XCTAssertTrue(m.cpu.exceptionTaken)
         let esr = m.cpu.sysreg(SysRegTable.esr[1])
         XCTAssertEqual(esr >> 26, 0x25)
@@ -58,7 +58,7 @@ final class PANTests: XCTestCase {
         for (va, index) in [(UInt64(0x2010), panIndex), (0x1008, 0)] {
             m.cpu.setEL(1)
             m.cpu.exceptionTaken = false
-            _ = m.cpu.loadSlow(va: va, size: 8, mmuIndex: index, flags: 0)
+            _ = m.cpu.loadSlow(va: va, size: 8, mmuIndex: index)
             XCTAssertFalse(m.cpu.exceptionTaken, "\(hex(va)) via index \(index)")
         }
         // Fetches are not affected by PAN.

@@ -287,17 +287,17 @@ final class PageTableWalkerTests: XCTestCase {
         m.write64(0x4000_1000, 0x8877_6655_4433_2211)
         m.write64(0x4000_1008, 0x00FF_EEDD_CCBB_AA99)
         m.cpu.faultPC = 0x40
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x1003, size: 8, mmuIndex: 1, flags: 0), 0xBBAA_9988_7766_5544)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x3001, size: 4, mmuIndex: 1, flags: 0), 0x5544_3322)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x1003, size: 8, mmuIndex: 1), 0xBBAA_9988_7766_5544)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x3001, size: 4, mmuIndex: 1), 0x5544_3322)
         XCTAssertFalse(m.cpu.exceptionTaken)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x2003, size: 4, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x2003, size: 4, mmuIndex: 1), 0)
         XCTAssertTrue(m.cpu.exceptionTaken)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]) & 0x3F, 0x21)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x2008, size: 8, mmuIndex: 1, flags: 0), 0x00FF_EEDD_CCBB_AA99, "aligned Device access")
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x2008, size: 8, mmuIndex: 1), 0x00FF_EEDD_CCBB_AA99, "aligned Device access")
         // SCTLR_EL1.A: every unaligned access faults, before the walk.
         m.cpu.exceptionTaken = false
         m.set("SCTLR_EL1", m.cpu.sysreg(SysRegTable.sctlr[1]) | 2)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x5003, size: 4, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x5003, size: 4, mmuIndex: 1), 0)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]) & 0x3F, 0x21, "alignment, not translation")
     }
 
@@ -313,13 +313,13 @@ final class PageTableWalkerTests: XCTestCase {
                     e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self),
                     e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self))
         }
-        _ = m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: 1, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x1008, size: 8, mmuIndex: 1)
         XCTAssertTrue(entry(0x1000, 1) == (0x1000, TLB.invalidTag, 0x1000))
-        _ = m.cpu.loadSlow(va: 0x2008, size: 8, mmuIndex: 1, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x2008, size: 8, mmuIndex: 1)
         XCTAssertTrue(entry(0x2000, 1) == (0x2000, 0x2000, TLB.invalidTag))
         // The store that the write tag refuses goes to the slow path and faults.
         m.cpu.faultPC = 0x4000_0100
-        m.cpu.storeSlow(va: 0x1010, size: 8, value: 1, mmuIndex: 1, flags: 0)
+        m.cpu.storeSlow(va: 0x1010, size: 8, value: 1, mmuIndex: 1)
         XCTAssertTrue(m.cpu.exceptionTaken)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_004F | 1 << 25)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.far[1]), 0x1010)
@@ -343,17 +343,17 @@ final class PageTableWalkerTests: XCTestCase {
         m.write64(0x4000_2000, 0x1234)
         m.cpu.faultPC = 0x4000_0200
         // LDTR at EL1: MMU index 0, EL0 permissions, fault taken at EL1 (EC 0x25).
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x2000, size: 8, mmuIndex: 0, flags: 0), 0x1234)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x2000, size: 8, mmuIndex: 0), 0x1234)
         XCTAssertFalse(m.cpu.exceptionTaken)
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x1000, size: 8, mmuIndex: 0, flags: 0), 0)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x1000, size: 8, mmuIndex: 0), 0)
         XCTAssertTrue(m.cpu.exceptionTaken)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_000F | 1 << 25)
         m.cpu.exceptionTaken = false
-        m.cpu.storeSlow(va: 0x2000, size: 8, value: 0, mmuIndex: 0, flags: 0)
+        m.cpu.storeSlow(va: 0x2000, size: 8, value: 0, mmuIndex: 0)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_004F | 1 << 25)
         // The EL1 TLB is not the EL0 one.
         m.cpu.exceptionTaken = false
-        XCTAssertEqual(m.cpu.loadSlow(va: 0x1000, size: 8, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(m.cpu.loadSlow(va: 0x1000, size: 8, mmuIndex: 1), 0)
         XCTAssertFalse(m.cpu.exceptionTaken)
     }
 
@@ -495,16 +495,16 @@ final class PageTableWalkerTests: XCTestCase {
         m.map(t, 0x1000, 0x4000_1000, Attr.kernel & ~Attr.af)
         m.enableEL1(t)
         m.cpu.faultPC = 0x4000_0300
-        _ = m.cpu.loadSlow(va: 0x0030_0008, size: 8, mmuIndex: 1, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x0030_0008, size: 8, mmuIndex: 1)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_0006 | 1 << 25)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.far[1]), 0x0030_0008)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.elr[1]), 0x4000_0300)
         m.cpu.setEL(1)
-        m.cpu.storeSlow(va: 0x1010, size: 4, value: 0, mmuIndex: 1, flags: 0)
+        m.cpu.storeSlow(va: 0x1010, size: 4, value: 0, mmuIndex: 1)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_004B | 1 << 25)
         // From EL0: a lower-EL abort.
         m.cpu.setEL(0)
-        _ = m.cpu.loadSlow(va: 0x1010, size: 4, mmuIndex: 0, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x1010, size: 4, mmuIndex: 0)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9200_000B | 1 << 25)
         m.cpu.setEL(0)
         XCTAssertNil(m.cpu.translateCode(va: 0x7000))

@@ -42,13 +42,13 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         let m = machineWithMMU()
         let cpu = m.cpu
         m.writeRAM(ram + 0x2000, [UInt8](1...16))
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2003, size: 8, mmuIndex: 1, flags: 0), 0x0B0A_0908_0706_0504)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2003, size: 8, mmuIndex: 1), 0x0B0A_0908_0706_0504)
         XCTAssertFalse(cpu.exceptionTaken)
         XCTAssertEqual(m.tlbEntry(va: ram + 0x2000, mmuIndex: 1).read, TLB.invalidTag, "an unaligned access does not fill")
-        cpu.storeSlow(va: ram + 0x2001, size: 4, value: 0xDDCC_BBAA, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x2001, size: 4, value: 0xDDCC_BBAA, mmuIndex: 1)
         XCTAssertEqual(m.readRAM(ram + 0x2000, 6), [1, 0xAA, 0xBB, 0xCC, 0xDD, 6])
         // Exclusives and atomics still need alignment.
-        _ = cpu.loadSlow(va: ram + 0x2001, size: 4, mmuIndex: 1, flags: AccessFlags.alignmentRequired)
+        _ = cpu.loadSlow(va: ram + 0x2001, size: 4, mmuIndex: 1, flags: .alignmentRequired)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), 0x9600_0021)
     }
@@ -57,10 +57,10 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         let m = machineWithMMU()
         let cpu = m.cpu
         m.writeRAM(ram + 0x2FF8, [UInt8](1...16))
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1, flags: 0), 0x0C0B_0A09_0807_0605)
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFF, size: 2, mmuIndex: 1, flags: 0), 0x0908)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1), 0x0C0B_0A09_0807_0605)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFF, size: 2, mmuIndex: 1), 0x0908)
         XCTAssertFalse(cpu.exceptionTaken)
-        cpu.storeSlow(va: ram + 0x2FFD, size: 4, value: 0x4433_2211, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x2FFD, size: 4, value: 0x4433_2211, mmuIndex: 1)
         XCTAssertFalse(cpu.exceptionTaken)
         XCTAssertEqual(m.readRAM(ram + 0x2FF8, 16), [1, 2, 3, 4, 5, 0x11, 0x22, 0x33, 0x44, 10, 11, 12, 13, 14, 15, 16])
     }
@@ -71,7 +71,7 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         var reported: [[UInt64]] = []
         m.memory.onCodeWrite = { reported.append([$0, $1]) }
         m.memory.markCode(pa: ram + 0x5000, length: 4)
-        cpu.storeSlow(va: ram + 0x4FFE, size: 4, value: 0xFFFF_FFFF, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x4FFE, size: 4, value: 0xFFFF_FFFF, mmuIndex: 1)
         XCTAssertEqual(reported, [[ram + 0x5000, 1], [ram + 0x5001, 1]], "the bytes in the code page, one by one")
         XCTAssertEqual(m.readRAM(ram + 0x4FFE, 4), [0xFF, 0xFF, 0xFF, 0xFF])
     }
@@ -82,10 +82,10 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         var reported: [[UInt64]] = []
         m.memory.onCodeWrite = { reported.append([$0, $1]) }
         m.memory.markCode(pa: ram + 0x5100, length: 8)
-        _ = cpu.loadSlow(va: ram + 0x5000, size: 8, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: ram + 0x5000, size: 8, mmuIndex: 1)
         let walks = cpu.tlbStatistics.walks
-        cpu.storeSlow(va: ram + 0x5040, size: 8, value: 0x1122_3344_5566_7788, mmuIndex: 1, flags: 0)
-        cpu.storeSlow(va: ram + 0x5104, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x5040, size: 8, value: 0x1122_3344_5566_7788, mmuIndex: 1)
+        cpu.storeSlow(va: ram + 0x5104, size: 4, value: 0xD503_201F, mmuIndex: 1)
         XCTAssertFalse(cpu.exceptionTaken)
         XCTAssertEqual(cpu.tlbStatistics.walks, walks, "the entry is valid: no walk")
         XCTAssertEqual(m.readRAM(ram + 0x5040, 2), [0x88, 0x77])
@@ -99,7 +99,7 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         let end = ram + TestMachine.ramSize
         m.writeRAM(end - 4, [1, 2, 3, 4])
         cpu.faultPC = 0x4000_0400
-        cpu.storeSlow(va: end - 4, size: 8, value: 0, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: end - 4, size: 8, value: 0, mmuIndex: 1)
         XCTAssertTrue(cpu.exceptionTaken)
         let esr = cpu.sysreg(SysRegTable.esr[1])
         XCTAssertEqual(esr, 0x9600_0050, "same-EL data abort, WnR, synchronous external")
@@ -111,13 +111,13 @@ final class SoftMMUPageCrossingTests: XCTestCase {
 
     func testDeviceMemoryAndSCTLRAStillFaultOnUnalignedAccesses() {
         let m = machineWithMMU()
-        _ = m.cpu.loadSlow(va: TestMachine.devBase + 2, size: 4, mmuIndex: 1, flags: 0)
+        _ = m.cpu.loadSlow(va: TestMachine.devBase + 2, size: 4, mmuIndex: 1)
         XCTAssertTrue(m.cpu.exceptionTaken)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[1]), 0x9600_0021)
         XCTAssertTrue(m.device.accesses.isEmpty)
 
         let a = machineWithMMU(alignmentCheck: true)
-        _ = a.cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1, flags: 0)
+        _ = a.cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1)
         XCTAssertTrue(a.cpu.exceptionTaken)
         XCTAssertEqual(a.cpu.sysreg(SysRegTable.esr[1]), 0x9600_0021, "SCTLR_EL1.A: every unaligned access faults")
         XCTAssertEqual(a.cpu.sysreg(SysRegTable.far[1]), ram + 0x2FFC)

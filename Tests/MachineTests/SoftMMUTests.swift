@@ -14,10 +14,10 @@ final class SoftMMUTests: XCTestCase {
         let cpu = m.cpu
         m.writeRAM(ram + 0x2008, [1, 2, 3, 4, 5, 6, 7, 8])
         cpu.faultPC = 0x4000_0000
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2008, size: 8, mmuIndex: 1, flags: 0), 0x0807_0605_0403_0201)
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200C, size: 4, mmuIndex: 1, flags: 0), 0x0807_0605)
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200E, size: 2, mmuIndex: 1, flags: 0), 0x0807)
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200F, size: 1, mmuIndex: 1, flags: 0), 0x08)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2008, size: 8, mmuIndex: 1), 0x0807_0605_0403_0201)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200C, size: 4, mmuIndex: 1), 0x0807_0605)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200E, size: 2, mmuIndex: 1), 0x0807)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x200F, size: 1, mmuIndex: 1), 0x08)
         XCTAssertFalse(cpu.exceptionTaken)
 
         // The entry for the page: every tag is the page, the addend maps VA to host.
@@ -47,12 +47,12 @@ final class SoftMMUTests: XCTestCase {
         let m = TestMachine()
         let cpu = m.cpu
         m.writeRAM(ram + 0x3010, [UInt8](repeating: 0xFF, count: 16))
-        cpu.storeSlow(va: ram + 0x3014, size: 4, value: 0xAABB_CCDD_1122_3344, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x3014, size: 4, value: 0xAABB_CCDD_1122_3344, mmuIndex: 1)
         XCTAssertEqual(m.readRAM(ram + 0x3010, 12), [0xFF, 0xFF, 0xFF, 0xFF, 0x44, 0x33, 0x22, 0x11, 0xFF, 0xFF, 0xFF, 0xFF])
-        cpu.storeSlow(va: ram + 0x3018, size: 8, value: 0x0102_0304_0506_0708, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x3018, size: 8, value: 0x0102_0304_0506_0708, mmuIndex: 1)
         XCTAssertEqual(m.readRAM(ram + 0x3018, 8), [8, 7, 6, 5, 4, 3, 2, 1])
-        cpu.storeSlow(va: ram + 0x3011, size: 1, value: 0x1FF, mmuIndex: 1, flags: 0)
-        cpu.storeSlow(va: ram + 0x3012, size: 2, value: 0x5A5A_0000, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x3011, size: 1, value: 0x1FF, mmuIndex: 1)
+        cpu.storeSlow(va: ram + 0x3012, size: 2, value: 0x5A5A_0000, mmuIndex: 1)
         XCTAssertEqual(m.readRAM(ram + 0x3010, 4), [0xFF, 0xFF, 0x00, 0x00])
         XCTAssertFalse(cpu.exceptionTaken)
         let e = m.tlbEntry(va: ram + 0x3000, mmuIndex: 1)
@@ -63,8 +63,8 @@ final class SoftMMUTests: XCTestCase {
         let m = TestMachine()
         let cpu = m.cpu
         XCTAssertTrue([UInt8](arrayLiteral: 0x11, 0x22, 0x33, 0x44).withUnsafeBytes { m.memory.writePhysical(pa: 0x100, bytes: $0) })
-        XCTAssertEqual(cpu.loadSlow(va: 0x100, size: 4, mmuIndex: 1, flags: 0), 0x4433_2211)
-        cpu.storeSlow(va: 0x100, size: 4, value: 0, mmuIndex: 1, flags: 0)
+        XCTAssertEqual(cpu.loadSlow(va: 0x100, size: 4, mmuIndex: 1), 0x4433_2211)
+        cpu.storeSlow(va: 0x100, size: 4, value: 0, mmuIndex: 1)
         XCTAssertFalse(cpu.exceptionTaken, "a write to ROM is ignored, not a fault")
         XCTAssertEqual(m.readRAM(0x100, 4), [0x11, 0x22, 0x33, 0x44])
         let e = m.tlbEntry(va: 0x100, mmuIndex: 1)
@@ -79,20 +79,20 @@ final class SoftMMUTests: XCTestCase {
         m.memory.onCodeWrite = { reported.append([$0, $1]) }
         let page = ram + 0x5000
         m.memory.markCode(pa: page + 0x10, length: 4)
-        _ = cpu.loadSlow(va: page + 8, size: 8, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: page + 8, size: 8, mmuIndex: 1)
         let e = m.tlbEntry(va: page, mmuIndex: 1)
         XCTAssertEqual(e.read, page)
         XCTAssertEqual(e.write, page | TLB.flagCode, "writes to a code page miss the fast path")
         XCTAssertNotEqual(e.write, (page + 8) & (TLB.pageMask | 7))
-        cpu.storeSlow(va: page + 0x10, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: page + 0x10, size: 4, value: 0xD503_201F, mmuIndex: 1)
         XCTAssertEqual(reported, [[page + 0x10, 4]])
         XCTAssertEqual(m.readRAM(page + 0x10, 4), [0x1F, 0x20, 0x03, 0xD5])
         // Data beside the code: written, nothing reported.
-        cpu.storeSlow(va: page + 0x18, size: 8, value: 0x0102_0304_0506_0708, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: page + 0x18, size: 8, value: 0x0102_0304_0506_0708, mmuIndex: 1)
         XCTAssertEqual(m.readRAM(page + 0x18, 2), [0x08, 0x07])
         XCTAssertEqual(reported.count, 1)
         // The page keeps its code flag when refilled: its words say what is code.
-        _ = cpu.loadSlow(va: page, size: 8, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: page, size: 8, mmuIndex: 1)
         XCTAssertEqual(m.tlbEntry(va: page, mmuIndex: 1).write, page | TLB.flagCode)
     }
 
@@ -125,11 +125,11 @@ final class SoftMMUTests: XCTestCase {
         let m = TestMachine()
         let cpu = m.cpu
         let dev = TestMachine.devBase
-        XCTAssertEqual(cpu.loadSlow(va: dev + 0x10, size: 4, mmuIndex: 1, flags: 0), FakeDevice.readValue(offset: 0x10, size: 4))
-        XCTAssertEqual(cpu.loadSlow(va: dev + 0x10, size: 4, mmuIndex: 1, flags: 0), FakeDevice.readValue(offset: 0x10, size: 4))
-        XCTAssertEqual(cpu.loadSlow(va: dev + 0x18, size: 8, mmuIndex: 1, flags: 0), FakeDevice.readValue(offset: 0x18, size: 8))
-        XCTAssertEqual(cpu.loadSlow(va: dev + 0x21, size: 1, mmuIndex: 1, flags: 0), FakeDevice.readValue(offset: 0x21, size: 1))
-        cpu.storeSlow(va: dev + 0x30, size: 2, value: 0xBEEF, mmuIndex: 1, flags: 0)
+        XCTAssertEqual(cpu.loadSlow(va: dev + 0x10, size: 4, mmuIndex: 1), FakeDevice.readValue(offset: 0x10, size: 4))
+        XCTAssertEqual(cpu.loadSlow(va: dev + 0x10, size: 4, mmuIndex: 1), FakeDevice.readValue(offset: 0x10, size: 4))
+        XCTAssertEqual(cpu.loadSlow(va: dev + 0x18, size: 8, mmuIndex: 1), FakeDevice.readValue(offset: 0x18, size: 8))
+        XCTAssertEqual(cpu.loadSlow(va: dev + 0x21, size: 1, mmuIndex: 1), FakeDevice.readValue(offset: 0x21, size: 1))
+        cpu.storeSlow(va: dev + 0x30, size: 2, value: 0xBEEF, mmuIndex: 1)
         XCTAssertFalse(cpu.exceptionTaken)
         XCTAssertEqual(m.device.accesses, [
             .init(write: false, offset: 0x10, size: 4, value: FakeDevice.readValue(offset: 0x10, size: 4)),
@@ -142,7 +142,7 @@ final class SoftMMUTests: XCTestCase {
         XCTAssertEqual(m.tlbEntry(va: dev, mmuIndex: 1).read, TLB.invalidTag)
         XCTAssertEqual(m.tlbEntry(va: dev, mmuIndex: 1).write, TLB.invalidTag)
         // An unaligned device access faults before reaching the device.
-        _ = cpu.loadSlow(va: dev + 0x12, size: 4, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: dev + 0x12, size: 4, mmuIndex: 1)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21))
         XCTAssertEqual(m.device.accesses.count, 5)
@@ -152,7 +152,7 @@ final class SoftMMUTests: XCTestCase {
         let m = TestMachine()
         let cpu = m.cpu
         cpu.faultPC = 0x4000_1234
-        XCTAssertEqual(cpu.loadSlow(va: 0x8000_0008, size: 8, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(cpu.loadSlow(va: 0x8000_0008, size: 8, mmuIndex: 1), 0)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x10))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), 0x8000_0008)
@@ -162,7 +162,7 @@ final class SoftMMUTests: XCTestCase {
 
         cpu.exceptionTaken = false
         cpu.faultPC = 0x4000_2000
-        cpu.storeSlow(va: 0x8000_0010, size: 4, value: 1, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: 0x8000_0010, size: 4, value: 1, mmuIndex: 1)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x10, write: true))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), 0x8000_0010)
@@ -171,13 +171,13 @@ final class SoftMMUTests: XCTestCase {
         // From EL0: a lower-EL data abort (EC 0x24) at vector +0x400.
         cpu.setEL(0)
         cpu.faultPC = 0x4000_3000
-        _ = cpu.loadSlow(va: 0x8000_0000, size: 1, mmuIndex: 0, flags: 0)
+        _ = cpu.loadSlow(va: 0x8000_0000, size: 1, mmuIndex: 0)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), 0x9200_0010)
         XCTAssertEqual(cpu.pc, vbar + 0x400)
 
         // The first byte past the end of RAM: external abort too.
         cpu.faultPC = 0x4000_4000
-        _ = cpu.loadSlow(va: ram + TestMachine.ramSize, size: 4, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: ram + TestMachine.ramSize, size: 4, mmuIndex: 1)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x10))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + TestMachine.ramSize)
     }
@@ -185,7 +185,7 @@ final class SoftMMUTests: XCTestCase {
     func testAddressAboveThePARangeIsAnAddressSizeFault() {
         let m = TestMachine()
         let cpu = m.cpu
-        _ = cpu.loadSlow(va: 1 << 48, size: 8, mmuIndex: 1, flags: 0)
+        _ = cpu.loadSlow(va: 1 << 48, size: 8, mmuIndex: 1)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x00))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), 1 << 48)
@@ -198,20 +198,20 @@ final class SoftMMUTests: XCTestCase {
         for (va, size) in [(ram + 0x2001, 4), (ram + 0x2002, 8), (ram + 0x2001, 2), (ram + 0x2004, 8)] as [(UInt64, Int)] {
             cpu.exceptionTaken = false
             cpu.faultPC = 0x4000_0040
-            XCTAssertEqual(cpu.loadSlow(va: va, size: size, mmuIndex: 1, flags: 0), 0)
+            XCTAssertEqual(cpu.loadSlow(va: va, size: size, mmuIndex: 1), 0)
             XCTAssertTrue(cpu.exceptionTaken)
             XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21), "\(size) bytes at \(hex(va))")
             XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), va)
             XCTAssertEqual(cpu.sysreg(SysRegTable.elr[1]), 0x4000_0040)
         }
-        cpu.storeSlow(va: ram + 0x2003, size: 2, value: 0xFFFF, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x2003, size: 2, value: 0xFFFF, mmuIndex: 1)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21, write: true))
         XCTAssertEqual(m.readRAM(ram + 0x2000, 16), [UInt8](0..<16), "a faulting store writes nothing")
         // An unaligned access does not fill the TLB.
         XCTAssertEqual(m.tlbEntry(va: ram + 0x2000, mmuIndex: 1).read, TLB.invalidTag)
         // alignmentRequired on an aligned access is fine.
         cpu.exceptionTaken = false
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2004, size: 4, mmuIndex: 1, flags: AccessFlags.alignmentRequired), 0x0706_0504)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2004, size: 4, mmuIndex: 1, flags: .alignmentRequired), 0x0706_0504)
         XCTAssertFalse(cpu.exceptionTaken)
     }
 
@@ -225,18 +225,18 @@ final class SoftMMUTests: XCTestCase {
         let cpu = m.cpu
         m.writeRAM(ram + 0x2FF8, [UInt8](1...16))
         cpu.faultPC = 0x4000_0080
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1, flags: 0), 0)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FFC, size: 8, mmuIndex: 1), 0)
         XCTAssertTrue(cpu.exceptionTaken)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + 0x2FFC)
-        cpu.storeSlow(va: ram + 0x2FFE, size: 4, value: 0, mmuIndex: 1, flags: 0)
+        cpu.storeSlow(va: ram + 0x2FFE, size: 4, value: 0, mmuIndex: 1)
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21, write: true))
         XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + 0x2FFE)
         XCTAssertEqual(m.readRAM(ram + 0x2FF8, 16), [UInt8](1...16))
         // Aligned accesses on either side of the boundary are fine.
         cpu.exceptionTaken = false
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FF8, size: 8, mmuIndex: 1, flags: 0), 0x0807_0605_0403_0201)
-        XCTAssertEqual(cpu.loadSlow(va: ram + 0x3000, size: 8, mmuIndex: 1, flags: 0), 0x100F_0E0D_0C0B_0A09)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2FF8, size: 8, mmuIndex: 1), 0x0807_0605_0403_0201)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x3000, size: 8, mmuIndex: 1), 0x100F_0E0D_0C0B_0A09)
         XCTAssertFalse(cpu.exceptionTaken)
     }
 

@@ -217,7 +217,7 @@ final class Stage2WalkerTests: XCTestCase {
         m.cpu.flushTLB()
 
         // The exceptions: a data abort to EL2 with S1PTW, FAR_EL2 and HPFAR_EL2.
-        _ = m.cpu.loadSlow(va: 0x20_0010, size: 8, mmuIndex: 1, flags: 0)
+        _ = m.cpu.loadSlow(va: 0x20_0010, size: 8, mmuIndex: 1)
         XCTAssertTrue(m.cpu.exceptionTaken)
         XCTAssertEqual(m.cpu.el, 2)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[2]), 0x9200_0087)
@@ -226,7 +226,7 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.elr[2]), 0x4000_0100)
         m.cpu.setEL(1)
         m.cpu.exceptionTaken = false
-        m.cpu.storeSlow(va: 0x1000, size: 4, value: 1, mmuIndex: 1, flags: 0)
+        m.cpu.storeSlow(va: 0x1000, size: 4, value: 1, mmuIndex: 1)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.esr[2]), 0x9200_004F)
         XCTAssertEqual(m.cpu.sysreg(SysRegTable.slot("HPFAR_EL2")), (ipa >> 12) << 4)
         m.cpu.setEL(1)
@@ -294,13 +294,13 @@ final class Stage2WalkerTests: XCTestCase {
         t.map(ipa, ram + 0x8_0000)
         t.enable()
         m.writeRAM(ram + 0x8_0000, [0x11, 0, 0, 0, 0, 0, 0, 0])
-        XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1, flags: 0), 0x11)
+        XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1), 0x11)
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, ipa)
         // Another page, and a page of a 2 MiB block.
         t.map(ipa + 0x1000, ram + 0x8_1000)
         t.map(0x2_0020_0000, ram, level: 2, S2.rw)
         m.cpu.flushTLB()
-        for va in [ipa, ipa + 0x1000, 0x2_0020_5000] { _ = m.cpu.loadSlow(va: va, size: 8, mmuIndex: 1, flags: 0) }
+        for va in [ipa, ipa + 0x1000, 0x2_0020_5000] { _ = m.cpu.loadSlow(va: va, size: 8, mmuIndex: 1) }
         m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 0, op2: 1, xt: ipa >> 12))   // IPAS2E1IS
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag)
@@ -312,7 +312,7 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 3, op2: 6, xt: 0))            // VMALLS12E1IS
         XCTAssertEqual(m.tlbEntry(va: ipa + 0x1000, mmuIndex: 1).read, TLB.invalidTag)
         m.cpu.setEL(1)
-        XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1, flags: 0), 0x11)
+        XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1), 0x11)
         m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 1 << 48))
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag, "a new VMID: nothing cached survives")

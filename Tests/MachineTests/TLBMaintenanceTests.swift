@@ -47,7 +47,7 @@ final class TLBMaintenanceTests: XCTestCase {
         }
 
         func touch(_ va: UInt64, _ idx: Int = 1) {
-            _ = cpu.loadSlow(va: va, size: 8, mmuIndex: idx, flags: 0)
+            _ = cpu.loadSlow(va: va, size: 8, mmuIndex: idx)
             XCTAssertFalse(cpu.exceptionTaken)
             XCTAssertEqual(readTag(va, idx), va & TLB.pageMask)
         }

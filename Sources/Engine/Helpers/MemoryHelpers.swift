@@ -1,3 +1,4 @@
+import IR
 import Machine
 
 // Read-modify-write helpers: exclusives, LSE atomics, CAS/CASP, DC ZVA, CRC32.
@@ -26,12 +27,12 @@ import Machine
     }
 }
 
-/// LDXR/LDAXR/LDXP/LDAXP: b = size log2 | pair<<2 | rt<<8 | rt2<<16. Marks the
+/// LDXR/LDAXR/LDXP/LDAXP: b = `ExclusiveOperand`. Marks the
 /// address in the local monitor with the values read (Arm ARM B2.9).
 let helperLoadExclusive: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
-    let size = Int(packed & 3), pair = packed & 4 != 0
-    let rt = Int((packed >> 8) & 31), rt2 = Int((packed >> 16) & 31)
+    let op = ExclusiveOperand(packed: packed)
+    let size = op.sizeLog2, pair = op.pair, rt = op.rt, rt2 = op.rt2
     let total = (1 << size) * (pair ? 2 : 1)
     guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
     let v1 = load(p, size)
@@ -45,13 +46,13 @@ let helperLoadExclusive: HelperFunction = { state, addr, packed, _ in
     return 0
 }
 
-/// STXR/STLXR/STXP/STLXP: b also carries rs<<24. Succeeds (Ws = 0) when the
+/// STXR/STLXR/STXP/STLXP: b = `ExclusiveOperand` with Rs. Succeeds (Ws = 0) when the
 /// monitor holds this address and size and memory still holds the values the
 /// load-exclusive saw; always clears the monitor.
 let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
-    let size = Int(packed & 3), pair = packed & 4 != 0
-    let rt = Int((packed >> 8) & 31), rt2 = Int((packed >> 16) & 31), rs = Int((packed >> 24) & 31)
+    let op = ExclusiveOperand(packed: packed)
+    let size = op.sizeLog2, pair = op.pair, rt = op.rt, rt2 = op.rt2, rs = op.rs
     let total = (1 << size) * (pair ? 2 : 1)
     // Read the data registers before writing the status (Ws may equal Rt only
     // in CONSTRAINED UNPREDICTABLE encodings).
@@ -73,11 +74,10 @@ let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
     return 0
 }
 
-/// LSE atomics: c = opc | size log2 << 4; opc 0-7 = ADD, CLR, EOR, SET, SMAX,
-/// SMIN, UMAX, UMIN; 8 = SWP. Returns the old value, zero-extended.
+/// LSE atomics: c = `AtomicOperand`. Returns the old value, zero-extended.
 let helperAtomic: HelperFunction = { state, addr, value, packed in
     let cpu = CPU.from(state: state)
-    let opc = Int(packed & 0xF), size = Int((packed >> 4) & 3)
+    let op = AtomicOperand(packed: packed), size = op.sizeLog2
     guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
                                            readModifyWrite: true) else { return 0 }
     let m = mask(size)
@@ -86,25 +86,26 @@ let helperAtomic: HelperFunction = { state, addr, value, packed in
     let bits = 8 << size
     func signed(_ x: UInt64) -> Int64 { Int64(bitPattern: x << UInt64(64 - bits)) >> Int64(64 - bits) }
     let new: UInt64
-    switch opc {
-    case 0: new = old &+ v
-    case 1: new = old & ~v
-    case 2: new = old ^ v
-    case 3: new = old | v
-    case 4: new = signed(old) >= signed(v) ? old : v
-    case 5: new = signed(old) <= signed(v) ? old : v
-    case 6: new = old >= v ? old : v
-    case 7: new = old <= v ? old : v
-    default: new = v
+    switch op.operation {
+    case .add: new = old &+ v
+    case .clear: new = old & ~v
+    case .exclusiveOr: new = old ^ v
+    case .set: new = old | v
+    case .signedMax: new = signed(old) >= signed(v) ? old : v
+    case .signedMin: new = signed(old) <= signed(v) ? old : v
+    case .unsignedMax: new = old >= v ? old : v
+    case .unsignedMin: new = old <= v ? old : v
+    case .swap: new = v
     }
     store(p, size, new & m)
     return old
 }
 
-/// CAS: b = rs | rt<<8 | size log2<<16. Rs receives the old value.
+/// CAS: b = `CompareAndSwapOperand`. Rs receives the old value.
 let helperCompareAndSwap: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
-    let rs = Int(packed & 31), rt = Int((packed >> 8) & 31), size = Int((packed >> 16) & 3)
+    let op = CompareAndSwapOperand(packed: packed)
+    let rs = op.rs, rt = op.rt, size = op.sizeLog2
     let m = mask(size)
     let expected = readX(cpu, rs) & m, new = readX(cpu, rt) & m
     guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
@@ -115,10 +116,11 @@ let helperCompareAndSwap: HelperFunction = { state, addr, packed, _ in
     return 0
 }
 
-/// CASP: compares and swaps the pair <Rs, Rs+1> with <Rt, Rt+1>.
+/// CASP: b = `CompareAndSwapOperand`; compares and swaps the pair <Rs, Rs+1> with <Rt, Rt+1>.
 let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
-    let rs = Int(packed & 31), rt = Int((packed >> 8) & 31), size = Int((packed >> 16) & 3)
+    let op = CompareAndSwapOperand(packed: packed)
+    let rs = op.rs, rt = op.rt, size = op.sizeLog2
     let m = mask(size), n = 1 << size
     let e1 = readX(cpu, rs) & m, e2 = readX(cpu, rs + 1) & m
     let n1 = readX(cpu, rt) & m, n2 = readX(cpu, rt + 1) & m
@@ -155,9 +157,11 @@ let helperDCZeroVA: HelperFunction = { state, addr, rt, _ in
 
 /// CRC32 (polynomial 0x04C11DB7) and CRC32C (0x1EDC6F41), bit-reflected as
 /// the A64 instructions define them: a = accumulator, b = data, c = size log2 | castagnoli<<2.
-let helperCRC32: HelperFunction = { _, acc, data, variant in
-    let bytes = 1 << Int(variant & 3)
-    let table = variant & 4 != 0 ? crc32cTable : crc32Table
+/// CRC32/CRC32C: c = `CRC32Operand`.
+let helperCRC32: HelperFunction = { _, acc, data, packed in
+    let op = CRC32Operand(packed: packed)
+    let bytes = 1 << op.sizeLog2
+    let table = op.castagnoli ? crc32cTable : crc32Table
     var crc = UInt32(truncatingIfNeeded: acc)
     for i in 0..<bytes {
         let byte = UInt32(truncatingIfNeeded: data >> UInt64(8 * i)) & 0xFF

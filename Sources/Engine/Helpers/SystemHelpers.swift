@@ -1,15 +1,16 @@
 import Glibc
+import IR
 import Machine
 
 // Helpers for system instructions and exception generation. Each reads the PC
 // of the instruction it runs for from `cpu.faultPC` (stored by the engine).
 
-/// MRS/MSR: the first argument is the register key | Rt << 16.
+/// MRS/MSR: the first argument is a `SysRegOperand` (IR/HelperOperands.swift).
 let helperMRS: HelperFunction = { state, packed, _, _ in
     let cpu = CPU.from(state: state)
-    let key = UInt32(packed & 0xFFFF)
+    let op = SysRegOperand(packed: packed), key = op.key
     if let v = cpu.readSysReg(key: key) { return v }
-    if cpu.takeSysRegTrap(key: key, rt: Int(packed >> 16), read: true) { return 0 }   // e.g. MECID_*_EL2 with SCR_EL3.MECEn = 0
+    if cpu.takeSysRegTrap(key: key, rt: op.rt, read: true) { return 0 }   // e.g. MECID_*_EL2 with SCR_EL3.MECEn = 0
     cpu.logUndefinedSystemInstruction(sysRegKey: key)
     cpu.raiseUndefined(at: cpu.faultPC)
     return 0
@@ -17,19 +18,21 @@ let helperMRS: HelperFunction = { state, packed, _, _ in
 
 let helperMSR: HelperFunction = { state, packed, value, _ in
     let cpu = CPU.from(state: state)
-    let key = UInt32(packed & 0xFFFF)
+    let op = SysRegOperand(packed: packed), key = op.key
     if !cpu.writeSysReg(key: key, value: value) {
-        if cpu.takeSysRegTrap(key: key, rt: Int(packed >> 16), read: false) { return 0 }
+        if cpu.takeSysRegTrap(key: key, rt: op.rt, read: false) { return 0 }
         cpu.logUndefinedSystemInstruction(sysRegKey: key)
         cpu.raiseUndefined(at: cpu.faultPC)
     }
     return 0
 }
 
-/// MSR (immediate): op1<<7 | CRm<<3 | op2 (Arm ARM C5.1.3, PSTATE fields).
+/// MSR (immediate): a `SystemOperand`; op1 and op2 name the PSTATE field,
+/// CRm holds the value (Arm ARM C5.1.3, PSTATE fields).
 let helperMSRImmediate: HelperFunction = { state, packed, _, _ in
     let cpu = CPU.from(state: state)
-    let op1 = (packed >> 7) & 7, crm = (packed >> 3) & 0xF, op2 = packed & 7
+    let field = SystemOperand(packed: packed)
+    let op1 = field.op1, crm = field.crm, op2 = field.op2
     switch (op1, op2) {
     case (0, 5) where cpu.el >= 1:                     // SPSel
         cpu.spSel = crm & 1
@@ -52,13 +55,14 @@ func userMaskAccess(_ cpu: CPU) -> Bool {
     cpu.sysreg(SysRegTable.sctlr[1]) >> 9 & 1 == 1
 }
 
-/// SYS: op1<<11 | CRn<<7 | CRm<<3 | op2; b = Xt. Cache maintenance by VA and
+/// SYS: a `SystemOperand`; b = Xt, c = Rt. Cache maintenance by VA and
 /// set/way has nothing to do (caches are not modelled, and writes to code are
 /// tracked per page); TLB invalidation empties the TLB; AT translates Xt into
 /// PAR_EL1 (Machine's `addressTranslate`).
 let helperSys: HelperFunction = { state, packed, xt, rt in
     let cpu = CPU.from(state: state)
-    let op1 = (packed >> 11) & 7, crn = (packed >> 7) & 0xF, crm = (packed >> 3) & 0xF, op2 = packed & 7
+    let operand = SystemOperand(packed: packed)
+    let op1 = operand.op1, crn = operand.crn, crm = operand.crm, op2 = operand.op2
     let el0Allowed = op1 == 3
     if cpu.el == 0 && !el0Allowed { cpu.raiseUndefined(at: cpu.faultPC); return 0 }
     // SCTLR.UCI at EL0, HCR_EL2.TPCP/TPU/TSW/TTLB (SysRegs/SysRegTraps.swift).

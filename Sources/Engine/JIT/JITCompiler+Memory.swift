@@ -1,3 +1,4 @@
+import Arch
 import IR
 import Machine
 
@@ -5,9 +6,13 @@ import Machine
 /// add the addend, access); misses, MMIO, unaligned and code-page writes go to
 /// an out-of-line slow path that calls the Machine's slow path. Helper calls.
 extension JITCompiler {
-    private func tlbDisplacement(_ flags: UInt64) -> Int32 {
-        let idx = flags & MemFlags.unprivileged != 0 ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
-        return Int32(StateLayout.tlbBase + idx * TLB.tableBytes)
+    /// The MMU index an access uses (LDTR/STTR: the unprivileged one).
+    private func accessIndex(_ flags: AccessFlags) -> Int {
+        flags.contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
+    }
+
+    private func tlbDisplacement(_ index: Int) -> Int32 {
+        Int32(StateLayout.tlbBase + index * TLB.tableBytes)
     }
 
     private static func opSize(bytes: Int) -> OpSize {
@@ -31,7 +36,8 @@ extension JITCompiler {
 
     func emitLoad(_ i: Int, _ inst: Inst) throws {
         let bytes = inst.type.bits / 8
-        let tlb = tlbDisplacement(inst.imm)
+        let flags = AccessFlags(rawValue: inst.imm), index = accessIndex(flags)
+        let tlb = tlbDisplacement(index)
         let r = allocate(i)
         let va = reg(inst.a, scratch: .rdx)
         let slow = a.newLabel(), done = a.newLabel()
@@ -42,7 +48,7 @@ extension JITCompiler {
         a.bind(done)
         let save = liveCallerSaved(after: i, excluding: i)
         let pc = currentPC, count = started - 1
-        let packed = UInt64(bytes) | UInt64(tlb) << 8 | inst.imm << 32
+        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags).packed
         let addr = capture(inst.a)
         stubs.append { [self] in
             a.bind(slow)
@@ -56,7 +62,8 @@ extension JITCompiler {
     func emitStore(_ i: Int, _ inst: Inst) throws {
         let bytes = type(inst.b).bits / 8
         let s = JITCompiler.opSize(bytes: bytes)
-        let tlb = tlbDisplacement(inst.imm)
+        let flags = AccessFlags(rawValue: inst.imm), index = accessIndex(flags)
+        let tlb = tlbDisplacement(index)
         let va = reg(inst.a, scratch: .rdx)
         let slow = a.newLabel(), done = a.newLabel()
         emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.writeTagOffset)
@@ -78,7 +85,7 @@ extension JITCompiler {
         a.bind(done)
         let save = liveCallerSaved(after: i)
         let pc = currentPC, count = started - 1
-        let packed = UInt64(bytes) | UInt64(tlb) << 8 | inst.imm << 32
+        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags).packed
         let addr = capture(inst.a), value = capture(inst.b)
         stubs.append { [self] in
             a.bind(slow)

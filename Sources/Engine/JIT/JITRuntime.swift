@@ -1,3 +1,4 @@
+import Arch
 import IR
 import Machine
 
@@ -64,21 +65,41 @@ final class JumpCache {
     var address: UInt64 { UInt64(UInt(bitPattern: table)) }
 }
 
-// Slow paths called from generated code. `packed` = size in bytes | TLB
-// displacement << 8 | MemFlags << 32; the MMU index is recovered from the
-// TLB displacement.
-private func mmuIndex(fromPacked p: UInt64) -> Int {
-    (Int((p >> 8) & 0xFF_FFFF) - StateLayout.tlbBase) / TLB.tableBytes
+/// The last argument of the JIT's load/store slow paths, packed into one
+/// constant by the compiler and unpacked by the slow path: the access size in
+/// bytes (bits 0-7), the MMU index (bits 8-15) and the access's flags (bits
+/// 32-63; `AccessFlags`, which need fewer than 32 bits).
+struct SlowPathOperand: Equatable {
+    var bytes: Int
+    var mmuIndex: Int
+    var flags: AccessFlags
+
+    init(bytes: Int, mmuIndex: Int, flags: AccessFlags) {
+        precondition(bytes < 256 && mmuIndex < 256 && flags.rawValue >> 32 == 0)
+        self.bytes = bytes
+        self.mmuIndex = mmuIndex
+        self.flags = flags
+    }
+
+    @inline(__always) init(packed p: UInt64) {
+        bytes = Int(p & 0xFF)
+        mmuIndex = Int((p >> 8) & 0xFF)
+        flags = AccessFlags(rawValue: p >> 32)
+    }
+
+    var packed: UInt64 { UInt64(bytes) | UInt64(mmuIndex) << 8 | flags.rawValue << 32 }
 }
 
 let jitLoadSlow: HelperFunction = { state, va, packed, _ in
     let cpu = CPU.from(state: state)
-    return cpu.loadSlow(va: va, size: Int(packed & 0xFF), mmuIndex: mmuIndex(fromPacked: packed), flags: packed >> 32)
+    let op = SlowPathOperand(packed: packed)
+    return cpu.loadSlow(va: va, size: op.bytes, mmuIndex: op.mmuIndex, flags: op.flags)
 }
 
 let jitStoreSlow: HelperFunction = { state, va, value, packed in
     let cpu = CPU.from(state: state)
-    cpu.storeSlow(va: va, size: Int(packed & 0xFF), value: value, mmuIndex: mmuIndex(fromPacked: packed), flags: packed >> 32)
+    let op = SlowPathOperand(packed: packed)
+    cpu.storeSlow(va: va, size: op.bytes, value: value, mmuIndex: op.mmuIndex, flags: op.flags)
     return 0
 }
 
