@@ -125,9 +125,7 @@ public final class ArmSemihosting: SemihostingHandler {
         self.system = system
         self.console = console
         self.errorFD = errorFD
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        startNanos = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        startNanos = HostClock.nanoseconds()
     }
 
     deinit {
@@ -216,7 +214,7 @@ public final class ArmSemihosting: SemihostingHandler {
             guard let a = args(cpu, arg, 1) else { return fault() }
             return flen(handle: a[0])
         case Op.clock:
-            return (monotonicNanos() &- startNanos) / 10_000_000
+            return (HostClock.nanoseconds() &- startNanos) / 10_000_000
         case Op.time:
             return UInt64(max(0, Glibc.time(nil)))
         case Op.errno:
@@ -242,7 +240,7 @@ public final class ArmSemihosting: SemihostingHandler {
             system.requestExit(status: status)
             return 0
         case Op.elapsed:
-            guard writeWords(cpu, arg, [monotonicNanos() &- startNanos]) else { return fault() }
+            guard writeWords(cpu, arg, [HostClock.nanoseconds() &- startNanos]) else { return fault() }
             return 0
         case Op.tickfreq:
             return 1_000_000_000
@@ -471,11 +469,6 @@ public final class ArmSemihosting: SemihostingHandler {
         return out
     }
 
-    private func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
 }
 
 // MARK: Tracing (`-d semihosting`)

@@ -1,4 +1,5 @@
 import Glibc
+import Machine
 
 /// The host side of the guest's console: one writer shared by the UART and
 /// semihosting (so their output interleaves in guest order), and one reader of
@@ -272,13 +273,13 @@ public final class HostConsole: @unchecked Sendable {
         guard !inputClosed, inputFD >= 0, !readerRunning else { return }
         if !blocking {
             if pollIntervalNanos > 0 && lastEmptyPoll != 0 {
-                let now = HostConsole.monotonicNanos()
+                let now = HostClock.nanoseconds()
                 if now &- lastEmptyPoll < pollIntervalNanos { return }
             }
             var pfd = pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0)
             let r = poll(&pfd, 1, 0)
             if r <= 0 || pfd.revents == 0 {
-                lastEmptyPoll = pollIntervalNanos > 0 ? HostConsole.monotonicNanos() : 0
+                lastEmptyPoll = pollIntervalNanos > 0 ? HostClock.nanoseconds() : 0
                 return
             }
             if pfd.revents & Int16(POLLNVAL) != 0 { inputClosed = true; return }
@@ -306,9 +307,4 @@ public final class HostConsole: @unchecked Sendable {
         }
     }
 
-    static func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
 }

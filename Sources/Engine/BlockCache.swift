@@ -29,12 +29,12 @@ final class BlockCache {
 
     func insert(_ block: TranslatedBlock) {
         if let old = blocks.updateValue(block, forKey: block.key) { removeFromPage(old) }
-        byPage[block.key.pa & ~UInt64(0xFFF), default: []].append(block)
+        byPage[block.key.pa & TLB.pageMask, default: []].append(block)
         translations += 1
     }
 
     private func removeFromPage(_ block: TranslatedBlock) {
-        let page = block.key.pa & ~UInt64(0xFFF)
+        let page = block.key.pa & TLB.pageMask
         guard var list = byPage[page], let i = list.firstIndex(where: { $0 === block }) else { return }
         list.swapAt(i, list.count - 1)
         list.removeLast()
@@ -44,7 +44,7 @@ final class BlockCache {
     /// Drops every block built from a byte of [pa, pa+length) (within one
     /// page); returns them. `remaining` gets each block of the page that stays.
     func invalidate(pa: UInt64, length: UInt64, remaining: (TranslatedBlock) -> Void) -> [TranslatedBlock] {
-        let page = pa & ~UInt64(0xFFF)
+        let page = pa & TLB.pageMask
         guard var list = byPage[page] else { return [] }
         var removed: [TranslatedBlock] = []
         var i = 0

@@ -3,12 +3,6 @@ import IR
 import Lift
 import Machine
 
-@inline(__always) func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-}
-
 /// Which engine runs guest code.
 public enum EngineKind: String, Sendable, CaseIterable {
     case interp
@@ -108,7 +102,7 @@ public final class Dispatcher {
     /// Done before the writing instruction completes.
     private func codeWritten(pa: UInt64, length: UInt64) {
         let memory = system.memory
-        memory.clearCodeWords(pagePA: pa & ~UInt64(0xFFF))
+        memory.clearCodeWords(pagePA: pa & TLB.pageMask)
         let removed = cache.invalidate(pa: pa, length: length) { memory.markCode(pa: $0.key.pa, length: $0.byteLength) }
         guard !removed.isEmpty else { return }
         if let jit {
@@ -171,9 +165,9 @@ public final class Dispatcher {
             if let jit, block.interpretedRuns > 0 {
                 block.interpretedRuns -= 1
                 if block.interpretedRuns == 0 {
-                    let start = monotonicNanoseconds()
+                    let start = HostClock.nanoseconds()
                     compile(block, jit: jit, mmuIndex: cpu.mmuIndex)
-                    statistics.translationNanoseconds &+= monotonicNanoseconds() &- start
+                    statistics.translationNanoseconds &+= HostClock.nanoseconds() &- start
                 }
             }
             if let jit, block.hostCode != nil {
@@ -208,12 +202,12 @@ public final class Dispatcher {
     }
 
     private func translate(key: BlockKey, pc: UInt64, host: UnsafeRawPointer, mmuIndex: Int) -> TranslatedBlock {
-        let start = monotonicNanoseconds()
-        defer { statistics.translationNanoseconds &+= monotonicNanoseconds() &- start }
-        let pageOffset = pc & 0xFFF
+        let start = HostClock.nanoseconds()
+        defer { statistics.translationNanoseconds &+= HostClock.nanoseconds() &- start }
+        let pageOffset = pc & TLB.pageOffsetMask
         let pageHost = host - Int(pageOffset)
         var ir = Lifter.lift(pc: pc, context: key.context) { va in
-            pageHost.load(fromByteOffset: Int(va & 0xFFF), as: UInt32.self)
+            pageHost.load(fromByteOffset: Int(va & TLB.pageOffsetMask), as: UInt32.self)
         }
         let raw = ir
         if options.optimize { Optimizer.run(&ir) }

@@ -94,7 +94,7 @@ public final class CPU {
         self.index = index
         self.config = config
         sysRegs = system.sysRegs
-        counterEpochNanos = CPU.monotonicNanos()
+        counterEpochNanos = HostClock.nanoseconds()
         codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
@@ -210,15 +210,9 @@ public final class CPU {
 
     // MARK: Generic timer counter
 
-    static func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
-
     /// The system counter (CNTPCT), at CNTFRQ from the host's monotonic clock.
     public var physicalCount: UInt64 {
-        let ns = CPU.monotonicNanos() &- counterEpochNanos
+        let ns = HostClock.nanoseconds() &- counterEpochNanos
         // floor(ns * freq / 1e9), exact (GenericTimer.swift inverts it for deadlines).
         return UInt64(1_000_000_000).dividingFullWidth(ns.multipliedFullWidth(by: SysRegTable.counterFrequency)).quotient
     }

@@ -54,7 +54,7 @@ extension CPU {
     /// routed "to EL1 or the current EL" (EL0 goes to EL1, or EL2 with HCR_EL2.TGE).
     public var syncTargetEL: Int {
         if el == 0 {
-            if config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1 { return 2 }
+            if hcrTGE { return 2 }
             return 1
         }
         return el
@@ -88,8 +88,7 @@ extension CPU {
         pstateMisc &= ~UInt64(0x0030_0C00)   // IL, SS, BTYPE cleared
         // FEAT_PAN: entry to EL1 (or EL2 with E2H and TGE) sets PSTATE.PAN unless
         // SCTLR_ELx.SPAN is 1 (Arm ARM D1.3.4, the PSTATE.PAN bullet).
-        let hcr = sysreg(SysRegTable.hcrEL2)
-        if config.hasPAN && (target == 1 || (target == 2 && (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1))
+        if config.hasPAN && (target == 1 || (target == 2 && el2Host))
             && (sysreg(SysRegTable.sctlr[target]) >> 23) & 1 == 0 {
             pstateMisc |= CPU.pstatePAN
         }
@@ -202,7 +201,7 @@ extension CPU {
         let spsr = sysreg(SysRegTable.spsr[fromEL])
         let target = pc_spsrTargetEL(spsr)
         let m4 = (spsr >> 4) & 1
-        let tge = config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1
+        let tge = hcrTGE
         let illegal = m4 == 1 || target > fromEL || target > highestEL
             || (target == 2 && !el2Enabled)   // no EL2 in this Security state (Secure, Root)
             || targetUsesAArch32(target)      // SPSR.M[4] = 0 asks for AArch64
@@ -242,9 +241,7 @@ extension CPU {
         if target >= 3 { return false }
         if config.hasEL3 && (sysreg(SysRegTable.scrEL3) >> 10) & 1 == 0 { return true }
         if target == 2 || !el2Enabled { return false }
-        let hcr = sysreg(SysRegTable.hcrEL2)
-        let e2hTGE = (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1
-        return (hcr >> 31) & 1 == 0 && !e2hTGE
+        return sysreg(SysRegTable.hcrEL2) & HCRBits.rw == 0 && !el2Host
     }
 
     /// SCR_EL3.{NSE, NS} = {1, 0}: the Root state, which only EL3 has (FEAT_RME).

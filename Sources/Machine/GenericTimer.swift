@@ -279,12 +279,12 @@ extension CPU {
         if case .timer(.hypVirtual) = access, !config.hasVHE { return .undefined }
         if el == 3 { return .allowed }
         let c = interruptControls
-        let e2h = config.hasVHE && c.el2Enabled && c.hcr & (1 << 34) != 0
-        let host = e2h && c.hcr & InterruptRouting.hcrTGE != 0
+        let e2h = c.el2Enabled && hcrE2H
+        let host = el2Host
         let cntkctl = sysreg(host ? GenericTimerRegs.cnthctl : GenericTimerRegs.cntkctl)
         let cnthctl = sysreg(GenericTimerRegs.cnthctl)
         let el1PhysicalControl = c.el2Enabled && !host ? (e2h ? cnthctl >> 10 : cnthctl) : 3
-        let el0Trap = SysRegAccess.trap(toEL: c.el2Enabled && c.hcr & InterruptRouting.hcrTGE != 0 ? 2 : 1)
+        let el0Trap = SysRegAccess.trap(toEL: hcrTGE ? 2 : 1)
         switch access {
         case .frequency:
             if el == 0 && cntkctl & 3 == 0 { return el0Trap }
@@ -307,7 +307,7 @@ extension CPU {
             }
             if el < 2 { return .undefined }
         case .timer(.securePhysical):
-            guard el == 1, c.scr & InterruptRouting.scrNS == 0 else { return .undefined }
+            guard el == 1, c.scr & SCRBits.ns == 0 else { return .undefined }
             if (c.scr >> 11) & 1 == 0 { return .trap(toEL: 3) }   // SCR_EL3.ST
         }
         return .allowed

@@ -70,10 +70,6 @@ public enum InterruptLine: Int, Sendable, CaseIterable {
 /// The routing and masking rules, as pure functions of the controls, for the
 /// engine and for tests.
 public enum InterruptRouting {
-    static let hcrTGE: UInt64 = 1 << 27
-    static let hcrE2H: UInt64 = 1 << 34
-    static let scrNS: UInt64 = 1 << 0
-    static let scrEEL2: UInt64 = 1 << 18
 
     /// The controls that decide where an interrupt goes and whether it is taken.
     public struct Controls: Sendable, Equatable {
@@ -93,11 +89,8 @@ public enum InterruptRouting {
             self.daif = daif
         }
 
-        /// EL2 is implemented and enabled in the current Security state
-        /// (Non-secure or Realm: SCR_EL3.NS = 1; Secure with SCR_EL3.EEL2 = 1).
-        public var el2Enabled: Bool {
-            hasEL2 && (!hasEL3 || scr & InterruptRouting.scrNS != 0 || scr & InterruptRouting.scrEEL2 != 0)
-        }
+        /// EL2 is implemented and enabled in the current Security state (`EL2State.enabled`).
+        public var el2Enabled: Bool { EL2State.enabled(hasEL2: hasEL2, hasEL3: hasEL3, scr: scr) }
 
         /// HCR_EL2 as it acts (zero when EL2 is not enabled).
         var effectiveHCR: UInt64 { el2Enabled ? hcr : 0 }
@@ -109,7 +102,7 @@ public enum InterruptRouting {
     public static func targetEL(_ line: InterruptLine, _ c: Controls) -> Int {
         if c.hasEL3 && c.scr & line.scrRouteBit != 0 { return 3 }
         let hcr = c.effectiveHCR
-        if hcr & (line.hcrRouteBit | hcrTGE) != 0 { return 2 }
+        if hcr & (line.hcrRouteBit | HCRBits.tge) != 0 { return 2 }
         return 1
     }
 
@@ -126,7 +119,7 @@ public enum InterruptRouting {
             if target == 3 { return true }
             if target == 2 {
                 let hcr = c.effectiveHCR
-                if hcr & (hcrE2H | hcrTGE) == hcrE2H | hcrTGE { return !pstateMasked }
+                if hcr & HCRBits.host == HCRBits.host { return !pstateMasked }
                 return true
             }
         }
@@ -138,7 +131,7 @@ public enum InterruptRouting {
     public static func virtualPending(_ line: InterruptLine, _ c: Controls) -> Bool {
         guard c.el < 2 else { return false }
         let hcr = c.effectiveHCR
-        return hcr & hcrTGE == 0 && hcr & line.hcrRouteBit != 0 && hcr & line.hcrVirtualBit != 0
+        return hcr & HCRBits.tge == 0 && hcr & line.hcrRouteBit != 0 && hcr & line.hcrVirtualBit != 0
     }
 
     /// What to take now, if anything: physical interrupts first (in
@@ -388,7 +381,7 @@ public final class InterruptState: @unchecked Sendable {
                 pthread_cond_wait(alarmCond, mutex)
                 continue
             }
-            let now = CPU.monotonicNanos()
+            let now = HostClock.nanoseconds()
             if now >= alarmDeadline {
                 alarmDeadline = .max
                 requestCheck()
@@ -458,7 +451,7 @@ extension CPU {
     /// PSTATE): when something is asserted, the dispatcher looks again.
     public func interruptControlsChanged() {
         // A timer deadline may have passed before the alarm thread noticed.
-        if interrupts.nextTimerDeadline != .max && CPU.monotonicNanos() >= interrupts.nextTimerDeadline {
+        if interrupts.nextTimerDeadline != .max && HostClock.nanoseconds() >= interrupts.nextTimerDeadline {
             updateTimers()
         }
         if anyInterruptAsserted { interrupts.requestCheck() }
@@ -555,7 +548,7 @@ extension CPU {
                 system.fatal(msg)
                 return
             }
-            let now = CPU.monotonicNanos()
+            let now = HostClock.nanoseconds()
             if deadline <= now { continue }
             interrupts.sleep(until: min(deadline, now &+ slice))
         }

@@ -107,11 +107,6 @@ extension CPU {
     /// The implemented physical address size (ID_AA64MMFR0_EL1.PARange = 0b0101).
     public static let physicalAddressBits = 48
 
-    /// EL2 is implemented and enabled in the current Security state (no Secure EL2).
-    var el2Enabled: Bool {
-        config.hasEL2 && (!config.hasEL3 || sysreg(SysRegTable.scrEL3) & 1 == 1)
-    }
-
     /// Whether a regime translates in Secure state (EL3, or EL1&0/EL2 with SCR_EL3.NS = 0).
     func regimeIsSecure(_ regime: TranslationRegime) -> Bool {
         regime == .el3 || (config.hasEL3 && sysreg(SysRegTable.scrEL3) & 1 == 0)
@@ -166,8 +161,8 @@ extension CPU {
                 stage2 = stage2Enabled   // HCR_EL2.VM or DC (Stage2Walker.swift)
                 // HCR_EL2.TGE or DC: EL1&0 stage 1 behaves as disabled; with DC the
                 // memory is Normal write-back (Arm ARM D8.2.11).
-                if (hcr >> 27) & 1 == 1 { enabled = false }
-                if (hcr >> 12) & 1 == 1 { enabled = false; normalWhenOff = true }
+                if hcr & HCRBits.tge != 0 { enabled = false }
+                if hcr & HCRBits.dc != 0 { enabled = false; normalWhenOff = true }
             }
         case .el2, .el3:
             break

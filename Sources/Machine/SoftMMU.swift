@@ -69,7 +69,7 @@ extension CPU {
     /// PSTATE.PAN acts: set, at EL1 or at EL2 in the EL2&0 regime (E2H = 1).
     @inline(__always) public var panActive: Bool {
         guard pstateMisc & CPU.pstatePAN != 0 else { return false }
-        return el == 1 || (el == 2 && (sysreg(SysRegTable.hcrEL2) >> 34) & 1 == 1)
+        return el == 1 || (el == 2 && hcrE2H)
     }
 
     /// PSTATE.PAN (bit 22, as in SPSR_ELx).
@@ -98,20 +98,8 @@ extension CPU {
     /// flush when the fill log knows them, else all.
     func flushTLBEntries(ofIndex index: Int) {
         let base = state + StateLayout.tlbBase + index * TLB.tableBytes
-        if tlbFillLog.drain(index: index, { slot in
-            let e = base + slot * TLB.entryBytes
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
-            e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
-        }) { return }
-        for i in 0..<TLB.entries {
-            let e = base + i * TLB.entryBytes
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
-            e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
-        }
+        if tlbFillLog.drain(index: index, { slot in TLB.invalidate(entry: base + slot * TLB.entryBytes) }) { return }
+        for i in 0..<TLB.entries { TLB.invalidate(entry: base + i * TLB.entryBytes) }
     }
 
     /// The EL whose permissions an MMU index checks (LDTR/STTR at EL1 use index 0;

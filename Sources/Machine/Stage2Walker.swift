@@ -64,9 +64,8 @@ extension CPU {
     /// VM = 1; {E2H, TGE} = {1, 1} makes both 0).
     var stage2Enabled: Bool {
         guard el2Enabled else { return false }
-        let hcr = sysreg(SysRegTable.hcrEL2)
-        if (hcr >> 34) & 1 == 1 && (hcr >> 27) & 1 == 1 { return false }
-        return hcr & (Stage2Regs.hcrVM | Stage2Regs.hcrDC) != 0
+        if el2Host { return false }
+        return sysreg(SysRegTable.hcrEL2) & (Stage2Regs.hcrVM | Stage2Regs.hcrDC) != 0
     }
 
     /// Translates `ipa` through stage 2 (AArch64.S2Walk), without checking

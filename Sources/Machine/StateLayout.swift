@@ -94,7 +94,9 @@ public enum TLB {
     /// the indices filled since the last flush (`CPU.tlbDirtyIndices`).
     public static let entryBits = 13
     public static let entries = 1 << entryBits
-    public static let entryBytes = 32
+    /// 32-byte entries: four 64-bit words.
+    public static let entryBytesLog2 = 5
+    public static let entryBytes = 1 << entryBytesLog2
     public static let tableBytes = entries * entryBytes
     public static let mmuIndexCount = 16
 
@@ -114,6 +116,21 @@ public enum TLB {
     /// The page holds translated code: writes must go through the slow path
     /// to invalidate it.
     public static let flagCode: UInt64 = 1 << 10
+
+    /// (va >> indexShift) & indexMask is the byte offset of va's entry in
+    /// its table: the page number's low `entryBits` bits, times the entry size.
+    public static let indexShift = pageBits - entryBytesLog2
+    public static let indexMask = (entries - 1) << entryBytesLog2
+    /// The offset of an address within its page.
+    public static let pageOffsetMask: UInt64 = pageSize - 1
+
+    /// Empties one entry: no address matches its tags.
+    @inline(__always) static func invalidate(entry e: UnsafeMutableRawPointer) {
+        e.storeBytes(of: invalidTag, toByteOffset: readTagOffset, as: UInt64.self)
+        e.storeBytes(of: invalidTag, toByteOffset: writeTagOffset, as: UInt64.self)
+        e.storeBytes(of: invalidTag, toByteOffset: codeTagOffset, as: UInt64.self)
+        e.storeBytes(of: 0, toByteOffset: addendOffset, as: UInt64.self)
+    }
 
     @inlinable public static func entryOffset(mmuIndex: Int, va: UInt64) -> Int {
         StateLayout.tlbBase + mmuIndex * tableBytes

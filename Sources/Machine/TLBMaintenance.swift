@@ -50,7 +50,7 @@ extension CPU {
                 if tag == TLB.invalidTag { continue }
                 let bits = max(Int(tlbPageBits[idx * TLB.entries + i]), TLB.pageBits)
                 let block = vaBits & ~((UInt64(1) << UInt64(bits)) - 1)
-                if (tag ^ va) & block == 0 { invalidateTLBEntry(e) }
+                if (tag ^ va) & block == 0 { TLB.invalidate(entry: e) }
             }
         }
     }
@@ -65,16 +65,9 @@ extension CPU {
                 let rec = tlbIPA[idx * TLB.entries + i]
                 if rec == ~0 { continue }
                 let block = 0x0000_FFFF_FFFF_F000 & ~((UInt64(1) << (rec & 0x3F)) - 1)
-                if (rec ^ ipa) & block == 0 { invalidateTLBEntry(base + i * TLB.entryBytes) }
+                if (rec ^ ipa) & block == 0 { TLB.invalidate(entry: base + i * TLB.entryBytes) }
             }
         }
-    }
-
-    @inline(__always) private func invalidateTLBEntry(_ e: UnsafeMutableRawPointer) {
-        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
-        e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
-        e.storeBytes(of: 0, toByteOffset: TLB.addendOffset, as: UInt64.self)
     }
 
     /// TLBI <op>{, <Xt>}: SYS #op1, C8, CRm, #op2 (the Inner and Outer

@@ -357,8 +357,6 @@ enum CLI {
     }
 
     static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        Double(HostClock.nanoseconds()) / 1e9
     }
 }

@@ -28,8 +28,8 @@ extension JITCompiler {
     private func emitTLBCompare(va: Reg, bytes: Int, tlb: Int32, tagOffset: Int) {
         a.mov(.rax, va, .q)
         a.mov(.rcx, va, .q)
-        a.shift(.shr, .rcx, imm: 7, .q)
-        a.alu(.and, .rcx, imm: Int32((TLB.entries - 1) << 5), .d)   // ((va >> 12) & 255) * 32
+        a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .q)
+        a.alu(.and, .rcx, imm: Int32(TLB.indexMask), .d)   // page number mod entries, times the entry size
         a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | UInt64(bytes - 1))), .q)
         a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
     }
@@ -193,9 +193,9 @@ extension JITCompiler {
         if chaining && !noChain {
             let miss = a.newLabel()
             a.mov(.rax, t, .q)
-            a.shift(.shr, .rax, imm: 2, .q)
+            a.shift(.shr, .rax, imm: UInt8(JumpCache.hashShift), .q)
             a.alu(.and, .rax, imm: Int32(JumpCache.entries - 1), .d)
-            a.shift(.shl, .rax, imm: 4, .d)
+            a.shift(.shl, .rax, imm: UInt8(JumpCache.slotBytesLog2), .d)
             a.mov(.rcx, imm: runtime.jumpCache)
             a.alu(.add, .rax, .rcx, .q)
             a.alu(.cmp, t, Mem(.rax), .q)

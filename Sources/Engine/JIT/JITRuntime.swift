@@ -19,6 +19,11 @@ struct JITRuntimeInfo {
 /// the set of blocks changes.
 final class JumpCache {
     static let entries = 4096
+    /// A slot is (va, host): 16 bytes.
+    static let slotBytesLog2 = 4
+    /// The slot of a VA: (va >> hashShift) mod entries (instructions are 4-byte aligned).
+    static let hashShift = 2
+    @inline(__always) static func slot(va: UInt64) -> Int { Int((va >> UInt64(hashShift)) & UInt64(entries - 1)) }
     let table: UnsafeMutablePointer<UInt64>   // pairs (va, host)
 
     /// The slots filled since the last flush (up to `trackedInserts`; past
@@ -50,12 +55,12 @@ final class JumpCache {
     }
 
     @inline(__always) private func empty(_ i: Int) {
-        table[2 * i] = UInt64((i + 1) & (JumpCache.entries - 1)) << 2 | 1
+        table[2 * i] = UInt64((i + 1) & (JumpCache.entries - 1)) << UInt64(JumpCache.hashShift) | 1
         table[2 * i + 1] = 0
     }
 
     func insert(va: UInt64, host: UInt64) {
-        let i = Int((va >> 2) & UInt64(JumpCache.entries - 1))
+        let i = JumpCache.slot(va: va)
         table[2 * i] = va
         table[2 * i + 1] = host
         if inserts < JumpCache.trackedInserts { inserted[inserts] = i }
@@ -185,7 +190,7 @@ final class JITEngine {
             block.hostCode = cache.executablePointer(offset)
             block.firstExit = exitRecords.count
             block.exitCount = code.exits.count
-            let page = block.ir.guestPC & ~UInt64(0xFFF)
+            let page = block.ir.guestPC & TLB.pageMask
             for e in code.exits {
                 precondition(e.id == exitRecords.count)
                 exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset), targetPC: e.targetPC,
@@ -211,7 +216,7 @@ final class JITEngine {
         guard exitID > 0, exitID <= exitRecords.count, let host = target.hostCode else { return }
         var rec = exitRecords[exitID - 1]
         guard rec.chainedTo == nil, !rec.dead, rec.targetPC == target.ir.guestPC,
-              rec.sourcePage == target.ir.guestPC & ~UInt64(0xFFF) else { return }
+              rec.sourcePage == target.ir.guestPC & TLB.pageMask else { return }
         patch(field: rec.fieldAddress, to: UInt64(UInt(bitPattern: host)))
         rec.chainedTo = target
         exitRecords[exitID - 1] = rec

@@ -160,12 +160,11 @@ extension CPU {
         case 2: return hcrE2H ? .el20 : .el2
         default:
             // EL0 in the EL2&0 regime (E2H = TGE = 1).
-            if accessEL == 0 && hcrE2H && config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 27) & 1 == 1 { return .el20 }
+            if accessEL == 0 && el2Host { return .el20 }
             return .el10
         }
     }
 
-    var hcrE2H: Bool { config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 34) & 1 == 1 }
 
     /// walkparams.emec for a regime (AArch64.GetS1TTWParams / GetS2TTWParams).
     func mecEMEC(_ regime: MECRegime) -> Bool {

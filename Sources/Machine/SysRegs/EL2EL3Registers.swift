@@ -11,7 +11,7 @@ enum EL2EL3Registers {
         SysRegDef("ACTLR_EL2", 3, 4, 1, 0, 1, el: 2),
         SysRegDef("HCR_EL2", 3, 4, 1, 1, 0, el: 2, mmu: true).writing { cpu, slot, v in
             // E2H (bit 34) is RES0 without FEAT_VHE.
-            cpu.setSysreg(slot, cpu.config.hasVHE ? v : v & ~(1 << 34))
+            cpu.setSysreg(slot, cpu.config.hasVHE ? v : v & ~HCRBits.e2h)
         },
         // MDCR_EL2: HPMN (4:0) resets to PMCR_EL0.N.
         SysRegDef("MDCR_EL2", 3, 4, 1, 1, 1, el: 2, reset: UInt64(PMURegisters.eventCounters)),

@@ -173,7 +173,7 @@ extension CPU {
     /// Brings PMCCNTR_EL0 up to date for the time since the last sync, then
     /// starts a new interval with the counting state of the current EL.
     func pmuSync() {
-        let now = CPU.monotonicNanos()
+        let now = HostClock.nanoseconds()
         if pmuClock.counting {
             var delta = now &- pmuClock.since
             if sysreg(PMURegisters.pmcr) & (1 << 3) != 0 {   // D: every 64th cycle

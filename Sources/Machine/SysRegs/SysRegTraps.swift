@@ -145,11 +145,6 @@ extension CPU {
         el2Host ? sysreg(SysRegTable.sctlr[2]) : sysreg(SysRegTable.sctlr[1])
     }
 
-    /// HCR_EL2.{E2H,TGE} = {1,1} with EL2 enabled: EL0 is the host's EL0 of
-    /// the EL2&0 regime (FEAT_VHE), and EL1 is not used.
-    public var el2Host: Bool {
-        el2Enabled && sysreg(SysRegTable.hcrEL2) & (1 << 34 | 1 << 27) == 1 << 34 | 1 << 27
-    }
 
     /// The EL a SYS cache or TLB maintenance instruction is trapped to, or nil
     /// (Arm ARM D1 "Traps and enables"): at EL0, SCTLR.DZE (DC ZVA) and
