@@ -1,11 +1,41 @@
 import Glibc
 
+/// The attributes of an MMIO access, as a bus carries them to a device: the
+/// requesting CPU, the physical address space of the access (Secure,
+/// Non-secure, Root, Realm: a device may bank or refuse registers by it, as
+/// the GIC does by security state) and whether it is privileged (EL1 or
+/// above).
+public struct MMIOAttributes: Sendable, Equatable {
+    /// `CPU.index` of the requester.
+    public var cpuIndex: Int
+    public var paSpace: PASpace
+    public var privileged: Bool
+    public init(cpuIndex: Int, paSpace: PASpace, privileged: Bool) {
+        self.cpuIndex = cpuIndex
+        self.paSpace = paSpace
+        self.privileged = privileged
+    }
+}
+
 /// A memory-mapped device. Offsets are relative to the device's base address.
 /// Reads and writes are 1, 2, 4 or 8 bytes, naturally aligned (Device memory).
+/// The softmmu calls the forms with `attributes`; a device that does not
+/// depend on them implements the plain forms only (the defaults forward).
 public protocol MMIODevice: AnyObject {
     var name: String { get }
     func read(offset: UInt64, size: Int) -> UInt64
     func write(offset: UInt64, size: Int, value: UInt64)
+    func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64
+    func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes)
+}
+
+extension MMIODevice {
+    public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
+        read(offset: offset, size: size)
+    }
+    public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
+        write(offset: offset, size: size, value: value)
+    }
 }
 
 /// One region of the physical address space.

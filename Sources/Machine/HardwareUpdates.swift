@@ -43,6 +43,21 @@ extension CPU {
         return HardwareUpdateControls(accessFlag: ha, dirtyState: ha && (vtcr >> 22) & 1 == 1)
     }
 
+    /// A leaf's access flag (AF, bit 10): the descriptor with AF set when
+    /// hardware manages it, nil for an Access flag fault (AF = 0 without HA).
+    /// Debug lookups ignore AF.
+    func accessFlagUpdate(_ desc: UInt64, _ hw: HardwareUpdateControls, debug: Bool) -> UInt64? {
+        guard !debug && (desc >> 10) & 1 == 0 else { return desc }
+        return hw.accessFlag ? desc | 1 << 10 : nil
+    }
+
+    /// Writes back a leaf the walk updated (AF, dirty state), only when the
+    /// access is then permitted (as QEMU does) and the walk saw the
+    /// descriptor as stored (`raw`; not a MEC substitute).
+    func writeBackUpdated(_ updated: UInt64, of desc: UInt64, raw: UInt64, at pa: UInt64, permitted: Bool) {
+        if updated != desc && desc == raw && permitted { writeBackDescriptor(pa: pa, updated) }
+    }
+
     /// Stores an updated descriptor at `pa` (RAM only; tables in ROM are not
     /// updated). The line keeps its MEC tag: the walk read it with that MECID.
     func writeBackDescriptor(pa: UInt64, _ value: UInt64) {

@@ -244,7 +244,8 @@ extension CPU {
         if epd { return fail(.translationL0) }
 
         let outputSize = min(CPU.outputAddressBits(ps: ps), CPU.physicalAddressBits)
-        let stride = granuleBits - 3
+        let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
+        let stride = geometry.stride
         // Start level: 4 - ceil((inputSize - granuleBits) / stride).
         var level = 4 - (inputSize - 4) / stride
         // TTBR_ELx.BADDR (bits 47:1; bit 0 is CnP), aligned to the size of the
@@ -253,7 +254,6 @@ extension CPU {
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
         var indexMask: UInt64 = (1 << UInt64(inputSize - stride * (4 - level))) - 1
         var tableBase = baddr & ~indexMask
-        let oaMask: UInt64 = 0x0000_FFFF_FFFF_FFFF & ~((1 << UInt64(granuleBits)) - 1)
 
         // Hierarchical attributes of the table descriptors walked through.
         var pxnTable = false, xnTable = false, apTableNoEL0 = false, apTableRO = false, nsTable = false
@@ -285,13 +285,11 @@ extension CPU {
             // MEC: TTWalkMECID, or the stage 2 output MECID of the descriptor's IPA.
             desc = readMECID.map { mecView(descPA, raw, mecid: $0) } ?? mecWalkView(descPA, raw, accessEL: accessEL)
             (leafPA, leafRaw) = (descPA, raw)
-            // Invalid, or the reserved encoding at level 3.
-            if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
-            if level < 3 && desc & 2 != 0 {
-                // Table descriptor: the next-level table address, and the
-                // controls that apply to every lookup below it.
-                let next = desc & oaMask
-                if next >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
+            switch geometry.step(desc, level: level) {
+            case .fault(let f): return fail(f)
+            case .leaf: break
+            case .table(let next):
+                // The controls that apply to every lookup below the table.
                 pxnTable = pxnTable || (desc >> 59) & 1 == 1
                 xnTable = xnTable || (desc >> 60) & 1 == 1
                 apTableNoEL0 = apTableNoEL0 || (desc >> 61) & 1 == 1
@@ -303,17 +301,9 @@ extension CPU {
                 indexMask = (1 << UInt64(granuleBits)) - 1
                 continue
             }
-            // Block descriptors exist at level 1 and 2 (4 KiB) or level 2
-            // (16 KiB, 64 KiB) without FEAT_LPA/LPA2; elsewhere they fault.
-            if level < 3 && !(level == 2 || (level == 1 && granuleBits == 12)) {
-                return fail(.translation(level: level))
-            }
             break
         }
-        let oa = desc & oaMask
-        if oa >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
-        let blockMask: UInt64 = (1 << UInt64(stride * (4 - level) + 3)) - 1
-        let pa = (oa & ~blockMask) | (va & blockMask)
+        guard let pa = geometry.output(desc, level: level, input: va) else { return fail(.addressSize(level: level)) }
         // FEAT_MEC: output PA space, AMEC bit, and AArch64.S1AMECFault (MEC/MECID.swift).
         let mec = mecStage1Leaf(descriptor: desc, upperRange: upper, accessEL: accessEL,
                                 paSpace: stage1OutputPASpace(regime, descriptor: desc, nsTable: nsTable))
@@ -323,11 +313,7 @@ extension CPU {
         // a zero AF is set in the descriptor instead of faulting; with HD a write
         // to a clean page with DBM set makes it dirty (AP[2] cleared).
         let hw = stage1HardwareUpdates(regime: regime, tcr: tcr)
-        var updated = desc
-        if !debug && (desc >> 10) & 1 == 0 {
-            guard hw.accessFlag else { return fail(.accessFlag(level: level)) }
-            updated |= 1 << 10
-        }
+        guard var updated = accessFlagUpdate(desc, hw, debug: debug) else { return fail(.accessFlag(level: level)) }
         let makeDirty = hw.dirtyState && !debug && access == .write && (desc >> 51) & 1 == 1
             && (desc >> 7) & 1 == 1 && !apTableRO
 
@@ -368,12 +354,8 @@ extension CPU {
         }
 
         if makeDirty && writable { updated &= ~(1 << 7) }
-        // The descriptor is written back only when the access is permitted (as
-        // QEMU does) and was read as stored (not a MEC substitute).
-        if updated != desc && desc == leafRaw
-            && (access == .read ? readable : access == .write ? writable : executable) {
-            writeBackDescriptor(pa: leafPA, updated)
-        }
+        writeBackUpdated(updated, of: desc, raw: leafRaw, at: leafPA,
+                         permitted: access == .read ? readable : access == .write ? writable : executable)
 
         // Memory attributes: MAIR_ELx.Attr<AttrIndx>; Attr[7:4] = 0 is Device.
         let attrIndx = (desc >> 2) & 7
@@ -385,7 +367,7 @@ extension CPU {
                                     nonSecure: !secure || nsTable || (desc >> 5) & 1 == 1,
                                     level: level, el0Accessible: el0Accessible,
                                     readable: readable, writable: writable, executable: executable,
-                                    pageBits: stride * (4 - level) + 3, mec: mec.info))
+                                    pageBits: geometry.pageBits(level: level), mec: mec.info))
     }
 
     /// TCR_ELx.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB; 0b11 is reserved

@@ -239,8 +239,9 @@ extension CPU {
         debugWatchFilter(entry: e)   // watchpoints: data accesses keep missing (DebugWatch.swift)
     }
 
-    /// One physical access of `size` bytes inside one page. Nil: external abort.
-    private func physicalAccess(va: UInt64, pa: UInt64, size: Int, write: Bool, value: UInt64,
+    /// One physical access of `size` bytes inside one page, in PA space
+    /// `space` (what an MMIO device sees of it). Nil: external abort.
+    private func physicalAccess(va: UInt64, pa: UInt64, space: PASpace, size: Int, write: Bool, value: UInt64,
                                 mmuIndex: Int, fill: Translation?) -> UInt64? {
         guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
             system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
@@ -248,8 +249,9 @@ extension CPU {
         }
         switch r.kind {
         case .mmio(let dev):
-            if write { dev.write(offset: pa - r.base, size: size, value: value); return 0 }
-            return dev.read(offset: pa - r.base, size: size)
+            let attributes = MMIOAttributes(cpuIndex: index, paSpace: space, privileged: accessEL(mmuIndex: mmuIndex) > 0)
+            if write { dev.write(offset: pa - r.base, size: size, value: value, attributes: attributes); return 0 }
+            return dev.read(offset: pa - r.base, size: size, attributes: attributes)
         case .ram, .rom:
             let p = r.host! + Int(pa - r.base)
             if write {
@@ -316,7 +318,7 @@ extension CPU {
         debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
-            guard let v = physicalAccess(va: va, pa: t.pa, size: size, write: write, value: value,
+            guard let v = physicalAccess(va: va, pa: t.pa, space: t.paSpace, size: size, write: write, value: value,
                                          mmuIndex: mmuIndex, fill: unaligned ? nil : t) else {
                 raiseDataAbort(status: .syncExternal, va: va, isWrite: write, at: faultPC)
                 return 0
@@ -340,7 +342,8 @@ extension CPU {
         }
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
-            let b = physicalAccess(va: va &+ UInt64(i), pa: pa, size: 1, write: write,
+            let b = physicalAccess(va: va &+ UInt64(i), pa: pa, space: i < firstBytes ? t.paSpace : t2.paSpace,
+                                   size: 1, write: write,
                                    value: (value >> UInt64(8 * i)) & 0xFF, mmuIndex: mmuIndex, fill: nil) ?? 0
             result |= b << UInt64(8 * i)
         }

@@ -105,7 +105,7 @@ extension CPU {
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
         var indexMask: UInt64 = (1 << UInt64(startBits)) - 1
         var tableBase = baddr & ~((indexMask << 3) | 7)
-        let oaMask: UInt64 = 0x0000_FFFF_FFFF_FFFF & ~((1 << UInt64(granuleBits)) - 1)
+        let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
         let realm = securityState(el: 1) == .realm
         let walkSpace: PASpace = realm ? .realm : .nonSecure
         var level = start
@@ -125,49 +125,36 @@ extension CPU {
             guard let (raw, d) = stage2ReadDescriptor(descPA) else { return fail(.syncExternalOnWalk(level: level)) }
             desc = d
             (leafPA, leafRaw) = (descPA, raw)
-            if desc & 1 == 0 || (level == 3 && desc & 2 == 0) { return fail(.translation(level: level)) }
-            if level < 3 && desc & 2 != 0 {
-                let next = desc & oaMask
-                if next >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
+            switch geometry.step(desc, level: level) {
+            case .fault(let f): return fail(f)
+            case .leaf: break
+            case .table(let next):
                 tableBase = next
                 level += 1
                 indexMask = (1 << UInt64(stride)) - 1
                 continue
             }
-            // Blocks: levels 1 and 2 (4 KiB), level 2 (16 and 64 KiB).
-            if level < 3 && !(level == 2 || (level == 1 && granuleBits == 12)) {
-                return fail(.translation(level: level))
-            }
             break
         }
-        let oa = desc & oaMask
-        if oa >> UInt64(outputSize) != 0 { return fail(.addressSize(level: level)) }
+        guard let pa = geometry.output(desc, level: level, input: ipa) else { return fail(.addressSize(level: level)) }
         // Access flag and dirty state, FEAT_HAFDBS (VTCR_EL2.HA/HD): S2AP[1] is the
         // write permission a clean DBM page lacks.
         let hw = stage2HardwareUpdates(vtcr: vtcr)
-        var updated = desc
-        if !debug && (desc >> 10) & 1 == 0 {
-            guard hw.accessFlag else { return fail(.accessFlag(level: level)) }
-            updated |= 1 << 10
-        }
+        guard var updated = accessFlagUpdate(desc, hw, debug: debug) else { return fail(.accessFlag(level: level)) }
         if hw.dirtyState && !debug && access == .write && !s1ptw && (desc >> 51) & 1 == 1 { updated |= 1 << 7 }
-        let blockMask: UInt64 = (1 << UInt64(granuleBits + stride * (3 - level))) - 1
-        let pa = (oa & ~blockMask) | (ipa & blockMask)
         // Realm stage 2: descriptor bit 55 (NS) selects the Non-secure PA space.
         let paSpace: PASpace = realm && (desc >> 55) & 1 == 0 ? .realm : .nonSecure
         let s2ap = (updated >> 6) & 3
         let readable = s2ap & 1 != 0, writable = s2ap & 2 != 0, executable = (desc >> 54) & 1 == 0
-        if updated != desc && desc == leafRaw
-            && (access == .read || s1ptw ? readable : access == .write ? writable : executable) {
-            writeBackDescriptor(pa: leafPA, updated)
-        }
+        writeBackUpdated(updated, of: desc, raw: leafRaw, at: leafPA,
+                         permitted: access == .read || s1ptw ? readable : access == .write ? writable : executable)
         return .success(Stage2Result(pa: pa, paSpace: paSpace, level: level,
                                      readable: readable, writable: writable,
                                      executable: executable,
                                      attributes: CPU.stage2MAIRAttributes(memAttr: (desc >> 2) & 0xF),
                                      shareability: UInt8((desc >> 8) & 3),
                                      amec: (desc >> 63) & 1 == 1,
-                                     pageBits: granuleBits + stride * (3 - level)))
+                                     pageBits: geometry.pageBits(level: level)))
     }
 
     /// The descriptor as stored and as the walk sees it (MEC: TTWalkMECID).

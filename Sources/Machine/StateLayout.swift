@@ -51,6 +51,10 @@ public enum StateLayout {
     /// (a line went up, a timer deadline passed, a mask may have opened); set
     /// together with `exitRequest`, from any thread (Interrupts.swift).
     public static let interruptCheck = 432
+    /// The host address of this CPU's JIT jump cache (VA -> host code pairs):
+    /// translated code reaches it through the state pointer, so the same code
+    /// serves every CPU.
+    public static let jumpCache = 440
 
     /// FP/SIMD registers V0...V31, 16 bytes each.
     public static let vregBase = 512

@@ -76,6 +76,8 @@ final class FakeDevice: MMIODevice {
     }
     let name = "fake"
     var accesses: [Access] = []
+    /// The attributes of the last access the softmmu made.
+    var lastAttributes: MMIOAttributes?
 
     static func readValue(offset: UInt64, size: Int) -> UInt64 {
         let v: UInt64 = 0xA1B2_C3D4_E5F6_0000 | (offset << 4) | UInt64(size)
@@ -90,6 +92,16 @@ final class FakeDevice: MMIODevice {
 
     func write(offset: UInt64, size: Int, value: UInt64) {
         accesses.append(Access(write: true, offset: offset, size: size, value: value))
+    }
+
+    func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
+        lastAttributes = attributes
+        return read(offset: offset, size: size)
+    }
+
+    func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
+        lastAttributes = attributes
+        write(offset: offset, size: size, value: value)
     }
 }
 

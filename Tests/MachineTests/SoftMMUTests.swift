@@ -102,9 +102,9 @@ final class SoftMMUTests: XCTestCase {
             let cpu = m.cpu
             cpu.flushTLB()
             let code = ram + 0x5000
-            for k in 0..<UInt64(fills) { _ = cpu.loadSlow(va: ram + 0x2_0000 + k * 0x1000, size: 8, mmuIndex: 1, flags: 0) }
-            _ = cpu.loadSlow(va: code, size: 8, mmuIndex: 1, flags: 0)
-            _ = cpu.loadSlow(va: ram + 0x6000, size: 8, mmuIndex: 1, flags: 0)
+            for k in 0..<UInt64(fills) { _ = cpu.loadSlow(va: ram + 0x2_0000 + k * 0x1000, size: 8, mmuIndex: 1) }
+            _ = cpu.loadSlow(va: code, size: 8, mmuIndex: 1)
+            _ = cpu.loadSlow(va: ram + 0x6000, size: 8, mmuIndex: 1)
             XCTAssertEqual(m.tlbEntry(va: code, mmuIndex: 1).write, code)
             let flushes = cpu.tlbFlushCount
             var reported: [[UInt64]] = []
@@ -116,7 +116,7 @@ final class SoftMMUTests: XCTestCase {
             XCTAssertEqual(m.tlbEntry(va: ram + 0x6000, mmuIndex: 1).write, ram + 0x6000, "other pages keep theirs")
             XCTAssertEqual(m.tlbEntry(va: ram + 0x2_0000, mmuIndex: 1).write, ram + 0x2_0000)
             XCTAssertEqual(cpu.tlbFlushCount, flushes, "no flush")
-            cpu.storeSlow(va: code + 0x20, size: 4, value: 0xD503_201F, mmuIndex: 1, flags: 0)
+            cpu.storeSlow(va: code + 0x20, size: 4, value: 0xD503_201F, mmuIndex: 1)
             XCTAssertEqual(reported, [[code + 0x20, 4]])
         }
     }

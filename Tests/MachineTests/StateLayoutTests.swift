@@ -27,6 +27,7 @@ final class StateLayoutTests: XCTestCase {
             ("codeWritten", StateLayout.codeWritten, 8),
             ("helperArgs", StateLayout.helperArgs, 3 * 8),
             ("interruptCheck", StateLayout.interruptCheck, 8),
+            ("jumpCache", StateLayout.jumpCache, 8),
             ("vregBase", StateLayout.vregBase, 32 * 16),
             ("fpcr", StateLayout.fpcr, 8),
             ("fpsr", StateLayout.fpsr, 8),

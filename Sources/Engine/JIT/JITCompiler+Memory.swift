@@ -196,7 +196,7 @@ extension JITCompiler {
             a.shift(.shr, .rax, imm: UInt8(JumpCache.hashShift), .q)
             a.alu(.and, .rax, imm: Int32(JumpCache.entries - 1), .d)
             a.shift(.shl, .rax, imm: UInt8(JumpCache.slotBytesLog2), .d)
-            a.mov(.rcx, imm: runtime.jumpCache)
+            a.load(.rcx, Mem(.rbx, Int32(StateLayout.jumpCache)), .q)
             a.alu(.add, .rax, .rcx, .q)
             a.alu(.cmp, t, Mem(.rax), .q)
             a.jcc(.ne, miss)

@@ -2,8 +2,9 @@ import Arch
 import IR
 import Machine
 
-/// Addresses the generated code needs: the shared epilogue, the slow-path
-/// helpers and the jump cache.
+/// Addresses the generated code needs: the shared epilogue and the slow-path
+/// helpers (per-CPU structures, such as the jump cache, it finds through the
+/// state block).
 struct JITRuntimeInfo {
     var epilogue: UInt64 = 0
     var loadSlow: UInt64 = 0
@@ -11,7 +12,6 @@ struct JITRuntimeInfo {
     /// FP/SIMD helpers (JITCompiler+FPSIMD.swift).
     var fp: UInt64 = 0
     var vectorOp: UInt64 = 0
-    var jumpCache: UInt64 = 0
 }
 
 /// Per-CPU cache for indirect branches: guest VA -> host code of the block
@@ -164,7 +164,6 @@ final class JITEngine {
         info.storeSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitStoreSlow, to: UnsafeRawPointer.self)))
         info.fp = UInt64(UInt(bitPattern: unsafeBitCast(jitFP, to: UnsafeRawPointer.self)))
         info.vectorOp = UInt64(UInt(bitPattern: unsafeBitCast(jitVectorOp, to: UnsafeRawPointer.self)))
-        info.jumpCache = jumpCache.address
     }
 
     /// Compiles `block` into host code; false when the compiler cannot handle it
@@ -207,7 +206,8 @@ final class JITEngine {
     /// Runs host code until it returns; the result identifies the exit taken
     /// (0: none that can be chained).
     @inline(__always) func run(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
-        Int(entry(state, block.hostCode!))
+        state.storeBytes(of: jumpCache.address, toByteOffset: StateLayout.jumpCache, as: UInt64.self)
+        return Int(entry(state, block.hostCode!))
     }
 
     /// Chains exit `exitID` (as returned by `run`) to `target`, when it is a
