@@ -6,6 +6,23 @@ import Machine
 /// GICv3 redistributor's SGI_base frame has the same layout for INTIDs 0-31.
 enum GICBitRegister {
     case group, setEnable, clearEnable, setPending, clearPending, setActive, clearActive, groupModifier
+
+    /// The banks' offsets, the same in both distributors (and SGI_base).
+    private static let banks: [(base: UInt64, reg: GICBitRegister)] = [
+        (0x080, .group), (0x100, .setEnable), (0x180, .clearEnable), (0x200, .setPending),
+        (0x280, .clearPending), (0x300, .setActive), (0x380, .clearActive), (0xD00, .groupModifier),
+    ]
+
+    /// The one-bit register a distributor offset falls in, and the INTID of its
+    /// bit 0; nil elsewhere. IGRPMODR (0xD00) exists only with `groupModifier`
+    /// (GICv3; the range is IMPLEMENTATION DEFINED in GICv2).
+    static func decode(_ offset: UInt64, groupModifier: Bool) -> (reg: GICBitRegister, first: Int)? {
+        for b in banks where (b.base..<b.base + 0x80).contains(offset) {
+            if b.reg == .groupModifier && !groupModifier { return nil }
+            return (b.reg, Int(offset - b.base) * 8)
+        }
+        return nil
+    }
 }
 
 extension GIC {

@@ -79,7 +79,9 @@ public final class GICv2Distributor: MMIODevice {
     }
 
     private func readWord(_ offset: UInt64, cpu: Int, secure: Bool) -> UInt32 {
-        func bank(_ base: UInt64) -> Int { Int(offset - base) * 8 }
+        if let (reg, first) = GICBitRegister.decode(offset, groupModifier: false) {
+            return gic.readBits(reg, cpu: cpu, first: first, secure: secure)
+        }
         switch offset {
         case R.ctlr:
             if secure || gic.singleSecurityState { return gic.distCtlr & 3 }
@@ -88,19 +90,6 @@ public final class GICv2Distributor: MMIODevice {
             return UInt32(gic.irqCount / 32 - 1) | UInt32(gic.cpuCount - 1) << 5
                 | (gic.securityExtensions ? 1 << 10 : 0)
         case R.iidr: return R.iidrValue
-        case R.igroupr..<R.igroupr + 0x80: return gic.readBits(.group, cpu: cpu, first: bank(R.igroupr), secure: secure)
-        case R.isenabler..<R.isenabler + 0x80:
-            return gic.readBits(.setEnable, cpu: cpu, first: bank(R.isenabler), secure: secure)
-        case R.icenabler..<R.icenabler + 0x80:
-            return gic.readBits(.clearEnable, cpu: cpu, first: bank(R.icenabler), secure: secure)
-        case R.ispendr..<R.ispendr + 0x80:
-            return gic.readBits(.setPending, cpu: cpu, first: bank(R.ispendr), secure: secure)
-        case R.icpendr..<R.icpendr + 0x80:
-            return gic.readBits(.clearPending, cpu: cpu, first: bank(R.icpendr), secure: secure)
-        case R.isactiver..<R.isactiver + 0x80:
-            return gic.readBits(.setActive, cpu: cpu, first: bank(R.isactiver), secure: secure)
-        case R.icactiver..<R.icactiver + 0x80:
-            return gic.readBits(.clearActive, cpu: cpu, first: bank(R.icactiver), secure: secure)
         case R.icfgr..<R.icfgr + 0x100:
             return gic.readConfig(cpu: cpu, first: Int(offset - R.icfgr) * 4, secure: secure)
         case R.nsacr..<R.nsacr + 0x100: return 0
@@ -154,7 +143,9 @@ public final class GICv2Distributor: MMIODevice {
     }
 
     private func writeWord(_ offset: UInt64, _ v: UInt32, cpu: Int, secure: Bool) {
-        func bank(_ base: UInt64) -> Int { Int(offset - base) * 8 }
+        if let (reg, first) = GICBitRegister.decode(offset, groupModifier: false) {
+            return gic.writeBits(reg, cpu: cpu, first: first, value: v, secure: secure)
+        }
         switch offset {
         case R.ctlr:
             if secure || gic.singleSecurityState {
@@ -163,20 +154,6 @@ public final class GICv2Distributor: MMIODevice {
                 gic.distCtlr = gic.distCtlr & ~2 | (v & 1) << 1
             }
             gic.updateAll()
-        case R.igroupr..<R.igroupr + 0x80:
-            gic.writeBits(.group, cpu: cpu, first: bank(R.igroupr), value: v, secure: secure)
-        case R.isenabler..<R.isenabler + 0x80:
-            gic.writeBits(.setEnable, cpu: cpu, first: bank(R.isenabler), value: v, secure: secure)
-        case R.icenabler..<R.icenabler + 0x80:
-            gic.writeBits(.clearEnable, cpu: cpu, first: bank(R.icenabler), value: v, secure: secure)
-        case R.ispendr..<R.ispendr + 0x80:
-            gic.writeBits(.setPending, cpu: cpu, first: bank(R.ispendr), value: v, secure: secure)
-        case R.icpendr..<R.icpendr + 0x80:
-            gic.writeBits(.clearPending, cpu: cpu, first: bank(R.icpendr), value: v, secure: secure)
-        case R.isactiver..<R.isactiver + 0x80:
-            gic.writeBits(.setActive, cpu: cpu, first: bank(R.isactiver), value: v, secure: secure)
-        case R.icactiver..<R.icactiver + 0x80:
-            gic.writeBits(.clearActive, cpu: cpu, first: bank(R.icactiver), value: v, secure: secure)
         case R.icfgr..<R.icfgr + 0x100:
             gic.writeConfig(cpu: cpu, first: Int(offset - R.icfgr) * 4, value: v, secure: secure)
         case R.nsacr..<R.nsacr + 0x100: break

@@ -86,10 +86,9 @@ public final class GICv3Distributor: MMIODevice {
     }
 
     private func readWord(_ offset: UInt64, cpu: Int, secure: Bool) -> UInt32 {
-        func bank(_ base: UInt64) -> Int { Int(offset - base) * 8 }
-        func bits(_ r: GICBitRegister, _ base: UInt64) -> UInt32 {
-            let first = bank(base)
-            return first < 32 ? 0 : gic.readBits(r, cpu: cpu, first: first, secure: secure)
+        // INTIDs 0-31 are the redistributor's: RAZ/WI here.
+        if let (reg, first) = GICBitRegister.decode(offset, groupModifier: true) {
+            return first < 32 ? 0 : gic.readBits(reg, cpu: cpu, first: first, secure: secure)
         }
         switch offset {
         case R.ctlr:
@@ -103,14 +102,6 @@ public final class GICv3Distributor: MMIODevice {
             return 1 << 25 | 1 << 24 | 0xF << 19 | secExtn | UInt32(gic.irqCount / 32 - 1)
         case R.iidr: return R.iidrValue
         case R.typer2, R.statusr: return 0
-        case R.igroupr..<R.igroupr + 0x80: return bits(.group, R.igroupr)
-        case R.isenabler..<R.isenabler + 0x80: return bits(.setEnable, R.isenabler)
-        case R.icenabler..<R.icenabler + 0x80: return bits(.clearEnable, R.icenabler)
-        case R.ispendr..<R.ispendr + 0x80: return bits(.setPending, R.ispendr)
-        case R.icpendr..<R.icpendr + 0x80: return bits(.clearPending, R.icpendr)
-        case R.isactiver..<R.isactiver + 0x80: return bits(.setActive, R.isactiver)
-        case R.icactiver..<R.icactiver + 0x80: return bits(.clearActive, R.icactiver)
-        case R.igrpmodr..<R.igrpmodr + 0x80: return bits(.groupModifier, R.igrpmodr)
         case R.icfgr..<R.icfgr + 0x100:
             let first = Int(offset - R.icfgr) * 4
             return first < 32 ? 0 : gic.readConfig(cpu: cpu, first: first, secure: secure)
@@ -162,20 +153,12 @@ public final class GICv3Distributor: MMIODevice {
     }
 
     private func writeWord(_ offset: UInt64, _ v: UInt32, cpu: Int, secure: Bool) {
-        func bits(_ r: GICBitRegister, _ base: UInt64) {
-            let first = Int(offset - base) * 8
-            if first >= 32 { gic.writeBits(r, cpu: cpu, first: first, value: v, secure: secure) }
+        if let (reg, first) = GICBitRegister.decode(offset, groupModifier: true) {
+            if first >= 32 { gic.writeBits(reg, cpu: cpu, first: first, value: v, secure: secure) }
+            return
         }
         switch offset {
         case R.ctlr: writeCtlr(v, secure: secure)
-        case R.igroupr..<R.igroupr + 0x80: bits(.group, R.igroupr)
-        case R.isenabler..<R.isenabler + 0x80: bits(.setEnable, R.isenabler)
-        case R.icenabler..<R.icenabler + 0x80: bits(.clearEnable, R.icenabler)
-        case R.ispendr..<R.ispendr + 0x80: bits(.setPending, R.ispendr)
-        case R.icpendr..<R.icpendr + 0x80: bits(.clearPending, R.icpendr)
-        case R.isactiver..<R.isactiver + 0x80: bits(.setActive, R.isactiver)
-        case R.icactiver..<R.icactiver + 0x80: bits(.clearActive, R.icactiver)
-        case R.igrpmodr..<R.igrpmodr + 0x80: bits(.groupModifier, R.igrpmodr)
         case R.icfgr..<R.icfgr + 0x100:
             let first = Int(offset - R.icfgr) * 4
             if first >= 32 { gic.writeConfig(cpu: cpu, first: first, value: v, secure: secure) }
