@@ -208,8 +208,15 @@ final class IRInterpreter {
                 case .vop:
                     let a = Int(inst.a.index)
                     let b = inst.b.isNone ? a : Int(inst.b.index)
-                    let r = VectorSemantics.evaluate(VectorOp(rawValue: UInt8(inst.imm & 0xFF))!, laneBits: Int(inst.imm >> 8),
-                                                     V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]))
+                    let c = inst.c.isNone ? a : Int(inst.c.index)
+                    let code = VectorOpcode(imm: inst.imm)
+                    var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
+                    let r = VectorSemantics.evaluate(code, V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
+                                                     V128(lo: v[c], hi: vh[c]), &fp)
+                    if fp.fpsrFlags != 0 {
+                        state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
+                                         toByteOffset: StateLayout.fpsr, as: UInt64.self)
+                    }
                     v[i] = r.lo
                     vh[i] = r.hi
                 case .fp:

@@ -116,8 +116,13 @@ public struct IRBuilder {
         emit(Inst(.vinsert, .v128, a: v, b: lane, imm: UInt64(bitOffset)))
     }
     public mutating func vdup(_ lane: Value) -> Value { emit(Inst(.vdup, .v128, a: lane)) }
+    /// A lane-wise op of the `lanes` group.
     public mutating func vop(_ op: VectorOp, laneBits: Int, _ a: Value, _ b: Value = .none) -> Value {
-        emit(Inst(.vop, .v128, a: a, b: b, imm: UInt64(op.rawValue) | UInt64(laneBits) << 8))
+        vop(VectorOpcode(group: .lanes, op: op.rawValue, laneBits: laneBits), a, b)
+    }
+    /// Any vector op (`VectorOpcode`); b and c optional.
+    public mutating func vop(_ code: VectorOpcode, _ a: Value, _ b: Value = .none, _ c: Value = .none) -> Value {
+        emit(Inst(.vop, .v128, a: a, b: b, c: c, imm: code.imm))
     }
     /// An FP op (`FPOpcode`) with result type `t`.
     public mutating func fp(_ op: FPOpcode, _ t: IRType, _ a: Value, _ b: Value = .none, _ c: Value = .none) -> Value {

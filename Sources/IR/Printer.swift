@@ -40,8 +40,7 @@ public enum IRPrinter {
         case .setVec: return "set v\(i.imm), \(i.a)"
         case .vextract, .vinsert: return def + "\(i.op).\(i.type) \(ops) @\(i.imm)"
         case .vop:
-            let name = VectorOp(rawValue: UInt8(i.imm & 0xFF)).map { "\($0)" } ?? "?"
-            return def + "vop.\(name).\(i.imm >> 8) \(ops)"
+            return def + "vop.\(VectorOpcode(imm: i.imm).description) \(ops)"
         case .fp: return def + "fp.\(FPOpcode(imm: i.imm).description).\(i.type) \(ops)"
         default:
             return def + "\(i.op).\(i.type) \(ops)"

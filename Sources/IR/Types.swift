@@ -119,7 +119,8 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     case vinsert
     /// A v128 with every lane equal to a (the lane is a's type).
     case vdup
-    /// Lane-wise a `op` b on v128 values: `imm` = VectorOp raw value | lane bits << 8.
+    /// A vector operation on v128 values a[, b[, c]]: `imm` = VectorOpcode
+    /// (Vector/VectorOpcode.swift). Pure unless the opcode uses FPCR/FPSR.
     case vop
     /// Scalar floating point as the Arm ARM's FP pseudocode defines it
     /// (FPAdd, FPMulAdd, FPRoundInt, FPToFixed...): `imm` = FPOpcode (FP/FPOpcode.swift);
@@ -189,8 +190,10 @@ public struct Inst: Sendable, Equatable {
         case .const_, .getReg, .getFlags, .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror,
              .umulh, .smulh, .udiv, .sdiv, .not, .neg, .clz, .rbit, .bswap, .zext, .sext, .trunc,
              .cmp, .select, .addCarry, .nzcvAdd, .nzcvLogic, .condHolds,
-             .getVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop:
+             .getVec, .bitcast, .vpack, .vextract, .vinsert, .vdup:
             return true
+        case .vop:
+            return VectorOpcode.isPure(imm: imm)
         case .call:
             return HelperID(rawValue: UInt16(imm))?.info.pure ?? false
         default:

@@ -38,8 +38,11 @@ public enum IRVerifier {
                 if insts[Int(inst.a.index)].type.bits != inst.type.bits { fail(i, "bitcast changes the width") }
             case .vpack:
                 if insts[Int(inst.a.index)].type != .i64 || insts[Int(inst.b.index)].type != .i64 { fail(i, "vpack halves are not i64") }
-            case .vextract, .vinsert, .vop:
+            case .vextract, .vinsert:
                 if insts[Int(inst.a.index)].type != .v128 { fail(i, "\(inst.op) operand is not v128") }
+            case .vop:
+                if inst.operands.contains(where: { insts[Int($0.index)].type != .v128 }) { fail(i, "vop operand is not v128") }
+                if VectorGroup(rawValue: UInt8((inst.imm >> 16) & 0xFF)) == nil { fail(i, "vop of an unknown group") }
             default: break
             }
             if inst.isTerminator && i != insts.count - 1 { fail(i, "terminator before the end of the block") }

@@ -129,7 +129,7 @@ struct LiftState {
                  .fpToFixed, .fixedToFP, .fmovToGeneral, .fmovFromGeneral:
                 return liftFPScalar(op, form, w)
             default:
-                return liftSIMDBasic(op, form, w)
+                return liftSIMD(op, form, w)
             }
         }
         return true

@@ -88,9 +88,10 @@ extension JITCompiler {
         case .vop:
             let sa = try vectorSlot(inst.a)
             let sb = inst.b.isNone ? sa : try vectorSlot(inst.b)
+            let sc = inst.c.isNone ? sa : try vectorSlot(inst.c)
             let s = try allocateVector(i)
-            emitHelperCall(runtime.vectorOp, args: [.constant(UInt64(sa)), .constant(UInt64(sb)),
-                                                    .constant(inst.imm & 0xFFFF | UInt64(s) << 32)],
+            let slots = UInt64(UInt16(sa)) | UInt64(UInt16(sb)) << 16 | UInt64(UInt16(sc)) << 32 | UInt64(UInt16(s)) << 48
+            emitHelperCall(runtime.vectorOp, args: [.constant(slots), .constant(inst.imm), .constant(0)],
                            save: liveCallerSaved(after: i), pc: currentPC, raiseCount: nil)
         case .fp:
             guard type(inst.a) != .v128 else { throw Unsupported(what: "fp on v128") }
@@ -120,15 +121,22 @@ let jitFP: HelperFunction = { state, x, y, packed in
     return r
 }
 
-/// `vop` from JIT code on the operands' slots: a, b = slot offsets,
-/// packed = the op's imm (bits 15:0) | result slot << 32.
-let jitVectorOp: HelperFunction = { state, offA, offB, packed in
-    func load(_ off: Int) -> V128 {
-        V128(lo: state.load(fromByteOffset: off, as: UInt64.self), hi: state.load(fromByteOffset: off + 8, as: UInt64.self))
+/// `vop` from JIT code on the operands' slots: slots = the state-block
+/// offsets of a, b, c and the result, 16 bits each (a in bits 15:0);
+/// imm = the op's `VectorOpcode`.
+let jitVectorOp: HelperFunction = { state, slots, imm, _ in
+    func load(_ which: UInt64) -> V128 {
+        let off = Int((slots >> (16 * which)) & 0xFFFF)
+        return V128(lo: state.load(fromByteOffset: off, as: UInt64.self), hi: state.load(fromByteOffset: off + 8, as: UInt64.self))
     }
-    let r = VectorSemantics.evaluate(VectorOp(rawValue: UInt8(packed & 0xFF))!, laneBits: Int((packed >> 8) & 0xFF),
-                                     load(Int(offA)), load(Int(offB)))
-    let off = Int(packed >> 32)
+    let code = VectorOpcode(imm: imm)
+    var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
+    let r = VectorSemantics.evaluate(code, load(0), load(1), load(2), &fp)
+    if fp.fpsrFlags != 0 {
+        state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
+                         toByteOffset: StateLayout.fpsr, as: UInt64.self)
+    }
+    let off = Int(slots >> 48)
     state.storeBytes(of: r.lo, toByteOffset: off, as: UInt64.self)
     state.storeBytes(of: r.hi, toByteOffset: off + 8, as: UInt64.self)
     return 0

@@ -1,32 +1,6 @@
-/// A 128-bit vector value: lanes in little-endian order (lane 0 in the low bits of `lo`).
-public struct V128: Equatable, Sendable, CustomStringConvertible {
-    public var lo: UInt64
-    public var hi: UInt64
-    public init(lo: UInt64, hi: UInt64) { self.lo = lo; self.hi = hi }
-    public static let zero = V128(lo: 0, hi: 0)
-
-    /// The lane of `bits` bits at bit offset `offset` (a multiple of the lane size).
-    @inline(__always) public func lane(at offset: Int, bits: Int) -> UInt64 {
-        let word = offset < 64 ? lo : hi
-        let shift = UInt64(offset & 63)
-        return bits == 64 ? word : (word >> shift) & ((1 << UInt64(bits)) - 1)
-    }
-
-    @inline(__always) public mutating func setLane(at offset: Int, bits: Int, _ v: UInt64) {
-        let shift = UInt64(offset & 63)
-        let mask: UInt64 = bits == 64 ? ~0 : ((1 << UInt64(bits)) - 1) << shift
-        let w = (v << shift) & mask
-        if offset < 64 { lo = lo & ~mask | w } else { hi = hi & ~mask | w }
-    }
-
-    public var description: String {
-        "0x" + String(hi, radix: 16) + "_" + String(repeating: "0", count: 16 - String(lo, radix: 16).count) + String(lo, radix: 16)
-    }
-}
-
-/// The lane-wise operations of `vop` (AdvSIMD integer and bitwise ops): the
-/// IR op's `imm` is the raw value | lane bits (8, 16, 32, 64) << 8. Bitwise
-/// ops ignore the lane size. The comparisons give all-ones lanes when true.
+/// The lane-wise operations of `vop` (group `lanes`: AdvSIMD integer and
+/// bitwise ops on a and b). Bitwise ops ignore the lane size. The
+/// comparisons give all-ones lanes when true.
 public enum VectorOp: UInt8, Sendable, CaseIterable {
     case add, sub, mul
     case and, or, xor
