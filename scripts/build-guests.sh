@@ -10,15 +10,9 @@ SRC="$ROOT/Tests/Guests"
 LIB="$SRC/lib"
 OUT="${GUEST_OUT:-$ROOT/.build/guests}"
 
-find_tool() {
-    local name="$1"
-    if command -v swiftc >/dev/null 2>&1; then
-        local d; d="$(dirname "$(command -v swiftc)")"
-        if [ -x "$d/$name" ]; then echo "$d/$name"; return; fi
-    fi
-    if [ -x "/opt/swift/usr/bin/$name" ]; then echo "/opt/swift/usr/bin/$name"; return; fi
-    command -v "$name" || { echo "build-guests: cannot find $name" >&2; exit 1; }
-}
+TOOL_USER=build-guests
+# shellcheck source=lib/toolchain.sh
+. "$ROOT/scripts/lib/toolchain.sh"
 CLANG="${CLANG:-$(find_tool clang)}"
 LLD="${LLD:-$(find_tool ld.lld)}"
 OBJCOPY="${OBJCOPY:-$(find_tool llvm-objcopy)}"

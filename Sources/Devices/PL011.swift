@@ -34,7 +34,6 @@ public final class PL011: MMIODevice {
         public static let mis: UInt64 = 0x040
         public static let icr: UInt64 = 0x044
         public static let dmacr: UInt64 = 0x048
-        public static let periphID0: UInt64 = 0xFE0
     }
 
     /// UARTFR bits.
@@ -56,7 +55,7 @@ public final class PL011: MMIODevice {
 
     /// PrimeCell identification: UARTPeriphID0-3 then UARTPCellID0-3 (0xFE0-0xFFC),
     /// the values QEMU's PL011 reports.
-    public static let idBytes: [UInt32] = [0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+    public static let id = PrimeCellID([0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1])
 
     public static let fifoDepth = 16
 
@@ -193,8 +192,8 @@ public final class PL011: MMIODevice {
             pollInput()
             return ris & imsc
         case Reg.dmacr: return dmacr
-        case 0xFE0...0xFFC:
-            return PL011.idBytes[Int((reg - Reg.periphID0) >> 2)]
+        case PrimeCellID.offsets:
+            return PL011.id.read(reg)
         default:
             onGuestError?("pl011: read of unknown register at offset \(hex(reg))")
             return 0
@@ -234,7 +233,7 @@ public final class PL011: MMIODevice {
         case Reg.dmacr:
             dmacr = v & 7
             if v & 3 != 0 { onGuestError?("pl011: DMA is not supported (UARTDMACR \(hex(UInt64(v))))") }
-        case 0xFE0...0xFFC: break   // read-only
+        case PrimeCellID.offsets: break   // read-only
         default:
             onGuestError?("pl011: write of unknown register at offset \(hex(offset))")
         }

@@ -19,11 +19,10 @@ public final class PL031: MMIODevice {
         public static let ris: UInt64 = 0x014    // raw interrupt status
         public static let mis: UInt64 = 0x018    // masked interrupt status
         public static let icr: UInt64 = 0x01C    // interrupt clear, write-only
-        public static let periphID0: UInt64 = 0xFE0
     }
 
     /// RTCPeriphID0-3, RTCPCellID0-3 as QEMU's PL031 reports them.
-    public static let idBytes: [UInt32] = [0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+    public static let id = PrimeCellID([0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1])
 
     public let irq: IRQLine
     /// Seconds since the Unix epoch, UTC (the host's clock unless a test sets its own).
@@ -88,13 +87,12 @@ public final class PL031: MMIODevice {
         case Reg.imsc: v = imsc
         case Reg.ris: v = ris
         case Reg.mis: v = ris & imsc
-        case 0xFE0...0xFFC: v = PL031.idBytes[Int(((off & ~3) - Reg.periphID0) >> 2)]
+        case PrimeCellID.offsets: v = PL031.id.read(off)
         default:
             onGuestError?("pl031: read of unknown register at offset \(hex(off))")
             v = 0
         }
-        let shifted = UInt64(v) >> (UInt64(off & 3) * 8)
-        return size >= 4 ? shifted : shifted & ((1 << UInt64(size * 8)) - 1)
+        return PrimeCellID.narrow(v, offset: off, size: size)
     }
 
     public func write(offset off: UInt64, size: Int, value: UInt64) {
@@ -110,7 +108,7 @@ public final class PL031: MMIODevice {
         case Reg.cr: break          // writing 0 cannot stop it (as QEMU)
         case Reg.imsc: imsc = v & 1
         case Reg.icr: ris &= ~(v & 1)
-        case Reg.dr, Reg.ris, Reg.mis, 0xFE0...0xFFC: break   // read-only
+        case Reg.dr, Reg.ris, Reg.mis, PrimeCellID.offsets: break   // read-only
         default:
             onGuestError?("pl031: write of unknown register at offset \(hex(off))")
         }

@@ -25,11 +25,10 @@ public final class PL061: MMIODevice {
         public static let mis: UInt64 = 0x418
         public static let ic: UInt64 = 0x41C
         public static let afsel: UInt64 = 0x420
-        public static let periphID0: UInt64 = 0xFE0
     }
 
     /// GPIOPeriphID0-3, GPIOPCellID0-3 as QEMU's PL061 reports them.
-    public static let idBytes: [UInt32] = [0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+    public static let id = PrimeCellID([0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1])
 
     public let irq: IRQLine
     public private(set) var data: UInt8 = 0
@@ -98,13 +97,12 @@ public final class PL061: MMIODevice {
         case Reg.ris: v = UInt32(rawStatus)
         case Reg.mis: v = UInt32(rawStatus & ie)
         case Reg.afsel: v = UInt32(afsel)
-        case 0xFE0...0xFFC: v = PL061.idBytes[Int(((off & ~3) - Reg.periphID0) >> 2)]
+        case PrimeCellID.offsets: v = PL061.id.read(off)
         default:
             onGuestError?("pl061: read of unknown register at offset \(hex(off))")
             v = 0
         }
-        let shifted = UInt64(v) >> (UInt64(off & 3) * 8)
-        return size >= 4 ? shifted : shifted & ((1 << UInt64(size * 8)) - 1)
+        return PrimeCellID.narrow(v, offset: off, size: size)
     }
 
     public func write(offset off: UInt64, size: Int, value: UInt64) {
@@ -121,7 +119,7 @@ public final class PL061: MMIODevice {
         case Reg.ie: ie = v
         case Reg.ic: edges &= ~v
         case Reg.afsel: afsel = v
-        case Reg.ris, Reg.mis, 0xFE0...0xFFC: break   // read-only
+        case Reg.ris, Reg.mis, PrimeCellID.offsets: break   // read-only
         default:
             onGuestError?("pl061: write of unknown register at offset \(hex(off))")
         }

@@ -18,13 +18,18 @@ extension LiftState {
         let isSub = w.bit(30), setFlags = w.bit(29)
         let imm = UInt64(w.imm12) << (w.bit(22) ? 12 : 0)
         let n = regSP(w.rn, sf)
-        let m = constant(imm, t)
-        let result = isSub ? b.sub(n, m) : b.add(n, m)
+        addSub(n, constant(imm, t), subtract: isSub, setFlags: setFlags, rd: w.rd)
+    }
+
+    /// n ± m into Xd: with flags, Xd is XZR-numbered (ADDS/SUBS/CMP/CMN);
+    /// without, register 31 is SP.
+    mutating func addSub(_ n: Value, _ m: Value, subtract: Bool, setFlags: Bool, rd: Int) {
+        let result = subtract ? b.sub(n, m) : b.add(n, m)
         if setFlags {
-            emitAddFlags(n, m, subtract: isSub)
-            setReg(w.rd, result)
+            emitAddFlags(n, m, subtract: subtract)
+            setReg(rd, result)
         } else {
-            setRegSP(w.rd, result)
+            setRegSP(rd, result)
         }
     }
 

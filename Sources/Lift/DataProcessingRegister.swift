@@ -65,14 +65,7 @@ extension LiftState {
         let sf = w.sf, t = type(sf)
         let isSub = w.bit(30), setFlags = w.bit(29)
         let n = regSP(w.rn, sf)
-        let m = extendedRegister(w.rm, option: w.option, shift: w.imm3, to: t)
-        let result = isSub ? b.sub(n, m) : b.add(n, m)
-        if setFlags {
-            emitAddFlags(n, m, subtract: isSub)
-            setReg(w.rd, result)
-        } else {
-            setRegSP(w.rd, result)
-        }
+        addSub(n, extendedRegister(w.rm, option: w.option, shift: w.imm3, to: t), subtract: isSub, setFlags: setFlags, rd: w.rd)
     }
 
     /// The C flag as a value of type t (0 or 1).

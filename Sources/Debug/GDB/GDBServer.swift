@@ -81,10 +81,8 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         case packet([UInt8])
     }
 
-    // Shared with the reader thread: guarded by `lock`.
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let ready = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var events: [Event] = []
+    // Shared with the reader thread: guarded by the queue's lock.
+    private let events = LockedQueue<Event>()
     private var connection: Int32 = -1
     private var noAck = false
     private var lastSent: [UInt8] = []
@@ -95,55 +93,12 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
     /// instruction runs.
     public init(address: GDBAddress) throws {
         self.address = address
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(ready, nil)
-        listenFD = try GDBServer.listen(on: address)
-        var sa = sockaddr_in6()
-        var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        _ = withUnsafeMutablePointer(to: &sa) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listenFD, $0, &len) }
+        do throws(ServerSocket.Failure) {
+            listenFD = try ServerSocket.listenTCP(host: address.host, port: address.port)
+        } catch {
+            throw GDBAddress.ParseError(description: "-gdb tcp:\(address.host):\(address.port): \(error.reason)")
         }
-        // sin_port and sin6_port sit at the same offset.
-        boundPort = UInt16(bigEndian: sa.sin6_port)
-    }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        pthread_cond_destroy(ready)
-        lock.deallocate()
-        ready.deallocate()
-    }
-
-    private static func listen(on address: GDBAddress) throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_PASSIVE
-        var list: UnsafeMutablePointer<addrinfo>?
-        let host = address.host.isEmpty ? nil : address.host
-        let rc = getaddrinfo(host, String(address.port), &hints, &list)
-        guard rc == 0, let first = list else {
-            throw GDBAddress.ParseError(description: "-gdb tcp:\(address.host):\(address.port): cannot resolve '\(address.host)': \(String(cString: gai_strerror(rc)))")
-        }
-        defer { freeaddrinfo(list) }
-        // With no host, prefer the IPv4 wildcard (as QEMU's tcp::PORT).
-        var candidates: [UnsafeMutablePointer<addrinfo>] = []
-        var p: UnsafeMutablePointer<addrinfo>? = first
-        while let a = p { candidates.append(a); p = a.pointee.ai_next }
-        candidates.sort { ($0.pointee.ai_family == AF_INET ? 0 : 1) < ($1.pointee.ai_family == AF_INET ? 0 : 1) }
-        var lastError: Int32 = 0
-        for a in candidates {
-            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
-            if fd < 0 { lastError = errno; continue }
-            var one: Int32 = 1
-            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-            if bind(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0, Glibc.listen(fd, 1) == 0 {
-                return fd
-            }
-            lastError = errno
-            close(fd)
-        }
-        throw GDBAddress.ParseError(description: "-gdb tcp:\(address.host):\(address.port): cannot listen: \(String(cString: strerror(lastError)))")
+        boundPort = ServerSocket.boundPort(listenFD)
     }
 
     /// Starts serving: the reader thread accepts debuggers from now on.
@@ -156,26 +111,13 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
             control.stopBeforeNextInstruction(.guestError(message))
             return true
         }
-        let box = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            let server = Unmanaged<GDBServer>.fromOpaque(arg!).takeRetainedValue()
-            server.readerLoop()
-            return nil
-        }, box.toOpaque())
-        if rc == 0 { pthread_detach(thread) } else { box.release() }
+        ServerSocket.startThread { self.readerLoop() }
     }
 
     // MARK: Reader thread
 
     private func readerLoop() {
-        while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        while let fd = ServerSocket.accept(listenFD) {
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             withLock {
@@ -185,8 +127,7 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
                 }
                 connection = fd
                 noAck = false
-                events.append(.connected)
-                pthread_cond_signal(ready)
+                events.pushLocked([.connected])
             }
             guard withLock({ connection == fd }) else { continue }
             control?.requestAttention()
@@ -208,37 +149,27 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
             // While an attention request is not yet taken, repeat it (the
             // dispatcher may have cleared the exit request in between).
             let pending = control?.attentionPending ?? false
-            let full = withLock { events.count >= GDBServer.maxQueuedEvents }
-            var pfds = [pollfd(fd: fd, events: full ? 0 : Int16(POLLIN), revents: 0),
-                        pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
-            let r = poll(&pfds, 2, pending || full ? 10 : -1)
-            if r < 0 && errno != EINTR { break }
-            if r == 0 {
+            let full = withLock { events.items.count >= GDBServer.maxQueuedEvents }
+            guard let ready = ServerSocket.wait(fd, readable: !full, alsoListen: listenFD, short: pending || full) else { break }
+            if ready.listen { refuseSecondDebugger() }
+            if !ready.data {
                 if pending { control?.requestAttention() }
                 continue
             }
-            if r < 0 { continue }
-            if pfds[1].revents & Int16(POLLIN) != 0 { refuseSecondDebugger() }
-            if pfds[0].revents == 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard let bytes = ServerSocket.receive(fd, into: &buffer) else { break }
             var attention = false
-            for input in parser.feed(buffer[0..<n]) {
+            for input in parser.feed(bytes) {
                 switch input {
                 case .packet(let payload, let ok):
                     withLock {
                         if !noAck { rawSend(fd, ok ? [0x2B] : [0x2D]) }
-                        if ok {
-                            events.append(.packet(payload))
-                            pthread_cond_signal(ready)
-                        }
+                        if ok { events.pushLocked([.packet(payload)]) }
                     }
                 case .interrupt:
-                    withLock { events.append(.interrupt); pthread_cond_signal(ready) }
+                    events.push(.interrupt)
                     attention = true
                 case .nack:
-                    withLock { events.append(.nack); pthread_cond_signal(ready) }
+                    events.push(.nack)
                 case .ack:
                     break
                 }
@@ -248,8 +179,7 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         withLock {
             close(fd)
             connection = -1
-            events.append(.disconnected)
-            pthread_cond_signal(ready)
+            events.pushLocked([.disconnected])
         }
         control?.requestAttention()
     }
@@ -258,9 +188,7 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
     /// packet naming the reason (gdb shows it as the reply to its first
     /// request) and the connection is closed; one line on stderr says so.
     private func refuseSecondDebugger() {
-        let fd = accept(listenFD, nil, nil)
-        guard fd >= 0 else { return }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        guard let fd = ServerSocket.accept(listenFD) else { return }
         let why = "another debugger is already attached to this Armature"
         rawSend(fd, GDBPacket.encode("E." + why))
         shutdown(fd, Int32(SHUT_RDWR))
@@ -271,22 +199,10 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
 
     // MARK: Sending (any thread)
 
-    private func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return body()
-    }
+    private func withLock<T>(_ body: () -> T) -> T { events.withLock(body) }
 
     /// Caller holds the lock.
-    private func rawSend(_ fd: Int32, _ bytes: [UInt8]) {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, $0.count - off, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            off += n
-        }
-    }
+    private func rawSend(_ fd: Int32, _ bytes: [UInt8]) { ServerSocket.sendAll(fd, bytes) }
 
     private func send(packet payload: String) {
         let framed = GDBPacket.encode(payload)
@@ -296,12 +212,7 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         }
     }
 
-    private func nextEvent() -> Event {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        while events.isEmpty { pthread_cond_wait(ready, lock) }
-        return events.removeFirst()
-    }
+    private func nextEvent() -> Event { events.next() }
 
     // MARK: DebugHandler (CPU thread)
 
@@ -311,10 +222,10 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
         let taken: [Event] = withLock {
             var keep: [Event] = []
             var taken: [Event] = []
-            for e in events {
+            for e in events.items {
                 if case .packet = e { keep.append(e) } else { taken.append(e) }
             }
-            events = keep
+            events.items = keep
             return taken
         }
         for e in taken {
