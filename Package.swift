@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
         .target(name: "Options"),
         .target(
-            name: "Debug", dependencies: ["A64", "IR", "Machine", "Engine", "Options", "ELF", "CCapstone"],
+            name: "Debug", dependencies: ["A64", "IR", "Machine", "Devices", "Engine", "Options", "ELF", "CCapstone"],
             exclude: ["TRACE-FORMAT.md"]),
         .executableTarget(
             name: "armature",

@@ -17,7 +17,8 @@ import Machine
 /// arrives while the guest runs or sleeps in WFI: `onInput` tells the board),
 /// and handles QEMU's Ctrl-A escapes when asked to (`-nographic`,
 /// `mon:stdio`): Ctrl-A x quits, Ctrl-A h prints the escapes, Ctrl-A a (or
-/// Ctrl-A Ctrl-A) sends a Ctrl-A, Ctrl-A c would switch to the monitor.
+/// Ctrl-A Ctrl-A) sends a Ctrl-A, Ctrl-A c switches between the guest and the
+/// monitor (`Escapes.monitor`).
 /// The input buffer is shared under a lock; output needs none (write(2)).
 public final class HostConsole: @unchecked Sendable {
     /// stdout / stdin of the Armature process.
@@ -151,11 +152,23 @@ public final class HostConsole: @unchecked Sendable {
     public struct Escapes {
         /// Ctrl-A x.
         public var quit: () -> Void
-        /// Ctrl-A c (nil: no monitor; a message says so).
-        public var toggleMonitor: (() -> Void)?
-        public init(quit: @escaping () -> Void, toggleMonitor: (() -> Void)? = nil) {
+        /// The monitor Ctrl-A c switches to (nil: none; a message says so).
+        public var monitor: Monitor?
+        public init(quit: @escaping () -> Void, monitor: Monitor? = nil) {
             self.quit = quit
-            self.toggleMonitor = toggleMonitor
+            self.monitor = monitor
+        }
+    }
+
+    /// Where the input goes while the monitor has the terminal.
+    public struct Monitor {
+        /// The terminal switched to the monitor.
+        public var entered: () -> Void
+        /// Typed bytes for the monitor (escapes removed).
+        public var input: ([UInt8]) -> Void
+        public init(entered: @escaping () -> Void, input: @escaping ([UInt8]) -> Void) {
+            self.entered = entered
+            self.input = input
         }
     }
 
@@ -169,6 +182,8 @@ public final class HostConsole: @unchecked Sendable {
 
     private var escapes: Escapes?
     private var afterEscape = false
+    /// Ctrl-A c gave the terminal to the monitor (reader thread only).
+    private var inMonitor = false
     private var onInput: (() -> Void)?
     private var onClose: (() -> Void)?
 
@@ -228,24 +243,33 @@ public final class HostConsole: @unchecked Sendable {
     /// QEMU's mux escapes: Ctrl-A then a key.
     func filterEscapes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
+        var toMonitor: [UInt8] = []
+        defer { if !toMonitor.isEmpty { escapes?.monitor?.input(toMonitor) } }
         for b in bytes {
             if afterEscape {
                 afterEscape = false
                 switch b {
-                case 0x01, UInt8(ascii: "a"): out.append(0x01)
+                case 0x01, UInt8(ascii: "a"):
+                    if inMonitor { toMonitor.append(0x01) } else { out.append(0x01) }
                 case UInt8(ascii: "x"):
                     HostConsole.writeAll(fd: STDERR_FILENO, "armature: terminated (Ctrl-A x)\n")
                     escapes?.quit()
                 case UInt8(ascii: "h"), UInt8(ascii: "?"):
                     HostConsole.writeAll(fd: outputFD, HostConsole.escapeHelp)
                 case UInt8(ascii: "c"):
-                    if let t = escapes?.toggleMonitor { t() } else {
-                        HostConsole.writeAll(fd: outputFD, "\narmature: there is no monitor yet\n")
+                    if let m = escapes?.monitor {
+                        if !toMonitor.isEmpty { m.input(toMonitor); toMonitor = [] }
+                        inMonitor.toggle()
+                        if inMonitor { m.entered() }
+                    } else {
+                        HostConsole.writeAll(fd: outputFD, "\narmature: no monitor in this run (-monitor none, or -gdb/-qmp)\n")
                     }
                 default: break   // an unknown escape is dropped, as QEMU does
                 }
             } else if b == 0x01 {
                 afterEscape = true
+            } else if inMonitor {
+                toMonitor.append(b)
             } else {
                 out.append(b)
             }

@@ -179,8 +179,16 @@ enum CLI {
         for s in cmd.smp { try QEMUOptions.applySMP(s, to: &options) }
         for s in cmd.serial { try QEMUOptions.checkSerial(s) }
         if cmd.serial.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
-        // -nographic without -serial: the UART and QEMU's Ctrl-A keys on stdio.
-        let serial = cmd.serial.last ?? (cmd.nographic ? "mon:stdio" : "stdio")
+        // -monitor stdio|none. -nographic without -serial or -monitor: the UART
+        // and the monitor share stdio through QEMU's Ctrl-A keys (mon:stdio).
+        let monitorOption = cmd.monitor.last
+        if let m = monitorOption, m != "stdio", m != "none" {
+            throw CLIError("-monitor \(m): only 'stdio' (with -serial none) and 'none' are supported")
+        }
+        let serial = cmd.serial.last ?? (cmd.nographic && monitorOption == nil ? "mon:stdio" : "stdio")
+        if monitorOption == "stdio" && serial != "none" {
+            throw CLIError("-monitor stdio: stdio is the serial port's (-serial \(serial)); add -serial none, or use -nographic and Ctrl-A c")
+        }
         for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
@@ -234,29 +242,53 @@ enum CLI {
         tracer.install(into: &engine)
 
         // -s, -gdb, -S: the stub listens before the first instruction.
-        let gdbServer = try debugServer(cmd, qmp: cmd.qmp.contains { $0 != "none" })
+        let gdbServer = try debugServer(cmd, qmp: cmd.qmp.contains { $0 != "none" },
+                                        monitor: monitorOption == "stdio" || (serial == "mon:stdio" && monitorOption == nil))
         // -qmp: listens before the first instruction too.
         let qmpServer = try qmpServer(cmd, gdb: gdbServer != nil)
+        // The monitor: on stdio, or behind Ctrl-A c (not with -gdb or -qmp yet:
+        // one debug handler at a time).
+        let mux = serial == "mon:stdio"
+        var monitor: TextMonitor? = nil
+        if monitorOption == "stdio" || (mux && monitorOption == nil) {
+            if gdbServer == nil && qmpServer == nil {
+                monitor = TextMonitor()
+            } else if monitorOption == "stdio" {
+                throw CLIError("-monitor stdio with -gdb or -qmp is not supported yet: use one of them")
+            }
+        }
 
         Interrupt.install()
-        let mux = serial == "mon:stdio"
         Terminal.enterGuestMode(signalsToGuest: mux)
         if serial != "none" {
-            board.startSerialInput(escapes: mux ? HostConsole.Escapes(quit: { [board] in board.requestExitFromHost(status: 0) }) : nil)
+            let hooks = monitor.map { m in HostConsole.Monitor(entered: { m.showPrompt() }, input: { m.feed($0) }) }
+            board.startSerialInput(escapes: mux ? HostConsole.Escapes(quit: { [board] in board.requestExitFromHost(status: 0) },
+                                                                      monitor: hooks) : nil)
         }
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
         let dispatcher = try Dispatcher(system: board.system, options: engine)
         if let gdbServer { startDebugger(gdbServer, stopAtStart: cmd.stopAtStart, system: board.system, dispatcher: dispatcher) }
+        // system_powerdown: the gpio-keys power button (PL061 line 3), a
+        // press and release as QEMU's virt does it.
+        let powerButton = { [gpio = board.gpio] in
+            gpio.setInput(VirtMap.gpioPowerButtonLine, true)
+            gpio.setInput(VirtMap.gpioPowerButtonLine, false)
+        }
         if let qmpServer {
             let control = DebugControl(system: board.system)
             if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
-            // system_powerdown: the gpio-keys power button (PL061 line 3), a
-            // press and release as QEMU's virt does it.
-            let gpio = board.gpio
-            qmpServer.powerdown = { gpio.setInput(VirtMap.gpioPowerButtonLine, true); gpio.setInput(VirtMap.gpioPowerButtonLine, false) }
+            qmpServer.powerdown = powerButton
             qmpServer.start(control: control, stopAtStart: cmd.stopAtStart)
+            dispatcher.debug = control
+        }
+        if let monitor {
+            let control = DebugControl(system: board.system)
+            if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
+            monitor.powerdown = powerButton
+            monitor.start(control: control, stopAtStart: cmd.stopAtStart)
+            if !mux { monitor.startReading(fd: STDIN_FILENO) }
             dispatcher.debug = control
         }
         let runStatus = dispatcher.run()
@@ -320,13 +352,15 @@ enum CLI {
     }
 
     /// -s, -gdb: the gdb stub, listening (it prints nothing: stdout is the guest's).
-    static func debugServer(_ cmd: ArmatureCommand, qmp: Bool = false) throws -> GDBServer? {
+    static func debugServer(_ cmd: ArmatureCommand, qmp: Bool = false, monitor: Bool = false) throws -> GDBServer? {
         var address: GDBAddress? = cmd.gdbDefault ? GDBAddress(port: GDBAddress.defaultPort) : nil
         for g in cmd.gdb {
             address = try GDBAddress.parse(g)   // "none": no stub
         }
         guard let address else {
-            if cmd.stopAtStart && !qmp { throw CLIError("-S waits for a debugger: use it with -s, -gdb tcp::PORT or -qmp") }
+            if cmd.stopAtStart && !qmp && !monitor {
+                throw CLIError("-S waits for a debugger: use it with -s, -gdb tcp::PORT, -qmp or a monitor")
+            }
             return nil
         }
         return try GDBServer(address: address)

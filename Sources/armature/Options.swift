@@ -82,6 +82,10 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("QMP server: unix:PATH,server,wait=off or tcp:HOST:PORT,server,wait=off (or none)", valueName: "dev"))
     var qmp: [String] = []
 
+    @Option(name: .customLong("monitor", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("the human monitor: stdio (with -serial none) or none; -nographic has it on Ctrl-A c", valueName: "dev"))
+    var monitor: [String] = []
+
     @Flag(name: .customShort("s"), help: "Shorthand for -gdb tcp::1234")
     var gdbDefault = false
 
@@ -102,13 +106,13 @@ enum CommandLine0 {
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
         "kernel": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
-        "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value,
+        "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
         "bios", "drive", "device", "netdev", "display",
-        "vga", "chardev", "virtfs", "monitor", "pflash", "hda", "hdb", "cdrom", "net",
+        "vga", "chardev", "virtfs", "pflash", "hda", "hdb", "cdrom", "net",
         "nic", "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
         "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",

@@ -165,9 +165,32 @@ struct QMPCommands {
     /// Set by the server from its `powerdown`.
     var powerdown: (() -> Void)?
 
-    /// human-monitor-command: the monitor's text, or its error.
+    /// human-monitor-command: the monitor's text (CR LF line ends), or its error.
     private mutating func humanMonitor(_ line: String, cpu: CPU) -> (JSONValue, Action) {
-        let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        let (text, action) = humanMonitorText(line, cpu: cpu)
+        return (.object([("return", .string(text))]), action)
+    }
+
+    static let humanMonitorHelp = """
+        cont|c -- resume emulation
+        help|? -- show the commands
+        info registers -- show the cpu registers
+        info status -- show the current VM status (running|paused)
+        info mec -- show the MEC model's state
+        quit|q -- quit the emulator
+        stop|s -- stop emulation
+        system_powerdown -- send system power down event
+        system_reset -- reset the system
+        x /fmt addr -- virtual memory dump starting at addr
+        xp /fmt addr -- physical memory dump starting at addr
+
+        """
+
+    /// A monitor command line (QEMU's HMP, the commands Armature has): what it
+    /// prints, with QEMU's CR LF line ends, and what it does to the run.
+    mutating func humanMonitorText(_ line: String, cpu: CPU) -> (String, Action) {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let word = words.first ?? ""
         let control: String? = switch word {
         case "stop", "s": "stop"
         case "cont", "c": "cont"
@@ -175,20 +198,25 @@ struct QMPCommands {
         case "system_powerdown", "system_reset": word
         default: nil
         }
+        var text: String
         if let control {
             let (reply, action) = self.control(control)
-            if let e = reply["error"], let desc = e["desc"]?.stringValue {
-                return (.object([("return", .string(desc + "\r\n"))]), .none)
-            }
-            return (.object([("return", .string(""))]), action)
-        }
-        if line.split(separator: " ").map(String.init) == ["info", "status"] {
-            let status = stopped ? (prelaunch ? "prelaunch" : "paused") : "running"
-            return (.object([("return", .string("VM status: \(status)\r\n"))]), .none)
+            if let e = reply["error"], let desc = e["desc"]?.stringValue { return (desc + "\r\n", .none) }
+            return ("", action)
+        } else if words == ["info", "status"] {
+            text = "VM status: \(stopped ? (prelaunch ? "prelaunch" : "paused") : "running")\n"
+        } else if word == "help" || word == "?" {
+            text = Self.humanMonitorHelp
+        } else if word.isEmpty {
+            text = ""
+        } else if ["info", "i", "x", "xp"].contains(word) {
+            text = GDBMonitor.run(line, cpu: cpu)
+        } else {
+            text = "unknown command: '\(word)'\n"
         }
         // QEMU's monitor ends its lines with CR LF.
-        var text = ""
-        for c in GDBMonitor.run(line, cpu: cpu) { text += c == "\n" ? "\r\n" : String(c) }
-        return (.object([("return", .string(text))]), .none)
+        var crlf = ""
+        for c in text { crlf += c == "\n" ? "\r\n" : String(c) }
+        return (crlf, .none)
     }
 }
