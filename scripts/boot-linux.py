@@ -5,7 +5,8 @@ the first and last kernel line, the last kernel line, whether /init's marker
 (ARMATURE-INIT-OK) was seen and, after it, whether the shell answers
 (sha256sum -c of the initramfs's test file, then poweroff -f).
 
-Not part of scripts/test.sh yet: Linux does not boot to the shell on Armature.
+For a quick look at how far a boot gets; scripts/test-linux.py is the test
+(shell session, log compared with QEMU 7.2) and Benchmarks/linux-boot.py the timing.
 
   scripts/boot-linux.py [--qemu] [--engine jit|interp] [--cpu max|cortex-a57]
                         [--timeout S] [--transcript FILE] [-- extra options]

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The linux-boot benchmark: seconds from start to the shell prompt and to
+power-off, for Debian's arm64 cloud kernel and the busybox initramfs of
+scripts/setup-linux.sh, under Armature (JIT and interpreter) and QEMU 7.2
+with the same kernel, initramfs and options, in one run.
+
+Each run is the session of scripts/test-linux.py (boot, uname -r,
+/proc/interrupts twice a second apart, date, sha256sum, poweroff -f), so the
+time to power-off includes that second of sleep. Armature has no pointer
+authentication, so QEMU's -cpu max runs with pauth-impdef=on (its cheapest
+PAuth, the one nearest our work); -cpu cortex-a57 has none on either.
+
+  Benchmarks/linux-boot.py [--cpu max,cortex-a57] [--engines jit,interp]
+                           [--reps N] [--no-qemu] [--timeout S]
+Prints a table; exit status 0 when every run reached the prompt and powered
+off, 1 otherwise, 2 on bad usage or a missing kernel.
+"""
+import argparse
+import importlib.util
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
+tl = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tl)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cpu", default="cortex-a57,max")
+    ap.add_argument("--engines", default="jit,interp")
+    ap.add_argument("--reps", type=int, default=1, help="runs of each; the best counts (default 1)")
+    ap.add_argument("--no-qemu", action="store_true")
+    ap.add_argument("--timeout", type=float, default=1800.0)
+    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    a = ap.parse_args()
+    if not os.path.isfile(os.path.join(tl.LINUX, "Image")):
+        print("linux-boot: no kernel in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
+        return 2
+    subjects = [e.strip() for e in a.engines.split(",") if e.strip()]
+    if not a.no_qemu:
+        subjects.append("qemu")
+    rows = []
+    ok = True
+    for cpu in [c.strip() for c in a.cpu.split(",") if c.strip()]:
+        for subject in subjects:
+            best = {}
+            for _ in range(max(1, a.reps)):
+                if subject == "qemu":
+                    cmd = tl.boot_command("qemu", "tcg", cpu, None)
+                    if cpu == "max":
+                        cmd[cmd.index("-cpu") + 1] = "max,pauth-impdef=on"
+                else:
+                    cmd = tl.boot_command(a.armature, subject, cpu, None)
+                print(f"linux-boot: {subject} -cpu {cpu} ...", file=sys.stderr, flush=True)
+                checks, times, _ = tl.run_session(cmd, a.timeout)
+                if not all(passed for _, passed, _ in checks) or "poweroff" not in times:
+                    ok = False
+                    failed = "; ".join(f"{n}: {d}" for n, passed, d in checks if not passed)
+                    print(f"linux-boot: {subject} -cpu {cpu}: {failed}", file=sys.stderr)
+                for k, v in times.items():
+                    best[k] = min(best.get(k, v), v)
+            rows.append((cpu, subject, best))
+    print(f"{'cpu':<12} {'run':<8} {'prompt s':>9} {'poweroff s':>11} {'vs qemu (prompt)':>17}")
+    for cpu, subject, best in rows:
+        q = next((b for c, s, b in rows if c == cpu and s == "qemu"), {})
+        ratio = f"{best['prompt'] / q['prompt']:.2f}x" if "prompt" in best and "prompt" in q else "-"
+        fmt = lambda k: f"{best[k]:.1f}" if k in best else "-"
+        print(f"{cpu:<12} {subject:<8} {fmt('prompt'):>9} {fmt('poweroff'):>11} {ratio:>17}")
+    print("(vs qemu: our time / QEMU 7.2's; below 1.00x Armature is faster)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""The Linux test: boots Debian's arm64 cloud kernel with the busybox
+initramfs of scripts/setup-linux.sh on Armature, drives the shell over the
+serial console as a person would, and compares the kernel's log with QEMU
+7.2's boot of the same kernel.
+
+Each configuration boots with
+  -M virt[,gic-version=N] -cpu CPU -m 1G -nographic -kernel Image -initrd initramfs
+  -append "console=ttyAMA0"
+and then, at the shell prompt:
+  uname -r                  the kernel's release (.build/linux/kernel-release)
+  cat /proc/interrupts      twice, a second apart: the timer's and the UART's
+                            counts rise
+  date +%s                  the RTC (PL031) gave the kernel the host's time
+  sha256sum /test/hello.txt the initramfs's file, its known sum
+  poweroff -f               PSCI SYSTEM_OFF: the run ends with status 0
+The kernel log up to the shell must have no warning, oops, "unhandled" or
+error line that QEMU 7.2's log (same kernel, CPU and GIC) lacks.
+
+  scripts/test-linux.py [--config NAME ...] [--list] [--jobs N] [--timeout S]
+                        [--transcripts DIR] [--subject-qemu]
+--subject-qemu runs the same session on QEMU 7.2 itself (checks the script).
+Exit status 0 when every configuration passed, 1 otherwise, 2 on bad usage or
+when the kernel is missing (run scripts/setup-linux.sh).
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LINUX = os.path.join(ROOT, ".build", "linux")
+MARKER = b"ARMATURE-INIT-OK"
+PROMPT = re.compile(rb"/ # $")
+STAMP = re.compile(rb"^\[\s*\d+\.\d+\] ?", re.M)
+
+# name: (engine, cpu, gic version or None for the default)
+CONFIGS = {
+    "jit-max": ("jit", "max", None),
+    "jit-max-gic3": ("jit", "max", "3"),
+    "jit-a57": ("jit", "cortex-a57", None),
+    "interp-max": ("interp", "max", None),
+}
+
+SUSPICIOUS = re.compile(rb"(?i)(warn|oops|unhandled|bug[: ]|call trace|error|fail|invalid|not supported|unknown)")
+
+
+class Session:
+    """A booted machine on pipes: read what it prints, type into it."""
+
+    def __init__(self, cmd, timeout):
+        self.start = time.monotonic()
+        self.deadline = self.start + timeout
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.out = bytearray()
+        self.seen = 0          # what `expect` has consumed
+
+    def read(self, seconds):
+        end = min(self.deadline, time.monotonic() + seconds)
+        while time.monotonic() < end:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if r:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if not chunk:
+                    return False
+                self.out += chunk
+                return True
+            if self.proc.poll() is not None:
+                return False
+        return False
+
+    def expect(self, pattern, seconds):
+        """Waits for `pattern` (bytes regex) after what was consumed; returns
+        the match or None (time out, or the machine ended)."""
+        end = min(self.deadline, time.monotonic() + seconds)
+        while True:
+            m = re.compile(pattern, re.S).search(bytes(self.out), self.seen)
+            if m:
+                self.seen = m.end()
+                return m
+            if time.monotonic() >= end:
+                return None
+            if not self.read(end - time.monotonic()) and self.proc.poll() is not None:
+                m = re.compile(pattern, re.S).search(bytes(self.out), self.seen)
+                if m:
+                    self.seen = m.end()
+                return m
+
+    def type(self, line):
+        try:
+            self.proc.stdin.write(line.encode() + b"\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+
+    def command(self, line, seconds=30):
+        """Runs one shell command and returns its output (between markers)."""
+        tag = f"@@{abs(hash(line)) % 100000}"
+        # `echo @@""N` shows @@""N in the echoed command and @@N in the output.
+        self.type(f'echo {tag[:2]}""{tag[2:]}-begin; {line}; echo {tag[:2]}""{tag[2:]}-end')
+        m = self.expect(re.escape(tag.encode()) + rb"-begin\r?\n(.*?)" + re.escape(tag.encode()) + rb"-end", seconds)
+        return None if m is None else m.group(1).replace(b"\r", b"").decode(errors="replace")
+
+    def finish(self, seconds):
+        try:
+            return self.proc.wait(timeout=max(0.1, seconds))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+
+def interrupt_counts(text):
+    """{name: total count} from /proc/interrupts."""
+    counts = {}
+    for line in (text or "").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) < 3 or not parts[0].endswith(":"):
+            continue
+        n = 0
+        for p in parts[1:]:
+            if p.isdigit():
+                n += int(p)
+            else:
+                break
+        counts[" ".join(parts[-2:]) if not parts[-1].isdigit() else parts[0]] = n
+    return counts
+
+
+def find(counts, needle):
+    return sum(v for k, v in counts.items() if needle in k)
+
+
+def kernel_log(out):
+    """The kernel's lines up to /init's marker, timestamps removed."""
+    head = bytes(out).split(MARKER)[0]
+    return [STAMP.sub(b"", l).rstrip(b"\r") for l in head.split(b"\n") if STAMP.match(l)]
+
+
+def normalise(line):
+    return re.sub(rb"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", b"#", line)
+
+
+def boot_command(subject, engine, cpu, gic):
+    machine = "virt" + (f",gic-version={gic}" if gic else "")
+    if subject == "qemu":
+        cmd = ["qemu-system-aarch64"]
+    else:
+        cmd = [subject, "-accel", engine]
+    return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
+                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
+                  "-append", "console=ttyAMA0"]
+
+
+def run_session(cmd, timeout, transcript=None):
+    """Boots, drives the shell, powers off. Returns (checks, times, log)."""
+    s = Session(cmd, timeout)
+    checks = []
+    times = {}
+
+    def check(name, ok, detail=""):
+        checks.append((name, bool(ok), detail))
+
+    m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
+    check("boots to the shell prompt", m is not None,
+          "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
+    if m is not None:
+        times["prompt"] = s.elapsed()
+        release = open(os.path.join(LINUX, "kernel-release")).read().strip()
+        got = s.command("uname -r")
+        check("uname -r", got is not None and got.strip() == release, f"got {got!r}, expected {release!r}")
+        first = interrupt_counts(s.command("cat /proc/interrupts"))
+        second = interrupt_counts(s.command("sleep 1; cat /proc/interrupts"))
+        for what in ("arch_timer", "uart-pl011"):
+            a, b = find(first, what), find(second, what)
+            check(f"/proc/interrupts: {what} count rises", b > a > 0, f"{a} then {b} ({sorted(second)})")
+        got = s.command("date +%s")
+        now = time.time()
+        try:
+            skew = abs(int(got.strip()) - now)
+        except (ValueError, AttributeError):
+            skew = None
+        check("date: the RTC's time (the host's, within 2 minutes)", skew is not None and skew < 120,
+              f"got {got!r}, host {int(now)}")
+        expected = open(os.path.join(LINUX, "root", "test", "hello.sha256")).read().split()[0]
+        got = s.command("sha256sum /test/hello.txt")
+        check("sha256sum of /test/hello.txt", got is not None and got.split()[:1] == [expected], f"got {got!r}")
+        s.type("poweroff -f")
+        rc = s.finish(min(30, s.deadline - time.monotonic()))
+        times["poweroff"] = s.elapsed()
+        check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
+    else:
+        s.finish(0.1)
+    while s.read(0.1):
+        pass
+    if transcript:
+        with open(transcript, "wb") as f:
+            f.write(s.out)
+    return checks, times, kernel_log(s.out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config", action="append", choices=sorted(CONFIGS), help="only these (repeatable)")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per boot (default 900)")
+    ap.add_argument("--transcripts", help="write each serial transcript into this folder")
+    ap.add_argument("--subject-qemu", action="store_true", help="drive QEMU 7.2 instead of Armature")
+    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    a = ap.parse_args()
+    if a.list:
+        for name, (engine, cpu, gic) in CONFIGS.items():
+            print(f"{name}: -accel {engine} -cpu {cpu}" + (f" gic-version={gic}" if gic else ""))
+        return 0
+    if not all(os.path.isfile(os.path.join(LINUX, f)) for f in ("Image", "initramfs", "kernel-release")):
+        print("test-linux: no kernel or initramfs in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
+        return 2
+    qemu = shutil.which("qemu-system-aarch64")
+    if qemu is None:
+        print("test-linux: qemu-system-aarch64 (7.2) is missing: it is the reference (scripts/setup.sh)", file=sys.stderr)
+        return 2
+    subject = "qemu" if a.subject_qemu else a.armature
+    if subject != "qemu" and not os.access(subject, os.X_OK):
+        print(f"test-linux: {subject} is not built (swift build -c release --product armature)", file=sys.stderr)
+        return 2
+    if a.transcripts:
+        os.makedirs(a.transcripts, exist_ok=True)
+    names = a.config or list(CONFIGS)
+    # QEMU's log for each (cpu, gic) the configurations use: the reference.
+    references = sorted({(CONFIGS[n][1], CONFIGS[n][2]) for n in names}, key=str)
+    jobs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        for cpu, gic in references:
+            t = a.transcripts and os.path.join(a.transcripts, f"qemu-{cpu}-gic{gic or 'default'}.txt")
+            jobs[("qemu", cpu, gic)] = pool.submit(run_session, boot_command("qemu", "tcg", cpu, gic), a.timeout, t)
+        for n in names:
+            engine, cpu, gic = CONFIGS[n]
+            t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
+            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic), a.timeout, t)
+    passed = failed = 0
+
+    def report(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            print(f"PASS {name}")
+        else:
+            failed += 1
+            print(f"FAIL {name}: {detail}")
+
+    for n in names:
+        engine, cpu, gic = CONFIGS[n]
+        checks, times, log = jobs[n].result()
+        qchecks, qtimes, qlog = jobs[("qemu", cpu, gic)].result()
+        for name, ok, detail in checks:
+            report(f"[{n}] {name}", ok, detail)
+        if not all(ok for _, ok, _ in qchecks):
+            report(f"[{n}] QEMU 7.2's reference boot", False, "; ".join(f"{c}: {d}" for c, ok, d in qchecks if not ok))
+            continue
+        theirs = {normalise(l) for l in qlog}
+        extra = [l for l in log if SUSPICIOUS.search(l) and normalise(l) not in theirs]
+        report(f"[{n}] kernel log: no warning or error line that QEMU 7.2's lacks", not extra,
+               " | ".join(l.decode(errors="replace") for l in extra[:8]))
+        fmt = lambda d: ", ".join(f"{k} {v:.1f}s" for k, v in d.items())
+        print(f"     [{n}] times: {fmt(times)}; QEMU 7.2: {fmt(qtimes)}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
