@@ -6,6 +6,9 @@ import A64
 extension LiftState {
     mutating func liftSIMD(_ op: A64Op, _ form: A64Form, _ w: UInt32) -> Bool {
         if liftSIMDBasic(op, form, w) { return true }
+        if liftSIMDPermute(op, form, w) { return true }
+        if liftSIMDReduce(op, form, w) { return true }
+        if liftSIMDBitCount(op, form, w) { return true }
         return false
     }
 }

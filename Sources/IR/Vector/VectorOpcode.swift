@@ -34,6 +34,12 @@ public struct V128: Equatable, Sendable, CustomStringConvertible {
 public enum VectorGroup: UInt8, Sendable, CaseIterable {
     /// Lane-wise integer and bitwise ops (`VectorOp`, Lanes.swift).
     case lanes
+    /// ZIP/UZP/TRN, EXT, TBL/TBX steps (`VectorPermuteOp`, Permute.swift).
+    case permute
+    /// Across-lane and pairwise ops (`VectorReduceOp`, Reduce.swift).
+    case reduce
+    /// CNT, CLZ, CLS, RBIT, REV16/32/64 (`VectorBitCountOp`, BitCount.swift).
+    case bitCount
 }
 
 /// What an IR `vop` computes, packed into the op's `imm`:
@@ -83,6 +89,9 @@ public struct VectorOpcode: Sendable, Equatable, CustomStringConvertible {
         var s: String
         switch group {
         case .lanes: s = VectorOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .permute: s = VectorPermuteOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .reduce: s = VectorReduceOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .bitCount: s = VectorBitCountOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         }
         s += ".\(laneBits)"
         if param != 0 || param2 != 0 { s += "#\(param)" }
@@ -107,6 +116,11 @@ extension VectorSemantics {
     public static func evaluate(_ code: VectorOpcode, _ a: V128, _ b: V128, _ c: V128, _ fp: inout VectorFPState) -> V128 {
         switch code.group {
         case .lanes: return evaluate(VectorOp(rawValue: code.op)!, laneBits: code.laneBits, a, b)
+        case .permute:
+            return evaluate(VectorPermuteOp(rawValue: code.op)!, laneBits: code.laneBits, half: code.param != 0,
+                            param2: code.param2, a, b, c)
+        case .reduce: return evaluate(VectorReduceOp(rawValue: code.op)!, laneBits: code.laneBits, half: code.param != 0, a, b, c)
+        case .bitCount: return evaluate(VectorBitCountOp(rawValue: code.op)!, laneBits: code.laneBits, container: code.param, a)
         }
     }
 }

@@ -1,0 +1,69 @@
+/// Across-lane and pairwise ops of `vop` (group `reduce`). `laneBits` is the
+/// source lane size; `param` = 1 for the 64-bit forms (Q = 0), whose
+/// operands are the low halves of a and b.
+public enum VectorReduceOp: UInt8, Sendable, CaseIterable {
+    /// ADDV, SMAXV, UMAXV, SMINV, UMINV over the lanes of a: the result in
+    /// lane 0 (laneBits wide), the rest zero. ADDV on two 64-bit lanes is
+    /// the scalar ADDP Dd, Vn.2D.
+    case addv, smaxv, umaxv, sminv, uminv
+    /// SADDLV, UADDLV: the sum of a's lanes, sign- or zero-extended, in a
+    /// lane twice as wide (lane 0; the rest zero).
+    case saddlv, uaddlv
+    /// ADDP, SMAXP, UMAXP, SMINP, UMINP: the pairs of the concatenation b:a
+    /// (a's pairs in the low half of the result).
+    case addp, smaxp, umaxp, sminp, uminp
+    /// SADDLP, UADDLP: each pair of a's lanes summed into a lane twice as
+    /// wide; SADALP, UADALP add that to c's lanes.
+    case saddlp, uaddlp, sadalp, uadalp
+}
+
+extension VectorSemantics {
+    @inline(__always)
+    static func reduceStep(_ op: VectorReduceOp, _ x: UInt64, _ y: UInt64, bits: Int) -> UInt64 {
+        let ones: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
+        switch op {
+        case .addv, .addp: return (x &+ y) & ones
+        case .smaxv, .smaxp: return signed(x, bits) >= signed(y, bits) ? x : y
+        case .umaxv, .umaxp: return max(x, y)
+        case .sminv, .sminp: return signed(x, bits) <= signed(y, bits) ? x : y
+        case .uminv, .uminp: return min(x, y)
+        default: preconditionFailure("not a reduction step: \(op)")
+        }
+    }
+
+    public static func evaluate(_ op: VectorReduceOp, laneBits: Int, half: Bool, _ a: V128, _ b: V128, _ c: V128) -> V128 {
+        let n = (half ? 64 : 128) / laneBits
+        var r = V128.zero
+        switch op {
+        case .addv, .smaxv, .umaxv, .sminv, .uminv:
+            var acc = a.lane(0, bits: laneBits)
+            for e in 1..<n { acc = reduceStep(op, acc, a.lane(e, bits: laneBits), bits: laneBits) }
+            r.setLane(0, bits: laneBits, acc)
+        case .saddlv, .uaddlv:
+            var sum: UInt64 = 0
+            for e in 0..<n {
+                let x = a.lane(e, bits: laneBits)
+                sum &+= op == .saddlv ? UInt64(bitPattern: signed(x, laneBits)) : x
+            }
+            r.setLane(0, bits: 2 * laneBits, sum & (laneBits == 32 ? ~0 : (1 << UInt64(2 * laneBits)) - 1))
+        case .addp, .smaxp, .umaxp, .sminp, .uminp:
+            for e in 0..<n {
+                let src = e < n / 2 ? a : b
+                let p = 2 * (e % (n / 2))
+                r.setLane(e, bits: laneBits,
+                          reduceStep(op, src.lane(p, bits: laneBits), src.lane(p + 1, bits: laneBits), bits: laneBits))
+            }
+        case .saddlp, .uaddlp, .sadalp, .uadalp:
+            let wide = 2 * laneBits
+            let ones: UInt64 = wide == 64 ? ~0 : (1 << UInt64(wide)) - 1
+            let sign = op == .saddlp || op == .sadalp
+            for e in 0..<(128 / wide) {
+                let x = a.lane(2 * e, bits: laneBits), y = a.lane(2 * e + 1, bits: laneBits)
+                var sum = sign ? UInt64(bitPattern: signed(x, laneBits) &+ signed(y, laneBits)) : x &+ y
+                if op == .sadalp || op == .uadalp { sum &+= c.lane(e, bits: wide) }
+                r.setLane(e, bits: wide, sum & ones)
+            }
+        }
+        return r
+    }
+}

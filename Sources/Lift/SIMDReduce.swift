@@ -1,0 +1,60 @@
+import A64
+import IR
+
+/// AdvSIMD across-lane and pairwise integer ops: ADDV, SMAXV/UMAXV,
+/// SMINV/UMINV, SADDLV/UADDLV, ADDP (vector, and scalar Dd, Vn.2D),
+/// SMAXP/UMAXP/SMINP/UMINP, SADDLP/UADDLP, SADALP/UADALP. An across-lane
+/// result is a scalar: the element, the rest of Vd zeroed.
+extension LiftState {
+    mutating func liftSIMDReduce(_ op: A64Op, _ form: A64Form, _ w: UInt32) -> Bool {
+        let q = w.bit(30)
+        let half = q ? 0 : 1
+        let laneBits = 8 << w.field(22, 2)
+        func code(_ r: VectorReduceOp, bits: Int = laneBits, half: Int = half) -> VectorOpcode {
+            VectorOpcode(group: .reduce, op: r.rawValue, laneBits: bits, param: half)
+        }
+        switch form {
+        case .across, .acrossLong:
+            let r: VectorReduceOp
+            switch op {
+            case .vAddv: r = .addv
+            case .vSmaxv: r = .smaxv
+            case .vUmaxv: r = .umaxv
+            case .vSminv: r = .sminv
+            case .vUminv: r = .uminv
+            case .vSaddlv: r = .saddlv
+            case .vUaddlv: r = .uaddlv
+            default: return false
+            }
+            b.setVec(w.rd, b.vop(code(r), b.getVec(w.rn, .v128)))
+        case .scalarPairD:   // ADDP Dd, Vn.2D
+            guard op == .vAddp else { return false }
+            b.setVec(w.rd, b.vop(code(.addv, bits: 64, half: 0), b.getVec(w.rn, .v128)))
+        case .sameBHS, .sameBHSD:
+            let r: VectorReduceOp
+            switch op {
+            case .vAddp: r = .addp
+            case .vSmaxp: r = .smaxp
+            case .vUmaxp: r = .umaxp
+            case .vSminp: r = .sminp
+            case .vUminp: r = .uminp
+            default: return false
+            }
+            setVector(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)), full: q)
+        case .miscLongPair:
+            let r: VectorReduceOp
+            switch op {
+            case .vSaddlp: r = .saddlp
+            case .vUaddlp: r = .uaddlp
+            case .vSadalp: r = .sadalp
+            case .vUadalp: r = .uadalp
+            default: return false
+            }
+            let acc = r == .sadalp || r == .uadalp ? b.getVec(w.rd, .v128) : Value.none
+            setVector(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), .none, acc), full: q)
+        default:
+            return false
+        }
+        return true
+    }
+}
