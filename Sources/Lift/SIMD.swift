@@ -9,6 +9,8 @@ extension LiftState {
         if liftSIMDPermute(op, form, w) { return true }
         if liftSIMDReduce(op, form, w) { return true }
         if liftSIMDBitCount(op, form, w) { return true }
+        if liftSIMDShift(op, form, w) { return true }
+        if liftSIMDWiden(op, form, w) { return true }
         return false
     }
 }

@@ -40,6 +40,10 @@ public enum VectorGroup: UInt8, Sendable, CaseIterable {
     case reduce
     /// CNT, CLZ, CLS, RBIT, REV16/32/64 (`VectorBitCountOp`, BitCount.swift).
     case bitCount
+    /// Shifts by immediate and by register, narrowing and lengthening shifts (`VectorShiftOp`, Shift.swift).
+    case shift
+    /// Long, wide and narrow ops, XTN and SHLL (`VectorWidenOp`, WidenNarrow.swift).
+    case widen
 }
 
 /// What an IR `vop` computes, packed into the op's `imm`:
@@ -92,6 +96,8 @@ public struct VectorOpcode: Sendable, Equatable, CustomStringConvertible {
         case .permute: s = VectorPermuteOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .reduce: s = VectorReduceOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .bitCount: s = VectorBitCountOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .shift: s = VectorShiftOp(rawValue: op).map { "\($0)" } ?? "shift\(op)"
+        case .widen: s = VectorWidenOp(rawValue: op).map { "\($0)" } ?? "widen\(op)"
         }
         s += ".\(laneBits)"
         if param != 0 || param2 != 0 { s += "#\(param)" }
@@ -121,6 +127,12 @@ extension VectorSemantics {
                             param2: code.param2, a, b, c)
         case .reduce: return evaluate(VectorReduceOp(rawValue: code.op)!, laneBits: code.laneBits, half: code.param != 0, a, b, c)
         case .bitCount: return evaluate(VectorBitCountOp(rawValue: code.op)!, laneBits: code.laneBits, container: code.param, a)
+        case .shift:
+            return evaluate(VectorShiftOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param,
+                            shape: VectorShape(rawValue: code.param2), a, b, c, &fp)
+        case .widen:
+            return evaluate(VectorWidenOp(rawValue: code.op)!, laneBits: code.laneBits,
+                            shape: VectorShape(rawValue: code.param2), a, b, c, &fp)
         }
     }
 }
