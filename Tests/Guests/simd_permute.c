@@ -3,7 +3,8 @@
  * positions), TBL/TBX with one to four table registers (8B and 16B, indices
  * in each register, past the table, 0xFF, a register list wrapping from V31
  * to V0, the destination inside the list). Each result is printed and
- * checked against a C model; 64-bit forms zero bits 127:64; FPSR stays 0. */
+ * checked against a C model; 64-bit forms zero bits 127:64; FPSR stays 0.
+ * Then the same on random operands: checked, and folded into a printed checksum. */
 #include "simdcheck.h"
 
 #define R(i) simd_regs[i]
@@ -76,45 +77,40 @@ static const uint8_t index_sets[3][16] = {
     { 80, 18, 20, 70, 35, 36, 200, 54, 60, 1, 16, 0x40, 0x30, 0x2f, 0x1f, 0x0f },
 };
 
+static void table_ops(void)
+{
+    T("tbl 16b 1", "tbl v0.16b, {v1.16b}, v5.16b", m_tbl(0, 1, 1, 1, R(5)));
+    T("tbl 16b 2", "tbl v0.16b, {v1.16b, v2.16b}, v5.16b", m_tbl(0, 1, 1, 2, R(5)));
+    T("tbl 16b 3", "tbl v0.16b, {v1.16b, v2.16b, v3.16b}, v5.16b", m_tbl(0, 1, 1, 3, R(5)));
+    T("tbl 16b 4", "tbl v0.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(0, 1, 1, 4, R(5)));
+    T("tbl 8b 1", "tbl v0.8b, {v1.16b}, v5.8b", m_tbl(0, 0, 1, 1, R(5)));
+    T("tbl 8b 2", "tbl v0.8b, {v2.16b, v3.16b}, v5.8b", m_tbl(0, 0, 2, 2, R(5)));
+    T("tbl 8b 3", "tbl v0.8b, {v1.16b, v2.16b, v3.16b}, v5.8b", m_tbl(0, 0, 1, 3, R(5)));
+    T("tbl 8b 4", "tbl v0.8b, {v2.16b, v3.16b, v4.16b, v5.16b}, v5.8b", m_tbl(0, 0, 2, 4, R(5)));
+    T("tbx 16b 1", "tbx v0.16b, {v1.16b}, v5.16b", m_tbl(1, 1, 1, 1, R(5)));
+    T("tbx 16b 2", "tbx v0.16b, {v1.16b, v2.16b}, v5.16b", m_tbl(1, 1, 1, 2, R(5)));
+    T("tbx 16b 3", "tbx v0.16b, {v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(1, 1, 2, 3, R(5)));
+    T("tbx 16b 4", "tbx v0.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(1, 1, 1, 4, R(5)));
+    T("tbx 8b 1", "tbx v0.8b, {v3.16b}, v5.8b", m_tbl(1, 0, 3, 1, R(5)));
+    T("tbx 8b 2", "tbx v0.8b, {v1.16b, v2.16b}, v5.8b", m_tbl(1, 0, 1, 2, R(5)));
+    T("tbx 8b 3", "tbx v0.8b, {v1.16b, v2.16b, v3.16b}, v5.8b", m_tbl(1, 0, 1, 3, R(5)));
+    T("tbx 8b 4", "tbx v0.8b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.8b", m_tbl(1, 0, 1, 4, R(5)));
+    T("tbl wrap v31-v1", "tbl v0.16b, {v31.16b, v0.16b, v1.16b}, v5.16b", m_tbl(0, 1, 31, 3, R(5)));
+    T("tbx wrap v31-v2", "tbx v0.16b, {v31.16b, v0.16b, v1.16b, v2.16b}, v5.16b", m_tbl(1, 1, 31, 4, R(5)));
+    T("tbl dest in list", "tbl v0.16b, {v0.16b, v1.16b}, v5.16b", m_tbl(0, 1, 0, 2, R(5)));
+}
+
 static void tables(void)
 {
     for (int k = 0; k < 3; k++) {
         for (int i = 0; i < 16; i++) vput(&R(5), i, 8, index_sets[k][i]);
         print_str("indices "); print_hex64(R(5).d[1]); print_str(" "); print_hex64(R(5).d[0]); print_nl();
-        T("tbl 16b 1", "tbl v0.16b, {v1.16b}, v5.16b", m_tbl(0, 1, 1, 1, R(5)));
-        T("tbl 16b 2", "tbl v0.16b, {v1.16b, v2.16b}, v5.16b", m_tbl(0, 1, 1, 2, R(5)));
-        T("tbl 16b 3", "tbl v0.16b, {v1.16b, v2.16b, v3.16b}, v5.16b", m_tbl(0, 1, 1, 3, R(5)));
-        T("tbl 16b 4", "tbl v0.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(0, 1, 1, 4, R(5)));
-        T("tbl 8b 1", "tbl v0.8b, {v1.16b}, v5.8b", m_tbl(0, 0, 1, 1, R(5)));
-        T("tbl 8b 2", "tbl v0.8b, {v2.16b, v3.16b}, v5.8b", m_tbl(0, 0, 2, 2, R(5)));
-        T("tbl 8b 3", "tbl v0.8b, {v1.16b, v2.16b, v3.16b}, v5.8b", m_tbl(0, 0, 1, 3, R(5)));
-        T("tbl 8b 4", "tbl v0.8b, {v2.16b, v3.16b, v4.16b, v5.16b}, v5.8b", m_tbl(0, 0, 2, 4, R(5)));
-        T("tbx 16b 1", "tbx v0.16b, {v1.16b}, v5.16b", m_tbl(1, 1, 1, 1, R(5)));
-        T("tbx 16b 2", "tbx v0.16b, {v1.16b, v2.16b}, v5.16b", m_tbl(1, 1, 1, 2, R(5)));
-        T("tbx 16b 3", "tbx v0.16b, {v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(1, 1, 2, 3, R(5)));
-        T("tbx 16b 4", "tbx v0.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.16b", m_tbl(1, 1, 1, 4, R(5)));
-        T("tbx 8b 1", "tbx v0.8b, {v3.16b}, v5.8b", m_tbl(1, 0, 3, 1, R(5)));
-        T("tbx 8b 2", "tbx v0.8b, {v1.16b, v2.16b}, v5.8b", m_tbl(1, 0, 1, 2, R(5)));
-        T("tbx 8b 3", "tbx v0.8b, {v1.16b, v2.16b, v3.16b}, v5.8b", m_tbl(1, 0, 1, 3, R(5)));
-        T("tbx 8b 4", "tbx v0.8b, {v1.16b, v2.16b, v3.16b, v4.16b}, v5.8b", m_tbl(1, 0, 1, 4, R(5)));
-        T("tbl wrap v31-v1", "tbl v0.16b, {v31.16b, v0.16b, v1.16b}, v5.16b", m_tbl(0, 1, 31, 3, R(5)));
-        T("tbx wrap v31-v2", "tbx v0.16b, {v31.16b, v0.16b, v1.16b, v2.16b}, v5.16b", m_tbl(1, 1, 31, 4, R(5)));
-        T("tbl dest in list", "tbl v0.16b, {v0.16b, v1.16b}, v5.16b", m_tbl(0, 1, 0, 2, R(5)));
+        table_ops();
     }
 }
 
-int main(void)
+static void permutes(void)
 {
-    simd_enable();
-    for (int i = 0; i < 16; i++) {
-        vput(&R(0), i, 8, 0xa0 + i);
-        vput(&R(1), i, 8, 0x10 + i);
-        vput(&R(2), i, 8, 0x20 + i);
-        vput(&R(3), i, 8, 0x30 + i);
-        vput(&R(4), i, 8, 0x40 + i);
-        vput(&R(5), i, 8, 0x50 + i);
-        vput(&R(6), i, 8, 0xf0 + i);
-    }
     PERM_ALL(zip1, ZIP1);
     PERM_ALL(zip2, ZIP2);
     PERM_ALL(uzp1, UZP1);
@@ -131,8 +127,33 @@ int main(void)
     T("ext 16b #8", "ext v0.16b, v1.16b, v2.16b, #8", m_ext(1, 8, R(1), R(2)));
     T("ext 16b #15", "ext v0.16b, v1.16b, v2.16b, #15", m_ext(1, 15, R(1), R(2)));
     T("ext 16b v0,v0,v0 #9", "ext v0.16b, v0.16b, v0.16b, #9", m_ext(1, 9, R(0), R(0)));
+}
+
+int main(void)
+{
+    simd_enable();
+    for (int i = 0; i < 16; i++) {
+        vput(&R(0), i, 8, 0xa0 + i);
+        vput(&R(1), i, 8, 0x10 + i);
+        vput(&R(2), i, 8, 0x20 + i);
+        vput(&R(3), i, 8, 0x30 + i);
+        vput(&R(4), i, 8, 0x40 + i);
+        vput(&R(5), i, 8, 0x50 + i);
+        vput(&R(6), i, 8, 0xf0 + i);
+    }
+    permutes();
     print_reg("fpsr permutes", read_fpsr());
     tables();
     print_reg("fpsr tables", read_fpsr());
+    /* Random operands and indices (mostly within the four-register table). */
+    simd_quiet = 1;
+    for (int k = 0; k < 200; k++) {
+        simd_randomize();
+        if (k % 4 != 3) { R(5).d[0] &= 0x3f3f3f3f3f3f3f3full; R(5).d[1] &= 0x3f3f3f3f3f3f3f3full; }
+        permutes();
+        table_ops();
+    }
+    simd_print_sum("random checksum");
+    print_reg("fpsr random", read_fpsr());
     return test_finish("simd_permute");
 }

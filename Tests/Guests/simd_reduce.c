@@ -4,7 +4,8 @@
  * UADALP in every arrangement, on lanes of zero, all ones, the signed
  * extremes and mixed patterns (sums that carry out of the lane, wrap in the
  * accumulator). Each result is printed and checked against a C model;
- * 64-bit forms zero bits 127:64, scalar results the rest of V0; FPSR stays 0. */
+ * 64-bit forms zero bits 127:64, scalar results the rest of V0; FPSR stays 0.
+ * Then the same on random operands: checked, and folded into a printed checksum. */
 #include "simdcheck.h"
 
 #define R(i) simd_regs[i]
@@ -94,6 +95,28 @@ static const uint64_t accumulators[][2] = {
     { 0xffffffffffffffffull, 0x8000000000000000ull },
 };
 
+static void all_ops(void)
+{
+    ACR_ALL(addv, ADD);
+    ACR_ALL(smaxv, SMAX);
+    ACR_ALL(umaxv, UMAX);
+    ACR_ALL(sminv, SMIN);
+    ACR_ALL(uminv, UMIN);
+    ADDLV_ALL(saddlv, 1);
+    ADDLV_ALL(uaddlv, 0);
+    PAIR_BHS(addp, ADD);
+    PAIR(addp, ADD, 2d, 64, 1);
+    PAIR_BHS(smaxp, SMAX);
+    PAIR_BHS(umaxp, UMAX);
+    PAIR_BHS(sminp, SMIN);
+    PAIR_BHS(uminp, UMIN);
+    T("addp d", "addp d0, v1.2d", m_across(ADD, 64, 1, R(1)));
+    ADDLP_ALL(saddlp, 1, 0);
+    ADDLP_ALL(uaddlp, 0, 0);
+    ADDLP_ALL(sadalp, 1, 1);
+    ADDLP_ALL(uadalp, 0, 1);
+}
+
 int main(void)
 {
     simd_enable();
@@ -103,26 +126,14 @@ int main(void)
         R(0) = vmake(accumulators[k & 1][0], accumulators[k & 1][1]);
         print_str("v1 "); print_hex64(R(1).d[1]); print_str(" "); print_hex64(R(1).d[0]);
         print_str(" v2 "); print_hex64(R(2).d[1]); print_str(" "); print_hex64(R(2).d[0]); print_nl();
-        ACR_ALL(addv, ADD);
-        ACR_ALL(smaxv, SMAX);
-        ACR_ALL(umaxv, UMAX);
-        ACR_ALL(sminv, SMIN);
-        ACR_ALL(uminv, UMIN);
-        ADDLV_ALL(saddlv, 1);
-        ADDLV_ALL(uaddlv, 0);
-        PAIR_BHS(addp, ADD);
-        PAIR(addp, ADD, 2d, 64, 1);
-        PAIR_BHS(smaxp, SMAX);
-        PAIR_BHS(umaxp, UMAX);
-        PAIR_BHS(sminp, SMIN);
-        PAIR_BHS(uminp, UMIN);
-        T("addp d", "addp d0, v1.2d", m_across(ADD, 64, 1, R(1)));
-        ADDLP_ALL(saddlp, 1, 0);
-        ADDLP_ALL(uaddlp, 0, 0);
-        ADDLP_ALL(sadalp, 1, 1);
-        ADDLP_ALL(uadalp, 0, 1);
+        all_ops();
         print_reg("fpsr", read_fpsr());
     }
+    simd_quiet = 1;
+    for (int k = 0; k < 300; k++) { simd_randomize(); all_ops(); }
+    simd_quiet = 0;
+    simd_print_sum("random checksum");
+    print_reg("fpsr random", read_fpsr());
     /* Sources that are the destination. */
     R(0) = vmake(0x0123456789abcdefull, 0x8000000000000001ull);
     T("addp 4s v0,v0,v0", "addp v0.4s, v0.4s, v0.4s", m_pair(ADD, 32, 1, R(0), R(0)));
