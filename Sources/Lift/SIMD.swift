@@ -11,6 +11,8 @@ extension LiftState {
         if liftSIMDBitCount(op, form, w) { return true }
         if liftSIMDShift(op, form, w) { return true }
         if liftSIMDWiden(op, form, w) { return true }
+        if liftSIMDCrypto(op, form, w) { return true }
+        if liftSIMDFPComplex(op, form, w) { return true }
         return false
     }
 }

@@ -44,6 +44,10 @@ public enum VectorGroup: UInt8, Sendable, CaseIterable {
     case shift
     /// Long, wide and narrow ops, XTN and SHLL (`VectorWidenOp`, WidenNarrow.swift).
     case widen
+    /// AES, SHA1, SHA256, SHA512, SHA3 and PMULL (`CryptoOp`, Crypto.swift).
+    case crypto
+    /// FCMLA, FCADD, FMLAL/FMLSL(2) (`FPComplexOp`, FPComplex.swift).
+    case fpComplex
 }
 
 /// What an IR `vop` computes, packed into the op's `imm`:
@@ -98,6 +102,8 @@ public struct VectorOpcode: Sendable, Equatable, CustomStringConvertible {
         case .bitCount: s = VectorBitCountOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .shift: s = VectorShiftOp(rawValue: op).map { "\($0)" } ?? "shift\(op)"
         case .widen: s = VectorWidenOp(rawValue: op).map { "\($0)" } ?? "widen\(op)"
+        case .crypto: s = CryptoOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .fpComplex: s = FPComplexOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         }
         s += ".\(laneBits)"
         if param != 0 || param2 != 0 { s += "#\(param)" }
@@ -133,6 +139,10 @@ extension VectorSemantics {
         case .widen:
             return evaluate(VectorWidenOp(rawValue: code.op)!, laneBits: code.laneBits,
                             shape: VectorShape(rawValue: code.param2), a, b, c, &fp)
+        case .crypto: return evaluate(CryptoOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param, a, b, c)
+        case .fpComplex:
+            return evaluate(FPComplexOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param, param2: code.param2,
+                            a, b, c, &fp)
         }
     }
 }
