@@ -75,6 +75,12 @@ public final class CPU {
     /// its stage 2 page or block size in bits 5:0; ~0 without stage 2 (for
     /// TLBI by IPA: TLBMaintenance.swift).
     let tlbIPA: UnsafeMutablePointer<UInt64>
+    /// Per MMU index, a VA range (base, mask of the VA bits that select it:
+    /// 0 for every VA) covering every block larger than a page in the TLB;
+    /// `CPU.noLargeBlocks`: none (for TLBI by VA: TLBMaintenance.swift).
+    var tlbLargeBlocks = [(base: UInt64, mask: UInt64)](repeating: CPU.noLargeBlocks, count: TLB.mmuIndexCount)
+    /// Per MMU index, bit n set: the TLB may hold a block of 2^n bytes.
+    var tlbBlockSizes = [UInt64](repeating: 0, count: TLB.mmuIndexCount)
     /// Interrupt inputs, event register, timer alarm (Interrupts.swift).
     public let interrupts: InterruptState
     /// The interrupt controller whose CPU interface this CPU has (the board's

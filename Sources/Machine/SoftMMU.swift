@@ -98,6 +98,8 @@ extension CPU {
     /// flush when the fill log knows them, else all.
     func flushTLBEntries(ofIndex index: Int) {
         let base = state + StateLayout.tlbBase + index * TLB.tableBytes
+        tlbLargeBlocks[index] = CPU.noLargeBlocks
+        tlbBlockSizes[index] = 0
         if tlbFillLog.drain(index: index, { slot in TLB.invalidate(entry: base + slot * TLB.entryBytes) }) { return }
         for i in 0..<TLB.entries { TLB.invalidate(entry: base + i * TLB.entryBytes) }
     }
@@ -224,7 +226,7 @@ extension CPU {
         let pPage = pa & TLB.pageMask
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
         tlbDirtyIndices |= 1 << UInt32(mmuIndex)
-        tlbFillLog.note(index: mmuIndex, slot: Int(truncatingIfNeeded: (va >> UInt64(TLB.pageBits)) & UInt64(TLB.entries - 1)))
+        tlbFillLog.note(index: mmuIndex, slot: TLB.slot(va: va))
         let hostPage = UInt64(UInt(bitPattern: host + Int(pPage - region.base)))
         e.storeBytes(of: t.readable ? vPage : TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
         e.storeBytes(of: t.executable ? vPage : TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
@@ -235,6 +237,7 @@ extension CPU {
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
         codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
         tlbPageBits[codeSlot(mmuIndex: mmuIndex, va: va)] = UInt8(t.pageBits)
+        if t.pageBits > TLB.pageBits { noteLargeBlock(va: va, bits: t.pageBits, mmuIndex: mmuIndex) }
         tlbIPA[codeSlot(mmuIndex: mmuIndex, va: va)] = t.stage2.map { $0.ipa & TLB.pageMask | UInt64($0.pageBits) } ?? ~0
         debugWatchFilter(entry: e)   // watchpoints: data accesses keep missing (DebugWatch.swift)
     }
@@ -399,7 +402,7 @@ extension CPU {
     }
 
     @inline(__always) func codeSlot(mmuIndex: Int, va: UInt64) -> Int {
-        mmuIndex * TLB.entries + Int(truncatingIfNeeded: (va >> UInt64(TLB.pageBits)) & UInt64(TLB.entries - 1))
+        mmuIndex * TLB.entries + TLB.slot(va: va)
     }
 }
 

@@ -137,8 +137,12 @@ public enum TLB {
     }
 
     @inlinable public static func entryOffset(mmuIndex: Int, va: UInt64) -> Int {
-        StateLayout.tlbBase + mmuIndex * tableBytes
-            + Int(truncatingIfNeeded: (va >> UInt64(pageBits)) & UInt64(entries - 1)) * entryBytes
+        StateLayout.tlbBase + mmuIndex * tableBytes + slot(va: va) * entryBytes
+    }
+
+    /// The entry (of every MMU index's table) that caches the page of `va`.
+    @inlinable public static func slot(va: UInt64) -> Int {
+        Int(truncatingIfNeeded: (va >> UInt64(pageBits)) & UInt64(entries - 1))
     }
 }
 

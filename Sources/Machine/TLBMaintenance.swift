@@ -39,20 +39,59 @@ extension CPU {
     /// byte, which TBI may ignore, is not).
     public func flushTLBPage(va: UInt64, mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
-        let vaBits: UInt64 = 0x00FF_FFFF_FFFF_F000
+        let vaBits = CPU.tlbVABits
         for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
-            let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
-            for i in 0..<TLB.entries {
-                let e = base + i * TLB.entryBytes
-                var tag = e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self)
-                if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) }
-                if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) }
-                if tag == TLB.invalidTag { continue }
-                let bits = max(Int(tlbPageBits[idx * TLB.entries + i]), TLB.pageBits)
-                let block = vaBits & ~((UInt64(1) << UInt64(bits)) - 1)
-                if (tag ^ va) & block == 0 { TLB.invalidate(entry: e) }
+            let large = tlbLargeBlocks[idx]
+            // The TLB is direct-mapped: an entry for the page of the VA is in
+            // the VA's slot; one for a block of 2^bits bytes holding the VA
+            // is in one of the slots of that block's pages (all of them for
+            // a block of at least `TLB.entries` pages).
+            dropEntryHolding(va, slot: TLB.slot(va: va), index: idx)
+            if large.mask == CPU.noLargeBlocks.mask || (large.base ^ va) & large.mask != 0 { continue }
+            var sizes = tlbBlockSizes[idx]
+            while sizes != 0 {
+                let bits = sizes.trailingZeroBitCount
+                sizes &= sizes - 1
+                let first = TLB.slot(va: va & ~((UInt64(1) << UInt64(bits)) - 1))
+                for k in 0..<min(1 << (bits - TLB.pageBits), TLB.entries) {
+                    dropEntryHolding(va, slot: (first + k) & (TLB.entries - 1), index: idx)
+                }
             }
         }
+    }
+
+    /// Invalidates the entry at `slot` of MMU index `index` if it caches part
+    /// of the page or block holding `va`.
+    @inline(__always) private func dropEntryHolding(_ va: UInt64, slot: Int, index: Int) {
+        let e = state + StateLayout.tlbBase + index * TLB.tableBytes + slot * TLB.entryBytes
+        var tag = e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self)
+        if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) }
+        if tag == TLB.invalidTag { tag = e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) }
+        if tag == TLB.invalidTag { return }
+        let bits = max(Int(tlbPageBits[index * TLB.entries + slot]), TLB.pageBits)
+        if (tag ^ va) & CPU.tlbVABits & ~((UInt64(1) << UInt64(bits)) - 1) == 0 { TLB.invalidate(entry: e) }
+    }
+
+    /// VA bits 55:12: what a TLB tag and a TLBI by VA compare.
+    static let tlbVABits: UInt64 = 0x00FF_FFFF_FFFF_F000
+    /// No block larger than a page in an MMU index's TLB (a mask no range has).
+    static let noLargeBlocks: (base: UInt64, mask: UInt64) = (0, ~0)
+
+    /// Widens the MMU index's large-block range to cover the block of
+    /// 2^bits bytes holding `va`, just filled.
+    func noteLargeBlock(va: UInt64, bits: Int, mmuIndex: Int) {
+        let blockMask = CPU.tlbVABits & ~((UInt64(1) << UInt64(bits)) - 1)
+        var (base, mask) = tlbLargeBlocks[mmuIndex]
+        if mask == CPU.noLargeBlocks.mask {
+            (base, mask) = (va & blockMask, blockMask)
+        } else {
+            // The smallest aligned range holding both (mask 0: all VAs).
+            mask &= blockMask
+            while (base ^ va) & mask != 0 { mask = (mask << 1) & CPU.tlbVABits }
+            base &= mask
+        }
+        tlbLargeBlocks[mmuIndex] = (base, mask)
+        tlbBlockSizes[mmuIndex] |= UInt64(1) << UInt64(bits)
     }
 
     /// Drops the entries of the MMU indexes in `mask` filled through a stage

@@ -75,6 +75,52 @@ final class TLBMaintenanceTests: XCTestCase {
         XCTAssertEqual(r.readTag(0x4000, 1), 0x4000)
     }
 
+    func testFlushByVAWithBlocksInBothHalves() {
+        let r = Rig()
+        r.enableMMU()
+        // A second block, in the upper half: VA 0xffffff80_00200000 - 2 MiB.
+        let attrs: UInt64 = 1 << 10 | 3 << 8 | 1 << 6 | 1 << 54
+        r.write64(0x4100_4000 + 8, 0x4060_0000 | attrs | 1)
+        let high: UInt64 = 0xFFFF_FF80_0020_0000
+        r.touch(0x20_0000)
+        r.touch(high + 0x1000)
+        r.touch(0x4000)
+        r.touch(0xFFFF_FF80_0000_0000)
+        // A page outside both blocks: only its own entry goes.
+        r.cpu.flushTLBPage(va: 0x4000, mmuIndexMask: CPU.mmuIndexesEL10)
+        XCTAssertEqual(r.readTag(0x4000, 1), TLB.invalidTag)
+        XCTAssertEqual(r.readTag(0x20_0000, 1), 0x20_0000)
+        XCTAssertEqual(r.readTag(high + 0x1000, 1), high + 0x1000)
+        XCTAssertEqual(r.readTag(0xFFFF_FF80_0000_0000, 1), 0xFFFF_FF80_0000_0000)
+        // A VA in the upper block drops every entry of that block, not the other's.
+        r.touch(high + 0x5000)
+        r.cpu.flushTLBPage(va: high + 0x1F_F000, mmuIndexMask: CPU.mmuIndexesEL10)
+        XCTAssertEqual(r.readTag(high + 0x1000, 1), TLB.invalidTag)
+        XCTAssertEqual(r.readTag(high + 0x5000, 1), TLB.invalidTag)
+        XCTAssertEqual(r.readTag(0x20_0000, 1), 0x20_0000)
+        // After a full flush no block is tracked, and pages still go one by one.
+        r.cpu.flushTLB()
+        r.touch(0x4000)
+        r.touch(0x5000)
+        r.cpu.flushTLBPage(va: 0x5000, mmuIndexMask: CPU.mmuIndexesEL10)
+        XCTAssertEqual(r.readTag(0x5000, 1), TLB.invalidTag)
+        XCTAssertEqual(r.readTag(0x4000, 1), 0x4000)
+    }
+
+    func testLargeBlockRangeCoversEveryBlock() {
+        let r = Rig()
+        r.cpu.noteLargeBlock(va: 0x20_0000, bits: 21, mmuIndex: 1)
+        XCTAssertEqual(r.cpu.tlbLargeBlocks[1].base, 0x20_0000)
+        r.cpu.noteLargeBlock(va: 0x4000_0000, bits: 30, mmuIndex: 1)
+        let (base, mask) = r.cpu.tlbLargeBlocks[1]
+        for va: UInt64 in [0x20_0000, 0x3F_FFFF, 0x4000_0000, 0x7FFF_FFFF] {
+            XCTAssertEqual((va ^ base) & mask & CPU.tlbVABits, 0, "covers \(String(va, radix: 16))")
+        }
+        r.cpu.noteLargeBlock(va: 0xFFFF_FF80_0020_0000, bits: 21, mmuIndex: 1)
+        XCTAssertEqual(r.cpu.tlbLargeBlocks[1].mask, 0, "blocks in both halves: every VA")
+        XCTAssertEqual(r.cpu.tlbLargeBlocks[0].mask, CPU.noLargeBlocks.mask, "other indexes untouched")
+    }
+
     func testTLBIOperations() {
         let r = Rig(el2: true)
         r.enableMMU()
