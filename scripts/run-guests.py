@@ -78,6 +78,10 @@ QEMU_SKIP = {
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",
+    "simd_ldst_align_device":
+        "MMU off => Device-nGnRnE memory: SIMD&FP accesses not aligned to their "
+        "size (16 for Q, the element for structures) must raise an Alignment "
+        "fault (Arm ARM); QEMU 7.2 performs them (simd_ldst_align_sctlr is compared)",
     "mmu_device_unaligned":
         "unaligned accesses and DC ZVA to Device memory (MMU on, MAIR Device "
         "attributes) must raise an Alignment fault (Arm ARM); QEMU 7.2 performs them",

@@ -13,6 +13,34 @@ public struct AccessFlags: OptionSet, Sendable, Hashable {
     /// in a VHE host): the engines use the unprivileged MMU index.
     public static let unprivileged = AccessFlags(rawValue: 1 << 1)
 
+    /// Bits 20-22: log2 of the alignment an access is checked against (under
+    /// SCTLR_ELx.A and for Device memory) plus one, when it is not the access
+    /// size; 0: the access size. A 128-bit SIMD&FP access, made of two 8-byte
+    /// accesses, checks 16 bytes on the first (Arm ARM Mem[] with
+    /// AArch64.CheckAlignment(address, 16)); a structure load/store made of
+    /// 8-byte accesses checks each element's size.
+    @inlinable static var alignmentShift: UInt64 { 20 }
+
+    /// An access checked for alignment to `bytes` (a power of two, at most 64)
+    /// rather than to its own size.
+    public static func alignment(bytes: Int) -> AccessFlags {
+        AccessFlags(rawValue: UInt64(bytes.trailingZeroBitCount + 1) << alignmentShift)
+    }
+
+    /// The alignment (bytes) an access of `size` bytes with these flags is
+    /// checked against.
+    @inlinable public func alignmentBytes(size: Int) -> Int {
+        let f = Int((rawValue >> AccessFlags.alignmentShift) & 7)
+        return f == 0 ? size : 1 << (f - 1)
+    }
+
+    /// The low address bits that send an access of `size` bytes to the slow
+    /// path: those of its size (an access that is not size-aligned may cross a
+    /// page) and of its alignment check.
+    @inlinable public func slowPathMask(size: Int) -> UInt64 {
+        UInt64(max(size, alignmentBytes(size: size)) - 1)
+    }
+
     /// Bits 8-18 hold the instruction syndrome of a load or store of one
     /// general-purpose register without writeback, ESR_ELx.ISS[24:14] (ISV,
     /// SAS, SSE, SRT, SF, AR), which a stage 2 Data Abort reports (Arm ARM

@@ -117,7 +117,8 @@ final class IRInterpreter {
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
                     // An unaligned address never equals a tag, so one compare also
                     // sends unaligned accesses to the slow path.
-                    if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
+                    if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self)
+                        == va & (TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
                         let host = UnsafeRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
                         switch size {
                         case 1: v[i] = UInt64(host.load(as: UInt8.self))
@@ -136,7 +137,8 @@ final class IRInterpreter {
                     let size = insts[Int(inst.b.index)].type.bits >> 3
                     let idx = AccessFlags(rawValue: inst.imm).contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
                     let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
-                    if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & (TLB.pageMask | UInt64(size - 1)) {
+                    if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                        == va & (TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
                         let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
                         switch size {
                         case 1: host.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)

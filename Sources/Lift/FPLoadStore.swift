@@ -1,10 +1,13 @@
 import A64
+import Arch
 import IR
 
 /// Loads and stores of SIMD&FP registers (B/H/S/D/Q) in every addressing
-/// form. A Q access is two 8-byte accesses (low half first) through the same
-/// softmmu paths as integer ones (self-modifying code, MEC re-tagging, faults);
-/// every access happens before any register is written, so a fault leaves the
+/// form. A Q access is two 8-byte accesses (low half first: two single-copy
+/// atomic doublewords, Arm ARM B2.2.1) through the same softmmu paths as
+/// integer ones (self-modifying code, MEC re-tagging, faults); its alignment
+/// check (SCTLR_ELx.A, Device memory) is against 16 bytes, on the first.
+/// Every access happens before any register is written, so a fault leaves the
 /// registers unchanged. SIMD&FP accesses report no instruction syndrome (ISV = 0).
 extension LiftState {
     static let fpSizeTypes: [IRType] = [.i8, .i16, .i32, .i64]
@@ -13,7 +16,7 @@ extension LiftState {
     mutating func storeFP(_ addr: Value, rt: Int, size: Int) {
         if size == 4 {
             let v = b.getVec(rt, .v128)
-            b.store(addr, b.vextract(v, bitOffset: 0, .i64))
+            b.store(addr, b.vextract(v, bitOffset: 0, .i64), flags: AccessFlags.alignment(bytes: 16).rawValue)
             b.store(addOffset(addr, 8), b.vextract(v, bitOffset: 64, .i64))
         } else {
             b.store(addr, b.getVec(rt, LiftState.fpSizeTypes[size]))
@@ -23,7 +26,7 @@ extension LiftState {
     /// Loads `size` (log2 bytes, 4 = Q) from addr; the value to write to Vt.
     mutating func loadFP(_ addr: Value, size: Int) -> Value {
         if size == 4 {
-            let lo = b.load(.i64, addr)
+            let lo = b.load(.i64, addr, flags: AccessFlags.alignment(bytes: 16).rawValue)
             let hi = b.load(.i64, addOffset(addr, 8))
             return b.vpack(lo, hi)
         }

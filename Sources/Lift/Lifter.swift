@@ -122,6 +122,8 @@ struct LiftState {
         case .fpLdrLiteral: liftFPLoadLiteral(w)
         case .fpStnp, .fpLdnp, .fpStpPost, .fpLdpPost, .fpStpOffset, .fpLdpOffset, .fpStpPre, .fpLdpPre:
             liftFPLoadStorePair(op, w)
+        case .simdLdstMultiple, .simdLdstMultiplePost, .simdLdstSingle, .simdLdstSinglePost:
+            liftSIMDLoadStoreStructure(op, w)
         default:
             let form = A64Decoder.form(w)
             switch form {

@@ -281,7 +281,9 @@ extension CPU {
 
     /// Slow path of a store; on a fault `exceptionTaken` is set and memory is unchanged.
     public func storeSlow(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, flags: AccessFlags = []) {
-        if storeToCodePage(va: va, size: size, value: value, mmuIndex: mmuIndex) { return }
+        if storeToCodePage(va: va, size: size, value: value, mmuIndex: mmuIndex, alignment: flags.alignmentBytes(size: size)) {
+            return
+        }
         _ = access(va: va, size: size, write: true, value: value, mmuIndex: mmuIndex, flags: flags)
     }
 
@@ -291,8 +293,8 @@ extension CPU {
     /// through the entry, without a walk; only a write to translated words
     /// drops blocks (`AddressSpace.noteWrite`), so data beside code costs a call.
     @inline(__always)
-    private func storeToCodePage(va: UInt64, size: Int, value: UInt64, mmuIndex: Int) -> Bool {
-        guard va & UInt64(size - 1) == 0 else { return false }
+    private func storeToCodePage(va: UInt64, size: Int, value: UInt64, mmuIndex: Int, alignment: Int) -> Bool {
+        guard va & UInt64(max(size, alignment) - 1) == 0 else { return false }
         let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
         guard e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & TLB.pageMask | TLB.flagCode else { return false }
         tlbStatistics.dataMisses &+= 1
@@ -310,14 +312,16 @@ extension CPU {
         let accessEL = accessEL(mmuIndex: mmuIndex)
         let unaligned = va & UInt64(size - 1) != 0
         // Alignment required by the instruction or by SCTLR_ELx.A: checked before
-        // the translation (Arm ARM AArch64.CheckAlignment); Device memory: after it.
-        if unaligned && (flags.contains(.alignmentRequired) || alignmentCheckEnabled(el: accessEL)) {
+        // the translation (Arm ARM AArch64.CheckAlignment); Device memory: after
+        // it. Against the access size, or the alignment the flags name.
+        let misaligned = va & UInt64(flags.alignmentBytes(size: size) - 1) != 0
+        if misaligned && (flags.contains(.alignmentRequired) || alignmentCheckEnabled(el: accessEL)) {
             raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
             return 0
         }
         let pan = mmuIndex >= CPU.panIndexOffset
         let syndrome = flags.instructionSyndrome
-        guard let t = translate(va, kind, el: accessEL, unaligned: unaligned, pan: pan, syndrome: syndrome) else { return 0 }
+        guard let t = translate(va, kind, el: accessEL, unaligned: misaligned, pan: pan, syndrome: syndrome) else { return 0 }
         debugWatchAccess(va: va, size: size, read: !write, write: write)
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
@@ -331,7 +335,7 @@ extension CPU {
         // Crosses a page: translate both halves before touching memory, then go
         // byte by byte (little-endian).
         let firstBytes = Int(TLB.pageSize - (va & ~TLB.pageMask))
-        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: true, pan: pan,
+        guard let t2 = translate(va &+ UInt64(firstBytes), kind, el: accessEL, unaligned: misaligned, pan: pan,
                                  syndrome: syndrome) else { return 0 }
         var result: UInt64 = 0
         for i in 0..<size {

@@ -247,6 +247,82 @@ final class LiftTests: XCTestCase {
         """)
     }
 
+    func testQRegisterAccessesCheckSixteenByteAlignmentOnTheirFirstDoubleword() {
+        // ldr q0, [x1]: flags = AccessFlags.alignment(bytes: 16) on the low doubleword
+        assertIR(0x3DC0_0020, """
+        ; insn 0x40080000
+        v1 = get x1
+        v2 = load.i64 [v1] flags=0x500000
+        v3 = const.i64 0x8
+        v4 = add.i64 v1, v3
+        v5 = load.i64 [v4]
+        v6 = vpack.v128 v2, v5
+        set v0, v6
+        exit.jump 0x40080004
+
+        """)
+    }
+
+    func testStructureLoadsAndStores() {
+        // ld1 {v0.16b}, [x1], #16: two doublewords checked against the element size (1)
+        assertIR(0x4CDF_7020, """
+        ; insn 0x40080000
+        v1 = get x1
+        v2 = load.i64 [v1] flags=0x100000
+        v3 = const.i64 0x8
+        v4 = add.i64 v1, v3
+        v5 = load.i64 [v4] flags=0x100000
+        v6 = vpack.v128 v2, v5
+        set v0, v6
+        v8 = const.i64 0x10
+        v9 = add.i64 v1, v8
+        set x1, v9
+        exit.jump 0x40080004
+
+        """)
+        // ld2r {v0.4s, v1.4s}, [x1], x2
+        assertIR(0x4DE2_C820, """
+        ; insn 0x40080000
+        v1 = get x1
+        v2 = load.i32 [v1]
+        v3 = const.i64 0x4
+        v4 = add.i64 v1, v3
+        v5 = load.i32 [v4]
+        v6 = vdup.v128 v2
+        set v0, v6
+        v8 = vdup.v128 v5
+        set v1, v8
+        v10 = get x2
+        v11 = add.i64 v1, v10
+        set x1, v11
+        exit.jump 0x40080004
+
+        """)
+        // st1 {v3.s}[1], [x1]
+        assertIR(0x0D00_9023, """
+        ; insn 0x40080000
+        v1 = get x1
+        v2 = get.v128 v3
+        v3 = vextract.i32 v2 @32
+        store [v1], v3
+        exit.jump 0x40080004
+
+        """)
+        // ld1 {v31.2s, v0.2s}, [sp]: the list wraps; Q = 0 writes the low doublewords
+        assertIR(0x0C40_ABFF, """
+        ; insn 0x40080000
+        v1 = get sp_el1
+        v2 = load.i64 [v1] flags=0x300000
+        v3 = const.i64 0x8
+        v4 = add.i64 v1, v3
+        v5 = load.i64 [v4] flags=0x300000
+        set v31, v2
+        set v0, v5
+        exit.jump 0x40080004
+
+        """)
+    }
+
     // MARK: Branches
 
     func testConditionalBranches() {

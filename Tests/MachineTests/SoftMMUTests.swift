@@ -215,6 +215,40 @@ final class SoftMMUTests: XCTestCase {
         XCTAssertFalse(cpu.exceptionTaken)
     }
 
+    /// `AccessFlags.alignment`: the alignment an access is checked against
+    /// when it is not its size (a Q register's first doubleword: 16; an 8-byte
+    /// part of a structure load: the element size), on Device memory.
+    func testAlignmentOtherThanTheAccessSize() {
+        let m = TestMachine()
+        let cpu = m.cpu
+        m.writeRAM(ram + 0x2000, [UInt8](0..<32))
+        cpu.faultPC = 0x4000_0040
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2008, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16)), 0)
+        XCTAssertTrue(cpu.exceptionTaken)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21))
+        XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + 0x2008)
+        cpu.exceptionTaken = false
+        cpu.storeSlow(va: ram + 0x2018, size: 8, value: ~0, mmuIndex: 1, flags: .alignment(bytes: 16))
+        XCTAssertTrue(cpu.exceptionTaken)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), dataAbortSame(0x21, write: true))
+        XCTAssertEqual(m.readRAM(ram + 0x2000, 32), [UInt8](0..<32), "a faulting store writes nothing")
+        // Aligned to 16, or unaligned to 8 but aligned to the element: done.
+        cpu.exceptionTaken = false
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2010, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16)),
+                       0x1716_1514_1312_1110)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2004, size: 8, mmuIndex: 1, flags: .alignment(bytes: 4)),
+                       0x0B0A_0908_0706_0504)
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2003, size: 8, mmuIndex: 1, flags: .alignment(bytes: 1)),
+                       0x0A09_0807_0605_0403)
+        cpu.storeSlow(va: ram + 0x2002, size: 8, value: 0xA1A2_A3A4_A5A6_A7A8, mmuIndex: 1, flags: .alignment(bytes: 2))
+        XCTAssertFalse(cpu.exceptionTaken)
+        XCTAssertEqual(m.readRAM(ram + 0x2000, 12), [0, 1, 0xA8, 0xA7, 0xA6, 0xA5, 0xA4, 0xA3, 0xA2, 0xA1, 10, 11])
+        // Unaligned to the element: the fault is at the access's address.
+        XCTAssertEqual(cpu.loadSlow(va: ram + 0x2006, size: 8, mmuIndex: 1, flags: .alignment(bytes: 4)), 0)
+        XCTAssertTrue(cpu.exceptionTaken)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + 0x2006)
+    }
+
     /// With the MMU off every data access is Device memory, so an access that
     /// crosses a page (necessarily unaligned) is an alignment fault at its own
     /// address, and a store writes neither page. (The byte-wise page-crossing

@@ -24,13 +24,15 @@ extension JITCompiler {
         }
     }
 
-    /// rax = va & (page mask | size-1), rcx = entry offset; compares with the tag.
-    private func emitTLBCompare(va: Reg, bytes: Int, tlb: Int32, tagOffset: Int) {
+    /// rax = va & (page mask | low bits), rcx = entry offset; compares with the
+    /// tag. `lowMask`: the address bits that send the access to the slow path
+    /// (`AccessFlags.slowPathMask`).
+    private func emitTLBCompare(va: Reg, lowMask: UInt64, tlb: Int32, tagOffset: Int) {
         a.mov(.rax, va, .q)
         a.mov(.rcx, va, .q)
         a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .q)
         a.alu(.and, .rcx, imm: Int32(TLB.indexMask), .d)   // page number mod entries, times the entry size
-        a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | UInt64(bytes - 1))), .q)
+        a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | lowMask)), .q)
         a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
     }
 
@@ -41,7 +43,7 @@ extension JITCompiler {
         let r = allocate(i)
         let va = reg(inst.a, scratch: .rdx)
         let slow = a.newLabel(), done = a.newLabel()
-        emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.readTagOffset)
+        emitTLBCompare(va: va, lowMask: flags.slowPathMask(size: bytes), tlb: tlb, tagOffset: TLB.readTagOffset)
         a.jcc(.ne, slow)
         a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
         a.load(r, Mem(base: .rax, index: va, scale: 1), JITCompiler.opSize(bytes: bytes))   // host = va + addend
@@ -66,7 +68,7 @@ extension JITCompiler {
         let tlb = tlbDisplacement(index)
         let va = reg(inst.a, scratch: .rdx)
         let slow = a.newLabel(), done = a.newLabel()
-        emitTLBCompare(va: va, bytes: bytes, tlb: tlb, tagOffset: TLB.writeTagOffset)
+        emitTLBCompare(va: va, lowMask: flags.slowPathMask(size: bytes), tlb: tlb, tagOffset: TLB.writeTagOffset)
         a.jcc(.ne, slow)
         a.mov(.rax, va, .q)
         a.alu(.add, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
