@@ -68,6 +68,7 @@ QEMU_SKIP = {
     "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
     "mec_stage2": "QEMU 7.2 has no RME/MEC",
     "rme_gpc": "QEMU 7.2 has no RME",
+    "simd_ldst_mec": "QEMU 7.2 has no RME/MEC",
     "exc_external_abort_routing":
         "SCR_EL3.EA = 1 routes External aborts from every EL to EL3 (Arm ARM "
         "AArch64.Abort, route_to_el3); QEMU 7.2 and 10.0 take them to the current EL",
