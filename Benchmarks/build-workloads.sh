@@ -39,6 +39,13 @@ CFLAGS=(--target=aarch64-none-elf -O2 -mgeneral-regs-only -mstrict-align
         -I "$LIB" -I "$SRC" -DSCALE="$SCALE")
 # shellcheck disable=SC2206
 [[ -n "${DEFINES:-}" ]] && CFLAGS+=(${DEFINES})
+# The FP/SIMD workloads (fp_*, simd_*): FP and vector registers allowed, -O3
+# (clang's auto-vectorisation on), and the ISA of a typical Armv8.2-A target.
+FP_CFLAGS=()
+for f in "${CFLAGS[@]}"; do
+    case "$f" in -mgeneral-regs-only|-O2) ;; *) FP_CFLAGS+=("$f") ;; esac
+done
+FP_CFLAGS+=(-O3 -fno-math-errno -march=armv8.2-a+fp16+crypto+dotprod)
 
 mkdir -p "$OUT" "$OBJ"
 "$CC" "${CFLAGS[@]}" -c "$LIB/start.S" -o "$OBJ/start.o"
@@ -68,7 +75,10 @@ echo "$SCALE" > "$OUT/scale"
 for n in "${names[@]}"; do
     c="$SRC/$n.c"
     [[ -f "$c" ]] || { echo "build-workloads: no workload $c" >&2; exit 1; }
-    "$CC" "${CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o"
+    case "$n" in
+        fp_*|simd_*) "$CC" "${FP_CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o" ;;
+        *) "$CC" "${CFLAGS[@]}" -c "$c" -o "$OBJ/$n.o" ;;
+    esac
     "$LD" -T "$LIB/guest.ld" --no-undefined -o "$OUT/$n.elf" \
         "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/semihost.o"
     # A workload that needs another machine (a line "BENCH-ARGS: <armature -M/-cpu options>")

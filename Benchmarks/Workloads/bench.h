@@ -52,6 +52,14 @@ static inline void bench_report(const char *name, uint64_t sum)
     sh_write0(line);
 }
 
+/* Turns on FP/SIMD at EL1 (CPACR_EL1.FPEN = 3: it resets to 0, trapping
+ * FP/SIMD): the first thing the fp_ and simd_ workloads do, before any
+ * FP/SIMD instruction (their work is in a function main calls). */
+static inline void bench_fp_enable(void)
+{
+    __asm__ volatile("msr cpacr_el1, %0\n\tisb" :: "r"(3ull << 20));
+}
+
 /* Keeps the optimizer from folding a value away. */
 #define BENCH_OPAQUE(x) __asm__ volatile("" : "+r"(x))
 
