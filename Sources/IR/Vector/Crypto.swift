@@ -28,8 +28,8 @@ public enum CryptoOp: UInt8, Sendable, CaseIterable {
 extension VectorSemantics {
     public static func evaluate(_ op: CryptoOp, laneBits: Int, param: Int, _ a: V128, _ b: V128, _ c: V128) -> V128 {
         switch op {
-        case .aese: return AES.subBytes(AES.shiftRows(V128(lo: c.lo ^ a.lo, hi: c.hi ^ a.hi), inverse: false), inverse: false)
-        case .aesd: return AES.subBytes(AES.shiftRows(V128(lo: c.lo ^ a.lo, hi: c.hi ^ a.hi), inverse: true), inverse: true)
+        case .aese: return AES.subBytesShiftRows(V128(lo: c.lo ^ a.lo, hi: c.hi ^ a.hi), inverse: false)
+        case .aesd: return AES.subBytesShiftRows(V128(lo: c.lo ^ a.lo, hi: c.hi ^ a.hi), inverse: true)
         case .aesmc: return AES.mixColumns(a, inverse: false)
         case .aesimc: return AES.mixColumns(a, inverse: true)
         case .sha1c, .sha1p, .sha1m: return SHA.sha1Rounds(op, x: c, y: UInt32(truncatingIfNeeded: a.lo), w: b)
@@ -89,26 +89,24 @@ extension VectorSemantics {
 /// The AES round pieces (FIPS-197 §5) on the state as 16 bytes, byte i of
 /// the vector being byte i of the state (column-major: row i % 4, column i / 4).
 enum AES {
-    static func byte(_ v: V128, _ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: v.lane(i, bits: 8)) }
 
-    /// ShiftRows (row r rotated left by r columns) or InvShiftRows.
-    static func shiftRows(_ v: V128, inverse: Bool) -> V128 {
-        var r = V128.zero
-        for i in 0..<16 {
-            let row = i & 3
-            let from = inverse ? (i - 4 * row + 16) & 15 : (i + 4 * row) & 15
-            r.setLane(i, bits: 8, v.lane(from, bits: 8))
+    /// (Inv)SubBytes((Inv)ShiftRows(v)): ShiftRows rotates row r left by r
+    /// columns, so result byte i comes from byte (i + 4 * (i % 4)) % 16 (the
+    /// inverse: (i - 4 * (i % 4)) % 16), through the S-box.
+    static func subBytesShiftRows(_ v: V128, inverse: Bool) -> V128 {
+        var out = V128.zero
+        withUnsafeBytes(of: v) { src in
+            withUnsafeMutableBytes(of: &out) { dst in
+                (inverse ? inverseSBox : sBox).withUnsafeBufferPointer { box in
+                    for i in 0..<16 {
+                        let row = i & 3
+                        let from = inverse ? (i - 4 * row + 16) & 15 : (i + 4 * row) & 15
+                        dst[i] = box[Int(src[from])]
+                    }
+                }
+            }
         }
-        return r
-    }
-
-    static func subBytes(_ v: V128, inverse: Bool) -> V128 {
-        var r = V128.zero
-        for i in 0..<16 {
-            let x = Int(byte(v, i))
-            r.setLane(i, bits: 8, UInt64(inverse ? inverseSBox[x] : sBox[x]))
-        }
-        return r
+        return out
     }
 
     /// Multiplication in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1.
@@ -122,19 +120,29 @@ enum AES {
         return r
     }
 
-    /// MixColumns (each column times {03}x^3 + {01}x^2 + {01}x + {02}) or InvMixColumns.
+    /// xtime ({02} ×) on each byte of x.
+    @inline(__always) static func xtime(_ x: UInt64) -> UInt64 {
+        ((x & 0x7F7F_7F7F_7F7F_7F7F) << 1) ^ (((x >> 7) & 0x0101_0101_0101_0101) &* 0x1B)
+    }
+    /// Each 32-bit column's bytes rotated down by `n` bytes (byte i gets byte i + n).
+    @inline(__always) static func rotateColumns(_ x: UInt64, _ n: Int) -> UInt64 {
+        let r = UInt64(8 * n), l = UInt64(32 - 8 * n)
+        let keep: UInt64 = (0xFFFF_FFFF >> r) * 0x1_0000_0001
+        return ((x >> r) & keep) | ((x << l) & ~keep)
+    }
+
+    /// MixColumns: byte i of a column becomes {02}s_i ⊕ {03}s_(i+1) ⊕ s_(i+2) ⊕ s_(i+3),
+    /// computed as s_i ⊕ (s_0 ⊕ s_1 ⊕ s_2 ⊕ s_3) ⊕ xtime(s_i ⊕ s_(i+1)), two columns per word.
+    /// InvMixColumns is MixColumns after s_i ⊕= {04}(s_i ⊕ s_(i+2)).
     static func mixColumns(_ v: V128, inverse: Bool) -> V128 {
-        let k: [UInt8] = inverse ? [0x0E, 0x0B, 0x0D, 0x09] : [0x02, 0x03, 0x01, 0x01]
-        var r = V128.zero
-        for col in 0..<4 {
-            let s = (0..<4).map { byte(v, 4 * col + $0) }
-            for row in 0..<4 {
-                var x: UInt8 = 0
-                for j in 0..<4 { x ^= gfMul(k[(j - row + 4) & 3], s[j]) }
-                r.setLane(4 * col + row, bits: 8, UInt64(x))
-            }
+        func mix(_ x: UInt64) -> UInt64 {
+            var s = x
+            if inverse { s ^= xtime(xtime(s ^ rotateColumns(s, 2))) }
+            let s1 = rotateColumns(s, 1)
+            let all = s ^ s1 ^ rotateColumns(s, 2) ^ rotateColumns(s, 3)
+            return s ^ all ^ xtime(s ^ s1)
         }
-        return r
+        return V128(lo: mix(v.lo), hi: mix(v.hi))
     }
 
     /// The S-box: the multiplicative inverse in GF(2^8) followed by the affine map.
@@ -169,8 +177,8 @@ enum SHA {
     static func rol(_ x: UInt32, _ n: UInt32) -> UInt32 { x << n | x >> (32 - n) }
     static func ror(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
     static func word(_ v: V128, _ e: Int) -> UInt32 { UInt32(truncatingIfNeeded: v.lane(e, bits: 32)) }
-    static func vector(_ w: [UInt32]) -> V128 {
-        V128(lo: UInt64(w[0]) | UInt64(w[1]) << 32, hi: UInt64(w[2]) | UInt64(w[3]) << 32)
+    static func vector(_ w0: UInt32, _ w1: UInt32, _ w2: UInt32, _ w3: UInt32) -> V128 {
+        V128(lo: UInt64(w0) | UInt64(w1) << 32, hi: UInt64(w2) | UInt64(w3) << 32)
     }
 
     static func choose(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { ((y ^ z) & x) ^ z }
@@ -179,28 +187,26 @@ enum SHA {
 
     /// SHA1C/P/M: X = Vd, Y = Sn, W = Vm; after each round Y:X rotates left by 32.
     static func sha1Rounds(_ op: CryptoOp, x xIn: V128, y yIn: UInt32, w: V128) -> V128 {
-        var x = [word(xIn, 0), word(xIn, 1), word(xIn, 2), word(xIn, 3)]
+        var x0 = word(xIn, 0), x1 = word(xIn, 1), x2 = word(xIn, 2), x3 = word(xIn, 3)
         var y = yIn
         for e in 0..<4 {
             let t: UInt32
             switch op {
-            case .sha1c: t = choose(x[1], x[2], x[3])
-            case .sha1p: t = parity(x[1], x[2], x[3])
-            default: t = majority(x[1], x[2], x[3])
+            case .sha1c: t = choose(x1, x2, x3)
+            case .sha1p: t = parity(x1, x2, x3)
+            default: t = majority(x1, x2, x3)
             }
-            y = y &+ rol(x[0], 5) &+ t &+ word(w, e)
-            x[1] = rol(x[1], 30)
-            let top = x[3]
-            x = [y, x[0], x[1], x[2]]
-            y = top
+            y = y &+ rol(x0, 5) &+ t &+ word(w, e)
+            x1 = rol(x1, 30)
+            (y, x3, x2, x1, x0) = (x3, x2, x1, x0, y)
         }
-        return vector(x)
+        return vector(x0, x1, x2, x3)
     }
 
     /// SHA1SU1: T = Vd EOR LSR(Vn, 32); each word ROL 1, the top one also EOR ROL(T<31:0>, 2).
     static func sha1su1(d: V128, n: V128) -> V128 {
-        let t = (0..<4).map { word(d, $0) ^ (($0 < 3) ? word(n, $0 + 1) : 0) }
-        return vector([rol(t[0], 1), rol(t[1], 1), rol(t[2], 1), rol(t[3], 1) ^ rol(t[0], 2)])
+        let t0 = word(d, 0) ^ word(n, 1), t1 = word(d, 1) ^ word(n, 2), t2 = word(d, 2) ^ word(n, 3), t3 = word(d, 3)
+        return vector(rol(t0, 1), rol(t1, 1), rol(t2, 1), rol(t3, 1) ^ rol(t0, 2))
     }
 
     static func sigma0(_ x: UInt32) -> UInt32 { ror(x, 2) ^ ror(x, 13) ^ ror(x, 22) }
@@ -208,38 +214,33 @@ enum SHA {
 
     /// SHA256hash(X, Y, W, part1): four rounds on the state halves X (a..d) and Y (e..h).
     static func sha256Hash(x xIn: V128, y yIn: V128, w: V128, part1: Bool) -> V128 {
-        var x = (0..<4).map { word(xIn, $0) }, y = (0..<4).map { word(yIn, $0) }
+        var x0 = word(xIn, 0), x1 = word(xIn, 1), x2 = word(xIn, 2), x3 = word(xIn, 3)
+        var y0 = word(yIn, 0), y1 = word(yIn, 1), y2 = word(yIn, 2), y3 = word(yIn, 3)
         for e in 0..<4 {
-            let chs = choose(y[0], y[1], y[2])
-            let maj = majority(x[0], x[1], x[2])
-            let t1 = y[3] &+ sigma1(y[0]) &+ chs &+ word(w, e)
-            x[3] = t1 &+ x[3]
-            y[3] = t1 &+ sigma0(x[0]) &+ maj
+            let t1 = y3 &+ sigma1(y0) &+ choose(y0, y1, y2) &+ word(w, e)
+            x3 = t1 &+ x3
+            y3 = t1 &+ sigma0(x0) &+ majority(x0, x1, x2)
             // <Y, X> = ROL(Y : X, 32)
-            let xTop = x[3], yTop = y[3]
-            x = [yTop, x[0], x[1], x[2]]
-            y = [xTop, y[0], y[1], y[2]]
+            (x0, x1, x2, x3, y0, y1, y2, y3) = (y3, x0, x1, x2, x3, y0, y1, y2)
         }
-        return vector(part1 ? x : y)
+        return part1 ? vector(x0, x1, x2, x3) : vector(y0, y1, y2, y3)
     }
 
     static func sha256su0(d: V128, n: V128) -> V128 {
         // T = Vn<31:0> : Vd<127:32>
-        let t = [word(d, 1), word(d, 2), word(d, 3), word(n, 0)]
-        return vector((0..<4).map { e in
-            let x = t[e]
-            return (ror(x, 7) ^ ror(x, 18) ^ (x >> 3)) &+ word(d, e)
-        })
+        func s0(_ x: UInt32) -> UInt32 { ror(x, 7) ^ ror(x, 18) ^ (x >> 3) }
+        return vector(s0(word(d, 1)) &+ word(d, 0), s0(word(d, 2)) &+ word(d, 1), s0(word(d, 3)) &+ word(d, 2),
+                      s0(word(n, 0)) &+ word(d, 3))
     }
 
     static func sha256su1(d: V128, n: V128, m: V128) -> V128 {
         func s1(_ x: UInt32) -> UInt32 { ror(x, 17) ^ ror(x, 19) ^ (x >> 10) }
         // T0 = Vm<31:0> : Vn<127:32>; T1 = Vm<127:64>, then the result's low half.
-        let t0 = [word(n, 1), word(n, 2), word(n, 3), word(m, 0)]
-        var r = [UInt32](repeating: 0, count: 4)
-        for e in 0..<2 { r[e] = s1(word(m, e + 2)) &+ word(d, e) &+ t0[e] }
-        for e in 2..<4 { r[e] = s1(r[e - 2]) &+ word(d, e) &+ t0[e] }
-        return vector(r)
+        let r0 = s1(word(m, 2)) &+ word(d, 0) &+ word(n, 1)
+        let r1 = s1(word(m, 3)) &+ word(d, 1) &+ word(n, 2)
+        let r2 = s1(r0) &+ word(d, 2) &+ word(n, 3)
+        let r3 = s1(r1) &+ word(d, 3) &+ word(m, 0)
+        return vector(r0, r1, r2, r3)
     }
 
     static func bigSigma1(_ x: UInt64) -> UInt64 { x.rotatedRight(14) ^ x.rotatedRight(18) ^ x.rotatedRight(41) }
