@@ -1,32 +1,14 @@
 import IR
 import Machine
 
-/// FP/SIMD ops. A v128 value lives in a 16-byte slot of the state block
-/// (`Location.vector`), so a helper call has no vector register to save;
+/// FP/SIMD ops. v128 values live in XMM registers (JITCompiler+Vector.swift);
 /// scalar FP values (f32, f64 bit patterns) live in general registers like
-/// integers. FP arithmetic calls `jitFP` (the Arm ARM's pseudocode,
-/// `FPReference`); lane-wise ops call `jitVectorOp` on the slots.
+/// integers. `fp` ops with a host form run on SSE with the fix-ups of
+/// JITCompiler+FPScalar.swift, the others call `jitFP` (the Arm ARM's
+/// pseudocode, `FPReference`); `vop`s without an SSE form call `jitVectorOp`.
+/// The SSE code needs SSE4.1: without it, blocks with FP/SIMD ops are
+/// left to the interpreter.
 extension JITCompiler {
-    /// A 16-byte slot for the v128 value defined at `i`.
-    func allocateVector(_ i: Int) throws -> Int32 {
-        guard let s = freeVectorSlots.popLast() else { throw Unsupported(what: "more than \(StateLayout.vectorSpillSlots) live v128 values") }
-        loc[i] = .vector(s)
-        return s
-    }
-
-    func vectorSlot(_ v: Value) throws -> Int32 {
-        guard case .vector(let s) = loc[Int(v.index)] else { throw Unsupported(what: "v128 value without a slot") }
-        return s
-    }
-
-    /// Copies 16 bytes within the state block (through rax).
-    func copy16(from src: Int32, to dst: Int32) {
-        a.load(.rax, Mem(.rbx, src), .q)
-        a.store(Mem(.rbx, dst), .rax, .q)
-        a.load(.rax, Mem(.rbx, src + 8), .q)
-        a.store(Mem(.rbx, dst + 8), .rax, .q)
-    }
-
     static func laneSize(_ t: IRType) -> OpSize {
         switch t.bits {
         case 8: return .b
@@ -37,72 +19,62 @@ extension JITCompiler {
     }
 
     func emitFPSIMD(_ i: Int, _ inst: Inst) throws {
+        guard runtime.features.sse41 else { throw Unsupported(what: "FP/SIMD without SSE4.1") }
         switch inst.op {
-        case .getVec:
+        case .getVec where inst.type != .v128:
+            a.load(allocate(i), Mem(.rbx, Int32(StateLayout.vreg(Int(inst.imm)))), JITCompiler.laneSize(inst.type))
+        case .setVec where type(inst.a) != .v128:
             let off = Int32(StateLayout.vreg(Int(inst.imm)))
-            if inst.type == .v128 {
-                copy16(from: off, to: try allocateVector(i))
-            } else {
-                a.load(allocate(i), Mem(.rbx, off), JITCompiler.laneSize(inst.type))
-            }
-        case .setVec:
-            let off = Int32(StateLayout.vreg(Int(inst.imm)))
-            if type(inst.a) == .v128 {
-                copy16(from: try vectorSlot(inst.a), to: off)
-            } else {
-                storeValue(inst.a, to: Mem(.rbx, off))   // zero-extended: the low 64 bits
-                a.store(Mem(.rbx, off + 8), imm: 0, .q)
-            }
+            storeValue(inst.a, to: Mem(.rbx, off))   // zero-extended: the low 64 bits
+            a.store(Mem(.rbx, off + 8), imm: 0, .q)
         case .bitcast:
             let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
-        case .vpack:
-            let s = try allocateVector(i)
-            storeValue(inst.a, to: Mem(.rbx, s))
-            storeValue(inst.b, to: Mem(.rbx, s + 8))
-        case .vextract:
-            let s = try vectorSlot(inst.a)
-            a.load(allocate(i), Mem(.rbx, s + Int32(inst.imm / 8)), JITCompiler.laneSize(inst.type))
-        case .vinsert:
-            let src = try vectorSlot(inst.a)
-            let s = try allocateVector(i)
-            copy16(from: src, to: s)
-            let lane = reg(inst.b, scratch: .rax)
-            a.store(Mem(.rbx, s + Int32(inst.imm / 8)), lane, JITCompiler.laneSize(type(inst.b)))
-        case .vdup:
-            let s = try allocateVector(i)
-            move(inst.a, into: .rax)
-            let repeatMultiplier: UInt64
-            switch type(inst.a).bits {
-            case 8: repeatMultiplier = 0x0101_0101_0101_0101
-            case 16: repeatMultiplier = 0x0001_0001_0001_0001
-            case 32: repeatMultiplier = 0x0000_0001_0000_0001
-            default: repeatMultiplier = 1
-            }
-            if repeatMultiplier != 1 {
-                a.mov(.rcx, imm: repeatMultiplier)
-                a.imul(.rax, .rcx, .q)
-            }
-            a.store(Mem(.rbx, s), .rax, .q)
-            a.store(Mem(.rbx, s + 8), .rax, .q)
+        case .getVec, .setVec, .vpack, .vextract, .vinsert, .vdup:
+            emitVectorMove(i, inst)
         case .vop:
-            let sa = try vectorSlot(inst.a)
-            let sb = inst.b.isNone ? sa : try vectorSlot(inst.b)
-            let sc = inst.c.isNone ? sa : try vectorSlot(inst.c)
-            let s = try allocateVector(i)
-            let slots = UInt64(UInt16(sa)) | UInt64(UInt16(sb)) << 16 | UInt64(UInt16(sc)) << 32 | UInt64(UInt16(s)) << 48
-            emitHelperCall(runtime.vectorOp, args: [.constant(slots), .constant(inst.imm), .constant(0)],
-                           save: liveCallerSaved(after: i), pc: currentPC, raiseCount: nil)
+            emitVectorOp(i, inst)
         case .fp:
             guard type(inst.a) != .v128 else { throw Unsupported(what: "fp on v128") }
-            if !inst.c.isNone { storeValue(inst.c, to: Mem(.rbx, Int32(StateLayout.fpScratch))) }
-            let packed = inst.imm & 0xFFFF_FFFF | UInt64(inst.type.bits) << 32 | UInt64(type(inst.a).bits) << 40
-            emitHelperCall(runtime.fp, args: [capture(inst.a), inst.b.isNone ? .constant(0) : capture(inst.b), .constant(packed)],
-                           save: liveCallerSaved(after: i, excluding: i), pc: currentPC, raiseCount: nil)
+            if emitScalarFP(i, inst) { return }
+            emitFPHelper(fpHelperCall(inst), save: liveCallerSaved(after: i, excluding: i))
             if lastUse[i] >= 0 { a.mov(allocate(i), .rax, .q) }
         default:
             preconditionFailure("not an FP/SIMD op: \(inst.op)")
         }
+    }
+
+    /// The operands of `fp` op `inst` where they are now, for a call to
+    /// `jitFP` emitted now or out of line.
+    struct FPHelperCall {
+        var a: Argument, b: Argument, c: Argument?
+        var packed: UInt64
+        var pc: UInt64
+    }
+
+    func fpHelperCall(_ inst: Inst) -> FPHelperCall {
+        FPHelperCall(a: capture(inst.a), b: inst.b.isNone ? .constant(0) : capture(inst.b),
+                     c: inst.c.isNone ? nil : capture(inst.c),
+                     packed: inst.imm & 0xFFFF_FFFF | UInt64(inst.type.bits) << 32 | UInt64(type(inst.a).bits) << 40,
+                     pc: currentPC)
+    }
+
+    /// Calls `jitFP` (result in rax).
+    func emitFPHelper(_ call: FPHelperCall, save: SaveSet) {
+        if let c = call.c {
+            let slot = Mem(.rbx, Int32(StateLayout.fpScratch))
+            switch c {
+            case .location(.reg(let r)): a.store(slot, r, .q)
+            case .location(.spill(let off)):
+                a.load(.rax, Mem(.rbx, off), .q)
+                a.store(slot, .rax, .q)
+            case .location(let l): preconditionFailure("fp operand has no location (\(l))")
+            case .constant(let v):
+                a.mov(.rax, imm: v)
+                a.store(slot, .rax, .q)
+            }
+        }
+        emitHelperCall(runtime.fp, args: [call.a, call.b, .constant(call.packed)], save: save, pc: call.pc, raiseCount: nil)
     }
 }
 

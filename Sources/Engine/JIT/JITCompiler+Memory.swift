@@ -112,10 +112,13 @@ extension JITCompiler {
     /// Calls a C-ABI helper `(state, a, b, c)`: saves the live caller-saved
     /// registers, records the guest PC for faults, and leaves the block when the
     /// helper took an exception (counting `raiseCount` instructions as done).
-    func emitHelperCall(_ fn: UInt64, args: [Argument], save: [Reg], pc: UInt64, raiseCount: Int?) {
-        for r in save { a.push(r) }
-        let pad = save.count % 2 == 1
-        if pad { a.alu(.sub, .rsp, imm: 8, .q) }
+    /// Live XMM registers go to 16-byte stack slots below the pushed ones.
+    func emitHelperCall(_ fn: UInt64, args: [Argument], save: SaveSet, pc: UInt64, raiseCount: Int?) {
+        for r in save.gprs { a.push(r) }
+        let pad = save.gprs.count % 2 == 1
+        let xmmBytes = Int32(16 * save.xmms.count)
+        if pad || xmmBytes > 0 { a.alu(.sub, .rsp, imm: xmmBytes + (pad ? 8 : 0), .q) }
+        for (k, x) in save.xmms.enumerated() { a.movdqu(Mem(.rsp, Int32(16 * k)), x) }
         if raiseCount != nil {
             let spc = Int64(bitPattern: pc)
             if spc >= Int64(Int32.min) && spc <= Int64(Int32.max) {
@@ -146,8 +149,9 @@ extension JITCompiler {
         }
         a.mov(.rdi, .rbx, .q)
         a.call(absolute: fn, scratch: .rax)
-        if pad { a.alu(.add, .rsp, imm: 8, .q) }
-        for r in save.reversed() { a.pop(r) }
+        for (k, x) in save.xmms.enumerated() { a.movdqu(x, Mem(.rsp, Int32(16 * k))) }
+        if pad || xmmBytes > 0 { a.alu(.add, .rsp, imm: xmmBytes + (pad ? 8 : 0), .q) }
+        for r in save.gprs.reversed() { a.pop(r) }
         if let count = raiseCount {
             let raised = a.newLabel()
             a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exceptionTaken)), imm: 0, .q)

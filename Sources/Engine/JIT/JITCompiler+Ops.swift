@@ -7,6 +7,7 @@ extension JITCompiler {
         let inst = insts[i]
         defer { release(operandsOf: i) }
         if !preservesX86Flags(inst) { x86Flags = nil }
+        updateMXCSR(before: inst)
         switch inst.op {
         case .nop:
             break

@@ -7,8 +7,16 @@ enum Location: Equatable {
     case reg(Reg)
     case spill(Int32)          // displacement from the state pointer
     case constant(UInt64)
-    /// A v128 value: its 16-byte slot in the state block (displacement).
+    /// A v128 value spilled to its 16-byte slot in the state block (displacement).
     case vector(Int32)
+    /// A v128 value in an XMM register.
+    case xmm(XReg)
+}
+
+/// Registers a helper call must preserve (live values in caller-saved registers).
+struct SaveSet {
+    var gprs: [Reg] = []
+    var xmms: [XReg] = []
 }
 
 /// A direct exit whose `jmp rel32` can be patched to chain to the next block.
@@ -52,6 +60,17 @@ final class JITCompiler {
     var freeRegs: [Reg]
     var freeSpills: [Int32]
     var freeVectorSlots: [Int32]
+    /// XMM registers: the value index owning each (-1: free), and the free ones.
+    var xmmOwner = [Int](repeating: -1, count: 16)
+    var freeXRegs: [XReg]
+    /// Vector slots where a `vop` helper call finds a, b, c and leaves its result.
+    let helperVectorSlots: (a: Int32, b: Int32, c: Int32, result: Int32)
+    /// Scalar FP state of the code emitted so far (JITCompiler+FPScalar.swift):
+    /// the guest MXCSR word is computed in the state (from FPCR) and MXCSR holds it.
+    var guestMXCSRComputed = false
+    var guestMXCSRLoaded = false
+    /// Spill slot receiving `stmxcsr` after a scalar FP op (taken at first use).
+    var mxcsrSlot: Int32? = nil
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
@@ -97,7 +116,10 @@ final class JITCompiler {
         lastUse = [Int](repeating: -1, count: insts.count)
         freeRegs = JITCompiler.allocatable.reversed()
         freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
-        freeVectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
+        var vectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
+        helperVectorSlots = (vectorSlots.removeLast(), vectorSlots.removeLast(), vectorSlots.removeLast(), vectorSlots.removeLast())
+        freeVectorSlots = vectorSlots
+        freeXRegs = JITCompiler.allocatableXMM.reversed()
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
             for v in inst.operands { lastUse[Int(v.index)] = i }
@@ -213,17 +235,27 @@ final class JITCompiler {
             freeSpills.append(s)
         case .vector(let s):
             freeVectorSlots.append(s)
+        case .xmm(let r):
+            if xmmOwner[Int(r.rawValue)] == j {
+                xmmOwner[Int(r.rawValue)] = -1
+                freeXRegs.append(r)
+            }
         default: break
         }
         loc[j] = .none
     }
 
-    /// Values live after instruction `i` that sit in caller-saved registers.
-    func liveCallerSaved(after i: Int, excluding: Int = -1) -> [Reg] {
-        var out: [Reg] = []
+    /// Values live after instruction `i` that sit in caller-saved registers
+    /// (every XMM register is caller-saved in System V).
+    func liveCallerSaved(after i: Int, excluding: Int = -1) -> SaveSet {
+        var out = SaveSet()
         for r in JITCompiler.allocatable where JITCompiler.callerSaved.contains(r) {
             let owner = regOwner[Int(r.rawValue)]
-            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.append(r) }
+            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.gprs.append(r) }
+        }
+        for r in JITCompiler.allocatableXMM {
+            let owner = xmmOwner[Int(r.rawValue)]
+            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.xmms.append(r) }
         }
         return out
     }

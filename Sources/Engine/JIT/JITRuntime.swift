@@ -12,6 +12,9 @@ struct JITRuntimeInfo {
     /// FP/SIMD helpers (JITCompiler+FPSIMD.swift).
     var fp: UInt64 = 0
     var vectorOp: UInt64 = 0
+    /// The host's SSE4.1/4.2/FMA (cpuid at start-up): without SSE4.1 every
+    /// FP/SIMD op takes the helper path.
+    var features = HostFeatures()
 }
 
 /// Per-CPU cache for indirect branches: guest VA -> host code of the block
@@ -138,7 +141,8 @@ final class JITEngine {
     private(set) var chainsMade = 0
     private(set) var flushes = 0
 
-    init(chaining: Bool) throws {
+    /// `features` replaces the host's (tests of the paths for older CPUs).
+    init(chaining: Bool, features: HostFeatures? = nil) throws {
         self.chaining = chaining
         cache = try CodeCache()
         // Trampoline: entry(state, code). Saves the callee-saved registers,
@@ -148,16 +152,26 @@ final class JITEngine {
         a.alu(.sub, .rsp, imm: 8, .q)
         a.mov(.rbx, .rdi, .q)
         a.load(JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionCount)), .q)
+        // The thread's MXCSR, which scalar FP code restores after computing
+        // under the guest's rounding mode (JITCompiler+FPScalar.swift).
+        a.stmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
         a.jmp(.rsi)
         a.align(16)
         let epilogueOffset = a.offset
+        a.ldmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
         a.store(Mem(.rbx, Int32(StateLayout.instructionCount)), JITCompiler.instructionCounter, .q)
         a.alu(.add, .rsp, imm: 8, .q)
         for r in [Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
         a.ret()
+        a.align(16)
+        let probeOffset = a.offset
+        HostFeatures.emitProbe(a)
         a.finish()
         guard let start = cache.append(a.bytes) else { throw CodeCache.Failure(description: "code cache too small") }
         cache.markReserved()
+        typealias Probe = @convention(c) () -> UInt64
+        let probe = unsafeBitCast(cache.executablePointer(start + probeOffset), to: Probe.self)()
+        info.features = features ?? HostFeatures(cpuid1ECX: UInt32(truncatingIfNeeded: probe), xcr0: probe >> 32)
         entry = unsafeBitCast(cache.executablePointer(start), to: Entry.self)
         info.epilogue = cache.executableAddress(start + epilogueOffset)
         info.loadSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitLoadSlow, to: UnsafeRawPointer.self)))
