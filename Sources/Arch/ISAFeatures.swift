@@ -21,7 +21,30 @@ public struct ISAFeatures: OptionSet, Sendable, Hashable {
     /// FEAT_FP16: half-precision FP arithmetic (scalar; FCVT to and from
     /// half precision is in the base FP instruction set).
     public static let fp16 = ISAFeatures(rawValue: 1 << 6)
+    /// FEAT_AES and FEAT_PMULL: AESE/AESD/AESMC/AESIMC, PMULL{2} of 64-bit elements.
+    public static let aes = ISAFeatures(rawValue: 1 << 7)
+    /// FEAT_SHA1: SHA1C/P/M/H/SU0/SU1.
+    public static let sha1 = ISAFeatures(rawValue: 1 << 8)
+    /// FEAT_SHA256: SHA256H/H2/SU0/SU1.
+    public static let sha256 = ISAFeatures(rawValue: 1 << 9)
+    /// FEAT_SHA512: SHA512H/H2/SU0/SU1.
+    public static let sha512 = ISAFeatures(rawValue: 1 << 10)
+    /// FEAT_SHA3: EOR3, RAX1, XAR, BCAX.
+    public static let sha3 = ISAFeatures(rawValue: 1 << 11)
+    /// FEAT_RDM: SQRDMLAH, SQRDMLSH.
+    public static let rdm = ISAFeatures(rawValue: 1 << 12)
+    /// FEAT_DotProd: SDOT, UDOT.
+    public static let dotProd = ISAFeatures(rawValue: 1 << 13)
+    /// FEAT_JSCVT: FJCVTZS.
+    public static let jscvt = ISAFeatures(rawValue: 1 << 14)
+    /// FEAT_FCMA: FCMLA, FCADD.
+    public static let fcma = ISAFeatures(rawValue: 1 << 15)
+    /// FEAT_FRINTTS: FRINT32Z/32X/64Z/64X.
+    public static let frintts = ISAFeatures(rawValue: 1 << 16)
+    /// FEAT_FHM: FMLAL, FMLSL (and their 2 forms).
+    public static let fhm = ISAFeatures(rawValue: 1 << 17)
 
     /// Every feature above.
-    public static let all: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16]
+    public static let all: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16, .aes, .sha1, .sha256,
+                                          .sha512, .sha3, .rdm, .dotProd, .jscvt, .fcma, .frintts, .fhm]
 }

@@ -32,12 +32,24 @@ public struct LiftContext: Sendable, Hashable {
 
 extension ISAFeatures {
     /// The feature an instruction needs, nil for the base instruction set.
-    static func required(by op: A64Op) -> ISAFeatures? {
+    static func required(by op: A64Op, _ w: UInt32) -> ISAFeatures? {
         switch op {
         case .crc32: return .crc32
         case .cas, .casp, .atomicOp, .swp: return .lse
         case .ldapr: return .lrcpc
         case .sb: return .sb
+        case .aese, .aesd, .aesmc, .aesimc: return .aes
+        case .vPmull: return w.field(22, 2) == 3 ? .aes : nil   // PMULL of bytes is base AdvSIMD
+        case .sha1c, .sha1h, .sha1m, .sha1p, .sha1su0, .sha1su1: return .sha1
+        case .sha256h, .sha256h2, .sha256su0, .sha256su1: return .sha256
+        case .sha512h, .sha512h2, .sha512su0, .sha512su1: return .sha512
+        case .eor3, .rax1, .xar, .bcax: return .sha3
+        case .vSqrdmlah, .vSqrdmlsh, .vSqrdmlahElem, .vSqrdmlshElem: return .rdm
+        case .vSdot, .vUdot, .vSdotElem, .vUdotElem: return .dotProd
+        case .fjcvtzs: return .jscvt
+        case .vFcmla, .vFcadd, .vFcmlaElem: return .fcma
+        case .frint32z, .frint32x, .frint64z, .frint64x, .vFrint32z, .vFrint32x, .vFrint64z, .vFrint64x: return .frintts
+        case .vFmlal, .vFmlal2, .vFmlsl, .vFmlsl2, .vFmlalElem, .vFmlal2Elem, .vFmlslElem, .vFmlsl2Elem: return .fhm
         default: return nil
         }
     }
@@ -145,7 +157,7 @@ struct LiftState {
 
     mutating func liftInstruction(_ w: UInt32) {
         let op = A64Decoder.decode(w)
-        if let needed = ISAFeatures.required(by: op), !ctx.features.contains(needed) { return undefined() }
+        if let needed = ISAFeatures.required(by: op, w), !ctx.features.contains(needed) { return undefined() }
         switch op {
         case .unallocated, .udf: undefined()
         case .adr, .adrp: liftPCRelative(w)

@@ -2,13 +2,33 @@ import Arch
 
 /// The ID register fields of the ISA features (`ISAFeatures`, module Arch).
 extension ISAFeatures {
-    /// ID_AA64ISAR0_EL1: CRC32 (bits 19:16) = 1, Atomic (bits 23:20) = 2, TLB (bits 59:56) = 2.
+    /// ID_AA64ISAR0_EL1: AES (bits 7:4) = 2 (with PMULL), SHA1 (11:8) = 1,
+    /// SHA2 (15:12) = 1 (SHA256) or 2 (and SHA512), CRC32 (19:16) = 1, Atomic
+    /// (23:20) = 2, RDM (31:28) = 1, SHA3 (35:32) = 1, DP (47:44) = 1, FHM
+    /// (51:48) = 1, TLB (59:56) = 2.
     public var isar0: UInt64 {
-        (contains(.crc32) ? 1 << 16 : 0) | (contains(.lse) ? 2 << 20 : 0) | (contains(.tlbiOSRange) ? 2 << 56 : 0)
+        var v: UInt64 = contains(.aes) ? 2 << 4 : 0
+        if contains(.sha1) { v |= 1 << 8 }
+        if contains(.sha256) { v |= (contains(.sha512) ? 2 : 1) << 12 }
+        if contains(.crc32) { v |= 1 << 16 }
+        if contains(.lse) { v |= 2 << 20 }
+        if contains(.rdm) { v |= 1 << 28 }
+        if contains(.sha3) { v |= 1 << 32 }
+        if contains(.dotProd) { v |= 1 << 44 }
+        if contains(.fhm) { v |= 1 << 48 }
+        if contains(.tlbiOSRange) { v |= 2 << 56 }
+        return v
     }
-    /// ID_AA64ISAR1_EL1: DPB (bits 3:0) = 2, LRCPC (bits 23:20) = 1, SB (bits 39:36) = 1.
+    /// ID_AA64ISAR1_EL1: DPB (bits 3:0) = 2, JSCVT (15:12) = 1, FCMA (19:16)
+    /// = 1, LRCPC (23:20) = 1, FRINTTS (35:32) = 1, SB (39:36) = 1.
     public var isar1: UInt64 {
-        (contains(.dpb) ? 2 : 0) | (contains(.lrcpc) ? 1 << 20 : 0) | (contains(.sb) ? 1 << 36 : 0)
+        var v: UInt64 = contains(.dpb) ? 2 : 0
+        if contains(.jscvt) { v |= 1 << 12 }
+        if contains(.fcma) { v |= 1 << 16 }
+        if contains(.lrcpc) { v |= 1 << 20 }
+        if contains(.frintts) { v |= 1 << 32 }
+        if contains(.sb) { v |= 1 << 36 }
+        return v
     }
 }
 
@@ -23,12 +43,15 @@ extension CPUConfig {
         c.model = name
         switch name {
         case "max":
-            c.isa = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16]
+            c.isa = .all
             c.hasVHE = true
         case "cortex-a57":
             // Armv8.0-A: CRC32 (an A57 option that every part has), no LSE,
-            // LRCPC, SB, DPB, TLBIOS/TLBIRANGE, VHE, PAN, HAFDBS, RME or MEC. MIDR: Arm, variant 1, part 0xD07, revision 0.
-            c.isa = [.crc32]
+            // LRCPC, SB, DPB, TLBIOS/TLBIRANGE, VHE, PAN, HAFDBS, RME or MEC; the
+            // Cryptographic Extension (AES with PMULL, SHA1, SHA256) but no FP16,
+            // SHA512, SHA3, RDM, DotProd, JSCVT, FCMA, FRINTTS or FHM. MIDR: Arm,
+            // variant 1, part 0xD07, revision 0.
+            c.isa = [.crc32, .aes, .sha1, .sha256]
             c.hasVHE = false
             c.hasPAN = false
             c.hasHAFDBS = false

@@ -3,12 +3,15 @@
  * debug and PMU ID, cache geometry) and the instructions of features it
  * lacks UNDEFINED under both engines: LDADD, CAS, SWP (FEAT_LSE), LDAPR
  * (FEAT_LRCPC), SB (FEAT_SB), DC CVAP (FEAT_DPB), TLBI VMALLE1OS and RVAE1
- * (FEAT_TLBIOS, FEAT_TLBIRANGE); CRC32, DC CVAU and TLBI VMALLE1IS still work.
+ * (FEAT_TLBIOS, FEAT_TLBIRANGE), FP16 arithmetic, SHA512, SHA3 (EOR3), RDM
+ * (SQRDMLAH), DotProd (SDOT), JSCVT (FJCVTZS), FCMA (FCMLA), FRINTTS
+ * (FRINT32Z) and FHM (FMLAL); CRC32, DC CVAU, TLBI VMALLE1IS and the
+ * Cryptographic Extension (AESE, SHA1H, SHA256H, PMULL of doublewords) still
+ * work.
  *
  * Only the fields Armature implements as an A57 are printed: Armature has
- * no FP/AdvSIMD, no AArch32 and no crypto instructions (ID_AA64PFR0 and
- * ID_AA64ISAR0.AES/SHA differ from QEMU's), and keeps its 48-bit PA range
- * and 16 KiB granule (ID_AA64MMFR0).
+ * no AArch32 (ID_AA64PFR0.EL0/EL1 differ from QEMU's), and keeps its 48-bit
+ * PA range and 16 KiB granule (ID_AA64MMFR0).
  *
  * ARMATURE-ARGS: -M virt -cpu cortex-a57 */
 #include "semihost.h"
@@ -33,6 +36,8 @@ int main(void)
     CHECK_EQ("MIDR_EL1", MRS("midr_el1"), 0x411FD070);
     CHECK_EQ("ID_AA64ISAR0_EL1.CRC32", (MRS("id_aa64isar0_el1") >> 16) & 0xf, 1);
     CHECK_EQ("ID_AA64ISAR0_EL1.Atomic", (MRS("id_aa64isar0_el1") >> 20) & 0xf, 0);
+    CHECK_EQ("ID_AA64ISAR0_EL1 (AES+PMULL, SHA1, SHA256, CRC32 only)", MRS("id_aa64isar0_el1"), 0x11120);
+    CHECK_EQ("ID_AA64PFR0_EL1.FP/AdvSIMD (both, no FP16)", (MRS("id_aa64pfr0_el1") >> 16) & 0xff, 0);
     CHECK_EQ("ID_AA64ISAR1_EL1", MRS("id_aa64isar1_el1"), 0);
     CHECK_EQ("ID_AA64MMFR1_EL1 (no VHE, PAN, HPDS...)", MRS("id_aa64mmfr1_el1"), 0);
     CHECK_EQ("ID_AA64MMFR2_EL1", MRS("id_aa64mmfr2_el1"), 0);
@@ -64,6 +69,24 @@ int main(void)
     CHECK_EQ("  x0", r, 5);
     CHECK_EQ("CRC32X works (no exception)", TRY("crc32x w0, w0, x2", &r), 0x40);
     CHECK_EQ("  w0", r, 0xAC509190);
+
+    /* FP/SIMD: enabled at EL1 (CPACR_EL1.FPEN), so what is left is the feature. */
+    __asm__ volatile("msr cpacr_el1, %0\n\tisb" :: "r"(3ull << 20));
+#define FPX ".arch armv8.5-a+fp16+sha3+rdm+dotprod+fp16fml+crypto\n\t"
+    CHECK_EQ("FADD (half precision, FEAT_FP16): UNDEFINED (EC)", TRY(FPX "fadd h0, h1, h2", &r), 0);
+    CHECK_EQ("SHA512H (FEAT_SHA512): UNDEFINED (EC)", TRY(FPX "sha512h q0, q1, v2.2d", &r), 0);
+    CHECK_EQ("EOR3 (FEAT_SHA3): UNDEFINED (EC)", TRY(FPX "eor3 v0.16b, v1.16b, v2.16b, v3.16b", &r), 0);
+    CHECK_EQ("SQRDMLAH (FEAT_RDM): UNDEFINED (EC)", TRY(FPX "sqrdmlah v0.4s, v1.4s, v2.4s", &r), 0);
+    CHECK_EQ("SDOT (FEAT_DotProd): UNDEFINED (EC)", TRY(FPX "sdot v0.4s, v1.16b, v2.16b", &r), 0);
+    CHECK_EQ("FJCVTZS (FEAT_JSCVT): UNDEFINED (EC)", TRY(FPX "fjcvtzs w0, d0", &r), 0);
+    CHECK_EQ("FCMLA (FEAT_FCMA): UNDEFINED (EC)", TRY(FPX "fcmla v0.4s, v1.4s, v2.4s, #90", &r), 0);
+    CHECK_EQ("FRINT32Z (FEAT_FRINTTS): UNDEFINED (EC)", TRY(FPX "frint32z d0, d1", &r), 0);
+    CHECK_EQ("FMLAL (FEAT_FHM): UNDEFINED (EC)", TRY(FPX "fmlal v0.2s, v1.2h, v2.2h", &r), 0);
+    CHECK_EQ("AESE works (no exception)", TRY(FPX "aese v0.16b, v1.16b", &r), 0x40);
+    CHECK_EQ("SHA1H works (no exception)", TRY(FPX "sha1h s0, s1", &r), 0x40);
+    CHECK_EQ("SHA256H works (no exception)", TRY(FPX "sha256h q0, q1, v2.4s", &r), 0x40);
+    CHECK_EQ("PMULL of doublewords works (no exception)", TRY(FPX "pmull v0.1q, v1.1d, v2.1d", &r), 0x40);
+    CHECK_EQ("FADD (double) works (no exception)", TRY(FPX "fadd d0, d1, d2", &r), 0x40);
     exc_record_mode = 0;
     return test_finish("sys_cortex_a57");
 }

@@ -9,7 +9,7 @@
  * breakpoint/watchpoint registers DFR0 advertises (and no more); HCR_EL2.TIDCP.
  * Arm ARM D13 (PMU), D2/D24.3 (debug), D24.2 (ID registers).
  *
- * Armature-only: QEMU 7.2's max CPU reports other features (FP/AdvSIMD,
+ * Armature-only: QEMU 7.2's max CPU reports other features (SVE, GIC, RAS,
  * PMUv3p4 with event counters, debug v8.4...) and has no MDCR_EL2.TPMCR.
  *
  * ARMATURE-ARGS: -M virt,secure=on,virtualization=on -cpu max */
@@ -96,12 +96,13 @@ int main(void)
     CHECK_EQ("MPIDR_EL1", ELS_MRS("mpidr_el1"), 0x80000000);
     CHECK_EQ("REVIDR_EL1", ELS_MRS("revidr_el1"), 0);
     CHECK_EQ("AIDR_EL1", ELS_MRS("aidr_el1"), 0);
-    CHECK_EQ("ID_AA64PFR0_EL1", ELS_MRS("id_aa64pfr0_el1"), 0x00FF1111);
+    CHECK_EQ("ID_AA64PFR0_EL1", ELS_MRS("id_aa64pfr0_el1"), 0x00111111);
     CHECK_EQ("ID_AA64PFR1_EL1", ELS_MRS("id_aa64pfr1_el1"), 0);
     CHECK_EQ("ID_AA64DFR0_EL1", ELS_MRS("id_aa64dfr0_el1"), 0x10305106);
     CHECK_EQ("ID_AA64DFR1_EL1", ELS_MRS("id_aa64dfr1_el1"), 0);
-    CHECK_EQ("ID_AA64ISAR0_EL1 (CRC32, Atomic, TLB)", ELS_MRS("id_aa64isar0_el1"), 0x0200000000210000ull);
-    CHECK_EQ("ID_AA64ISAR1_EL1 (DPB, LRCPC, SB)", ELS_MRS("id_aa64isar1_el1"), 0x0000001000100002ull);
+    CHECK_EQ("ID_AA64ISAR0_EL1 (AES, SHA1/2/512/3, CRC32, Atomic, RDM, DP, FHM, TLB)", ELS_MRS("id_aa64isar0_el1"),
+             0x0201100110212120ull);
+    CHECK_EQ("ID_AA64ISAR1_EL1 (DPB, JSCVT, FCMA, LRCPC, FRINTTS, SB)", ELS_MRS("id_aa64isar1_el1"), 0x0000001100111002ull);
     CHECK_EQ("ID_AA64ISAR2_EL1", ELS_MRS("s3_0_c0_c6_2"), 0);
     CHECK_EQ("ID_AA64MMFR0_EL1", ELS_MRS("id_aa64mmfr0_el1"), 0x00100025);
     CHECK_EQ("ID_AA64MMFR1_EL1 (VH, PAN, HAFDBS)", ELS_MRS("id_aa64mmfr1_el1"), 0x100102);

@@ -378,8 +378,8 @@ final class SysRegTests: XCTestCase {
         XCTAssertFalse(cpu.writeSysReg(key: key("ID_AA64ISAR0_EL1"), value: 0))
         XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64ISAR0_EL1")), 0x0200_0000_0021_0000)
         XCTAssertEqual(cpu.readSysReg(key: key("MPIDR_EL1")), 0x8000_0000)
-        // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD absent.
-        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0xFF_0000)
+        // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD with FP16.
+        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0x11_0000)
         XCTAssertEqual(cpu.readSysReg(key: key("CTR_EL0")), 0x8444_C004)
         // CNTFRQ_EL0: readable everywhere, writable only at the highest EL.
         XCTAssertEqual(cpu.readSysReg(key: key("CNTFRQ_EL0")), SysRegTable.counterFrequency)
