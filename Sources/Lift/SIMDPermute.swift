@@ -3,10 +3,13 @@ import IR
 
 /// AdvSIMD permutes: ZIP1/ZIP2, UZP1/UZP2, TRN1/TRN2, EXT, and TBL/TBX with
 /// one to four table registers (a chain of one `tableStep` per register).
+/// The ops give zero in bits 127:64 of a 64-bit (Q = 0) result.
 extension LiftState {
     mutating func liftSIMDPermute(_ op: A64Op, _ form: A64Form, _ w: UInt32) -> Bool {
-        let q = w.bit(30)
-        let half = q ? 0 : 1
+        let shape: VectorShape = w.bit(30) ? [] : .half
+        func permute(_ p: VectorPermuteOp, laneBits: Int = 8, param: Int = 0) -> VectorOpcode {
+            VectorOpcode(group: .permute, op: p.rawValue, laneBits: laneBits, param: param, param2: shape.rawValue)
+        }
         switch form {
         case .permute:
             let p: VectorPermuteOp
@@ -19,12 +22,9 @@ extension LiftState {
             case .vTrn2: p = .trn2
             default: return false
             }
-            let code = VectorOpcode(group: .permute, op: p.rawValue, laneBits: 8 << w.field(22, 2), param: half)
-            setVector(w.rd, b.vop(code, b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)), full: q)
+            b.setVec(w.rd, b.vop(permute(p, laneBits: 8 << w.field(22, 2)), b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)))
         case .ext:
-            let code = VectorOpcode(group: .permute, op: VectorPermuteOp.ext.rawValue, laneBits: 8, param: half,
-                                    param2: w.field(11, 4))
-            setVector(w.rd, b.vop(code, b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)), full: q)
+            b.setVec(w.rd, b.vop(permute(.ext, param: w.field(11, 4)), b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)))
         case .table:
             // TBL starts from zero, TBX from the old destination: indices past
             // the table (len registers of 16 bytes) keep the starting byte.
@@ -32,10 +32,9 @@ extension LiftState {
             let indices = b.getVec(w.rm, .v128)
             var acc = op == .vTbx ? b.getVec(w.rd, .v128) : b.vdup(b.const_(0))
             for k in 0..<len {
-                let code = VectorOpcode(group: .permute, op: VectorPermuteOp.tableStep.rawValue, laneBits: 8, param2: k)
-                acc = b.vop(code, b.getVec((w.rn + k) % 32, .v128), indices, acc)
+                acc = b.vop(permute(.tableStep, param: k), b.getVec((w.rn + k) % 32, .v128), indices, acc)
             }
-            setVector(w.rd, acc, full: q)
+            b.setVec(w.rd, acc)
         default:
             return false
         }

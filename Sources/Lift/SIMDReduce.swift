@@ -4,14 +4,13 @@ import IR
 /// AdvSIMD across-lane and pairwise integer ops: ADDV, SMAXV/UMAXV,
 /// SMINV/UMINV, SADDLV/UADDLV, ADDP (vector, and scalar Dd, Vn.2D),
 /// SMAXP/UMAXP/SMINP/UMINP, SADDLP/UADDLP, SADALP/UADALP. An across-lane
-/// result is a scalar: the element, the rest of Vd zeroed.
+/// result is a scalar: the element, the rest of Vd zeroed; the others give
+/// zero in bits 127:64 of a 64-bit (Q = 0) result.
 extension LiftState {
     mutating func liftSIMDReduce(_ op: A64Op, _ form: A64Form, _ w: UInt32) -> Bool {
-        let q = w.bit(30)
-        let half = q ? 0 : 1
         let laneBits = 8 << w.field(22, 2)
-        func code(_ r: VectorReduceOp, bits: Int = laneBits, half: Int = half) -> VectorOpcode {
-            VectorOpcode(group: .reduce, op: r.rawValue, laneBits: bits, param: half)
+        func code(_ r: VectorReduceOp, bits: Int = laneBits, shape: VectorShape = w.bit(30) ? [] : .half) -> VectorOpcode {
+            VectorOpcode(group: .reduce, op: r.rawValue, laneBits: bits, param2: shape.rawValue)
         }
         switch form {
         case .across, .acrossLong:
@@ -29,7 +28,7 @@ extension LiftState {
             b.setVec(w.rd, b.vop(code(r), b.getVec(w.rn, .v128)))
         case .scalarPairD:   // ADDP Dd, Vn.2D
             guard op == .vAddp else { return false }
-            b.setVec(w.rd, b.vop(code(.addv, bits: 64, half: 0), b.getVec(w.rn, .v128)))
+            b.setVec(w.rd, b.vop(code(.addv, bits: 64, shape: []), b.getVec(w.rn, .v128)))
         case .sameBHS, .sameBHSD:
             let r: VectorReduceOp
             switch op {
@@ -40,7 +39,7 @@ extension LiftState {
             case .vUminp: r = .uminp
             default: return false
             }
-            setVector(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)), full: q)
+            b.setVec(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), b.getVec(w.rm, .v128)))
         case .miscLongPair:
             let r: VectorReduceOp
             switch op {
@@ -51,7 +50,7 @@ extension LiftState {
             default: return false
             }
             let acc = r == .sadalp || r == .uadalp ? b.getVec(w.rd, .v128) : Value.none
-            setVector(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), .none, acc), full: q)
+            b.setVec(w.rd, b.vop(code(r), b.getVec(w.rn, .v128), .none, acc))
         default:
             return false
         }

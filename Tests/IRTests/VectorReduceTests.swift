@@ -6,7 +6,8 @@ import XCTest
 final class VectorReduceTests: XCTestCase {
     func run(_ op: VectorReduceOp, _ bits: Int, half: Bool = false, _ a: V128, _ b: V128 = .zero, _ c: V128 = .zero) -> V128 {
         var fp = VectorFPState(fpcr: 0)
-        let code = VectorOpcode(group: .reduce, op: op.rawValue, laneBits: bits, param: half ? 1 : 0)
+        let shape: VectorShape = half ? .half : []
+        let code = VectorOpcode(group: .reduce, op: op.rawValue, laneBits: bits, param2: shape.rawValue)
         XCTAssertEqual(VectorOpcode(imm: code.imm), code)
         let r = VectorSemantics.evaluate(code, a, b, c, &fp)
         XCTAssertEqual(fp.fpsrFlags, 0)
@@ -46,6 +47,7 @@ final class VectorReduceTests: XCTestCase {
     func testPairwiseLong() {
         XCTAssertEqual(run(.uaddlp, 8, ones), V128(lo: 0x01FE_01FE_01FE_01FE, hi: 0x01FE_01FE_01FE_01FE))
         XCTAssertEqual(run(.saddlp, 8, ones), V128(lo: 0xFFFE_FFFE_FFFE_FFFE, hi: 0xFFFE_FFFE_FFFE_FFFE))
+        XCTAssertEqual(run(.uaddlp, 8, half: true, ones), V128(lo: 0x01FE_01FE_01FE_01FE, hi: 0))
         XCTAssertEqual(run(.saddlp, 32, mixed), V128(lo: 0xFFFF_FFFF_0000_8080, hi: 0x0000_0000_FFFF_7F7E))
         // The accumulator wraps within the wide lane.
         let acc = V128(lo: 0xFFFF_FFFF_FFFF_FFFF, hi: 0x8000_0000_0000_0000)

@@ -1,5 +1,6 @@
-/// Bit counts and reversals of `vop` (group `bitCount`), lane-wise on a over
-/// all 128 bits (the caller zeroes bits 127:64 of a 64-bit result).
+/// Bit counts and reversals of `vop` (group `bitCount`), lane-wise on a; the
+/// shape (`VectorShape`, param2) is `.half` for the 64-bit forms (Q = 0),
+/// whose results have zero in bits 127:64.
 public enum VectorBitCountOp: UInt8, Sendable, CaseIterable {
     /// CNT (set bits), CLZ (leading zeros), CLS (leading sign bits, not
     /// counting the sign bit itself), RBIT (bits reversed) in each lane.
@@ -10,9 +11,9 @@ public enum VectorBitCountOp: UInt8, Sendable, CaseIterable {
 }
 
 extension VectorSemantics {
-    public static func evaluate(_ op: VectorBitCountOp, laneBits: Int, container: Int, _ a: V128) -> V128 {
+    public static func evaluate(_ op: VectorBitCountOp, laneBits: Int, container: Int, shape: VectorShape, _ a: V128) -> V128 {
         var r = V128.zero
-        let n = 128 / laneBits
+        let n = (shape.contains(.half) ? 64 : 128) / laneBits
         for e in 0..<n {
             let x = a.lane(e, bits: laneBits)
             let v: UInt64
@@ -21,8 +22,7 @@ extension VectorSemantics {
             case .clz: v = UInt64(x.leadingZeroBitCount - (64 - laneBits))
             case .cls:
                 // CountLeadingSignBits(x) = CountLeadingZeroBits(x<N-1:1> EOR x<N-2:0>).
-                let ones: UInt64 = laneBits == 64 ? ~0 : (1 << UInt64(laneBits)) - 1
-                let y = ((x >> 1) ^ x) & (ones >> 1)
+                let y = ((x >> 1) ^ x) & (ones(laneBits) >> 1)
                 v = UInt64(y.leadingZeroBitCount - (64 - laneBits + 1))
             case .rbit: v = IRSemantics.bitReverse64(x) >> UInt64(64 - laneBits)
             case .rev:

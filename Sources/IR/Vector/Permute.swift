@@ -1,26 +1,27 @@
 /// The permutes of `vop` (group `permute`): ZIP1/ZIP2, UZP1/UZP2, TRN1/TRN2
 /// and EXT on a (Vn) and b (Vm), and one step of TBL/TBX.
 ///
-/// `param` = 1 for the 64-bit forms (Q = 0): UZP, ZIP and EXT read only the
-/// low halves of a and b (Arm ARM C7.2: the operands are `datasize` wide).
-/// EXT's byte position is `param2`. The caller zeroes bits 127:64 of a
-/// 64-bit result.
+/// The shape (`VectorShape`, param2) is `.half` for the 64-bit forms
+/// (Q = 0): the ops read only the low halves of a and b (Arm ARM C7.2: the
+/// operands are `datasize` wide) and give zero in bits 127:64. EXT's byte
+/// position is `param`.
 public enum VectorPermuteOp: UInt8, Sendable, CaseIterable {
     case zip1, zip2, uzp1, uzp2, trn1, trn2
-    /// EXT: bytes `param2`... of b:a (a the low part).
+    /// EXT: bytes `param`... of b:a (a the low part).
     case ext
-    /// One table register of TBL/TBX: a = table register number `param2`
+    /// One table register of TBL/TBX: a = table register number `param`
     /// (0-3) of the list, b = the indices (bytes), c = the result so far.
-    /// Each byte whose index lies in that register (16 × param2 to
-    /// 16 × param2 + 15) takes that table byte; the others keep c's. A TBL
+    /// Each byte whose index lies in that register (16 × param to
+    /// 16 × param + 15) takes that table byte; the others keep c's. A TBL
     /// chain starts from zero, a TBX chain from the old destination, so an
     /// index past the whole table gives 0 (TBL) or leaves the byte (TBX).
     case tableStep
 }
 
 extension VectorSemantics {
-    public static func evaluate(_ op: VectorPermuteOp, laneBits: Int, half: Bool, param2: Int, _ a: V128, _ b: V128, _ c: V128) -> V128 {
-        let total = half ? 64 : 128
+    public static func evaluate(_ op: VectorPermuteOp, laneBits: Int, param: Int, shape: VectorShape,
+                                _ a: V128, _ b: V128, _ c: V128) -> V128 {
+        let total = shape.contains(.half) ? 64 : 128
         let n = total / laneBits            // lanes in the operation's datasize
         var r = V128.zero
         switch op {
@@ -48,13 +49,13 @@ extension VectorSemantics {
         case .ext:
             let bytes = total / 8
             for i in 0..<bytes {
-                let s = i + param2
+                let s = i + param
                 let v = s < bytes ? a.lane(s, bits: 8) : b.lane(s - bytes, bits: 8)
                 r.setLane(i, bits: 8, v)
             }
         case .tableStep:
-            let reg = UInt64(param2)
-            for i in 0..<16 {
+            let reg = UInt64(param)
+            for i in 0..<total / 8 {
                 let index = b.lane(i, bits: 8)
                 r.setLane(i, bits: 8, index >> 4 == reg ? a.lane(Int(index & 15), bits: 8) : c.lane(i, bits: 8))
             }

@@ -1,6 +1,7 @@
 /// Across-lane and pairwise ops of `vop` (group `reduce`). `laneBits` is the
-/// source lane size; `param` = 1 for the 64-bit forms (Q = 0), whose
-/// operands are the low halves of a and b.
+/// source lane size; the shape (`VectorShape`, param2) is `.half` for the
+/// 64-bit forms (Q = 0), whose operands are the low halves of a and b and
+/// whose results have zero in bits 127:64.
 public enum VectorReduceOp: UInt8, Sendable, CaseIterable {
     /// ADDV, SMAXV, UMAXV, SMINV, UMINV over the lanes of a: the result in
     /// lane 0 (laneBits wide), the rest zero. ADDV on two 64-bit lanes is
@@ -20,9 +21,8 @@ public enum VectorReduceOp: UInt8, Sendable, CaseIterable {
 extension VectorSemantics {
     @inline(__always)
     static func reduceStep(_ op: VectorReduceOp, _ x: UInt64, _ y: UInt64, bits: Int) -> UInt64 {
-        let ones: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
         switch op {
-        case .addv, .addp: return (x &+ y) & ones
+        case .addv, .addp: return (x &+ y) & ones(bits)
         case .smaxv, .smaxp: return signed(x, bits) >= signed(y, bits) ? x : y
         case .umaxv, .umaxp: return max(x, y)
         case .sminv, .sminp: return signed(x, bits) <= signed(y, bits) ? x : y
@@ -31,8 +31,9 @@ extension VectorSemantics {
         }
     }
 
-    public static func evaluate(_ op: VectorReduceOp, laneBits: Int, half: Bool, _ a: V128, _ b: V128, _ c: V128) -> V128 {
-        let n = (half ? 64 : 128) / laneBits
+    public static func evaluate(_ op: VectorReduceOp, laneBits: Int, shape: VectorShape, _ a: V128, _ b: V128, _ c: V128) -> V128 {
+        let total = shape.contains(.half) ? 64 : 128
+        let n = total / laneBits
         var r = V128.zero
         switch op {
         case .addv, .smaxv, .umaxv, .sminv, .uminv:
@@ -45,7 +46,7 @@ extension VectorSemantics {
                 let x = a.lane(e, bits: laneBits)
                 sum &+= op == .saddlv ? UInt64(bitPattern: signed(x, laneBits)) : x
             }
-            r.setLane(0, bits: 2 * laneBits, sum & (laneBits == 32 ? ~0 : (1 << UInt64(2 * laneBits)) - 1))
+            r.setLane(0, bits: 2 * laneBits, sum & ones(2 * laneBits))
         case .addp, .smaxp, .umaxp, .sminp, .uminp:
             for e in 0..<n {
                 let src = e < n / 2 ? a : b
@@ -55,13 +56,12 @@ extension VectorSemantics {
             }
         case .saddlp, .uaddlp, .sadalp, .uadalp:
             let wide = 2 * laneBits
-            let ones: UInt64 = wide == 64 ? ~0 : (1 << UInt64(wide)) - 1
             let sign = op == .saddlp || op == .sadalp
-            for e in 0..<(128 / wide) {
+            for e in 0..<(total / wide) {
                 let x = a.lane(2 * e, bits: laneBits), y = a.lane(2 * e + 1, bits: laneBits)
                 var sum = sign ? UInt64(bitPattern: signed(x, laneBits) &+ signed(y, laneBits)) : x &+ y
                 if op == .sadalp || op == .uadalp { sum &+= c.lane(e, bits: wide) }
-                r.setLane(e, bits: wide, sum & ones)
+                r.setLane(e, bits: wide, sum & ones(wide))
             }
         }
         return r

@@ -1,6 +1,7 @@
-/// Which lanes an op of the `shift` and `widen` groups reads and writes
-/// (the `VectorOpcode`'s param2). Lanes the op does not write are zero in
-/// the result, so the lifter writes all 128 bits of the destination.
+/// Which lanes an op of the `shift`, `widen`, `permute`, `reduce` and
+/// `bitCount` groups reads and writes (the `VectorOpcode`'s param2). Lanes
+/// the op does not write are zero in the result, so the lifter writes all
+/// 128 bits of the destination.
 public struct VectorShape: OptionSet, Sendable {
     public var rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }

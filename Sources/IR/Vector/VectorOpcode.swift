@@ -129,10 +129,13 @@ extension VectorSemantics {
         switch code.group {
         case .lanes: return evaluate(VectorOp(rawValue: code.op)!, laneBits: code.laneBits, a, b)
         case .permute:
-            return evaluate(VectorPermuteOp(rawValue: code.op)!, laneBits: code.laneBits, half: code.param != 0,
-                            param2: code.param2, a, b, c)
-        case .reduce: return evaluate(VectorReduceOp(rawValue: code.op)!, laneBits: code.laneBits, half: code.param != 0, a, b, c)
-        case .bitCount: return evaluate(VectorBitCountOp(rawValue: code.op)!, laneBits: code.laneBits, container: code.param, a)
+            return evaluate(VectorPermuteOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param,
+                            shape: VectorShape(rawValue: code.param2), a, b, c)
+        case .reduce:
+            return evaluate(VectorReduceOp(rawValue: code.op)!, laneBits: code.laneBits, shape: VectorShape(rawValue: code.param2), a, b, c)
+        case .bitCount:
+            return evaluate(VectorBitCountOp(rawValue: code.op)!, laneBits: code.laneBits, container: code.param,
+                            shape: VectorShape(rawValue: code.param2), a)
         case .shift:
             return evaluate(VectorShiftOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param,
                             shape: VectorShape(rawValue: code.param2), a, b, c, &fp)
