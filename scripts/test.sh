@@ -13,7 +13,11 @@
 #      exit paths under a pseudo-terminal (test-inputs.py)
 #   5. gdb stub sessions (test-gdb.sh: gdb-multiarch and a protocol client); QMP
 #      sessions, reply shapes compared with QEMU 7.2's (test-qmp.py)
-#   6. unit tests (swift test, debug build)
+#   6. Linux: Debian's arm64 kernel and busybox (setup-linux.sh fetches them) boot
+#      to the shell under both engines, -cpu max and cortex-a57, GICv2 and v3; the
+#      shell is driven over the serial console and the kernel log compared with
+#      QEMU 7.2's (test-linux.py)
+#   7. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
 #
 # Every reference the tests compare against must be there: QEMU 7.2, QEMU 10.0,
@@ -30,6 +34,8 @@ scripts/setup.sh || { echo "test: scripts/setup.sh failed" >&2; exit 1; }
 scripts/setup-qemu10.sh >/dev/null || { echo "test: scripts/setup-qemu10.sh failed: QEMU 10.0 is the RME reference" >&2; exit 1; }
 # Unicorn, the oracle of the interpreter-vs-Unicorn fuzz test.
 scripts/setup-unicorn.sh || { echo "test: scripts/setup-unicorn.sh failed: Unicorn is a fuzzing reference" >&2; exit 1; }
+# Debian's arm64 kernel and busybox, for the Linux test (private apt, .build/linux).
+scripts/setup-linux.sh >/dev/null || { echo "test: scripts/setup-linux.sh failed: the Linux test needs the kernel" >&2; exit 1; }
 
 stages=()
 failed=0
@@ -54,6 +60,7 @@ run_stage "code pages that are written" python3 scripts/test-codepages.py
 run_stage "untrusted input and exit paths" python3 scripts/test-inputs.py
 run_stage "gdb session" scripts/test-gdb.sh
 run_stage "QMP session vs QEMU 7.2" python3 scripts/test-qmp.py
+run_stage "Linux boots to a shell (vs QEMU 7.2)" python3 scripts/test-linux.py
 run_stage "unit tests" swift test
 
 echo "=== summary"
