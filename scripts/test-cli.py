@@ -24,68 +24,11 @@ import subprocess
 import sys
 import tempfile
 
-STRICT = os.environ.get("ARMATURE_STRICT_REFERENCES") == "1"
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ARMATURE = os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
-VERBOSE = "-v" in sys.argv[1:]
-
-passed = 0
-failed = 0
-
-
-def run(args, timeout=20):
-    try:
-        p = subprocess.run([ARMATURE] + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        return None, "", "(timed out)"
-
-
-def report(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
-
-def expect_error(name, args, *needles):
-    """Exit status 1, stdout empty, stderr exactly one line starting
-    'armature: ' and containing every needle."""
-    rc, out, err = run(args)
-    lines = err.splitlines()
-    problems = []
-    if rc != 1:
-        problems.append(f"exit status {rc}, expected 1")
-    if len(lines) != 1 or not err.endswith("\n"):
-        problems.append(f"stderr has {len(lines)} lines, expected exactly 1")
-    if not lines or not lines[0].startswith("armature: "):
-        problems.append("stderr does not start with 'armature: '")
-    for n in needles:
-        if not lines or n not in lines[0]:
-            problems.append(f"stderr does not mention {n!r}")
-    if out:
-        problems.append(f"unexpected stdout {out[:80]!r}")
-    detail = "; ".join(problems) + f"\n    stderr: {err!r}"
-    report(name, not problems, detail)
-    if VERBOSE and not problems:
-        print(f"    {lines[0]}")
-
-
-def expect_ok_stdout(name, args, *needles):
-    rc, out, err = run(args)
-    problems = []
-    if rc != 0:
-        problems.append(f"exit status {rc}, expected 0")
-    if err:
-        problems.append(f"unexpected stderr {err!r}")
-    for n in needles:
-        if n not in out:
-            problems.append(f"stdout does not contain {n!r}")
-    report(name, not problems, "; ".join(problems))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import cli_harness  # noqa: E402
+from cli_harness import (ARMATURE, ROOT, STRICT, VERBOSE, arm64_image, expect_error, expect_ok_stdout,  # noqa: E402
+                         pty_session, report, run, write)
+from cli_console import serial_tests  # noqa: E402
 
 
 # ---- crafted ELF files ------------------------------------------------------
@@ -106,12 +49,6 @@ def elf64(machine=183, elf_class=2, data=1, etype=2, entry=0x40080000, segments=
         blobs += blob
         off += len(blob)
     return hdr + phdrs + blobs
-
-
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
 
 
 def find_tool(name):
@@ -468,118 +405,6 @@ def mec_gpc_log_tests(tmp):
         print(f"SKIP -d mec on mec_basic: {basic} not found (run scripts/build-guests.sh)")
 
 
-def arm64_image(size=4096):
-    """An arm64 Image: the header (text_offset 0, image_size) and a branch to itself."""
-    hdr = bytearray(64)
-    hdr[0:4] = struct.pack("<I", 0x14000000)
-    hdr[16:24] = struct.pack("<Q", size)
-    hdr[56:60] = b"ARM\x64"
-    return bytes(hdr) + bytes(size - 64)
-
-
-def pty_session(args, keys, settle=1.0, program=None):
-    """Runs armature (or `program`, a command list) on a pseudo-terminal (its
-    controlling terminal), types each key string with a pause, and returns
-    (exit status or None, output)."""
-    import fcntl, pty, select, termios, time
-    master, slave = pty.openpty()
-    def controlling_tty():
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    p = subprocess.Popen((program or [ARMATURE]) + args, stdin=slave, stdout=slave, stderr=slave,
-                         close_fds=True, preexec_fn=controlling_tty)
-    os.close(slave)
-    out = b""
-    def read_for(seconds):
-        nonlocal out
-        end = time.time() + seconds
-        while time.time() < end:
-            r, _, _ = select.select([master], [], [], 0.05)
-            if r:
-                try:
-                    out += os.read(master, 4096)
-                except OSError:
-                    return
-    read_for(settle)
-    for k in keys:
-        os.write(master, k)
-        read_for(0.5)
-    try:
-        rc = p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-        rc = None
-    read_for(0.2)
-    os.close(master)
-    return rc, out.decode("utf-8", "replace")
-
-
-def monitor_lines(out):
-    """The monitor's answers in a transcript, without QEMU's line redraws."""
-    text = re.sub(r"\x1b\[[0-9]*[A-Za-z]", "", out)
-    return [l.strip() for l in text.replace("\r", "\n").split("\n")
-            if re.match(r"\s*(VM status|unknown command|system_reset|x: |xp: )", l)]
-
-
-def monitor_tests(tmp, loop):
-    """The monitor behind Ctrl-A c and on -monitor stdio, against QEMU 7.2."""
-    keys = [b"\x01c", b"info status\r", b"stop\r", b"info status\r", b"cont\r", b"bogus\r",
-            b"info status\r", b"\x01c", b"\x01c", b"quit\r"]
-    rc, out = pty_session(["-nographic", "-kernel", loop], keys)
-    ours = monitor_lines(out)
-    report("-nographic: Ctrl-A c opens the monitor with its prompt", "(qemu) " in out and "monitor" in out, repr(out[:200]))
-    report("monitor: stop, cont and info status", ours == ["VM status: running", "VM status: paused",
-                                                           "unknown command: 'bogus'", "VM status: running"], repr(ours))
-    report("monitor: quit ends the run with status 0", rc == 0, f"exit {rc}: {out[-200:]!r}")
-    qemu = shutil.which("qemu-system-aarch64")
-    if qemu:
-        qrc, qout = pty_session(["-M", "virt", "-cpu", "max", "-nographic", "-kernel", loop], keys, program=[qemu])
-        report("monitor: the same answers as QEMU 7.2's", monitor_lines(qout) == ours and qrc == rc,
-               f"QEMU {monitor_lines(qout)!r} exit {qrc}")
-    elif STRICT:
-        report("monitor vs QEMU 7.2", False, "qemu-system-aarch64 is missing")
-    rc, out = pty_session(["-nographic", "-kernel", loop], [b"\x01c", b"xp /2wx 0x40000000\r", b"x /1gx 0x40000000\r",
-                                                            b"info registers\r", b"quit\r"])
-    report("monitor: xp, x and info registers",
-           re.search(r"0000000040000000: 0x[0-9a-f]{8} 0x[0-9a-f]{8}", out) is not None
-           and re.search(r"0000000040000000: 0x[0-9a-f]{16}", out) is not None and "PC=" in out.upper() and rc == 0,
-           repr(out[-400:]))
-    p = subprocess.run([ARMATURE, "-monitor", "stdio", "-serial", "none", "-kernel", loop],
-                       input=b"info status\nsystem_reset\nquit\n", capture_output=True, timeout=20)
-    out = p.stdout.decode("utf-8", "replace")
-    report("-monitor stdio -serial none: commands from a pipe", p.returncode == 0 and "VM status: running" in out
-           and "(qemu) " in out, f"exit {p.returncode}: {out!r}")
-    rc, out = pty_session(["-serial", "mon:stdio", "-monitor", "none", "-kernel", loop], [b"\x01c", b"\x01x"])
-    report("mon:stdio -monitor none: Ctrl-A c says there is none", "no monitor" in out and rc == 0, repr(out[-200:]))
-    expect_error("-monitor vc", ["-monitor", "vc", "-kernel", loop], "-monitor vc", "stdio")
-    expect_error("-monitor stdio with the serial port on stdio", ["-monitor", "stdio", "-kernel", loop],
-                 "-monitor stdio", "-serial none")
-
-
-def serial_tests(tmp):
-    """-nographic's Ctrl-A keys, -serial stdio and none."""
-    loop = write(os.path.join(tmp, "loop.Image"), arm64_image())   # b . forever
-    rc, out = pty_session(["-nographic", "-kernel", loop], [b"\x01h", b"\x03", b"\x01x"])
-    report("-nographic: Ctrl-A h lists the keys", "Ctrl-A x" in out and "Ctrl-A c" in out, repr(out[-300:]))
-    report("-nographic: Ctrl-C goes to the guest", "interrupted" not in out, repr(out[-300:]))
-    report("-nographic: Ctrl-A x quits with status 0", rc == 0 and "terminated (Ctrl-A x)" in out, f"exit {rc}: {out[-200:]!r}")
-    monitor_tests(tmp, loop)
-    rc, out = pty_session(["-serial", "mon:stdio", "-kernel", loop], [b"\x01x"])
-    report("-serial mon:stdio: Ctrl-A x quits", rc == 0, f"exit {rc}: {out[-200:]!r}")
-    rc, out = pty_session(["-serial", "stdio", "-kernel", loop], [b"\x01x", b"\x03"])
-    report("-serial stdio: no Ctrl-A keys, Ctrl-C stops Armature", rc == 130 and "terminated" not in out,
-           f"exit {rc}: {out[-200:]!r}")
-    guest = os.path.join(ROOT, ".build", "guests", "dev_pl011.elf")
-    if os.path.exists(guest):
-        rc, out, err = run(["-serial", "none", "-semihosting", "-kernel", guest])
-        report("-serial none: the UART's output goes nowhere, semihosting's still shows",
-               rc == 0 and "PASS dev_pl011" in out and "uart:" not in out, f"exit {rc}: {out[-300:]!r} {err!r}")
-    else:
-        print(f"SKIP -serial none: {guest} not found (run scripts/build-guests.sh)")
-    expect_error("two -serial", ["-serial", "stdio", "-serial", "stdio"], "-serial", "one serial port")
-
-
 def linux_boot_tests(tmp, text):
     image = write(os.path.join(tmp, "Image"), arm64_image())
     rd = write(os.path.join(tmp, "rd.img"), b"070701" + bytes(100))
@@ -729,8 +554,8 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    print(f"{cli_harness.passed} passed, {cli_harness.failed} failed")
+    return 0 if cli_harness.failed == 0 else 1
 
 
 if __name__ == "__main__":
