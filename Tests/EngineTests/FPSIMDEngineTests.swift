@@ -93,6 +93,37 @@ final class FPSIMDEngineTests: XCTestCase {
         XCTAssertEqual(i[2 * 8 + 1], v1.hi & 0xFFFF_FFFF | ((v2.hi >> 8) & 0xFF) << 32)
     }
 
+    /// Chains of vinserts (as structure loads build them): the JIT inserts in
+    /// place where the old vector dies and copies it where it is still used.
+    func testChainsOfInserts() throws {
+        for optimize in [false, true] {
+            let (i, j) = try both({ b in
+                let v1 = b.getVec(1, .v128)
+                let a = b.vinsert(v1, bitOffset: 0, b.const_(0x11, .i8))    // v1 is used below: a copy
+                let c = b.vinsert(a, bitOffset: 8, b.const_(0x22, .i8))     // a dies here: in place
+                b.setVec(20, b.vinsert(c, bitOffset: 120, b.const_(0x33, .i8)))
+                b.setVec(21, v1)
+                let z = b.vdup(b.const_(0, .i16))
+                var x = z
+                for k in 0..<8 { x = b.vinsert(x, bitOffset: 16 * k, b.const_(UInt64(k + 1), .i16)) }
+                b.setVec(22, x)
+                b.setVec(23, b.vinsert(z, bitOffset: 64, b.const_(0xFFFF, .i16)))   // z dies here
+            }, optimize: optimize)
+            XCTAssertEqual(i, j)
+            let rig = Rig()
+            rig.prepare()
+            let v1 = rig.cpu.vreg(1)
+            XCTAssertEqual(i[2 * 20], v1.lo & ~0xFFFF | 0x2211)
+            XCTAssertEqual(i[2 * 20 + 1], v1.hi & ~(0xFF << 56) | 0x33 << 56)
+            XCTAssertEqual(i[2 * 21], v1.lo)
+            XCTAssertEqual(i[2 * 21 + 1], v1.hi)
+            XCTAssertEqual(i[2 * 22], 0x0004_0003_0002_0001)
+            XCTAssertEqual(i[2 * 22 + 1], 0x0008_0007_0006_0005)
+            XCTAssertEqual(i[2 * 23], 0)
+            XCTAssertEqual(i[2 * 23 + 1], 0xFFFF)
+        }
+    }
+
     func testFloatingPointOpsAccumulateFPSR() throws {
         for fpcr: UInt64 in [0, 3 << 22, FPBits.dn | FPBits.fz] {
             let (i, j) = try both({ b in
