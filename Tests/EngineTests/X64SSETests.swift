@@ -69,6 +69,7 @@ final class X64SSETests: XCTestCase {
         for (d, s) in Self.pairs {
             b.add("pshufd \(Self.x(d)), \(Self.x(s)), 0x1b") { $0.pshufd(d, s, 0x1B) }
             b.add("pshuflw \(Self.x(d)), \(Self.x(s)), 0x0") { $0.pshuflw(d, s, 0) }
+            b.add("pclmulqdq \(Self.x(d)), \(Self.x(s)), 0x11") { $0.pclmulqdq(d, s, 0x11) }
             b.add("pblendvb \(Self.x(d)), \(Self.x(s)), xmm0") { $0.pblendvb(d, s) }
             for op in PackedShift.allCases {
                 b.add("\(op) \(Self.x(d)), 0x7") { $0.shift(op, d, imm: 7) }

@@ -1,12 +1,17 @@
 /// What the host CPU offers beyond x86-64's SSE2, read once by the JIT at
 /// start-up (`cpuid` leaf 1; XGETBV for the OS's AVX state): the JIT's SSE
-/// paths need SSE4.1 and emit SSE4.2's PCMPGTQ and FMA3 only where present.
+/// paths need SSE4.1 and emit SSE4.2's PCMPGTQ, FMA3, AES-NI and PCLMULQDQ
+/// only where present.
 public struct HostFeatures: Sendable, Equatable {
     public var ssse3 = false
     public var sse41 = false
     public var sse42 = false
     /// FMA3 with the OS saving the YMM state (XCR0 bits 1 and 2).
     public var fma = false
+    /// AES-NI (AESENC, AESENCLAST, AESDEC, AESDECLAST, AESIMC).
+    public var aes = false
+    /// PCLMULQDQ (carry-less 64×64 multiply).
+    public var pclmul = false
 
     public init() {}
 
@@ -15,6 +20,8 @@ public struct HostFeatures: Sendable, Equatable {
         ssse3 = ecx & (1 << 9) != 0
         sse41 = ecx & (1 << 19) != 0
         sse42 = ecx & (1 << 20) != 0
+        aes = ecx & (1 << 25) != 0
+        pclmul = ecx & (1 << 1) != 0
         let osAVX = ecx & (1 << 27) != 0 && ecx & (1 << 28) != 0 && xcr0 & 6 == 6
         fma = ecx & (1 << 12) != 0 && osAVX
     }

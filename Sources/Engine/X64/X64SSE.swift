@@ -30,6 +30,8 @@ public enum PackedOp: UInt16, Sendable, CaseIterable {
     case pminsb = 0x138, pminsd = 0x139, pminuw = 0x13A, pminud = 0x13B
     case pmaxsb = 0x13C, pmaxsd = 0x13D, pmaxuw = 0x13E, pmaxud = 0x13F
     case ptest = 0x117
+    /// AES-NI (66 0F 38 DB-DF).
+    case aesimc = 0x1DB, aesenc = 0x1DC, aesenclast = 0x1DD, aesdec = 0x1DE, aesdeclast = 0x1DF
 
     var map: SSEMap { rawValue >> 8 == 1 ? .m0F38 : .m0F }
     var opcode: UInt8 { UInt8(truncatingIfNeeded: rawValue) }
@@ -164,6 +166,13 @@ extension X64Assembler {
     /// `pshufd dst, src, imm` (66 0F 70 /r ib).
     public func pshufd(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
         sseRR(0x66, .m0F, 0x70, reg: dst.rawValue, rm: src.rawValue)
+        put(imm)
+    }
+
+    /// `pclmulqdq dst, src, imm` (66 0F 3A 44 /r ib): imm bit 0 picks dst's
+    /// quadword, bit 4 src's.
+    public func pclmulqdq(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
+        sseRR(0x66, .m0F3A, 0x44, reg: dst.rawValue, rm: src.rawValue)
         put(imm)
     }
 

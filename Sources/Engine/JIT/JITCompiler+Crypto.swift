@@ -1,0 +1,50 @@
+import IR
+
+/// The `crypto` group's AES and 64×64 PMULL ops as host instructions, when
+/// the host has AES-NI and PCLMULQDQ (the others, and every op on a host
+/// without them, call `jitVectorOp`). x86's AES state has the same byte
+/// order as Arm's, and (Inv)SubBytes commutes with (Inv)ShiftRows:
+///  - AESE d, n  = SubBytes(ShiftRows(d ^ n))        = AESENCLAST(d ^ n, 0)
+///  - AESD d, n  = InvSubBytes(InvShiftRows(d ^ n))  = AESDECLAST(d ^ n, 0)
+///  - AESMC n    = MixColumns(n)                     = AESENC(AESDECLAST(n, 0), 0)
+///  - AESIMC n   = InvMixColumns(n)                  = AESIMC(n)
+///  - PMULL{2} .1Q = PCLMULQDQ with imm 0x00 (low quadwords) or 0x11 (high).
+extension JITCompiler {
+    /// Emits the op and returns true, or emits nothing and returns false.
+    func emitCrypto(_ i: Int, _ inst: Inst, _ code: VectorOpcode) -> Bool {
+        guard let op = CryptoOp(rawValue: code.op) else { return false }
+        let zero = JITCompiler.scratch0
+        switch op {
+        case .aese, .aesd:
+            guard runtime.features.aes else { return false }
+            let xn = xmmOperand(inst.a, at: i), xd = xmmOperand(inst.c, at: i)
+            // r is d's register or a free one: never n's unless n and d are one value.
+            let r = allocateXMM(i, reusing: inst.c)
+            copyXMM(r, xd)
+            a.packed(.pxor, r, xn)
+            a.packed(.pxor, zero, zero)
+            a.packed(op == .aese ? .aesenclast : .aesdeclast, r, zero)
+        case .aesmc:
+            guard runtime.features.aes else { return false }
+            let xn = xmmOperand(inst.a, at: i)
+            let r = allocateXMM(i, reusing: inst.a)
+            copyXMM(r, xn)
+            a.packed(.pxor, zero, zero)
+            a.packed(.aesdeclast, r, zero)
+            a.packed(.aesenc, r, zero)
+        case .aesimc:
+            guard runtime.features.aes else { return false }
+            let xn = xmmOperand(inst.a, at: i)
+            a.packed(.aesimc, allocateXMM(i, reusing: inst.a), xn)
+        case .pmull:
+            guard runtime.features.pclmul, code.laneBits == 64 else { return false }
+            let xn = xmmOperand(inst.a, at: i), xm = xmmOperand(inst.b, at: i)
+            let r = allocateXMM(i, reusing: inst.a)
+            copyXMM(r, xn)
+            a.pclmulqdq(r, xm, code.param == 0 ? 0x00 : 0x11)
+        default:
+            return false
+        }
+        return true
+    }
+}
