@@ -118,28 +118,12 @@ public final class TextMonitor: DebugHandler, @unchecked Sendable {
     // MARK: DebugHandler (CPU thread)
 
     public func attention(cpu: CPU, control: DebugControl) -> DebugStopReason? {
-        while let line = lines.take() {
-            switch run(line, cpu: cpu) {
-            case .stop, .quit: return .interrupt   // the rest waits for `stopped`
-            case .none, .cont: continue
-            }
-        }
-        return nil
+        QMPCommands.runQueued { lines.take().map { run($0, cpu: cpu) } }
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
         if commands.quitting { return .kill }
         commands.stopped = true
-        while true {
-            switch run(lines.next(), cpu: cpu) {
-            case .cont:
-                commands.stopped = false
-                return .continue
-            case .quit:
-                return .kill
-            case .none, .stop:
-                continue
-            }
-        }
+        return QMPCommands.serveStopped(resumed: { commands.stopped = false }) { run(lines.next(), cpu: cpu) }
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import Machine
+import Engine
 
 /// QMP's commands and events, answered on the CPU thread. Replies and events
 /// have QEMU 7.2's shapes: `{"return": ...}` or `{"error": {"class": ...,
@@ -159,6 +160,36 @@ struct QMPCommands {
             return (ok, .none)
         default:   // system_reset
             return (Self.error("GenericError", "system_reset is not supported: Armature's machines cannot reset yet (a guest reset ends the run)"), .none)
+        }
+    }
+
+    /// While the CPU runs (`DebugHandler.attention`): `runNext` runs one
+    /// queued input and returns its action, nil when none is queued. A stop
+    /// or quit stops the CPU; the inputs after it wait for `serveStopped`.
+    static func runQueued(_ runNext: () -> Action?) -> DebugStopReason? {
+        while let action = runNext() {
+            switch action {
+            case .stop, .quit: return .interrupt
+            case .none, .cont: continue
+            }
+        }
+        return nil
+    }
+
+    /// While the CPU is stopped (`DebugHandler.stopped`): `runNext` waits for
+    /// an input, runs it and returns its action, until `cont` (`resumed` is
+    /// called) or `quit`.
+    static func serveStopped(resumed: () -> Void, _ runNext: () -> Action) -> DebugResume {
+        while true {
+            switch runNext() {
+            case .cont:
+                resumed()
+                return .continue
+            case .quit:
+                return .kill
+            case .none, .stop:
+                continue
+            }
         }
     }
 

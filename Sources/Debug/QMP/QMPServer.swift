@@ -137,28 +137,14 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
     // MARK: DebugHandler (CPU thread)
 
     public func attention(cpu: CPU, control: DebugControl) -> DebugStopReason? {
-        while let input = takeInput() {
-            switch commands.handle(input, cpu: cpu, server: self) {
-            case .stop, .quit: return .interrupt   // the rest waits for `stopped`
-            case .none, .cont: continue
-            }
-        }
-        return nil
+        QMPCommands.runQueued { takeInput().map { commands.handle($0, cpu: cpu, server: self) } }
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
         if commands.quitting { return .kill }
         commands.stopped = true
-        while true {
-            switch commands.handle(nextInput(), cpu: cpu, server: self) {
-            case .cont:
-                commands.stopped = false
-                return .continue
-            case .quit:
-                return .kill
-            case .none, .stop:
-                continue
-            }
+        return QMPCommands.serveStopped(resumed: { commands.stopped = false }) {
+            commands.handle(nextInput(), cpu: cpu, server: self)
         }
     }
 
