@@ -13,6 +13,7 @@ extension LiftState {
         if liftSIMDWiden(op, form, w) { return true }
         if liftSIMDCrypto(op, form, w) { return true }
         if liftSIMDFPComplex(op, form, w) { return true }
+        if liftSIMDFloat(op, form, w) { return true }
         return false
     }
 }

@@ -392,8 +392,9 @@ public enum FPReference {
     }
 
     /// FPMulAdd(addend, op1, op2).
+    /// `halve`: (c + a * b) / 2, rounded once (FPRSqrtStepFused).
     static func mulAdd(addend c: UInt64, _ a: UInt64, _ b: UInt64, _ fmt: Format, _ fpcr: UInt64,
-                       _ rounding: FPRounding, _ flags: inout UInt64) -> UInt64 {
+                       _ rounding: FPRounding, _ flags: inout UInt64, halve: Bool = false) -> UInt64 {
         let uc = unpack(c, fmt, fpcr, &flags), ua = unpack(a, fmt, fpcr, &flags), ub = unpack(b, fmt, fpcr, &flags)
         let inf1 = ua.kind == .infinity, inf2 = ub.kind == .infinity
         let zero1 = ua.kind == .zero, zero2 = ub.kind == .zero
@@ -423,7 +424,7 @@ public enum FPReference {
         case (let x?, let y?): sum = add(x, y)
         }
         guard let s = sum else { return fmt.zero(rounding == .negInf) }
-        return round(sign: s.sign, mant: s.mant, exp: s.exp, fmt, fpcr, rounding, &flags)
+        return round(sign: s.sign, mant: s.mant, exp: s.exp - (halve ? 1 : 0), fmt, fpcr, rounding, &flags)
     }
 
     /// FPConvert (FCVT between half, single and double precision).

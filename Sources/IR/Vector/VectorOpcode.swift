@@ -48,6 +48,8 @@ public enum VectorGroup: UInt8, Sendable, CaseIterable {
     case crypto
     /// FCMLA, FCADD, FMLAL/FMLSL(2) (`FPComplexOp`, FPComplex.swift).
     case fpComplex
+    /// AdvSIMD floating point (`VectorFPOp`, FPVector.swift).
+    case fp
 }
 
 /// What an IR `vop` computes, packed into the op's `imm`:
@@ -104,6 +106,7 @@ public struct VectorOpcode: Sendable, Equatable, CustomStringConvertible {
         case .widen: s = VectorWidenOp(rawValue: op).map { "\($0)" } ?? "widen\(op)"
         case .crypto: s = CryptoOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .fpComplex: s = FPComplexOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .fp: s = VectorFPOp(rawValue: op).map { "f.\($0)" } ?? "op\(op)"
         }
         s += ".\(laneBits)"
         if param != 0 || param2 != 0 { s += "#\(param)" }
@@ -146,6 +149,7 @@ extension VectorSemantics {
         case .fpComplex:
             return evaluate(FPComplexOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param, param2: code.param2,
                             a, b, c, &fp)
+        case .fp: return evaluateFP(code, a, b, c, &fp)
         }
     }
 }
