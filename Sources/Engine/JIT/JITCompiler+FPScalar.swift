@@ -1,32 +1,31 @@
 import IR
 import Machine
 
-/// Scalar FP on SSE, exact to the Arm ARM or not taken. The op runs under an
-/// MXCSR with the rounding mode from FPCR.RMode, all exceptions masked and
-/// DAZ/FTZ clear; then MXCSR and the result decide:
-/// - IE, DE or UE set (a NaN operand or invalid op, a denormal operand, a
-///   tiny inexact result), or a result that is a NaN, a denormal or ±the
-///   smallest normal (Arm detects tininess before rounding), or zero or
-///   infinity with FPCR.FZ set: `jitFP`, the exact `FPReference`, computes
-///   the result and the flags again;
-/// - otherwise the result is Arm's (IEEE 754 with the same rounding), and the
-///   only flags are DZC, OFC, IXC, which are MXCSR's ZE, OE, PE.
-/// Compares run UCOMIS/COMIS: unordered or a denormal operand takes the helper.
+/// Scalar FP on SSE, exact to the Arm ARM or not taken. With FPCR.FZ set
+/// every op goes to `jitFP` (the exact `FPReference`). Otherwise the op runs
+/// under an MXCSR with the rounding mode from FPCR.RMode, all exceptions
+/// masked and DAZ/FTZ clear, where SSE computes what Arm does (IEEE 754,
+/// denormal operands included) except for the cases the result shows, which
+/// `jitFP` redoes: a NaN result (NaN operands, invalid ops: Arm's NaN rules
+/// and default NaN differ from x86's), a denormal or ±smallest-normal result
+/// (Arm detects tininess before rounding), a result with the largest
+/// exponent or infinite (overflow, division by zero), and a zero product or
+/// quotient of non-zero operands (underflow). What remains can only be
+/// inexact: MXCSR.PE is FPSR.IXC.
 ///
 /// MXCSR: the guest word (computed from FPCR once per block, again after a
 /// helper call, in `StateLayout.hostMXCSR`) is loaded before the first FP op
-/// of a run of FP and plain integer ops and the thread's own MXCSR (saved by
-/// the trampoline next to it) is restored at the end of the run. Within a
-/// run MXCSR's flags accumulate: an op may OR its predecessors' DZC/OFC/IXC
-/// into FPSR again, which changes nothing; the helper path reloads the guest
-/// word so its IE/DE/UE do not send later ops to the helper.
+/// of a run of FP and plain integer ops; at the end of the run PE goes to
+/// FPSR.IXC and the thread's own MXCSR (saved by the trampoline next to it)
+/// is restored. An op that `jitFP` redoes may have set PE in its SSE attempt
+/// only where Arm sets IXC too (overflow, an inexact tiny result), so PE
+/// accumulates over the run. Compares run UCOMIS/COMIS and need no MXCSR;
+/// unordered goes to `jitFP` (IOC, FCMPE).
 extension JITCompiler {
     static let guestMXCSRWord = Int32(StateLayout.hostMXCSR)
     static let hostMXCSRSaved = Int32(StateLayout.hostMXCSR + 4)
     /// MXCSR: exceptions masked, round to nearest, no DAZ/FTZ.
     static let mxcsrMasked: Int32 = 0x1F80
-    /// MXCSR flags that send an op to the helper: IE, DE, UE.
-    static let mxcsrSlowFlags: Int32 = 0x13
 
     /// Ops between two FP ops that keep the guest MXCSR loaded (no helper
     /// call, no exit).
@@ -46,8 +45,16 @@ extension JITCompiler {
     /// Before op `inst`: ends a run of FP ops when `inst` may leave it.
     func updateMXCSR(before inst: Inst) {
         if guestMXCSRLoaded && !keepsGuestMXCSR(inst) {
+            // FPSR.IXC |= MXCSR.PE (bit 5).
+            let slot = Mem(.rbx, mxcsrSlot!)
+            a.stmxcsr(slot)
+            a.load(.rcx, slot, .d)
+            a.alu(.and, .rcx, imm: 0x20, .d)
+            a.shift(.shr, .rcx, imm: 1, .d)
+            a.alu(.or, Mem(.rbx, Int32(StateLayout.fpsr)), .rcx, .q)
             a.ldmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
             guestMXCSRLoaded = false
+            x86Flags = nil
         }
         // A helper may write FPCR.
         if inst.op == .call { guestMXCSRComputed = false }
@@ -69,12 +76,28 @@ extension JITCompiler {
             a.alu(.or, .rax, imm: JITCompiler.mxcsrMasked, .d)
             a.store(Mem(.rbx, JITCompiler.guestMXCSRWord), .rax, .d)
             guestMXCSRComputed = true
-            guestMXCSRLoaded = false
         }
         if !guestMXCSRLoaded {
             a.ldmxcsr(Mem(.rbx, JITCompiler.guestMXCSRWord))
             guestMXCSRLoaded = true
         }
+    }
+
+    /// Jumps to `slow` when FPCR.FZ is set (bit 24: bit 0 of byte 3).
+    private func jumpIfFlushToZero(_ slow: Label) {
+        a.test(Mem(.rbx, Int32(StateLayout.fpcr) + 3), imm: 1, .b)
+        a.jcc(.ne, slow)
+    }
+
+    /// rcx = the FP value `arg` with its sign dropped (zero flag: ±0).
+    private func loadMagnitude(_ arg: Argument, _ s: OpSize) {
+        switch arg {
+        case .location(.reg(let r)): a.mov(.rcx, r, .q)
+        case .location(.spill(let off)): a.load(.rcx, Mem(.rbx, off), .q)
+        case .constant(let c): a.mov(.rcx, imm: c)
+        case .location(let l): preconditionFailure("fp operand has no location (\(l))")
+        }
+        a.alu(.add, .rcx, .rcx, s)
     }
 
     /// `fp` op `inst` on SSE; false (nothing emitted) when it has no fast path.
@@ -117,9 +140,10 @@ extension JITCompiler {
     private func emitFPArithmetic(_ i: Int, _ inst: Inst, _ kind: FPOpcode.Kind, double: Bool) {
         let s: OpSize = double ? .q : .d
         let x0 = JITCompiler.scratch0, x1 = JITCompiler.scratch1, x2 = JITCompiler.scratch2
+        let slow = a.newLabel(), special = a.newLabel(), back = a.newLabel(), join = a.newLabel()
         let r = allocate(i, reusing: inst.a)
-        enterGuestMXCSR()
-        let slot = mxcsrSlot!
+        enterGuestMXCSR()                            // on every path: later ops count on it
+        jumpIfFlushToZero(slow)
         switch kind {
         case .sqrt:
             a.movq(x0, reg(inst.a, scratch: .rax), s)
@@ -135,24 +159,16 @@ extension JITCompiler {
             a.movq(x1, reg(inst.b, scratch: .rax), s)
             a.scalarFP(op, x0, x1, double: double)
         }
-        a.stmxcsr(Mem(.rbx, slot))
         a.movq(.rax, x0, s)
-        let slow = a.newLabel(), special = a.newLabel(), back = a.newLabel(), join = a.newLabel()
-        a.test(Mem(.rbx, slot), imm: JITCompiler.mxcsrSlowFlags, .d)
-        a.jcc(.ne, slow)
-        // Biased exponent 0, 1 or all ones: zero, denormal, smallest normal, infinity, NaN.
+        // Biased exponent 0, 1, max - 1 or max: zero, denormal, smallest
+        // normal, largest exponent, infinity, NaN.
         a.mov(.rcx, .rax, s)
         a.shift(.shr, .rcx, imm: double ? 52 : 23, s)
         a.alu(.and, .rcx, imm: double ? 0x7FF : 0xFF, .d)
         a.alu(.sub, .rcx, imm: 2, .d)
-        a.alu(.cmp, .rcx, imm: double ? 0x7FD : 0xFD, .d)
+        a.alu(.cmp, .rcx, imm: double ? 0x7FC : 0xFC, .d)
         a.jcc(.ae, special)
         a.bind(back)
-        // FPSR.DZC, OFC, IXC = MXCSR.ZE, OE, PE (bits 2, 3, 5), one bit lower.
-        a.load(.rcx, Mem(.rbx, slot), .d)
-        a.shift(.shr, .rcx, imm: 1, .d)
-        a.alu(.and, .rcx, imm: 0x16, .d)
-        a.alu(.or, Mem(.rbx, Int32(StateLayout.fpsr)), .rcx, .q)
         if kind == .nmul {                            // FPNeg(FPMul(a, b))
             if double {
                 a.mov(.rcx, imm: 1 << 63)
@@ -165,57 +181,54 @@ extension JITCompiler {
         a.mov(r, .rax, .q)
         let save = liveCallerSaved(after: i, excluding: i), call = fpHelperCall(inst)
         stubs.append { [self] in
-            // Zero and infinity are exact as SSE gives them (the rest is the
-            // helper's), but not with FZ: x86 reports no DE for a denormal
-            // operand when a special operand decides the result (denormal / 0,
-            // denormal * inf), where Arm flushes it (0 / 0 is invalid) and sets IDC.
+            // A zero is exact from add, sub and sqrt, and from mul or div with
+            // a zero (dividend); otherwise it is an underflow: the helper's.
             a.bind(special)
-            a.test(Mem(.rbx, Int32(StateLayout.fpcr)), imm: Int32(FPBits.fz), .d)
-            a.jcc(.ne, slow)
             a.mov(.rcx, .rax, s)
             a.alu(.add, .rcx, .rcx, s)                // drops the sign
-            a.jcc(.e, back)
-            if double {
-                a.mov(.rdx, imm: 0xFFE0_0000_0000_0000)
-                a.alu(.cmp, .rcx, .rdx, .q)
-            } else {
-                a.alu(.cmp, .rcx, imm: Int32(bitPattern: 0xFF00_0000), .d)
+            a.jcc(.ne, slow)
+            switch kind {
+            case .add, .sub, .sqrt:
+                a.jmp(back)
+            case .mul, .nmul, .div:
+                loadMagnitude(call.a, s)
+                a.jcc(.e, back)
+                if kind != .div {
+                    loadMagnitude(call.b, s)
+                    a.jcc(.e, back)
+                }
+            default:
+                break
             }
-            a.jcc(.e, back)
             a.bind(slow)
             emitFPHelper(call, save: save)
-            a.ldmxcsr(Mem(.rbx, JITCompiler.guestMXCSRWord))   // clears the flags of the SSE attempt
             a.jmp(join)
         }
     }
 
-    /// FCMP/FCMPE: NZCV = 0110 equal, 1000 less, 0010 greater (unordered: helper).
+    /// FCMP/FCMPE: NZCV = 0110 equal, 1000 less, 0010 greater; unordered
+    /// (and FZ, which flushes denormal operands and sets IDC) go to the helper.
     private func emitFPCompare(_ i: Int, _ inst: Inst, double: Bool, signalling: Bool) {
         let s: OpSize = double ? .q : .d
         let x0 = JITCompiler.scratch0, x1 = JITCompiler.scratch1
+        let slow = a.newLabel(), join = a.newLabel()
         let r = allocate(i, reusing: inst.a)
-        enterGuestMXCSR()
-        let slot = mxcsrSlot!
+        jumpIfFlushToZero(slow)
         a.movq(x0, reg(inst.a, scratch: .rax), s)
         a.movq(x1, reg(inst.b, scratch: .rax), s)
         a.ucomis(x0, x1, double: double, signalling: signalling)
-        let slow = a.newLabel(), join = a.newLabel()
         a.jcc(.p, slow)
         a.mov(.rax, imm: 0x2000_0000)
         a.mov(.rcx, imm: 0x6000_0000)
         a.cmov(.e, .rax, .rcx, .d)
         a.mov(.rcx, imm: 0x8000_0000)
         a.cmov(.b, .rax, .rcx, .d)
-        a.stmxcsr(Mem(.rbx, slot))
-        a.test(Mem(.rbx, slot), imm: 2, .d)           // DE: a denormal operand (FZ decides)
-        a.jcc(.ne, slow)
         a.bind(join)
         a.mov(r, .rax, .q)
         let save = liveCallerSaved(after: i, excluding: i), call = fpHelperCall(inst)
         stubs.append { [self] in
             a.bind(slow)
             emitFPHelper(call, save: save)
-            a.ldmxcsr(Mem(.rbx, JITCompiler.guestMXCSRWord))
             a.jmp(join)
         }
     }
