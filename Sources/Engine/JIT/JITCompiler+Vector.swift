@@ -6,8 +6,10 @@ import Machine
 /// register at its next use); xmm0, xmm1 and xmm15 are scratch. All XMM registers
 /// are caller-saved: a helper call saves the live ones on the host stack
 /// around the call (`emitHelperCall`). The `lanes` group is emitted with
-/// SSE2/SSSE3/SSE4.1 (PCMPGTQ: SSE4.2), the AES and 64-bit PMULL ops of
-/// `crypto` with AES-NI and PCLMULQDQ (JITCompiler+Crypto.swift); every other `vop` calls `jitVectorOp`
+/// SSE2/SSSE3/SSE4.1 (PCMPGTQ: SSE4.2), some `permute`, `reduce` and
+/// `bitCount` ops too (JITCompiler+VectorPermute.swift), the AES and 64-bit
+/// PMULL ops of `crypto` with AES-NI and PCLMULQDQ (JITCompiler+Crypto.swift);
+/// every other `vop` calls `jitVectorOp`
 /// with its operands staged in fixed state slots.
 extension JITCompiler {
     static let allocatableXMM: [XReg] = [.xmm2, .xmm3, .xmm4, .xmm5, .xmm6, .xmm7, .xmm8,
@@ -149,6 +151,7 @@ extension JITCompiler {
             return
         }
         if code.group == .crypto, emitCrypto(i, inst, code) { return }
+        if emitPermuteReduce(i, inst, code) { return }
         emitVectorHelper(i, inst)
     }
 
