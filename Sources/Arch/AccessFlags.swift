@@ -21,7 +21,8 @@ public struct AccessFlags: OptionSet, Sendable, Hashable {
     /// 8-byte accesses checks each element's size.
     @inlinable static var alignmentShift: UInt64 { 20 }
 
-    /// An access checked for alignment to `bytes` (a power of two, at most 64)
+    /// An access checked for alignment to `bytes` (a power of two, at most 16:
+    /// the TLB tag flags sit above the low bits the fast path compares)
     /// rather than to its own size.
     public static func alignment(bytes: Int) -> AccessFlags {
         AccessFlags(rawValue: UInt64(bytes.trailingZeroBitCount + 1) << alignmentShift)

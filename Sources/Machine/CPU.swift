@@ -71,6 +71,9 @@ public final class CPU {
     /// log2 of the size of the page or block each TLB entry caches 4 KiB of
     /// (for TLBI by VA: TLBMaintenance.swift).
     let tlbPageBits: UnsafeMutablePointer<UInt8>
+    /// 1 where a TLB entry maps Device memory (whose accesses are checked for
+    /// alignment: `SoftMMU.alignedThroughTLB`).
+    let tlbDevice: UnsafeMutablePointer<UInt8>
     /// The IPA page of each TLB entry filled through stage 2, with log2 of
     /// its stage 2 page or block size in bits 5:0; ~0 without stage 2 (for
     /// TLBI by IPA: TLBMaintenance.swift).
@@ -105,6 +108,8 @@ public final class CPU {
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits.initialize(repeating: UInt8(TLB.pageBits), count: TLB.entries * TLB.mmuIndexCount)
+        tlbDevice = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
+        tlbDevice.initialize(repeating: 1, count: TLB.entries * TLB.mmuIndexCount)
         tlbIPA = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbIPA.initialize(repeating: ~0, count: TLB.entries * TLB.mmuIndexCount)
         interrupts = InterruptState(state: state)
@@ -118,6 +123,7 @@ public final class CPU {
         free(state)
         codePhysPage.deallocate()
         tlbPageBits.deallocate()
+        tlbDevice.deallocate()
         tlbIPA.deallocate()
     }
 

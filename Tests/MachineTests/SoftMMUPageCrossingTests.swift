@@ -53,6 +53,42 @@ final class SoftMMUPageCrossingTests: XCTestCase {
         XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), 0x9600_0021)
     }
 
+    /// A Q register's first doubleword (alignment checked against 16) at 8
+    /// mod 16: on Normal memory with SCTLR_EL1.A clear it is done through the
+    /// TLB entry (no walk, no fault); with SCTLR_EL1.A set, or on Device
+    /// memory, it is an alignment fault.
+    func testSixteenByteAlignmentCheckOnlyWhereItApplies() {
+        for alignmentCheck in [false, true] {
+            let m = machineWithMMU(alignmentCheck: alignmentCheck)
+            let cpu = m.cpu
+            m.writeRAM(ram + 0x2000, [UInt8](1...32))
+            XCTAssertEqual(cpu.loadSlow(va: ram + 0x2000, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16)), 0x0807_0605_0403_0201)
+            XCTAssertNotEqual(m.tlbEntry(va: ram + 0x2000, mmuIndex: 1).read, TLB.invalidTag, "an aligned access fills")
+            let walks = cpu.tlbStatistics.walks
+            let v = cpu.loadSlow(va: ram + 0x2008, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16))
+            cpu.storeSlow(va: ram + 0x2018, size: 8, value: 0xAABB, mmuIndex: 1, flags: .alignment(bytes: 16))
+            XCTAssertEqual(cpu.exceptionTaken, alignmentCheck)
+            if alignmentCheck {
+                XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), 0x9600_0061)
+                XCTAssertEqual(cpu.sysreg(SysRegTable.far[1]), ram + 0x2018)
+                XCTAssertEqual(m.readRAM(ram + 0x2018, 8), [UInt8](25...32))
+            } else {
+                XCTAssertEqual(v, 0x100F_0E0D_0C0B_0A09)
+                XCTAssertEqual(m.readRAM(ram + 0x2018, 8), [0xBB, 0xAA, 0, 0, 0, 0, 0, 0])
+                XCTAssertEqual(cpu.tlbStatistics.walks, walks, "through the TLB entry")
+            }
+        }
+        // Device memory: the check applies whatever SCTLR_EL1.A.
+        let m = machineWithMMU()
+        let cpu = m.cpu
+        let dev = TestMachine.devBase
+        _ = cpu.loadSlow(va: dev, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16))
+        cpu.exceptionTaken = false
+        _ = cpu.loadSlow(va: dev + 8, size: 8, mmuIndex: 1, flags: .alignment(bytes: 16))
+        XCTAssertTrue(cpu.exceptionTaken)
+        XCTAssertEqual(cpu.sysreg(SysRegTable.esr[1]), 0x9600_0021)
+    }
+
     func testPageCrossingLoadAndStore() {
         let m = machineWithMMU()
         let cpu = m.cpu
