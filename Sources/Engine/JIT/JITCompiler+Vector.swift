@@ -7,7 +7,8 @@ import Machine
 /// are caller-saved: a helper call saves the live ones on the host stack
 /// around the call (`emitHelperCall`). The `lanes` group is emitted with
 /// SSE2/SSSE3/SSE4.1 (PCMPGTQ: SSE4.2), some `permute`, `reduce` and
-/// `bitCount` ops too (JITCompiler+VectorPermute.swift), the AES and 64-bit
+/// `bitCount` ops (JITCompiler+VectorPermute.swift), the common shifts,
+/// SXTL/UXTL and XTN (JITCompiler+VectorShift.swift), the AES and 64-bit
 /// PMULL ops of `crypto` with AES-NI and PCLMULQDQ (JITCompiler+Crypto.swift);
 /// every other `vop` calls `jitVectorOp`
 /// with its operands staged in fixed state slots.
@@ -152,6 +153,10 @@ extension JITCompiler {
         }
         if code.group == .crypto, emitCrypto(i, inst, code) { return }
         if emitPermuteReduce(i, inst, code) { return }
+        if runtime.features.sse41, code.group == .shift || code.group == .widen, !code.usesFPSR,
+           emitShiftWiden(i, inst, code) {
+            return
+        }
         emitVectorHelper(i, inst)
     }
 
