@@ -39,7 +39,6 @@ extension CPU {
     /// byte, which TBI may ignore, is not).
     public func flushTLBPage(va: UInt64, mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
-        let vaBits = CPU.tlbVABits
         for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
             let large = tlbLargeBlocks[idx]
             // The TLB is direct-mapped: an entry for the page of the VA is in
