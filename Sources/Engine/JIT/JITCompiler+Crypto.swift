@@ -9,6 +9,7 @@ import IR
 ///  - AESMC n    = MixColumns(n)                     = AESENC(AESDECLAST(n, 0), 0)
 ///  - AESIMC n   = InvMixColumns(n)                  = AESIMC(n)
 ///  - PMULL{2} .1Q = PCLMULQDQ with imm 0x00 (low quadwords) or 0x11 (high).
+/// EOR3, BCAX, RAX1 and XAR are SSE2 bit operations and 64-bit shifts.
 extension JITCompiler {
     /// Emits the op and returns true, or emits nothing and returns false.
     func emitCrypto(_ i: Int, _ inst: Inst, _ code: VectorOpcode) -> Bool {
@@ -42,6 +43,34 @@ extension JITCompiler {
             let r = allocateXMM(i, reusing: inst.a)
             copyXMM(r, xn)
             a.pclmulqdq(r, xm, code.param == 0 ? 0x00 : 0x11)
+        case .eor3, .bcax:
+            let xn = xmmOperand(inst.a, at: i), xm = xmmOperand(inst.b, at: i), xa = xmmOperand(inst.c, at: i)
+            let t = JITCompiler.scratch1
+            copyXMM(t, xa)
+            if op == .eor3 { a.packed(.pxor, t, xm) } else { a.packed(.pandn, t, xm) }   // m ^ a, or m & ~a
+            let r = allocateXMM(i, reusing: inst.a)
+            copyXMM(r, xn)
+            a.packed(.pxor, r, t)
+        case .rax1, .xar:
+            // RAX1: n ^ ROL(m, 1); XAR: ROR(n ^ m, imm), per 64-bit lane.
+            let xn = xmmOperand(inst.a, at: i), xm = xmmOperand(inst.b, at: i)
+            let t = JITCompiler.scratch1
+            let rotate = op == .rax1 ? 63 : code.param & 63      // a right rotation
+            copyXMM(t, xm)
+            if op == .xar { a.packed(.pxor, t, xn) }
+            if rotate != 0 {
+                copyXMM(zero, t)
+                a.shift(.psrlq, t, imm: UInt8(rotate))
+                a.shift(.psllq, zero, imm: UInt8(64 - rotate))
+                a.packed(.por, t, zero)
+            }
+            let r = allocateXMM(i, reusing: inst.a)
+            if op == .rax1 {
+                copyXMM(r, xn)
+                a.packed(.pxor, r, t)
+            } else {
+                copyXMM(r, t)
+            }
         default:
             return false
         }
