@@ -43,6 +43,11 @@ public struct Snippet: Sendable {
     public var el = 1
     /// Initial contents of the data area (shorter: the rest is zero).
     public var data: [UInt8]
+    /// Initial V0...V31 as (low, high) 64-bit pairs (missing entries are 0).
+    public var v: [UInt64] = []
+    public var fpcr: UInt64 = 0
+    /// CPACR_EL1.FPEN = 0b11 (FP/SIMD not trapped at EL0 and EL1); off, FP/SIMD traps.
+    public var fpEnabled = false
 
     public init(code: [UInt32], x: [UInt64] = [], data: [UInt8] = []) {
         self.code = code
@@ -85,6 +90,10 @@ public struct SnippetState: Sendable, Equatable {
     public var jitFallbackBlocks = 0
     /// The data area's bytes (not part of equality: `dataChecksum` is).
     public var data: [UInt8] = []
+    /// V0...V31 as (low, high) pairs, FPSR and FPCR.
+    public var v: [UInt64] = []
+    public var fpsr: UInt64 = 0
+    public var fpcr: UInt64 = 0
 
     public init() {}
     public init(exit: Exit) { self.exit = exit }
@@ -109,6 +118,7 @@ public struct SnippetState: Sendable, Equatable {
         a.exit == b.exit && a.x == b.x && a.spEL0 == b.spEL0 && a.spEL1 == b.spEL1 && a.pc == b.pc
             && a.nzcv == b.nzcv && a.el == b.el && a.spSel == b.spSel && a.daif == b.daif
             && a.pstateMisc == b.pstateMisc && a.sysregs == b.sysregs && a.dataChecksum == b.dataChecksum
+            && a.v == b.v && a.fpsr == b.fpsr && a.fpcr == b.fpcr
     }
 
     /// One line per difference from `other` (`name: self != other`); empty when equal.
@@ -126,6 +136,9 @@ public struct SnippetState: Sendable, Equatable {
         cmp("spsel", spSel, other.spSel)
         cmp("daif", daif, other.daif)
         cmp("pstate(misc)", pstateMisc, other.pstateMisc)
+        for i in 0..<min(v.count, other.v.count) { cmp("v\(i / 2).\(i % 2 == 0 ? "lo" : "hi")", v[i], other.v[i]) }
+        cmp("fpsr", fpsr, other.fpsr)
+        cmp("fpcr", fpcr, other.fpcr)
         for (i, def) in SysRegTable.all.enumerated() where i < sysregs.count && i < other.sysregs.count {
             cmp(def.name, sysregs[i], other.sysregs[i])
         }
@@ -228,6 +241,13 @@ public enum SnippetRunner {
         cpu.spSel = snippet.el == 0 ? 0 : snippet.spSel
         cpu.setEL(snippet.el == 0 ? 0 : 1)
         cpu.pc = snippet.codeAddress
+        for n in 0..<32 {
+            cpu.setVreg(n, lo: 2 * n < snippet.v.count ? snippet.v[2 * n] : 0,
+                        hi: 2 * n + 1 < snippet.v.count ? snippet.v[2 * n + 1] : 0)
+        }
+        cpu.fpcr = snippet.fpcr
+        cpu.fpsr = 0
+        if snippet.fpEnabled { cpu.setSysreg(SysRegTable.slot("CPACR_EL1"), 3 << 20) }
 
         var opts = options
         let counter = BlockBudget(budget)
@@ -271,6 +291,9 @@ public enum SnippetRunner {
         s.daif = cpu.daif
         s.pstateMisc = cpu.pstateMisc
         s.sysregs = allSlots.map { cpu.sysreg($0) }
+        s.v = (0..<32).flatMap { [cpu.vreg($0).lo, cpu.vreg($0).hi] }
+        s.fpsr = cpu.fpsr
+        s.fpcr = cpu.fpcr
         s.instructions = dispatcher.statistics.guestInstructions
         s.jitCompiledBlocks = dispatcher.statistics.jitCompiledBlocks
         s.jitFallbackBlocks = dispatcher.statistics.jitFallbackBlocks

@@ -78,6 +78,11 @@ struct FuzzProgram: Sendable {
     var el = 1
     /// Where the code starts (sometimes just before a page boundary).
     var codeAddress = Snippet.codeBase
+    /// V0...V31 as (low, high) pairs, FPCR, and whether FP/SIMD is enabled
+    /// (CPACR_EL1.FPEN); FuzzGenerator+FPSIMD.swift sets them.
+    var v: [UInt64] = []
+    var fpcr: UInt64 = 0
+    var fpEnabled = false
 
     var instructionCount: Int { units.reduce(0) { $0 + $1.insns.count } }
 
@@ -125,6 +130,9 @@ struct FuzzProgram: Sendable {
         s.spSel = spSel
         s.el = el
         s.codeAddress = codeAddress
+        s.v = v
+        s.fpcr = fpcr
+        s.fpEnabled = fpEnabled
         return s
     }
 
@@ -172,6 +180,11 @@ struct FuzzProgram: Sendable {
         func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
         var parts = x.enumerated().filter { $0.element != 0 }.map { "x\($0.offset)=\(h($0.element))" }
         parts.append("sp_el0=\(h(spEL0)) sp_el1=\(h(spEL1)) nzcv=\(h(nzcv >> 28)) spsel=\(spSel) el=\(el) code=\(h(codeAddress)) dataSeed=\(h(dataSeed))")
+        if fpEnabled {
+            parts.append("fpcr=\(h(fpcr))")
+            parts += stride(from: 0, to: v.count - 1, by: 2).filter { v[$0] != 0 || v[$0 + 1] != 0 }
+                .map { "v\($0 / 2)=\(h(v[$0 + 1])):\(h(v[$0]))" }
+        }
         return parts.joined(separator: " ")
     }
 
@@ -185,7 +198,7 @@ struct FuzzProgram: Sendable {
                             x: [\(regs)],
                             data: FuzzProgram.data(seed: \(h(dataSeed))))
             s.spEL0 = \(h(spEL0)); s.spEL1 = \(h(spEL1)); s.nzcv = \(h(nzcv)); s.spSel = \(spSel); s.el = \(el); s.codeAddress = \(h(codeAddress))
-            """
+            """ + (fpEnabled ? "\ns.fpEnabled = true; s.fpcr = \(h(fpcr)); s.v = [\(v.map(h).joined(separator: ", "))]" : "")
     }
 }
 

@@ -58,11 +58,22 @@ final class FuzzTests: XCTestCase {
                 }
             }
         }
-        // FP/SIMD operations are not generated here: they are UNDEFINED until
-        // lifted, and FP/SIMD sequences get their own generator.
         let expected: Set<A64Op> = Set(A64Op.allCases.filter { !$0.isFPSIMD }).subtracting([.eret, .unallocated])
         let missing = expected.subtracting(ops)
         XCTAssert(missing.isEmpty, "operations never generated: \(missing.map { "\($0)" }.sorted())")
+
+        // FP/SIMD: the FP/SIMD generator (FuzzGenerator+FPSIMD.swift) makes
+        // every FP/SIMD operation the lifter lifts.
+        var fpOps = Set<A64Op>()
+        for i in 0..<600 {
+            let p = FuzzGenerator.generateFPSIMD(seed: FuzzHarness.programSeed(11, i))
+            let w = p.words()
+            XCTAssertEqual(w.last, Snippet.haltWord)
+            for word in w { fpOps.insert(A64Decoder.decode(word)) }
+        }
+        let fpExpected = Set(FuzzGenerator.fpsimdOps).subtracting(FuzzGenerator.unlifted)
+        let fpMissing = fpExpected.subtracting(fpOps)
+        XCTAssert(fpMissing.isEmpty, "FP/SIMD operations never generated: \(fpMissing.map { "\($0)" }.sorted())")
     }
 
     /// Snippets end where they should: at the final halt, or at a vector with
