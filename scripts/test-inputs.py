@@ -9,14 +9,13 @@
   - the terminal restored on every way out, under a pseudo-terminal, and
     output to a closed pipe ending the run.
 
-Uses the helpers of test-cli.py (same output: one line per case, then
+Uses the helpers of test-cli.py, scripts/lib/cli_harness.py (same output: one line per case, then
 "N passed, N failed"; exit status 1 if anything failed).
 
 Usage: scripts/test-inputs.py [-v]
 """
 
 import fcntl
-import importlib.util
 import os
 import select
 import shutil
@@ -29,9 +28,8 @@ import termios
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_spec = importlib.util.spec_from_file_location("test_cli", os.path.join(ROOT, "scripts", "test-cli.py"))
-cli = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cli)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import cli_harness as cli  # noqa: E402  (the helpers and tally of test-cli.py)
 ARMATURE = cli.ARMATURE
 
 
