@@ -14,6 +14,8 @@ extension LiftState {
         if liftSIMDCrypto(op, form, w) { return true }
         if liftSIMDFPComplex(op, form, w) { return true }
         if liftSIMDFloat(op, form, w) { return true }
+        if liftSIMDArith(op, form, w) { return true }
+        if liftSIMDElement(op, form, w) { return true }
         return false
     }
 }

@@ -50,6 +50,12 @@ public enum VectorGroup: UInt8, Sendable, CaseIterable {
     case fpComplex
     /// AdvSIMD floating point (`VectorFPOp`, FPVector.swift).
     case fp
+    /// Saturating add/subtract/abs/negate (`SaturatingOp`, Saturating.swift).
+    case saturating
+    /// Halving add/subtract, absolute difference (`HalvingOp`, Halving.swift).
+    case halving
+    /// Same-size integer multiplies, saturating doubling, dot product (`MultiplyOp`, Multiply.swift).
+    case multiply
 }
 
 /// What an IR `vop` computes, packed into the op's `imm`:
@@ -107,6 +113,9 @@ public struct VectorOpcode: Sendable, Equatable, CustomStringConvertible {
         case .crypto: s = CryptoOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .fpComplex: s = FPComplexOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         case .fp: s = VectorFPOp(rawValue: op).map { "f.\($0)" } ?? "op\(op)"
+        case .saturating: s = SaturatingOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .halving: s = HalvingOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
+        case .multiply: s = MultiplyOp(rawValue: op).map { "\($0)" } ?? "op\(op)"
         }
         s += ".\(laneBits)"
         if param != 0 || param2 != 0 { s += "#\(param)" }
@@ -150,6 +159,14 @@ extension VectorSemantics {
             return evaluate(FPComplexOp(rawValue: code.op)!, laneBits: code.laneBits, param: code.param, param2: code.param2,
                             a, b, c, &fp)
         case .fp: return evaluateFP(code, a, b, c, &fp)
+        case .saturating:
+            return evaluate(SaturatingOp(rawValue: code.op)!, laneBits: code.laneBits, shape: VectorShape(rawValue: code.param2),
+                            a, b, &fp)
+        case .halving:
+            return evaluate(HalvingOp(rawValue: code.op)!, laneBits: code.laneBits, shape: VectorShape(rawValue: code.param2), a, b, c)
+        case .multiply:
+            return evaluate(MultiplyOp(rawValue: code.op)!, laneBits: code.laneBits, shape: VectorShape(rawValue: code.param2),
+                            a, b, c, &fp)
         }
     }
 }
