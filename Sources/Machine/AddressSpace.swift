@@ -38,6 +38,14 @@ extension MMIODevice {
     }
 }
 
+/// A device behind a ROM region (flash): its writes go to the device, and its
+/// reads too while the device is not in its read-array mode (then reads see
+/// the region's memory directly, like QEMU's ROM devices). The device tells
+/// `AddressSpace.romDeviceModeChanged` when it enters or leaves that mode.
+public protocol ROMDevice: MMIODevice {
+    var isReadArray: Bool { get }
+}
+
 /// One region of the physical address space.
 public final class MemoryRegion {
     public enum Kind {
@@ -51,6 +59,9 @@ public final class MemoryRegion {
     public let kind: Kind
     /// Host memory backing RAM/ROM (nil for MMIO).
     public let host: UnsafeMutableRawPointer?
+    /// For a ROM region: the device its writes (and, outside read-array
+    /// mode, its reads) go to.
+    public internal(set) var romDevice: ROMDevice?
     /// One byte per 4 KiB page: non-zero when the page holds translated code
     /// (its TLB write entries take the slow path); 1 + how many writes have
     /// touched its translated words (saturating), so the engine can tell code

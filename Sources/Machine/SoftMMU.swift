@@ -257,6 +257,10 @@ extension CPU {
             if write { dev.write(offset: pa - r.base, size: size, value: value, attributes: attributes); return 0 }
             return dev.read(offset: pa - r.base, size: size, attributes: attributes)
         case .ram, .rom:
+            if let dev = r.romDevice {
+                if write { dev.write(offset: pa - r.base, size: size, value: value); return 0 }
+                if !dev.isReadArray { return dev.read(offset: pa - r.base, size: size) }   // no TLB fill
+            }
             let p = r.host! + Int(pa - r.base)
             if write {
                 if case .rom = r.kind {   // writes to ROM are ignored
