@@ -41,7 +41,7 @@ extension MMIODevice {
 /// A device behind a ROM region (flash): its writes go to the device, and its
 /// reads too while the device is not in its read-array mode (then reads see
 /// the region's memory directly, like QEMU's ROM devices). The device tells
-/// `AddressSpace.romDeviceModeChanged` when it enters or leaves that mode.
+/// `System.romDeviceModeChanged` when it enters or leaves that mode.
 public protocol ROMDevice: MMIODevice {
     var isReadArray: Bool { get }
 }
