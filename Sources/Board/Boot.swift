@@ -156,5 +156,9 @@ extension VirtMachine {
             cpu.flushTLB()
         }
         cpu.pc = entry
+        // The secondary CPUs wait for PSCI CPU_ON. Without emulated PSCI
+        // (secure=on) QEMU gives them a spin table in its boot stub, which
+        // Armature does not write: they stay off.
+        for c in cpus.dropFirst() where c.powerState == .on { c.powerOff() }
     }
 }

@@ -25,7 +25,9 @@ public struct VirtOptions: Sendable, Equatable {
     public var acpi = "auto"
     /// `-cpu`: only "max".
     public var cpuModel = "max"
+    /// `-smp`: the CPUs (`cpus=`) and how the device tree's cpu-map groups them.
     public var cpuCount = 1
+    public var topology = CPUTopology()
     /// `-semihosting` / `-semihosting-config enable=on`.
     public var semihosting = false
     /// What semihosting's SYS_GET_CMDLINE returns (`-semihosting-config arg=...`);
@@ -42,6 +44,22 @@ public struct VirtOptions: Sendable, Equatable {
 
     /// The interrupt controller the options select: 2 or 3.
     public var gicMajorVersion: Int { gicVersion == "2" ? 2 : 3 }
+
+    /// MPIDR affinity of CPU `index`, as QEMU's virt numbers them: clusters of
+    /// 16 CPUs (Aff1) with a GICv3 (its SGI target lists), of 8 with a GICv2.
+    public func affinity(ofCPU index: Int) -> UInt64 {
+        let perCluster = gicMajorVersion == 3 ? 16 : 8
+        return UInt64(index / perCluster) << 8 | UInt64(index % perCluster)
+    }
+}
+
+/// `-smp`'s topology (QEMU 7.2's sockets, clusters, cores, threads; dies
+/// are not supported on virt); only the device tree's cpu-map shows it.
+public struct CPUTopology: Sendable, Equatable {
+    public var sockets = 1, clusters = 1, cores = 1, threads = 1
+    /// `maxcpus=`: hot-pluggable CPUs are not modelled; at least `cpus`.
+    public var maxCPUs = 1
+    public init() {}
 }
 
 public struct BoardError: Error, CustomStringConvertible {
@@ -79,7 +97,9 @@ public final class VirtMachine {
     public let options: VirtOptions
     public let memory: AddressSpace
     public let system: System
-    public let cpu: CPU
+    /// The CPUs; `cpu` is the first (the boot CPU).
+    public let cpus: [CPU]
+    public var cpu: CPU { cpus[0] }
     public let ram: MemoryRegion
     public let uart: PL011
     public let rtc: PL031
@@ -108,8 +128,11 @@ public final class VirtMachine {
         guard var config = CPUConfig.model(named: options.cpuModel) else {
             throw BoardError("-cpu \(options.cpuModel): unsupported CPU model")
         }
-        if options.cpuCount != 1 {
-            throw BoardError("-smp \(options.cpuCount): only one CPU is supported yet")
+        if options.cpuCount < 1 || options.cpuCount > VirtMachine.maxCPUs {
+            throw BoardError("-smp \(options.cpuCount): Armature supports 1 to \(VirtMachine.maxCPUs) CPUs")
+        }
+        if options.gicMajorVersion == 2 && options.cpuCount > 8 {
+            throw BoardError("Number of SMP CPUs requested (\(options.cpuCount)) exceeds max CPUs supported by machine 'mach-virt' (8)")
         }
         if options.ramSize == 0 { throw BoardError("-m: RAM size must not be zero") }
         if !options.highmem && options.ramSize > Map.lowRAMLimit {
@@ -155,9 +178,10 @@ public final class VirtMachine {
         config.hasRME = options.rme && options.secure && options.virtualization
         config.hasMEC = config.hasRME
         config.hasGICv3SystemRegisters = gic.version == .v3
-        // The CPU resets into its highest exception level.
-        cpu = system.addCPU(config: config)
-        gic.attach(cpu)
+        // The CPUs reset into their highest exception level.
+        let system = self.system, cpuConfig = config
+        cpus = (0..<options.cpuCount).map { system.addCPU(config: cpuConfig, affinity: options.affinity(ofCPU: $0)) }
+        for c in cpus { gic.attach(c) }
         // The GICv3 CPU interface is system registers: its rows join the table.
         if gic.version == .v3 { _ = system.addSystemRegisters(gic.systemRegisters()) }
         if options.mec { system.enableMECTags() }   // before any loader writes RAM
@@ -180,6 +204,9 @@ public final class VirtMachine {
             let p = PSCI(conduit: options.virtualization ? .smc : .hvc)
             psci = p
             system.firmware = p
+            // Secondary CPUs wait powered off for PSCI CPU_ON (QEMU's virt);
+            // with the guest's own EL3 firmware all of them start at the entry.
+            for c in cpus.dropFirst() { c.powerOff() }
         } else {
             psci = nil
         }
@@ -216,7 +243,7 @@ public final class VirtMachine {
     public func loadKernel(bytes: [UInt8], name: String) throws -> LoadedImage {
         let img = try ELFLoader.load(bytes: bytes, name: name, into: memory)
         image = img
-        cpu.pc = img.entry
+        for c in cpus { c.pc = img.entry }
         if let sh = semihosting {
             sh.commandLine = options.semihostingCommandLine ?? name
             sh.setMemoryLayout(ramBase: Map.ramBase, ramSize: options.ramSize,
@@ -257,6 +284,9 @@ public final class VirtMachine {
             onClose: { interrupts.removeWakeSource() })
         if !started { interrupts.removeWakeSource() }
     }
+
+    /// The most CPUs `-smp` may ask for.
+    public static let maxCPUs = 16
 
     static func sizeText(_ bytes: UInt64) -> String {
         if bytes % (1 << 30) == 0 { return "\(bytes >> 30)G" }

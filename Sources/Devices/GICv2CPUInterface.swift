@@ -48,13 +48,19 @@ public final class GICv2CPUInterface: MMIODevice {
 
     typealias R = GICv2CPUInterfaceRegs
 
+    /// Without attributes (tests): CPU 0's view.
     public func read(offset: UInt64, size: Int) -> UInt64 {
+        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    /// The banked registers are those of the requesting CPU (`attributes.cpuIndex`).
+    public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
         guard size == 4 else {
             onGuestError?("gicv2-cpu: \(size)-byte read at \(hex(offset))")
             return 0
         }
         return UInt64(gic.locked { () -> UInt32 in
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             let c = gic.cpus[cpu]
             let nsView = !secure && !gic.singleSecurityState
@@ -91,13 +97,17 @@ public final class GICv2CPUInterface: MMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) {
+        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         guard size == 4 else {
             onGuestError?("gicv2-cpu: \(size)-byte write at \(hex(offset)) ignored")
             return
         }
         let v = UInt32(truncatingIfNeeded: value)
         gic.locked {
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             let nsView = !secure && !gic.singleSecurityState
             switch offset {

@@ -45,9 +45,15 @@ public final class GICv2Distributor: MMIODevice {
 
     typealias R = GICv2DistributorRegs
 
+    /// Without attributes (tests): CPU 0's view.
     public func read(offset: UInt64, size: Int) -> UInt64 {
+        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    /// The banked registers are those of the requesting CPU (`attributes.cpuIndex`).
+    public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
         gic.locked {
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
                 // Byte-accessible registers.
@@ -103,8 +109,12 @@ public final class GICv2Distributor: MMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) {
+        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         gic.locked {
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
                 for b in 0..<size {

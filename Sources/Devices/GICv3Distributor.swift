@@ -56,9 +56,15 @@ public final class GICv3Distributor: MMIODevice {
 
     typealias R = GICv3DistributorRegs
 
+    /// Without attributes (tests): CPU 0's view.
     public func read(offset: UInt64, size: Int) -> UInt64 {
+        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    /// The requesting CPU (`attributes.cpuIndex`) decides the Security state of the access.
+    public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
         gic.locked {
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
                 var v: UInt64 = 0
@@ -114,8 +120,12 @@ public final class GICv3Distributor: MMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) {
+        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         gic.locked {
-            let cpu = 0
+            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
             let secure = gic.accessIsSecure(cpu)
             if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
                 guard offset < R.itargetsr else { return }

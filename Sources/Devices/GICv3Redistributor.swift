@@ -54,11 +54,17 @@ public final class GICv3Redistributor: MMIODevice {
 
     typealias R = GICv3RedistributorRegs
 
+    /// Without attributes (tests): CPU 0's view.
     public func read(offset: UInt64, size: Int) -> UInt64 {
+        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    /// The requesting CPU (`attributes.cpuIndex`) decides the Security state of the access.
+    public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
         let cpu = Int(offset / R.stride)
         let off = offset % R.stride
         return gic.locked {
-            let secure = gic.accessIsSecure(0)
+            let secure = gic.accessIsSecure(min(attributes.cpuIndex, gic.cpuCount - 1))
             if off >= R.sgiBase {
                 let o = off - R.sgiBase
                 if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {
@@ -116,11 +122,15 @@ public final class GICv3Redistributor: MMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) {
+        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
+    }
+
+    public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         let cpu = Int(offset / R.stride)
         let off = offset % R.stride
         let v = UInt32(truncatingIfNeeded: value)
         gic.locked {
-            let secure = gic.accessIsSecure(0)
+            let secure = gic.accessIsSecure(min(attributes.cpuIndex, gic.cpuCount - 1))
             if off >= R.sgiBase {
                 let o = off - R.sgiBase
                 if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {

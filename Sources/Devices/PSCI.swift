@@ -1,8 +1,11 @@
 import Machine
 
 /// PSCI 1.1 (Arm DEN 0022) answered by the emulator, as QEMU's virt does when
-/// the guest has no EL3 firmware of its own. The machine has one CPU, so CPU_ON
-/// of another reports INVALID_PARAMETERS; SYSTEM_OFF ends the run with status 0.
+/// the guest has no EL3 firmware of its own. CPU_ON starts a powered-off CPU
+/// at the highest Non-secure EL the guest has (EL2 with virtualization=on,
+/// else EL1); CPU_OFF powers the caller off (the run ends when no CPU is left
+/// on); CPU_SUSPEND is a standby (a WFI); SYSTEM_OFF and SYSTEM_RESET end the
+/// run with status 0 (QEMU with -no-reboot).
 public final class PSCI: FirmwareServices {
     public let conduit: FirmwareConduit
 
@@ -22,8 +25,13 @@ public final class PSCI: FirmwareServices {
         case success = 0
         case notSupported = -1
         case invalidParameters = -2
+        case denied = -3
         case alreadyOn = -4
+        case onPending = -5
     }
+
+    /// The affinity fields of an MPIDR argument (Aff3 39:32, Aff2-Aff0 23:0).
+    static let affinityMask: UInt64 = 0xFF_00FF_FFFF
 
     public init(conduit: FirmwareConduit) { self.conduit = conduit }
 
@@ -31,11 +39,19 @@ public final class PSCI: FirmwareServices {
         // SMC32/HVC32 function IDs use only W0.
         var fid = cpu.x(0)
         if fid & 0x4000_0000 == 0 { fid &= 0xFFFF_FFFF }
-        cpu.setX(0, UInt64(bitPattern: result(fid, cpu)))
+        let f = Function(rawValue: fid)
+        // CPU_SUSPEND writes its result before the standby; CPU_OFF does not return.
+        if let r = result(f, fid, cpu) { cpu.setX(0, UInt64(bitPattern: r)) }
+        if f == .cpuSuspend32 || f == .cpuSuspend64, cpu.x(0) == 0 { cpu.standby() }
     }
 
-    private func result(_ fid: UInt64, _ cpu: CPU) -> Int64 {
-        guard let f = Function(rawValue: fid) else {
+    /// Argument `n` (X1-X3): 32 bits for the SMC32/HVC32 functions.
+    private func argument(_ n: Int, _ fid: UInt64, _ cpu: CPU) -> UInt64 {
+        fid & 0x4000_0000 == 0 ? cpu.x(n) & 0xFFFF_FFFF : cpu.x(n)
+    }
+
+    private func result(_ f: Function?, _ fid: UInt64, _ cpu: CPU) -> Int64? {
+        guard let f else {
             cpu.system.log(.unimp, "psci: unimplemented function \(hex(fid)); returning NOT_SUPPORTED")
             return Status.notSupported.rawValue
         }
@@ -43,28 +59,44 @@ public final class PSCI: FirmwareServices {
         case .version:
             return 0x0001_0001
         case .cpuSuspend32, .cpuSuspend64:
-            return Status.success.rawValue   // a power-down request may return at once
-        case .cpuOff, .systemOff:
-            cpu.system.requestExit(status: 0)
-            return Status.success.rawValue
-        case .systemReset:
+            // Power states with affinity levels above 0 are not supported (QEMU).
+            return argument(1, fid, cpu) & 0xFFFE_0000 != 0 ? Status.invalidParameters.rawValue : Status.success.rawValue
+        case .cpuOff:
+            cpu.powerOff()
+            if !cpu.system.cpus.contains(where: { $0.powerState != .off }) { cpu.system.requestExit(status: 0) }
+            return nil
+        case .systemOff, .systemReset:
             // Like QEMU with -no-reboot: a reset request ends the run.
             cpu.system.requestExit(status: 0)
             return Status.success.rawValue
         case .cpuOn32, .cpuOn64:
-            return isThisCPU(cpu.x(1), cpu) ? Status.alreadyOn.rawValue : Status.invalidParameters.rawValue
+            guard let target = PSCI.cpu(withAffinity: argument(1, fid, cpu), in: cpu.system) else {
+                return Status.invalidParameters.rawValue
+            }
+            let el = cpu.config.hasEL2 ? 2 : 1
+            let request = PowerOnRequest(entry: argument(2, fid, cpu), contextID: argument(3, fid, cpu), el: el)
+            switch target.requestPowerOn(request) {
+            case .off: return Status.success.rawValue
+            case .on: return Status.alreadyOn.rawValue
+            case .onPending: return Status.onPending.rawValue
+            }
         case .affinityInfo32, .affinityInfo64:
-            return isThisCPU(cpu.x(1), cpu) ? 0 /* ON */ : Status.invalidParameters.rawValue
+            // Levels above 0 are always on (QEMU).
+            guard argument(2, fid, cpu) == 0 else { return 0 }
+            guard let target = PSCI.cpu(withAffinity: argument(1, fid, cpu), in: cpu.system) else {
+                return Status.invalidParameters.rawValue
+            }
+            return Int64(target.powerState.rawValue)
         case .migrateInfoType:
             return 2   // Trusted OS not present / migration not required
         case .features:
-            var q = cpu.x(1)
-            if q & 0x4000_0000 == 0 { q &= 0xFFFF_FFFF }
+            let q = cpu.x(1) & 0xFFFF_FFFF
             return Function(rawValue: q) != nil ? 0 : Status.notSupported.rawValue
         }
     }
 
-    private func isThisCPU(_ mpidr: UInt64, _ cpu: CPU) -> Bool {
-        mpidr & 0xFF_00FF_FFFF == UInt64(cpu.index)
+    /// The CPU whose MPIDR affinity fields are those of `mpidr`.
+    static func cpu(withAffinity mpidr: UInt64, in system: System) -> CPU? {
+        system.cpus.first { $0.mpidr & affinityMask == mpidr & affinityMask }
     }
 }

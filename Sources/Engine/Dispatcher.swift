@@ -36,6 +36,10 @@ public struct EngineOptions: Sendable {
     /// call loops retranslate a block per patch and run it once or twice).
     public var rewrittenPageThreshold = 2
     public var rewrittenPageInterpretedRuns = 4
+    /// With several CPUs on one thread (`-accel ...,thread=single`): the
+    /// guest instructions each CPU runs before the next one's turn (a slice
+    /// ends at the first block boundary at or past it).
+    public var timeSlice: UInt64 = 8192
     public init() {}
 }
 
@@ -77,15 +81,20 @@ public final class Dispatcher {
     private let interpreter = IRInterpreter()
     private let jit: JITEngine?
     public private(set) var statistics = EngineStatistics()
+    /// Per CPU: its jump cache and what the dispatcher remembers between its blocks.
+    private var runners: [CPURunner] = []
     /// The debugger's breakpoints, steps and stops (DebugControl.swift); nil: no debugger, no cost.
     public var debug: DebugControl?
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
         self.options = options
+        // Several CPUs share this thread (the only mode so far): the JIT's
+        // blocks check the CPU's time slice at entry.
+        system.cpusShareThread = system.cpus.count > 1
         if options.kind == .jit {
             do {
-                jit = try JITEngine(chaining: options.chaining)
+                jit = try JITEngine(chaining: options.chaining, timeSlices: system.cpusShareThread)
             } catch {
                 throw EngineError(description: "cannot start the JIT: \(error)")
             }
@@ -107,88 +116,32 @@ public final class Dispatcher {
         guard !removed.isEmpty else { return }
         if let jit {
             for b in removed { jit.release(b) }
-            jit.jumpCache.flush()
+            jit.flushJumpCaches()
         }
         for c in system.cpus {
             c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
         }
     }
 
-    /// Runs until the guest exits (or the run cannot go on); returns the exit status.
+    /// Runs until the guest exits (or the run cannot go on); returns the exit
+    /// status. One CPU runs block after block; several take turns on this
+    /// thread, `options.timeSlice` instructions each, in CPU order, so a run
+    /// depends only on its input (and the host clock, through the timers).
     public func run() -> Int32 {
-        guard let cpu = system.cpus.first else { return 1 }
-        let features = cpu.config.isa
-        let onExecute = options.onExecute
-        var blocks: UInt64 = 0
-        var lastExit = 0
-        var jumpContext: LiftContext? = nil
-        var jumpTLB: UInt64 = 0
-        while system.exitStatus == nil {
-            cpu.exceptionTaken = false
-            cpu.state.storeBytes(of: 0, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
-            if cpu.exitRequest != 0 {
-                cpu.exitRequest = 0
-                if system.exitStatus != nil { break }
-            }
-            // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
-            if cpu.interruptCheckRequested && cpu.serviceInterrupts() { lastExit = 0; continue }
-            // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).
-            var oneInstruction = false
-            if let debug, debug.wantsControl {
-                guard debug.beforeInstruction(cpu: cpu) else { break }
-                oneInstruction = debug.oneInstructionBlocks
-            }
-            let pc = cpu.pc
-            // PSTATE.IL after an illegal exception return: the next instruction
-            // takes an Illegal Execution state exception (Arm ARM D1.4.4).
-            if cpu.pstateMisc & (1 << 20) != 0 {
-                cpu.raiseIllegalState(at: pc)
-                lastExit = 0
-                continue
-            }
-            if pc & 3 != 0 {
-                cpu.raisePCAlignment(pc: pc)
-                lastExit = 0
-                continue
-            }
-            guard let (pa, host) = cpu.translateCode(va: pc) else { lastExit = 0; continue }
-            var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
-            context.pan = cpu.panActive
-            context.features = features
-            context.el2Host = context.el == 2 && cpu.el2Host
-            context.fpTrapped = cpu.fpAccessTrap != nil
-            if oneInstruction { context.maxInstructions = 1 }
-            let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
-            let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
-            onExecute?(cpu, pc)
-            blocks &+= 1
-            if let jit, block.interpretedRuns > 0 {
-                block.interpretedRuns -= 1
-                if block.interpretedRuns == 0 {
-                    let start = HostClock.nanoseconds()
-                    compile(block, jit: jit, mmuIndex: cpu.mmuIndex)
-                    statistics.translationNanoseconds &+= HostClock.nanoseconds() &- start
-                }
-            }
-            if let jit, block.hostCode != nil {
-                if jumpContext != context || jumpTLB != cpu.tlbFlushCount {
-                    jit.jumpCache.flush()
-                    jumpContext = context
-                    jumpTLB = cpu.tlbFlushCount
-                }
-                if !oneInstruction {
-                    if lastExit != 0 && options.chaining { jit.chain(exit: lastExit, to: block) }
-                    jit.jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
-                }
-                lastExit = jit.run(block, state: cpu.state)
-                if oneInstruction { lastExit = 0 }
-            } else {
-                cpu.instructionCount &+= UInt64(interpreter.execute(block, cpu: cpu))
-                lastExit = 0
-            }
+        guard !system.cpus.isEmpty else { return 1 }
+        if runners.isEmpty {
+            runners = system.cpus.map { CPURunner(cpu: $0, jumpCache: jit?.addJumpCache(state: $0.state)) }
         }
-        statistics.guestInstructions = cpu.instructionCount
-        statistics.blocksExecuted = blocks
+        if runners.count == 1 {
+            let r = runners[0]
+            while system.exitStatus == nil {
+                guard step(r) else { break }
+            }
+        } else {
+            runRoundRobin()
+        }
+        statistics.guestInstructions = system.cpus.reduce(0) { $0 &+ $1.instructionCount }
+        statistics.blocksExecuted = runners.reduce(0) { $0 &+ $1.blocks }
         statistics.blocksTranslated = cache.translations
         statistics.blocksInvalidated = cache.invalidations
         if let jit {
@@ -199,6 +152,122 @@ public final class Dispatcher {
             statistics.codeCacheFlushes = jit.flushes
         }
         return system.exitStatus ?? 1
+    }
+
+    /// Several CPUs on this thread: each CPU that is on and not waiting runs
+    /// a slice in turn; a CPU waiting in WFI/WFE is polled (`pollWakeUp`);
+    /// when none can run the thread sleeps until a line, an alarm, a kick or
+    /// the earliest deadline.
+    private func runRoundRobin() {
+        let slice = max(options.timeSlice, 1)
+        while system.exitStatus == nil {
+            var ranAny = false
+            var deadline = UInt64.max
+            for r in runners {
+                let cpu = r.cpu
+                cpu.interrupts.serviceHostEvent()
+                guard cpu.startIfPoweredOn() else { continue }
+                if cpu.waiting != nil && !cpu.pollWakeUp(deadline: &deadline) { continue }
+                ranAny = true
+                let limit = cpu.instructionCount &+ slice
+                cpu.instructionLimit = limit
+                while system.exitStatus == nil {
+                    guard step(r) else { return }
+                    if cpu.waiting != nil || cpu.instructionCount >= limit || cpu.powerState != .on { break }
+                }
+                // A CPU that went waiting or off is looked at again when kicked.
+                if cpu.waiting != nil || cpu.powerState != .on { cpu.exitRequest = 0 }
+                if system.exitStatus != nil { return }
+            }
+            if ranAny { continue }
+            let waiting = runners.filter { $0.cpu.powerState != .off }
+            if waiting.isEmpty {
+                system.fatal("every CPU is powered off (PSCI CPU_OFF) and nothing can power one on")
+                return
+            }
+            if deadline == .max && !runners.contains(where: { $0.cpu.interrupts.hasWakeSource }) {
+                let pcs = waiting.map { "CPU \($0.cpu.index) at PC \(hex($0.cpu.pc))" }.joined(separator: ", ")
+                system.fatal("every CPU is waiting in WFI/WFE with nothing that can wake it (\(pcs); no timer armed, no interrupt source)")
+                return
+            }
+            let now = HostClock.nanoseconds()
+            guard deadline > now else { continue }
+            let cpus = waiting.map(\.cpu)
+            system.wake.wait(until: min(deadline, now &+ 10_000_000)) {
+                cpus.contains { $0.exitRequest != 0 || $0.interrupts.assertedLines != 0 || $0.interrupts.hostEventPending }
+            }
+        }
+    }
+
+    /// Runs one block (or takes one interrupt or exception) on `r`'s CPU.
+    /// False when the debugger ends the run.
+    @inline(__always)
+    private func step(_ r: CPURunner) -> Bool {
+        let cpu = r.cpu
+        cpu.exceptionTaken = false
+        cpu.state.storeBytes(of: 0, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
+        if cpu.exitRequest != 0 {
+            cpu.exitRequest = 0
+            if system.exitStatus != nil { return true }
+        }
+        // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
+        if cpu.interruptCheckRequested && cpu.serviceInterrupts() { r.lastExit = 0; return true }
+        if cpu.waiting != nil || cpu.powerState != .on { r.lastExit = 0; return true }
+        // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).
+        var oneInstruction = false
+        if let debug, debug.wantsControl {
+            guard debug.beforeInstruction(cpu: cpu) else { return false }
+            oneInstruction = debug.oneInstructionBlocks
+        }
+        let pc = cpu.pc
+        // PSTATE.IL after an illegal exception return: the next instruction
+        // takes an Illegal Execution state exception (Arm ARM D1.4.4).
+        if cpu.pstateMisc & (1 << 20) != 0 {
+            cpu.raiseIllegalState(at: pc)
+            r.lastExit = 0
+            return true
+        }
+        if pc & 3 != 0 {
+            cpu.raisePCAlignment(pc: pc)
+            r.lastExit = 0
+            return true
+        }
+        guard let (pa, host) = cpu.translateCode(va: pc) else { r.lastExit = 0; return true }
+        var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
+        context.pan = cpu.panActive
+        context.features = cpu.config.isa
+        context.el2Host = context.el == 2 && cpu.el2Host
+        context.fpTrapped = cpu.fpAccessTrap != nil
+        if oneInstruction { context.maxInstructions = 1 }
+        let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
+        let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
+        options.onExecute?(cpu, pc)
+        r.blocks &+= 1
+        if let jit, block.interpretedRuns > 0 {
+            block.interpretedRuns -= 1
+            if block.interpretedRuns == 0 {
+                let start = HostClock.nanoseconds()
+                compile(block, jit: jit, mmuIndex: cpu.mmuIndex)
+                statistics.translationNanoseconds &+= HostClock.nanoseconds() &- start
+            }
+        }
+        if let jit, let jumpCache = r.jumpCache, block.hostCode != nil {
+            if r.jumpContext != context || r.jumpTLB != cpu.tlbFlushCount {
+                jumpCache.flush()
+                r.jumpContext = context
+                r.jumpTLB = cpu.tlbFlushCount
+            }
+            if !oneInstruction {
+                if r.lastExit != 0 && options.chaining { jit.chain(exit: r.lastExit, to: block) }
+                jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
+            }
+            r.lastExit = jit.run(block, state: cpu.state)
+            if oneInstruction { r.lastExit = 0 }
+        } else {
+            cpu.instructionCount &+= UInt64(interpreter.execute(block, cpu: cpu))
+            r.lastExit = 0
+        }
+        return true
     }
 
     private func translate(key: BlockKey, pc: UInt64, host: UnsafeRawPointer, mmuIndex: Int) -> TranslatedBlock {
@@ -247,5 +316,22 @@ public final class Dispatcher {
                                    instructionStarts: c.instructionStarts.map { .init(hostOffset: $0.hostOffset, guestPC: $0.guestPC) },
                                    bodySize: c.bodySize))
         }
+    }
+}
+
+/// What the dispatcher keeps per CPU between its blocks.
+final class CPURunner {
+    let cpu: CPU
+    /// The CPU's JIT jump cache (nil with the interpreter).
+    let jumpCache: JumpCache?
+    /// The exit the CPU's last JIT block left by (0: none to chain).
+    var lastExit = 0
+    /// The context and TLB generation the jump cache was filled under.
+    var jumpContext: LiftContext? = nil
+    var jumpTLB: UInt64 = 0
+    var blocks: UInt64 = 0
+    init(cpu: CPU, jumpCache: JumpCache?) {
+        self.cpu = cpu
+        self.jumpCache = jumpCache
     }
 }

@@ -50,6 +50,9 @@ public final class CPU {
     public let state: UnsafeMutableRawPointer
     public unowned let system: System
     public let index: Int
+    /// MPIDR_EL1's affinity fields (Aff0 7:0, Aff1 15:8, Aff2 23:16, Aff3 39:32),
+    /// as the board numbers its CPUs.
+    public let affinity: UInt64
     public let config: CPUConfig
     /// The machine's system registers (shared with its other CPUs).
     public let sysRegs: SysRegRegistry
@@ -93,7 +96,12 @@ public final class CPU {
     /// The PMU cycle counter's running interval (SysRegs/PMU.swift).
     var pmuClock = PMUClock()
 
-    public init(system: System, index: Int, config: CPUConfig) {
+    /// PSCI power state and a pending CPU_ON (PowerState.swift).
+    let power = PowerControl()
+    /// Waiting in WFI/WFE while CPUs share a host thread (PowerState.swift).
+    public internal(set) var waiting: WaitState?
+
+    public init(system: System, index: Int, config: CPUConfig, affinity: UInt64? = nil) {
         var p: UnsafeMutableRawPointer? = nil
         let size = (StateLayout.size + 4095) & ~4095
         precondition(posix_memalign(&p, 4096, size) == 0, "cannot allocate the CPU state block")
@@ -101,6 +109,7 @@ public final class CPU {
         memset(state, 0, size)
         self.system = system
         self.index = index
+        self.affinity = affinity ?? UInt64(index)
         self.config = config
         sysRegs = system.sysRegs
         counterEpochNanos = HostClock.nanoseconds()
@@ -112,7 +121,7 @@ public final class CPU {
         tlbDevice.initialize(repeating: 1, count: TLB.entries * TLB.mmuIndexCount)
         tlbIPA = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbIPA.initialize(repeating: ~0, count: TLB.entries * TLB.mmuIndexCount)
-        interrupts = InterruptState(state: state)
+        interrupts = InterruptState(state: state, wake: system.wake)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
         reset()
@@ -205,6 +214,11 @@ public final class CPU {
         get { state.load(fromByteOffset: StateLayout.exitRequest, as: UInt64.self) }
         set { state.storeBytes(of: newValue, toByteOffset: StateLayout.exitRequest, as: UInt64.self) }
     }
+    /// Where the CPU's round-robin time slice ends (`StateLayout.instructionLimit`).
+    public var instructionLimit: UInt64 {
+        get { state.load(fromByteOffset: StateLayout.instructionLimit, as: UInt64.self) }
+        set { state.storeBytes(of: newValue, toByteOffset: StateLayout.instructionLimit, as: UInt64.self) }
+    }
     /// PC of the instruction on whose behalf a slow path runs.
     public var faultPC: UInt64 {
         get { state.load(fromByteOffset: StateLayout.faultPC, as: UInt64.self) }
@@ -260,13 +274,21 @@ public final class System {
     /// devices' rows (`addSystemRegisters`).
     public let sysRegs = SysRegRegistry()
 
+    /// The lock and condition every CPU's interrupt inputs share, so one
+    /// thread can wait for any of several CPUs to have something to do.
+    public let wake = WakeSignal()
+    /// The CPUs share one host thread, round-robin (`-accel ...,thread=single`
+    /// with several CPUs): WFI/WFE leave the CPU waiting (`CPU.waiting`) for
+    /// the scheduler instead of idling the thread. Set before the run starts.
+    public var cpusShareThread = false
+
     public init(memory: AddressSpace) {
         self.memory = memory
     }
 
     @discardableResult
-    public func addCPU(config: CPUConfig) -> CPU {
-        let cpu = CPU(system: self, index: cpus.count, config: config)
+    public func addCPU(config: CPUConfig, affinity: UInt64? = nil) -> CPU {
+        let cpu = CPU(system: self, index: cpus.count, config: config, affinity: affinity)
         cpus.append(cpu)
         return cpu
     }

@@ -162,8 +162,10 @@ public final class InterruptState: @unchecked Sendable {
     public static let interruptControllerSource = 16
 
     let state: UnsafeMutableRawPointer
+    /// The machine's `WakeSignal`: its lock guards this state, and WFI/WFE
+    /// sleep on its condition, which raised lines and the alarm broadcast.
+    let wake: WakeSignal
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    /// WFI/WFE sleep on this one; raised lines and the alarm signal it.
     private let wakeCond: UnsafeMutablePointer<pthread_cond_t>
     /// The alarm thread sleeps on this one until its deadline changes.
     private let alarmCond: UnsafeMutablePointer<pthread_cond_t>
@@ -175,8 +177,13 @@ public final class InterruptState: @unchecked Sendable {
     /// Devices (or a debugger) that can wake a WFI from outside the CPU.
     private let wakeSources = Atomic<Int>(0)
 
-    /// The event register (WFE, SEV, SEVL, exception return). CPU thread only.
-    public var eventRegister = false
+    /// The event register (WFE, SEV, SEVL, exception return). Another CPU's
+    /// SEV sets it from its thread.
+    private let event = Atomic<Bool>(false)
+    public var eventRegister: Bool {
+        get { event.load(ordering: .acquiring) }
+        set { event.store(newValue, ordering: .releasing) }
+    }
 
     /// Host monotonic time (ns) at which the alarm fires; `.max`: disarmed.
     private var alarmDeadline: UInt64 = .max
@@ -186,28 +193,19 @@ public final class InterruptState: @unchecked Sendable {
     /// `.max` when no enabled, unmasked timer is waiting to fire).
     public internal(set) var nextTimerDeadline: UInt64 = .max
 
-    init(state: UnsafeMutableRawPointer) {
+    init(state: UnsafeMutableRawPointer, wake: WakeSignal) {
         self.state = state
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        var attr = pthread_condattr_t()
-        pthread_condattr_init(&attr)
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
-        wakeCond = .allocate(capacity: 1)
-        pthread_cond_init(wakeCond, &attr)
+        self.wake = wake
+        mutex = wake.mutex
+        wakeCond = wake.cond
         alarmCond = .allocate(capacity: 1)
-        pthread_cond_init(alarmCond, &attr)
-        pthread_condattr_destroy(&attr)
+        pthread_cond_init(alarmCond, WakeSignal.monotonicAttributes)
     }
 
     deinit {
         shutdown()
-        pthread_cond_destroy(wakeCond)
         pthread_cond_destroy(alarmCond)
-        pthread_mutex_destroy(mutex)
-        wakeCond.deallocate()
         alarmCond.deallocate()
-        mutex.deallocate()
     }
 
     /// Stops the alarm thread; after this returns nothing touches the state
@@ -325,8 +323,11 @@ public final class InterruptState: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// An event was posted and not yet serviced. Any thread.
+    public var hostEventPending: Bool { hostEvent.load(ordering: .relaxed) != 0 }
+
     /// Runs the handler if an event was posted. CPU thread.
-    func serviceHostEvent() {
+    public func serviceHostEvent() {
         if hostEvent.load(ordering: .relaxed) != 0 && hostEvent.exchange(0, ordering: .acquiringAndReleasing) != 0 {
             hostEventHandler?()
         }
@@ -463,9 +464,18 @@ extension CPU {
         interruptControlsChanged()
     }
 
-    /// SEV/SEVL: with one PE, both set the local event register.
+    /// SEVL: sets the local event register.
     public func sendEvent() {
         interrupts.eventRegister = true
+    }
+
+    /// SEV: sets the event register of every PE (Arm ARM D1.6.1) and wakes
+    /// those waiting in WFE.
+    public func sendEventToAll() {
+        for c in system.cpus {
+            c.interrupts.eventRegister = true
+            if c !== self { c.interrupts.kick() }
+        }
     }
 
     // MARK: WFI / WFE
@@ -489,6 +499,7 @@ extension CPU {
         updateTimers()
         if wakeUpPending { return interrupts.requestCheck() }
         if trapWFx(isWFE: false, at: pc) { return }
+        if system.cpusShareThread { return beginWaiting(isWFE: false) }
         waitForWakeUp(isWFE: false)
     }
 
@@ -503,6 +514,7 @@ extension CPU {
         updateTimers()
         if wakeUpPending { return interrupts.requestCheck() }
         if trapWFx(isWFE: true, at: pc) { return }
+        if system.cpusShareThread { return beginWaiting(isWFE: true) }
         waitForWakeUp(isWFE: true)
     }
 
@@ -510,7 +522,7 @@ extension CPU {
     /// instruction would wait: EL0 by SCTLR_EL1.nTWI/nTWE = 0 (to EL1, or EL2
     /// with HCR_EL2.TGE), EL0/EL1 by HCR_EL2.TWI/TWE, EL0-EL2 by SCR_EL3.TWI/TWE.
     /// ESR: EC 0x01, CV = 1, COND = 0xE, TI = 0 (WFI) or 1 (WFE).
-    private func trapWFx(isWFE: Bool, at pc: UInt64) -> Bool {
+    func trapWFx(isWFE: Bool, at pc: UInt64) -> Bool {
         let c = interruptControls
         var target: Int?
         if el == 0 && (sysreg(SysRegTable.sctlr[1]) >> (isWFE ? 18 : 16)) & 1 == 0 {
@@ -528,12 +540,13 @@ extension CPU {
 
     /// Sleeps (host thread idle) until a wake-up event; the interrupt itself is
     /// taken by the dispatcher after the WFI/WFE completes.
-    private func waitForWakeUp(isWFE: Bool) {
+    func waitForWakeUp(isWFE: Bool) {
         let slice: UInt64 = 10_000_000   // re-check at least every 10 ms (exit, debugger)
         var streamCheckedTo = isWFE ? eventStreamCounts() : nil
         while system.exitStatus == nil {
             updateTimers()
             if wakeUpPending { return interrupts.requestCheck() }
+            if isWFE && interrupts.eventRegister { return }   // another PE's SEV
             var deadline = interrupts.nextTimerDeadline
             if isWFE, let from = streamCheckedTo, let to = eventStreamCounts() {
                 if eventStreamEdge(from: from, to: to) { return }

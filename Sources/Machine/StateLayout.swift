@@ -55,6 +55,11 @@ public enum StateLayout {
     /// translated code reaches it through the state pointer, so the same code
     /// serves every CPU.
     public static let jumpCache = 440
+    /// While CPUs share a thread round-robin: the instruction count at which
+    /// this CPU's time slice ends (JIT code compiled for that mode leaves at
+    /// the first block entry at or past it, as the interpreter's dispatcher
+    /// does, so the interleaving depends on nothing but the guest).
+    public static let instructionLimit = 448
 
     /// FP/SIMD registers V0...V31, 16 bytes each.
     public static let vregBase = 512

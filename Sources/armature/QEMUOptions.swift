@@ -206,20 +206,56 @@ public enum QEMUOptions {
 
     // MARK: -smp
 
+    /// `-smp [cpus=]N[,maxcpus=M][,sockets=S][,clusters=C][,cores=K][,threads=T]`,
+    /// completed and checked as QEMU 7.2 does (machine_parse_smp_config,
+    /// preferring cores over sockets); `dies` is not supported on virt.
     public static func applySMP(_ value: String, to o: inout VirtOptions) throws {
         let opt = "-smp \(value)"
-        var total = 1
+        var given: [String: Int] = [:]
         for (i, item) in splitList(value).enumerated() {
             let (key, val) = keyValue(item)
-            let number: String
-            if val == nil && i == 0 { number = key }
-            else if ["cpus", "maxcpus", "sockets", "dies", "clusters", "cores", "threads"].contains(key), let v = val { number = v }
+            let name: String, number: String
+            if val == nil && i == 0 { (name, number) = ("cpus", key) }
+            else if ["cpus", "maxcpus", "sockets", "dies", "clusters", "cores", "threads"].contains(key), let v = val { (name, number) = (key, v) }
             else { throw OptionError("\(opt): unknown -smp property '\(key)'") }
-            guard let n = Int(number), n >= 1 else { throw OptionError("\(opt): invalid CPU count '\(number)'") }
-            total = max(total, n)
+            guard let n = Int(number), n >= 1, n <= 1 << 20 else { throw OptionError("\(opt): invalid \(name) value '\(number)'") }
+            given[name] = n
         }
-        if total != 1 { throw OptionError("\(opt): only one CPU is supported yet") }
-        o.cpuCount = 1
+        if let d = given["dies"], d != 1 { throw OptionError("\(opt): dies not supported by this machine's CPU topology") }
+        var cpus = given["cpus"] ?? 0, maxcpus = given["maxcpus"] ?? 0
+        var sockets = given["sockets"] ?? 0, cores = given["cores"] ?? 0, threads = given["threads"] ?? 0
+        let clusters = given["clusters"] ?? 1
+        if cpus == 0 && maxcpus == 0 {
+            sockets = max(sockets, 1); cores = max(cores, 1); threads = max(threads, 1)
+        } else {
+            if maxcpus == 0 { maxcpus = cpus }
+            sockets = max(sockets, 1)
+            if cores == 0 {
+                threads = max(threads, 1)
+                cores = max(maxcpus / (sockets * clusters * threads), 1)
+            } else if threads == 0 {
+                threads = max(maxcpus / (sockets * clusters * cores), 1)
+            }
+        }
+        let total = sockets * clusters * cores * threads
+        if maxcpus == 0 { maxcpus = total }
+        if cpus == 0 { cpus = maxcpus }
+        let product = "sockets (\(sockets)) * clusters (\(clusters)) * cores (\(cores)) * threads (\(threads))"
+        if total != maxcpus {
+            throw OptionError("\(opt): Invalid CPU topology: product of the hierarchy must match maxcpus: \(product) != maxcpus (\(maxcpus))")
+        }
+        if maxcpus < cpus {
+            throw OptionError("\(opt): Invalid CPU topology: maxcpus must be equal to or greater than smp: \(product) == maxcpus (\(maxcpus)) < smp_cpus (\(cpus))")
+        }
+        if cpus > VirtMachine.maxCPUs {
+            throw OptionError("\(opt): Armature supports 1 to \(VirtMachine.maxCPUs) CPUs")
+        }
+        o.cpuCount = cpus
+        o.topology.sockets = sockets
+        o.topology.clusters = clusters
+        o.topology.cores = cores
+        o.topology.threads = threads
+        o.topology.maxCPUs = maxcpus
     }
 
     // MARK: -accel
@@ -238,8 +274,17 @@ public enum QEMUOptions {
             throw OptionError("-accel \(value): unknown accelerator '\(name)' (use interp or jit)")
         }
         for item in items.dropFirst() {
-            let (key, _) = keyValue(item)
-            if kind == .jit && ["thread", "tb-size", "one-insn-per-tb", "split-wx"].contains(key) { continue }
+            let (key, val) = keyValue(item)
+            if key == "thread" {
+                // Several CPUs take turns on one host thread; one thread per
+                // vCPU (QEMU's multi-threaded TCG) is not implemented yet.
+                switch val {
+                case "single": continue
+                case "multi": throw OptionError("-accel \(value): thread=multi (one host thread per vCPU) is not implemented yet; use thread=single")
+                default: throw OptionError("-accel \(value): invalid thread value '\(val ?? "")' (use single or multi)")
+                }
+            }
+            if kind == .jit && ["tb-size", "one-insn-per-tb", "split-wx"].contains(key) { continue }
             throw OptionError("-accel \(value): unknown accelerator property '\(key)'")
         }
         return kind

@@ -93,7 +93,9 @@ final class VirtMachineTests: XCTestCase {
         o.highmem = false
         XCTAssertThrowsError(try VirtMachine(options: o)) { XCTAssertTrue("\($0)".contains("highmem=off")) }
         o = VirtOptions()
-        o.cpuCount = 2
+        o.cpuCount = 17
+        XCTAssertThrowsError(try VirtMachine(options: o)) { XCTAssertTrue("\($0)".contains("1 to 16 CPUs")) }
+        o.cpuCount = 0
         XCTAssertThrowsError(try VirtMachine(options: o))
     }
 

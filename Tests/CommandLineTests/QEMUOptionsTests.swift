@@ -87,13 +87,40 @@ final class QEMUOptionsTests: XCTestCase {
     func testSMP() throws {
         var o = VirtOptions()
         try QEMUOptions.applySMP("1", to: &o)
+        XCTAssertEqual(o.cpuCount, 1)
         try QEMUOptions.applySMP("cpus=1,sockets=1,cores=1,threads=1", to: &o)
-        XCTAssertThrowsError(try QEMUOptions.applySMP("4", to: &o)) {
-            XCTAssertEqual("\($0)", "-smp 4: only one CPU is supported yet")
+        XCTAssertEqual(o.cpuCount, 1)
+        try QEMUOptions.applySMP("4", to: &o)
+        XCTAssertEqual(o.cpuCount, 4)
+        XCTAssertEqual([o.topology.sockets, o.topology.clusters, o.topology.cores, o.topology.threads, o.topology.maxCPUs],
+                       [1, 1, 4, 1, 4], "QEMU 7.2 prefers cores over sockets")
+        try QEMUOptions.applySMP("sockets=2,cores=2", to: &o)
+        XCTAssertEqual(o.cpuCount, 4)
+        XCTAssertEqual([o.topology.sockets, o.topology.cores], [2, 2])
+        try QEMUOptions.applySMP("8,threads=2", to: &o)
+        XCTAssertEqual([o.cpuCount, o.topology.cores, o.topology.threads], [8, 4, 2])
+        try QEMUOptions.applySMP("cpus=2,maxcpus=4", to: &o)
+        XCTAssertEqual([o.cpuCount, o.topology.cores, o.topology.maxCPUs], [2, 4, 4])
+        try QEMUOptions.applySMP("sockets=2,clusters=2,cores=2,threads=2", to: &o)
+        XCTAssertEqual([o.cpuCount, o.topology.clusters], [16, 2])
+        XCTAssertThrowsError(try QEMUOptions.applySMP("3,sockets=2", to: &o)) {
+            XCTAssertEqual("\($0)", "-smp 3,sockets=2: Invalid CPU topology: product of the hierarchy must match maxcpus: "
+                + "sockets (2) * clusters (1) * cores (1) * threads (1) != maxcpus (3)")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applySMP("cpus=5,maxcpus=4", to: &o)) {
+            XCTAssertEqual("\($0)", "-smp cpus=5,maxcpus=4: Invalid CPU topology: maxcpus must be equal to or greater than smp: "
+                + "sockets (1) * clusters (1) * cores (4) * threads (1) == maxcpus (4) < smp_cpus (5)")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applySMP("17", to: &o)) {
+            XCTAssertEqual("\($0)", "-smp 17: Armature supports 1 to 16 CPUs")
+        }
+        XCTAssertThrowsError(try QEMUOptions.applySMP("2,dies=2", to: &o)) {
+            XCTAssertEqual("\($0)", "-smp 2,dies=2: dies not supported by this machine's CPU topology")
         }
         XCTAssertThrowsError(try QEMUOptions.applySMP("1,cores=2", to: &o))
         XCTAssertThrowsError(try QEMUOptions.applySMP("x", to: &o))
         XCTAssertThrowsError(try QEMUOptions.applySMP("0", to: &o))
+        XCTAssertThrowsError(try QEMUOptions.applySMP("2,bogus=1", to: &o))
     }
 
     func testAccel() throws {
@@ -101,6 +128,11 @@ final class QEMUOptionsTests: XCTestCase {
         XCTAssertEqual(try QEMUOptions.parseAccel("jit"), .jit)
         XCTAssertEqual(try QEMUOptions.parseAccel("tcg"), .jit)
         XCTAssertEqual(try QEMUOptions.parseAccel("tcg,thread=single"), .jit)
+        XCTAssertEqual(try QEMUOptions.parseAccel("interp,thread=single"), .interp)
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("tcg,thread=multi")) {
+            XCTAssertTrue("\($0)".contains("thread=multi"))
+        }
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("tcg,thread=both"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("kvm"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("fast"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("interp,foo=1"))

@@ -46,6 +46,7 @@ final class FPSIMDEngineTests: XCTestCase {
         rig.prepare()
         rig.cpu.fpcr = fpcr
         let jit = try JITEngine(chaining: false)
+        _ = jit.addJumpCache(state: rig.cpu.state)
         let block = TranslatedBlock(key: key, ir: ir)
         XCTAssertTrue(jit.compile(block, mmuIndex: rig.cpu.mmuIndex) {}, "the JIT compiles the block")
         if block.hostCode != nil { _ = jit.run(block, state: rig.cpu.state) }

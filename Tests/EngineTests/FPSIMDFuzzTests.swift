@@ -90,6 +90,7 @@ final class FPSIMDFuzzTests: XCTestCase {
         let interp = rig.snapshot()
         rig.prepare(vregs, fpcr: fpcr)
         let jit = try JITEngine(chaining: false, features: features)
+        _ = jit.addJumpCache(state: rig.cpu.state)
         let block = TranslatedBlock(key: key, ir: ir)
         XCTAssertTrue(jit.compile(block, mmuIndex: rig.cpu.mmuIndex) {}, "the JIT compiles the block")
         guard block.hostCode != nil else { return }
@@ -180,6 +181,7 @@ final class FPSIMDFuzzTests: XCTestCase {
         let kinds: [FPOpcode.Kind] = [.add, .sub, .mul, .div, .nmul, .sqrt, .fma, .cmp, .cmpe, .abs, .neg]
         let rig = Rig()
         let jit = try JITEngine(chaining: false)
+        _ = jit.addJumpCache(state: rig.cpu.state)
         let key = BlockKey(pa: 0x4000_0000, va: 0x4000_0000, context: LiftContext(el: 1, spSel: 1))
         var blocks: [String: TranslatedBlock] = [:]
         var r = Random(s: 0xF1C5)

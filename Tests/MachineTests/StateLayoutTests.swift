@@ -28,6 +28,7 @@ final class StateLayoutTests: XCTestCase {
             ("helperArgs", StateLayout.helperArgs, 3 * 8),
             ("interruptCheck", StateLayout.interruptCheck, 8),
             ("jumpCache", StateLayout.jumpCache, 8),
+            ("instructionLimit", StateLayout.instructionLimit, 8),
             ("vregBase", StateLayout.vregBase, 32 * 16),
             ("fpcr", StateLayout.fpcr, 8),
             ("fpsr", StateLayout.fpsr, 8),

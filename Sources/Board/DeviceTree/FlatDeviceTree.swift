@@ -76,6 +76,15 @@ public final class FlatDeviceTree {
         return true
     }
 
+    /// Adds the node at `path` and every missing node above it.
+    public func addPath(_ path: String) {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if !hasNode(prefix) { addNode(prefix) }
+        }
+    }
+
     /// Sets a property to raw bytes (the node must exist).
     public func set(_ path: String, _ name: String, bytes: [UInt8]) {
         let node = offset(of: path)

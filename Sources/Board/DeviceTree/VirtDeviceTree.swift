@@ -66,13 +66,15 @@ public enum VirtDeviceTree {
             t.set("/psci", "migrate", cell: 0xC400_0005)
         }
 
-        // CPUs: one cell of MPIDR affinity, a cpu-map of one socket and cluster.
+        // CPUs: one cell of MPIDR affinity (Aff3 is 0 for every CPU Armature
+        // builds), named by CPU number in decimal as QEMU does; the cpu-map
+        // of -smp's sockets, clusters, cores and threads.
         t.addNode("/cpus")
         t.set("/cpus", "#address-cells", cell: 1)
         t.set("/cpus", "#size-cells", cell: 0)
-        var cpuPhandles: [UInt32] = []
+        var cpuPhandles = [UInt32](repeating: 0, count: options.cpuCount)
         for i in (0..<options.cpuCount).reversed() {
-            let node = "/cpus/cpu@\(String(i, radix: 16))"
+            let node = "/cpus/cpu@\(i)"
             t.addNode(node)
             t.set(node, "device_type", string: "cpu")
             // QEMU 7.2 names its max CPU a Cortex-A57 in the tree.
@@ -80,18 +82,20 @@ public enum VirtDeviceTree {
             if options.cpuCount > 1 && inputs.psciConduit != nil {
                 t.set(node, "enable-method", string: "psci")
             }
-            t.set(node, "reg", cell: UInt32(i))
+            t.set(node, "reg", cell: UInt32(truncatingIfNeeded: options.affinity(ofCPU: i)))
             let p = phandle()
             t.set(node, "phandle", cell: p)
-            cpuPhandles.insert(p, at: 0)
+            cpuPhandles[i] = p
         }
         t.addNode("/cpus/cpu-map")
-        t.addNode("/cpus/cpu-map/socket0")
-        t.addNode("/cpus/cpu-map/socket0/cluster0")
+        let topo = options.topology
+        let clusters = max(topo.clusters, 1), cores = max(topo.cores, 1), threads = max(topo.threads, 1)
         for i in (0..<options.cpuCount).reversed() {
-            let core = "/cpus/cpu-map/socket0/cluster0/core\(i)"
-            t.addNode(core)
-            t.set(core, "cpu", cell: cpuPhandles[i])
+            var path = "/cpus/cpu-map/socket\(i / (clusters * cores * threads))"
+                + "/cluster\((i / (cores * threads)) % clusters)/core\((i / threads) % cores)"
+            if threads > 1 { path += "/thread\(i % threads)" }
+            t.addPath(path)
+            t.set(path, "cpu", cell: cpuPhandles[i])
         }
 
         // The generic timers' PPIs: secure, non-secure physical, virtual, hypervisor.

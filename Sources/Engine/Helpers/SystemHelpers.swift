@@ -143,13 +143,15 @@ let helperERET: HelperFunction = { state, _, _, _ in
 }
 
 /// WFI (3) and WFE (2) may idle the host thread until a timer deadline or an
-/// interrupt (Interrupts.swift); SEV (4) and SEVL (5) set the event register.
+/// interrupt (Interrupts.swift); SEV (4) sets every PE's event register, SEVL
+/// (5) the local one.
 let helperHint: HelperFunction = { state, hint, _, _ in
     let cpu = CPU.from(state: state)
     switch hint {
     case 2: cpu.executeWFE(at: cpu.faultPC)
     case 3: cpu.executeWFI(at: cpu.faultPC)
-    case 4, 5: cpu.sendEvent()
+    case 4: cpu.sendEventToAll()
+    case 5: cpu.sendEvent()
     default: break
     }
     return 0

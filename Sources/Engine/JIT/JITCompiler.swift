@@ -53,6 +53,8 @@ final class JITCompiler {
     /// Block must return to the dispatcher after its last exit (context may change).
     let noChain: Bool
     let chaining: Bool
+    /// Check `StateLayout.instructionLimit` at block entry (CPUs sharing a thread).
+    let timeSlices: Bool
 
     var loc: [Location]
     var lastUse: [Int]
@@ -103,7 +105,9 @@ final class JITCompiler {
 
     struct Unsupported: Error { let what: String }
 
-    init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool) {
+    init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool,
+         timeSlices: Bool = false) {
+        self.timeSlices = timeSlices
         self.block = block
         insts = block.insts
         self.base = base
@@ -147,6 +151,11 @@ final class JITCompiler {
         let requestExit = a.newLabel()
         a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exitRequest)), imm: 0, .q)
         a.jcc(.ne, requestExit)
+        if timeSlices {
+            // Round-robin CPUs: the slice ends at the first block entry at or past the limit.
+            a.alu(.cmp, JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionLimit)), .q)
+            a.jcc(.ae, requestExit)
+        }
         stubs.append { [self] in
             a.bind(requestExit)
             storePC(block.guestPC)

@@ -117,7 +117,10 @@ final class JITEngine {
     typealias Entry = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt64
 
     let cache: CodeCache
-    let jumpCache = JumpCache()
+    /// One jump cache per CPU (`addJumpCache`), all flushed with the code.
+    private(set) var jumpCaches: [JumpCache] = []
+    /// Blocks check the CPU's instruction limit at entry (round-robin CPUs).
+    let timeSlices: Bool
     private(set) var info = JITRuntimeInfo()
     private let entry: Entry
     let chaining: Bool
@@ -141,9 +144,11 @@ final class JITEngine {
     private(set) var chainsMade = 0
     private(set) var flushes = 0
 
-    /// `features` replaces the host's (tests of the paths for older CPUs).
-    init(chaining: Bool, features: HostFeatures? = nil) throws {
+    /// `features` replaces the host's (tests of the paths for older CPUs);
+    /// `timeSlices`: blocks check the CPU's instruction limit (round-robin CPUs).
+    init(chaining: Bool, timeSlices: Bool = false, features: HostFeatures? = nil) throws {
         self.chaining = chaining
+        self.timeSlices = timeSlices
         cache = try CodeCache()
         // Trampoline: entry(state, code). Saves the callee-saved registers,
         // pins the state in rbx, aligns the stack, jumps to the block.
@@ -186,7 +191,7 @@ final class JITEngine {
         for attempt in 0..<2 {
             let base = cache.executableAddress((cache.used + 15) & ~15)
             let compiler = JITCompiler(block: block.ir, base: base, runtime: info, mmuIndex: mmuIndex,
-                                       firstExitID: exitRecords.count, chaining: chaining)
+                                       firstExitID: exitRecords.count, chaining: chaining, timeSlices: timeSlices)
             let code: CompiledCode
             do {
                 code = try compiler.compile()
@@ -220,8 +225,21 @@ final class JITEngine {
     /// Runs host code until it returns; the result identifies the exit taken
     /// (0: none that can be chained).
     @inline(__always) func run(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
-        state.storeBytes(of: jumpCache.address, toByteOffset: StateLayout.jumpCache, as: UInt64.self)
-        return Int(entry(state, block.hostCode!))
+        Int(entry(state, block.hostCode!))
+    }
+
+    /// A jump cache for the CPU with this state block, which its code reaches
+    /// through `StateLayout.jumpCache`.
+    func addJumpCache(state: UnsafeMutableRawPointer) -> JumpCache {
+        let j = JumpCache()
+        jumpCaches.append(j)
+        state.storeBytes(of: j.address, toByteOffset: StateLayout.jumpCache, as: UInt64.self)
+        return j
+    }
+
+    /// Empties every CPU's jump cache (blocks went away).
+    func flushJumpCaches() {
+        for j in jumpCaches { j.flush() }
     }
 
     /// Chains exit `exitID` (as returned by `run`) to `target`, when it is a
@@ -276,7 +294,7 @@ final class JITEngine {
         cache.flush()
         exitRecords.removeAll()
         incoming.removeAll()
-        jumpCache.flush()
+        flushJumpCaches()
         flushes += 1
     }
 }

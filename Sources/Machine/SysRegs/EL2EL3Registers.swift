@@ -60,6 +60,6 @@ enum EL2EL3Registers {
 }
 
 extension CPU {
-    /// MPIDR_EL1: Aff0 = CPU index, U = 0, bit 31 RES1.
-    public var mpidr: UInt64 { 0x8000_0000 | UInt64(index) }
+    /// MPIDR_EL1: the CPU's affinity (Aff0-Aff3, given by the board), U = 0, bit 31 RES1.
+    public var mpidr: UInt64 { 0x8000_0000 | affinity }
 }

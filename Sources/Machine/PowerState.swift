@@ -1,0 +1,135 @@
+import Synchronization
+
+/// A CPU's power state as PSCI AFFINITY_INFO reports it (Arm DEN 0022 5.1.8).
+public enum PowerState: Int, Sendable {
+    case on = 0, off = 1, onPending = 2
+}
+
+/// Where a CPU powered on by PSCI CPU_ON starts (DEN 0022 6.4: the entry
+/// point, the context ID in X0, the exception level the firmware chooses).
+public struct PowerOnRequest: Sendable, Equatable {
+    public var entry: UInt64
+    public var contextID: UInt64
+    public var el: Int
+    public init(entry: UInt64, contextID: UInt64, el: Int) {
+        self.entry = entry
+        self.contextID = contextID
+        self.el = el
+    }
+}
+
+/// The power state of one CPU and a CPU_ON waiting for it, changed by any
+/// CPU (PSCI) under one lock; the CPU itself starts when its runner calls
+/// `CPU.startIfPoweredOn`.
+final class PowerControl: @unchecked Sendable {
+    private let lock = Mutex<(state: PowerState, request: PowerOnRequest?)>((.on, nil))
+    var state: PowerState { lock.withLock { $0.state } }
+    func set(_ s: PowerState) { lock.withLock { $0 = (s, nil) } }
+    /// CPU_ON: off → on pending with the request; otherwise the state found.
+    func requestOn(_ r: PowerOnRequest) -> PowerState {
+        lock.withLock {
+            guard $0.state == .off else { return $0.state }
+            $0 = (.onPending, r)
+            return .off
+        }
+    }
+    /// The pending request, taken (the state becomes on).
+    func takeRequest() -> PowerOnRequest? {
+        lock.withLock {
+            guard $0.state == .onPending, let r = $0.request else { return nil }
+            $0 = (.on, nil)
+            return r
+        }
+    }
+}
+
+/// What a CPU waits for while CPUs share a host thread: an interrupt (WFI,
+/// PSCI CPU_SUSPEND) or an event (WFE; `streamFrom`: the event-stream
+/// counters when it started waiting).
+public struct WaitState {
+    public var isWFE: Bool
+    var streamFrom: (virtual: UInt64, physical: UInt64)?
+}
+
+extension CPU {
+    /// PSCI's view of the CPU.
+    public var powerState: PowerState { power.state }
+
+    /// Powers the CPU off (PSCI CPU_OFF, or a secondary at board reset); it
+    /// leaves its block and runs nothing until CPU_ON.
+    public func powerOff() {
+        power.set(.off)
+        waiting = nil
+        interrupts.kick()
+    }
+
+    /// PSCI CPU_ON from another CPU: records where this one starts and
+    /// wakes its runner; returns the state it was in (only `.off` started it).
+    public func requestPowerOn(_ r: PowerOnRequest) -> PowerState {
+        let was = power.requestOn(r)
+        if was == .off {
+            interrupts.kick()
+            system.wake.broadcast()
+        }
+        return was
+    }
+
+    /// The runner's call before it runs the CPU: performs a pending CPU_ON
+    /// (a reset, then the entry point, X0 and EL of the request, SPSel 1,
+    /// DAIF masked, the MMU and caches off) and says whether the CPU is on.
+    public func startIfPoweredOn() -> Bool {
+        if let r = power.takeRequest() {
+            reset()
+            setEL(r.el)
+            spSel = 1
+            daif = 0b1111 << 6
+            pc = r.entry
+            setX(0, r.contextID)
+            interruptController?.cpuContextChanged(self)
+            return true
+        }
+        return power.state == .on
+    }
+
+    // MARK: Waiting while CPUs share a thread
+
+    /// WFI/WFE (or CPU_SUSPEND) with nothing pending, CPUs sharing a thread:
+    /// the CPU leaves its block and the scheduler runs the others until
+    /// `pollWakeUp` says it woke.
+    func beginWaiting(isWFE: Bool) {
+        waiting = WaitState(isWFE: isWFE, streamFrom: isWFE ? eventStreamCounts() : nil)
+        exitRequest = 1
+    }
+
+    /// PSCI CPU_SUSPEND: a standby (as WFI, untrapped) until an interrupt.
+    public func standby() {
+        updateTimers()
+        if wakeUpPending { return interrupts.requestCheck() }
+        if system.cpusShareThread { return beginWaiting(isWFE: false) }
+        waitForWakeUp(isWFE: false)
+    }
+
+    /// For a waiting CPU: true when it woke (an interrupt line, a virtual
+    /// interrupt, or for WFE the event register or an event-stream edge);
+    /// `deadline` is when it should be looked at again (host ns, `.max`: only
+    /// when something is signalled).
+    public func pollWakeUp(deadline: inout UInt64) -> Bool {
+        guard let w = waiting else { return true }
+        updateTimers()
+        var woke = wakeUpPending
+        if woke { interrupts.requestCheck() }
+        if !woke && w.isWFE {
+            if interrupts.eventRegister { woke = true }
+            else if let from = w.streamFrom, let to = eventStreamCounts() {
+                if eventStreamEdge(from: from, to: to) { woke = true }
+                else { deadline = min(deadline, nextEventStreamDeadline()) }
+            }
+        }
+        if woke {
+            waiting = nil
+            return true
+        }
+        deadline = min(deadline, interrupts.nextTimerDeadline)
+        return false
+    }
+}
