@@ -19,25 +19,36 @@ public struct PowerOnRequest: Sendable, Equatable {
 }
 
 /// The power state of one CPU and a CPU_ON waiting for it, changed by any
-/// CPU (PSCI) under one lock; the CPU itself starts when its runner calls
+/// CPU (PSCI) under one lock; the state is read without it (the dispatcher
+/// looks at it between blocks). The CPU itself starts when its runner calls
 /// `CPU.startIfPoweredOn`.
 final class PowerControl: @unchecked Sendable {
-    private let lock = Mutex<(state: PowerState, request: PowerOnRequest?)>((.on, nil))
-    var state: PowerState { lock.withLock { $0.state } }
-    func set(_ s: PowerState) { lock.withLock { $0 = (s, nil) } }
-    /// CPU_ON: off → on pending with the request; otherwise the state found.
+    private let current = Atomic<Int>(PowerState.on.rawValue)
+    private let lock = Mutex<PowerOnRequest?>(nil)
+    var state: PowerState { PowerState(rawValue: current.load(ordering: .acquiring))! }
+    func set(_ s: PowerState) {
+        lock.withLock {
+            $0 = nil
+            current.store(s.rawValue, ordering: .releasing)
+        }
+    }
+    /// CPU_ON: off → on pending with the request; returns the state found.
     func requestOn(_ r: PowerOnRequest) -> PowerState {
         lock.withLock {
-            guard $0.state == .off else { return $0.state }
-            $0 = (.onPending, r)
+            let s = state
+            guard s == .off else { return s }
+            $0 = r
+            current.store(PowerState.onPending.rawValue, ordering: .releasing)
             return .off
         }
     }
     /// The pending request, taken (the state becomes on).
     func takeRequest() -> PowerOnRequest? {
-        lock.withLock {
-            guard $0.state == .onPending, let r = $0.request else { return nil }
-            $0 = (.on, nil)
+        guard state == .onPending else { return nil }
+        return lock.withLock {
+            guard state == .onPending, let r = $0 else { return nil }
+            $0 = nil
+            current.store(PowerState.on.rawValue, ordering: .releasing)
             return r
         }
     }
