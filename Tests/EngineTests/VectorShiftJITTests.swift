@@ -63,6 +63,7 @@ final class VectorShiftJITTests: XCTestCase {
         let interp = rig.snapshot()
         rig.prepare(vregs, fpcr: 0)
         let jit = try JITEngine(chaining: false)
+        _ = jit.addJumpCache(state: rig.cpu.state)
         let block = TranslatedBlock(key: key, ir: ir)
         XCTAssertTrue(jit.compile(block, mmuIndex: rig.cpu.mmuIndex) {}, "the JIT compiles the block")
         guard block.hostCode != nil else { return }
