@@ -75,20 +75,9 @@ extension LiftState {
         let size = 2 + Int(w.field(30, 2))
         let isLoad = w.bit(22)
         let offset = w.imm7 << Int64(size)
-        let base = xsp(w.rn)
-        let addr: Value
-        var writeback: Value? = nil
-        switch op {
-        case .fpStpPost, .fpLdpPost:
-            addr = base
-            writeback = addOffset(base, offset)
-        case .fpStpPre, .fpLdpPre:
-            addr = addOffset(base, offset)
-            writeback = addr
-        default:
-            addr = addOffset(base, offset)
-        }
-        let addr2 = addOffset(addr, Int64(1 << size))
+        let (addr, addr2, writeback) = pairAddresses(w, offset: offset, size: size,
+                                                     post: op == .fpStpPost || op == .fpLdpPost,
+                                                     pre: op == .fpStpPre || op == .fpLdpPre)
         if isLoad {
             let v1 = loadFP(addr, size: size)
             let v2 = loadFP(addr2, size: size)

@@ -92,20 +92,13 @@ extension LiftState {
         let signed = op == .ldpswPost || op == .ldpswOffset || op == .ldpswPre
         let size = (signed || !w.bit(31)) ? 2 : 3
         let offset = w.imm7 << Int64(size)
-        let base = xsp(w.rn)
-        let addr: Value
-        var writeback: Value? = nil
+        let post: Bool, pre: Bool
         switch op {
-        case .stpPost, .ldpPost, .ldpswPost:
-            addr = base
-            writeback = addOffset(base, offset)
-        case .stpPre, .ldpPre, .ldpswPre:
-            addr = addOffset(base, offset)
-            writeback = addr
-        default:
-            addr = addOffset(base, offset)
+        case .stpPost, .ldpPost, .ldpswPost: (post, pre) = (true, false)
+        case .stpPre, .ldpPre, .ldpswPre: (post, pre) = (false, true)
+        default: (post, pre) = (false, false)
         }
-        let addr2 = addOffset(addr, Int64(1 << size))
+        let (addr, addr2, writeback) = pairAddresses(w, offset: offset, size: size, post: post, pre: pre)
         if isLoad {
             let v1 = loadValue(addr, size: size, signed: signed, toW: false)
             let v2 = loadValue(addr2, size: size, signed: signed, toW: false)
@@ -119,5 +112,17 @@ extension LiftState {
             b.store(addr2, v2)
         }
         if let wb = writeback { setRegSP(w.rn, wb) }
+    }
+
+    /// The two element addresses of a load/store pair (integer or SIMD&FP)
+    /// from Xn|SP and the scaled offset, and the base's new value for the
+    /// post-index (base + offset, the access at the base) and pre-index
+    /// (the access at base + offset) forms.
+    mutating func pairAddresses(_ w: UInt32, offset: Int64, size: Int, post: Bool, pre: Bool)
+        -> (first: Value, second: Value, writeback: Value?) {
+        let base = xsp(w.rn)
+        let addr = post ? base : addOffset(base, offset)
+        let writeback: Value? = post ? addOffset(base, offset) : pre ? addr : nil
+        return (addr, addOffset(addr, Int64(1 << size)), writeback)
     }
 }
