@@ -27,6 +27,8 @@ let package = Package(
         // Debian's libfdt-dev has no pkg-config file: the module map links libfdt.
         .systemLibrary(name: "CFDT", path: "Sources/CFDT", providers: [.apt(["libfdt-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The host calls of the 9P server that Glibc's module leaves out (O_PATH, xattrs, statfs).
+        .systemLibrary(name: "CNineP", path: "Sources/CNineP"),
         .target(name: "A64"),
         .target(name: "IR", swiftSettings: unchecked),
         // Facts the translator and the machine share (access flags, ISA features).
@@ -35,6 +37,8 @@ let package = Package(
         // The softmmu slow paths run on every access that misses the TLB: runtime
         // exclusivity checks cost ~6% there (measured on the chase workload).
         .target(name: "Machine", dependencies: ["Arch"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // A 9P2000.L file server over a host directory (virtio-9p's back end): no emulator types.
+        .target(name: "NineP", dependencies: ["CNineP"]),
         .target(name: "Devices", dependencies: ["Machine"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI"], swiftSettings: unchecked),
         // ELF files read without trusting them (the loader and the symbol tables).
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "A64Tests", dependencies: ["A64", "TestReferences"]),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
+        .testTarget(name: "NinePTests", dependencies: ["NineP"]),
         // What a test does when its reference (llvm-objdump, Unicorn, clang) is missing.
         .target(name: "TestReferences", path: "Tests/TestReferences"),
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
