@@ -47,8 +47,18 @@ public final class IOWorker: @unchecked Sendable {
         if inFlight == 0 { interrupts?.addWakeSource() }
         inFlight += 1
         pthread_mutex_lock(mutex)
-        work.append(w)
         if thread == nil && !stopping { startLocked() }
+        guard thread != nil else {
+            // No I/O thread (none could start, or shut down): run it here.
+            pthread_mutex_unlock(mutex)
+            let c = w()
+            pthread_mutex_lock(mutex)
+            done.append(c)
+            pthread_mutex_unlock(mutex)
+            interrupts?.postHostEvent()
+            return
+        }
+        work.append(w)
         pthread_cond_signal(cond)
         pthread_mutex_unlock(mutex)
     }

@@ -386,3 +386,29 @@ final class DMAMemoryTests: XCTestCase {
         XCTAssertEqual(hits.map { $0.1 }, [4])
     }
 }
+
+/// The I/O thread runs work in order; completions run where `runCompletions`
+/// or `drain` is called (the CPU thread).
+final class IOWorkerTests: XCTestCase {
+    func testWorkRunsOffThreadAndCompletesOnCaller() {
+        let w = IOWorker(interrupts: nil)
+        final class Log: @unchecked Sendable { var items: [Int] = []; var threads: Set<UInt> = [] }
+        let log = Log()
+        let me = UInt(bitPattern: Int(pthread_self()))
+        for i in 0..<20 {
+            w.submit {
+                let t = UInt(bitPattern: Int(pthread_self()))
+                return { log.items.append(i); log.threads.insert(t) }
+            }
+        }
+        XCTAssertEqual(w.inFlight, 20)
+        w.drain()
+        XCTAssertEqual(w.inFlight, 0)
+        XCTAssertEqual(log.items, Array(0..<20))
+        XCTAssertFalse(log.threads.contains(me))
+        w.shutdown()
+        w.submit { { log.items.append(99) } }
+        w.drain()
+        XCTAssertEqual(log.items.last, 99, "after shutdown work runs inline")
+    }
+}
