@@ -21,14 +21,15 @@ INTENTIONAL = [
     (r"/fw-cfg@9020000", "fw-cfg is not modelled"),
     (r"/virtio_mmio@a[0-9a-f]+", "virtio-mmio transports are not modelled"),
     (r"/platform-bus@c000000", "the dynamic sysbus (platform bus) is not modelled"),
-    (r"/pcie@10000000", "PCIe is not modelled"),
-    (r"/intc@8000000/v2m@8020000", "the GICv2m MSI frame is not modelled (no PCIe)"),
-    (r"/intc@8000000/its@8080000", "the GICv3 ITS is not modelled (no PCIe, no MSIs)"),
+    (r"/intc@8000000/its@8080000", "the GICv3 ITS is not modelled yet"),
 ]
 RANDOM = {"kaslr-seed", "rng-seed"}
 # Properties whose cells (all, or the first of each group) are phandles.
 PHANDLE_ALL = {"interrupt-parent", "clocks", "cpu"}
 PHANDLE_FIRST = {"gpios"}
+# Properties made of groups of cells with a phandle at one place in each group:
+# {property: (cells per group, index of the phandle)}.
+PHANDLE_GROUPS = {"interrupt-map": (10, 4), "msi-map": (4, 1)}
 
 
 def parse_dts(text):
@@ -78,6 +79,10 @@ def normalize(nodes):
                 v = "<%d random cells>" % len(cells(v))
             elif k in PHANDLE_ALL:
                 v = "<" + " ".join("&" + phandles.get(c, c) for c in cells(v)) + ">"
+            elif k in PHANDLE_GROUPS:
+                n, at = PHANDLE_GROUPS[k]
+                cs = cells(v)
+                v = "<" + " ".join("&" + phandles.get(c, c) if i % n == at else c for i, c in enumerate(cs)) + ">"
             elif k in PHANDLE_FIRST:
                 cs = cells(v)
                 v = "<&" + phandles.get(cs[0], cs[0]) + " " + " ".join(cs[1:]) + ">"
@@ -121,6 +126,12 @@ def compare(name, machine, extra, tmp):
             continue
         for prop in sorted(set(ours[path]) | set(qemu[path])):
             a, q = ours[path].get(prop), qemu[path].get(prop)
+            if a is None and q is not None:
+                # A property naming a node left out on purpose (msi-map naming the MSI controller).
+                reason = next((intentional(r) for r in re.findall(r"&(/[^ >]*)", q) if intentional(r)), None)
+                if reason:
+                    skipped.add(reason)
+                    continue
             if a != q:
                 problems.append("%s %s: Armature %s, QEMU %s" % (path, prop, a, q))
     status = "ok  " if not problems else "FAIL"
@@ -163,6 +174,8 @@ def main():
             ("-smp sockets=2,clusters=2,cores=2,threads=2", "virt,gic-version=3",
              ["-cpu", "max", "-smp", "sockets=2,clusters=2,cores=2,threads=2"]),
             ("-smp 3,maxcpus=4", "virt,gic-version=3", ["-cpu", "max", "-smp", "3,maxcpus=4"]),
+            ("highmem=off (low ECAM, no 64-bit PCI window)", "virt,highmem=off", ["-cpu", "max", "-m", "2G"]),
+            ("highmem=off, gic-version=3", "virt,highmem=off,gic-version=3", ["-cpu", "max"]),
             ("Image, initrd, append", "virt,gic-version=3",
              ["-cpu", "max", "-m", "512M", "-kernel", image, "-initrd", initrd, "-append", "console=ttyAMA0 earlycon"]),
             ("-dtb with Image, initrd, append", "virt,gic-version=3",

@@ -74,11 +74,17 @@ public struct BoardError: Error, CustomStringConvertible {
 /// | 0x0000_0000   | 2 × 64 MiB    | flash banks 0 and 1 (ROM, zero-filled) |
 /// | 0x0800_0000   | 0x10000       | GIC distributor (v2 and v3)            |
 /// | 0x0801_0000   | 0x10000       | GICv2 CPU interface                    |
+/// | 0x0802_0000   | 0x1000        | GICv2m MSI frame (GICv2: SPIs 48-111)  |
 /// | 0x080A_0000   | 0x20000 × CPUs| GICv3 redistributors                   |
 /// | 0x0900_0000   | 0x1000        | PL011 UART (SPI 1)                     |
 /// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
 /// | 0x0903_0000   | 0x1000        | PL061 GPIO (SPI 7), power button: line 3 |
+/// | 0x1000_0000   | 0x2EFF_0000   | PCIe 32-bit memory window              |
+/// | 0x3EFF_0000   | 0x10000       | PCIe I/O window                        |
+/// | 0x3F00_0000   | 16 MiB        | PCIe ECAM with highmem=off             |
 /// | 0x4000_0000   | `-m`          | RAM                                    |
+/// | 0x40_1000_0000| 256 MiB       | PCIe ECAM (highmem)                    |
+/// | 0x80_0000_0000| 512 GiB       | PCIe 64-bit memory window (highmem)    |
 ///
 /// Addresses and interrupts: `VirtMap` (QEMU 7.2's table).
 public final class VirtMachine {
@@ -104,6 +110,10 @@ public final class VirtMachine {
     public let uart: PL011
     public let rtc: PL031
     public let gpio: PL061
+    /// The PCIe host bridge (VirtPCI.swift).
+    public let pcie: PCIExpressHost
+    /// Where PCI functions' MSIs go: the GICv2m frame with a GICv2.
+    public let msiController: MMIODevice?
     /// The interrupt controller (`gic-version`) and its MMIO parts.
     public let gic: GIC
     public let gicDevices: [MMIODevice]
@@ -165,6 +175,7 @@ public final class VirtMachine {
             try memory.addDevice(rtc, base: VirtMap.rtc.base, size: VirtMap.rtc.size)
             gpio = PL061(name: "pl061")
             try memory.addDevice(gpio, base: VirtMap.gpio.base, size: VirtMap.gpio.size)
+            (pcie, msiController) = try VirtMachine.addPCIe(options: options, memory: memory, gic: gic)
             ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
         } catch let e as MachineError {
             throw BoardError(e.description)
@@ -198,6 +209,7 @@ public final class VirtMachine {
             default: break
             }
         }
+        (msiController as? GICv2m)?.onGuestError = guestError
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.
         if !options.secure {

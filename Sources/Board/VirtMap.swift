@@ -23,16 +23,23 @@ public enum VirtMap {
     public static let secureUART = Region(base: 0x0904_0000, size: 0x1000)
     public static let virtioMMIO = Region(base: 0x0A00_0000, size: 0x200)     // × 32
     public static let platformBus = Region(base: 0x0C00_0000, size: 0x0200_0000)
+    public static let pcieMMIO = Region(base: 0x1000_0000, size: 0x2EFF_0000) // 32-bit memory window
+    public static let pciePIO = Region(base: 0x3EFF_0000, size: 0x0001_0000)  // I/O window
+    public static let pcieECAM = Region(base: 0x3F00_0000, size: 0x0100_0000) // 16 buses (highmem=off)
     public static let ram = Region(base: 0x4000_0000, size: 0)                // size: -m
+    /// Above RAM (RAM ends below 256 GiB: QEMU places them from there).
+    public static let highPCIeECAM = Region(base: 0x40_1000_0000, size: 0x1000_0000)   // 256 buses
+    public static let highPCIeMMIO = Region(base: 0x80_0000_0000, size: 0x80_0000_0000) // 64-bit window
 
     /// Shared peripheral interrupts (SPI numbers: INTID - 32).
     public enum SPI {
         public static let uart: UInt32 = 1
         public static let rtc: UInt32 = 2
-        public static let pcie: UInt32 = 3
+        public static let pcie: UInt32 = 3            // INTA-INTD: 3-6
         public static let gpio: UInt32 = 7
         public static let secureUART: UInt32 = 8
         public static let virtioMMIO: UInt32 = 16
+        public static let gicV2M: UInt32 = 48         // 64 SPIs: 48-111
     }
 
     /// Private peripheral interrupts (PPI numbers: INTID - 16).
@@ -44,6 +51,9 @@ public enum VirtMap {
         public static let secureTimer: UInt32 = 13    // INTID 29
         public static let physicalTimer: UInt32 = 14  // INTID 30
     }
+
+    /// The GICv2m frame's SPIs.
+    public static let gicV2MSPICount = 64
 
     /// The PL061's line wired to the gpio-keys power button.
     public static let gpioPowerButtonLine = 3

@@ -136,6 +136,8 @@ public enum VirtDeviceTree {
             t.set(intc, "interrupts", cells: [irqPPI, VirtMap.PPI.gicMaintenance, levelHigh])
         }
         t.set(intc, "phandle", cell: gic)
+        let msi: UInt32? = v2 ? phandle() : nil
+        if let msi { addMSIController(t, intc: intc, phandle: msi) }
         t.set("/", "interrupt-parent", cell: gic)
 
         t.addNode("/pmu")
@@ -173,6 +175,8 @@ public enum VirtDeviceTree {
         t.set("/gpio-keys/poweroff", "label", string: "GPIO Key Poweroff")
         t.set("/gpio-keys/poweroff", "linux,code", cell: VirtMap.keyPower)
         t.set("/gpio-keys/poweroff", "gpios", cells: [gpioPhandle, UInt32(VirtMap.gpioPowerButtonLine), 0])
+
+        addPCIe(t, options: options, gicPhandle: gic, msiPhandle: msi)
 
         // Our own root has two cells each: this cannot fail.
         try! applyBootInputs(t, options: options, inputs: inputs)

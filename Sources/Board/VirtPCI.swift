@@ -1,0 +1,64 @@
+import Machine
+import Devices
+
+/// The PCIe host bridge of QEMU 7.2's virt: where its windows are for the
+/// options given (`VirtMap`), and its placing in the address space.
+public struct VirtPCILayout: Sendable, Equatable {
+    /// The ECAM window: above RAM (256 buses) with highmem, else below 4 GiB (16 buses).
+    public let ecam: VirtMap.Region
+    /// The 64-bit memory window (highmem only).
+    public let mmio64: VirtMap.Region?
+    public let mmio32 = VirtMap.pcieMMIO
+    public let pio = VirtMap.pciePIO
+
+    public init(options: VirtOptions) {
+        ecam = options.highmem ? VirtMap.highPCIeECAM : VirtMap.pcieECAM
+        mmio64 = options.highmem ? VirtMap.highPCIeMMIO : nil
+    }
+
+    /// Buses the ECAM window covers (1 MiB each).
+    public var busCount: Int { Int(ecam.size >> 20) }
+}
+
+extension VirtMachine {
+    /// Builds the host bridge, maps its windows, wires INTA-INTD to SPIs 3-6
+    /// and its MSIs to the MSI controller (the GICv2m frame with a GICv2).
+    static func addPCIe(options: VirtOptions, memory: AddressSpace, gic: GIC) throws -> (PCIExpressHost, MMIODevice?) {
+        let layout = VirtPCILayout(options: options)
+        let host = PCIExpressHost(busCount: layout.busCount)
+        try memory.addDevice(host.ecam, base: layout.ecam.base, size: layout.ecam.size)
+        // The memory windows map PCI addresses one to one; I/O addresses start at 0.
+        try memory.addDevice(host.memoryWindow.view(pciBase: layout.mmio32.base),
+                             base: layout.mmio32.base, size: layout.mmio32.size)
+        try memory.addDevice(host.ioWindow.view(pciBase: 0), base: layout.pio.base, size: layout.pio.size)
+        if let high = layout.mmio64 {
+            try memory.addDevice(host.memoryWindow.view(pciBase: high.base), base: high.base, size: high.size)
+        }
+        for (i, line) in host.intx.enumerated() { gic.connect(line, spi: Int(VirtMap.SPI.pcie) + i) }
+        var msi: MMIODevice? = nil
+        if gic.version == .v2 {
+            let v2m = GICv2m(gic: gic, firstSPI: Int(VirtMap.SPI.gicV2M), spiCount: VirtMap.gicV2MSPICount)
+            try memory.addDevice(v2m, base: VirtMap.gicV2M.base, size: VirtMap.gicV2M.size)
+            msi = v2m
+        }
+        host.msiHandler = { [unowned memory] address, data, requesterID in
+            deliverMSI(memory, address: address, data: data, requesterID: requesterID)
+        }
+        return (host, msi)
+    }
+
+    /// A function's MSI write: a 32-bit write of `data` at `address`, as any
+    /// bus master's (an MSI controller's doorbell, or memory).
+    static func deliverMSI(_ memory: AddressSpace, address: UInt64, data: UInt32, requesterID: UInt16) {
+        guard let r = memory.region(containing: address) else { return }
+        switch r.kind {
+        case .mmio(let d):
+            d.write(offset: address - r.base, size: 4, value: UInt64(data))
+        case .ram:
+            var le = data.littleEndian
+            _ = withUnsafeBytes(of: &le) { memory.writePhysical(pa: address, bytes: $0) }
+        default:
+            break
+        }
+    }
+}
