@@ -62,3 +62,20 @@ extension VirtMachine {
         }
     }
 }
+
+extension VirtMachine {
+    /// Puts `device` behind the virtio PCI transport (`VirtioPCI`, as QEMU's
+    /// virtio-*-pci with disable-legacy=on) at the next free slot of bus 0;
+    /// its DMA follows the CPU's rules (`DMAMemory`). `name`: QEMU's device
+    /// name (virtio-blk-pci, ...).
+    @discardableResult
+    public func addVirtioPCI(_ device: VirtioDevice, name: String) throws -> VirtioPCI {
+        let core = VirtioCore(device: device, dma: DMAMemory(memory: memory, gptCPU: cpu))
+        core.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        let function = VirtioPCI(name: name, core: core)
+        guard pcie.plug(function) != nil else {
+            throw BoardError("-device \(name): PCI bus 0 has no free slot (32 devices)")
+        }
+        return function
+    }
+}

@@ -1,0 +1,199 @@
+import XCTest
+@testable import Machine
+@testable import Devices
+@testable import Board
+
+/// The virtio-pci transport (Devices/Virtio/VirtioPCI.swift) and MSI-X
+/// (Devices/PCI/MSIX.swift): the capabilities a driver looks for, the common
+/// configuration, notifications, the ISR with INTx, MSI-X vectors with masking
+/// and pending bits, the configuration access capability.
+final class VirtioPCITests: XCTestCase {
+    var machine: VirtMachine!
+    var dev: RecordingVirtioDevice!
+    var pci: VirtioPCI!
+    var msis: [(UInt64, UInt32, UInt16)] = []
+    static let modern: UInt64 = 0x1000_4000, table: UInt64 = 0x1000_0000
+
+    override func setUp() {
+        var o = VirtOptions()
+        o.ramSize = 16 << 20
+        machine = try! VirtMachine(options: o, console: TestConsole().console)
+        dev = RecordingVirtioDevice()
+        pci = try! machine.addVirtioPCI(dev, name: "virtio-test-pci")
+        XCTAssertEqual(machine.pcie.ecam.read(offset: 1 << 15, size: 4), 0x10BF_1AF4, "slot 1")
+        machine.pcie.msiHandler = { [unowned self] in self.msis.append(($0, $1, $2)) }
+        // What Linux does: BAR 1 and BAR 4 placed, memory decoding and bus mastering on.
+        pci.writeConfig(offset: 0x14, size: 4, value: UInt32(Self.table))
+        pci.writeConfig(offset: 0x20, size: 4, value: UInt32(Self.modern))
+        pci.writeConfig(offset: 0x24, size: 4, value: 0)
+        pci.writeConfig(offset: 4, size: 2, value: 0x6)
+    }
+
+    var window: PCIExpressHost.Window { machine.pcie.memoryWindow }
+    func common(_ off: UInt64, _ size: Int) -> UInt64 { window.read(offset: Self.modern + off, size: size) }
+    func setCommon(_ off: UInt64, _ size: Int, _ v: UInt64) { window.write(offset: Self.modern + off, size: size, value: v) }
+
+    func testIdentityAndCapabilities() {
+        XCTAssertEqual(pci.readConfig(offset: 0, size: 4), 0x10BF_1AF4, "1af4:(1040 + device ID)")
+        XCTAssertEqual(pci.readConfig(offset: 8, size: 4), 0x00FF_0001, "class, revision 1")
+        XCTAssertEqual(pci.readConfig(offset: 0x3D, size: 1), 1, "INTA")
+        // Walk the list as a driver does: every virtio structure type, in BAR 4.
+        var found: [UInt8: (bar: UInt8, offset: UInt32, length: UInt32)] = [:]
+        var p = Int(pci.readConfig(offset: 0x34, size: 1)), msixAt = 0
+        while p != 0 {
+            switch pci.readConfig(offset: p, size: 1) {
+            case 0x09:
+                found[UInt8(pci.readConfig(offset: p + 3, size: 1))] = (UInt8(pci.readConfig(offset: p + 4, size: 1)),
+                    pci.readConfig(offset: p + 8, size: 4), pci.readConfig(offset: p + 12, size: 4))
+            case 0x11: msixAt = p
+            default: XCTFail("unexpected capability")
+            }
+            p = Int(pci.readConfig(offset: p + 1, size: 1))
+        }
+        XCTAssertEqual(found[1]?.offset, 0x0000)
+        XCTAssertEqual(found[3]?.offset, 0x1000)
+        XCTAssertEqual(found[4]?.offset, 0x2000)
+        XCTAssertEqual(found[2]?.offset, 0x3000)
+        XCTAssertEqual(found[2]?.bar, 4)
+        XCTAssertNotNil(found[5])
+        XCTAssertNotEqual(msixAt, 0)
+        XCTAssertEqual(pci.readConfig(offset: msixAt + 2, size: 2), 1, "two vectors: table size - 1")
+        XCTAssertEqual(pci.readConfig(offset: msixAt + 4, size: 4), 1, "table in BAR 1 at 0")
+        XCTAssertEqual(pci.readConfig(offset: msixAt + 8, size: 4), 0x801, "PBA in BAR 1 at 0x800")
+        // BAR sizes as QEMU's: 4 KiB, 16 KiB 64-bit prefetchable.
+        XCTAssertEqual(pci.bars[1]?.size, 0x1000)
+        XCTAssertEqual(pci.bars[4], PCIFunction.BAR(kind: .memory64, size: 0x4000, prefetchable: true))
+    }
+
+    /// The driver's side of 3.1.1 and 4.1.5 through the common configuration.
+    func start() {
+        typealias C = VirtioPCI.Common
+        setCommon(C.deviceStatus, 1, 3)
+        setCommon(C.deviceFeatureSelect, 4, 1)
+        XCTAssertEqual(common(C.deviceFeature, 4), 1, "VERSION_1")
+        setCommon(C.deviceFeatureSelect, 4, 0)
+        XCTAssertEqual(common(C.deviceFeature, 4), 1 << 3 | 1 << 28 | 1 << 29)
+        setCommon(C.driverFeatureSelect, 4, 1)
+        setCommon(C.driverFeature, 4, 1)
+        setCommon(C.deviceStatus, 1, 11)
+        XCTAssertEqual(common(C.deviceStatus, 1), 11)
+        XCTAssertEqual(common(C.numQueues, 2), 1)
+        setCommon(C.queueSelect, 2, 0)
+        XCTAssertEqual(common(C.queueSize, 2), 8)
+        XCTAssertEqual(common(C.queueNotifyOff, 2), 0)
+        setCommon(C.queueDesc, 4, 0x4000_1000)
+        setCommon(C.queueDesc + 4, 4, 0)
+        setCommon(C.queueDriver, 8, 0x4000_2000)
+        setCommon(C.queueDevice, 4, 0x4000_3000)
+        XCTAssertEqual(common(C.queueDriver, 8), 0x4000_2000)
+        setCommon(C.queueEnable, 2, 1)
+        XCTAssertEqual(common(C.queueEnable, 2), 1)
+        setCommon(C.deviceStatus, 1, 15)
+    }
+
+    func put(_ pa: UInt64, _ v: UInt64, _ n: Int) {
+        let b = (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
+        b.withUnsafeBytes { XCTAssertTrue(machine.memory.writePhysical(pa: pa, bytes: $0)) }
+    }
+
+    /// One chain (one writable buffer) made available in queue 0, then the kick.
+    func kick(slot: UInt16) {
+        put(0x4000_1000, 0x4001_0000, 8); put(0x4000_1008, 16, 4); put(0x4000_100C, 2, 2)
+        put(0x4000_2004 + 2 * UInt64(slot % 8), 0, 2)
+        put(0x4000_2002, UInt64(slot + 1), 2)
+        window.write(offset: Self.modern + VirtioPCI.notifyOffset, size: 2, value: 0)
+    }
+
+    func testQueueNotificationAndINTx() {
+        start()
+        // Addresses are fixed while the queue is enabled.
+        setCommon(VirtioPCI.Common.queueDesc, 4, 0x5000)
+        XCTAssertEqual(common(VirtioPCI.Common.queueDesc, 4), 0x4000_1000)
+        kick(slot: 0)
+        XCTAssertEqual(dev.notified, [0])
+        XCTAssertEqual(dev.chains.count, 1)
+        // No MSI-X: INTA (slot 1: INTB at the bridge) follows the ISR; reading it clears both.
+        XCTAssertTrue(machine.pcie.intx[1].level)
+        XCTAssertEqual(pci.readConfig(offset: 6, size: 2) & 0x8, 0x8)
+        XCTAssertEqual(window.read(offset: Self.modern + VirtioPCI.isrOffset, size: 1), 1)
+        XCTAssertFalse(machine.pcie.intx[1].level)
+        XCTAssertEqual(window.read(offset: Self.modern + VirtioPCI.isrOffset, size: 1), 0)
+        // The device configuration reaches the device.
+        XCTAssertEqual(window.read(offset: Self.modern + VirtioPCI.deviceOffset, size: 4), 0x1234_5678)
+        XCTAssertEqual(window.read(offset: Self.modern + VirtioPCI.deviceOffset + 4, size: 4), 0, "past configSize")
+        // A notification of a queue that does not exist is ignored.
+        window.write(offset: Self.modern + VirtioPCI.notifyOffset + 4 * 7, size: 2, value: 7)
+        XCTAssertEqual(dev.notified, [0])
+        // Reset: status 0 resets the device, queues and vectors.
+        setCommon(VirtioPCI.Common.deviceStatus, 1, 0)
+        XCTAssertEqual(dev.resets, 1)
+        XCTAssertEqual(common(VirtioPCI.Common.queueEnable, 2), 0)
+    }
+
+    func testMSIXVectorsMaskingAndPending() {
+        let cap = pci.msix.capability
+        // Vector 1 for queue 0, vector 0 for configuration; a vector past the table is NO_VECTOR.
+        setCommon(VirtioPCI.Common.msixConfig, 2, 5)
+        XCTAssertEqual(common(VirtioPCI.Common.msixConfig, 2), 0xFFFF)
+        setCommon(VirtioPCI.Common.msixConfig, 2, 0)
+        start()
+        setCommon(VirtioPCI.Common.queueMSIXVector, 2, 1)
+        XCTAssertEqual(common(VirtioPCI.Common.queueMSIXVector, 2), 1)
+        // Table entry 1: address, data, unmasked. Masked entries reset to 1.
+        XCTAssertEqual(window.read(offset: Self.table + 16 + 12, size: 4), 1)
+        window.write(offset: Self.table + 16, size: 8, value: 0x0802_0040)
+        window.write(offset: Self.table + 16 + 8, size: 4, value: 81)
+        window.write(offset: Self.table + 16 + 12, size: 4, value: 0)
+        // Enable MSI-X with the function masked: the message waits in the PBA.
+        pci.writeConfig(offset: cap + 2, size: 2, value: UInt32(MSIX.enableBit | MSIX.functionMaskBit))
+        kick(slot: 0)
+        XCTAssertTrue(msis.isEmpty)
+        XCTAssertFalse(machine.pcie.intx[1].level, "no INTx with MSI-X on")
+        XCTAssertEqual(window.read(offset: Self.table + 0x800, size: 8), 0b10, "vector 1 pending")
+        pci.writeConfig(offset: cap + 2, size: 2, value: UInt32(MSIX.enableBit))
+        XCTAssertEqual(msis.count, 1)
+        XCTAssertEqual(msis.last?.0, 0x0802_0040)
+        XCTAssertEqual(msis.last?.1, 81)
+        XCTAssertEqual(msis.last?.2, 1 << 3, "requester ID: bus 0, device 1")
+        XCTAssertEqual(window.read(offset: Self.table + 0x800, size: 8), 0)
+        kick(slot: 1)
+        XCTAssertEqual(msis.count, 2, "sent at once when unmasked")
+        // Masking the entry holds the next one; unmasking sends it.
+        window.write(offset: Self.table + 16 + 12, size: 4, value: 1)
+        kick(slot: 2)
+        XCTAssertEqual(msis.count, 2)
+        window.write(offset: Self.table + 16 + 12, size: 4, value: 0)
+        XCTAssertEqual(msis.count, 3)
+        // Without bus mastering nothing leaves the function.
+        pci.writeConfig(offset: 4, size: 2, value: 0x2)
+        kick(slot: 3)
+        XCTAssertEqual(msis.count, 3)
+    }
+
+    func testConfigurationAccessCapability() {
+        var p = Int(pci.readConfig(offset: 0x34, size: 1)), cfg = 0
+        while p != 0 {
+            if pci.readConfig(offset: p, size: 1) == 0x09 && pci.readConfig(offset: p + 3, size: 1) == 5 { cfg = p }
+            p = Int(pci.readConfig(offset: p + 1, size: 1))
+        }
+        XCTAssertNotEqual(cfg, 0)
+        // Read numQueues (BAR 4, offset 0x12, 2 bytes) through pci_cfg_data.
+        pci.writeConfig(offset: cfg + 4, size: 1, value: 4)
+        pci.writeConfig(offset: cfg + 8, size: 4, value: 0x12)
+        pci.writeConfig(offset: cfg + 12, size: 4, value: 2)
+        XCTAssertEqual(pci.readConfig(offset: cfg + 16, size: 4), 1)
+        // Write the device status through it.
+        pci.writeConfig(offset: cfg + 8, size: 4, value: 0x14)
+        pci.writeConfig(offset: cfg + 12, size: 4, value: 1)
+        pci.writeConfig(offset: cfg + 16, size: 4, value: 1)
+        XCTAssertEqual(pci.core.status, 1)
+        // A bad length or BAR does nothing.
+        pci.writeConfig(offset: cfg + 12, size: 4, value: 3)
+        pci.writeConfig(offset: cfg + 16, size: 4, value: 0)
+        XCTAssertEqual(pci.core.status, 1)
+        pci.writeConfig(offset: cfg + 4, size: 1, value: 6)
+        pci.writeConfig(offset: cfg + 12, size: 4, value: 1)
+        pci.writeConfig(offset: cfg + 16, size: 4, value: 0)
+        XCTAssertEqual(pci.core.status, 1)
+    }
+}
