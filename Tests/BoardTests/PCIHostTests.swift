@@ -45,7 +45,7 @@ final class PCIHostTests: XCTestCase {
         h.ecam.write(offset: ecam(dev: 0, reg: 0), size: 4, value: 0)
         XCTAssertEqual(h.ecam.read(offset: ecam(dev: 0, reg: 0), size: 4), 0x0008_1B36)
         h.ecam.write(offset: ecam(dev: 0, reg: 4), size: 2, value: 0xFFFF)
-        XCTAssertEqual(h.ecam.read(offset: ecam(dev: 0, reg: 4), size: 2), 0x0407, "IO, memory, bus master, INTx disable")
+        XCTAssertEqual(h.ecam.read(offset: ecam(dev: 0, reg: 4), size: 2), 0x0507, "IO, memory, bus master, SERR, INTx disable")
         h.ecam.write(offset: ecam(dev: 0, reg: 0x3C), size: 1, value: 0x2A)
         XCTAssertEqual(h.ecam.read(offset: ecam(dev: 0, reg: 0x3C), size: 1), 0x2A, "interrupt line is scratch")
     }
@@ -69,7 +69,7 @@ final class PCIHostTests: XCTestCase {
         h.ecam.write(offset: base + 0x18, size: 4, value: 0x0000_8000)
         h.ecam.write(offset: base + 0x1C, size: 4, value: 0x80)
         XCTAssertNil(p.barAddress(0))
-        XCTAssertEqual(h.memoryWindow.read(offset: 0x1000_2004, size: 4), 0, "memory decoding off")
+        XCTAssertEqual(h.memoryWindow.read(offset: 0x1000_2004, size: 4), 0xFFFF_FFFF, "memory decoding off")
         h.ecam.write(offset: base + 4, size: 2, value: 0x3)
         XCTAssertEqual(p.barAddress(0), 0x1000)
         XCTAssertEqual(p.barAddress(1), 0x1000_2000)
@@ -77,7 +77,7 @@ final class PCIHostTests: XCTestCase {
         XCTAssertEqual(h.memoryWindow.read(offset: 0x1000_2004, size: 4), 1 << 32 | 4)
         XCTAssertEqual(h.memoryWindow.read(offset: 0x80_0000_BFF8, size: 8), 2 << 32 | 0x3FF8)
         XCTAssertEqual(h.ioWindow.read(offset: 0x101F, size: 1), 0x1F)
-        XCTAssertEqual(h.ioWindow.read(offset: 0x1020, size: 1), 0, "past the I/O BAR")
+        XCTAssertEqual(h.ioWindow.read(offset: 0x1020, size: 1), 0xFF, "past the I/O BAR")
         h.memoryWindow.view(pciBase: 0x1000_0000).write(offset: 0x2010, size: 2, value: 0xBEEF)
         XCTAssertEqual(p.writes.last?.0, 1)
         XCTAssertEqual(p.writes.last?.1, 0x10)
@@ -85,10 +85,10 @@ final class PCIHostTests: XCTestCase {
         // Turning I/O off unmaps only the I/O BAR; sizing (all ones) unmaps a BAR.
         h.ecam.write(offset: base + 4, size: 2, value: 0x2)
         XCTAssertNil(p.barAddress(0))
-        XCTAssertEqual(h.ioWindow.read(offset: 0x1000, size: 1), 0)
+        XCTAssertEqual(h.ioWindow.read(offset: 0x1000, size: 1), 0xFF)
         h.ecam.write(offset: base + 0x14, size: 4, value: 0xFFFF_FFFF)
         XCTAssertNil(p.barAddress(1), "a 32-bit BAR ending at 4 GiB does not decode")
-        XCTAssertEqual(h.memoryWindow.read(offset: 0x1000_2004, size: 4), 0)
+        XCTAssertEqual(h.memoryWindow.read(offset: 0x1000_2004, size: 8), ~0)
     }
 
     func testINTxSwizzleAndDisable() {

@@ -146,8 +146,8 @@ public final class PCIExpressHost {
     }
 
     /// A memory or I/O window: an access reaches the BAR that decodes its
-    /// PCI address (`pciBase` + offset); anything else reads as zero and
-    /// ignores writes (QEMU's unassigned PCI space).
+    /// PCI address; anything else reads as all ones and ignores writes (no
+    /// abort: QEMU's gpex with its default unmapped-accesses behaviour).
     public final class Window: MMIODevice {
         public let name: String
         unowned let host: PCIExpressHost
@@ -163,7 +163,7 @@ public final class PCIExpressHost {
         public func view(pciBase: UInt64) -> MMIODevice { WindowView(window: self, pciBase: pciBase) }
 
         func read(pci: UInt64, size: Int) -> UInt64 {
-            guard let m = host.find(pci, io: io) else { return 0 }
+            guard let m = host.find(pci, io: io) else { return size == 8 ? ~0 : (1 << (8 * UInt64(size))) - 1 }
             return m.function.readBAR(m.bar, offset: pci - m.base, size: size)
         }
 

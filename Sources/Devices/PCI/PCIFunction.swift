@@ -20,7 +20,7 @@ open class PCIFunction {
     /// Command register bits.
     public enum Command {
         public static let io: UInt16 = 1 << 0, memory: UInt16 = 1 << 1, busMaster: UInt16 = 1 << 2
-        public static let intxDisable: UInt16 = 1 << 10
+        public static let serr: UInt16 = 1 << 8, intxDisable: UInt16 = 1 << 10
     }
 
     /// Status register bits.
@@ -87,7 +87,7 @@ open class PCIFunction {
         set16(Reg.subsystemVendorID, subsystemVendorID)
         set16(Reg.subsystemID, subsystemID)
         config[Reg.interruptPin] = interruptPin
-        let cmd = Command.io | Command.memory | Command.busMaster | Command.intxDisable
+        let cmd = Command.io | Command.memory | Command.busMaster | Command.serr | Command.intxDisable
         writeMask[Reg.command] = UInt8(truncatingIfNeeded: cmd)
         writeMask[Reg.command + 1] = UInt8(truncatingIfNeeded: cmd >> 8)
         clearMask[Reg.status + 1] = UInt8(Status.writeOneToClear >> 8)
