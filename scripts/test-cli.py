@@ -436,6 +436,39 @@ def linux_boot_tests(tmp, text):
                      dtb, "does not fit in RAM")
 
 
+def reboot_tests(tmp):
+    """A guest reset (PSCI SYSTEM_RESET) restarts the machine; -no-reboot and
+    -action reboot=shutdown end the run with status 0 instead; as QEMU 7.2."""
+    # A raw kernel that counts its boots in the last page of the 128 MiB of RAM
+    # (a reset keeps RAM), resets with PSCI SYSTEM_RESET (HVC) until its third
+    # boot, then exits through semihosting (SYS_EXIT_EXTENDED) with the count.
+    words = [0xd29e0001, 0xf2a8ffe1, 0xf9400022, 0x91000442, 0xf9000022, 0xf1000c5f, 0x540000aa,
+             0xd2800120, 0xf2b08000, 0xd4000002, 0x14000000, 0xd28004c3, 0xf2a00043, 0xa9010823,
+             0x91004021, 0xd2800400, 0xd45e0000, 0x14000000]
+    img = write(os.path.join(tmp, "reset3.bin"), struct.pack(f"<{len(words)}I", *words))
+    base = ["-M", "virt", "-cpu", "max", "-m", "128M", "-semihosting", "-kernel", img]
+    cases = [("a guest reset restarts the machine (exit 3: the third boot)", [], 3),
+             ("-no-reboot: the guest's reset ends the run with status 0", ["-no-reboot"], 0),
+             ("-action reboot=shutdown: as -no-reboot", ["-action", "reboot=shutdown"], 0),
+             ("-action reboot=reset,shutdown=poweroff: restarts", ["-action", "reboot=reset,shutdown=poweroff"], 3)]
+    qemu = shutil.which("qemu-system-aarch64")
+    for name, extra, expected in cases:
+        rc, out, err = run(base + extra)
+        report(name, rc == expected, f"exit {rc}, stderr {err.strip()!r}")
+        if qemu:
+            try:
+                q = subprocess.run([qemu, "-nographic"] + base + extra, stdin=subprocess.DEVNULL,
+                                   capture_output=True, timeout=20).returncode
+            except subprocess.TimeoutExpired:
+                q = None
+            report(f"{name}: as QEMU 7.2", q == rc, f"QEMU exit {q}, armature {rc}")
+        elif STRICT:
+            report(f"{name}: as QEMU 7.2", False, "qemu-system-aarch64 is missing")
+    expect_error("-action reboot=bogus", ["-action", "reboot=bogus", "-kernel", img], "-action reboot=bogus", "reset or shutdown")
+    expect_error("-action panic=pause", ["-action", "panic=pause", "-kernel", img], "-action panic=pause", "not supported")
+    expect_error("-action bogus=1", ["-action", "bogus=1", "-kernel", img], "unknown event 'bogus'")
+
+
 def main():
     if not os.access(ARMATURE, os.X_OK):
         print(f"test-cli: {ARMATURE} not found (build it, or set ARMATURE)")
@@ -496,6 +529,7 @@ def main():
         # -- Linux kernels, initrds and device trees --
         linux_boot_tests(tmp, text)
         serial_tests(tmp)
+        reboot_tests(tmp)
 
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")

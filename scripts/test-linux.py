@@ -13,6 +13,10 @@ and then, at the shell prompt:
                             counts rise
   date +%s                  the RTC (PL031) gave the kernel the host's time
   sha256sum /test/hello.txt the initramfs's file, its known sum
+  reboot -f                 (jit-max only) PSCI SYSTEM_RESET: the machine
+                            restarts and reaches the shell a second time;
+                            with -no-reboot (jit-max-no-reboot) the run ends
+                            with status 0 instead
   poweroff -f               PSCI SYSTEM_OFF: the run ends with status 0
 The kernel log up to the shell must have no warning, oops, "unhandled" or
 error line that QEMU 7.2's log (same kernel, CPU and GIC) lacks.
@@ -39,12 +43,15 @@ MARKER = b"ARMATURE-INIT-OK"
 PROMPT = re.compile(rb"/ # $")
 STAMP = re.compile(rb"^\[\s*\d+\.\d+\] ?", re.M)
 
-# name: (engine, cpu, gic version or None for the default)
+# name: (engine, cpu, gic version or None for the default, reboot: None,
+# "reboot" (reboot -f, then the shell again) or "no-reboot" (with -no-reboot
+# reboot -f ends the run))
 CONFIGS = {
-    "jit-max": ("jit", "max", None),
-    "jit-max-gic3": ("jit", "max", "3"),
-    "jit-a57": ("jit", "cortex-a57", None),
-    "interp-max": ("interp", "max", None),
+    "jit-max": ("jit", "max", None, "reboot"),
+    "jit-max-no-reboot": ("jit", "max", None, "no-reboot"),
+    "jit-max-gic3": ("jit", "max", "3", None),
+    "jit-a57": ("jit", "cortex-a57", None, None),
+    "interp-max": ("interp", "max", None, None),
 }
 
 SUSPICIOUS = re.compile(rb"(?i)(warn|oops|unhandled|bug[: ]|call trace|error|fail|invalid|not supported|unknown)")
@@ -153,19 +160,22 @@ def normalise(line):
     return re.sub(rb"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", b"#", line)
 
 
-def boot_command(subject, engine, cpu, gic):
+def boot_command(subject, engine, cpu, gic, reboot=None):
     machine = "virt" + (f",gic-version={gic}" if gic else "")
     if subject == "qemu":
         cmd = ["qemu-system-aarch64"]
     else:
         cmd = [subject, "-accel", engine]
+    if reboot == "no-reboot":
+        cmd.append("-no-reboot")
     return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
                   "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
                   "-append", "console=ttyAMA0"]
 
 
-def run_session(cmd, timeout, transcript=None):
-    """Boots, drives the shell, powers off. Returns (checks, times, log)."""
+def run_session(cmd, timeout, transcript=None, reboot=None):
+    """Boots, drives the shell, powers off (`reboot`: see CONFIGS). Returns
+    (checks, times, log)."""
     s = Session(cmd, timeout)
     checks = []
     times = {}
@@ -197,10 +207,24 @@ def run_session(cmd, timeout, transcript=None):
         expected = open(os.path.join(LINUX, "root", "test", "hello.sha256")).read().split()[0]
         got = s.command("sha256sum /test/hello.txt")
         check("sha256sum of /test/hello.txt", got is not None and got.split()[:1] == [expected], f"got {got!r}")
-        s.type("poweroff -f")
-        rc = s.finish(min(30, s.deadline - time.monotonic()))
-        times["poweroff"] = s.elapsed()
-        check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
+        if reboot == "no-reboot":
+            s.type("reboot -f")
+            rc = s.finish(min(30, s.deadline - time.monotonic()))
+            check("reboot -f with -no-reboot ends the run with status 0", rc == 0, f"status {rc}")
+        else:
+            if reboot == "reboot":
+                s.type("reboot -f")
+                m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", s.deadline - time.monotonic())
+                check("reboot -f restarts the machine and reaches the shell again", m is not None,
+                      "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
+                if m is not None:
+                    times["second prompt"] = s.elapsed()
+                    got = s.command("uname -r")
+                    check("uname -r after the reboot", got is not None and got.strip() == release, f"got {got!r}")
+            s.type("poweroff -f")
+            rc = s.finish(min(30, s.deadline - time.monotonic()))
+            times["poweroff"] = s.elapsed()
+            check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
     else:
         s.finish(0.1)
     while s.read(0.1):
@@ -222,8 +246,9 @@ def main():
     ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
     a = ap.parse_args()
     if a.list:
-        for name, (engine, cpu, gic) in CONFIGS.items():
-            print(f"{name}: -accel {engine} -cpu {cpu}" + (f" gic-version={gic}" if gic else ""))
+        for name, (engine, cpu, gic, reboot) in CONFIGS.items():
+            print(f"{name}: -accel {engine} -cpu {cpu}" + (f" gic-version={gic}" if gic else "")
+                  + (f" ({reboot})" if reboot else ""))
         return 0
     if not all(os.path.isfile(os.path.join(LINUX, f)) for f in ("Image", "initramfs", "kernel-release")):
         print("test-linux: no kernel or initramfs in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
@@ -247,9 +272,9 @@ def main():
             t = a.transcripts and os.path.join(a.transcripts, f"qemu-{cpu}-gic{gic or 'default'}.txt")
             jobs[("qemu", cpu, gic)] = pool.submit(run_session, boot_command("qemu", "tcg", cpu, gic), a.timeout, t)
         for n in names:
-            engine, cpu, gic = CONFIGS[n]
+            engine, cpu, gic, reboot = CONFIGS[n]
             t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
-            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic), a.timeout, t)
+            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot), a.timeout, t, reboot)
     passed = failed = 0
 
     def report(name, ok, detail=""):
@@ -262,7 +287,7 @@ def main():
             print(f"FAIL {name}: {detail}")
 
     for n in names:
-        engine, cpu, gic = CONFIGS[n]
+        engine, cpu, gic, _ = CONFIGS[n]
         checks, times, log = jobs[n].result()
         qchecks, qtimes, qlog = jobs[("qemu", cpu, gic)].result()
         for name, ok, detail in checks:

@@ -40,10 +40,16 @@ extension VirtMachine {
     ///   up for it: SCR_EL3.RW, NS and, with EL2, HCE; HCR_EL2.RW.
     @discardableResult
     public func boot(_ files: BootFiles) throws -> BootLayout {
+        let layout = try placeBootImages(files)
+        bootImageLoader = { [unowned self] in _ = try self.placeBootImages(files) }
+        return layout
+    }
+
+    private func placeBootImages(_ files: BootFiles) throws -> BootLayout {
         let ramEnd = Map.ramBase + options.ramSize
         let k = files.kernel
         if k.bytes.count >= 4 && k.bytes[0] == 0x7F && k.bytes[1] == 0x45 && k.bytes[2] == 0x4C && k.bytes[3] == 0x46 {
-            let img = try loadKernel(bytes: k.bytes, name: k.name)
+            let img = try loadELF(bytes: k.bytes, name: k.name)
             var layout = BootLayout(linux: false, entry: img.entry, kernel: img.lowAddress..<img.highAddress)
             // QEMU puts the DTB at the start of RAM when the ELF leaves room there.
             if img.lowAddress > Map.ramBase || img.highAddress < Map.ramBase {

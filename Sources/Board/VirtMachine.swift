@@ -130,6 +130,9 @@ public final class VirtMachine {
     private let hostExitStatus = Atomic<Int32>(-1)
     /// The device tree given to the guest by `boot` (nil before).
     public internal(set) var deviceTree: [UInt8]?
+    /// Loads the boot images again and sets the boot CPU up for them: what
+    /// `boot` or `loadKernel` did, repeated at each machine reset (VirtReset.swift).
+    var bootImageLoader: (() throws -> Void)?
 
     /// `console` is shared by the UART and semihosting unless `serialConsole`
     /// gives the UART its own (`-serial none`: one that goes nowhere).
@@ -235,6 +238,8 @@ public final class VirtMachine {
         } else {
             semihosting = nil
         }
+        // PSCI SYSTEM_RESET, QMP system_reset: CPUs, devices, boot images.
+        system.addResetParticipant { [unowned self] _ in self.resetMachine() }
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
@@ -253,6 +258,12 @@ public final class VirtMachine {
     /// is what semihosting's SYS_GET_CMDLINE returns.
     @discardableResult
     public func loadKernel(bytes: [UInt8], name: String) throws -> LoadedImage {
+        let img = try loadELF(bytes: bytes, name: name)
+        bootImageLoader = { [unowned self] in _ = try self.loadELF(bytes: bytes, name: name) }
+        return img
+    }
+
+    func loadELF(bytes: [UInt8], name: String) throws -> LoadedImage {
         let img = try ELFLoader.load(bytes: bytes, name: name, into: memory)
         image = img
         for c in cpus { c.pc = img.entry }

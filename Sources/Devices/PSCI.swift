@@ -4,8 +4,9 @@ import Machine
 /// the guest has no EL3 firmware of its own. CPU_ON starts a powered-off CPU
 /// at the highest Non-secure EL the guest has (EL2 with virtualization=on,
 /// else EL1); CPU_OFF powers the caller off (the run ends when no CPU is left
-/// on); CPU_SUSPEND is a standby (a WFI); SYSTEM_OFF and SYSTEM_RESET end the
-/// run with status 0 (QEMU with -no-reboot).
+/// on); CPU_SUSPEND is a standby (a WFI); SYSTEM_OFF ends the run with status
+/// 0; SYSTEM_RESET and SYSTEM_RESET2 (its warm reset) restart the machine
+/// (`System.requestReset`: the run ends instead with `-no-reboot`).
 public final class PSCI: FirmwareServices {
     public let conduit: FirmwareConduit
 
@@ -19,6 +20,7 @@ public final class PSCI: FirmwareServices {
         case systemOff = 0x8400_0008
         case systemReset = 0x8400_0009
         case features = 0x8400_000A
+        case systemReset2_32 = 0x8400_0012, systemReset2_64 = 0xC400_0012
     }
 
     public enum Status: Int64 {
@@ -65,10 +67,18 @@ public final class PSCI: FirmwareServices {
             cpu.powerOff()
             if !cpu.system.cpus.contains(where: { $0.powerState != .off }) { cpu.system.requestExit(status: 0) }
             return nil
-        case .systemOff, .systemReset:
-            // Like QEMU with -no-reboot: a reset request ends the run.
-            cpu.system.requestExit(status: 0)
-            return Status.success.rawValue
+        case .systemOff:
+            cpu.system.requestShutdown(.guestShutdown)
+            return nil
+        case .systemReset:
+            cpu.system.requestReset(.guestReset)
+            return nil
+        case .systemReset2_32, .systemReset2_64:
+            // reset_type: bit 31 set is vendor-specific (none here); of the
+            // architectural types only 0, SYSTEM_WARM_RESET, exists (DEN 0022 5.20).
+            guard argument(1, fid, cpu) == 0 else { return Status.invalidParameters.rawValue }
+            cpu.system.requestReset(.guestReset)
+            return nil
         case .cpuOn32, .cpuOn64:
             guard let target = PSCI.cpu(withAffinity: argument(1, fid, cpu), in: cpu.system) else {
                 return Status.invalidParameters.rawValue

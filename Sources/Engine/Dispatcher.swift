@@ -102,6 +102,15 @@ public final class Dispatcher {
             jit = nil
         }
         system.memory.onCodeWrite = { [unowned self] pa, length in self.codeWritten(pa: pa, length: length) }
+        system.addResetParticipant { [unowned self] _ in self.flushForReset() }
+    }
+
+    /// A machine reset: every translation goes (the boot images are written
+    /// again and the CPUs start afresh), and no exit is chained to.
+    private func flushForReset() {
+        jit?.flushAll()
+        cache.removeAll()
+        for r in runners { r.lastExit = 0 }
     }
 
     /// A write touched translated code at [pa, pa+length) (one page): drops the
@@ -209,6 +218,8 @@ public final class Dispatcher {
         if cpu.exitRequest != 0 {
             cpu.exitRequest = 0
             if system.exitStatus != nil { return true }
+            // PSCI SYSTEM_RESET, QMP system_reset: the machine resets here, between blocks.
+            if system.performPendingReset() { return true }
         }
         // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
         if cpu.interruptCheckRequested && cpu.serviceInterrupts() { r.lastExit = 0; return true }
@@ -217,6 +228,8 @@ public final class Dispatcher {
         var oneInstruction = false
         if let debug, debug.wantsControl {
             guard debug.beforeInstruction(cpu: cpu) else { return false }
+            // Asked for while the debugger ran (a reset, a stop): look again.
+            if cpu.exitRequest != 0 { return true }
             oneInstruction = debug.oneInstructionBlocks
         }
         let pc = cpu.pc

@@ -152,6 +152,7 @@ public final class CPU {
         spSel = 1
         daif = 0b1111 << 6
         nzcv = 0
+        pstateMisc = 0
         resetFP()
         state.storeBytes(of: 0, toByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
         if let gic = interruptController {   // the timers' outputs go low
@@ -281,6 +282,13 @@ public final class System {
     /// with several CPUs): WFI/WFE leave the CPU waiting (`CPU.waiting`) for
     /// the scheduler instead of idling the thread. Set before the run starts.
     public var cpusShareThread = false
+    /// Machine reset and shutdown (MachineReset.swift): what `-no-reboot`
+    /// makes of a reset, the reset waiting for the dispatcher, who takes part
+    /// in one, and why the run ended.
+    public var rebootAction = RebootAction.reset
+    public internal(set) var pendingReset: ShutdownCause?
+    var resetParticipants: [(ShutdownCause) -> Void] = []
+    public internal(set) var shutdownCause: ShutdownCause?
 
     public init(memory: AddressSpace) {
         self.memory = memory

@@ -211,8 +211,11 @@ enum CLI {
             if !cmd.dtb.isEmpty { throw CLIError("-dtb \(cmd.dtb.last!): -dtb needs -kernel (the device tree is given to the kernel)") }
         }
 
+        var reboot = cmd.noReboot ? RebootAction.shutdown : .reset
+        for a in cmd.action { try QEMUOptions.parseAction(a, into: &reboot) }
         let board = try VirtMachine(options: options,
                                     serialConsole: serial == "none" ? HostConsole(outputFD: -1, inputFD: -1) : nil)
+        board.system.rebootAction = reboot
         let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? defaultGuestELF
         if let kernel {
             var files = BootFiles(kernel: (kernelBytes, kernel))
@@ -293,7 +296,7 @@ enum CLI {
         }
         let runStatus = dispatcher.run()
         gdbServer?.guestExited(status: board.system.exitStatus ?? runStatus)
-        qmpServer?.guestExited(status: board.system.exitStatus ?? runStatus)
+        qmpServer?.guestExited(status: board.system.exitStatus ?? runStatus, cause: board.system.shutdownCause)
         let elapsed = monotonicSeconds() - start
         Terminal.restore()
 

@@ -86,6 +86,14 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("the human monitor: stdio (with -serial none) or none; -nographic has it on Ctrl-A c", valueName: "dev"))
     var monitor: [String] = []
 
+    @Flag(name: .customLong("no-reboot", withSingleDash: true),
+          help: "A machine reset (PSCI SYSTEM_RESET, system_reset) ends the run with status 0 instead")
+    var noReboot = false
+
+    @Option(name: .customLong("action", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("What guest events do: reboot=reset|shutdown, shutdown=poweroff", valueName: "event=action"))
+    var action: [String] = []
+
     @Flag(name: .customShort("s"), help: "Shorthand for -gdb tcp::1234")
     var gdbDefault = false
 
@@ -107,6 +115,7 @@ enum CommandLine0 {
         "kernel": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
+        "no-reboot": .flag, "action": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
@@ -114,11 +123,11 @@ enum CommandLine0 {
         "bios", "drive", "device", "netdev", "display",
         "vga", "chardev", "virtfs", "pflash", "hda", "hdb", "cdrom", "net",
         "nic", "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
-        "no-reboot", "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
+        "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
         "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",
         "uuid", "daemonize", "pidfile", "sandbox", "overcommit", "msg", "readconfig",
         "writeconfig", "nodefaults", "parallel", "watchdog", "watchdog-action", "runas",
-        "chroot", "iscsi", "fw_cfg", "action", "compat", "add-fd", "seed", "singlestep",
+        "chroot", "iscsi", "fw_cfg", "compat", "add-fd", "seed", "singlestep",
         "one-insn-per-tb", "spice", "vnc", "curses", "sdl", "full-screen", "snapshot",
     ]
 }

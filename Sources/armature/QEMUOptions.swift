@@ -258,6 +258,31 @@ public enum QEMUOptions {
         o.topology.maxCPUs = maxcpus
     }
 
+    // MARK: -action
+
+    /// `-action reboot=reset|shutdown[,shutdown=poweroff]`: what a machine
+    /// reset does (QEMU 7.2's names; `-no-reboot` is `reboot=shutdown`).
+    public static func parseAction(_ value: String, into reboot: inout RebootAction) throws {
+        for item in splitList(value) {
+            let (key, val) = keyValue(item)
+            switch (key, val) {
+            case ("reboot", "reset"?): reboot = .reset
+            case ("reboot", "shutdown"?): reboot = .shutdown
+            case ("reboot", _):
+                throw OptionError("-action \(value): reboot=\(val ?? "") is not an action for reboot (use reset or shutdown)")
+            case ("shutdown", "poweroff"?): continue
+            case ("shutdown", "pause"?):
+                throw OptionError("-action \(value): shutdown=pause is not supported (a shutdown ends the run)")
+            case ("shutdown", _):
+                throw OptionError("-action \(value): shutdown=\(val ?? "") is not an action for shutdown (use poweroff)")
+            case ("panic", _), ("watchdog", _):
+                throw OptionError("-action \(value): \(key)= is not supported (the virt machine has no pvpanic or watchdog device)")
+            default:
+                throw OptionError("-action \(value): unknown event '\(key)' (use reboot or shutdown)")
+            }
+        }
+    }
+
     // MARK: -accel
 
     public static func parseAccel(_ value: String) throws -> EngineKind {

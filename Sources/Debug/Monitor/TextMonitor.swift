@@ -110,8 +110,9 @@ public final class TextMonitor: DebugHandler, @unchecked Sendable {
 
     /// Runs one line and prints its output and the next prompt.
     private func run(_ line: String, cpu: CPU) -> QMPCommands.Action {
-        let (text, action) = commands.humanMonitorText(line, cpu: cpu)
-        write(text + (action == .quit ? "" : TextMonitor.prompt))
+        var (text, action) = commands.humanMonitorText(line, cpu: cpu)
+        if action == .reset { action = commands.performReset(cpu.system) }
+        write(text + (action == .quit || action == .shutdown ? "" : TextMonitor.prompt))
         return action
     }
 

@@ -6,7 +6,10 @@ import Engine
 /// have QEMU 7.2's shapes: `{"return": ...}` or `{"error": {"class": ...,
 /// "desc": ...}}` (with the request's `id` echoed), events with a timestamp.
 struct QMPCommands {
-    enum Action { case none, stop, cont, quit }
+    /// What a command does to the run. `reset`: a machine reset to perform
+    /// once the reply is out (`performReset`); `shutdown`: the run ends
+    /// (a reset with `-no-reboot`), SHUTDOWN is sent at the end.
+    enum Action { case none, stop, cont, quit, reset, shutdown }
 
     /// The client sent qmp_capabilities (per connection).
     var negotiated = false
@@ -60,6 +63,8 @@ struct QMPCommands {
                 reply = .object(m)
             }
             server.send(reply)
+            // The reset sends its RESET event (QMPServer's reset participant).
+            if action == .reset { action = performReset(cpu.system) }
             // Events follow the reply, as QEMU sends them.
             switch action {
             case .stop: server.send(Self.event("STOP"))
@@ -67,7 +72,7 @@ struct QMPCommands {
             case .quit:
                 shutdownSent = true
                 server.send(Self.event("SHUTDOWN", data: .object([("guest", .bool(false)), ("reason", .string("host-qmp-quit"))])))
-            case .none: break
+            case .none, .reset, .shutdown: break
             }
             for e in pendingEvents { server.send(e) }
             pendingEvents = []
@@ -159,8 +164,23 @@ struct QMPCommands {
             pendingEvents.append(Self.event("POWERDOWN"))
             return (ok, .none)
         default:   // system_reset
-            return (Self.error("GenericError", "system_reset is not supported: Armature's machines cannot reset yet (a guest reset ends the run)"), .none)
+            return (ok, .reset)
         }
+    }
+
+    /// system_reset, after its reply: the machine resets now (the CPU thread
+    /// is between blocks, in the dispatcher), or with `-no-reboot` the run
+    /// ends (`.shutdown`).
+    mutating func performReset(_ system: System) -> Action {
+        system.requestReset(.hostQMPSystemReset)
+        if system.exitStatus != nil {
+            quitting = true
+            return .shutdown
+        }
+        system.performPendingReset()
+        // QEMU: a machine reset while paused leaves it in prelaunch.
+        if stopped { prelaunch = true }
+        return .none
     }
 
     /// While the CPU runs (`DebugHandler.attention`): `runNext` runs one
@@ -169,8 +189,8 @@ struct QMPCommands {
     static func runQueued(_ runNext: () -> Action?) -> DebugStopReason? {
         while let action = runNext() {
             switch action {
-            case .stop, .quit: return .interrupt
-            case .none, .cont: continue
+            case .stop, .quit, .shutdown: return .interrupt
+            case .none, .cont, .reset: continue
             }
         }
         return nil
@@ -185,9 +205,9 @@ struct QMPCommands {
             case .cont:
                 resumed()
                 return .continue
-            case .quit:
+            case .quit, .shutdown:
                 return .kill
-            case .none, .stop:
+            case .none, .stop, .reset:
                 continue
             }
         }

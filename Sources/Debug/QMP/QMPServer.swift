@@ -62,6 +62,10 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
         commands.stopped = stopAtStart
         commands.prelaunch = stopAtStart
         control.handler = self
+        // A machine reset, by the guest or by system_reset: QEMU's RESET event.
+        control.system.addResetParticipant { [weak self] cause in
+            self?.send(QMPCommands.event("RESET", data: .object([("guest", .bool(cause.byGuest)), ("reason", .string(cause.rawValue))])))
+        }
         let first = address.wait ? ServerSocket.accept(listenFD) : nil
         ServerSocket.startThread { self.readerLoop(first: first) }
     }
@@ -149,11 +153,13 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
     }
 
     /// The run ended (main thread, after the dispatcher returned): a guest
-    /// that powered off is reported as QEMU does (SHUTDOWN, guest-shutdown).
-    public func guestExited(status: Int32) {
+    /// that powered off is reported as QEMU does (SHUTDOWN with its cause:
+    /// guest-shutdown, or with -no-reboot guest-reset or host-qmp-system-reset).
+    public func guestExited(status: Int32, cause: ShutdownCause? = nil) {
         if !commands.shutdownSent {
             commands.shutdownSent = true
-            send(QMPCommands.event("SHUTDOWN", data: .object([("guest", .bool(true)), ("reason", .string("guest-shutdown"))])))
+            let c = cause ?? .guestShutdown
+            send(QMPCommands.event("SHUTDOWN", data: .object([("guest", .bool(c.byGuest)), ("reason", .string(c.rawValue))])))
         }
         withLock { if connection >= 0 { shutdown(connection, Int32(SHUT_RDWR)) } }
         if case .unix(let path) = address.endpoint { unlink(path) }
