@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The host calls of the 9P server that Glibc's module leaves out (O_PATH, xattrs, statfs).
         .systemLibrary(name: "CNineP", path: "Sources/CNineP"),
+        // libslirp (Debian's libslirp-dev): its pkg-config file wants glib's, which the header does not need.
+        .systemLibrary(name: "CSlirp", path: "Sources/CSlirp", providers: [.apt(["libslirp-dev"])]),
         .target(name: "A64"),
         .target(name: "IR", swiftSettings: unchecked),
         // Facts the translator and the machine share (access flags, ISA features).
@@ -39,7 +41,9 @@ let package = Package(
         .target(name: "Machine", dependencies: ["Arch"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A 9P2000.L file server over a host directory (virtio-9p's back end): no emulator types.
         .target(name: "NineP", dependencies: ["CNineP"]),
-        .target(name: "Devices", dependencies: ["Machine"]),
+        // User-mode networking over libslirp (virtio-net's back end): no emulator types.
+        .target(name: "UserNet", dependencies: ["CSlirp"]),
+        .target(name: "Devices", dependencies: ["Machine", "NineP"]),
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI"], swiftSettings: unchecked),
         // ELF files read without trusting them (the loader and the symbol tables).
         .target(name: "ELF"),
@@ -59,12 +63,13 @@ let package = Package(
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
         .testTarget(name: "NinePTests", dependencies: ["NineP"]),
+        .testTarget(name: "UserNetTests", dependencies: ["UserNet"]),
         // What a test does when its reference (llvm-objdump, Unicorn, clang) is missing.
         .target(name: "TestReferences", path: "Tests/TestReferences"),
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
         .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "Arch", "EngineTestSupport", "TestReferences"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "NineP", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
         .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug"]),
     ]

@@ -2,7 +2,7 @@
 # Installs what Armature and its tests need on a Debian machine that has the
 # Swift toolchain: libffi (the helper calls of the interpreter), Capstone (the
 # x86-64 disassembler of -d out_asm), libfdt (the virt board's device tree),
-# zlib (gzip-compressed kernels), the device-tree compiler (dtc: the test
+# zlib (gzip-compressed kernels), libslirp (user-mode networking), the device-tree compiler (dtc: the test
 # comparing our device tree with QEMU's), QEMU 7.2 (the reference emulator, and
 # ipxe-qemu: the option ROM of the virt board's default NIC, without which QEMU
 # does not start), Python 3 (test runners), gdb-multiarch (the gdb stub's test).
@@ -10,7 +10,7 @@
 # Never edits apt sources.
 set -euo pipefail
 
-packages=(libffi-dev libcapstone-dev libfdt-dev zlib1g-dev device-tree-compiler pkg-config qemu-system-arm ipxe-qemu python3 gdb-multiarch)
+packages=(libffi-dev libcapstone-dev libfdt-dev zlib1g-dev libslirp-dev device-tree-compiler pkg-config qemu-system-arm ipxe-qemu python3 gdb-multiarch)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
