@@ -12,6 +12,18 @@ public struct IRBlock: Sendable {
 
     public subscript(_ v: Value) -> Inst { insts[Int(v.index)] }
 
+    /// Rewrites the operands of instruction i through `replace`, indexed by
+    /// value (`UInt32.max`: kept), and returns the rewritten instruction.
+    @discardableResult @inline(__always)
+    public mutating func rewriteOperands(at i: Int, _ replace: [UInt32]) -> Inst {
+        var inst = insts[i]
+        if !inst.a.isNone, case let r = replace[Int(inst.a.index)], r != UInt32.max { inst.a.index = r }
+        if !inst.b.isNone, case let r = replace[Int(inst.b.index)], r != UInt32.max { inst.b.index = r }
+        if !inst.c.isNone, case let r = replace[Int(inst.c.index)], r != UInt32.max { inst.c.index = r }
+        insts[i] = inst
+        return inst
+    }
+
     /// Rewrites the operands of instruction i through `replace` (values a pass
     /// has replaced by others) and returns the rewritten instruction.
     @discardableResult

@@ -181,6 +181,19 @@ public struct Inst: Sendable, Equatable {
     /// Operands in order.
     @inline(__always) public var operands: [Value] { [a, b, c].filter { !$0.isNone } }
 
+    /// Calls `body` with each operand in order, without building an array (hot loops).
+    @inline(__always) public func forEachOperand(_ body: (Value) throws -> Void) rethrows {
+        if !a.isNone { try body(a) }
+        if !b.isNone { try body(b) }
+        if !c.isNone { try body(c) }
+    }
+
+    /// How many operands are value `index` (0 when none is).
+    @inline(__always) public func useCount(of index: Int) -> Int {
+        let i = UInt32(truncatingIfNeeded: index)
+        return (a.index == i ? 1 : 0) + (b.index == i ? 1 : 0) + (c.index == i ? 1 : 0)
+    }
+
     public var isTerminator: Bool { op == .exitJump || op == .exitIndirect || op == .exitState }
     public var isExit: Bool { isTerminator || op == .exitIf }
 

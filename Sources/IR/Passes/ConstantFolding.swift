@@ -2,12 +2,14 @@
 /// `IRSemantics`, the same code the interpreter runs.
 public enum ConstantFolding {
     public static func run(_ block: inout IRBlock) {
-        var replace: [UInt32: Value] = [:]
+        // Value index -> the value replacing it (UInt32.max: none).
+        var replace = [UInt32](repeating: UInt32.max, count: block.insts.count)
         for i in block.insts.indices {
             let inst = block.rewriteOperands(at: i, replace)
             func constant(_ v: Value) -> UInt64? { block.constant(v) }
+            func isVector(_ v: Value) -> Bool { !v.isNone && block.insts[Int(v.index)].type == .v128 }
             // 128-bit values are folded nowhere (a constant holds 64 bits).
-            let vector = inst.type == .v128 || inst.operands.contains { block.insts[Int($0.index)].type == .v128 }
+            let vector = inst.type == .v128 || isVector(inst.a) || isVector(inst.b) || isVector(inst.c)
             guard inst.isPure, !vector, inst.op != .const_, inst.op != .getReg, inst.op != .getFlags,
                   inst.op != .call, inst.op != .getVec else {
                 if inst.op == .exitIf, let c = constant(inst.a) {
@@ -20,11 +22,20 @@ public enum ConstantFolding {
                 }
                 continue
             }
-            let ops = inst.operands
-            let values = ops.map(constant)
-            if values.allSatisfy({ $0 != nil }) {
-                let v = values.map { $0! } + [0, 0, 0]
-                if let r = IRSemantics.evaluate(inst, types: { block.insts[Int($0.index)].type }, v[0], v[1], v[2]) {
+            // The operands' constants in order (absent operands skipped), if all are.
+            var v: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            var count = 0, allConstant = true
+            inst.forEachOperand { o in
+                guard allConstant, let c = constant(o) else { allConstant = false; return }
+                switch count {
+                case 0: v.0 = c
+                case 1: v.1 = c
+                default: v.2 = c
+                }
+                count += 1
+            }
+            if allConstant {
+                if let r = IRSemantics.evaluate(inst, types: { block.insts[Int($0.index)].type }, v.0, v.1, v.2) {
                     block.insts[i] = Inst(.const_, inst.type, imm: r & inst.type.mask)
                 }
                 continue
@@ -39,7 +50,7 @@ public enum ConstantFolding {
                 let source = inner.a
                 let sourceType = block.insts[Int(source.index)].type
                 if sourceType == inst.type {
-                    replace[UInt32(i)] = source
+                    replace[i] = source.index
                     block.insts[i] = Inst(.nop)
                 } else if inner.op == .zext && sourceType.bits < inst.type.bits {
                     block.insts[i] = Inst(.zext, inst.type, a: source)
@@ -47,18 +58,18 @@ public enum ConstantFolding {
                     block.insts[i] = Inst(.trunc, inst.type, a: source)
                 }
             case .add, .sub, .or, .xor, .shl, .lshr, .ashr, .ror:
-                if b == 0 { replace[UInt32(i)] = inst.a; block.insts[i] = Inst(.nop) }
+                if b == 0 { replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
                 else if inst.op == .add || inst.op == .or || inst.op == .xor, constant(inst.a) == 0 {
-                    replace[UInt32(i)] = inst.b; block.insts[i] = Inst(.nop)
+                    replace[i] = inst.b.index; block.insts[i] = Inst(.nop)
                 }
             case .and:
                 if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
-                else if b == inst.type.mask { replace[UInt32(i)] = inst.a; block.insts[i] = Inst(.nop) }
+                else if b == inst.type.mask { replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
             case .mul:
                 if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
             case .select:
                 if let c = constant(inst.a) {
-                    replace[UInt32(i)] = c & 1 == 1 ? inst.b : inst.c
+                    replace[i] = (c & 1 == 1 ? inst.b : inst.c).index
                     block.insts[i] = Inst(.nop)
                 }
             default: break

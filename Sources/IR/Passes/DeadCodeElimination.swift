@@ -10,7 +10,7 @@ public enum DeadCodeElimination {
                 block.insts[i] = Inst(.nop)
                 continue
             }
-            for v in inst.operands { used[Int(v.index)] = true }
+            inst.forEachOperand { used[Int($0.index)] = true }
         }
         compact(&block)
     }

@@ -5,51 +5,72 @@
 ///   between that can observe the state (a memory access that may fault, a
 ///   non-pure helper, an exit), is dropped.
 public enum GetSetForwarding {
-    static let flagsKey = -1
-    /// V registers: keys 1000...1031 (X registers and SPs are 0...34).
-    static let vecKey = 1000
+    /// Keys: NZCV 0, X registers and SPs 1 + id (ids 0...34, room to 62), V registers 64 + n.
+    static let flagsKey = 0
+    static let vecKey = 64
+    static let keyCount = 96
+
+    @inline(__always) static func registerKey(_ imm: UInt64) -> Int {
+        precondition(imm < UInt64(vecKey - 1), "register id \(imm) out of range")
+        return 1 + Int(imm)
+    }
 
     public static func run(_ block: inout IRBlock) {
-        var known: [Int: Value] = [:]          // register -> current value
-        var pendingSet: [Int: Int] = [:]       // register -> index of a set not yet observed
-        var replace: [UInt32: Value] = [:]
+        let none = UInt32.max
+        // Per key: the value the register holds now, and the index of a set not
+        // yet observed (none: absent). Arrays of fixed size, no hashing.
+        var known = [UInt32](repeating: none, count: keyCount)
+        var pendingSet = [UInt32](repeating: none, count: keyCount)
+        var pendingKeys: [Int] = []         // keys with a pending set, to clear them quickly
+        pendingKeys.reserveCapacity(keyCount)
+        var replace = [UInt32](repeating: none, count: block.insts.count)
+        func setPending(_ key: Int, _ i: Int) {
+            if pendingSet[key] == none { pendingKeys.append(key) }
+            pendingSet[key] = UInt32(i)
+        }
         for i in block.insts.indices {
             let inst = block.rewriteOperands(at: i, replace)
             switch inst.op {
             case .getReg, .getFlags:
-                let key = inst.op == .getFlags ? flagsKey : Int(inst.imm)
-                if let v = known[key] {
-                    replace[UInt32(i)] = v
+                let key = inst.op == .getFlags ? flagsKey : registerKey(inst.imm)
+                if known[key] != none {
+                    replace[i] = known[key]
                     block.insts[i] = Inst(.nop)
                 } else {
-                    known[key] = Value(i)
+                    known[key] = UInt32(i)
                 }
             case .setReg, .setFlags:
-                let key = inst.op == .setFlags ? flagsKey : Int(inst.imm)
-                if let earlier = pendingSet[key] { block.insts[earlier] = Inst(.nop) }
-                pendingSet[key] = i
-                known[key] = inst.a
+                let key = inst.op == .setFlags ? flagsKey : registerKey(inst.imm)
+                if pendingSet[key] != none { block.insts[Int(pendingSet[key])] = Inst(.nop) }
+                setPending(key, i)
+                known[key] = inst.a.index
             case .getVec:
                 // Forwarded when the known value has the type read (a set of
                 // another width, or a get of another type, is read from the state).
                 let key = vecKey + Int(inst.imm)
-                if let v = known[key], block.insts[Int(v.index)].type == inst.type {
-                    replace[UInt32(i)] = v
+                if known[key] != none, block.insts[Int(known[key])].type == inst.type {
+                    replace[i] = known[key]
                     block.insts[i] = Inst(.nop)
                 } else {
-                    // This get reads the state: an earlier set must stay.
-                    pendingSet[key] = nil
-                    if known[key] == nil { known[key] = Value(i) }
+                    // This get reads the state: an earlier set must stay (its key
+                    // may stay in pendingKeys: clearing it again is harmless).
+                    pendingSet[key] = none
+                    if known[key] == none { known[key] = UInt32(i) }
                 }
             case .setVec:
                 // Every write of Vn replaces all 128 bits.
                 let key = vecKey + Int(inst.imm)
-                if let earlier = pendingSet[key] { block.insts[earlier] = Inst(.nop) }
-                pendingSet[key] = i
-                known[key] = inst.a
+                if pendingSet[key] != none { block.insts[Int(pendingSet[key])] = Inst(.nop) }
+                setPending(key, i)
+                known[key] = inst.a.index
             default:
-                if inst.observesGuestState { pendingSet.removeAll(keepingCapacity: true) }
-                if inst.op == .call && !inst.isPure { known.removeAll(keepingCapacity: true) }
+                if inst.observesGuestState {
+                    for k in pendingKeys { pendingSet[k] = none }
+                    pendingKeys.removeAll(keepingCapacity: true)
+                }
+                if inst.op == .call && !inst.isPure {
+                    for k in 0..<keyCount { known[k] = none }
+                }
             }
         }
     }
