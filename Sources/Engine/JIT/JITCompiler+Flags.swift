@@ -26,9 +26,10 @@ extension JITCompiler {
         }
     }
 
-    private func users(of i: Int) -> [Int] {
-        guard lastUse[i] > i else { return [] }
-        return ((i + 1)...lastUse[i]).filter { j in insts[j].operands.contains { Int($0.index) == i } }
+    /// Calls `body` with each instruction after i that uses value i, in order.
+    @inline(__always) private func forEachUser(of i: Int, _ body: (Int) -> Void) {
+        guard lastUse[i] > i else { return }
+        for j in (i + 1)...lastUse[i] where insts[j].useCount(of: i) > 0 { body(j) }
     }
 
     /// No op strictly between i and j reads or writes guest flags or lets the
@@ -113,14 +114,17 @@ extension JITCompiler {
     private func finishFlags(_ i: Int, form: FlagForm) {
         var needValue = false
         var storeAt: Int? = nil
-        var conditions: [Int] = []
-        for j in users(of: i) {
+        // The condHolds users taken from these flags: a range of instructions
+        // (no array per flag-setting op), tested again below.
+        var firstCondition = Int.max, lastCondition = -1
+        forEachUser(of: i) { j in
             switch insts[j].op {
             case .setFlags where storeAt == nil && quietBetween(i, j):
                 storeAt = j
             case .condHolds where JITCompiler.x86Condition(a64: insts[j].imm, form: form) != nil
                 || insts[j].imm >> 1 == 7:
-                conditions.append(j)
+                firstCondition = min(firstCondition, j)
+                lastCondition = j
             default:
                 needValue = true
             }
@@ -133,7 +137,8 @@ extension JITCompiler {
         x86Flags = (i, form)
         // Conditions whose flags will not survive until they are used, or all of
         // them when the NZCV value is built below: take them now.
-        for j in conditions where needValue || !flagsSurvive(i, j) {
+        for j in stride(from: firstCondition, through: lastCondition, by: 1)
+        where isTakenCondition(j, of: i, form: form) && (needValue || !flagsSurvive(i, j)) {
             if lastUse[j] < 0 { precomputed.insert(j); continue }
             let rj = allocate(j)
             if insts[j].imm >> 1 == 7 {
@@ -151,14 +156,21 @@ extension JITCompiler {
         }
     }
 
+    /// Whether j is a condHolds on value i that `finishFlags` takes from the x86 flags.
+    private func isTakenCondition(_ j: Int, of i: Int, form: FlagForm) -> Bool {
+        let inst = insts[j]
+        return inst.op == .condHolds && inst.a.index == UInt32(i)
+            && (JITCompiler.x86Condition(a64: inst.imm, form: form) != nil || inst.imm >> 1 == 7)
+    }
+
     /// Writes the current x86 flags as the guest's flags word; the x86 flags are
     /// unchanged afterwards. After a subtraction, A64's C is NOT(x86 CF).
     private func storeFlagsWord(form: FlagForm) {
-        if form == .subtract { a.emitBytes([0xF5]) }          // cmc
-        a.emitBytes([0x9F])                                   // lahf
+        if form == .subtract { a.put(0xF5) }          // cmc
+        a.put(0x9F)                                   // lahf
         a.setcc(.o, .rax)                                     // al = V
         a.store(Mem(.rbx, Int32(StateLayout.nzcv)), .rax, .w)
-        if form == .subtract { a.emitBytes([0xF5]) }          // cmc back
+        if form == .subtract { a.put(0xF5) }          // cmc back
     }
 
     /// The x86 condition equal to A64 condition `cond` right after the flag-setting
@@ -183,7 +195,7 @@ extension JITCompiler {
     /// Builds architectural NZCV (bits 31:28) in r from the x86 flags of the last
     /// add/cmp/adc/test.
     func packFlags(into r: Reg, carryInverted: Bool) {
-        a.emitBytes([0x9F])                      // lahf: AH = SF ZF 0 AF 0 PF 1 CF
+        a.put(0x9F)                      // lahf: AH = SF ZF 0 AF 0 PF 1 CF
         a.setcc(.o, .rax)                        // AL = OF
         a.movzx(.rcx, .rax, from: .w)            // ecx = AH:AL, the flags word
         wordToNZCV(word: .rcx, into: r, invertCarry: carryInverted)
@@ -207,6 +219,13 @@ extension JITCompiler {
 
     /// Stores an architectural NZCV value as the flags word.
     func storeNZCVValue(_ v: Value) {
+        if let c = constantValue(v) {
+            let nzcv = (c >> 28) & 0xF
+            let word = (nzcv & 0xC) << 12 | (nzcv & 2) << 7 | (nzcv & 1)
+            a.store(Mem(.rbx, Int32(StateLayout.nzcv)), imm: Int32(word), .q)
+            x86Flags = nil
+            return
+        }
         move(v, into: .rax)
         a.shift(.shr, .rax, imm: 28, .d)         // eax = NZCV in bits 3:0
         a.mov(.rcx, .rax, .d)
@@ -225,8 +244,12 @@ extension JITCompiler {
     /// getFlags: deferred when only conditions use it and nothing changes the
     /// flags before they do; otherwise the NZCV value is built from the word.
     func emitGetFlags(_ i: Int) {
-        let us = users(of: i)
-        if !us.isEmpty, us.allSatisfy({ insts[$0].op == .condHolds }), quietForDeferred(i, lastUse[i]) {
+        var anyUser = false, onlyConditions = true
+        forEachUser(of: i) { j in
+            anyUser = true
+            if insts[j].op != .condHolds { onlyConditions = false }
+        }
+        if anyUser, onlyConditions, quietForDeferred(i, lastUse[i]) {
             deferredFlags.insert(i)
             return
         }
@@ -259,12 +282,12 @@ extension JITCompiler {
         } else if deferredFlags.contains(v) {
             a.load(.rax, Mem(.rbx, Int32(StateLayout.nzcv)), .w)   // movzx eax, word
             a.alu(.add, .rax, imm: 0x7F, .b)                        // OF = V (al is 0 or 1)
-            a.emitBytes([0x9E])                                     // sahf: SF, ZF, CF = N, Z, C
+            a.put(0x9E)                                     // sahf: SF, ZF, CF = N, Z, C
             x86Flags = (v, .add)
             if let c = JITCompiler.x86Condition(a64: inst.imm, form: .add) {
                 cond = c
             } else {
-                a.emitBytes([0xF5])                                 // cmc: subtraction form for HI/LS
+                a.put(0xF5)                                 // cmc: subtraction form for HI/LS
                 x86Flags = (v, .subtract)
                 cond = JITCompiler.x86Condition(a64: inst.imm, form: .subtract)!
             }

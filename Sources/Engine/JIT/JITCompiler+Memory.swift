@@ -48,17 +48,19 @@ extension JITCompiler {
         a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
         a.load(r, Mem(base: .rax, index: va, scale: 1), JITCompiler.opSize(bytes: bytes))   // host = va + addend
         a.bind(done)
-        let save = liveCallerSaved(after: i, excluding: i)
-        let pc = currentPC, count = started - 1
-        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags).packed
-        let addr = capture(inst.a)
-        stubs.append { [self] in
-            a.bind(slow)
-            emitHelperCall(runtime.loadSlow, args: [addr, .constant(packed), .constant(0)],
-                           save: save, pc: pc, raiseCount: count)
-            a.mov(r, .rax, .q)
-            a.jmp(done)
+        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: started - 1).packed
+        let thunk = liveXMM(after: i) ? runtime.loadThunkXMM : runtime.loadThunk
+        slowPaths.append(SlowPathSite(label: slow, done: done, address: capture(inst.a), value: nil, result: r,
+                                      thunk: thunk, pc: currentPC, operand: packed))
+    }
+
+    /// Whether an XMM register holds a value used after instruction `i`.
+    func liveXMM(after i: Int) -> Bool {
+        for r in JITCompiler.allocatableXMM {
+            let owner = xmmOwner[Int(r.rawValue)]
+            if owner >= 0 && lastUse[owner] > i { return true }
         }
+        return false
     }
 
     func emitStore(_ i: Int, _ inst: Inst) throws {
@@ -85,16 +87,10 @@ extension JITCompiler {
             a.store(Mem(.rax), v, s)
         }
         a.bind(done)
-        let save = liveCallerSaved(after: i)
-        let pc = currentPC, count = started - 1
-        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags).packed
-        let addr = capture(inst.a), value = capture(inst.b)
-        stubs.append { [self] in
-            a.bind(slow)
-            emitHelperCall(runtime.storeSlow, args: [addr, value, .constant(packed)],
-                           save: save, pc: pc, raiseCount: count)
-            a.jmp(done)
-        }
+        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: started - 1).packed
+        let thunk = liveXMM(after: i) ? runtime.storeThunkXMM : runtime.storeThunk
+        slowPaths.append(SlowPathSite(label: slow, done: done, address: capture(inst.a), value: capture(inst.b),
+                                      result: nil, thunk: thunk, pc: currentPC, operand: packed))
     }
 
     enum Argument {
@@ -114,11 +110,15 @@ extension JITCompiler {
     /// helper took an exception (counting `raiseCount` instructions as done).
     /// Live XMM registers go to 16-byte stack slots below the pushed ones.
     func emitHelperCall(_ fn: UInt64, args: [Argument], save: SaveSet, pc: UInt64, raiseCount: Int?) {
-        for r in save.gprs { a.push(r) }
-        let pad = save.gprs.count % 2 == 1
-        let xmmBytes = Int32(16 * save.xmms.count)
+        for r in JITCompiler.callerSavedAllocatable where save.gprs & (1 << UInt16(r.rawValue)) != 0 { a.push(r) }
+        let pad = save.gprCount % 2 == 1
+        let xmmBytes = Int32(16 * save.xmmCount)
         if pad || xmmBytes > 0 { a.alu(.sub, .rsp, imm: xmmBytes + (pad ? 8 : 0), .q) }
-        for (k, x) in save.xmms.enumerated() { a.movdqu(Mem(.rsp, Int32(16 * k)), x) }
+        var k: Int32 = 0
+        for x in JITCompiler.allocatableXMM where save.xmms & (1 << UInt16(x.rawValue)) != 0 {
+            a.movdqu(Mem(.rsp, 16 * k), x)
+            k += 1
+        }
         if raiseCount != nil {
             let spc = Int64(bitPattern: pc)
             if spc >= Int64(Int32.min) && spc <= Int64(Int32.max) {
@@ -143,15 +143,19 @@ extension JITCompiler {
                 a.store(slot, .rax, .q)
             }
         }
-        let argRegs: [Reg] = [.rsi, .rdx, .rcx]
         for k in args.indices {
-            a.load(argRegs[k], Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k)), .q)
+            let r: Reg = k == 0 ? .rsi : k == 1 ? .rdx : .rcx
+            a.load(r, Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k)), .q)
         }
         a.mov(.rdi, .rbx, .q)
         a.call(absolute: fn, scratch: .rax)
-        for (k, x) in save.xmms.enumerated() { a.movdqu(x, Mem(.rsp, Int32(16 * k))) }
+        k = 0
+        for x in JITCompiler.allocatableXMM where save.xmms & (1 << UInt16(x.rawValue)) != 0 {
+            a.movdqu(x, Mem(.rsp, 16 * k))
+            k += 1
+        }
         if pad || xmmBytes > 0 { a.alu(.add, .rsp, imm: xmmBytes + (pad ? 8 : 0), .q) }
-        for r in save.gprs.reversed() { a.pop(r) }
+        for r in JITCompiler.callerSavedAllocatable.reversed() where save.gprs & (1 << UInt16(r.rawValue)) != 0 { a.pop(r) }
         if let count = raiseCount {
             let raised = a.newLabel()
             a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exceptionTaken)), imm: 0, .q)
@@ -183,10 +187,11 @@ extension JITCompiler {
         a.alu(.cmp, Mem(.rbx, Int32(StateLayout.codeWritten)), imm: 0, .q)
         a.jcc(.ne, stop)
         let count = started
+        let id = recordExit(to: nextPC, chainable: false)
         stubs.append { [self] in
             a.bind(stop)
-            storePC(nextPC)
-            emitStateExit(count: count)
+            addInstructionCount(count)
+            exitWithID(id)
         }
     }
 

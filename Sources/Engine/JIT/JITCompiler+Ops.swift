@@ -29,11 +29,18 @@ extension JITCompiler {
         case .setFlags:
             if !directFlagStores.contains(inst.a.index) { storeNZCVValue(inst.a) }
         case .add, .sub, .and, .or, .xor:
-            let ops: [Opcode: AluOp] = [.add: .add, .sub: .sub, .and: .and, .or: .or, .xor: .xor]
+            let op: AluOp
+            switch inst.op {
+            case .add: op = .add
+            case .sub: op = .sub
+            case .and: op = .and
+            case .or: op = .or
+            default: op = .xor
+            }
             let s = size(of: inst.type)
             let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
-            aluOperand(ops[inst.op]!, r, inst.b, s)
+            aluOperand(op, r, inst.b, s)
             maskNarrow(r, inst.type)
         case .mul:
             let s = size(of: inst.type)
@@ -166,10 +173,16 @@ extension JITCompiler {
     func emitShift(_ i: Int, _ inst: Inst) throws {
         guard inst.type == .i64 || inst.type == .i32 else { throw Unsupported(what: "shift.\(inst.type)") }
         let s = size(of: inst.type)
-        let op: ShiftOp = [Opcode.shl: ShiftOp.shl, .lshr: .shr, .ashr: .sar, .ror: .ror][inst.op]!
-        // The amount goes to rcx before the value is copied: taking over the
-        // value's register is safe.
-        let r = allocate(i, reusing: inst.a, avoiding: [.rcx])
+        let op: ShiftOp
+        switch inst.op {
+        case .shl: op = .shl
+        case .lshr: op = .shr
+        case .ashr: op = .sar
+        default: op = .ror
+        }
+        // The amount goes to rcx (never allocated) before the value is copied:
+        // taking over the value's register is safe.
+        let r = allocate(i, reusing: inst.a)
         if let c = constantValue(inst.b) {
             move(inst.a, into: r)
             let amount = UInt8(c % UInt64(inst.type.bits))
@@ -278,9 +291,8 @@ extension JITCompiler {
     func soleNextUser(_ i: Int) -> Int? {
         let n = i + 1
         guard n < insts.count, lastUse[i] == n else { return nil }
-        let users = insts[n].operands.filter { Int($0.index) == i }.count
-        guard users == 1 else { return nil }
-        for j in 0..<i where insts[j].operands.contains(where: { Int($0.index) == i }) { return nil }
+        guard insts[n].useCount(of: i) == 1 else { return nil }
+        for j in 0..<i where insts[j].useCount(of: i) > 0 { return nil }
         return n
     }
 

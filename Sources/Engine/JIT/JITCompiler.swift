@@ -13,18 +13,38 @@ enum Location: Equatable {
     case xmm(XReg)
 }
 
-/// Registers a helper call must preserve (live values in caller-saved registers).
+/// Registers a helper call must preserve (live values in caller-saved
+/// registers): bit n of each mask is register n.
 struct SaveSet {
-    var gprs: [Reg] = []
-    var xmms: [XReg] = []
+    var gprs: UInt16 = 0
+    var xmms: UInt16 = 0
+    var gprCount: Int { gprs.nonzeroBitCount }
+    var xmmCount: Int { xmms.nonzeroBitCount }
 }
 
-/// A direct exit whose `jmp rel32` can be patched to chain to the next block.
+/// An exit that returns its id to the dispatcher, which takes the guest PC
+/// from the exit's record. A chainable one is a direct exit whose `jmp rel32`
+/// can be patched to chain to the next block.
 struct ExitSite {
-    /// Offset of the rel32 field from the block start.
+    /// Offset of the rel32 field from the block start (chainable exits).
     let fieldOffset: Int
     let targetPC: UInt64
     let id: Int
+    var chainable = true
+}
+
+/// A load or store miss: its out-of-line call of the shared slow-path thunk.
+struct SlowPathSite {
+    let label: Label
+    let done: Label
+    let address: JITCompiler.Argument
+    /// A store's value (rdx), or nil for a load.
+    let value: JITCompiler.Argument?
+    /// A load's result register.
+    let result: Reg?
+    let thunk: UInt64
+    let pc: UInt64
+    let operand: UInt64
 }
 
 /// The result of compiling one block: position-dependent code for `base`.
@@ -76,6 +96,8 @@ final class JITCompiler {
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
+    /// Load/store misses, emitted after the body with the stubs (no closure per access).
+    var slowPaths: [SlowPathSite] = []
     /// Values already computed ahead of their definition (condition fusion).
     var precomputed = Set<Int>()
     /// Comparisons whose result is still in the x86 flags for the next instruction.
@@ -102,6 +124,8 @@ final class JITCompiler {
     /// the trampoline loads it from the state and the epilogue stores it back.
     static let instructionCounter = Reg.r15
     static let callerSaved: Set<Reg> = [.rsi, .rdi, .r8, .r9, .r10, .r11]
+    /// `allocatable` ∩ `callerSaved`, in `allocatable`'s order.
+    static let callerSavedAllocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
 
     struct Unsupported: Error { let what: String }
 
@@ -117,7 +141,7 @@ final class JITCompiler {
         nextExitID = firstExitID
         currentPC = block.guestPC
         loc = [Location](repeating: .none, count: insts.count)
-        lastUse = [Int](repeating: -1, count: insts.count)
+        var lastUse = [Int](repeating: -1, count: insts.count)
         freeRegs = JITCompiler.allocatable.reversed()
         freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
         var vectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
@@ -126,17 +150,20 @@ final class JITCompiler {
         freeXRegs = JITCompiler.allocatableXMM.reversed()
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
-            for v in inst.operands { lastUse[Int(v.index)] = i }
+            inst.forEachOperand { lastUse[Int($0.index)] = i }
             // nzcvAdd(a, NOT(x), 1) compares a with x directly: x must live until here.
             if inst.op == .nzcvAdd, insts[Int(inst.b.index)].op == .not,
                insts[Int(inst.c.index)].op == .const_, insts[Int(inst.c.index)].imm == 1 {
                 lastUse[Int(insts[Int(inst.b.index)].a.index)] = i
             }
-            if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)),
-               [.msr, .msrImmediate, .sys, .eret, .hint, .hlt, .hvc, .smc].contains(h) {
-                contextHelper = true
+            if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)) {
+                switch h {
+                case .msr, .msrImmediate, .sys, .eret, .hint, .hlt, .hvc, .smc: contextHelper = true
+                default: break
+                }
             }
         }
+        self.lastUse = lastUse
         noChain = contextHelper
     }
 
@@ -156,16 +183,16 @@ final class JITCompiler {
             a.alu(.cmp, JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionLimit)), .q)
             a.jcc(.ae, requestExit)
         }
+        let requestID = recordExit(to: block.guestPC, chainable: false)
         stubs.append { [self] in
             a.bind(requestExit)
-            storePC(block.guestPC)
-            a.alu(.xor, .rax, .rax, .d)
-            jumpToEpilogue()
+            exitWithID(requestID)
         }
         for i in insts.indices {
             try emit(i)
         }
         let bodySize = a.offset
+        for site in slowPaths { emitSlowPath(site) }
         // Stubs may add stubs (a slow path's exception exit): run until none is left.
         var k = 0
         while k < stubs.count {
@@ -224,10 +251,9 @@ final class JITCompiler {
 
     /// Frees the locations of operands whose last use is instruction `i`.
     func release(operandsOf i: Int) {
-        for v in insts[i].operands {
+        insts[i].forEachOperand { v in
             let j = Int(v.index)
-            guard lastUse[j] == i else { continue }
-            free(j)
+            if lastUse[j] == i { free(j) }
         }
         // A value nobody uses is freed at once.
         if lastUse[i] < 0 { free(i) }
@@ -258,13 +284,13 @@ final class JITCompiler {
     /// (every XMM register is caller-saved in System V).
     func liveCallerSaved(after i: Int, excluding: Int = -1) -> SaveSet {
         var out = SaveSet()
-        for r in JITCompiler.allocatable where JITCompiler.callerSaved.contains(r) {
+        for r in JITCompiler.callerSavedAllocatable {
             let owner = regOwner[Int(r.rawValue)]
-            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.gprs.append(r) }
+            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.gprs |= 1 << UInt16(r.rawValue) }
         }
         for r in JITCompiler.allocatableXMM {
             let owner = xmmOwner[Int(r.rawValue)]
-            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.xmms.append(r) }
+            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.xmms |= 1 << UInt16(r.rawValue) }
         }
         return out
     }
@@ -348,27 +374,72 @@ final class JITCompiler {
     }
 
     func jumpAbsolute(_ target: UInt64) {
+        relative32(opcode: 0xE9, target)
+    }
+
+    /// `jmp`/`call rel32` (E9/E8) to an absolute address in the code cache.
+    func relative32(opcode: UInt8, _ target: UInt64) {
         let here = base + UInt64(a.offset)
         let rel = Int64(bitPattern: target &- (here + 5))
         precondition(rel >= Int64(Int32.min) && rel <= Int64(Int32.max), "code cache too far from its stubs")
-        let r = UInt32(bitPattern: Int32(rel))
-        a.emitBytes([0xE9, UInt8(r & 0xFF), UInt8((r >> 8) & 0xFF), UInt8((r >> 16) & 0xFF), UInt8(r >> 24)])
+        a.put(opcode)
+        a.put32(UInt32(bitPattern: Int32(rel)))
+    }
+
+    /// A new exit record leaving for `pc`; returns the id `run` returns for it.
+    func recordExit(to pc: UInt64, fieldOffset: Int = 0, chainable: Bool) -> Int {
+        exits.append(ExitSite(fieldOffset: fieldOffset, targetPC: pc, id: nextExitID, chainable: chainable))
+        nextExitID += 1
+        return nextExitID
+    }
+
+    /// Returns exit `id` to the dispatcher (which stores its PC).
+    func exitWithID(_ id: Int) {
+        a.mov(.rax, imm: UInt64(id))
+        jumpToEpilogue()
     }
 
     /// Leaves for a constant guest PC, through a patchable jump (chaining).
     func emitDirectExit(to pc: UInt64, count: Int) {
         addInstructionCount(count)
+        let id: Int
         if chaining && !noChain {
             let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
-            exits.append(ExitSite(fieldOffset: field, targetPC: pc, id: nextExitID))
-            storePC(pc)
-            a.mov(.rax, imm: UInt64(nextExitID + 1))
-            nextExitID += 1
+            id = recordExit(to: pc, fieldOffset: field, chainable: true)
         } else {
-            storePC(pc)
-            a.alu(.xor, .rax, .rax, .d)
+            id = recordExit(to: pc, chainable: false)
         }
-        jumpToEpilogue()
+        exitWithID(id)
+    }
+
+    /// A load/store miss: the shared thunk (JITRuntime.swift, `SlowPathThunk`)
+    /// with the VA in rax, a store's value in rdx, the PC and operand after the call
+    /// as the immediates of two `movabs rcx` (`SlowPathThunk`).
+    func emitSlowPath(_ site: SlowPathSite) {
+        a.bind(site.label)
+        moveArgument(site.address, into: .rax)
+        if let v = site.value { moveArgument(v, into: .rdx) }
+        relative32(opcode: 0xE8, site.thunk)
+        movabsRCX(site.pc)          // data for the thunk
+        movabsRCX(site.operand)
+        if let r = site.result { a.mov(r, .rax, .q) }
+        a.jmp(site.done)
+    }
+
+    /// `movabs rcx, imm64` (48 B9 imm64), always the 10-byte form.
+    func movabsRCX(_ imm: UInt64) {
+        a.put(0x48)
+        a.put(0xB9)
+        a.put64(imm)
+    }
+
+    func moveArgument(_ arg: Argument, into r: Reg) {
+        switch arg {
+        case .location(.reg(let s)): a.mov(r, s, .q)
+        case .location(.spill(let off)): a.load(r, Mem(.rbx, off), .q)
+        case .location(let l): preconditionFailure("argument has no location (\(l))")
+        case .constant(let c): a.mov(r, imm: c)
+        }
     }
 
     /// Leaves with the PC already in the state (exceptions, ERET): no chaining.

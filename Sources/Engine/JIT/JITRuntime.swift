@@ -9,6 +9,12 @@ struct JITRuntimeInfo {
     var epilogue: UInt64 = 0
     var loadSlow: UInt64 = 0
     var storeSlow: UInt64 = 0
+    /// Shared slow-path thunks (`SlowPathThunk`): load and store, without and
+    /// with the XMM registers saved.
+    var loadThunk: UInt64 = 0
+    var loadThunkXMM: UInt64 = 0
+    var storeThunk: UInt64 = 0
+    var storeThunkXMM: UInt64 = 0
     /// FP/SIMD helpers (JITCompiler+FPSIMD.swift).
     var fp: UInt64 = 0
     var vectorOp: UInt64 = 0
@@ -75,27 +81,87 @@ final class JumpCache {
 
 /// The last argument of the JIT's load/store slow paths, packed into one
 /// constant by the compiler and unpacked by the slow path: the access size in
-/// bytes (bits 0-7), the MMU index (bits 8-15) and the access's flags (bits
-/// 32-63; `AccessFlags`, which need fewer than 32 bits).
+/// bytes (bits 0-7), the MMU index (bits 8-15), the guest instructions the
+/// block completed before the access (bits 16-31: what an exception in the slow
+/// path counts as retired; the slow path ignores them) and the access's flags
+/// (bits 32-63; `AccessFlags`, which need fewer than 32 bits).
 struct SlowPathOperand: Equatable {
     var bytes: Int
     var mmuIndex: Int
     var flags: AccessFlags
+    var retired = 0
 
-    init(bytes: Int, mmuIndex: Int, flags: AccessFlags) {
-        precondition(bytes < 256 && mmuIndex < 256 && flags.rawValue >> 32 == 0)
+    init(bytes: Int, mmuIndex: Int, flags: AccessFlags, retired: Int = 0) {
+        precondition(bytes < 256 && mmuIndex < 256 && flags.rawValue >> 32 == 0 && retired < 65536)
         self.bytes = bytes
         self.mmuIndex = mmuIndex
         self.flags = flags
+        self.retired = retired
     }
 
     @inline(__always) init(packed p: UInt64) {
         bytes = Int(p & 0xFF)
         mmuIndex = Int((p >> 8) & 0xFF)
+        retired = Int((p >> 16) & 0xFFFF)
         flags = AccessFlags(rawValue: p >> 32)
     }
 
-    var packed: UInt64 { UInt64(bytes) | UInt64(mmuIndex) << 8 | flags.rawValue << 32 }
+    var packed: UInt64 { UInt64(bytes) | UInt64(mmuIndex) << 8 | UInt64(retired) << 16 | flags.rawValue << 32 }
+}
+
+/// The out-of-line part of every load/store miss, shared by all blocks, so a
+/// block's slow path is a few bytes. A block calls it with the VA in rax (and
+/// a store's value in rdx); the call is followed by `movabs rcx, PC; movabs
+/// rcx, operand` (the guest PC of the access and its `SlowPathOperand`, as
+/// immediates the thunk reads: real instructions, so the code disassembles,
+/// and harmless when they run after the return). The thunk saves the
+/// allocatable caller-saved registers (and xmm2-xmm14 in the XMM variant),
+/// records the PC as `faultPC`, calls the Machine's slow path, and returns
+/// with the loaded value in rax; when the access took an exception it
+/// leaves the block instead, counting the retired instructions.
+enum SlowPathThunk {
+    /// Offsets of the two immediates from the return address.
+    static let pcImmediate: Int32 = 2
+    static let operandImmediate: Int32 = 12
+    static let saved: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
+
+    static func emit(_ a: X64Assembler, slowPath fn: UInt64, store: Bool, xmm: Bool, epilogue: Label) {
+        for r in saved { a.push(r) }
+        // Entered with rsp = 16n - 8 (the call); six pushes keep that parity.
+        let xmmBytes = xmm ? Int32(16 * JITCompiler.allocatableXMM.count) : 0
+        a.alu(.sub, .rsp, imm: 8 + xmmBytes, .q)
+        if xmm {
+            for (k, x) in JITCompiler.allocatableXMM.enumerated() { a.movdqu(Mem(.rsp, Int32(16 * k)), x) }
+        }
+        let returnAddress = Mem(.rsp, 8 + xmmBytes + Int32(8 * saved.count))
+        a.load(.rcx, returnAddress, .q)                         // the movabs pair after the call
+        a.load(.rsi, Mem(.rcx, pcImmediate), .q)
+        a.store(Mem(.rbx, Int32(StateLayout.faultPC)), .rsi, .q)
+        a.mov(.rsi, .rax, .q)                                   // va
+        if store {
+            a.load(.rcx, Mem(.rcx, operandImmediate), .q)       // (state, va, value, operand)
+        } else {
+            a.load(.rdx, Mem(.rcx, operandImmediate), .q)       // (state, va, operand, _)
+        }
+        a.mov(.rdi, .rbx, .q)
+        a.call(absolute: fn, scratch: .rax)
+        if xmm {
+            for (k, x) in JITCompiler.allocatableXMM.enumerated() { a.movdqu(x, Mem(.rsp, Int32(16 * k))) }
+        }
+        a.alu(.add, .rsp, imm: 8 + xmmBytes, .q)
+        for r in saved.reversed() { a.pop(r) }
+        let raised = a.newLabel()
+        a.load(.rcx, Mem(.rsp), .q)
+        a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exceptionTaken)), imm: 0, .q)
+        a.jcc(.ne, raised)
+        a.ret()
+        a.bind(raised)
+        a.load(.rcx, Mem(.rcx, operandImmediate + 2), .w)       // retired (bits 16-31 of the operand)
+        a.alu(.add, JITCompiler.instructionCounter, .rcx, .q)
+        a.alu(.add, .rsp, imm: 8, .q)                           // drop the return address
+        a.alu(.xor, .rax, .rax, .d)
+        a.jmp(epilogue)
+    }
 }
 
 let jitLoadSlow: HelperFunction = { state, va, packed, _ in
@@ -163,11 +229,21 @@ final class JITEngine {
         a.jmp(.rsi)
         a.align(16)
         let epilogueOffset = a.offset
+        let epilogue = a.newLabel()
+        a.bind(epilogue)
         a.ldmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
         a.store(Mem(.rbx, Int32(StateLayout.instructionCount)), JITCompiler.instructionCounter, .q)
         a.alu(.add, .rsp, imm: 8, .q)
         for r in [Reg.r15, .r14, .r13, .r12, .rbx, .rbp] { a.pop(r) }
         a.ret()
+        let loadSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitLoadSlow, to: UnsafeRawPointer.self)))
+        let storeSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitStoreSlow, to: UnsafeRawPointer.self)))
+        var thunks: [Int] = []
+        for (fn, store, xmm) in [(loadSlow, false, false), (loadSlow, false, true), (storeSlow, true, false), (storeSlow, true, true)] {
+            a.align(16)
+            thunks.append(a.offset)
+            SlowPathThunk.emit(a, slowPath: fn, store: store, xmm: xmm, epilogue: epilogue)
+        }
         a.align(16)
         let probeOffset = a.offset
         HostFeatures.emitProbe(a)
@@ -179,8 +255,12 @@ final class JITEngine {
         info.features = features ?? HostFeatures(cpuid1ECX: UInt32(truncatingIfNeeded: probe), xcr0: probe >> 32)
         entry = unsafeBitCast(cache.executablePointer(start), to: Entry.self)
         info.epilogue = cache.executableAddress(start + epilogueOffset)
-        info.loadSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitLoadSlow, to: UnsafeRawPointer.self)))
-        info.storeSlow = UInt64(UInt(bitPattern: unsafeBitCast(jitStoreSlow, to: UnsafeRawPointer.self)))
+        info.loadSlow = loadSlow
+        info.storeSlow = storeSlow
+        info.loadThunk = cache.executableAddress(start + thunks[0])
+        info.loadThunkXMM = cache.executableAddress(start + thunks[1])
+        info.storeThunk = cache.executableAddress(start + thunks[2])
+        info.storeThunkXMM = cache.executableAddress(start + thunks[3])
         info.fp = UInt64(UInt(bitPattern: unsafeBitCast(jitFP, to: UnsafeRawPointer.self)))
         info.vectorOp = UInt64(UInt(bitPattern: unsafeBitCast(jitVectorOp, to: UnsafeRawPointer.self)))
     }
@@ -212,7 +292,7 @@ final class JITEngine {
             for e in code.exits {
                 precondition(e.id == exitRecords.count)
                 exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset), targetPC: e.targetPC,
-                                              sourcePage: page, chainedTo: nil))
+                                              sourcePage: page, chainedTo: nil, dead: !e.chainable))
             }
             hostBytes += code.bytes.count
             lastCode = code
@@ -223,9 +303,14 @@ final class JITEngine {
     }
 
     /// Runs host code until it returns; the result identifies the exit taken
-    /// (0: none that can be chained).
+    /// (0: none, the code stored the PC). An exit with an id leaves its PC to
+    /// its record (code size: no PC store per exit), stored here.
     @inline(__always) func run(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
-        Int(entry(state, block.hostCode!))
+        let id = Int(entry(state, block.hostCode!))
+        if id > 0 {
+            state.storeBytes(of: exitRecords[id - 1].targetPC, toByteOffset: StateLayout.pc, as: UInt64.self)
+        }
+        return id
     }
 
     /// A jump cache for the CPU with this state block, which its code reaches
