@@ -399,17 +399,39 @@ final class JITCompiler {
         jumpToEpilogue()
     }
 
-    /// Leaves for a constant guest PC, through a patchable jump (chaining).
+    /// Leaves for a constant guest PC: within the block's page through a
+    /// patchable jump (chaining); to another page through the jump cache (a
+    /// patched jump would outlive a change of that page's mapping, while the
+    /// dispatcher empties the jump cache whenever the TLB or context changes,
+    /// as for BR/BLR/RET).
     func emitDirectExit(to pc: UInt64, count: Int) {
         addInstructionCount(count)
         let id: Int
         if chaining && !noChain {
-            let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
-            id = recordExit(to: pc, fieldOffset: field, chainable: true)
+            if pc & TLB.pageMask == block.guestPC & TLB.pageMask {
+                let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
+                id = recordExit(to: pc, fieldOffset: field, chainable: true)
+            } else {
+                emitJumpCacheProbe(pc)
+                id = recordExit(to: pc, chainable: false)
+            }
         } else {
             id = recordExit(to: pc, chainable: false)
         }
         exitWithID(id)
+    }
+
+    /// Jumps to the code the jump cache holds for constant `pc`, if any (the
+    /// slot is known at compile time); falls through on a miss.
+    func emitJumpCacheProbe(_ pc: UInt64) {
+        let slot = Int32(JumpCache.slot(va: pc) << JumpCache.slotBytesLog2)
+        let miss = a.newLabel()
+        a.load(.rcx, Mem(.rbx, Int32(StateLayout.jumpCache)), .q)
+        a.mov(.rax, imm: pc)
+        a.alu(.cmp, .rax, Mem(.rcx, slot), .q)
+        a.jcc(.ne, miss)
+        a.jmp(Mem(.rcx, slot + 8))
+        a.bind(miss)
     }
 
     /// A load/store miss: the shared thunk (JITRuntime.swift, `SlowPathThunk`)
