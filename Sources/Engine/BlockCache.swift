@@ -22,13 +22,33 @@ final class BlockCache {
     private var byPage: [UInt64: [TranslatedBlock]] = [:]
     private(set) var translations = 0
     private(set) var invalidations = 0
+    /// The blocks found last, direct-mapped by VA: a hit costs a key compare
+    /// instead of hashing the whole key (every block the dispatcher runs is looked up).
+    private static let recentCount = 4096
+    private var recent = [TranslatedBlock?](repeating: nil, count: BlockCache.recentCount)
 
     var count: Int { blocks.count }
 
-    @inline(__always) func lookup(_ key: BlockKey) -> TranslatedBlock? { blocks[key] }
+    @inline(__always) private static func recentSlot(_ key: BlockKey) -> Int {
+        Int(truncatingIfNeeded: key.va >> 2) & (recentCount - 1)
+    }
+
+    @inline(__always) func lookup(_ key: BlockKey) -> TranslatedBlock? {
+        let slot = BlockCache.recentSlot(key)
+        if let b = recent[slot], b.key == key { return b }
+        guard let b = blocks[key] else { return nil }
+        recent[slot] = b
+        return b
+    }
+
+    /// Drops `block` from the recent slots when it is there.
+    @inline(__always) private func forgetRecent(_ block: TranslatedBlock) {
+        let slot = BlockCache.recentSlot(block.key)
+        if recent[slot] === block { recent[slot] = nil }
+    }
 
     func insert(_ block: TranslatedBlock) {
-        if let old = blocks.updateValue(block, forKey: block.key) { removeFromPage(old) }
+        if let old = blocks.updateValue(block, forKey: block.key) { removeFromPage(old); forgetRecent(old) }
         byPage[block.key.pa & TLB.pageMask, default: []].append(block)
         translations += 1
     }
@@ -52,6 +72,7 @@ final class BlockCache {
             let b = list[i]
             if b.key.pa < pa + length && pa < b.key.pa + b.byteLength {
                 blocks.removeValue(forKey: b.key)
+                forgetRecent(b)
                 removed.append(b)
                 invalidations += 1
                 list.swapAt(i, list.count - 1)
@@ -66,6 +87,7 @@ final class BlockCache {
     }
 
     func removeAll() {
+        for i in recent.indices { recent[i] = nil }
         blocks.removeAll()
         byPage.removeAll()
     }
