@@ -3,7 +3,8 @@ import Machine
 
 /// The Generic Interrupt Controller of QEMU's virt board: the interrupt state
 /// shared by GICv2 (GICv2Distributor.swift, GICv2CPUInterface.swift) and GICv3
-/// (GICv3Distributor.swift, GICv3Redistributor.swift, GICv3CPUInterface.swift),
+/// (GICv3Distributor.swift, GICv3Redistributor.swift, GICv3CPUInterface.swift;
+/// the virtual CPU interface in GICv3VirtualState.swift, GICv3VirtualInterface.swift),
 /// the highest-priority-pending computation, and the IRQ/FIQ outputs to each CPU
 /// (Arm IHI 0069 "GICv3 and GICv4 architecture specification", IHI 0048 "GICv2").
 ///
@@ -95,6 +96,8 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         /// Active priorities per group: bit n = group priority n << `aprShift`
         /// (up to 128 levels: GICv2's 8 priority bits with a group priority of [7:1]).
         var apr: [APR] = [APR(), APR(), APR()]
+        /// The GICv3 virtual CPU interface (GICv3VirtualState.swift).
+        var virt = GICVirtualCPU()
 
         // What the CPU is doing (kept by `cpuContextChanged`), and its outputs.
         var el = 1
@@ -136,8 +139,8 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     /// ARE_NS 5, DS 6; GICv2 EnableGrp0 0, EnableGrp1 1.
     var distCtlr: UInt32 = 0
     /// The CPUs whose lines this GIC drives (index = CPU number).
-    private var attached: [Weak] = []
-    private struct Weak { weak var cpu: CPU? }
+    var attached: [Weak] = []
+    struct Weak { weak var cpu: CPU? }
 
     public init(version: Version, cpuCount: Int = 1, securityExtensions: Bool, spiCount: Int = GIC.defaultSPICount) {
         precondition(cpuCount >= 1 && cpuCount <= 8 || version == .v3, "GICv2 has at most 8 CPU interfaces")
@@ -238,7 +241,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         }
     }
 
-    private func setLevel(_ i: inout IRQ, _ level: Bool) {
+    func setLevel(_ i: inout IRQ, _ level: Bool) {
         // An edge-triggered interrupt latches on the rising edge.
         if level && !i.level && i.edge { i.latch = true }
         i.level = level

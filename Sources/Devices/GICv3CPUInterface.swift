@@ -132,7 +132,7 @@ extension GIC {
         for reg in ICCRegister.all {
             rows.append(row(reg))
         }
-        return rows
+        return rows + virtualInterfaceRegisters()
     }
 
     private func row(_ reg: ICCRegister) -> SysRegDef {
@@ -184,6 +184,7 @@ extension GIC {
             return .allowed
         default: break
         }
+        if virtualInterfaceTrap(reg, cpu) { return .trap(toEL: 2) }   // ICH_HCR_EL2.TC/TALL0/TALL1/TDIR
         if el == 1 && c.el2Enabled {
             switch reg {
             case .sgi0r where hcr & fmo != 0: return .trap(toEL: 2)
@@ -227,6 +228,7 @@ extension GIC {
     }
 
     func readICC(_ reg: ICCRegister, _ cpu: CPU) -> UInt64 {
+        if usesVirtualInterface(reg, cpu) { return readICV(reg, cpu) }
         let n = cpu.index
         return locked {
             let c = cpus[n]
@@ -292,6 +294,7 @@ extension GIC {
     }
 
     func writeICC(_ reg: ICCRegister, _ cpu: CPU, _ v: UInt64) {
+        if usesVirtualInterface(reg, cpu) { return writeICV(reg, cpu, v) }
         let n = cpu.index
         locked {
             switch reg {

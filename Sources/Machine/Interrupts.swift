@@ -79,8 +79,12 @@ public enum InterruptRouting {
         public var scr: UInt64
         public var hcr: UInt64
         public var daif: UInt64
+        /// The virtual interrupt lines the interrupt controller's virtual CPU
+        /// interface drives (GICv3 list registers): 1 << `InterruptLine.rawValue`.
+        public var virtualLines: UInt64
         public init(el: Int, hasEL2: Bool = false, hasEL3: Bool = false, scr: UInt64 = 0, hcr: UInt64 = 0,
-                    daif: UInt64 = 0) {
+                    daif: UInt64 = 0, virtualLines: UInt64 = 0) {
+            self.virtualLines = virtualLines
             self.el = el
             self.hasEL2 = hasEL2
             self.hasEL3 = hasEL3
@@ -126,12 +130,14 @@ public enum InterruptRouting {
         return !pstateMasked
     }
 
-    /// A virtual interrupt (HCR_EL2.VI/VF/VSE with IMO/FMO/AMO set and TGE
-    /// clear) is pending for EL0/EL1 while EL2 is enabled; it goes to EL1.
+    /// A virtual interrupt (HCR_EL2.VI/VF/VSE, or the GIC's virtual CPU
+    /// interface asserting vIRQ/vFIQ, with IMO/FMO/AMO set and TGE clear) is
+    /// pending for EL0/EL1 while EL2 is enabled; it goes to EL1.
     public static func virtualPending(_ line: InterruptLine, _ c: Controls) -> Bool {
         guard c.el < 2 else { return false }
         let hcr = c.effectiveHCR
-        return hcr & HCRBits.tge == 0 && hcr & line.hcrRouteBit != 0 && hcr & line.hcrVirtualBit != 0
+        let asserted = hcr & line.hcrVirtualBit != 0 || c.virtualLines & (1 << UInt64(line.rawValue)) != 0
+        return hcr & HCRBits.tge == 0 && hcr & line.hcrRouteBit != 0 && asserted
     }
 
     /// What to take now, if anything: physical interrupts first (in
@@ -174,6 +180,9 @@ public final class InterruptState: @unchecked Sendable {
     private var sources: (UInt64, UInt64, UInt64) = (0, 0, 0)
     /// One bit per asserted line (1 << line.rawValue); written under `mutex`.
     private let lineBits = Atomic<UInt64>(0)
+    /// The virtual IRQ/FIQ the interrupt controller's virtual CPU interface
+    /// drives (1 << line.rawValue).
+    private let virtualLineBits = Atomic<UInt64>(0)
     /// Devices (or a debugger) that can wake a WFI from outside the CPU.
     private let wakeSources = Atomic<Int>(0)
 
@@ -225,6 +234,7 @@ public final class InterruptState: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         sources = (0, 0, 0)
         lineBits.store(0, ordering: .relaxed)
+        virtualLineBits.store(0, ordering: .relaxed)
         alarmDeadline = .max
         pthread_cond_broadcast(alarmCond)
         pthread_mutex_unlock(mutex)
@@ -252,6 +262,24 @@ public final class InterruptState: @unchecked Sendable {
         case .serror: sources.2 = asserted ? sources.2 | bit : sources.2 & ~bit
         }
         updateLineBitsLocked()
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// The virtual lines (vIRQ, vFIQ) the GIC's virtual CPU interface asserts.
+    public var virtualLines: UInt64 { virtualLineBits.load(ordering: .acquiring) }
+
+    /// Drives the virtual IRQ or FIQ (the GICv3 virtual CPU interface). A
+    /// rising line asks the dispatcher to look and wakes a waiting CPU.
+    public func setVirtualLine(_ line: InterruptLine, asserted: Bool) {
+        let bit = UInt64(1) << UInt64(line.rawValue)
+        let old = asserted ? virtualLineBits.bitwiseOr(bit, ordering: .acquiringAndReleasing).oldValue
+            : virtualLineBits.bitwiseAnd(~bit, ordering: .acquiringAndReleasing).oldValue
+        guard asserted && old & bit == 0 else { return }
+        pthread_mutex_lock(mutex)
+        if !stopping {
+            requestCheck()
+            pthread_cond_broadcast(wakeCond)
+        }
         pthread_mutex_unlock(mutex)
     }
 
@@ -416,13 +444,14 @@ extension CPU {
     public var interruptControls: InterruptRouting.Controls {
         InterruptRouting.Controls(el: el, hasEL2: config.hasEL2, hasEL3: config.hasEL3,
                                   scr: config.hasEL3 ? sysreg(SysRegTable.scrEL3) : 0,
-                                  hcr: config.hasEL2 ? sysreg(SysRegTable.hcrEL2) : 0, daif: daif)
+                                  hcr: config.hasEL2 ? sysreg(SysRegTable.hcrEL2) : 0, daif: daif,
+                                  virtualLines: interrupts.virtualLines)
     }
 
     /// True when something is asserted that HCR_EL2 or a line holds (whether
     /// or not it can be taken now).
     var anyInterruptAsserted: Bool {
-        if interrupts.assertedLines != 0 { return true }
+        if interrupts.assertedLines != 0 || interrupts.virtualLines != 0 { return true }
         return config.hasEL2 && sysreg(SysRegTable.hcrEL2) & (0x1C0) != 0   // VSE, VI, VF
     }
 
