@@ -21,6 +21,11 @@ and then, at the shell prompt:
 The kernel log up to the shell must have no warning, oops, "unhandled" or
 error line that QEMU 7.2's log (same kernel, CPU and GIC) lacks.
 
+The KVM configurations boot at EL2 (-M virt,virtualization=on,gic-version=3):
+the kernel must report KVM ready, "VHE mode initialized successfully" (VHE,
+-cpu max) or "Hyp mode initialized successfully" (kvm-arm.mode=nvhe), with
+the vGIC on the GICv3 virtual CPU interface, as QEMU 7.2's log does.
+
   scripts/test-linux.py [--config NAME ...] [--list] [--jobs N] [--timeout S]
                         [--transcripts DIR] [--subject-qemu]
 --subject-qemu runs the same session on QEMU 7.2 itself (checks the script).
@@ -45,14 +50,18 @@ STAMP = re.compile(rb"^\[\s*\d+\.\d+\] ?", re.M)
 
 # name: (engine, cpu, gic version or None for the default, reboot: None,
 # "reboot" (reboot -f, then the shell again) or "no-reboot" (with -no-reboot
-# reboot -f ends the run))
+# reboot -f ends the run), KVM mode: None (not at EL2), "vhe" or "nvhe")
 CONFIGS = {
-    "jit-max": ("jit", "max", None, "reboot"),
-    "jit-max-no-reboot": ("jit", "max", None, "no-reboot"),
-    "jit-max-gic3": ("jit", "max", "3", None),
-    "jit-a57": ("jit", "cortex-a57", None, None),
-    "interp-max": ("interp", "max", None, None),
+    "jit-max": ("jit", "max", None, "reboot", None),
+    "jit-max-no-reboot": ("jit", "max", None, "no-reboot", None),
+    "jit-max-gic3": ("jit", "max", "3", None, None),
+    "jit-a57": ("jit", "cortex-a57", None, None, None),
+    "interp-max": ("interp", "max", None, None, None),
+    "jit-max-kvm-vhe": ("jit", "max", "3", None, "vhe"),
+    "jit-max-kvm-nvhe": ("jit", "max", "3", None, "nvhe"),
 }
+# What the kernel prints when KVM is ready, per mode.
+KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm [1]: Hyp mode initialized successfully"}
 
 SUSPICIOUS = re.compile(rb"(?i)(warn|oops|unhandled|bug[: ]|call trace|error|fail|invalid|not supported|unknown)")
 # Lines that differ from QEMU's for a reason Armature's model states: it has
@@ -160,8 +169,9 @@ def normalise(line):
     return re.sub(rb"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", b"#", line)
 
 
-def boot_command(subject, engine, cpu, gic, reboot=None):
-    machine = "virt" + (f",gic-version={gic}" if gic else "")
+def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None):
+    machine = "virt" + (",virtualization=on" if kvm else "") + (f",gic-version={gic}" if gic else "")
+    append = "console=ttyAMA0" + (" kvm-arm.mode=nvhe" if kvm == "nvhe" else "")
     if subject == "qemu":
         cmd = ["qemu-system-aarch64"]
     else:
@@ -170,10 +180,10 @@ def boot_command(subject, engine, cpu, gic, reboot=None):
         cmd.append("-no-reboot")
     return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
                   "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-                  "-append", "console=ttyAMA0"]
+                  "-append", append]
 
 
-def run_session(cmd, timeout, transcript=None, reboot=None):
+def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None):
     """Boots, drives the shell, powers off (`reboot`: see CONFIGS). Returns
     (checks, times, log)."""
     s = Session(cmd, timeout)
@@ -188,6 +198,10 @@ def run_session(cmd, timeout, transcript=None, reboot=None):
           "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
     if m is not None:
         times["prompt"] = s.elapsed()
+        if kvm:
+            ready = KVM_READY[kvm]
+            check(f"KVM ready: {ready.decode()}", ready in bytes(s.out),
+                  " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines() if b"kvm" in l)[:400])
         release = open(os.path.join(LINUX, "kernel-release")).read().strip()
         got = s.command("uname -r")
         check("uname -r", got is not None and got.strip() == release, f"got {got!r}, expected {release!r}")
@@ -246,9 +260,9 @@ def main():
     ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
     a = ap.parse_args()
     if a.list:
-        for name, (engine, cpu, gic, reboot) in CONFIGS.items():
+        for name, (engine, cpu, gic, reboot, kvm) in CONFIGS.items():
             print(f"{name}: -accel {engine} -cpu {cpu}" + (f" gic-version={gic}" if gic else "")
-                  + (f" ({reboot})" if reboot else ""))
+                  + (f" ({reboot})" if reboot else "") + (f" virtualization=on (KVM {kvm})" if kvm else ""))
         return 0
     if not all(os.path.isfile(os.path.join(LINUX, f)) for f in ("Image", "initramfs", "kernel-release")):
         print("test-linux: no kernel or initramfs in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
@@ -264,17 +278,20 @@ def main():
     if a.transcripts:
         os.makedirs(a.transcripts, exist_ok=True)
     names = a.config or list(CONFIGS)
-    # QEMU's log for each (cpu, gic) the configurations use: the reference.
-    references = sorted({(CONFIGS[n][1], CONFIGS[n][2]) for n in names}, key=str)
+    # QEMU's log for each (cpu, gic, kvm) the configurations use: the reference.
+    references = sorted({(CONFIGS[n][1], CONFIGS[n][2], CONFIGS[n][4]) for n in names}, key=str)
     jobs = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        for cpu, gic in references:
-            t = a.transcripts and os.path.join(a.transcripts, f"qemu-{cpu}-gic{gic or 'default'}.txt")
-            jobs[("qemu", cpu, gic)] = pool.submit(run_session, boot_command("qemu", "tcg", cpu, gic), a.timeout, t)
+        for cpu, gic, kvm in references:
+            t = a.transcripts and os.path.join(a.transcripts,
+                                               f"qemu-{cpu}-gic{gic or 'default'}{'-kvm-' + kvm if kvm else ''}.txt")
+            jobs[("qemu", cpu, gic, kvm)] = pool.submit(run_session, boot_command("qemu", "tcg", cpu, gic, kvm=kvm),
+                                                        a.timeout, t, None, kvm)
         for n in names:
-            engine, cpu, gic, reboot = CONFIGS[n]
+            engine, cpu, gic, reboot, kvm = CONFIGS[n]
             t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
-            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot), a.timeout, t, reboot)
+            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot, kvm), a.timeout, t,
+                                  reboot, kvm)
     passed = failed = 0
 
     def report(name, ok, detail=""):
@@ -287,9 +304,9 @@ def main():
             print(f"FAIL {name}: {detail}")
 
     for n in names:
-        engine, cpu, gic, _ = CONFIGS[n]
+        engine, cpu, gic, _, kvm = CONFIGS[n]
         checks, times, log = jobs[n].result()
-        qchecks, qtimes, qlog = jobs[("qemu", cpu, gic)].result()
+        qchecks, qtimes, qlog = jobs[("qemu", cpu, gic, kvm)].result()
         for name, ok, detail in checks:
             report(f"[{n}] {name}", ok, detail)
         if not all(ok for _, ok, _ in qchecks):
