@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI"], swiftSettings: unchecked),
         // ELF files read without trusting them (the loader and the symbol tables).
         .target(name: "ELF"),
-        .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib"], exclude: ["DefaultGuest/firmware"]),
+        .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib", "Options", "NineP", "UserNet"], exclude: ["DefaultGuest/firmware"]),
         .target(name: "Options"),
         .target(
             name: "Debug", dependencies: ["A64", "IR", "Machine", "Devices", "Engine", "Options", "ELF", "CCapstone"],

@@ -536,10 +536,21 @@ def main():
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
         for opt, val in [("bios", "fw.bin"),
                          ("drive", "file=x.img"),
-                         ("device", "virtio-net"), ("netdev", "user,id=n0"), ("display", "none"),
-                         ("vga", "none"), ("chardev", "stdio,id=c0"), ("virtfs", "local")]:
+                         ("device", "virtio-net"), ("display", "none"),
+                         ("vga", "none"), ("chardev", "stdio,id=c0")]:
             args = ["-" + opt] + ([val] if val else [])
             expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")
+        # Shared folders and user networking: QEMU 7.2's one-line errors.
+        expect_error("-virtfs without mount_tag", ["-virtfs", "local"], "-virtfs local: Usage: -virtfs fsdriver,mount_tag=tag")
+        expect_error("-virtfs without path", ["-virtfs", "local,mount_tag=h,security_model=none"], "path property not set")
+        expect_error("-virtfs without security_model", ["-virtfs", "local,path=/tmp,mount_tag=h"], "security_model property not set")
+        expect_error("-virtfs unknown key", ["-virtfs", "local,path=/tmp,mount_tag=h,security_model=none,foo=1"],
+                     "Invalid parameter 'foo'")
+        expect_error("-virtfs missing folder", ["-virtfs", "local,path=/nonexistent-dir,mount_tag=h,security_model=none"],
+                     "cannot initialize fsdev 'h'", "No such file or directory")
+        expect_error("-netdev without id", ["-netdev", "user"], "-netdev user: Parameter 'id' is missing")
+        expect_error("-nic bad hostfwd", ["-nic", "user,hostfwd=bogus"], "Invalid host forwarding rule 'bogus'")
+        expect_error("-nic other type", ["-nic", "tap"], "-nic tap", "not supported")
         expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
         expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
         expect_error("-S without a debugger", ["-S"], "-S", "-gdb")

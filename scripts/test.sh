@@ -17,7 +17,11 @@
 #      to the shell under both engines, -cpu max and cortex-a57, GICv2 and v3; the
 #      shell is driven over the serial console and the kernel log compared with
 #      QEMU 7.2's (test-linux.py)
-#   7. unit tests (swift test, debug build)
+#   7. Linux with Debian's generic kernel (setup-linux-generic.sh): a host folder over
+#      virtio-9p (test-9p.py: reads, writes, renames, symlinks, mapped ownership,
+#      readonly, escapes that must fail) and user-mode networking over virtio-net
+#      (test-net.py: DHCP, a page from the host's loopback, hostfwd), both engines
+#   8. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
 #
 # Every reference the tests compare against must be there: QEMU 7.2, QEMU 10.0,
@@ -36,6 +40,8 @@ scripts/setup-qemu10.sh >/dev/null || { echo "test: scripts/setup-qemu10.sh fail
 scripts/setup-unicorn.sh || { echo "test: scripts/setup-unicorn.sh failed: Unicorn is a fuzzing reference" >&2; exit 1; }
 # Debian's arm64 kernel and busybox, for the Linux test (private apt, .build/linux).
 scripts/setup-linux.sh >/dev/null || { echo "test: scripts/setup-linux.sh failed: the Linux test needs the kernel" >&2; exit 1; }
+# Debian's generic arm64 kernel (9p and virtio-net modules), for the shared-folder and network tests.
+scripts/setup-linux-generic.sh >/dev/null || { echo "test: scripts/setup-linux-generic.sh failed: the 9p and network tests need the generic kernel" >&2; exit 1; }
 
 stages=()
 failed=0
@@ -61,6 +67,8 @@ run_stage "untrusted input and exit paths" python3 scripts/test-inputs.py
 run_stage "gdb session" scripts/test-gdb.sh
 run_stage "QMP session vs QEMU 7.2" python3 scripts/test-qmp.py
 run_stage "Linux boots to a shell (vs QEMU 7.2)" python3 scripts/test-linux.py
+run_stage "Linux: a 9p shared folder, escapes refused" python3 scripts/test-9p.py
+run_stage "Linux: user-mode network (DHCP, wget, hostfwd)" python3 scripts/test-net.py
 run_stage "unit tests" swift test
 
 echo "=== summary"

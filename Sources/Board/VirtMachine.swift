@@ -1,6 +1,7 @@
 import Machine
 import Synchronization
 import Devices
+import Options
 
 /// What the `virt` board is built with (from `-M`, `-cpu`, `-m`, `-smp`, `-semihosting`).
 public struct VirtOptions: Sendable, Equatable {
@@ -40,6 +41,9 @@ public struct VirtOptions: Sendable, Equatable {
     public var semihostingAllowSystem = false
     /// `dumpdtb=FILE`: write the device tree there and exit.
     public var dumpDTB: String? = nil
+    /// `-fsdev`/`-virtfs` and `-netdev`/`-nic` (VirtioShares.swift binds them).
+    public var fsdevs: [FsdevOption] = []
+    public var netdevs: [NetdevOption] = []
     public init() {}
 
     /// The interrupt controller the options select: 2 or 3.
@@ -123,6 +127,8 @@ public final class VirtMachine {
     /// PSCI answered by the emulator when the guest has no EL3 firmware (held
     /// here: `System.firmware` is weak).
     public internal(set) var psci: PSCI?
+    /// The shared folders' I/O threads and the NICs' networks.
+    public let hostDevices = HostDeviceSet()
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
@@ -240,9 +246,11 @@ public final class VirtMachine {
         }
         // PSCI SYSTEM_RESET, QMP system_reset: CPUs, devices, boot images.
         system.addResetParticipant { [unowned self] _ in self.resetMachine() }
+        try attachSharesAndNICs()
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
+            self.runHostDeviceEvents()
             let status = self.hostExitStatus.load(ordering: .acquiring)
             if status >= 0 { self.system.requestExit(status: status) }
         }

@@ -177,6 +177,10 @@ enum CLI {
         for c in cmd.cpu { try QEMUOptions.applyCPU(c, to: &options) }
         for m in cmd.memory { try QEMUOptions.applyMemory(m, to: &options) }
         for s in cmd.smp { try QEMUOptions.applySMP(s, to: &options) }
+        for f in cmd.fsdev { options.fsdevs.append(try FsdevOption.parseFsdev(f)) }
+        for v in cmd.virtfs { options.fsdevs.append(try FsdevOption.parseVirtfs(v)) }
+        for n in cmd.netdev { options.netdevs.append(try NetdevOption.parseNetdev(n)) }
+        for (i, n) in cmd.nic.enumerated() { options.netdevs.append(try NetdevOption.parseNic(n, index: i)) }
         for s in cmd.serial { try QEMUOptions.checkSerial(s) }
         if cmd.serial.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
         // -monitor stdio|none. -nographic without -serial or -monitor: the UART

@@ -38,6 +38,22 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("Device tree blob to give the kernel instead of the board's own", valueName: "file"))
     var dtb: [String] = []
 
+    @Option(name: .customLong("virtfs", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Shared host folder (virtio-9p-pci): local,path=DIR,mount_tag=TAG,security_model=mapped|mapped-xattr|none|passthrough[,readonly=on]", valueName: "opts"))
+    var virtfs: [String] = []
+
+    @Option(name: .customLong("fsdev", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Host folder for a virtio-9p device: local,id=ID,path=DIR,security_model=...[,readonly=on]", valueName: "opts"))
+    var fsdev: [String] = []
+
+    @Option(name: .customLong("nic", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("NIC (virtio-net-pci) on user-mode networking: user[,hostfwd=tcp:[ADDR]:PORT-[GADDR]:GPORT...][,mac=MAC]", valueName: "opts"))
+    var nic: [String] = []
+
+    @Option(name: .customLong("netdev", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("User-mode network back end: user,id=ID[,hostfwd=...]", valueName: "opts"))
+    var netdev: [String] = []
+
     @Flag(name: .customLong("nographic", withSingleDash: true),
           help: "No graphics: the serial port is on stdio (always the case)")
     var nographic = false
@@ -116,15 +132,16 @@ enum CommandLine0 {
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
         "no-reboot": .flag, "action": .value,
+        "virtfs": .value, "fsdev": .value, "nic": .value, "netdev": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "bios", "drive", "device", "netdev", "display",
-        "vga", "chardev", "virtfs", "pflash", "hda", "hdb", "cdrom", "net",
-        "nic", "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
+        "bios", "drive", "device", "display",
+        "vga", "chardev", "pflash", "hda", "hdb", "cdrom", "net",
+        "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
-        "fsdev", "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",
+        "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",
         "uuid", "daemonize", "pidfile", "sandbox", "overcommit", "msg", "readconfig",
         "writeconfig", "nodefaults", "parallel", "watchdog", "watchdog-action", "runas",
         "chroot", "iscsi", "fw_cfg", "compat", "add-fd", "seed", "singlestep",

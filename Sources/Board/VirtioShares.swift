@@ -1,0 +1,62 @@
+import Devices
+import Glibc
+import NineP
+import Options
+
+/// Shared host folders (virtio-9p) on the virt board: `-virtfs` makes a
+/// virtio-9p-pci device, as on QEMU's virt.
+extension VirtMachine {
+    /// The virtio-9p device serving `fsdev` under `tag`, its server on an I/O
+    /// thread, errors as QEMU 7.2's.
+    func ninePDevice(_ fsdev: FsdevOption, tag: String) throws -> Virtio9P {
+        guard let model = NinePSecurityModel(rawValue: fsdev.securityModel) else {
+            throw BoardError("\(fsdev.context): invalid security_model property '\(fsdev.securityModel)'")
+        }
+        let server: NinePServer
+        do {
+            server = try NinePServer(.init(root: fsdev.path, security: model, readOnly: fsdev.readOnly))
+        } catch let e as NinePError {
+            throw BoardError("\(fsdev.context): cannot initialize fsdev '\(fsdev.id)': failed to open '\(fsdev.path)': \(String(cString: strerror(e.hostErrno)))")
+        }
+        let worker = IOWorker(interrupts: cpu.interrupts)
+        hostDevices.workers.append(worker)
+        return Virtio9P(tag: tag, server: server, worker: worker)
+    }
+
+    /// `-virtfs` (each fsdev with its own mount tag) and `-nic user`: their
+    /// virtio PCI devices, in the order given.
+    func attachSharesAndNICs() throws {
+        var ids = Set<String>()
+        for f in options.fsdevs {
+            if !ids.insert(f.id).inserted { throw BoardError("\(f.context): Duplicate ID '\(f.id)' for fsdev") }
+            guard let tag = f.mountTag else { continue }
+            try addVirtioPCI(try ninePDevice(f, tag: tag), name: "virtio-9p-pci")
+        }
+        for n in options.netdevs where n.option == "-nic" {
+            if let model = n.model, model != "virtio-net-pci", model != "virtio" {
+                throw BoardError("\(n.context): Unsupported NIC model: \(model)")
+            }
+            try addVirtioPCI(try netDevice(n, mac: n.mac), name: "virtio-net-pci")
+        }
+        if let f = options.fsdevs.first(where: { $0.mountTag == nil }) {
+            throw BoardError("\(f.context): -fsdev needs a -device virtio-9p-*,fsdev=\(f.id) (use -virtfs ...,mount_tag=TAG)")
+        }
+        if let n = options.netdevs.first(where: { $0.option == "-netdev" }) {
+            throw BoardError("\(n.context): -netdev needs a -device virtio-net-*,netdev=\(n.id) (or use -nic user)")
+        }
+    }
+
+    /// CPU thread (host event): the I/O threads' completions and the frames
+    /// waiting for the NICs.
+    func runHostDeviceEvents() {
+        for w in hostDevices.workers { w.runCompletions() }
+        for l in hostDevices.netLinks where l.device.hasIncoming { l.device.deliverPending() }
+    }
+}
+
+/// What the shared folders and NICs keep alive: their I/O threads and networks.
+public final class HostDeviceSet {
+    var workers: [IOWorker] = []
+    var netLinks: [NetLink] = []
+    init() {}
+}

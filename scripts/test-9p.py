@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""The shared-folder test: Debian's generic arm64 kernel (scripts/setup-linux-generic.sh:
+its virtio and 9p modules loaded by the initramfs) mounts a host folder over
+virtio-9p and uses it through the serial console as a person would:
+
+  mount -t 9p -o trans=virtio,version=9p2000.L host /mnt
+  reads a host file, writes one (checked on the host), mkdir, rename, unlink,
+  a symlink made by the guest and read through, and the escapes that must fail:
+  `cd /mnt/..` stays in the guest, host symlinks pointing outside the folder
+  (relative and absolute, to a file and to a directory) lead nowhere, a file
+  created through them does not appear outside, `..` in paths stops at /mnt's root.
+
+Each configuration: engine, transport (the -virtfs / -fsdev + -device forms)
+and security model. With --subject-qemu the same session runs on QEMU 7.2 (checks
+the script and that Armature behaves as QEMU does).
+
+  scripts/test-9p.py [--config NAME ...] [--list] [--timeout S] [--subject-qemu]
+Exit status 0 when every configuration passed, 1 otherwise, 2 when the kernel is
+missing (run scripts/setup-linux.sh and scripts/setup-linux-generic.sh).
+"""
+import argparse
+import importlib.util
+import os
+import shutil
+import stat
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LINUX = os.path.join(ROOT, ".build", "linux-generic")
+_spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
+test_linux = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(test_linux)
+Session = test_linux.Session
+MARKER = test_linux.MARKER
+
+# name: (engine, how the folder is given, security model, read-only)
+CONFIGS = {
+    "jit-virtfs-mapped": ("jit", "virtfs", "mapped", False),
+    "interp-virtfs-mapped": ("interp", "virtfs", "mapped", False),
+    "jit-virtfs-none-ro": ("jit", "virtfs", "none", True),
+}
+
+
+def share_args(how, path, model, readonly, transport="device"):
+    ro = ",readonly=on" if readonly else ""
+    if how == "virtfs":
+        return ["-virtfs", f"local,path={path},mount_tag=host,security_model={model}{ro}"]
+    return ["-fsdev", f"local,id=fs0,path={path},security_model={model}{ro}",
+            "-device", f"virtio-9p-{transport},fsdev=fs0,mount_tag=host"]
+
+
+def make_tree(base):
+    """share/ (the folder) and outside/ beside it, with the links that try to escape."""
+    share, outside = os.path.join(base, "share"), os.path.join(base, "outside")
+    os.makedirs(share)
+    os.makedirs(outside)
+    with open(os.path.join(outside, "secret.txt"), "w") as f:
+        f.write("SECRET-OUTSIDE\n")
+    with open(os.path.join(share, "from-host.txt"), "w") as f:
+        f.write("written by the host\n")
+    with open(os.path.join(share, "to-delete.txt"), "w") as f:
+        f.write("bye\n")
+    os.symlink("../outside", os.path.join(share, "up-dir"))
+    os.symlink("../outside/secret.txt", os.path.join(share, "up-file"))
+    os.symlink(outside, os.path.join(share, "abs-dir"))
+    os.symlink(os.path.join(outside, "secret.txt"), os.path.join(share, "abs-file"))
+    return share, outside
+
+
+def run_config(subject, name, timeout):
+    engine, how, model, readonly = CONFIGS[name]
+    base = tempfile.mkdtemp(prefix="armature-9p-")
+    share, outside = make_tree(base)
+    cmd = ["qemu-system-aarch64"] if subject == "qemu" else [subject, "-accel", engine]
+    cmd += ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic",
+            "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
+            "-append", "console=ttyAMA0 quiet"] + share_args(how, share, model, readonly)
+    s = Session(cmd, timeout)
+    checks = []
+
+    def check(what, ok, detail=""):
+        checks.append((what, bool(ok), detail))
+
+    def run(line):
+        out = s.command(line + '; echo "rc=$?"', 60)
+        return out or ""
+
+    try:
+        m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
+        check("boots to the shell prompt", m is not None,
+              " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+        if m is None:
+            return checks, s
+        check("the modules load", b"ARMATURE-INSMOD-FAILED" not in bytes(s.out))
+        out = run("mount -t 9p -o trans=virtio,version=9p2000.L host /mnt")
+        check("mount -t 9p", "rc=0" in out, out)
+        out = run("cat /mnt/from-host.txt")
+        check("reads a host file", "written by the host" in out and "rc=0" in out, out)
+        out = run("ls /mnt")
+        check("lists the folder", "from-host.txt" in out and "up-dir" in out, out)
+        # Escapes: each must stay inside the guest or fail.
+        out = run("cd /mnt/.. && ls && cd /")
+        check("cd /mnt/.. is the guest's /", "proc" in out and "from-host.txt" not in out, out)
+        out = run("cat /mnt/../mnt/../../outside/secret.txt /mnt/up-file /mnt/abs-file /mnt/up-dir/secret.txt /mnt/abs-dir/secret.txt")
+        check("host symlinks out of the folder lead nowhere", "SECRET" not in out and "rc=1" in out, out)
+        out = run("ls /mnt/up-dir/ /mnt/abs-dir/")
+        check("a symlinked outside directory cannot be listed", "secret" not in out and "rc=0" not in out, out)
+        run("echo planted > /mnt/up-dir/planted.txt")
+        check("nothing is created outside through a symlink", not os.path.exists(os.path.join(outside, "planted.txt")))
+        if readonly:
+            out = run("echo x > /mnt/new.txt")
+            check("a read-only folder refuses a write", "rc=0" not in out and "Read-only" in out, out)
+            out = run("mkdir /mnt/d; rm /mnt/to-delete.txt")
+            check("... and mkdir and rm", "rc=0" not in out and os.path.exists(os.path.join(share, "to-delete.txt")), out)
+            check("the host folder is unchanged", sorted(os.listdir(share)) ==
+                  sorted(["from-host.txt", "to-delete.txt", "up-dir", "up-file", "abs-dir", "abs-file"]))
+        else:
+            out = run("echo written by the guest > /mnt/from-guest.txt && sync")
+            path = os.path.join(share, "from-guest.txt")
+            got = open(path).read() if os.path.exists(path) else None
+            check("writes a file the host reads", got == "written by the guest\n", f"{out!r} host: {got!r}")
+            out = run("mkdir /mnt/newdir && mv /mnt/from-guest.txt /mnt/newdir/moved.txt && rm /mnt/to-delete.txt")
+            check("mkdir, rename, unlink", "rc=0" in out
+                  and os.path.isfile(os.path.join(share, "newdir", "moved.txt"))
+                  and not os.path.exists(os.path.join(share, "to-delete.txt"))
+                  and not os.path.exists(path), out)
+            out = run("ln -s moved.txt /mnt/newdir/link && cat /mnt/newdir/link && readlink /mnt/newdir/link")
+            check("a guest symlink is read through", "written by the guest" in out and "moved.txt" in out and "rc=0" in out, out)
+            out = run("ln -s /proc/version /mnt/guest-abs && cat /mnt/guest-abs")
+            check("a guest symlink resolves in the guest", "Linux version" in out, out)
+            link = os.path.join(share, "newdir", "link")
+            kind = os.lstat(link).st_mode if os.path.lexists(link) else 0
+            if model.startswith("mapped"):
+                check("mapped: the guest's symlink is a plain host file", stat.S_ISREG(kind))
+                out = run("touch /mnt/owned && chown 1234:5678 /mnt/owned && chmod 4751 /mnt/owned && stat -c '%u:%g:%a' /mnt/owned")
+                check("mapped: chown and chmod are kept for the guest", "1234:5678:4751" in out, out)
+                st = os.stat(os.path.join(share, "owned"))
+                check("mapped: ... and not on the host", st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) == 0o600,
+                      oct(st.st_mode))
+            else:
+                check("none: the guest's symlink is a host symlink", stat.S_ISLNK(kind))
+            out = run("echo hello > /mnt/newdir/a && mv /mnt/newdir /mnt/renamed && cat /mnt/renamed/a && rm -r /mnt/renamed")
+            check("a directory renamed and removed", "hello" in out and "rc=0" in out
+                  and not os.path.exists(os.path.join(share, "renamed")), out)
+        out = run("umount /mnt")
+        check("umount", "rc=0" in out, out)
+        check("the outside is untouched", sorted(os.listdir(outside)) == ["secret.txt"])
+        s.type("poweroff -f")
+        check("powers off with status 0", s.finish(30) == 0)
+    finally:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+        shutil.rmtree(base, ignore_errors=True)
+    return checks, s
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--subject-qemu", action="store_true")
+    ap.add_argument("--transcripts")
+    args = ap.parse_args()
+    if args.list:
+        print("\n".join(CONFIGS))
+        return 0
+    if not os.path.exists(os.path.join(LINUX, "Image")):
+        print("test-9p: no kernel: run scripts/setup-linux.sh and scripts/setup-linux-generic.sh", file=sys.stderr)
+        return 2
+    subject = "qemu" if args.subject_qemu else os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+    failed = 0
+    for name in args.config or list(CONFIGS):
+        checks, s = run_config(subject, name, args.timeout)
+        bad = [c for c in checks if not c[1]]
+        failed += bool(bad)
+        print(f"{'ok  ' if not bad else 'FAIL'} {name} ({s.elapsed():.0f} s, {len(checks) - len(bad)}/{len(checks)} checks)")
+        for what, ok, detail in bad:
+            print(f"     FAIL {what}: {detail[-400:]}")
+        if args.transcripts:
+            os.makedirs(args.transcripts, exist_ok=True)
+            with open(os.path.join(args.transcripts, name + ".txt"), "wb") as f:
+                f.write(bytes(s.out))
+    total = len(args.config or CONFIGS)
+    print(f"{total - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
