@@ -47,6 +47,14 @@ extension VirtMachine {
         return (host, msi)
     }
 
+    /// The machine's reset of the PCIe bus (VirtReset.swift): every function
+    /// to its reset state, and the INTx lines given to the GIC again (its
+    /// reset lowered its inputs).
+    func resetPCI() {
+        pcie.reset()
+        for (i, line) in pcie.intx.enumerated() { gic.connect(line, spi: Int(VirtMap.SPI.pcie) + i) }
+    }
+
     /// A function's MSI write: a 32-bit write of `data` at `address`, as any
     /// bus master's (an MSI controller's doorbell, or memory).
     static func deliverMSI(_ memory: AddressSpace, address: UInt64, data: UInt32, requesterID: UInt16) {

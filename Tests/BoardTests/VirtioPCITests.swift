@@ -196,4 +196,23 @@ final class VirtioPCITests: XCTestCase {
         pci.writeConfig(offset: cfg + 16, size: 4, value: 0)
         XCTAssertEqual(pci.core.status, 1)
     }
+
+    func testMachineResetResetsTheFunction() {
+        start()
+        pci.writeConfig(offset: pci.msix.capability + 2, size: 2, value: UInt32(MSIX.enableBit))
+        window.write(offset: Self.table + 12, size: 4, value: 0)
+        pci.setINTx(true)
+        XCTAssertTrue(machine.pcie.intx[1].level)
+        machine.resetMachine()
+        XCTAssertEqual(pci.readConfig(offset: 4, size: 2), 0, "decoding and bus mastering off")
+        XCTAssertEqual(pci.readConfig(offset: 0x20, size: 4), 0xC, "BAR 4 unassigned")
+        XCTAssertNil(pci.barAddress(4))
+        XCTAssertFalse(pci.msix.enabled)
+        XCTAssertEqual(pci.msix.readBAR(offset: 12, size: 4), 1, "table entries masked")
+        XCTAssertEqual(pci.core.status, 0)
+        XCTAssertFalse(pci.core.queues[0].ready)
+        XCTAssertFalse(machine.pcie.intx[1].level)
+        XCTAssertFalse(machine.gic.irq(0, 36).level, "INTB (SPI 4) low at the GIC")
+        XCTAssertEqual(pci.readConfig(offset: 0, size: 4), 0x10BF_1AF4)
+    }
 }

@@ -79,7 +79,14 @@ public final class PCIExpressHost {
         function.msiSink = { [unowned self, unowned function] address, data in
             self.msiHandler?(address, data, function.requesterID)
         }
+        function.captureResetState()
         return s
+    }
+
+    /// The machine's reset: every function to its reset state, INTx low.
+    public func reset() {
+        for case let f? in devices { f.reset() }
+        remap()
     }
 
     /// The INTx line (0-3: INTA-INTD at the bridge) of pin `pin` (1-4) of the

@@ -71,6 +71,8 @@ open class PCIFunction {
     var msiSink: ((UInt64, UInt32) -> Void)?
     /// The bus, device and function numbers (the requester ID), set when plugged.
     public internal(set) var requesterID: UInt16 = 0
+    /// The configuration space as built (a reset returns to it; taken when plugged).
+    private var resetConfig: [UInt8] = []
 
     public init(name: String, vendorID: UInt16, deviceID: UInt16, classCode: UInt32, revision: UInt8 = 0,
                 subsystemVendorID: UInt16 = 0x1AF4, subsystemID: UInt16 = 0x1100, interruptPin: UInt8 = 0) {
@@ -144,6 +146,21 @@ open class PCIFunction {
 
     public func setWriteMask(_ offset: Int, _ bytes: [UInt8]) {
         for (i, b) in bytes.enumerated() { writeMask[offset + i] = b }
+    }
+
+    // MARK: Reset
+
+    /// Remembers the configuration space as built: what `reset` returns to.
+    func captureResetState() { resetConfig = config }
+
+    /// A conventional reset (the machine's): the configuration space as
+    /// built (BARs unassigned, decoding, bus mastering and INTx disable off,
+    /// capabilities disabled), INTx low. Subclasses reset their own state too.
+    open func reset() {
+        if !resetConfig.isEmpty { config = resetConfig }
+        intxLevel = false
+        intxSink?(false)
+        mappingChanged?()
     }
 
     // MARK: Configuration space access

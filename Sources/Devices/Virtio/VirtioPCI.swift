@@ -248,6 +248,18 @@ public final class VirtioPCI: PCIFunction {
     /// (the driver reads it back to learn, 4.1.5.1.2).
     private func vector(_ v: UInt16) -> UInt16 { Int(v) < msix.vectorCount ? v : VirtioPCI.noVector }
 
+    /// The machine's reset: the configuration space (MSI-X off), the table,
+    /// the device and the transport's registers.
+    public override func reset() {
+        core.reset()
+        msix.reset()
+        resetTransport()
+        deviceFeatureSelect = 0
+        driverFeatureSelect = 0
+        queueSelect = 0
+        super.reset()
+    }
+
     private func resetTransport() {
         configVector = VirtioPCI.noVector
         for i in queueVectors.indices { queueVectors[i] = VirtioPCI.noVector }
