@@ -448,6 +448,23 @@ extension CPU {
                                   virtualLines: interrupts.virtualLines)
     }
 
+    /// ISR_EL1: A (bit 8), I (bit 7), F (bit 6) set while that interrupt is
+    /// pending, masked or not: at EL0/EL1 with HCR_EL2.{AMO,IMO,FMO} set (and
+    /// TGE clear) the virtual one (HCR_EL2.VSE/VI/VF, the GIC's virtual CPU
+    /// interface), otherwise the physical line (Arm ARM D19 ISR_EL1).
+    public var interruptStatus: UInt64 {
+        let c = interruptControls
+        let hcr = c.effectiveHCR
+        var status: UInt64 = 0
+        for line in InterruptLine.allCases {
+            let virtualView = c.el < 2 && hcr & HCRBits.tge == 0 && hcr & line.hcrRouteBit != 0
+            let pending = virtualView ? InterruptRouting.virtualPending(line, c)
+                : interrupts.assertedLines & (1 << UInt64(line.rawValue)) != 0
+            if pending { status |= line.daifBit }
+        }
+        return status
+    }
+
     /// True when something is asserted that HCR_EL2 or a line holds (whether
     /// or not it can be taken now).
     var anyInterruptAsserted: Bool {

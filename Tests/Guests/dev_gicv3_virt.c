@@ -6,7 +6,7 @@
  * maintenance interrupt (PPI 25: EOI, underflow, no-pending, group enables)
  * taken at EL2, a HW = 1 list register deactivating its physical SPI, vFIQ
  * for Group 0, the ICH_HCR_EL2 traps (TALL0, TALL1, TC, TDIR) and the ICH_*
- * register reset values and ICH_VTR_EL2.
+ * register reset values and ICH_VTR_EL2; ISR_EL1 at EL1 showing the virtual IRQ.
  * ARMATURE-ARGS: -M virt,virtualization=on,gic-version=3 -cpu max */
 #define GIC_V3 1
 #include "semihost.h"
@@ -117,6 +117,7 @@ static uint64_t el1_reads(uint64_t arg)
     note(RD("icc_bpr1_el1"));
     note(RD("icc_igrpen0_el1"));
     note(RD("icc_igrpen1_el1"));
+    note(RD("isr_el1"));          /* I: the virtual IRQ is pending (masked or not) */
     return 0;
 }
 
@@ -229,7 +230,7 @@ int main(void)
     print_lrs("programmed");
 
     elcall(SPSR_EL1H, el1_reads, 0);
-    print_seen("EL1 reads (HPPIR1 HPPIR0 RPR PMR CTLR BPR0 BPR1 IGRPEN0 IGRPEN1):");
+    print_seen("EL1 reads (HPPIR1 HPPIR0 RPR PMR CTLR BPR0 BPR1 IGRPEN0 IGRPEN1 ISR):");
 
     /* Taken in priority order: 41 (0x80) then 40 (0xa0); Group 0 stays disabled. */
     elcall(SPSR_EL1H, el1_window, 0);

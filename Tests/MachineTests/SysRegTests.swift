@@ -49,6 +49,7 @@ final class SysRegTests: XCTestCase {
         ("MAIR_EL1", 0xD538A200),
         ("AMAIR_EL1", 0xD538A300),
         ("VBAR_EL1", 0xD538C000),
+        ("ISR_EL1", 0xD538C100),
         ("CONTEXTIDR_EL1", 0xD538D020),
         ("TPIDR_EL1", 0xD538D080),
         ("CNTKCTL_EL1", 0xD538E100),
