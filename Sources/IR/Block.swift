@@ -47,7 +47,10 @@ public struct IRBlock: Sendable {
 public struct IRBuilder {
     public var block: IRBlock
 
-    public init(guestPC: UInt64) { block = IRBlock(guestPC: guestPC) }
+    public init(guestPC: UInt64) {
+        block = IRBlock(guestPC: guestPC)
+        block.insts.reserveCapacity(64)   // a typical block's IR without growing it step by step
+    }
 
     @discardableResult
     public mutating func emit(_ i: Inst) -> Value {

@@ -186,13 +186,8 @@ extension JITCompiler {
         let stop = a.newLabel()
         a.alu(.cmp, Mem(.rbx, Int32(StateLayout.codeWritten)), imm: 0, .q)
         a.jcc(.ne, stop)
-        let count = started
-        let id = recordExit(to: nextPC, chainable: false)
-        stubs.append { [self] in
-            a.bind(stop)
-            addInstructionCount(count)
-            exitWithID(id)
-        }
+        exitStubs.append(ExitStub(label: stop, pc: nextPC, count: started,
+                                  stopID: recordExit(to: nextPC, chainable: false)))
     }
 
     /// BR/BLR/RET: store the PC, then look the target up in the per-CPU jump

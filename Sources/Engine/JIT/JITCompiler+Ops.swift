@@ -151,11 +151,7 @@ extension JITCompiler {
             let cond = conditionFor(inst.a)
             let stub = a.newLabel()
             a.jcc(cond, stub)
-            let target = inst.imm, count = started
-            stubs.append { [self] in
-                a.bind(stub)
-                emitDirectExit(to: target, count: count)
-            }
+            exitStubs.append(ExitStub(label: stub, pc: inst.imm, count: started, stopID: nil))
         case .exitState:
             emitStateExit(count: started)
         case .getVec, .setVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop, .fp:

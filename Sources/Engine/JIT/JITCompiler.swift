@@ -33,6 +33,15 @@ struct ExitSite {
     var chainable = true
 }
 
+/// An out-of-line exit: a taken `exitIf` (a direct exit to `pc`), or the stop
+/// after an instruction that wrote translated code (exit `stopID`).
+struct ExitStub {
+    let label: Label
+    let pc: UInt64
+    let count: Int
+    let stopID: Int?
+}
+
 /// A load or store miss: its out-of-line call of the shared slow-path thunk.
 struct SlowPathSite {
     let label: Label
@@ -98,6 +107,8 @@ final class JITCompiler {
     var stubs: [() -> Void] = []
     /// Load/store misses, emitted after the body with the stubs (no closure per access).
     var slowPaths: [SlowPathSite] = []
+    /// Out-of-line exits (no closure per exit).
+    var exitStubs: [ExitStub] = []
     /// Values already computed ahead of their definition (condition fusion).
     var precomputed = Set<Int>()
     /// Comparisons whose result is still in the x86 flags for the next instruction.
@@ -142,6 +153,12 @@ final class JITCompiler {
         currentPC = block.guestPC
         loc = [Location](repeating: .none, count: insts.count)
         var lastUse = [Int](repeating: -1, count: insts.count)
+        // Room for a typical block, so the arrays do not grow instruction by instruction.
+        exits.reserveCapacity(8)
+        stubs.reserveCapacity(8)
+        slowPaths.reserveCapacity(16)
+        exitStubs.reserveCapacity(8)
+        instructionStarts.reserveCapacity(block.guestInstructionCount + 1)
         freeRegs = JITCompiler.allocatable.reversed()
         freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
         var vectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
@@ -193,6 +210,15 @@ final class JITCompiler {
         }
         let bodySize = a.offset
         for site in slowPaths { emitSlowPath(site) }
+        for stub in exitStubs {
+            a.bind(stub.label)
+            if let id = stub.stopID {
+                addInstructionCount(stub.count)
+                exitWithID(id)
+            } else {
+                emitDirectExit(to: stub.pc, count: stub.count)
+            }
+        }
         // Stubs may add stubs (a slow path's exception exit): run until none is left.
         var k = 0
         while k < stubs.count {

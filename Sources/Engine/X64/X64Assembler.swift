@@ -24,7 +24,9 @@ public final class X64Assembler {
 
     public init() {
         bytes = []
-        bytes.reserveCapacity(512)
+        bytes.reserveCapacity(1024)
+        labelOffsets.reserveCapacity(64)
+        pending.reserveCapacity(32)
     }
 
     public init(capacity: Int) {
