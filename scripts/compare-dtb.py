@@ -17,8 +17,6 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
 # Nodes QEMU 7.2 has and Armature leaves out on purpose, with the reason.
 INTENTIONAL = [
-    (r"/flash@0", "the flash banks are plain zero-filled ROM, not a CFI flash device"),
-    (r"/fw-cfg@9020000", "fw-cfg is not modelled"),
     (r"/virtio_mmio@a[0-9a-f]+", "virtio-mmio transports are not modelled"),
     (r"/platform-bus@c000000", "the dynamic sysbus (platform bus) is not modelled"),
     (r"/intc@8000000/its@8080000", "the GICv3 ITS is not modelled yet"),
@@ -156,6 +154,10 @@ def main():
         initrd = os.path.join(tmp, "initrd")
         with open(initrd, "wb") as f:
             f.write(b"070701" + bytes(10000))
+        # A firmware image for flash bank 0 (-bios): the tree it finds at the start of RAM.
+        firmware = os.path.join(tmp, "firmware.fd")
+        with open(firmware, "wb") as f:
+            f.write((0x14000000).to_bytes(4, "little"))     # b .
         # The user's tree (-dtb): QEMU's own dump, edited by both loaders.
         user_dtb = os.path.join(tmp, "user.dtb")
         subprocess.run([QEMU, "-M", "virt,gic-version=3,dumpdtb=" + user_dtb, "-cpu", "max", "-nographic", "-net", "none"],
@@ -180,6 +182,13 @@ def main():
              ["-cpu", "max", "-m", "512M", "-kernel", image, "-initrd", initrd, "-append", "console=ttyAMA0 earlycon"]),
             ("-dtb with Image, initrd, append", "virt,gic-version=3",
              ["-cpu", "max", "-m", "256M", "-kernel", image, "-initrd", initrd, "-append", "root=/dev/ram", "-dtb", user_dtb]),
+            # With firmware QEMU's ACPI (acpi=auto) replaces the PL061 by its GED;
+            # Armature builds no ACPI tables: firmware runs with acpi=off, as here.
+            ("-bios (firmware at EL1)", "virt,acpi=off", ["-cpu", "max", "-bios", firmware]),
+            ("-bios, virtualization=on, -smp 2, gic-version=3", "virt,acpi=off,virtualization=on,gic-version=3",
+             ["-cpu", "max", "-smp", "2", "-bios", firmware]),
+            ("-bios with -kernel, -initrd, -append (through fw_cfg)", "virt,acpi=off",
+             ["-cpu", "max", "-bios", firmware, "-kernel", image, "-initrd", initrd, "-append", "console=ttyAMA0"]),
         ]
         ok = True
         for name, machine, extra in configs:

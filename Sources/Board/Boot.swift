@@ -114,12 +114,17 @@ extension VirtMachine {
     /// The device tree the guest gets: the user's (`-dtb`) or ours, with the
     /// memory node, bootargs and the initrd range set.
     public func deviceTreeBlob(_ files: BootFiles, initrd: Range<UInt64>?, psci: Bool) throws -> [UInt8] {
+        try deviceTreeBlob(append: files.append, dtb: files.dtb, initrd: initrd, psci: psci)
+    }
+
+    func deviceTreeBlob(append: String?, dtb: (bytes: [UInt8], name: String)?, initrd: Range<UInt64>?,
+                        psci: Bool) throws -> [UInt8] {
         var inputs = DeviceTreeInputs()
         inputs.gicVersion = options.gicMajorVersion
         inputs.psciConduit = psci ? (options.virtualization ? .smc : .hvc) : nil
-        inputs.bootArgs = files.append
+        inputs.bootArgs = append
         inputs.initrd = initrd
-        if let d = files.dtb {
+        if let d = dtb {
             let t = try FlatDeviceTree(blob: d.bytes, name: d.name)
             try VirtDeviceTree.applyBootInputs(t, options: options, inputs: inputs, name: d.name)
             return t.blob

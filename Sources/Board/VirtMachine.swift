@@ -44,6 +44,10 @@ public struct VirtOptions: Sendable, Equatable {
     /// `-fsdev`/`-virtfs` and `-netdev`/`-nic` (VirtioShares.swift binds them).
     public var fsdevs: [FsdevOption] = []
     public var netdevs: [NetdevOption] = []
+    /// `-bios FILE`: the firmware image loaded into flash bank 0.
+    public var bios: String? = nil
+    /// `-drive if=pflash,unit=0|1,...`: the banks' backing files.
+    public var pflash: [FlashDrive?] = [nil, nil]
     public init() {}
 
     /// The interrupt controller the options select: 2 or 3.
@@ -75,13 +79,14 @@ public struct BoardError: Error, CustomStringConvertible {
 ///
 /// | base          | size          | what                                   |
 /// |---------------|---------------|----------------------------------------|
-/// | 0x0000_0000   | 2 × 64 MiB    | flash banks 0 and 1 (ROM, zero-filled) |
+/// | 0x0000_0000   | 2 × 64 MiB    | CFI flash banks 0 and 1 (`-bios`, pflash) |
 /// | 0x0800_0000   | 0x10000       | GIC distributor (v2 and v3)            |
 /// | 0x0801_0000   | 0x10000       | GICv2 CPU interface                    |
 /// | 0x0802_0000   | 0x1000        | GICv2m MSI frame (GICv2: SPIs 48-111)  |
 /// | 0x080A_0000   | 0x20000 × CPUs| GICv3 redistributors                   |
 /// | 0x0900_0000   | 0x1000        | PL011 UART (SPI 1)                     |
 /// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
+/// | 0x0902_0000   | 0x18          | fw_cfg (data, selector, DMA)           |
 /// | 0x0903_0000   | 0x1000        | PL061 GPIO (SPI 7), power button: line 3 |
 /// | 0x1000_0000   | 0x2EFF_0000   | PCIe 32-bit memory window              |
 /// | 0x3EFF_0000   | 0x10000       | PCIe I/O window                        |
@@ -139,6 +144,13 @@ public final class VirtMachine {
     /// Loads the boot images again and sets the boot CPU up for them: what
     /// `boot` or `loadKernel` did, repeated at each machine reset (VirtReset.swift).
     var bootImageLoader: (() throws -> Void)?
+    /// The two CFI flash banks at 0 and 64 MiB (Flash.swift).
+    public let flash: [PFlash]
+    let flashBackings: [FlashBacking?]
+    /// `-bios`: the image bank 0 is loaded with.
+    let firmwareImage: [UInt8]?
+    /// The firmware configuration device (FirmwareBoot.swift).
+    public let fwCfg: FWCfg
 
     /// `console` is shared by the UART and semihosting unless `serialConsole`
     /// gives the UART its own (`-serial none`: one that goes nowhere).
@@ -160,10 +172,14 @@ public final class VirtMachine {
         if options.ramSize > Map.ramLimit {
             throw BoardError("-m \(VirtMachine.sizeText(options.ramSize)): the virt machine cannot have more than 255 GiB of RAM")
         }
+        firmwareImage = try options.bios.map { try VirtMachine.readFirmwareImage($0) }
         memory = AddressSpace()
         do {
-            try memory.addROM(name: "virt.flash0", base: Map.flashBase, size: Map.flashBankSize)
-            try memory.addROM(name: "virt.flash1", base: Map.flashBase + Map.flashBankSize, size: Map.flashBankSize)
+            let flashRegions = [
+                try memory.addROM(name: "virt.flash0", base: Map.flashBase, size: Map.flashBankSize),
+                try memory.addROM(name: "virt.flash1", base: Map.flashBase + Map.flashBankSize, size: Map.flashBankSize),
+            ]
+            (flash, flashBackings) = try VirtMachine.makeFlash(options: options, regions: flashRegions)
             let version = try VirtMachine.resolveGICVersion(options)
             gic = GIC(version: version, cpuCount: options.cpuCount, securityExtensions: options.secure)
             switch version {
@@ -185,6 +201,8 @@ public final class VirtMachine {
             gpio = PL061(name: "pl061")
             try memory.addDevice(gpio, base: VirtMap.gpio.base, size: VirtMap.gpio.size)
             (pcie, msiController) = try VirtMachine.addPCIe(options: options, memory: memory, gic: gic)
+            fwCfg = FWCfg(memory: memory, cpuCount: options.cpuCount)
+            try memory.addDevice(fwCfg, base: VirtMap.fwCfg.base, size: VirtMap.fwCfg.size)
             ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
         } catch let e as MachineError {
             throw BoardError(e.description)
@@ -208,6 +226,7 @@ public final class VirtMachine {
         uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         gpio.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        fwCfg.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         let guestError: (String) -> Void = { [unowned system] message in system.log(.guestErrors, message) }
         for d in gicDevices {
             switch d {
@@ -247,6 +266,8 @@ public final class VirtMachine {
         // PSCI SYSTEM_RESET, QMP system_reset: CPUs, devices, boot images.
         system.addResetParticipant { [unowned self] _ in self.resetMachine() }
         try attachSharesAndNICs()
+        connectFlash(backings: flashBackings)
+        try loadFlashImages()
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()

@@ -154,7 +154,7 @@ enum CLI {
           -version, --version     Show the version and exit
 
         Options may also be written with two dashes (--kernel), as QEMU allows.
-        Not supported yet (each gives an error): -bios -drive -device -netdev
+        Not supported yet (each gives an error): -drive -device -netdev
         -chardev -monitor -display -vga -virtfs, and others.
 
         """
@@ -167,10 +167,15 @@ enum CLI {
         var options = VirtOptions()
         var engine = EngineOptions()
         let kernel = cmd.kernel.last
-        // The built-in demo needs EL3, EL2, RME and MEC: its defaults (-M and
-        // -cpu given on the command line win).
-        if kernel == nil && cmd.machine.isEmpty { _ = try QEMUOptions.applyMachine(DefaultGuest.machine, to: &options) }
-        if kernel == nil && cmd.cpu.isEmpty { try QEMUOptions.applyCPU(DefaultGuest.cpu, to: &options) }
+        if cmd.bios.count > 1 { throw CLIError("-bios given \(cmd.bios.count) times: one firmware image only") }
+        options.bios = cmd.bios.last
+        // Firmware: -bios, or pflash unit 0 (-kernel then goes to it through fw_cfg).
+        let firmware = options.bios != nil || options.pflash.first.flatMap({ $0 }) != nil
+        // No kernel and no firmware: the built-in demo. It needs EL3, EL2, RME
+        // and MEC: its defaults (-M and -cpu given on the command line win).
+        let demo = kernel == nil && !firmware
+        if demo && cmd.machine.isEmpty { _ = try QEMUOptions.applyMachine(DefaultGuest.machine, to: &options) }
+        if demo && cmd.cpu.isEmpty { try QEMUOptions.applyCPU(DefaultGuest.cpu, to: &options) }
         for m in cmd.machine {
             if let kind = try QEMUOptions.applyMachine(m, to: &options) { engine.kind = kind }
         }
@@ -206,7 +211,7 @@ enum CLI {
         if !shArgs.isEmpty { options.semihostingCommandLine = shArgs.joined(separator: " ") }
         let logSelection = try LogSelection(logValues: cmd.log, filterValues: cmd.dfilter)
         let log = try LogWriter(path: cmd.logFile.last)
-        if kernel == nil { options.semihosting = true }   // the demo guest exits through semihosting
+        if demo { options.semihosting = true }   // the demo guest exits through semihosting
 
         if kernel == nil {
             // As QEMU: these only go with a kernel.
@@ -220,8 +225,15 @@ enum CLI {
         let board = try VirtMachine(options: options,
                                     serialConsole: serial == "none" ? HostConsole(outputFD: -1, inputFD: -1) : nil)
         board.system.rebootAction = reboot
-        let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? defaultGuestELF
-        if let kernel {
+        let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? (demo ? defaultGuestELF : [])
+        if firmware {
+            var files = FirmwareBootFiles()
+            if let kernel { files.kernel = (kernelBytes, kernel) }
+            if let f = cmd.initrd.last { files.initrd = (try ELFLoader.readFile(f), f) }
+            if let f = cmd.dtb.last { files.dtb = (try ELFLoader.readFile(f), f) }
+            files.append = cmd.append.last
+            try board.bootFirmware(files)
+        } else if let kernel {
             var files = BootFiles(kernel: (kernelBytes, kernel))
             if let f = cmd.initrd.last { files.initrd = (try ELFLoader.readFile(f), f) }
             if let f = cmd.dtb.last { files.dtb = (try ELFLoader.readFile(f), f) }

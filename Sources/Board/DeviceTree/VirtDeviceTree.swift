@@ -177,6 +177,7 @@ public enum VirtDeviceTree {
         t.set("/gpio-keys/poweroff", "gpios", cells: [gpioPhandle, UInt32(VirtMap.gpioPowerButtonLine), 0])
 
         addPCIe(t, options: options, gicPhandle: gic, msiPhandle: msi)
+        addFirmwareNodes(t, options: options)
 
         // Our own root has two cells each: this cannot fail.
         try! applyBootInputs(t, options: options, inputs: inputs)

@@ -1,0 +1,27 @@
+"""The firmware tests of scripts/test-cli.py: -bios and -drive if=pflash
+images that cannot be used (missing, empty, too large, given twice, not raw)
+end the run with one line and status 1 (issue 15, item 8)."""
+
+import os
+
+from cli_harness import expect_error, run, report, write
+
+BANK = 64 << 20
+
+
+def firmware_tests(tmp):
+    missing = os.path.join(tmp, "no-such-firmware.fd")
+    expect_error("-bios: missing file", ["-bios", missing], "-bios", missing)
+    empty = write(os.path.join(tmp, "empty.fd"), b"")
+    expect_error("-bios: empty file", ["-bios", empty], "-bios", empty, "empty")
+    big = os.path.join(tmp, "big.fd")
+    with open(big, "wb") as f:
+        f.truncate(BANK + 4096)        # sparse: no disk space used
+    expect_error("-bios: larger than the flash bank", ["-bios", big], "-bios", big, "larger than the flash bank")
+    expect_error("-bios: a directory", ["-bios", tmp], "-bios", tmp)
+    small = write(os.path.join(tmp, "spin.fd"), b"\x00\x00\x00\x14")   # b .
+    expect_error("-bios twice", ["-bios", small, "-bios", small], "-bios", "one firmware image")
+    # A good image: the machine builds (dumpdtb exits before the first instruction).
+    dtb = os.path.join(tmp, "fw.dtb")
+    rc, out, err = run(["-M", f"virt,dumpdtb={dtb}", "-bios", small])
+    report("-bios: the machine builds (dumpdtb)", rc == 0 and os.path.getsize(dtb) > 0, f"exit {rc}: {err!r}")
