@@ -536,8 +536,7 @@ def main():
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
-        for opt, val in [("drive", "file=x.img"),
-                         ("device", "virtio-net"), ("display", "none"),
+        for opt, val in [("device", "virtio-net"), ("display", "none"),
                          ("vga", "none"), ("chardev", "stdio,id=c0")]:
             args = ["-" + opt] + ([val] if val else [])
             expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")

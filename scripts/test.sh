@@ -21,6 +21,9 @@
 #      virtio-9p (test-9p.py: reads, writes, renames, symlinks, mapped ownership,
 #      readonly, escapes that must fail) and user-mode networking over virtio-net
 #      (test-net.py: DHCP, a page from the host's loopback, hostfwd), both engines
+#      EDK2 and U-Boot (setup-firmware.sh fetches them) boot from flash to their
+#      prompts and that kernel through fw_cfg, EDK2 variables persist in a pflash
+#      drive; transcripts compared with QEMU 7.2's (test-firmware.py)
 #   8. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
 #
@@ -42,6 +45,8 @@ scripts/setup-unicorn.sh || { echo "test: scripts/setup-unicorn.sh failed: Unico
 scripts/setup-linux.sh >/dev/null || { echo "test: scripts/setup-linux.sh failed: the Linux test needs the kernel" >&2; exit 1; }
 # Debian's generic arm64 kernel (9p and virtio-net modules), for the shared-folder and network tests.
 scripts/setup-linux-generic.sh >/dev/null || { echo "test: scripts/setup-linux-generic.sh failed: the 9p and network tests need the generic kernel" >&2; exit 1; }
+# Debian's EDK2 and U-Boot, for the firmware test (private apt, .build/firmware).
+scripts/setup-firmware.sh >/dev/null || { echo "test: scripts/setup-firmware.sh failed: the firmware test needs EDK2 and U-Boot" >&2; exit 1; }
 
 stages=()
 failed=0
@@ -69,6 +74,7 @@ run_stage "QMP session vs QEMU 7.2" python3 scripts/test-qmp.py
 run_stage "Linux boots to a shell (vs QEMU 7.2)" python3 scripts/test-linux.py
 run_stage "Linux: a 9p shared folder, escapes refused" python3 scripts/test-9p.py
 run_stage "Linux: user-mode network (DHCP, wget, hostfwd)" python3 scripts/test-net.py
+run_stage "EDK2 and U-Boot boot from flash (vs QEMU 7.2)" python3 scripts/test-firmware.py
 run_stage "unit tests" swift test
 
 echo "=== summary"

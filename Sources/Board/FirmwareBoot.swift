@@ -21,8 +21,13 @@ extension VirtMachine {
     /// - the device tree goes to the start of RAM (where EDK2 and U-Boot look
     ///   for it), with bootargs from `-append`;
     /// - `-kernel` (gunzipped when compressed), `-initrd` and the command line
-    ///   are fw_cfg items for the firmware to load.
+    ///   are fw_cfg items for the firmware to load, beside the SMBIOS tables.
     public func bootFirmware(_ files: FirmwareBootFiles) throws {
+        let topo = options.topology
+        let smbios = SMBIOS.tables(ramBase: Map.ramBase, ramSize: options.ramSize, sockets: max(topo.sockets, 1),
+                                   cores: max(topo.cores, 1), threads: max(topo.threads, 1))
+        fwCfg.addFile("etc/smbios/smbios-tables", smbios)
+        fwCfg.addFile("etc/smbios/smbios-anchor", SMBIOS.anchor(tableLength: smbios.count))
         if let k = files.kernel {
             let gzip = k.bytes.count >= 2 && k.bytes[0] == 0x1F && k.bytes[1] == 0x8B
             let kernel = gzip ? try KernelImage.gunzip(k.bytes, name: k.name) : k.bytes

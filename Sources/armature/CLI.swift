@@ -154,7 +154,7 @@ enum CLI {
           -version, --version     Show the version and exit
 
         Options may also be written with two dashes (--kernel), as QEMU allows.
-        Not supported yet (each gives an error): -drive -device -netdev
+        Not supported yet (each gives an error): -device -netdev
         -chardev -monitor -display -vga -virtfs, and others.
 
         """
@@ -169,6 +169,8 @@ enum CLI {
         let kernel = cmd.kernel.last
         if cmd.bios.count > 1 { throw CLIError("-bios given \(cmd.bios.count) times: one firmware image only") }
         options.bios = cmd.bios.last
+        let drives = try FirmwareOptions.applyPflash(try cmd.drive.map { try DriveOption.parse($0) }, to: &options)
+        if let d = drives.first { throw CLIError("\(d.context): if=\(d.interface.rawValue) drives are not supported yet (only if=pflash)") }
         // Firmware: -bios, or pflash unit 0 (-kernel then goes to it through fw_cfg).
         let firmware = options.bios != nil || options.pflash.first.flatMap({ $0 }) != nil
         // No kernel and no firmware: the built-in demo. It needs EL3, EL2, RME

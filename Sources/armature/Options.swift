@@ -38,6 +38,10 @@ struct ArmatureCommand: ParsableArguments {
             help: ArgumentHelp("Firmware image for flash bank 0 (at most 64 MiB), e.g. EDK2's QEMU_EFI.fd or U-Boot; the CPUs start there, and -kernel/-initrd/-append go to it through fw_cfg", valueName: "file"))
     var bios: [String] = []
 
+    @Option(name: .customLong("drive", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("A drive: if=pflash,format=raw,unit=0|1,file=F[,readonly=on] is a flash bank's image (64 MiB, written through)", valueName: "opts"))
+    var drive: [String] = []
+
     @Option(name: .customLong("dtb", withSingleDash: true), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Device tree blob to give the kernel instead of the board's own", valueName: "file"))
     var dtb: [String] = []
@@ -132,7 +136,7 @@ enum CommandLine0 {
     /// Options Armature implements, by their QEMU name (without the dash).
     static let known: [String: OptionKind] = [
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
-        "kernel": .value, "bios": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
+        "kernel": .value, "bios": .value, "drive": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
         "no-reboot": .flag, "action": .value,
@@ -141,7 +145,7 @@ enum CommandLine0 {
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "drive", "device", "display",
+        "device", "display",
         "vga", "chardev", "pflash", "hda", "hdb", "cdrom", "net",
         "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",

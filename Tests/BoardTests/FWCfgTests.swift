@@ -1,6 +1,7 @@
 import XCTest
 import Machine
 @testable import Devices
+@testable import Board
 
 /// fw_cfg's registers as QEMU 7.2's MMIO fw_cfg answers them on virt: the
 /// selector and DMA address big-endian, data in memory order, the DMA
@@ -93,5 +94,31 @@ final class FWCfgTests: XCTestCase {
         XCTAssertEqual(dma(control: sel | 0x08 | 0x02, length: 4, address: 0x1000, at: ram), 1)
         // No operation bit: nothing happens, no error.
         XCTAssertEqual(dma(control: 0, length: 4, address: ram + 0x3000, at: ram), 0)
+    }
+}
+
+/// QEMU 7.2's SMBIOS tables for virt with 1 GiB and one CPU, as EDK2 hands
+/// them to Linux (its own type 0 aside): the bytes /sys/firmware/dmi/tables/DMI
+/// shows under QEMU, type 19 added (EDK2 does not pass that one on).
+final class SMBIOSTests: XCTestCase {
+    func testTablesOfOneGiBOneCPU() {
+        let t = SMBIOS.tables(ramBase: 0x4000_0000, ramSize: 1 << 30, sockets: 1, cores: 1, threads: 1)
+        let got = t.map { String(format: "%02x", $0) }.joined()
+        // Types 1, 3, 4, 16, 17 and 32 as QEMU 7.2 + EDK2 gave them to Linux.
+        let qemu = "011b0001010203000000000000000000000000000000000006000051454d550051454d55205669727475616c204d616368696e65"
+            + "00766972742d372e3200000316000301010200000303030200000000000000000051454d5500766972742d372e320000043000"
+            + "0401030102000000000000000003000000d007d0074101ffffffffffff0000000101010200010001000100010043505520300051"
+            + "454d5500766972742d372e3200001017001001030600001000feff01000000000000000000000011280011001" + "0feffffffffff00"
+            + "04090001000702000000020000000000000000000000000000000044494d4d20300051454d550000200b00200000000000000000"
+            + "0000"
+        // Type 19 (0x40000000 to 0x7fffffff in KiB, array 0x1000) before 32, and 127 last.
+        let type19 = "131f0013" + "00001000" + "ffff1f00" + "0010" + "01" + String(repeating: "0", count: 32) + "0000"
+        let type32 = "200b0020" + String(repeating: "0", count: 18)   // 7 bytes of body, then no strings
+        guard let split = qemu.range(of: type32) else { return XCTFail("no type 32") }
+        XCTAssertEqual(got, qemu[..<split.lowerBound] + type19 + type32 + "7f04007f0000")
+        let a = SMBIOS.anchor(tableLength: t.count)
+        XCTAssertEqual(Array(a[0..<5]), Array("_SM3_".utf8))
+        XCTAssertEqual(a.reduce(0) { $0 &+ $1 }, 0)
+        XCTAssertEqual(a.count, 24)
     }
 }

@@ -21,6 +21,23 @@ def firmware_tests(tmp):
     expect_error("-bios: a directory", ["-bios", tmp], "-bios", tmp)
     small = write(os.path.join(tmp, "spin.fd"), b"\x00\x00\x00\x14")   # b .
     expect_error("-bios twice", ["-bios", small, "-bios", small], "-bios", "one firmware image")
+    # -drive if=pflash: a bank's file is exactly 64 MiB, raw.
+    def pflash(path, extra=""):
+        return ["-drive", f"if=pflash,format=raw,file={path}{extra}"]
+    expect_error("pflash: missing file", pflash(missing), "if=pflash", missing)
+    expect_error("pflash: empty file", pflash(empty), empty, "empty")
+    expect_error("pflash: larger than the bank", pflash(big), big, "67108864 bytes")
+    expect_error("pflash: smaller than the bank", pflash(small), small, "67108864 bytes")
+    expect_error("pflash: qcow2", ["-drive", f"if=pflash,format=qcow2,file={small}"], "qcow2", "raw")
+    bank = os.path.join(tmp, "bank.fd")
+    with open(bank, "wb") as f:
+        f.truncate(BANK)
+    expect_error("pflash: unit 2", pflash(bank, ",unit=2"), "unit=2")
+    expect_error("pflash: the same unit twice", pflash(bank, ",unit=1") + pflash(bank, ",unit=1"), "unit=1", "exists")
+    expect_error("-bios and pflash unit 0", ["-bios", small] + pflash(bank, ",unit=0"), "both -bios")
+    expect_error("-drive if=virtio (not yet)", ["-drive", f"if=virtio,format=raw,file={bank}"], "if=virtio")
+    rc, out, err = run(["-M", f"virt,dumpdtb={os.path.join(tmp, 'pf.dtb')}"] + pflash(bank, ",unit=1"))
+    report("pflash unit 1 alone: the machine builds", rc == 0, f"exit {rc}: {err!r}")
     # A good image: the machine builds (dumpdtb exits before the first instruction).
     dtb = os.path.join(tmp, "fw.dtb")
     rc, out, err = run(["-M", f"virt,dumpdtb={dtb}", "-bios", small])
