@@ -149,6 +149,9 @@ def session(argv, sock, name):
         out["xp"] = r = c.cmd("human-monitor-command", {"command-line": "xp /2wx 0x40080000"})
         check(f"{name}: human-monitor-command xp (the b . at 0x40080000)", isinstance(r.get("return"), str)
               and r["return"].startswith("0000000040080000: 0x14000000"), r)
+        out["info mtree"] = r = c.cmd("human-monitor-command", {"command-line": "info mtree"})
+        check(f"{name}: human-monitor-command info mtree", isinstance(r.get("return"), str)
+              and "address-space: memory" in r["return"] and "mach-virt.ram" in r["return"], r)
         out["cont"] = r = c.cmd("cont")
         check(f"{name}: cont", r == {"return": {}}, r)
         e = c.wait_event("RESUME")
@@ -291,8 +294,16 @@ def main():
             ref = session([QEMU] + common + ["-qmp", f"unix:{sock3},server,wait=off"], sock3, "qemu")
             sock5 = os.path.join(tmp, "m.sock")
             ref.update(no_reboot([QEMU] + common + ["-no-reboot", "-qmp", f"unix:{sock5},server,wait=off"], sock5, "qemu"))
+            # info mtree: the regions both model, line for line.
+            def mtree(out, region):
+                text = (out.get("info mtree") or {}).get("return", "")
+                # QEMU shows the system tree under more than one heading: each line once.
+                return sorted({l.strip() for l in text.splitlines() if l.strip().endswith("): " + region)})
+            for region in ("virt.flash0", "virt.flash1", "pl011", "pl031", "pl061", "mach-virt.ram"):
+                a, b = mtree(mine, region), mtree(ref, region)
+                check(f"info mtree: {region} as QEMU 7.2's", a == b and len(a) == 1, f"armature {a} qemu {b}")
             for step in ref:
-                if step in ("greeting", "info registers", "xp"):
+                if step in ("greeting", "info registers", "xp", "info mtree"):
                     continue   # version text, register layout details: checked above
                 a, b = shape(mine.get(step)), shape(ref[step])
                 check(f"same shape as QEMU 7.2: {step}", a == b, f"armature {a} qemu {b}")

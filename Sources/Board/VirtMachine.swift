@@ -268,9 +268,13 @@ public final class VirtMachine {
         try attachSharesAndNICs()
         connectFlash(backings: flashBackings)
         try loadFlashImages()
+        // The RTC's match: a host alarm at its time wakes the boot CPU, which polls the RTC.
+        let alarm = RTCAlarm(interrupts: cpu.interrupts)
+        rtc.onAlarmChange = { alarm.set($0) }
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
+            self.rtc.poll()
             self.runHostDeviceEvents()
             let status = self.hostExitStatus.load(ordering: .acquiring)
             if status >= 0 { self.system.requestExit(status: status) }

@@ -5,7 +5,8 @@ import Machine
 /// at 0x0901_0000 (SPI 2). The counter counts seconds of host time (UTC) from
 /// an offset the guest sets by writing RTCLR. The match interrupt is raised
 /// when the counter has reached RTCMR: evaluated whenever the guest touches the
-/// device and by `poll()` (the board calls it when it services device events).
+/// device and by `poll()`. `onAlarmChange` tells the board when the match is
+/// due, so a host alarm can call `poll()` then (waking a CPU in WFI).
 public final class PL031: MMIODevice {
     public let name: String
 
@@ -38,6 +39,10 @@ public final class PL031: MMIODevice {
     /// once, when the counter gets there.
     private var matchArmed = false
     public var onGuestError: ((String) -> Void)?
+    /// Called with the host time (seconds since the epoch, `now`'s clock) at
+    /// which the match is due whenever that changes; nil: none is due.
+    public var onAlarmChange: ((UInt64?) -> Void)?
+    private var alarmAt: UInt64?
 
     public init(name: String = "pl031", irq: IRQLine = IRQLine(name: "pl031"), now: @escaping () -> UInt64 = PL031.hostTime) {
         self.name = name
@@ -74,6 +79,11 @@ public final class PL031: MMIODevice {
             ris |= 1
         }
         irq.set(ris & imsc & 1 != 0)
+        let due: UInt64? = matchArmed ? now() &+ UInt64(match &- counter) : nil
+        if due != alarmAt {
+            alarmAt = due
+            onAlarmChange?(due)
+        }
     }
 
     public func read(offset off: UInt64, size: Int) -> UInt64 {

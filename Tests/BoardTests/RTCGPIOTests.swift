@@ -41,6 +41,24 @@ final class PL031Tests: XCTestCase {
         rtc.write(offset: PL031.Reg.mr, size: 4, value: 5)
         XCTAssertEqual(rtc.read(offset: PL031.Reg.ris, size: 4), 0)
     }
+
+    func testAlarmTime() {
+        let rtc = PL031(now: { [unowned self] in self.clock })
+        var alarms: [UInt64?] = []
+        rtc.onAlarmChange = { alarms.append($0) }
+        rtc.write(offset: PL031.Reg.lr, size: 4, value: 1000)
+        rtc.write(offset: PL031.Reg.mr, size: 4, value: 1003)
+        XCTAssertEqual(alarms, [1_700_000_003], "due three seconds on, on the host's clock")
+        _ = rtc.read(offset: PL031.Reg.dr, size: 4)
+        XCTAssertEqual(alarms.count, 1, "told only when it changes")
+        clock += 3
+        rtc.poll()
+        XCTAssertEqual(alarms, [1_700_000_003, nil], "fired: none due")
+        XCTAssertEqual(rtc.read(offset: PL031.Reg.ris, size: 4), 1)
+        rtc.write(offset: PL031.Reg.mr, size: 4, value: 1010)
+        rtc.write(offset: PL031.Reg.lr, size: 4, value: 1005)
+        XCTAssertEqual(alarms, [1_700_000_003, nil, 1_700_000_010, 1_700_000_008], "RTCLR moves it")
+    }
 }
 
 final class PL061Tests: XCTestCase {

@@ -1,11 +1,12 @@
 import Machine
 
 /// The gdb stub's `monitor` commands (qRcmd), in the spirit of QEMU's monitor:
-/// `info registers`, `info mec`, `xp /FMT ADDR`, `help`.
+/// `info registers`, `info mec`, `info mtree`, `xp /FMT ADDR`, `help`.
 public enum GDBMonitor {
     public static let help = """
     info registers  -- the CPU's registers (as -d cpu prints them)
     info mec        -- the MEC model's state
+    info mtree [-f] -- the physical address space's regions (-f: the flat view)
     x /FMT ADDR     -- virtual memory dump (the CPU's current translation), as xp
     xp /FMT ADDR    -- physical memory dump: FMT is [count][format][size], format
                        x (hex), d (signed), u (unsigned); size b, h, w (default), g
@@ -25,8 +26,10 @@ public enum GDBMonitor {
                 return TraceFormat.registers(RegisterSnapshot(cpu: cpu))
             case "mec":
                 return "MEC model: off/no tags yet\n"
+            case "mtree":
+                return memoryTree(cpu.system, flat: words.dropFirst(2).contains("-f"))
             default:
-                return "info: unknown item '\(words.dropFirst().first ?? "")' (registers, mec)\n"
+                return "info: unknown item '\(words.dropFirst().first ?? "")' (registers, mec, mtree)\n"
             }
         case "xp":
             return physicalDump(Array(words.dropFirst()), memory: cpu.system.memory)
@@ -35,6 +38,39 @@ public enum GDBMonitor {
         default:
             return "unknown command: '\(command)' (try 'monitor help')\n"
         }
+    }
+
+    /// `info mtree` in QEMU 7.2's layout: the address spaces (one per CPU and
+    /// `memory`, all rooted at `system`), then the regions under the root,
+    /// `START-END (prio 0, KIND): NAME` with KIND ram, romd (flash) or i/o
+    /// (a device). `-f`: QEMU's flat view of the same regions.
+    static func memoryTree(_ system: System, flat: Bool) -> String {
+        let regions = system.memory.regions.sorted { $0.base < $1.base }
+        func line(_ r: MemoryRegion, indent: String) -> String {
+            let kind = switch r.kind {
+            case .ram: "ram"
+            case .rom: "romd"
+            case .mmio: "i/o"
+            }
+            return "\(indent)\(hex16(r.base))-\(hex16(r.base &+ r.size &- 1)) (prio 0, \(kind)): \(r.name)\n"
+        }
+        let cpuSpaces = system.cpus.indices.map { "cpu-memory-\($0)" }
+        if flat {
+            var s = "FlatView #0\n AS \"memory\", root: system\n"
+            for name in cpuSpaces { s += " AS \"\(name)\", root: system\n" }
+            s += " Root memory region: system\n"
+            for r in regions { s += line(r, indent: "  ") }
+            return s + "\n"
+        }
+        var s = cpuSpaces.map { "address-space: \($0)\n" }.joined()
+        s += "address-space: memory\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n"
+        for r in regions { s += line(r, indent: "    ") }
+        return s + "\n"
+    }
+
+    static func hex16(_ v: UInt64) -> String {
+        let h = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - h.count) + h
     }
 
     /// `xp /FMT ADDR`: lines of 16 bytes, `ADDRESS: value value ...` as QEMU's

@@ -228,6 +228,7 @@ struct QMPCommands {
         info registers -- show the cpu registers
         info status -- show the current VM status (running|paused)
         info mec -- show the MEC model's state
+        info mtree [-f] -- show memory tree (-f: flat view)
         quit|q -- quit the emulator
         stop|s -- stop emulation
         system_powerdown -- send system power down event
