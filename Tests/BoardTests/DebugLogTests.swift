@@ -325,11 +325,11 @@ final class DebugLogTests: XCTestCase {
         }
         vm.system.logger?.disassemble = { w, pc in "text of " + TraceFormat.hex(UInt64(w), digits: 8) }
         let cpu = vm.cpu
-        // A write to flash (ROM).
+        // A write to flash that is no CFI command (the bank is a CFI flash device, as QEMU's).
         cpu.faultPC = 0x4008_0000
         cpu.storeSlow(va: 0x100, size: 4, value: 1, mmuIndex: cpu.mmuIndex)
         XCTAssertEqual(lines.last?.0, .guestErrors)
-        XCTAssertEqual(lines.last?.1, "write of 4 bytes to ROM virt.flash0 at 0x100 ignored (PC 0x40080000)")
+        XCTAssertEqual(lines.last?.1, "virt.flash0: unimplemented flash command sequence (offset 0x100, cycle 0, command 0x0, value 0x1)")
         // A read where nothing is mapped: guest_errors, then the abort under mmu.
         lines = []
         _ = cpu.loadSlow(va: 0x0F00_0000, size: 8, mmuIndex: cpu.mmuIndex)
