@@ -69,7 +69,7 @@ let package = Package(
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
         .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "Arch", "EngineTestSupport", "TestReferences"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "NineP", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "TestReferences"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "NineP", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "Options", "TestReferences"]),
         .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
         .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug"]),
     ]

@@ -17,7 +17,6 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
 # Nodes QEMU 7.2 has and Armature leaves out on purpose, with the reason.
 INTENTIONAL = [
-    (r"/virtio_mmio@a[0-9a-f]+", "virtio-mmio transports are not modelled"),
     (r"/platform-bus@c000000", "the dynamic sysbus (platform bus) is not modelled"),
     (r"/intc@8000000/its@8080000", "the GICv3 ITS is not modelled yet"),
 ]
@@ -162,6 +161,9 @@ def main():
         user_dtb = os.path.join(tmp, "user.dtb")
         subprocess.run([QEMU, "-M", "virt,gic-version=3,dumpdtb=" + user_dtb, "-cpu", "max", "-nographic", "-net", "none"],
                        capture_output=True, check=True)
+        disk = os.path.join(tmp, "disk.img")
+        with open(disk, "wb") as f:
+            f.truncate(1 << 20)
         configs = [
             ("defaults (QEMU 7.2's GICv2)", "virt", ["-cpu", "max"]),
             ("gic-version=2", "virt,gic-version=2", ["-cpu", "max"]),
@@ -180,6 +182,9 @@ def main():
             ("highmem=off, gic-version=3", "virt,highmem=off,gic-version=3", ["-cpu", "max"]),
             ("Image, initrd, append", "virt,gic-version=3",
              ["-cpu", "max", "-m", "512M", "-kernel", image, "-initrd", initrd, "-append", "console=ttyAMA0 earlycon"]),
+            ("virtio-mmio devices (blk, rng)", "virt,gic-version=3",
+             ["-cpu", "max", "-drive", "if=none,id=d0,format=raw,file=" + disk,
+              "-device", "virtio-blk-device,drive=d0", "-device", "virtio-rng-device"]),
             ("-dtb with Image, initrd, append", "virt,gic-version=3",
              ["-cpu", "max", "-m", "256M", "-kernel", image, "-initrd", initrd, "-append", "root=/dev/ram", "-dtb", user_dtb]),
             # With firmware QEMU's ACPI (acpi=auto) replaces the PL061 by its GED;

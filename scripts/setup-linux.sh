@@ -3,8 +3,10 @@
 # busybox-static:arm64 into .build/linux and builds an initramfs for booting
 # Linux on `-M virt` (issue 12):
 #   .build/linux/Image          the kernel (Debian's vmlinuz, gunzipped if gzip'd)
-#   .build/linux/initramfs      cpio newc, gzip: busybox, /init, /test/hello.txt
-# /init mounts proc, sys and dev, prints the marker line ARMATURE-INIT-OK and
+#   .build/linux/initramfs      cpio newc, gzip: busybox, /init, /test/hello.txt,
+#                               the virtio modules in /lib/modules
+# /init mounts proc, sys and dev, loads the virtio modules (virtio-mmio,
+# virtio-blk, virtio-rng), prints the marker line ARMATURE-INIT-OK and
 # starts a shell on the console. /test/hello.txt has a known sha256sum
 # (/test/hello.sha256).
 #
@@ -49,15 +51,38 @@ if [ ! -s "$DEST/Image" ] || [ ! -x "$DEST/root/bin/busybox" ]; then
     rm -rf "$DEST/kernel" "$DEST/busybox"
 fi
 
+# The cloud kernel has virtio, virtio-mmio, virtio-blk and virtio-rng as
+# modules (ext4 is built in): they go into the initramfs's /lib/modules and
+# /init loads them.
+MODS="virtio_ring.ko virtio.ko virtio_mmio.ko virtio_blk.ko virtio-rng.ko"
+if [ ! -s "$DEST/root/lib/modules/virtio_blk.ko" ]; then
+    private_apt_init setup-linux "$APT" bookworm arm64
+    kpkg="$(private_apt_first_depend linux-image-cloud-arm64)"
+    [ -n "$kpkg" ] || die "linux-image-cloud-arm64 names no kernel package in bookworm"
+    ls "$APT"/deb/linux-image-*-cloud-arm64_*.deb >/dev/null 2>&1 || private_apt_download setup-linux "$APT" "$kpkg"
+    rm -rf "$DEST/kernel"
+    dpkg -x "$(ls "$APT"/deb/linux-image-*-cloud-arm64_*.deb | head -n1)" "$DEST/kernel"
+    mkdir -p "$DEST/root/lib/modules"
+    for m in $MODS; do
+        f="$(find "$DEST/kernel/lib/modules" -name "$m" | head -n1)"
+        [ -n "$f" ] || die "$m is not in $kpkg"
+        cp "$f" "$DEST/root/lib/modules/$m"
+    done
+    rm -rf "$DEST/kernel"
+fi
+
 # The initramfs is rebuilt every time (cheap) so /init's edits take effect.
 R="$DEST/root"
-mkdir -p "$R"/{proc,sys,dev,tmp,sbin,usr/bin,usr/sbin,test}
+mkdir -p "$R"/{proc,sys,dev,tmp,mnt,sbin,usr/bin,usr/sbin,test}
 cat > "$R/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+for m in virtio_ring virtio virtio_mmio virtio_blk virtio-rng; do
+    [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+done
 echo "ARMATURE-INIT-OK $(uname -r)"
 exec setsid cttyhack sh
 INIT

@@ -536,7 +536,7 @@ def main():
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
-        for opt, val in [("device", "virtio-net"), ("display", "none"),
+        for opt, val in [("display", "none"),
                          ("vga", "none"), ("chardev", "stdio,id=c0")]:
             args = ["-" + opt] + ([val] if val else [])
             expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")
@@ -551,6 +551,18 @@ def main():
         expect_error("-netdev without id", ["-netdev", "user"], "-netdev user: Parameter 'id' is missing")
         expect_error("-nic bad hostfwd", ["-nic", "user,hostfwd=bogus"], "Invalid host forwarding rule 'bogus'")
         expect_error("-nic other type", ["-nic", "tap"], "-nic tap", "not supported")
+        # -drive and -device: QEMU 7.2's messages.
+        expect_error("-drive of a missing file", ["-drive", "file=/nonexistent/x.img,format=raw"],
+                     "-drive file=/nonexistent/x.img,format=raw: Could not open '/nonexistent/x.img'")
+        expect_error("-drive format=qcow2", ["-drive", "file=x.img,format=qcow2"], "format 'qcow2'", "raw images only")
+        expect_error("-drive unknown key", ["-drive", "file=x.img,format=raw,foo=bar"],
+                     "Block format 'raw' does not support the option 'foo'")
+        expect_error("-drive if=ide", ["-drive", "file=x.img,format=raw,if=ide"], "machine type does not support if=ide")
+        expect_error("-device unknown", ["-device", "bogus-dev"], "'bogus-dev' is not a valid device model name")
+        expect_error("-device unknown property", ["-device", "virtio-rng-device,foo=1"],
+                     "Property 'virtio-rng-device.foo' not found")
+        expect_error("-device without its drive", ["-device", "virtio-blk-device,drive=nope"],
+                     "Property 'virtio-blk-device.drive' can't find value 'nope'")
         expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
         expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
         expect_error("-S without a debugger", ["-S"], "-S", "-gdb")

@@ -16,7 +16,9 @@
 #   6. Linux: Debian's arm64 kernel and busybox (setup-linux.sh fetches them) boot
 #      to the shell under both engines, -cpu max and cortex-a57, GICv2 and v3; the
 #      shell is driven over the serial console and the kernel log compared with
-#      QEMU 7.2's (test-linux.py)
+#      QEMU 7.2's (test-linux.py); the same kernel mounts an ext4 image from
+#      virtio-blk, writes a file, and a second boot reads it back; e2fsck finds the
+#      image clean; /dev/hwrng reads (test-disk.py)
 #   7. Linux with Debian's generic kernel (setup-linux-generic.sh): a host folder over
 #      virtio-9p (test-9p.py: reads, writes, renames, symlinks, mapped ownership,
 #      readonly, escapes that must fail) and user-mode networking over virtio-net
@@ -75,6 +77,7 @@ run_stage "Linux boots to a shell (vs QEMU 7.2)" python3 scripts/test-linux.py
 run_stage "Linux: a 9p shared folder, escapes refused" python3 scripts/test-9p.py
 run_stage "Linux: user-mode network (DHCP, wget, hostfwd)" python3 scripts/test-net.py
 run_stage "EDK2 and U-Boot boot from flash (vs QEMU 7.2)" python3 scripts/test-firmware.py
+run_stage "Linux on virtio-blk: ext4 written, read back, e2fsck clean" python3 scripts/test-disk.py
 run_stage "unit tests" swift test
 
 echo "=== summary"

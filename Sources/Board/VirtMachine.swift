@@ -48,6 +48,9 @@ public struct VirtOptions: Sendable, Equatable {
     public var bios: String? = nil
     /// `-drive if=pflash,unit=0|1,...`: the banks' backing files.
     public var pflash: [FlashDrive?] = [nil, nil]
+    /// `-drive` and `-device` (VirtioBoard.swift binds them).
+    public var drives: [DriveOption] = []
+    public var devices: [DeviceOption] = []
     public init() {}
 
     /// The interrupt controller the options select: 2 or 3.
@@ -88,6 +91,7 @@ public struct BoardError: Error, CustomStringConvertible {
 /// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
 /// | 0x0902_0000   | 0x18          | fw_cfg (data, selector, DMA)           |
 /// | 0x0903_0000   | 0x1000        | PL061 GPIO (SPI 7), power button: line 3 |
+/// | 0x0A00_0000   | 0x200 × 32    | virtio-mmio transports (SPI 16 + n)    |
 /// | 0x1000_0000   | 0x2EFF_0000   | PCIe 32-bit memory window              |
 /// | 0x3EFF_0000   | 0x10000       | PCIe I/O window                        |
 /// | 0x3F00_0000   | 16 MiB        | PCIe ECAM with highmem=off             |
@@ -134,6 +138,10 @@ public final class VirtMachine {
     public internal(set) var psci: PSCI?
     /// The shared folders' I/O threads and the NICs' networks.
     public let hostDevices = HostDeviceSet()
+    /// The 32 virtio-mmio transports (VirtioBoard.swift).
+    public internal(set) var virtioTransports: [VirtioMMIO] = []
+    /// The devices' I/O threads.
+    public internal(set) var ioWorkers: [IOWorker] = []
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
@@ -272,10 +280,12 @@ public final class VirtMachine {
         let alarm = RTCAlarm(interrupts: cpu.interrupts)
         rtc.onAlarmChange = { alarm.set($0) }
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
+        try attachVirtio()
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
             self.rtc.poll()
             self.runHostDeviceEvents()
+            self.runIOCompletions()
             let status = self.hostExitStatus.load(ordering: .acquiring)
             if status >= 0 { self.system.requestExit(status: status) }
         }

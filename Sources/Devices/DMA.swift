@@ -38,8 +38,9 @@ public enum DMAError: Error, Equatable, CustomStringConvertible {
 /// CPUs' translation state.
 public final class DMAMemory {
     public let memory: AddressSpace
-    /// The CPU whose GPCCR_EL3/GPTBR_EL3 give the GPT (nil: no check).
-    public let gptCPU: CPU?
+    /// The CPU whose GPCCR_EL3/GPTBR_EL3 give the GPT (nil: no check). Weak:
+    /// the CPU's machine holds the devices.
+    public private(set) weak var gptCPU: CPU?
     /// The MECID the device's writes carry (FEAT_MEC: devices use 0).
     public let mecid: UInt16 = 0
 

@@ -129,6 +129,8 @@ enum CLI {
             return "Available CPUs:\n" + CPUConfig.modelNames.map { "  \($0)\n" }.joined()
         case "accel":
             return "Accelerators supported in Armature:\ninterp\njit (alias tcg, the default)\n"
+        case "device":
+            return "Devices (virtio-mmio transports):\n" + VirtMachine.virtioDrivers.map { "name \"\($0)\", bus virtio-bus\n" }.joined()
         default: return nil
         }
     }
@@ -170,7 +172,7 @@ enum CLI {
         if cmd.bios.count > 1 { throw CLIError("-bios given \(cmd.bios.count) times: one firmware image only") }
         options.bios = cmd.bios.last
         let drives = try FirmwareOptions.applyPflash(try cmd.drive.map { try DriveOption.parse($0) }, to: &options)
-        if let d = drives.first { throw CLIError("\(d.context): if=\(d.interface.rawValue) drives are not supported yet (only if=pflash)") }
+        options.drives = drives   // if=virtio and if=none: VirtioBoard binds them
         // Firmware: -bios, or pflash unit 0 (-kernel then goes to it through fw_cfg).
         let firmware = options.bios != nil || options.pflash.first.flatMap({ $0 }) != nil
         // No kernel and no firmware: the built-in demo. It needs EL3, EL2, RME
@@ -188,6 +190,7 @@ enum CLI {
         for v in cmd.virtfs { options.fsdevs.append(try FsdevOption.parseVirtfs(v)) }
         for n in cmd.netdev { options.netdevs.append(try NetdevOption.parseNetdev(n)) }
         for (i, n) in cmd.nic.enumerated() { options.netdevs.append(try NetdevOption.parseNic(n, index: i)) }
+        for d in cmd.device { options.devices.append(try DeviceOption.parse(d)) }
         for s in cmd.serial { try QEMUOptions.checkSerial(s) }
         if cmd.serial.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
         // -monitor stdio|none. -nographic without -serial or -monitor: the UART

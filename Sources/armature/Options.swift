@@ -39,8 +39,12 @@ struct ArmatureCommand: ParsableArguments {
     var bios: [String] = []
 
     @Option(name: .customLong("drive", withSingleDash: true), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("A drive: if=pflash,format=raw,unit=0|1,file=F[,readonly=on] is a flash bank's image (64 MiB, written through)", valueName: "opts"))
+            help: ArgumentHelp("A drive: file=F,format=raw[,if=virtio|none|pflash][,id=ID][,unit=N][,readonly=on|off][,cache=...][,discard=ignore|unmap][,serial=S]; if=pflash,unit=0|1 is a flash bank's image (64 MiB, written through)", valueName: "opts"))
     var drive: [String] = []
+
+    @Option(name: .customLong("device", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Device: virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device (-device help lists them)", valueName: "driver[,prop=value...]"))
+    var device: [String] = []
 
     @Option(name: .customLong("dtb", withSingleDash: true), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Device tree blob to give the kernel instead of the board's own", valueName: "file"))
@@ -136,7 +140,7 @@ enum CommandLine0 {
     /// Options Armature implements, by their QEMU name (without the dash).
     static let known: [String: OptionKind] = [
         "M": .value, "machine": .value, "cpu": .value, "m": .value, "smp": .value,
-        "kernel": .value, "bios": .value, "drive": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
+        "kernel": .value, "bios": .value, "drive": .value, "device": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
         "no-reboot": .flag, "action": .value,
@@ -145,7 +149,7 @@ enum CommandLine0 {
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "device", "display",
+        "display",
         "vga", "chardev", "pflash", "hda", "hdb", "cdrom", "net",
         "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",

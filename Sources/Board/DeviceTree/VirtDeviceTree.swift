@@ -178,6 +178,7 @@ public enum VirtDeviceTree {
 
         addPCIe(t, options: options, gicPhandle: gic, msiPhandle: msi)
         addFirmwareNodes(t, options: options)
+        addVirtioMMIO(t)
 
         // Our own root has two cells each: this cannot fail.
         try! applyBootInputs(t, options: options, inputs: inputs)

@@ -1,0 +1,101 @@
+import Machine
+import Devices
+import Options
+
+/// The virt board's virtio-mmio transports and the devices on them.
+///
+/// QEMU 7.2's virt always has 32 virtio-mmio transports (0x0a000000, 0x200
+/// apart, SPI 16 + n, edge-triggered in the device tree); `-device
+/// virtio-*-device` takes the free transport with the highest address
+/// first, as QEMU's bus order does. `-drive if=virtio` (virt's default
+/// interface) makes a virtio-blk device too: on QEMU that is virtio-blk-pci;
+/// until the PCI transport exists it goes on virtio-mmio (ARCHITECTURE.md).
+extension VirtMachine {
+    public static let virtioMMIOCount = 32
+
+    /// The -device drivers this board knows.
+    public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device"]
+
+    /// Builds the transports and binds `options.devices` and the drives. Called
+    /// once the CPUs exist (the DMA checks the boot CPU's GPT registers).
+    func attachVirtio() throws {
+        let dma = DMAMemory(memory: memory, gptCPU: cpu)
+        var cores: [VirtioCore] = []
+        var claimed = Set<String>()
+
+        func blockDevice(_ drive: DriveOption, serial: String?) throws -> VirtioCore {
+            let backend: BlockBackend
+            do {
+                backend = try BlockBackend(path: drive.file ?? "", readOnly: drive.readOnly,
+                                           writeThrough: !drive.cache.writeback,
+                                           ignoreFlush: drive.cache.ignoresFlush, discardUnmap: drive.discardUnmap)
+            } catch {
+                throw BoardError("\(drive.context): \(error.description)")
+            }
+            let worker = IOWorker(interrupts: cpu.interrupts)
+            ioWorkers.append(worker)
+            let blk = VirtioBlock(backend: backend, serial: serial ?? drive.serial ?? "", worker: worker)
+            return VirtioCore(device: blk, dma: dma)
+        }
+
+        for d in options.devices {
+            func unknownProperties(allowed: Set<String>) throws {
+                if let p = d.properties.first(where: { !allowed.contains($0.key) }) {
+                    throw BoardError("\(d.context): Property '\(d.driver).\(p.key)' not found")
+                }
+            }
+            switch d.driver {
+            case "virtio-blk-device":
+                try unknownProperties(allowed: ["drive", "serial", "id"])
+                guard case .some(.some(let id)) = d.value("drive"), !id.isEmpty else {
+                    throw BoardError("\(d.context): drive property not set")
+                }
+                guard let drive = options.drives.first(where: { $0.id == id && $0.interface == .none }) else {
+                    throw BoardError("\(d.context): Property '\(d.driver).drive' can't find value '\(id)'")
+                }
+                if !claimed.insert(id).inserted {
+                    throw BoardError("\(d.context): Drive '\(id)' is already in use by another device")
+                }
+                cores.append(try blockDevice(drive, serial: d.value("serial") ?? nil))
+            case "virtio-rng-device":
+                try unknownProperties(allowed: ["id", "max-bytes", "period"])
+                cores.append(VirtioCore(device: VirtioRNG(), dma: dma))
+            default:
+                throw BoardError("\(d.context): '\(d.driver)' is not a valid device model name")
+            }
+        }
+        for drive in options.drives {
+            switch drive.interface {
+            case .virtio: cores.append(try blockDevice(drive, serial: nil))
+            case .none, .pflash: break   // pflash: the flash banks (VirtFirmware)
+            default:
+                throw BoardError("\(drive.context): if=\(drive.interface.rawValue) is not supported yet")
+            }
+        }
+        if cores.count > VirtMachine.virtioMMIOCount {
+            throw BoardError("too many virtio devices: the virt machine has \(VirtMachine.virtioMMIOCount) virtio-mmio transports")
+        }
+        let guestError: (String) -> Void = { [unowned system] in system.log(.guestErrors, $0) }
+        var transports: [VirtioMMIO] = []
+        for n in 0..<VirtMachine.virtioMMIOCount {
+            // The first device takes the last transport (QEMU's bus order).
+            let k = VirtMachine.virtioMMIOCount - 1 - n
+            let t = VirtioMMIO(name: "virtio-mmio.\(n)", core: k < cores.count ? cores[k] : nil)
+            t.onGuestError = guestError
+            do {
+                try memory.addDevice(t, base: VirtMap.virtioMMIO.base + UInt64(n) * VirtMap.virtioMMIO.size,
+                                     size: VirtMap.virtioMMIO.size)
+            } catch let e as MachineError {
+                throw BoardError(e.description)
+            }
+            gic.connect(t.irq, spi: Int(VirtMap.SPI.virtioMMIO) + n)
+            transports.append(t)
+        }
+        virtioTransports = transports
+    }
+
+    /// Runs the I/O threads' completions (the CPU thread's host event).
+    func runIOCompletions() {
+        for w in ioWorkers { w.runCompletions() }
+    }
+}
