@@ -94,6 +94,15 @@ extension VirtMachine {
         virtioTransports = transports
     }
 
+    /// A machine reset: every transport and its device back to reset (work
+    /// in flight is dropped when it completes), the lines given to the GIC again.
+    func resetVirtio() {
+        for (n, t) in virtioTransports.enumerated() {
+            t.reset()
+            gic.connect(t.irq, spi: Int(VirtMap.SPI.virtioMMIO) + n)
+        }
+    }
+
     /// Runs the I/O threads' completions (the CPU thread's host event).
     func runIOCompletions() {
         for w in ioWorkers { w.runCompletions() }

@@ -179,6 +179,17 @@ final class VirtioBlockTests: XCTestCase {
         XCTAssertEqual(file(), before)
     }
 
+    func testMachineResetResetsTheDevice() throws {
+        try make(devices: ["virtio-rng-device"])
+        let t = mmio(31)
+        start(t, features: Virtio.featureVersion1)
+        XCTAssertEqual(t.read(offset: VirtioMMIO.Reg.status, size: 4), 15)
+        machine.resetVirtio()
+        XCTAssertEqual(t.read(offset: VirtioMMIO.Reg.status, size: 4), 0)
+        XCTAssertEqual(t.read(offset: VirtioMMIO.Reg.queueReady, size: 4), 0)
+        XCTAssertFalse(t.irq.level)
+    }
+
     func testRNG() throws {
         try make(devices: ["virtio-rng-device"])
         let t = mmio(31)

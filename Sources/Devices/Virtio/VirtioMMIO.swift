@@ -61,6 +61,14 @@ public final class VirtioMMIO: MMIODevice {
         core?.onGuestError = { [unowned self] in self.onGuestError?($0) }
     }
 
+    /// Device reset (a machine reset): the selectors and the device.
+    public func reset() {
+        deviceFeaturesSel = 0
+        driverFeaturesSel = 0
+        queueSel = 0
+        core?.reset()
+    }
+
     private var selectedQueue: Virtqueue? {
         guard let core, Int(queueSel) < core.queues.count else { return nil }
         return core.queues[Int(queueSel)]
