@@ -35,7 +35,7 @@ def firmware_tests(tmp):
     expect_error("pflash: unit 2", pflash(bank, ",unit=2"), "unit=2")
     expect_error("pflash: the same unit twice", pflash(bank, ",unit=1") + pflash(bank, ",unit=1"), "unit=1", "exists")
     expect_error("-bios and pflash unit 0", ["-bios", small] + pflash(bank, ",unit=0"), "both -bios")
-    expect_error("-drive if=virtio (not yet)", ["-drive", f"if=virtio,format=raw,file={bank}"], "if=virtio")
+    expect_error("-drive if=ide (not on virt)", ["-drive", f"if=ide,format=raw,file={bank}"], "if=ide")
     rc, out, err = run(["-M", f"virt,dumpdtb={os.path.join(tmp, 'pf.dtb')}"] + pflash(bank, ",unit=1"))
     report("pflash unit 1 alone: the machine builds", rc == 0, f"exit {rc}: {err!r}")
     # A good image: the machine builds (dumpdtb exits before the first instruction).
