@@ -56,7 +56,7 @@ public final class CPU {
     public let config: CPUConfig
     /// The machine's system registers (shared with its other CPUs).
     public let sysRegs: SysRegRegistry
-    /// Host time at reset: the counter's zero.
+    /// The system counter's zero in host time (`System.counterEpochNanos`).
     let counterEpochNanos: UInt64
     /// Counts TLB flushes, so engines can tell when cached translations
     /// (jump caches keyed by VA) may be stale.
@@ -112,7 +112,7 @@ public final class CPU {
         self.affinity = affinity ?? UInt64(index)
         self.config = config
         sysRegs = system.sysRegs
-        counterEpochNanos = HostClock.nanoseconds()
+        counterEpochNanos = system.counterEpochNanos
         codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
         tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
@@ -274,6 +274,9 @@ public final class System {
     /// The system registers of every CPU: the architectural table and the
     /// devices' rows (`addSystemRegisters`).
     public let sysRegs = SysRegRegistry()
+    /// Host monotonic time (ns) at which the system counter read zero: one
+    /// counter for every PE (Arm ARM D11.1.2), so CNTPCT_EL0 agrees between CPUs.
+    public let counterEpochNanos = HostClock.nanoseconds()
 
     /// The lock and condition every CPU's interrupt inputs share, so one
     /// thread can wait for any of several CPUs to have something to do.

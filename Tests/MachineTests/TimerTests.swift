@@ -29,6 +29,23 @@ final class TimerTests: XCTestCase {
         XCTAssertEqual(cpu.hostNanos(forCount: .max), .max, "beyond the host clock: never")
     }
 
+    /// One system counter for every CPU (Arm ARM D11.1.2): a CPU added later
+    /// does not count from its own creation. Counters that disagreed made
+    /// Linux's clocksource go backwards between CPUs and program an idle CPU's
+    /// timer for the far future (RCU stalls with -smp 2).
+    func testEveryCPUReadsTheSameSystemCounter() {
+        let m = TestMachine()
+        usleep(20_000)
+        let second = m.system.addCPU(config: CPUConfig())
+        XCTAssertEqual(second.counterEpochNanos, m.cpu.counterEpochNanos)
+        let a = m.cpu.physicalCount
+        let b = second.physicalCount
+        let c = m.cpu.physicalCount
+        XCTAssertLessThanOrEqual(a, b, "CPU 1's count is not behind CPU 0's")
+        XCTAssertLessThanOrEqual(b, c)
+        XCTAssertLessThan(c - a, 10 * ms, "read back to back: within a few ms, not the 20 ms between the CPUs' creation")
+    }
+
     func testControlCompareAndTimerValue() {
         let m = TestMachine()
         let cpu = m.cpu
