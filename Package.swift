@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["libcapstone-dev"])]),
         // Debian's libfdt-dev has no pkg-config file: the module map links libfdt.
         .systemLibrary(name: "CFDT", path: "Sources/CFDT", providers: [.apt(["libfdt-dev"])]),
+        // Host atomic instructions on guest memory (header only).
+        .systemLibrary(name: "CHostAtomics", path: "Sources/CHostAtomics"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The host calls of the 9P server that Glibc's module leaves out (O_PATH, xattrs, statfs).
         .systemLibrary(name: "CNineP", path: "Sources/CNineP"),
@@ -44,7 +46,7 @@ let package = Package(
         // User-mode networking over libslirp (virtio-net's back end): no emulator types.
         .target(name: "UserNet", dependencies: ["CSlirp"]),
         .target(name: "Devices", dependencies: ["Machine", "NineP"]),
-        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI"], swiftSettings: unchecked),
+        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI", "CHostAtomics"], swiftSettings: unchecked),
         // ELF files read without trusting them (the loader and the symbol tables).
         .target(name: "ELF"),
         .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib", "Options", "NineP", "UserNet"], exclude: ["DefaultGuest/firmware"]),

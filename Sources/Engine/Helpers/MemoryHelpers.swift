@@ -1,3 +1,4 @@
+import CHostAtomics
 import IR
 import Machine
 
@@ -9,34 +10,26 @@ import Machine
 
 @inline(__always) private func mask(_ sizeLog: Int) -> UInt64 { sizeLog == 3 ? ~0 : (UInt64(1) << UInt64(8 << sizeLog)) - 1 }
 
-@inline(__always) private func load(_ p: UnsafeMutableRawPointer, _ sizeLog: Int) -> UInt64 {
-    switch sizeLog {
-    case 0: return UInt64(p.load(as: UInt8.self))
-    case 1: return UInt64(p.load(as: UInt16.self))
-    case 2: return UInt64(p.load(as: UInt32.self))
-    default: return p.load(as: UInt64.self)
-    }
-}
-
-@inline(__always) private func store(_ p: UnsafeMutableRawPointer, _ sizeLog: Int, _ v: UInt64) {
-    switch sizeLog {
-    case 0: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
-    case 1: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
-    case 2: p.storeBytes(of: UInt32(truncatingIfNeeded: v), as: UInt32.self)
-    default: p.storeBytes(of: v, as: UInt64.self)
-    }
-}
-
-/// LDXR/LDAXR/LDXP/LDAXP: b = `ExclusiveOperand`. Marks the
-/// address in the local monitor with the values read (Arm ARM B2.9).
+/// LDXR/LDAXR/LDXP/LDAXP: b = `ExclusiveOperand`. Marks the address in the
+/// monitor with the values read (Arm ARM B2.9), read single-copy atomic (a
+/// pair as one 64- or 128-bit access).
 let helperLoadExclusive: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
     let op = ExclusiveOperand(packed: packed)
     let size = op.sizeLog2, pair = op.pair, rt = op.rt, rt2 = op.rt2
     let total = (1 << size) * (pair ? 2 : 1)
     guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex, isWrite: false) else { return 0 }
-    let v1 = load(p, size)
-    let v2 = pair ? load(p + (1 << size), size) : 0
+    var v1: UInt64, v2: UInt64 = 0
+    if !pair {
+        v1 = armature_atomic_load(p, Int32(size))
+    } else if size == 2 {
+        let both = armature_atomic_load(p, 3)
+        v1 = both & 0xFFFF_FFFF
+        v2 = both >> 32
+    } else {
+        v1 = 0
+        armature_atomic_load128(p, &v1, &v2)
+    }
     writeX(cpu, rt, v1)
     if pair { writeX(cpu, rt2, v2) }
     state.storeBytes(of: addr, toByteOffset: StateLayout.exclusiveAddr, as: UInt64.self)
@@ -47,8 +40,9 @@ let helperLoadExclusive: HelperFunction = { state, addr, packed, _ in
 }
 
 /// STXR/STLXR/STXP/STLXP: b = `ExclusiveOperand` with Rs. Succeeds (Ws = 0) when the
-/// monitor holds this address and size and memory still holds the values the
-/// load-exclusive saw; always clears the monitor.
+/// monitor holds this address and size and a host compare-and-swap finds in
+/// memory the values the load-exclusive saw (so another CPU's store in between
+/// fails it, as QEMU's TCG); always clears the monitor.
 let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
     let op = ExclusiveOperand(packed: packed)
@@ -60,45 +54,33 @@ let helperStoreExclusive: HelperFunction = { state, addr, packed, _ in
     guard let p = cpu.hostAddressForAtomic(va: addr, size: total, mmuIndex: cpu.mmuIndex, isWrite: true) else { return 0 }
     let monAddr = state.load(fromByteOffset: StateLayout.exclusiveAddr, as: UInt64.self)
     let monSize = state.load(fromByteOffset: StateLayout.exclusiveSize, as: UInt64.self)
-    var ok = monSize == UInt64(total) && monAddr == addr
-    if ok {
-        ok = load(p, size) == state.load(fromByteOffset: StateLayout.exclusiveValue, as: UInt64.self)
-            && (!pair || load(p + (1 << size), size) == state.load(fromByteOffset: StateLayout.exclusiveValue2, as: UInt64.self))
-    }
-    if ok {
-        store(p, size, d1)
-        if pair { store(p + (1 << size), size, d2) }
+    var ok = false
+    if monSize == UInt64(total) && monAddr == addr {
+        let e1 = state.load(fromByteOffset: StateLayout.exclusiveValue, as: UInt64.self)
+        let e2 = state.load(fromByteOffset: StateLayout.exclusiveValue2, as: UInt64.self)
+        if !pair {
+            ok = armature_atomic_cas(p, Int32(size), e1, d1 & mask(size)) == e1
+        } else if size == 2 {
+            let expected = e1 | e2 << 32
+            ok = armature_atomic_cas(p, 3, expected, (d1 & 0xFFFF_FFFF) | d2 << 32) == expected
+        } else {
+            var lo = e1, hi = e2
+            ok = armature_atomic_cas128(p, &lo, &hi, d1, d2) != 0
+        }
     }
     cpu.clearExclusiveMonitor()
     writeX(cpu, rs, ok ? 0 : 1)
     return 0
 }
 
-/// LSE atomics: c = `AtomicOperand`. Returns the old value, zero-extended.
+/// LSE atomics: c = `AtomicOperand`. One host atomic instruction (or a
+/// compare-and-swap loop for the min/max forms); returns the old value, zero-extended.
 let helperAtomic: HelperFunction = { state, addr, value, packed in
     let cpu = CPU.from(state: state)
     let op = AtomicOperand(packed: packed), size = op.sizeLog2
     guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
                                            readModifyWrite: true) else { return 0 }
-    let m = mask(size)
-    let old = load(p, size)
-    let v = value & m
-    let bits = 8 << size
-    func signed(_ x: UInt64) -> Int64 { Int64(bitPattern: x << UInt64(64 - bits)) >> Int64(64 - bits) }
-    let new: UInt64
-    switch op.operation {
-    case .add: new = old &+ v
-    case .clear: new = old & ~v
-    case .exclusiveOr: new = old ^ v
-    case .set: new = old | v
-    case .signedMax: new = signed(old) >= signed(v) ? old : v
-    case .signedMin: new = signed(old) <= signed(v) ? old : v
-    case .unsignedMax: new = old >= v ? old : v
-    case .unsignedMin: new = old <= v ? old : v
-    case .swap: new = v
-    }
-    store(p, size, new & m)
-    return old
+    return armature_atomic_fetch_op(p, Int32(size), Int32(op.operation.rawValue), value & mask(size))
 }
 
 /// CAS: b = `CompareAndSwapOperand`. Rs receives the old value.
@@ -110,13 +92,12 @@ let helperCompareAndSwap: HelperFunction = { state, addr, packed, _ in
     let expected = readX(cpu, rs) & m, new = readX(cpu, rt) & m
     guard let p = cpu.hostAddressForAtomic(va: addr, size: 1 << size, mmuIndex: cpu.mmuIndex, isWrite: false,
                                            readModifyWrite: true) else { return 0 }
-    let old = load(p, size)
-    if old == expected { store(p, size, new) }
-    writeX(cpu, rs, old)
+    writeX(cpu, rs, armature_atomic_cas(p, Int32(size), expected, new))
     return 0
 }
 
-/// CASP: b = `CompareAndSwapOperand`; compares and swaps the pair <Rs, Rs+1> with <Rt, Rt+1>.
+/// CASP: b = `CompareAndSwapOperand`; compares and swaps the pair <Rs, Rs+1> with
+/// <Rt, Rt+1> as one 64- or 128-bit host compare-and-swap.
 let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
     let cpu = CPU.from(state: state)
     let op = CompareAndSwapOperand(packed: packed)
@@ -126,10 +107,15 @@ let helperCompareAndSwapPair: HelperFunction = { state, addr, packed, _ in
     let n1 = readX(cpu, rt) & m, n2 = readX(cpu, rt + 1) & m
     guard let p = cpu.hostAddressForAtomic(va: addr, size: 2 * n, mmuIndex: cpu.mmuIndex, isWrite: false,
                                            readModifyWrite: true) else { return 0 }
-    let o1 = load(p, size), o2 = load(p + n, size)
-    if o1 == e1 && o2 == e2 {
-        store(p, size, n1)
-        store(p + n, size, n2)
+    var o1: UInt64, o2: UInt64
+    if size == 2 {
+        let old = armature_atomic_cas(p, 3, e1 | e2 << 32, n1 | n2 << 32)
+        o1 = old & 0xFFFF_FFFF
+        o2 = old >> 32
+    } else {
+        o1 = e1
+        o2 = e2
+        _ = armature_atomic_cas128(p, &o1, &o2, n1, n2)
     }
     writeX(cpu, rs, o1)
     writeX(cpu, rs + 1, o2)
