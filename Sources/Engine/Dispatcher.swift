@@ -169,6 +169,7 @@ public final class Dispatcher {
     /// the earliest deadline.
     private func runRoundRobin() {
         let slice = max(options.timeSlice, 1)
+        var turns: UInt64 = 0   // slices run so far, by any CPU
         while system.exitStatus == nil {
             var ranAny = false
             var deadline = UInt64.max
@@ -176,8 +177,11 @@ public final class Dispatcher {
                 let cpu = r.cpu
                 cpu.interrupts.serviceHostEvent()
                 guard cpu.startIfPoweredOn() else { continue }
+                // A WFE ends once another CPU has had a turn (a yield).
+                if cpu.waiting?.isWFE == true && turns > r.waitTurn { cpu.endWaitForEvent() }
                 if cpu.waiting != nil && !cpu.pollWakeUp(deadline: &deadline) { continue }
                 ranAny = true
+                turns &+= 1
                 let limit = cpu.instructionCount &+ slice
                 cpu.instructionLimit = limit
                 while system.exitStatus == nil {
@@ -186,6 +190,7 @@ public final class Dispatcher {
                 }
                 // A CPU that went waiting or off is looked at again when kicked.
                 if cpu.waiting != nil || cpu.powerState != .on { cpu.exitRequest = 0 }
+                r.waitTurn = turns
                 if system.exitStatus != nil { return }
             }
             if ranAny { continue }
@@ -343,6 +348,8 @@ final class CPURunner {
     var jumpContext: LiftContext? = nil
     var jumpTLB: UInt64 = 0
     var blocks: UInt64 = 0
+    /// The scheduler's turn count when the CPU's last slice ended (several CPUs on one thread).
+    var waitTurn: UInt64 = 0
     init(cpu: CPU, jumpCache: JumpCache?) {
         self.cpu = cpu
         self.jumpCache = jumpCache

@@ -120,6 +120,16 @@ extension CPU {
         waitForWakeUp(isWFE: false)
     }
 
+    /// Ends a WFE early, as the architecture allows (WFE may complete at any
+    /// time): the scheduler does so once another CPU has run since, as
+    /// QEMU's TCG treats WFE as a yield. Another CPU's store that clears this
+    /// CPU's exclusive monitor is an event the scheduler cannot see; a spin
+    /// on LDXR + WFE (Linux's smp_cond_load) must look again after the other
+    /// CPUs had their turn.
+    public func endWaitForEvent() {
+        if waiting?.isWFE == true { waiting = nil }
+    }
+
     /// For a waiting CPU: true when it woke (an interrupt line, a virtual
     /// interrupt, or for WFE the event register or an event-stream edge);
     /// `deadline` is when it should be looked at again (host ns, `.max`: only
