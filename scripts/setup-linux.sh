@@ -5,7 +5,7 @@
 #   .build/linux/Image          the kernel (Debian's vmlinuz, gunzipped if gzip'd)
 #   .build/linux/initramfs      cpio newc, gzip: busybox, /init, /test/hello.txt,
 #                               the virtio modules in /lib/modules
-# /init mounts proc, sys and dev, loads the virtio modules (virtio-mmio,
+# /init mounts proc, sys and dev, loads the virtio modules (virtio-pci, virtio-mmio,
 # virtio-blk, virtio-rng), prints the marker line ARMATURE-INIT-OK and
 # starts a shell on the console. /test/hello.txt has a known sha256sum
 # (/test/hello.sha256).
@@ -51,11 +51,13 @@ if [ ! -s "$DEST/Image" ] || [ ! -x "$DEST/root/bin/busybox" ]; then
     rm -rf "$DEST/kernel" "$DEST/busybox"
 fi
 
-# The cloud kernel has virtio, virtio-mmio, virtio-blk and virtio-rng as
+# The cloud kernel has virtio, virtio-pci, virtio-mmio, virtio-blk and virtio-rng as
 # modules (ext4 is built in): they go into the initramfs's /lib/modules and
 # /init loads them.
-MODS="virtio_ring.ko virtio.ko virtio_mmio.ko virtio_blk.ko virtio-rng.ko"
-if [ ! -s "$DEST/root/lib/modules/virtio_blk.ko" ]; then
+MODS="virtio_ring.ko virtio.ko virtio_pci_legacy_dev.ko virtio_pci_modern_dev.ko virtio_pci.ko virtio_mmio.ko virtio_blk.ko virtio-rng.ko"
+missing=0
+for m in $MODS; do [ -s "$DEST/root/lib/modules/$m" ] || missing=1; done
+if [ "$missing" = 1 ]; then
     private_apt_init setup-linux "$APT" bookworm arm64
     kpkg="$(private_apt_first_depend linux-image-cloud-arm64)"
     [ -n "$kpkg" ] || die "linux-image-cloud-arm64 names no kernel package in bookworm"
@@ -80,7 +82,7 @@ cat > "$R/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-for m in virtio_ring virtio virtio_mmio virtio_blk virtio-rng; do
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio virtio_blk virtio-rng; do
     [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
 done
 echo "ARMATURE-INIT-OK $(uname -r)"

@@ -563,6 +563,19 @@ def main():
                      "Property 'virtio-rng-device.foo' not found")
         expect_error("-device without its drive", ["-device", "virtio-blk-device,drive=nope"],
                      "Property 'virtio-blk-device.drive' can't find value 'nope'")
+        # virtio-*-pci: modern only, function 0 of a free slot.
+        expect_error("-device pci unknown property", ["-device", "virtio-rng-pci,foo=1"],
+                     "Property 'virtio-rng-pci.foo' not found")
+        expect_error("-device pci legacy", ["-device", "virtio-rng-pci,disable-legacy=off"], "modern only")
+        expect_error("-device pci bad addr", ["-device", "virtio-rng-pci,addr=zz"],
+                     "Property 'virtio-rng-pci.addr' doesn't take value 'zz'")
+        expect_error("-device pci slot 0", ["-device", "virtio-rng-pci,addr=0"],
+                     "PCI: slot 0 function 0 not available for virtio-rng-pci, in use by gpex-root")
+        expect_error("-device pci slot taken", ["-device", "virtio-rng-pci,addr=3", "-device", "virtio-rng-pci,addr=0x3"],
+                     "slot 3 function 0 not available")
+        expect_error("-device pci function 1", ["-device", "virtio-rng-pci,addr=3.1"], "only function 0")
+        expect_error("-device pci blk without its drive", ["-device", "virtio-blk-pci,drive=nope"],
+                     "Property 'virtio-blk-pci.drive' can't find value 'nope'")
         expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
         expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
         expect_error("-S without a debugger", ["-S"], "-S", "-gdb")

@@ -20,6 +20,7 @@
 #      the same kernel mounts an ext4 image from
 #      virtio-blk, writes a file, and a second boot reads it back; e2fsck finds the
 #      image clean; /dev/hwrng reads (test-disk.py)
+#      test-pci.py: virtio-pci devices enumerated and used under Linux, MSI-X and INTx
 #   7. Linux with Debian's generic kernel (setup-linux-generic.sh): a host folder over
 #      virtio-9p (test-9p.py: reads, writes, renames, symlinks, mapped ownership,
 #      readonly, escapes that must fail) and user-mode networking over virtio-net
@@ -79,6 +80,7 @@ run_stage "Linux: a 9p shared folder, escapes refused" python3 scripts/test-9p.p
 run_stage "Linux: user-mode network (DHCP, wget, hostfwd)" python3 scripts/test-net.py
 run_stage "EDK2 and U-Boot boot from flash (vs QEMU 7.2)" python3 scripts/test-firmware.py
 run_stage "Linux on virtio-blk: ext4 written, read back, e2fsck clean" python3 scripts/test-disk.py
+run_stage "PCI: virtio-blk-pci and virtio-rng-pci under Linux, MSI-X and INTx (vs QEMU 7.2)" python3 scripts/test-pci.py
 run_stage "unit tests" swift test
 
 echo "=== summary"

@@ -1,5 +1,6 @@
 import Machine
 import Devices
+import Options
 
 /// The PCIe host bridge of QEMU 7.2's virt: where its windows are for the
 /// options given (`VirtMap`), and its placing in the address space.
@@ -73,17 +74,52 @@ extension VirtMachine {
 
 extension VirtMachine {
     /// Puts `device` behind the virtio PCI transport (`VirtioPCI`, as QEMU's
-    /// virtio-*-pci with disable-legacy=on) at the next free slot of bus 0;
-    /// its DMA follows the CPU's rules (`DMAMemory`). `name`: QEMU's device
-    /// name (virtio-blk-pci, ...).
+    /// virtio-*-pci with disable-legacy=on) at `slot` or the next free one
+    /// of bus 0; its DMA follows the CPU's rules (`DMAMemory`). `name`:
+    /// QEMU's device name (virtio-blk-pci, ...).
     @discardableResult
-    public func addVirtioPCI(_ device: VirtioDevice, name: String) throws -> VirtioPCI {
-        let core = VirtioCore(device: device, dma: DMAMemory(memory: memory, gptCPU: cpu))
+    public func addVirtioPCI(_ device: VirtioDevice, name: String, slot: Int? = nil) throws -> VirtioPCI {
+        try addVirtioPCI(VirtioCore(device: device, dma: DMAMemory(memory: memory, gptCPU: cpu)), name: name, slot: slot)
+    }
+
+    @discardableResult
+    public func addVirtioPCI(_ core: VirtioCore, name: String, slot: Int? = nil) throws -> VirtioPCI {
         core.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         let function = VirtioPCI(name: name, core: core)
-        guard pcie.plug(function) != nil else {
+        guard pcie.plug(function, slot: slot) != nil else {
+            if let slot { throw BoardError("-device \(name): PCI: slot \(slot) function 0 not available for \(name), in use by \(pcie.devices[slot]?.name ?? "another device")") }
             throw BoardError("-device \(name): PCI bus 0 has no free slot (32 devices)")
         }
         return function
+    }
+
+    /// The properties every virtio-*-pci device takes besides its own.
+    static let pciProperties: Set<String> = ["addr", "disable-legacy", "disable-modern"]
+
+    /// `addr=SLOT[.FN]` (hexadecimal, as QEMU's) of a -device, checked with
+    /// its transport properties: only modern virtio (disable-legacy=on,
+    /// disable-modern=off) and function 0 are modelled.
+    static func pciSlot(_ d: DeviceOption) throws -> Int? {
+        if case .some(.some(let v)) = d.value("disable-legacy"), !["on", "true", "yes"].contains(v) {
+            throw BoardError("\(d.context): disable-legacy=\(v): Armature's virtio-pci devices are modern only (disable-legacy=on)")
+        }
+        if case .some(.some(let v)) = d.value("disable-modern"), !["off", "false", "no"].contains(v) {
+            throw BoardError("\(d.context): disable-modern=\(v): Armature's virtio-pci devices are modern only")
+        }
+        guard case .some(.some(let a)) = d.value("addr") else { return nil }
+        let parts = a.split(separator: ".", omittingEmptySubsequences: false)
+        let hexDigits = { (t: Substring) -> Int? in
+            let digits = t.hasPrefix("0x") ? t.dropFirst(2) : t
+            return digits.isEmpty || digits.count > 2 ? nil : Int(digits, radix: 16)
+        }
+        guard parts.count <= 2, let slot = hexDigits(parts[0]), slot < 32,
+              parts.count == 1 || hexDigits(parts[1]).map({ $0 < 8 }) == true else {
+            throw BoardError("\(d.context): Property '\(d.driver).addr' doesn't take value '\(a)'")
+        }
+        if parts.count == 2 && hexDigits(parts[1]) != 0 {
+            throw BoardError("\(d.context): addr=\(a): only function 0 is modelled (no multifunction devices)")
+        }
+        if slot == 0 { throw BoardError("\(d.context): PCI: slot 0 function 0 not available for \(d.driver), in use by gpex-root") }
+        return slot
     }
 }

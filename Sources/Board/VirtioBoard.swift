@@ -7,20 +7,21 @@ import Options
 /// QEMU 7.2's virt always has 32 virtio-mmio transports (0x0a000000, 0x200
 /// apart, SPI 16 + n, edge-triggered in the device tree); `-device
 /// virtio-*-device` takes the free transport with the highest address
-/// first, as QEMU's bus order does. `-drive if=virtio` (virt's default
-/// interface) makes a virtio-blk device too: on QEMU that is virtio-blk-pci;
-/// until the PCI transport exists it goes on virtio-mmio (ARCHITECTURE.md).
+/// first, as QEMU's bus order does. `-device virtio-*-pci` and `-drive
+/// if=virtio` (virt's default interface: virtio-blk-pci, as QEMU's) go on
+/// the PCIe bus (`VirtioPCI`, modern only), in that order from slot 1.
 extension VirtMachine {
     public static let virtioMMIOCount = 32
 
     /// The -device drivers this board knows.
-    public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device"]
+    public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device", "virtio-blk-pci", "virtio-rng-pci"]
 
     /// Builds the transports and binds `options.devices` and the drives. Called
     /// once the CPUs exist (the DMA checks the boot CPU's GPT registers).
     func attachVirtio() throws {
         let dma = DMAMemory(memory: memory, gptCPU: cpu)
         var cores: [VirtioCore] = []
+        var pciCores: [(core: VirtioCore, name: String, slot: Int?)] = []
         var claimed = Set<String>()
 
         func blockDevice(_ drive: DriveOption, serial: String?) throws -> VirtioCore {
@@ -44,9 +45,12 @@ extension VirtMachine {
                     throw BoardError("\(d.context): Property '\(d.driver).\(p.key)' not found")
                 }
             }
+            let pci = d.driver.hasSuffix("-pci")
+            let slot = pci ? try VirtMachine.pciSlot(d) : nil
+            let pciKeys: Set<String> = pci ? VirtMachine.pciProperties : []
             switch d.driver {
-            case "virtio-blk-device":
-                try unknownProperties(allowed: ["drive", "serial", "id"])
+            case "virtio-blk-device", "virtio-blk-pci":
+                try unknownProperties(allowed: Set(["drive", "serial", "id"]).union(pciKeys))
                 guard case .some(.some(let id)) = d.value("drive"), !id.isEmpty else {
                     throw BoardError("\(d.context): drive property not set")
                 }
@@ -56,17 +60,19 @@ extension VirtMachine {
                 if !claimed.insert(id).inserted {
                     throw BoardError("\(d.context): Drive '\(id)' is already in use by another device")
                 }
-                cores.append(try blockDevice(drive, serial: d.value("serial") ?? nil))
-            case "virtio-rng-device":
-                try unknownProperties(allowed: ["id", "max-bytes", "period"])
-                cores.append(VirtioCore(device: VirtioRNG(), dma: dma))
+                let core = try blockDevice(drive, serial: d.value("serial") ?? nil)
+                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+            case "virtio-rng-device", "virtio-rng-pci":
+                try unknownProperties(allowed: Set(["id", "max-bytes", "period"]).union(pciKeys))
+                let core = VirtioCore(device: VirtioRNG(), dma: dma)
+                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
             default:
                 throw BoardError("\(d.context): '\(d.driver)' is not a valid device model name")
             }
         }
         for drive in options.drives {
             switch drive.interface {
-            case .virtio: cores.append(try blockDevice(drive, serial: nil))
+            case .virtio: pciCores.append((try blockDevice(drive, serial: nil), "virtio-blk-pci", nil))
             case .none, .pflash: break   // pflash: the flash banks (VirtFirmware)
             default:
                 throw BoardError("\(drive.context): if=\(drive.interface.rawValue) is not supported yet")
@@ -92,6 +98,7 @@ extension VirtMachine {
             transports.append(t)
         }
         virtioTransports = transports
+        for p in pciCores { try addVirtioPCI(p.core, name: p.name, slot: p.slot) }
     }
 
     /// A machine reset: every transport and its device back to reset (work

@@ -130,7 +130,7 @@ enum CLI {
         case "accel":
             return "Accelerators supported in Armature:\ninterp\njit (alias tcg, the default)\n"
         case "device":
-            return "Devices (virtio-mmio transports):\n" + VirtMachine.virtioDrivers.map { "name \"\($0)\", bus virtio-bus\n" }.joined()
+            return "Devices:\n" + VirtMachine.virtioDrivers.map { "name \"\($0)\", bus \($0.hasSuffix("-pci") ? "PCI" : "virtio-bus")\n" }.joined()
         default: return nil
         }
     }

@@ -43,7 +43,7 @@ struct ArmatureCommand: ParsableArguments {
     var drive: [String] = []
 
     @Option(name: .customLong("device", withSingleDash: true), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Device: virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device (-device help lists them)", valueName: "driver[,prop=value...]"))
+            help: ArgumentHelp("Device: virtio-blk-pci,drive=ID[,serial=S][,addr=N], virtio-rng-pci, virtio-blk-device,drive=ID or virtio-rng-device (-device help lists them)", valueName: "driver[,prop=value...]"))
     var device: [String] = []
 
     @Option(name: .customLong("dtb", withSingleDash: true), parsing: .unconditionalSingleValue,
