@@ -163,7 +163,8 @@ final class VirtioBlockTests: XCTestCase {
     }
 
     func testReadOnlyRefusesWrites() throws {
-        try make(drive: "file=\(path),format=raw,if=virtio,readonly=on", devices: [])
+        // (if=virtio is virtio-blk-pci: VirtioPCITests.testDriveIfVirtioIsVirtioBlkPCI)
+        try make(drive: "if=none,id=d0,file=\(path),format=raw,readonly=on", devices: ["virtio-blk-device,drive=d0"])
         let t = mmio(31)
         XCTAssertNotEqual(t.read(offset: VirtioMMIO.Reg.deviceFeatures, size: 4) & UInt64(VirtioBlock.featureRO), 0)
         start(t, features: Virtio.featureVersion1 | VirtioBlock.featureRO | VirtioBlock.featureWriteZeroes)

@@ -2,6 +2,8 @@ import XCTest
 @testable import Machine
 @testable import Devices
 @testable import Board
+import Options
+import Foundation
 
 /// The virtio-pci transport (Devices/Virtio/VirtioPCI.swift) and MSI-X
 /// (Devices/PCI/MSIX.swift): the capabilities a driver looks for, the common
@@ -214,5 +216,22 @@ final class VirtioPCITests: XCTestCase {
         XCTAssertFalse(machine.pcie.intx[1].level)
         XCTAssertFalse(machine.gic.irq(0, 36).level, "INTB (SPI 4) low at the GIC")
         XCTAssertEqual(pci.readConfig(offset: 0, size: 4), 0x10BF_1AF4)
+    }
+
+    func testDriveIfVirtioIsVirtioBlkPCI() throws {
+        let path = NSTemporaryDirectory() + "armature-pci-\(getpid()).img"
+        FileManager.default.createFile(atPath: path, contents: Data(count: 4096))
+        defer { unlink(path) }
+        var o = VirtOptions()
+        o.ramSize = 16 << 20
+        o.drives = [try DriveOption.parse("file=\(path),format=raw,if=virtio")]
+        o.devices = [try DeviceOption.parse("virtio-rng-pci"), try DeviceOption.parse("virtio-rng-pci,addr=0x5")]
+        let vm = try VirtMachine(options: o, console: TestConsole().console)
+        // -device first (slot 1, then the addr=5 one), then the drive (slot 2), as QEMU.
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1044_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15, size: 4), 0x1042_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 5 << 15, size: 4), 0x1044_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15 | 8, size: 4), 0x0100_0001, "SCSI storage class, revision 1")
+        XCTAssertTrue(vm.virtioTransports.allSatisfy { $0.core == nil }, "nothing on virtio-mmio")
     }
 }
