@@ -5,22 +5,8 @@ import Options
 
 /// Parsers for the values of QEMU's command-line options, as QEMU 7.2 spells them.
 public enum QEMUOptions {
-    /// Splits a QEMU option list at commas (",," is a literal comma).
-    public static func splitList(_ s: String) -> [String] {
-        var parts: [String] = []
-        var cur = ""
-        var it = Array(s)[...]
-        while let c = it.popFirst() {
-            if c == "," {
-                if it.first == "," { cur.append(","); it = it.dropFirst(); continue }
-                parts.append(cur); cur = ""
-            } else {
-                cur.append(c)
-            }
-        }
-        parts.append(cur)
-        return parts
-    }
+    /// Splits a QEMU option list at commas (",," is a literal comma): `OptionList.split`.
+    public static func splitList(_ s: String) -> [String] { OptionList.split(s) }
 
     /// Splits "k=v" (nil value when there is no '=').
     static func keyValue(_ s: String) -> (key: String, value: String?) {
