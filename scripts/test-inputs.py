@@ -300,6 +300,13 @@ def terminal_tests(tmp):
         time.sleep(0.2)
         os.write(master, b"\x01x")
 
+    def process_stopped(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] == "T"
+        except OSError:
+            return False
+
     def stop_and_continue(p, master, slave, out_r):
         time.sleep(0.2)
         job = os.tcgetpgrp(master)   # Armature's process group, the terminal's foreground
@@ -310,6 +317,12 @@ def terminal_tests(tmp):
             time.sleep(0.02)
         if not termios.tcgetattr(slave)[3] & termios.ICANON:
             return "not restored while stopped (SIGTSTP)"
+        # The terminal is restored just before the process stops: SIGCONT sent in
+        # between would be spent on a running process, and then nothing resumes it.
+        while time.time() < deadline and not process_stopped(job):
+            time.sleep(0.02)
+        if not process_stopped(job):
+            return "terminal restored but the process never stopped (SIGTSTP)"
         os.killpg(job, signal.SIGCONT)
         deadline = time.time() + 5
         while time.time() < deadline and termios.tcgetattr(slave)[3] & termios.ICANON:
