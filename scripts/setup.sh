@@ -10,7 +10,7 @@
 # Never edits apt sources.
 set -euo pipefail
 
-packages=(libffi-dev libcapstone-dev libfdt-dev zlib1g-dev libslirp-dev device-tree-compiler pkg-config qemu-system-arm ipxe-qemu python3 gdb-multiarch e2fsprogs)
+packages=(libffi-dev libcapstone-dev libfdt-dev zlib1g-dev libslirp-dev device-tree-compiler pkg-config qemu-system-arm ipxe-qemu python3 gdb-multiarch e2fsprogs gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,7 +31,12 @@ soft lockup or kernel WARNING.
 The KVM configurations boot at EL2 (-M virt,virtualization=on,gic-version=3):
 the kernel must report KVM ready, "VHE mode initialized successfully" (VHE,
 -cpu max) or "Hyp mode initialized successfully" (kvm-arm.mode=nvhe), with
-the vGIC on the GICv3 virtual CPU interface, as QEMU 7.2's log does.
+the vGIC on the GICv3 virtual CPU interface, as QEMU 7.2's log does. Their
+initramfs (.build/kvm/initramfs) adds /bin/kvm-vmm, the small VMM of
+Tests/KVM/kvm_vmm.c built statically with Debian's aarch64-linux-gnu-gcc
+(scripts/setup.sh installs it); at the shell it runs a VM through /dev/kvm
+whose MMIO exits, PSCI hypercalls and virtual timer interrupt (through the
+in-kernel vGICv3) it prints: the lines must be KVM_VMM_EXPECTED, as QEMU 7.2's.
 
   scripts/test-linux.py [--config NAME ...] [--list] [--jobs N] [--timeout S]
                         [--transcripts DIR] [--subject-qemu]
@@ -66,10 +71,27 @@ CONFIGS = {
     "interp-max": ("interp", "max", None, None, None, 1),
     "jit-max-kvm-vhe": ("jit", "max", "3", None, "vhe", 1),
     "jit-max-kvm-nvhe": ("jit", "max", "3", None, "nvhe", 1),
+    "interp-max-kvm-vhe": ("interp", "max", "3", None, "vhe", 1),
     "jit-max-smp2": ("jit", "max", None, None, None, 2),
     "interp-max-gic3-smp2": ("interp", "max", "3", None, None, 2),
     "jit-max-gic3-smp4": ("jit", "max", "3", None, None, 4),
 }
+# What Tests/KVM/kvm_vmm.c prints on a correct host (its guest's exits in order).
+KVM_VMM_EXPECTED = """vmm: KVM API version 12
+vmm: mmio write addr=0x20000000 len=1 data=0x41
+vmm: mmio write addr=0x20000004 len=4 data=0x12345678
+vmm: mmio write addr=0x20000008 len=8 data=0xdead00000000beef
+vmm: mmio read addr=0x20000010 len=4 -> 0xcafe0004
+vmm: mmio write addr=0x20000014 len=4 data=0xcafe0005
+vmm: mmio write addr=0x20000018 len=4 data=0x10001
+vmm: mmio write addr=0x20000020 len=4 data=0x1b
+vmm: mmio write addr=0x20000024 len=4 data=0xff
+vmm: mmio write addr=0x20000028 len=4 data=0x7
+vmm: system event type=1 (shutdown)
+vmm: done after 10 exits
+status 0
+"""
+KVM_DIR = os.path.join(ROOT, ".build", "kvm")
 # What the kernel prints when KVM is ready, per mode.
 KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm [1]: Hyp mode initialized successfully"}
 
@@ -198,6 +220,27 @@ def ipi_counts(text):
     return totals
 
 
+def build_kvm_initramfs():
+    """.build/kvm/initramfs: the Linux test's initramfs plus /bin/kvm-vmm.
+    Returns None, or why it could not be built."""
+    gcc = shutil.which("aarch64-linux-gnu-gcc")
+    if gcc is None:
+        return "aarch64-linux-gnu-gcc is missing (scripts/setup.sh installs gcc-aarch64-linux-gnu)"
+    root = os.path.join(KVM_DIR, "root")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(os.path.join(LINUX, "root"), root, symlinks=True)
+    r = subprocess.run([gcc, "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", os.path.join(root, "bin", "kvm-vmm"),
+                        os.path.join(ROOT, "Tests", "KVM", "kvm_vmm.c")], capture_output=True, text=True)
+    if r.returncode != 0:
+        return "cannot build Tests/KVM/kvm_vmm.c: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+    cpio = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "lib", "mkcpio.py"), root], capture_output=True)
+    if cpio.returncode != 0:
+        return "cannot write the KVM initramfs (scripts/lib/mkcpio.py)"
+    with open(os.path.join(KVM_DIR, "initramfs"), "wb") as f:
+        f.write(cpio.stdout)
+    return None
+
+
 def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1):
     machine = "virt" + (",virtualization=on" if kvm else "") + (f",gic-version={gic}" if gic else "")
     append = "console=ttyAMA0" + (" kvm-arm.mode=nvhe" if kvm == "nvhe" else "")
@@ -209,8 +252,9 @@ def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1):
         cmd.append("-no-reboot")
     if smp > 1:
         cmd += ["-smp", str(smp)]
+    initrd = os.path.join(KVM_DIR if kvm else LINUX, "initramfs")
     return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
-                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
+                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", initrd,
                   "-append", append]
 
 
@@ -233,6 +277,11 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
             ready = KVM_READY[kvm]
             check(f"KVM ready: {ready.decode()}", ready in bytes(s.out),
                   " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines() if b"kvm" in l)[:400])
+            got = s.command("kvm-vmm; echo status $?", 120)
+            times["kvm-vmm"] = s.elapsed()
+            vmm = "" if got is None else "".join(l + "\n" for l in got.splitlines() if not STAMP.match(l.encode()))
+            check("kvm-vmm: a VM's MMIO exits, PSCI hypercalls and vGIC timer interrupt", vmm == KVM_VMM_EXPECTED,
+                  f"got {got!r}")
         release = open(os.path.join(LINUX, "kernel-release")).read().strip()
         got = s.command("uname -r")
         check("uname -r", got is not None and got.strip() == release, f"got {got!r}, expected {release!r}")
@@ -333,6 +382,11 @@ def main():
     if a.transcripts:
         os.makedirs(a.transcripts, exist_ok=True)
     names = a.config or list(CONFIGS)
+    if any(CONFIGS[n][4] for n in names):
+        why = build_kvm_initramfs()
+        if why:
+            print(f"test-linux: {why}", file=sys.stderr)
+            return 2
     # QEMU's log for each (cpu, gic, kvm, CPUs) the configurations use: the reference.
     references = sorted({(CONFIGS[n][1], CONFIGS[n][2], CONFIGS[n][4], CONFIGS[n][5]) for n in names}, key=str)
     jobs = {}

@@ -16,7 +16,8 @@
 #   6. Linux: Debian's arm64 kernel and busybox (setup-linux.sh fetches them) boot
 #      to the shell under both engines, -cpu max and cortex-a57, GICv2 and v3; the
 #      shell is driven over the serial console and the kernel log compared with
-#      QEMU 7.2's; -smp 2 and 4: every CPU online, IPIs, no RCU stall (test-linux.py);
+#      QEMU 7.2's; -smp 2 and 4: every CPU online, IPIs, no RCU stall; at EL2 KVM
+#      ready and a VM run by our VMM through /dev/kvm (test-linux.py);
 #      the same kernel mounts an ext4 image from
 #      virtio-blk, writes a file, and a second boot reads it back; e2fsck finds the
 #      image clean; /dev/hwrng reads (test-disk.py)
