@@ -37,6 +37,11 @@ Tests/KVM/kvm_vmm.c built statically with Debian's aarch64-linux-gnu-gcc
 (scripts/setup.sh installs it); at the shell it runs a VM through /dev/kvm
 whose MMIO exits, PSCI hypercalls and virtual timer interrupt (through the
 in-kernel vGICv3) it prints: the lines must be KVM_VMM_EXPECTED, as QEMU 7.2's.
+In the NESTED configurations the initramfs (.build/kvm/initramfs-nested) also
+holds the same kernel's Image and a tiny initramfs (Tests/KVM/nested_init.c as
+/init), and `kvm-vmm boot` runs that kernel as a nested guest under KVM until
+its /init prints NESTED-INIT-OK and powers it off; the time from the command to
+that line is reported beside QEMU 7.2's.
 
   scripts/test-linux.py [--config NAME ...] [--list] [--jobs N] [--timeout S]
                         [--transcripts DIR] [--subject-qemu]
@@ -92,6 +97,10 @@ vmm: done after 10 exits
 status 0
 """
 KVM_DIR = os.path.join(ROOT, ".build", "kvm")
+# The configurations that also boot the kernel as a nested guest, and how.
+NESTED = {"jit-max-kvm-vhe"}
+NESTED_COMMAND = 'kvm-vmm boot /kvm/Image /kvm/initrd "console=ttyAMA0 quiet"; echo status $?'
+NESTED_MARKER = b"NESTED-INIT-OK"
 # What the kernel prints when KVM is ready, per mode.
 KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm [1]: Hyp mode initialized successfully"}
 
@@ -221,27 +230,44 @@ def ipi_counts(text):
 
 
 def build_kvm_initramfs():
-    """.build/kvm/initramfs: the Linux test's initramfs plus /bin/kvm-vmm.
-    Returns None, or why it could not be built."""
+    """.build/kvm/initramfs: the Linux test's initramfs plus /bin/kvm-vmm;
+    .build/kvm/initramfs-nested: that plus /kvm/Image (the same kernel) and
+    /kvm/initrd (Tests/KVM/nested_init.c as /init). Returns None, or why they
+    could not be built."""
     gcc = shutil.which("aarch64-linux-gnu-gcc")
     if gcc is None:
         return "aarch64-linux-gnu-gcc is missing (scripts/setup.sh installs gcc-aarch64-linux-gnu)"
-    root = os.path.join(KVM_DIR, "root")
-    shutil.rmtree(root, ignore_errors=True)
+
+    def compile(source, out):
+        r = subprocess.run([gcc, "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out,
+                            os.path.join(ROOT, "Tests", "KVM", source)], capture_output=True, text=True)
+        return None if r.returncode == 0 else f"cannot build Tests/KVM/{source}: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+
+    def cpio(folder, out):
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "lib", "mkcpio.py"), folder], capture_output=True)
+        if r.returncode != 0:
+            return f"cannot write {out} (scripts/lib/mkcpio.py)"
+        with open(out, "wb") as f:
+            f.write(r.stdout)
+        return None
+
+    root, nested = os.path.join(KVM_DIR, "root"), os.path.join(KVM_DIR, "nested-root")
+    for d in (root, nested):
+        shutil.rmtree(d, ignore_errors=True)
     shutil.copytree(os.path.join(LINUX, "root"), root, symlinks=True)
-    r = subprocess.run([gcc, "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", os.path.join(root, "bin", "kvm-vmm"),
-                        os.path.join(ROOT, "Tests", "KVM", "kvm_vmm.c")], capture_output=True, text=True)
-    if r.returncode != 0:
-        return "cannot build Tests/KVM/kvm_vmm.c: " + (r.stderr.strip().splitlines() or ["?"])[-1]
-    cpio = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "lib", "mkcpio.py"), root], capture_output=True)
-    if cpio.returncode != 0:
-        return "cannot write the KVM initramfs (scripts/lib/mkcpio.py)"
-    with open(os.path.join(KVM_DIR, "initramfs"), "wb") as f:
-        f.write(cpio.stdout)
-    return None
+    os.makedirs(nested)
+    why = (compile("kvm_vmm.c", os.path.join(root, "bin", "kvm-vmm"))
+           or compile("nested_init.c", os.path.join(nested, "init"))
+           or cpio(root, os.path.join(KVM_DIR, "initramfs")))
+    if why:
+        return why
+    os.makedirs(os.path.join(root, "kvm"))
+    shutil.copy(os.path.join(LINUX, "Image"), os.path.join(root, "kvm", "Image"))
+    return (cpio(nested, os.path.join(root, "kvm", "initrd"))
+            or cpio(root, os.path.join(KVM_DIR, "initramfs-nested")))
 
 
-def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1):
+def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1, nested=False):
     machine = "virt" + (",virtualization=on" if kvm else "") + (f",gic-version={gic}" if gic else "")
     append = "console=ttyAMA0" + (" kvm-arm.mode=nvhe" if kvm == "nvhe" else "")
     if subject == "qemu":
@@ -252,15 +278,15 @@ def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1):
         cmd.append("-no-reboot")
     if smp > 1:
         cmd += ["-smp", str(smp)]
-    initrd = os.path.join(KVM_DIR if kvm else LINUX, "initramfs")
+    initrd = os.path.join(KVM_DIR if kvm else LINUX, "initramfs-nested" if nested else "initramfs")
     return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
                   "-kernel", os.path.join(LINUX, "Image"), "-initrd", initrd,
                   "-append", append]
 
 
-def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, reference=False):
+def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, reference=False, nested=False):
     """Boots, drives the shell, powers off (`reboot`: see CONFIGS; `reference`:
-    QEMU's boot). Returns (checks, times, log)."""
+    QEMU's boot; `nested`: boots the nested guest too). Returns (checks, times, log)."""
     s = Session(cmd, timeout)
     checks = []
     times = {}
@@ -273,6 +299,7 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
           "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
     if m is not None:
         times["prompt"] = s.elapsed()
+        release = open(os.path.join(LINUX, "kernel-release")).read().strip()
         if kvm:
             ready = KVM_READY[kvm]
             check(f"KVM ready: {ready.decode()}", ready in bytes(s.out),
@@ -282,7 +309,19 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
             vmm = "" if got is None else "".join(l + "\n" for l in got.splitlines() if not STAMP.match(l.encode()))
             check("kvm-vmm: a VM's MMIO exits, PSCI hypercalls and vGIC timer interrupt", vmm == KVM_VMM_EXPECTED,
                   f"got {got!r}")
-        release = open(os.path.join(LINUX, "kernel-release")).read().strip()
+            if nested:
+                start = s.elapsed()
+                s.type(NESTED_COMMAND)
+                m = s.expect(NESTED_MARKER + rb" (\S+)\r?\n", 600)
+                if m:
+                    times["nested marker (from the command)"] = s.elapsed() - start
+                check("kvm-vmm boot: the kernel as a nested guest reaches its /init",
+                      m is not None and m.group(1).decode() == release, "last lines: " +
+                      " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+                m = s.expect(rb"vmm: the guest powered off[^\n]*\n.*?status (\d+)", 120)
+                check("kvm-vmm boot: the nested guest powers off (PSCI SYSTEM_OFF), the VMM ends with status 0",
+                      m is not None and m.group(1) == b"0", "last lines: " +
+                      " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
         got = s.command("uname -r")
         check("uname -r", got is not None and got.strip() == release, f"got {got!r}, expected {release!r}")
         first = interrupt_counts(s.command("cat /proc/interrupts"))
@@ -389,18 +428,22 @@ def main():
             return 2
     # QEMU's log for each (cpu, gic, kvm, CPUs) the configurations use: the reference.
     references = sorted({(CONFIGS[n][1], CONFIGS[n][2], CONFIGS[n][4], CONFIGS[n][5]) for n in names}, key=str)
+    # QEMU's reference boots the nested guest too when a configuration with its keys does.
+    nested_refs = {(CONFIGS[n][1], CONFIGS[n][2], CONFIGS[n][4], CONFIGS[n][5]) for n in names if n in NESTED}
     jobs = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         for cpu, gic, kvm, smp in references:
             t = a.transcripts and os.path.join(a.transcripts, f"qemu-{cpu}-gic{gic or 'default'}"
                                                f"{'-kvm-' + kvm if kvm else ''}{f'-smp{smp}' if smp > 1 else ''}.txt")
+            nested = (cpu, gic, kvm, smp) in nested_refs
             jobs[("qemu", cpu, gic, kvm, smp)] = pool.submit(
-                run_session, boot_command("qemu", "tcg", cpu, gic, kvm=kvm, smp=smp), a.timeout, t, None, kvm, smp, True)
+                run_session, boot_command("qemu", "tcg", cpu, gic, kvm=kvm, smp=smp, nested=nested), a.timeout, t, None,
+                kvm, smp, True, nested)
         for n in names:
             engine, cpu, gic, reboot, kvm, smp = CONFIGS[n]
             t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
-            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot, kvm, smp), a.timeout, t,
-                                  reboot, kvm, smp)
+            jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot, kvm, smp, n in NESTED),
+                                  a.timeout, t, reboot, kvm, smp, False, n in NESTED)
     passed = failed = 0
 
     def report(name, ok, detail=""):
