@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import cli_harness  # noqa: E402
 from cli_harness import (ARMATURE, ROOT, STRICT, VERBOSE, arm64_image, expect_error, expect_ok_stdout,  # noqa: E402
                          pty_session, report, run, write)
-from cli_console import serial_tests  # noqa: E402
+from cli_console import chardev_tests, serial_tests  # noqa: E402
 from cli_firmware import firmware_tests  # noqa: E402
 
 
@@ -530,14 +530,14 @@ def main():
         # -- Linux kernels, initrds and device trees --
         linux_boot_tests(tmp, text)
         serial_tests(tmp)
+        chardev_tests(tmp)
         reboot_tests(tmp)
         firmware_tests(tmp)
 
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
         expect_error("unknown option (double dash)", ["--frobnicate", "1"], "'--frobnicate'")
-        for opt, val in [("display", "none"),
-                         ("vga", "none"), ("chardev", "stdio,id=c0")]:
+        for opt, val in [("pflash", "x.fd"), ("blockdev", "driver=file,filename=x")]:
             args = ["-" + opt] + ([val] if val else [])
             expect_error(f"unsupported option -{opt}", args, f"option -{opt} is not supported yet")
         # Shared folders and user networking: QEMU 7.2's one-line errors.
@@ -579,8 +579,8 @@ def main():
         expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
         expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
         expect_error("-S without a debugger", ["-S"], "-S", "-gdb")
-        expect_error("unsupported option after good ones", ["-M", "virt", "-m", "1G", "-vga", "none"],
-                     "option -vga is not supported yet")
+        expect_error("unsupported option after good ones", ["-M", "virt", "-m", "1G", "-pflash", "x.fd"],
+                     "option -pflash is not supported yet")
         for bad in ["12X", "0", "abc", "-5", "1G,maxmem=2G"]:
             expect_error(f"bad -m {bad}", ["-m", bad], "-m", bad)
         expect_error("-m too large", ["-m", "300G"], "-m 300G")

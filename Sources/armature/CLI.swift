@@ -156,8 +156,8 @@ enum CLI {
           -version, --version     Show the version and exit
 
         Options may also be written with two dashes (--kernel), as QEMU allows.
-        Not supported yet (each gives an error): -device -netdev
-        -chardev -monitor -display -vga -virtfs, and others.
+        Not supported yet (each gives an error): -pflash -blockdev -object
+        -boot -usb, and others.
 
         """
         return s
@@ -191,17 +191,54 @@ enum CLI {
         for n in cmd.netdev { options.netdevs.append(try NetdevOption.parseNetdev(n)) }
         for (i, n) in cmd.nic.enumerated() { options.netdevs.append(try NetdevOption.parseNic(n, index: i)) }
         for d in cmd.device { options.devices.append(try DeviceOption.parse(d)) }
-        for s in cmd.serial { try QEMUOptions.checkSerial(s) }
-        if cmd.serial.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
-        // -monitor stdio|none. -nographic without -serial or -monitor: the UART
-        // and the monitor share stdio through QEMU's Ctrl-A keys (mon:stdio).
+        // -serial and -chardev: where the PL011 goes. -nographic without
+        // -serial or -monitor: the UART and the monitor share stdio through
+        // QEMU's Ctrl-A keys (mon:stdio). -display none and -vga none change
+        // nothing (there are no graphics).
+        for d in cmd.display where d != "none" && !d.hasPrefix("none,") {
+            throw CLIError("-display \(d): there is no graphics: only -display none is supported")
+        }
+        for v in cmd.vga where v != "none" {
+            throw CLIError("-vga \(v): there is no graphics card: only -vga none is supported")
+        }
+        let chardevs = try cmd.chardev.map { try ChardevOption.parse($0) }
+        try ChardevOption.checkIDs(chardevs)
+        let serials = try cmd.serial.map { try SerialOption.parse($0) }
+        if serials.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
         let monitorOption = cmd.monitor.last
         if let m = monitorOption, m != "stdio", m != "none" {
             throw CLIError("-monitor \(m): only 'stdio' (with -serial none) and 'none' are supported")
         }
-        let serial = cmd.serial.last ?? (cmd.nographic && monitorOption == nil ? "mon:stdio" : "stdio")
-        if monitorOption == "stdio" && serial != "none" {
-            throw CLIError("-monitor stdio: stdio is the serial port's (-serial \(serial)); add -serial none, or use -nographic and Ctrl-A c")
+        var serialTarget = serials.last ?? (cmd.nographic && monitorOption == nil ? .monStdio : .stdio)
+        if case .chardev(let id) = serialTarget {
+            guard let c = chardevs.first(where: { $0.id == id }) else {
+                throw CLIError("-serial chardev:\(id): chardev '\(id)' not found (give it with -chardev ...,id=\(id))")
+            }
+            if c.backend == .stdio { serialTarget = c.mux ? .monStdio : .stdio }
+        }
+        let serialText = cmd.serial.last ?? (serialTarget == .monStdio ? "mon:stdio" : "stdio")
+        let serialOnStdio = serialTarget == .stdio || serialTarget == .monStdio
+        let stdioUsers = chardevs.filter { $0.backend == .stdio }.count + serials.filter { $0 == .stdio || $0 == .monStdio }.count
+        if stdioUsers > 1 {
+            throw CLIError("-chardev stdio: cannot use stdio by multiple character devices")
+        }
+        if monitorOption == "stdio" && serialTarget != SerialOption.none && serialOnStdio {
+            throw CLIError("-monitor stdio: stdio is the serial port's (-serial \(serialText)); add -serial none, or use -nographic and Ctrl-A c")
+        }
+        // Every -chardev is opened, used or not, as QEMU does (a file is created,
+        // a server waits for its client).
+        let openChardevs = try chardevs.map { try CharDevice.open($0) }
+        defer { for c in openChardevs { c.finish() } }
+        let serialConsole: HostConsole?
+        switch serialTarget {
+        case .stdio, .monStdio: serialConsole = nil
+        case .none, .null: serialConsole = HostConsole(outputFD: -1, inputFD: -1)
+        case .file(let path):
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw CLIError("-serial \(serialText): Could not open '\(path)': \(String(cString: strerror(errno)))") }
+            serialConsole = HostConsole(outputFD: fd, inputFD: -1)
+        case .chardev(let id):
+            serialConsole = openChardevs.first { $0.option.id == id }!.console
         }
         for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
         options.semihosting = cmd.semihosting
@@ -227,8 +264,7 @@ enum CLI {
 
         var reboot = cmd.noReboot ? RebootAction.shutdown : .reset
         for a in cmd.action { try QEMUOptions.parseAction(a, into: &reboot) }
-        let board = try VirtMachine(options: options,
-                                    serialConsole: serial == "none" ? HostConsole(outputFD: -1, inputFD: -1) : nil)
+        let board = try VirtMachine(options: options, serialConsole: serialConsole)
         board.system.rebootAction = reboot
         let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? (demo ? defaultGuestELF : [])
         if firmware {
@@ -267,12 +303,12 @@ enum CLI {
 
         // -s, -gdb, -S: the stub listens before the first instruction.
         let gdbServer = try debugServer(cmd, qmp: cmd.qmp.contains { $0 != "none" },
-                                        monitor: monitorOption == "stdio" || (serial == "mon:stdio" && monitorOption == nil))
+                                        monitor: monitorOption == "stdio" || (serialTarget == .monStdio && monitorOption == nil))
         // -qmp: listens before the first instruction too.
         let qmpServer = try qmpServer(cmd, gdb: gdbServer != nil)
         // The monitor: on stdio, or behind Ctrl-A c (not with -gdb or -qmp yet:
         // one debug handler at a time).
-        let mux = serial == "mon:stdio"
+        let mux = serialTarget == .monStdio
         var monitor: TextMonitor? = nil
         if monitorOption == "stdio" || (mux && monitorOption == nil) {
             if gdbServer == nil && qmpServer == nil {
@@ -283,8 +319,8 @@ enum CLI {
         }
 
         Interrupt.install()
-        Terminal.enterGuestMode(signalsToGuest: mux)
-        if serial != "none" {
+        if serialOnStdio || monitorOption == "stdio" { Terminal.enterGuestMode(signalsToGuest: mux) }
+        if serialTarget != SerialOption.none {
             let hooks = monitor.map { m in HostConsole.Monitor(entered: { m.showPrompt() }, input: { m.feed($0) }) }
             board.startSerialInput(escapes: mux ? HostConsole.Escapes(quit: { [board] in board.requestExitFromHost(status: 0) },
                                                                       monitor: hooks) : nil)

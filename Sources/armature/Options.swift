@@ -71,8 +71,20 @@ struct ArmatureCommand: ParsableArguments {
     var nographic = false
 
     @Option(name: .customLong("serial", withSingleDash: true), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Serial port backend: stdio or mon:stdio", valueName: "dev"))
+            help: ArgumentHelp("Serial port backend: stdio, mon:stdio, none, null, file:PATH or chardev:ID", valueName: "dev"))
     var serial: [String] = []
+
+    @Option(name: .customLong("chardev", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Character device for -serial chardev:ID: stdio,id=ID | null,id=ID | file,id=ID,path=F | socket,id=ID,(path=P|host=H,port=N)[,server=on[,wait=off]]", valueName: "backend,id=ID[,...]"))
+    var chardev: [String] = []
+
+    @Option(name: .customLong("display", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Display: none (there is no graphics; accepted as QEMU's)", valueName: "type"))
+    var display: [String] = []
+
+    @Option(name: .customLong("vga", withSingleDash: true), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Graphics card: none (there is none; accepted as QEMU's)", valueName: "type"))
+    var vga: [String] = []
 
     @Flag(name: .customLong("semihosting", withSingleDash: true),
           help: "Enable Arm semihosting (HLT #0xF000)")
@@ -143,14 +155,13 @@ enum CommandLine0 {
         "kernel": .value, "bios": .value, "drive": .value, "device": .value, "initrd": .value, "append": .value, "dtb": .value, "nographic": .flag, "serial": .value, "semihosting": .flag,
         "semihosting-config": .value, "accel": .value, "d": .value, "D": .value, "dfilter": .value,
         "gdb": .value, "s": .flag, "S": .flag, "trace-blocks": .value, "qmp": .value, "monitor": .value,
-        "no-reboot": .flag, "action": .value,
+        "no-reboot": .flag, "action": .value, "chardev": .value, "display": .value, "vga": .value,
         "virtfs": .value, "fsdev": .value, "nic": .value, "netdev": .value,
     ]
 
     /// QEMU options that Armature does not implement yet.
     static let unsupported: Set<String> = [
-        "display",
-        "vga", "chardev", "pflash", "hda", "hdb", "cdrom", "net",
+        "pflash", "hda", "hdb", "cdrom", "net",
         "object", "enable-kvm", "icount", "rtc", "trace", "global", "boot",
         "no-shutdown", "loadvm", "incoming", "audiodev", "usb", "usbdevice",
         "blockdev", "numa", "mem-path", "mem-prealloc", "plugin", "L", "k", "name",

@@ -301,14 +301,6 @@ public enum QEMUOptions {
         return kind
     }
 
-    // MARK: -serial
-
-    public static func checkSerial(_ value: String) throws {
-        guard value == "stdio" || value == "mon:stdio" || value == "none" else {
-            throw OptionError("-serial \(value): only 'stdio', 'mon:stdio' and 'none' are supported")
-        }
-    }
-
     // MARK: -semihosting-config
 
     public struct SemihostingConfig: Equatable, Sendable {

@@ -1,6 +1,7 @@
 import XCTest
 import Engine
 import Board
+import Options
 @testable import armature
 
 final class QEMUOptionsTests: XCTestCase {
@@ -139,10 +140,37 @@ final class QEMUOptionsTests: XCTestCase {
     }
 
     func testSerial() throws {
-        try QEMUOptions.checkSerial("stdio")
-        try QEMUOptions.checkSerial("mon:stdio")
-        XCTAssertThrowsError(try QEMUOptions.checkSerial("pty"))
-        XCTAssertThrowsError(try QEMUOptions.checkSerial("file:out.txt"))
+        XCTAssertEqual(try SerialOption.parse("stdio"), .stdio)
+        XCTAssertEqual(try SerialOption.parse("mon:stdio"), .monStdio)
+        XCTAssertEqual(try SerialOption.parse("none"), SerialOption.none)
+        XCTAssertEqual(try SerialOption.parse("null"), .null)
+        XCTAssertEqual(try SerialOption.parse("file:out.txt"), .file(path: "out.txt"))
+        XCTAssertEqual(try SerialOption.parse("chardev:console"), .chardev(id: "console"))
+        XCTAssertThrowsError(try SerialOption.parse("pty"))
+        XCTAssertThrowsError(try SerialOption.parse("file:"))
+        XCTAssertThrowsError(try SerialOption.parse("chardev:"))
+    }
+
+    func testChardev() throws {
+        XCTAssertEqual(try ChardevOption.parse("stdio,id=console"),
+                       ChardevOption(text: "stdio,id=console", id: "console", backend: .stdio, mux: false))
+        XCTAssertEqual(try ChardevOption.parse("stdio,id=c,mux=on,signal=off").mux, true)
+        XCTAssertEqual(try ChardevOption.parse("null,id=n").backend, .null)
+        XCTAssertEqual(try ChardevOption.parse("file,id=f,path=/tmp/x").backend, .file(path: "/tmp/x"))
+        XCTAssertEqual(try ChardevOption.parse("socket,id=s,path=/tmp/s,server=on,wait=off").backend,
+                       .unix(path: "/tmp/s", server: true, wait: false))
+        XCTAssertEqual(try ChardevOption.parse("socket,id=s,host=127.0.0.1,port=4444,server=on").backend,
+                       .tcp(host: "127.0.0.1", port: 4444, server: true, wait: true))
+        XCTAssertEqual(try ChardevOption.parse("socket,id=s,port=4444,server,wait=no").backend,
+                       .tcp(host: "", port: 4444, server: true, wait: false))
+        for bad in ["stdio", "stdio,id=1x", "pty,id=p", "bogus,id=b", "file,id=f", "socket,id=s",
+                    "socket,id=s,port=abc", "socket,id=s,port=1,wait=off", "socket,id=s,path=/x,port=1",
+                    "stdio,id=s,path=/x", "socket,id=s,port=1,server=maybe", ",id=x"] {
+            XCTAssertThrowsError(try ChardevOption.parse(bad), bad)
+        }
+        let a = try ChardevOption.parse("null,id=a")
+        XCTAssertThrowsError(try ChardevOption.checkIDs([a, a]))
+        XCTAssertNoThrow(try ChardevOption.checkIDs([a, try ChardevOption.parse("null,id=b")]))
     }
 
     func testSemihostingConfig() throws {

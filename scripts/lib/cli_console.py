@@ -73,3 +73,118 @@ def serial_tests(tmp):
     else:
         print(f"SKIP -serial none: {guest} not found (run scripts/build-guests.sh)")
     expect_error("two -serial", ["-serial", "stdio", "-serial", "stdio"], "-serial", "one serial port")
+
+
+def _read_until(sock, needle, timeout=20):
+    import select
+    import time
+    data = b""
+    end = time.time() + timeout
+    while needle not in data and time.time() < end:
+        r, _, _ = select.select([sock], [], [], 0.2)
+        if r:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
+def chardev_tests(tmp):
+    """-chardev stdio|file|null|socket with -serial chardev:ID, -serial
+    null|file:, and -display none / -vga none accepted silently."""
+    import socket
+    import time
+    guest = os.path.join(ROOT, ".build", "guests", "dev_pl011.elf")
+    rx_guest = os.path.join(ROOT, ".build", "guests", "dev_pl011_rx.elf")
+    if not (os.path.exists(guest) and os.path.exists(rx_guest)):
+        print(f"SKIP -chardev: {guest} or {rx_guest} not found (run scripts/build-guests.sh)")
+        return
+    uart_line = "uart: hello from the PL011"
+    rc, out, err = run(["-display", "none", "-vga", "none", "-chardev", "stdio,id=console",
+                        "-serial", "chardev:console", "-semihosting", "-kernel", guest])
+    report("-chardev stdio with -serial chardev:ID (and -display/-vga none)",
+           rc == 0 and uart_line in out and "PASS dev_pl011" in out and err == "", f"exit {rc}: {out[-200:]!r} {err!r}")
+    path = os.path.join(tmp, "serial-out.txt")
+    rc, out, err = run(["-chardev", f"file,id=f,path={path}", "-serial", "chardev:f", "-semihosting", "-kernel", guest])
+    text = open(path, errors="replace").read() if os.path.exists(path) else ""
+    report("-chardev file: the UART's output is in the file, not on stdout",
+           rc == 0 and text.startswith(uart_line) and uart_line not in out and "PASS dev_pl011" in out,
+           f"exit {rc}: file {text[:100]!r} stdout {out[-200:]!r}")
+    path2 = os.path.join(tmp, "serial-out2.txt")
+    rc, out, err = run(["-serial", f"file:{path2}", "-semihosting", "-kernel", guest])
+    report("-serial file:PATH", rc == 0 and os.path.exists(path2) and open(path2, errors="replace").read() == text,
+           f"exit {rc}: {err!r}")
+    for args, name in [(["-chardev", "null,id=n", "-serial", "chardev:n"], "-chardev null"), (["-serial", "null"], "-serial null")]:
+        rc, out, err = run(args + ["-semihosting", "-kernel", guest])
+        report(f"{name}: the UART's output goes nowhere", rc == 0 and "uart:" not in out and "PASS dev_pl011" in out,
+               f"exit {rc}: {out[-200:]!r} {err!r}")
+
+    # A unix server (wait=on: the guest starts once the client is there) and
+    # a TCP client: output reaches the socket, the socket's bytes the UART.
+    sock_path = os.path.join(tmp, "serial.sock")
+    p = subprocess.Popen([ARMATURE, "-chardev", f"socket,id=s,path={sock_path},server=on", "-serial", "chardev:s",
+                          "-semihosting", "-kernel", rx_guest], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    for _ in range(200):
+        try:
+            c.connect(sock_path)
+            break
+        except OSError:
+            time.sleep(0.05)
+    c.sendall(b"hello pl011\n")
+    got = _read_until(c, b"\n", timeout=10)
+    try:
+        out, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    c.close()
+    out = out.decode(errors="replace")
+    report("-chardev socket,path=,server=on: input from the client reaches the UART",
+           p.returncode == 0 and "PASS dev_pl011_rx" in out and b"waiting" not in got,
+           f"exit {p.returncode}: {out[-300:]!r} {err.decode(errors='replace')!r}")
+    report("-chardev socket server=on: waits for its client, says so on stderr",
+           b"waiting for connection on: unix:" in err, repr(err))
+
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+    p = subprocess.Popen([ARMATURE, "-chardev", f"socket,id=s,host=127.0.0.1,port={port}", "-serial", "chardev:s",
+                          "-semihosting", "-kernel", guest], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    srv.settimeout(20)
+    try:
+        conn, _ = srv.accept()
+        got = _read_until(conn, b"u8", timeout=20)
+        conn.close()
+    except OSError as e:
+        got = repr(e).encode()
+    out, err = p.communicate(timeout=30)
+    report("-chardev socket,host=,port= (client): the UART's output reaches the server",
+           p.returncode == 0 and got.startswith(uart_line.encode()) and "PASS dev_pl011" in out.decode(errors="replace"),
+           f"exit {p.returncode}: got {got[:120]!r} {err!r}")
+    srv.close()
+
+    # server=on,wait=off: the guest runs with no client (its output dropped).
+    rc, out, err = run(["-chardev", f"socket,id=s,path={tmp}/nowait.sock,server=on,wait=off",
+                        "-serial", "chardev:s", "-semihosting", "-kernel", guest])
+    report("-chardev socket,server=on,wait=off: the guest runs without a client",
+           rc == 0 and "PASS dev_pl011" in out and err == "", f"exit {rc}: {out[-200:]!r} {err!r}")
+
+    expect_error("-serial chardev: of an unknown id", ["-serial", "chardev:nope", "-kernel", guest], "chardev:nope", "not found")
+    expect_error("-chardev without id", ["-chardev", "stdio"], "-chardev stdio", "'id'")
+    expect_error("-chardev duplicate id", ["-chardev", "null,id=a", "-chardev", "null,id=a"], "Duplicate chardev ID 'a'")
+    expect_error("-chardev pty", ["-chardev", "pty,id=p"], "pty", "not supported")
+    expect_error("-chardev file without path", ["-chardev", "file,id=f"], "no filename")
+    expect_error("-chardev unknown key", ["-chardev", "null,id=n,frob=1"], "Invalid parameter 'frob'")
+    expect_error("-chardev socket client with wait", ["-chardev", "socket,id=s,port=1,wait=off"], "'wait'")
+    expect_error("-chardev socket to nothing", ["-chardev", f"socket,id=s,path={tmp}/none.sock", "-kernel", guest],
+                 "Failed to connect", "none.sock")
+    expect_error("-chardev file unwritable", ["-chardev", "file,id=f,path=/nonexistent/dir/x", "-kernel", guest],
+                 "/nonexistent/dir/x")
+    expect_error("two users of stdio", ["-chardev", "stdio,id=a", "-serial", "stdio"], "stdio", "multiple")
+    expect_error("-display gtk", ["-display", "gtk"], "-display gtk", "none")
+    expect_error("-vga std", ["-vga", "std"], "-vga std", "none")
