@@ -31,7 +31,7 @@ extension JITCompiler {
     /// call, no exit).
     func keepsGuestMXCSR(_ inst: Inst) -> Bool {
         switch inst.op {
-        case .fp, .nop, .const_, .bitcast, .getVec, .setVec, .vextract, .vinsert, .vdup, .vpack,
+        case .fp, .vop, .nop, .const_, .bitcast, .getVec, .setVec, .vextract, .vinsert, .vdup, .vpack,
              .getReg, .setReg, .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror,
              .not, .neg, .zext, .sext, .trunc:
             return true
@@ -61,7 +61,7 @@ extension JITCompiler {
     }
 
     /// Loads the guest MXCSR (computing it from FPCR first in this block).
-    private func enterGuestMXCSR() {
+    func enterGuestMXCSR() {
         if mxcsrSlot == nil { mxcsrSlot = freeSpills.popLast() }
         if !guestMXCSRComputed {
             // RC = FPCR.RMode with RP (01) and RM (10) swapped: x86 has RM = 01, RP = 10.
@@ -84,7 +84,7 @@ extension JITCompiler {
     }
 
     /// Jumps to `slow` when FPCR.FZ is set (bit 24: bit 0 of byte 3).
-    private func jumpIfFlushToZero(_ slow: Label) {
+    func jumpIfFlushToZero(_ slow: Label) {
         a.test(Mem(.rbx, Int32(StateLayout.fpcr) + 3), imm: 1, .b)
         a.jcc(.ne, slow)
     }

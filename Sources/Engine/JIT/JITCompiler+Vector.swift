@@ -9,8 +9,10 @@ import Machine
 /// SSE2/SSSE3/SSE4.1 (PCMPGTQ: SSE4.2), some `permute`, `reduce` and
 /// `bitCount` ops (JITCompiler+VectorPermute.swift), the common shifts,
 /// SXTL/UXTL and XTN (JITCompiler+VectorShift.swift), the AES and 64-bit
-/// PMULL ops of `crypto` with AES-NI and PCLMULQDQ (JITCompiler+Crypto.swift);
-/// every other `vop` calls `jitVectorOp`
+/// PMULL ops of `crypto` with AES-NI and PCLMULQDQ and SHA-256 with SHA-NI
+/// (JITCompiler+Crypto.swift), the arithmetic of `fp` (JITCompiler+VectorFP.swift),
+/// widening, absolute difference, multiply, dot product and saturating
+/// ops (JITCompiler+VectorInteger.swift); every other `vop` calls `jitVectorOp`
 /// with its operands staged in fixed state slots.
 extension JITCompiler {
     static let allocatableXMM: [XReg] = [.xmm2, .xmm3, .xmm4, .xmm5, .xmm6, .xmm7, .xmm8,
@@ -152,6 +154,8 @@ extension JITCompiler {
             return
         }
         if code.group == .crypto, emitCrypto(i, inst, code) { return }
+        if code.group == .fp, emitVectorFP(i, inst, code) { return }
+        if emitVectorInteger(i, inst, code) { return }
         if emitPermuteReduce(i, inst, code) { return }
         if runtime.features.sse41, code.group == .shift || code.group == .widen, !code.usesFPSR,
            emitShiftWiden(i, inst, code) {

@@ -252,7 +252,8 @@ final class JITEngine {
         cache.markReserved()
         typealias Probe = @convention(c) () -> UInt64
         let probe = unsafeBitCast(cache.executablePointer(start + probeOffset), to: Probe.self)()
-        info.features = features ?? HostFeatures(cpuid1ECX: UInt32(truncatingIfNeeded: probe), xcr0: probe >> 32)
+        info.features = features ?? HostFeatures(cpuid1ECX: UInt32(truncatingIfNeeded: probe), xcr0: (probe >> 32) & 0x7FFF_FFFF,
+                                                     cpuid7EBX: UInt32(probe >> 63) << 29)
         entry = unsafeBitCast(cache.executablePointer(start), to: Entry.self)
         info.epilogue = cache.executableAddress(start + epilogueOffset)
         info.loadSlow = loadSlow

@@ -1,7 +1,7 @@
 /// What the host CPU offers beyond x86-64's SSE2, read once by the JIT at
-/// start-up (`cpuid` leaf 1; XGETBV for the OS's AVX state): the JIT's SSE
-/// paths need SSE4.1 and emit SSE4.2's PCMPGTQ, FMA3, AES-NI and PCLMULQDQ
-/// only where present.
+/// start-up (`cpuid` leaves 1 and 7; XGETBV for the OS's AVX state): the
+/// JIT's SSE paths need SSE4.1 and emit SSE4.2's PCMPGTQ, FMA3, AES-NI,
+/// PCLMULQDQ and SHA-NI only where present.
 public struct HostFeatures: Sendable, Equatable {
     public var ssse3 = false
     public var sse41 = false
@@ -12,11 +12,15 @@ public struct HostFeatures: Sendable, Equatable {
     public var aes = false
     /// PCLMULQDQ (carry-less 64×64 multiply).
     public var pclmul = false
+    /// SHA-NI (SHA1RNDS4..., SHA256RNDS2, SHA256MSG1/2).
+    public var sha = false
 
     public init() {}
 
-    /// From cpuid(1).ECX and XCR0 (0 when OSXSAVE is clear).
-    public init(cpuid1ECX ecx: UInt32, xcr0: UInt64) {
+    /// From cpuid(1).ECX, XCR0 (0 when OSXSAVE is clear) and cpuid(7, 0).EBX
+    /// (0 when leaf 7 is missing).
+    public init(cpuid1ECX ecx: UInt32, xcr0: UInt64, cpuid7EBX ebx7: UInt32 = 0) {
+        sha = ebx7 & (1 << 29) != 0
         ssse3 = ecx & (1 << 9) != 0
         sse41 = ecx & (1 << 19) != 0
         sse42 = ecx & (1 << 20) != 0
@@ -26,10 +30,11 @@ public struct HostFeatures: Sendable, Equatable {
         fma = ecx & (1 << 12) != 0 && osAVX
     }
 
-    /// A System V function returning cpuid(1).ECX in bits 31:0 and XCR0's low
-    /// 32 bits (0 without OSXSAVE) in bits 63:32.
+    /// A System V function returning cpuid(1).ECX in bits 31:0, XCR0's bits
+    /// 30:0 (0 without OSXSAVE) in bits 62:32 and cpuid(7, 0).EBX bit 29
+    /// (SHA) in bit 63.
     public static func emitProbe(_ a: X64Assembler) {
-        let noXSave = a.newLabel()
+        let noXSave = a.newLabel(), done = a.newLabel()
         a.push(.rbx)                                  // cpuid writes rbx
         a.mov(.rax, imm: 1)
         a.alu(.xor, .rcx, .rcx, .d)
@@ -41,8 +46,23 @@ public struct HostFeatures: Sendable, Equatable {
         a.alu(.xor, .rcx, .rcx, .d)
         a.emitBytes([0x0F, 0x01, 0xD0])               // xgetbv: edx:eax = XCR0
         a.bind(noXSave)
+        a.alu(.and, .rax, imm: 0x7FFF_FFFF, .d)
         a.shift(.shl, .rax, imm: 32, .q)
         a.alu(.or, .rax, .r8, .q)
+        a.mov(.r9, .rax, .q)
+        a.alu(.xor, .rax, .rax, .d)
+        a.emitBytes([0x0F, 0xA2])                     // cpuid(0): eax = the highest leaf
+        a.alu(.cmp, .rax, imm: 7, .d)
+        a.jcc(.b, done)
+        a.mov(.rax, imm: 7)
+        a.alu(.xor, .rcx, .rcx, .d)
+        a.emitBytes([0x0F, 0xA2])                     // cpuid(7, 0)
+        a.bt(.rbx, imm: 29, .d)                       // SHA
+        a.jcc(.ae, done)
+        a.mov(.rax, imm: 1 << 63)
+        a.alu(.or, .r9, .rax, .q)
+        a.bind(done)
+        a.mov(.rax, .r9, .q)
         a.pop(.rbx)
         a.ret()
     }

@@ -24,12 +24,17 @@ public enum PackedOp: UInt16, Sendable, CaseIterable {
     case pcmpgtb = 0x64, pcmpgtw = 0x65, pcmpgtd = 0x66
     case pminub = 0xDA, pmaxub = 0xDE, pminsw = 0xEA, pmaxsw = 0xEE
     case punpcklqdq = 0x6C, punpckhqdq = 0x6D
+    case punpcklbw = 0x60, punpcklwd = 0x61, punpckldq = 0x62, punpckhbw = 0x68, punpckhwd = 0x69, punpckhdq = 0x6A
+    case paddsb = 0xEC, paddsw = 0xED, paddusb = 0xDC, paddusw = 0xDD
+    case psubsb = 0xE8, psubsw = 0xE9, psubusb = 0xD8, psubusw = 0xD9
+    case pmaddwd = 0xF5, pmuludq = 0xF4, pmulhw = 0xE5, pmulhuw = 0xE4
     // 0F 38 (SSSE3, SSE4.1, SSE4.2)
     case pshufb = 0x100, pabsb = 0x11C, pabsw = 0x11D, pabsd = 0x11E
     case pmulld = 0x140, pcmpeqq = 0x129, pcmpgtq = 0x137
     case pminsb = 0x138, pminsd = 0x139, pminuw = 0x13A, pminud = 0x13B
     case pmaxsb = 0x13C, pmaxsd = 0x13D, pmaxuw = 0x13E, pmaxud = 0x13F
     case ptest = 0x117
+    case phaddd = 0x102, pmaddubsw = 0x104, pmuldq = 0x128
     /// AES-NI (66 0F 38 DB-DF).
     case aesimc = 0x1DB, aesenc = 0x1DC, aesenclast = 0x1DD, aesdec = 0x1DE, aesdeclast = 0x1DF
 
