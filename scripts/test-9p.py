@@ -39,13 +39,16 @@ CONFIGS = {
     "jit-virtfs-mapped": ("jit", "virtfs", "mapped", False),
     "interp-virtfs-mapped": ("interp", "virtfs", "mapped", False),
     "jit-virtfs-none-ro": ("jit", "virtfs", "none", True),
+    "jit-fsdev-pci-mapped-xattr": ("jit", "fsdev-pci", "mapped-xattr", False),
 }
 
 
-def share_args(how, path, model, readonly, transport="device"):
+def share_args(how, path, model, readonly):
+    """how: virtfs, or fsdev-TRANSPORT (-fsdev + -device virtio-9p-TRANSPORT, pci or device)."""
     ro = ",readonly=on" if readonly else ""
     if how == "virtfs":
         return ["-virtfs", f"local,path={path},mount_tag=host,security_model={model}{ro}"]
+    transport = how.split("-", 1)[1]
     return ["-fsdev", f"local,id=fs0,path={path},security_model={model}{ro}",
             "-device", f"virtio-9p-{transport},fsdev=fs0,mount_tag=host"]
 

@@ -576,6 +576,31 @@ def main():
         expect_error("-device pci function 1", ["-device", "virtio-rng-pci,addr=3.1"], "only function 0")
         expect_error("-device pci blk without its drive", ["-device", "virtio-blk-pci,drive=nope"],
                      "Property 'virtio-blk-pci.drive' can't find value 'nope'")
+        # -fsdev / -netdev with their -device: QEMU 7.2's messages.
+        expect_error("-device 9p without its fsdev", ["-device", "virtio-9p-pci,fsdev=nope,mount_tag=t"],
+                     "9pfs device couldn't find fsdev with the id = nope")
+        expect_error("-device 9p without fsdev=", ["-device", "virtio-9p-device,mount_tag=t"],
+                     "9pfs device couldn't find fsdev with the id = NULL")
+        expect_error("-device 9p without mount_tag", ["-fsdev", "local,id=f,path=/tmp,security_model=none",
+                                                      "-device", "virtio-9p-pci,fsdev=f"],
+                     "fsdev with id f needs mount_tag arguments")
+        expect_error("-device 9p unknown property", ["-fsdev", "local,id=f,path=/tmp,security_model=none",
+                                                     "-device", "virtio-9p-pci,fsdev=f,mount_tag=t,foo=1"],
+                     "Property 'virtio-9p-pci.foo' not found")
+        expect_error("-fsdev duplicate id", ["-fsdev", "local,id=f,path=/tmp,security_model=none",
+                                             "-fsdev", "local,id=f,path=/tmp,security_model=none"],
+                     "Duplicate ID 'f' for fsdev")
+        expect_error("-device net without its netdev", ["-device", "virtio-net-pci,netdev=nope"],
+                     "Property 'virtio-net-pci.netdev' can't find value 'nope'")
+        expect_error("-device net netdev twice", ["-netdev", "user,id=n", "-device", "virtio-net-pci,netdev=n",
+                                                  "-device", "virtio-net-device,netdev=n"],
+                     "Property 'virtio-net-device.netdev' can't take value 'n', it's in use")
+        expect_error("-device net bad mac", ["-device", "virtio-net-device,mac=zz"],
+                     "Property 'virtio-net-device.mac' doesn't take value 'zz'")
+        expect_error("-device net unknown property", ["-device", "virtio-net-pci,foo=1"],
+                     "Property 'virtio-net-pci.foo' not found")
+        expect_error("-netdev duplicate id", ["-netdev", "user,id=n", "-netdev", "user,id=n"],
+                     "Duplicate ID 'n' for netdev")
         expect_error("-gdb unix socket", ["-gdb", "unix:/tmp/gdb.sock"], "-gdb unix:/tmp/gdb.sock", "tcp:")
         expect_error("-gdb bad port", ["-gdb", "tcp::99999"], "-gdb tcp::99999", "port")
         expect_error("-S without a debugger", ["-S"], "-S", "-gdb")

@@ -37,6 +37,7 @@ MARKER = test_linux.MARKER
 CONFIGS = {
     "jit-nic": ("jit", "nic"),
     "interp-nic": ("interp", "nic"),
+    "jit-netdev-device": ("jit", "netdev-device"),
 }
 PAGE = "served by the host to the guest\n"
 GUEST_PAGE = "served by the guest to the host\n"
@@ -68,7 +69,8 @@ def run_config(subject, name, timeout):
     if how == "nic":
         net = ["-nic", f"user,{rule}"]
     else:
-        net = ["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-device,netdev=n0"]
+        # netdev-TRANSPORT: -netdev + -device virtio-net-TRANSPORT (pci or device).
+        net = ["-netdev", f"user,id=n0,{rule}", "-device", f"virtio-net-{how.split('-', 1)[1]},netdev=n0"]
     cmd = ["qemu-system-aarch64"] if subject == "qemu" else [subject, "-accel", engine]
     cmd += ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic",
             "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),

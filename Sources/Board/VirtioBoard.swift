@@ -10,11 +10,14 @@ import Options
 /// first, as QEMU's bus order does. `-device virtio-*-pci` and `-drive
 /// if=virtio` (virt's default interface: virtio-blk-pci, as QEMU's) go on
 /// the PCIe bus (`VirtioPCI`, modern only), in that order from slot 1.
+/// virtio-9p takes an `-fsdev` by its id and a mount tag, virtio-net a
+/// `-netdev` by its id (none: a NIC whose frames go nowhere, as QEMU's).
 extension VirtMachine {
     public static let virtioMMIOCount = 32
 
     /// The -device drivers this board knows.
-    public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device", "virtio-blk-pci", "virtio-rng-pci"]
+    public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device", "virtio-9p-device", "virtio-net-device",
+                                       "virtio-blk-pci", "virtio-rng-pci", "virtio-9p-pci", "virtio-net-pci"]
 
     /// Builds the transports and binds `options.devices` and the drives. Called
     /// once the CPUs exist (the DMA checks the boot CPU's GPT registers).
@@ -23,6 +26,7 @@ extension VirtMachine {
         var cores: [VirtioCore] = []
         var pciCores: [(core: VirtioCore, name: String, slot: Int?)] = []
         var claimed = Set<String>()
+        var claimedNetdevs = Set<String>()
 
         func blockDevice(_ drive: DriveOption, serial: String?) throws -> VirtioCore {
             let backend: BlockBackend
@@ -65,6 +69,42 @@ extension VirtMachine {
             case "virtio-rng-device", "virtio-rng-pci":
                 try unknownProperties(allowed: Set(["id", "max-bytes", "period"]).union(pciKeys))
                 let core = VirtioCore(device: VirtioRNG(), dma: dma)
+                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+            case "virtio-9p-device", "virtio-9p-pci":
+                // QEMU 7.2's v9fs_device_realize_common: the fsdev first, then its tag.
+                try unknownProperties(allowed: Set(["fsdev", "mount_tag", "id"]).union(pciKeys))
+                let id = d.value("fsdev") ?? nil
+                guard let id, let fsdev = options.fsdevs.first(where: { $0.id == id }) else {
+                    throw BoardError("\(d.context): 9pfs device couldn't find fsdev with the id = \(id ?? "NULL")")
+                }
+                guard case .some(.some(let tag)) = d.value("mount_tag") else {
+                    throw BoardError("\(d.context): fsdev with id \(id) needs mount_tag arguments")
+                }
+                if tag.isEmpty || tag.utf8.count > 65535 {
+                    throw BoardError("\(d.context): mount tag must be between 1 and 65535 bytes")
+                }
+                let core = VirtioCore(device: try ninePDevice(fsdev, tag: tag), dma: dma)
+                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+            case "virtio-net-device", "virtio-net-pci":
+                try unknownProperties(allowed: Set(["netdev", "mac", "id"]).union(pciKeys))
+                var mac: [UInt8]? = nil
+                if case .some(let m) = d.value("mac") {
+                    guard let m, let bytes = NetdevOption.parseMAC(m) else {
+                        throw BoardError("\(d.context): Property '\(d.driver).mac' doesn't take value '\(m ?? "")'")
+                    }
+                    mac = bytes
+                }
+                var netdev: NetdevOption? = nil
+                if case .some(let id) = d.value("netdev") {
+                    guard let id, let n = options.netdevs.first(where: { $0.id == id && $0.option == "-netdev" }) else {
+                        throw BoardError("\(d.context): Property '\(d.driver).netdev' can't find value '\(id ?? "")'")
+                    }
+                    if !claimedNetdevs.insert(id).inserted {
+                        throw BoardError("\(d.context): Property '\(d.driver).netdev' can't take value '\(id)', it's in use")
+                    }
+                    netdev = n
+                }
+                let core = VirtioCore(device: try netDevice(netdev, mac: mac), dma: dma)
                 if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
             default:
                 throw BoardError("\(d.context): '\(d.driver)' is not a valid device model name")

@@ -32,17 +32,20 @@ extension VirtMachine {
             guard let tag = f.mountTag else { continue }
             try addVirtioPCI(try ninePDevice(f, tag: tag), name: "virtio-9p-pci")
         }
+        var netIDs = Set<String>()
+        for n in options.netdevs where !netIDs.insert(n.id).inserted {
+            throw BoardError("\(n.context): Duplicate ID '\(n.id)' for netdev")
+        }
         for n in options.netdevs where n.option == "-nic" {
             if let model = n.model, model != "virtio-net-pci", model != "virtio" {
                 throw BoardError("\(n.context): Unsupported NIC model: \(model)")
             }
             try addVirtioPCI(try netDevice(n, mac: n.mac), name: "virtio-net-pci")
         }
-        if let f = options.fsdevs.first(where: { $0.mountTag == nil }) {
-            throw BoardError("\(f.context): -fsdev needs a -device virtio-9p-*,fsdev=\(f.id) (use -virtfs ...,mount_tag=TAG)")
-        }
-        if let n = options.netdevs.first(where: { $0.option == "-netdev" }) {
-            throw BoardError("\(n.context): -netdev needs a -device virtio-net-*,netdev=\(n.id) (or use -nic user)")
+        // A -netdev no -device takes stays unconnected: QEMU's warning.
+        for n in options.netdevs where n.option == "-netdev"
+            && !options.devices.contains(where: { $0.driver.hasPrefix("virtio-net-") && $0.value("netdev") == .some(n.id) }) {
+            HostConsole.writeAll(fd: STDERR_FILENO, "armature: warning: netdev \(n.id) has no peer\n")
         }
     }
 

@@ -234,4 +234,26 @@ final class VirtioPCITests: XCTestCase {
         XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15 | 8, size: 4), 0x0100_0001, "SCSI storage class, revision 1")
         XCTAssertTrue(vm.virtioTransports.allSatisfy { $0.core == nil }, "nothing on virtio-mmio")
     }
+
+    func testFsdevAndNetdevThroughDevice() throws {
+        let dir = NSTemporaryDirectory() + "armature-fsdev-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var o = VirtOptions()
+        o.ramSize = 16 << 20
+        o.fsdevs = [try FsdevOption.parseFsdev("local,id=fs0,path=\(dir),security_model=none")]
+        o.netdevs = [try NetdevOption.parseNetdev("user,id=n0")]
+        o.devices = [try DeviceOption.parse("virtio-9p-pci,fsdev=fs0,mount_tag=t"),
+                     try DeviceOption.parse("virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc"),
+                     try DeviceOption.parse("virtio-9p-device,fsdev=fs0,mount_tag=u"),
+                     try DeviceOption.parse("virtio-net-pci,addr=4")]
+        let vm = try VirtMachine(options: o, console: TestConsole().console)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1049_1AF4, "virtio-9p-pci in slot 1")
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 4 << 15, size: 4), 0x1041_1AF4, "virtio-net-pci in slot 4")
+        // -device virtio-*-device: the last transports first, as QEMU's bus order.
+        let mmio = vm.virtioTransports
+        XCTAssertEqual(mmio[31].read(offset: 8, size: 4), 1, "virtio-net-device on the last transport")
+        XCTAssertEqual(mmio[30].read(offset: 8, size: 4), 9, "virtio-9p-device on the one before")
+        XCTAssertEqual(mmio[31].read(offset: 0x100, size: 4), 0xAA00_5452, "its MAC (config space)")
+    }
 }
