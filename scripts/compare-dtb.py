@@ -18,7 +18,6 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 # Nodes QEMU 7.2 has and Armature leaves out on purpose, with the reason.
 INTENTIONAL = [
     (r"/platform-bus@c000000", "the dynamic sysbus (platform bus) is not modelled"),
-    (r"/intc@8000000/its@8080000", "the GICv3 ITS is not modelled yet"),
 ]
 RANDOM = {"kaslr-seed", "rng-seed"}
 # Properties whose cells (all, or the first of each group) are phandles.

@@ -23,6 +23,8 @@ public struct VirtOptions: Sendable, Equatable {
     public var rme = false
     /// `highmem=off` limits RAM to what fits below 4 GiB.
     public var highmem = true
+    /// `its=` (on by default): the GICv3 ITS for MSIs (with gic-version=3).
+    public var its = true
     public var acpi = "auto"
     /// `-cpu`: only "max".
     public var cpuModel = "max"
@@ -189,7 +191,8 @@ public final class VirtMachine {
             ]
             (flash, flashBackings) = try VirtMachine.makeFlash(options: options, regions: flashRegions)
             let version = try VirtMachine.resolveGICVersion(options)
-            gic = GIC(version: version, cpuCount: options.cpuCount, securityExtensions: options.secure)
+            gic = GIC(version: version, cpuCount: options.cpuCount, securityExtensions: options.secure,
+                      lpis: version == .v3 && options.its)
             switch version {
             case .v2:
                 let d = GICv2Distributor(gic: gic), c = GICv2CPUInterface(gic: gic)
@@ -246,6 +249,13 @@ public final class VirtMachine {
             }
         }
         (msiController as? GICv2m)?.onGuestError = guestError
+        if let its = msiController as? GICv3ITS {
+            // The ITS and the redistributors read memory as a device does, under the boot CPU's GPT.
+            let dma = DMAMemory(memory: memory, gptCPU: cpus[0])
+            its.dma = dma
+            gic.lpiMemory = dma
+            its.onGuestError = guestError
+        }
         // QEMU's virt: PSCI through HVC without EL2/EL3, through SMC with EL2 only,
         // and none when the guest brings its own EL3 firmware.
         if !options.secure {

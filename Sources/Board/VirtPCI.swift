@@ -23,7 +23,8 @@ public struct VirtPCILayout: Sendable, Equatable {
 
 extension VirtMachine {
     /// Builds the host bridge, maps its windows, wires INTA-INTD to SPIs 3-6
-    /// and its MSIs to the MSI controller (the GICv2m frame with a GICv2).
+    /// and its MSIs to the MSI controller (the GICv2m frame with a GICv2, the
+    /// ITS with a GICv3 unless its=off).
     static func addPCIe(options: VirtOptions, memory: AddressSpace, gic: GIC) throws -> (PCIExpressHost, MMIODevice?) {
         let layout = VirtPCILayout(options: options)
         let host = PCIExpressHost(busCount: layout.busCount)
@@ -41,6 +42,10 @@ extension VirtMachine {
             let v2m = GICv2m(gic: gic, firstSPI: Int(VirtMap.SPI.gicV2M), spiCount: VirtMap.gicV2MSPICount)
             try memory.addDevice(v2m, base: VirtMap.gicV2M.base, size: VirtMap.gicV2M.size)
             msi = v2m
+        } else if gic.lpisSupported {
+            let its = GICv3ITS(gic: gic, dma: DMAMemory(memory: memory, gptCPU: nil))
+            try memory.addDevice(its, base: VirtMap.gicITS.base, size: VirtMap.gicITS.size)
+            msi = its
         }
         host.msiHandler = { [unowned memory] address, data, requesterID in
             deliverMSI(memory, address: address, data: data, requesterID: requesterID)
@@ -61,6 +66,9 @@ extension VirtMachine {
     static func deliverMSI(_ memory: AddressSpace, address: UInt64, data: UInt32, requesterID: UInt16) {
         guard let r = memory.region(containing: address) else { return }
         switch r.kind {
+        case .mmio(let its as GICv3ITS) where address - r.base == GICv3ITSRegs.translater:
+            // The ITS learns the requester's DeviceID from the bus (msi-map: the requester ID).
+            its.translate(deviceID: UInt32(requesterID), eventID: data)
         case .mmio(let d):
             d.write(offset: address - r.base, size: 4, value: UInt64(data))
         case .ram:

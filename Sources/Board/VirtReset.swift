@@ -16,6 +16,7 @@ extension VirtMachine {
         // The GIC's inputs are low after its reset: give it the lines' levels.
         for (spi, line) in spiLines { gic.connect(line, spi: Int(spi)) }
         resetPCI()
+        (msiController as? GICv3ITS)?.reset()
         resetVirtio()
         if !options.secure {
             for c in cpus.dropFirst() { c.powerOff() }

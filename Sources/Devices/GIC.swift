@@ -46,6 +46,13 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     /// Implemented priority bits: 5 in the GICv3 CPU interface (ICC_CTLR_EL1.PRIbits
     /// = 4, as QEMU's CPUs), 8 in GICv2.
     public let priorityBits: Int
+    /// LPIs (GICv3 with an ITS, GICv3LPI.swift): GICD_TYPER.LPIS, GICR_TYPER.PLPIS.
+    public let lpisSupported: Bool
+    /// How the redistributors read their LPI tables (set by the board).
+    public var lpiMemory: DMAMemory?
+    /// The LPI configuration bytes read from the table, by INTID, until an INV,
+    /// INVALL or a PROPBASER write (IHI 0069 5.1.1: they may be cached).
+    var lpiConfigCache: [Int: UInt8] = [:]
 
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -107,6 +114,8 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         var hppiGroup = Group.g0
         var irqOut = false
         var fiqOut = false
+        /// The redistributor's LPIs (GICv3LPI.swift).
+        var lpi = LPIRedistributor()
     }
 
     /// A set of up to 128 active group priorities (GICC_APRn / ICC_AP0Rn, ICC_AP1Rn).
@@ -142,7 +151,8 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     var attached: [Weak] = []
     struct Weak { weak var cpu: CPU? }
 
-    public init(version: Version, cpuCount: Int = 1, securityExtensions: Bool, spiCount: Int = GIC.defaultSPICount) {
+    public init(version: Version, cpuCount: Int = 1, securityExtensions: Bool, spiCount: Int = GIC.defaultSPICount,
+                lpis: Bool = false) {
         precondition(cpuCount >= 1 && cpuCount <= 8 || version == .v3, "GICv2 has at most 8 CPU interfaces")
         precondition(spiCount % 32 == 0 && spiCount <= 988)
         self.version = version
@@ -150,6 +160,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         self.securityExtensions = securityExtensions
         irqCount = 32 + spiCount
         priorityBits = version == .v3 ? 5 : 8
+        lpisSupported = lpis && version == .v3
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         irqs = [IRQ](repeating: IRQ(), count: 32 + spiCount)
@@ -173,6 +184,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     public func reset() {
         locked {
             for i in irqs.indices { irqs[i] = IRQ() }
+            lpiConfigCache.removeAll()
             for c in cpus.indices {
                 let aff = cpus[c].affinity
                 cpus[c] = PerCPU()
@@ -388,9 +400,13 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         for n in 32..<irqCount where irqs[n].pending && irqs[n].enabled {
             if target(of: n) == cpu { consider(n, irqs[n]) }
         }
+        if !cpus[cpu].lpi.pending.isEmpty, let (intid, priority) = highestPendingLPI(cpu), priority < bestPriority {
+            best = intid
+            bestPriority = priority
+        }
         cpus[cpu].hppi = best
         cpus[cpu].hppiPriority = bestPriority
-        cpus[cpu].hppiGroup = best >= 0 ? group(of: irq(cpu, best)) : .g0
+        cpus[cpu].hppiGroup = best >= GIC.firstLPI ? .g1ns : best >= 0 ? group(of: irq(cpu, best)) : .g0
         signal(cpu)
     }
 
@@ -446,6 +462,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     /// (a level-sensitive interrupt whose input is still high stays pending),
     /// its group priority marked in the active priorities.
     func activate(_ cpu: Int, _ intid: Int, sourceCPU: Int? = nil) {
+        if intid >= GIC.firstLPI { return activateLPI(cpu, intid) }
         let i = irq(cpu, intid)
         let g = group(of: i)
         let prio = Int(i.priority) & groupPriorityMask(cpu, g)

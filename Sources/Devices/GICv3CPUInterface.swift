@@ -262,12 +262,12 @@ extension GIC {
             case .iar0:
                 guard hppiCanPreempt(n) else { return UInt64(GIC.spurious) }
                 let id = hppir0(n, cpu)
-                if id < 1020 { activate(n, id) }
+                if id < 1020 || id >= GIC.firstLPI { activate(n, id) }
                 return UInt64(id)
             case .iar1:
                 guard hppiCanPreempt(n) else { return UInt64(GIC.spurious) }
                 let id = hppir1(n, cpu)
-                if id < 1020 { activate(n, id) }
+                if id < 1020 || id >= GIC.firstLPI { activate(n, id) }
                 return UInt64(id)
             case .eoir0, .eoir1, .dir, .sgi0r, .sgi1r, .asgi1r: return 0
             }
@@ -343,7 +343,7 @@ extension GIC {
     /// register's (and the current Security state may end it); with EOImode 0
     /// it also deactivates `intid`.
     private func endOfInterrupt(_ n: Int, _ cpu: CPU, intid: Int, eoir0: Bool) {
-        guard intid < irqCount, let g = highestActiveGroup(n) else { return }
+        guard intid < irqCount || intid >= GIC.firstLPI, let g = highestActiveGroup(n) else { return }
         let secure = GIC.isSecure(cpu)
         let el3 = cpu.el == 3
         switch g {
@@ -352,7 +352,8 @@ extension GIC {
         case .g1ns: if eoir0 || (secure && !el3 && !singleSecurityState) { return }
         }
         dropPriority(n, g)
-        if !eoiSplit(cpu) { deactivateChecked(n, cpu, intid) }
+        // LPIs have no active state (IHI 0069 4.1.2).
+        if !eoiSplit(cpu) && intid < irqCount { deactivateChecked(n, cpu, intid) }
     }
 
     /// ICC_DIR_EL1: deactivates `intid` while EOImode is 1 (ignored otherwise).

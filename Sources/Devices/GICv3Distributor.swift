@@ -104,8 +104,9 @@ public final class GICv3Distributor: MMIODevice {
             return (c & (R.ctlrEnableGrp1NS | R.ctlrARENS)) >> 1
         case R.typer:
             let secExtn: UInt32 = gic.singleSecurityState ? 0 : 1 << 10
-            // No1N (25), A3V (24), IDbits 16 (23:19), ITLinesNumber.
-            return 1 << 25 | 1 << 24 | 0xF << 19 | secExtn | UInt32(gic.irqCount / 32 - 1)
+            // No1N (25), A3V (24), IDbits 16 (23:19), LPIS (17), ITLinesNumber.
+            let lpis: UInt32 = gic.lpisSupported ? 1 << 17 : 0
+            return 1 << 25 | 1 << 24 | 0xF << 19 | lpis | secExtn | UInt32(gic.irqCount / 32 - 1)
         case R.iidr: return R.iidrValue
         case R.typer2, R.statusr: return 0
         case R.icfgr..<R.icfgr + 0x100:

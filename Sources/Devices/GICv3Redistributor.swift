@@ -38,7 +38,8 @@ public enum GICv3RedistributorRegs {
 /// The GICv3 redistributors, one per CPU, 128 KiB apart from 0x080A_0000 on
 /// QEMU's virt: each CPU's SGIs and PPIs (enables, pending and active state,
 /// groups, priorities, PPI trigger modes), GICR_TYPER (its affinity, Last on
-/// the last one) and GICR_WAKER. There are no LPIs (GICR_TYPER.PLPIS = 0).
+/// the last one) and GICR_WAKER. With an ITS, LPIs (GICR_TYPER.PLPIS = 1):
+/// GICR_CTLR.EnableLPIs, GICR_PROPBASER and GICR_PENDBASER (GICv3LPI.swift).
 public final class GICv3Redistributor: MMIODevice {
     public let name = "gicv3-redist"
     public let gic: GIC
@@ -101,12 +102,15 @@ public final class GICv3Redistributor: MMIODevice {
                 let t = typer(cpu)
                 return size == 8 ? t : t & 0xFFFF_FFFF
             case R.typer + 4: return typer(cpu) >> 32
-            case R.ctlr: return UInt64(gic.cpus[cpu].gicrCtlr)
+            case R.ctlr: return UInt64(gic.cpus[cpu].gicrCtlr) | (gic.cpus[cpu].lpi.enabled ? 1 : 0)
             case R.iidr: return UInt64(R.iidrValue)
             case R.statusr: return 0
             case R.waker:
                 return gic.cpus[cpu].processorSleep ? UInt64(R.wakerProcessorSleep | R.wakerChildrenAsleep) : 0
-            case R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4: return 0   // no LPIs
+            case R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4:
+                guard gic.lpisSupported else { return 0 }
+                let reg = off & ~7 == R.propbaser ? gic.cpus[cpu].lpi.propbaser : gic.cpus[cpu].lpi.pendbaser
+                return off & 4 != 0 ? reg >> 32 : size == 8 ? reg : reg & 0xFFFF_FFFF
             default:
                 onGuestError?("gicv3-redist: read of unknown register at \(hex(offset))")
                 return 0
@@ -114,11 +118,12 @@ public final class GICv3Redistributor: MMIODevice {
         }
     }
 
-    /// GICR_TYPER: Affinity_Value (63:32), Processor_Number (23:8), Last (4).
+    /// GICR_TYPER: Affinity_Value (63:32), Processor_Number (23:8), Last (4),
+    /// PLPIS (0).
     private func typer(_ cpu: Int) -> UInt64 {
         let aff = gic.cpus[cpu].affinity
         let affinityValue = (aff & 0xFF_FFFF) | (aff >> 32 & 0xFF) << 24
-        return affinityValue << 32 | UInt64(cpu) << 8 | (cpu == gic.cpuCount - 1 ? 1 << 4 : 0)
+        return affinityValue << 32 | UInt64(cpu) << 8 | (cpu == gic.cpuCount - 1 ? 1 << 4 : 0) | (gic.lpisSupported ? 1 : 0)
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64) {
@@ -164,7 +169,16 @@ public final class GICv3Redistributor: MMIODevice {
             case R.waker:
                 // The interface quiesces at once: ChildrenAsleep follows ProcessorSleep.
                 gic.cpus[cpu].processorSleep = v & R.wakerProcessorSleep != 0
-            case R.ctlr, R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4: break   // no LPIs
+            case R.ctlr: gic.setLPIsEnabled(cpu, v & LPIRegisterBits.ctlrEnableLPIs != 0)
+            case R.propbaser, R.pendbaser, R.propbaser + 4, R.pendbaser + 4:
+                guard gic.lpisSupported else { break }
+                let prop = off & ~7 == R.propbaser
+                let old = prop ? gic.cpus[cpu].lpi.propbaser : gic.cpus[cpu].lpi.pendbaser
+                let new: UInt64
+                if size == 8 { new = value }
+                else if off & 4 != 0 { new = old & 0xFFFF_FFFF | UInt64(v) << 32 }
+                else { new = old & ~0xFFFF_FFFF | UInt64(v) }
+                if prop { gic.writePropbaser(cpu, new) } else { gic.writePendbaser(cpu, new) }
             case R.typer, R.typer + 4, R.iidr, R.statusr, R.pidr4..<R.pidr4 + 0x30: break
             default:
                 onGuestError?("gicv3-redist: write of unknown register at \(hex(offset)) ignored")

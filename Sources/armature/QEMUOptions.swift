@@ -91,7 +91,8 @@ public enum QEMUOptions {
             case "virtualization": o.virtualization = try bool()
             case "mec": o.mec = try bool()
             case "highmem": o.highmem = try bool()
-            case "its", "dump-guest-core", "mem-merge", "highmem-ecam", "highmem-mmio",
+            case "its": o.its = try bool()
+            case "dump-guest-core", "mem-merge", "highmem-ecam", "highmem-mmio",
                  "highmem-redists", "default-bus-bypass-iommu":
                 _ = try bool()
             case "ras", "mte":

@@ -193,9 +193,12 @@ final class PCIHostTests: XCTestCase {
         // An MSI to RAM is a memory write.
         p.sendMSI(address: VirtMap.ram.base + 0x100, data: 0xCAFE_F00D)
         XCTAssertEqual(vm.memory.readPhysical(pa: VirtMap.ram.base + 0x100, count: 4), [0x0D, 0xF0, 0xFE, 0xCA])
-        // GICv3 machines have no v2m frame.
+        // GICv3 machines have no v2m frame: the ITS, or nothing with its=off.
         var o = VirtOptions()
         o.gicVersion = "3"
+        XCTAssertTrue(try VirtMachine(options: o, console: TestConsole().console).msiController is GICv3ITS)
+        XCTAssertFalse(try VirtMachine(options: o, console: TestConsole().console).memory.regions.contains { $0.name == "gicv2m" })
+        o.its = false
         XCTAssertNil(try VirtMachine(options: o, console: TestConsole().console).msiController)
     }
 }

@@ -6,8 +6,19 @@ extension VirtDeviceTree {
     /// PCI address space codes of the ranges' first cell (IEEE 1275 PCI binding: ss).
     static let rangeIO: UInt32 = 0x0100_0000, rangeMMIO: UInt32 = 0x0200_0000, rangeMMIO64: UInt32 = 0x0300_0000
 
-    /// The GICv2m frame under the GICv2 node (QEMU's create_v2m).
-    static func addMSIController(_ t: FlatDeviceTree, intc: String, phandle: UInt32) {
+    /// The GICv2m frame under the GICv2 node (QEMU's create_v2m), or the ITS
+    /// under the GICv3 one (QEMU's fdt_add_its).
+    static func addMSIController(_ t: FlatDeviceTree, intc: String, phandle: UInt32, its: Bool) {
+        if its {
+            let node = intc + "/its@\(String(VirtMap.gicITS.base, radix: 16))"
+            t.addNode(node)
+            t.set(node, "compatible", string: "arm,gic-v3-its")
+            t.set(node, "msi-controller")
+            t.set(node, "#msi-cells", cell: 1)
+            t.set(node, "reg", cells64: [VirtMap.gicITS.base, VirtMap.gicITS.size])
+            t.set(node, "phandle", cell: phandle)
+            return
+        }
         let node = intc + "/v2m@\(String(VirtMap.gicV2M.base, radix: 16))"
         t.addNode(node)
         t.set(node, "compatible", string: "arm,gic-v2m-frame")

@@ -136,8 +136,8 @@ public enum VirtDeviceTree {
             t.set(intc, "interrupts", cells: [irqPPI, VirtMap.PPI.gicMaintenance, levelHigh])
         }
         t.set(intc, "phandle", cell: gic)
-        let msi: UInt32? = v2 ? phandle() : nil
-        if let msi { addMSIController(t, intc: intc, phandle: msi) }
+        let msi: UInt32? = v2 || options.its ? phandle() : nil
+        if let msi { addMSIController(t, intc: intc, phandle: msi, its: !v2) }
         t.set("/", "interrupt-parent", cell: gic)
 
         t.addNode("/pmu")
