@@ -9,6 +9,10 @@ One JSON object per line on stdin, one per line on stdout:
   out: {"x": [31 ints], "sp": int, "nzcv": int, "pc": int, "error": null | "<text>"}
        and the final data area written to the file named "data" + ".out"
 
+FP/SIMD programs add "v": [64 ints: V0 bits 63:0, V0 bits 127:64, V1...] and
+"fpcr": int to the request (FP/SIMD access is then enabled, FPSR starts at 0);
+the answer then has "v", "fpsr" and "fpcr" too.
+
 The machine mirrors Armature's SnippetRunner: RAM at 0x4000_0000 (2 MiB), code
 at 0x4008_0000, the data area at 0x4010_0000 (64 KiB); the CPU starts at EL1
 with SP_EL1. The run stops at `stop` (the address of the final `hlt #0xf000`),
@@ -30,6 +34,7 @@ DATA_BASE = 0x4010_0000
 DATA_SIZE = 64 << 10
 
 XREGS = [getattr(A, "UC_ARM64_REG_X%d" % i) for i in range(29)] + [A.UC_ARM64_REG_X29, A.UC_ARM64_REG_X30]
+QREGS = [getattr(A, "UC_ARM64_REG_Q%d" % i) for i in range(32)]
 
 
 def run(case):
@@ -44,6 +49,13 @@ def run(case):
         uc.reg_write(r, v)
     uc.reg_write(A.UC_ARM64_REG_SP, case["sp"])
     uc.reg_write(A.UC_ARM64_REG_NZCV, case["nzcv"])
+    fp = "v" in case
+    if fp:
+        uc.reg_write(A.UC_ARM64_REG_CPACR_EL1, 3 << 20)  # FPEN: no FP/SIMD trap
+        for n, q in enumerate(QREGS):
+            uc.reg_write(q, case["v"][2 * n] | case["v"][2 * n + 1] << 64)
+        uc.reg_write(A.UC_ARM64_REG_FPCR, case["fpcr"])
+        uc.reg_write(A.UC_ARM64_REG_FPSR, 0)
     error = None
     try:
         uc.emu_start(start, case["stop"], 0, case.get("count", 0))
@@ -54,13 +66,18 @@ def run(case):
     pc = uc.reg_read(A.UC_ARM64_REG_PC)
     if pc == case["stop"] and error is None:
         pc += 4
-    return {
+    out = {
         "x": [uc.reg_read(r) for r in XREGS],
         "sp": uc.reg_read(A.UC_ARM64_REG_SP),
         "nzcv": uc.reg_read(A.UC_ARM64_REG_NZCV) & 0xF000_0000,
         "pc": pc,
         "error": error,
     }
+    if fp:
+        out["v"] = [w for q in QREGS for w in (uc.reg_read(q) & (1 << 64) - 1, uc.reg_read(q) >> 64)]
+        out["fpsr"] = uc.reg_read(A.UC_ARM64_REG_FPSR)
+        out["fpcr"] = uc.reg_read(A.UC_ARM64_REG_FPCR)
+    return out
 
 
 def main():

@@ -55,12 +55,16 @@ final class UnicornOracle {
         var codeBytes: [UInt8] = []
         for w in s.code { for i in 0..<4 { codeBytes.append(UInt8(truncatingIfNeeded: w >> (8 * UInt32(i)))) } }
         let stop = s.codeAddress + UInt64(4 * (s.code.count - 1))
-        let request: [String: Any] = [
+        var request: [String: Any] = [
             "code": UnicornOracle.hex(codeBytes), "start": NSNumber(value: s.codeAddress), "x": s.x.map { NSNumber(value: $0) },
             "sp": NSNumber(value: s.spEL1), "nzcv": NSNumber(value: s.nzcv),
             "data": dataPath, "stop": NSNumber(value: stop),
             "count": 16 * s.code.count + 256,
         ]
+        if p.fpEnabled {
+            request["v"] = p.v.map { NSNumber(value: $0) }
+            request["fpcr"] = NSNumber(value: p.fpcr)
+        }
         var data = s.data
         if data.count < Snippet.dataSize { data += [UInt8](repeating: 0, count: Snippet.dataSize - data.count) }
         FileManager.default.createFile(atPath: dataPath, contents: Data(data))
@@ -79,6 +83,9 @@ final class UnicornOracle {
         st.pc = (obj["pc"] as? NSNumber)?.uint64Value ?? 0
         st.data = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: dataPath + ".out"))) ?? Data())
         st.dataChecksum = SnippetRunner.checksum(st.data)
+        st.v = (obj["v"] as? [NSNumber] ?? []).map { $0.uint64Value }
+        st.fpsr = (obj["fpsr"] as? NSNumber)?.uint64Value ?? 0
+        st.fpcr = (obj["fpcr"] as? NSNumber)?.uint64Value ?? 0
         st.el = 1
         st.spSel = 1
         return st
@@ -108,6 +115,9 @@ final class UnicornOracle {
         }
         x.sysregs = []
         y.sysregs = []
+        if x.v.isEmpty || y.v.isEmpty {               // a program without FP/SIMD state
+            x.v = []; y.v = []; x.fpsr = 0; y.fpsr = 0; x.fpcr = 0; y.fpcr = 0
+        }
         if case .fatal = x.exit {} else { x.exit = .halted }
         if case .fatal = y.exit {} else { y.exit = .halted }
         return x.differences(from: y)
