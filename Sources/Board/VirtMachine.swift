@@ -196,8 +196,9 @@ public final class VirtMachine {
             switch version {
             case .v2:
                 let d = GICv2Distributor(gic: gic), c = GICv2CPUInterface(gic: gic)
-                try memory.addDevice(d, base: VirtMap.gicDist.base, size: VirtMap.gicDist.size)
-                try memory.addDevice(c, base: VirtMap.gicCPU.base, size: VirtMap.gicCPU.size)
+                // The register maps only, not the device tree's whole windows (as QEMU).
+                try memory.addDevice(d, base: VirtMap.gicDist.base, size: GICv2DistributorRegs.size)
+                try memory.addDevice(c, base: VirtMap.gicCPU.base, size: GICv2CPUInterfaceRegs.size)
                 gicDevices = [d, c]
             case .v3:
                 let d = GICv3Distributor(gic: gic), r = GICv3Redistributor(gic: gic)

@@ -19,8 +19,10 @@ public enum GICv2CPUInterfaceRegs {
     public static let dir: UInt64 = 0x1000
     /// GICC_IIDR: ARM, architecture version 2, as QEMU's GICv2.
     public static let iidrValue: UInt32 = 0x0202_043B
-    /// QEMU's virt: 64 KiB at 0x0801_0000.
-    public static let size: UInt64 = 0x10000
+    /// The register map (IHI 0048B table 4-2: 8 KiB, GICC_DIR at 0x1000). QEMU's
+    /// virt reserves a 64 KiB window for it at 0x0801_0000 (the device tree says
+    /// so); the rest of the window is unmapped, as in QEMU.
+    public static let size: UInt64 = 0x2000
 
     /// GICC_CTLR bits (Secure layout; the Non-secure view has EnableGrp1 at 0, EOImodeNS at 9).
     public static let enableGrp0: UInt32 = 1 << 0

@@ -25,8 +25,10 @@ public enum GICv2DistributorRegs {
     public static let idBytes: [UInt8] = [0x04, 0x00, 0x00, 0x00, 0x90, 0xB4, 0x2B, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
     /// GICD_IIDR: ARM (0x43B), revision 2, as QEMU's GICv2.
     public static let iidrValue: UInt32 = 0x0200_043B
-    /// QEMU's virt: 64 KiB at 0x0800_0000.
-    public static let size: UInt64 = 0x10000
+    /// The register map (IHI 0048B table 4-1: 4 KiB). QEMU's virt reserves a
+    /// 64 KiB window for it (the device tree says so); the rest of the window
+    /// is unmapped, as in QEMU.
+    public static let size: UInt64 = 0x1000
 }
 
 /// The GICv2 distributor (`-M virt,gic-version=2`), MMIO at 0x0800_0000.
