@@ -258,6 +258,13 @@ def debug_log_tests(tmp):
               and re.search(r"^mmu: .*0xf000000.*synchronous external abort", text, re.M)
               and "EC 0x25 [Data abort, same EL: synchronous external abort, read]" in text)
         report("-d guest_errors,mmu,int on exc_unmapped", bool(ok), f"exit {rc}, log {text[:400]!r}")
+        # With several CPUs each line names its CPU, as the exec and int lines do.
+        rc, out, err = run(["-semihosting", "-smp", "2", "-d", "guest_errors,mmu", "-D", log, "-kernel", unmapped])
+        text = read_text(log)
+        ok = (rc == 0 and re.search(r"^cpu0: invalid read of \d+ bytes at physical address 0xf000000 ", text, re.M)
+              and re.search(r"^cpu0: mmu: .*0xf000000", text, re.M)
+              and not re.search(r"^(invalid|mmu:)", text, re.M))
+        report("-smp 2 -d guest_errors,mmu: lines name the CPU", bool(ok), f"exit {rc}, log {text[:400]!r}")
     # unimp: an MRS that is not accessible at EL0 is a guest error; PSCI functions we lack are unimp.
     el0 = os.path.join(guests, "exc_el0.elf")
     if os.path.exists(el0):

@@ -64,6 +64,6 @@ extension CPU {
         guard let r = system.memory.region(containing: pa), r.isRAM, let h = r.host, pa - r.base + 8 <= r.size else { return }
         (h + Int(pa - r.base)).storeBytes(of: value.littleEndian, as: UInt64.self)
         if system.memory.isCodePage(r, pa: pa) { system.memory.noteWrite(pa: pa, length: 8) }
-        if system.isLogging(.mmu) { system.log(.mmu, "mmu: hardware update of the descriptor at pa \(hex(pa)): \(hex(value))") }
+        if system.isLogging(.mmu) { cpuLog(.mmu, "mmu: hardware update of the descriptor at pa \(hex(pa)): \(hex(value))") }
     }
 }

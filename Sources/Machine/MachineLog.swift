@@ -68,6 +68,13 @@ extension System {
 }
 
 extension CPU {
+    /// `System.log` for what this CPU does: with several CPUs the line names
+    /// it first (`cpuN: `, as the exec and int lines name it).
+    @inline(__always) func cpuLog(_ item: LogItem, _ message: @autoclosure () -> String) {
+        guard let l = system.logger, l.isEnabled(item) else { return }
+        l.write(item, system.cpus.count > 1 ? "cpu\(index): " + message() : message())
+    }
+
     /// The text of the instruction at `va` for a log message: its disassembly
     /// when the Debug module supplied a disassembler, else its word in hex.
     public func instructionText(at va: UInt64) -> String {
@@ -87,10 +94,10 @@ extension CPU {
         guard let l = system.logger, l.isEnabled(.unimp) || l.isEnabled(.guestErrors) else { return }
         let at = "at \(hex(faultPC)) (EL\(el))"
         if let key = sysRegKey, let def = sysRegs.lookup(key: key)?.def {
-            system.log(.guestErrors, "UNDEFINED system register access: \(instructionText(at: faultPC)) \(at): \(def.name) is not accessible here")
+            cpuLog(.guestErrors, "UNDEFINED system register access: \(instructionText(at: faultPC)) \(at): \(def.name) is not accessible here")
         } else {
             let what = sysRegKey == nil ? "system instruction" : "system register"
-            system.log(.unimp, "unimplemented \(what): \(instructionText(at: faultPC)) \(at); taking UNDEFINED")
+            cpuLog(.unimp, "unimplemented \(what): \(instructionText(at: faultPC)) \(at); taking UNDEFINED")
         }
     }
 
@@ -99,6 +106,6 @@ extension CPU {
         guard system.isLogging(.mmu) else { return }
         let access = instruction ? "fetch" : (isWrite ? "write" : "read")
         let pc = instruction ? va : faultPC
-        system.log(.mmu, "mmu: \(access) at va \(hex(va)) faulted: \(FaultStatus.name(ofFSC: status.rawValue)) (PC \(hex(pc)), EL\(el) -> EL\(target))")
+        cpuLog(.mmu, "mmu: \(access) at va \(hex(va)) faulted: \(FaultStatus.name(ofFSC: status.rawValue)) (PC \(hex(pc)), EL\(el) -> EL\(target))")
     }
 }

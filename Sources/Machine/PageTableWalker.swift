@@ -278,7 +278,7 @@ extension CPU {
             }
             guard let raw = readDescriptor(descPA) else {
                 if system.isLogging(.guestErrors) {
-                    system.log(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
+                    cpuLog(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
                 }
                 return fail(.syncExternalOnWalk(level: level))
             }
@@ -448,7 +448,7 @@ extension CPU {
         }
         setSysreg(MMURegs.parEL1, par)
         if system.isLogging(.mmu) {
-            system.log(.mmu, "mmu: AT \(op) va \(hex(va)) at EL\(el): PAR_EL1 = \(hex(par))")
+            cpuLog(.mmu, "mmu: AT \(op) va \(hex(va)) at EL\(el): PAR_EL1 = \(hex(par))")
         }
         return true
     }

@@ -171,7 +171,7 @@ extension CPU {
     private func logTranslation(_ va: UInt64, _ access: AccessKind, el e: Int, _ t: Translation) {
         let perms = (t.readable ? "r" : "-") + (t.writable ? "w" : "-") + (t.executable ? "x" : "-")
         let ipa = t.stage2.map { " -> ipa \(hex($0.ipa)) (stage 2 level \($0.level))" } ?? ""
-        system.log(.mmu, "mmu: EL\(e) \(access) va \(hex(va))\(ipa) -> pa \(hex(t.pa)) (level \(t.level), attr \(hex(UInt64(t.attributes))), \(perms))")
+        cpuLog(.mmu, "mmu: EL\(e) \(access) va \(hex(va))\(ipa) -> pa \(hex(t.pa)) (level \(t.level), attr \(hex(UInt64(t.attributes))), \(perms))")
     }
 
     /// Reads guest virtual memory without side effects (semihosting, debugger).
@@ -248,7 +248,7 @@ extension CPU {
     private func physicalAccess(va: UInt64, pa: UInt64, space: PASpace, size: Int, write: Bool, value: UInt64,
                                 mmuIndex: Int, fill: Translation?) -> UInt64? {
         guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
-            system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
+            cpuLog(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
             return nil
         }
         switch r.kind {
@@ -264,7 +264,7 @@ extension CPU {
             let p = r.host! + Int(pa - r.base)
             if write {
                 if case .rom = r.kind {   // writes to ROM are ignored
-                    system.log(.guestErrors, "write of \(size) bytes to ROM \(r.name) at \(hex(pa)) ignored (PC \(hex(faultPC)))")
+                    cpuLog(.guestErrors, "write of \(size) bytes to ROM \(r.name) at \(hex(pa)) ignored (PC \(hex(faultPC)))")
                     return 0
                 }
                 mecWillWrite(pa: pa, size: size)   // MEC: re-tag before the data lands
@@ -370,7 +370,7 @@ extension CPU {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
             let bva = va &+ UInt64(i)
             if system.memory.region(containing: pa) == nil {
-                system.log(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
+                cpuLog(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
                 raiseDataAbort(status: .syncExternal, va: bva, isWrite: write, at: faultPC)
                 return 0
             }

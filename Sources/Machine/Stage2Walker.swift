@@ -292,7 +292,7 @@ extension CPU {
                                        : (el < target ? .dataAbortLower : .dataAbortSame)
         setSysreg(Stage2Regs.hpfar, (f.ipa >> 12) << 4 & 0x0000_0FFF_FFFF_FFF0)
         if system.isLogging(.mmu) {
-            system.log(.mmu, "mmu: stage 2 fault at ipa \(hex(f.ipa))\(f.s1ptw ? " (stage 1 table walk)" : "")")
+            cpuLog(.mmu, "mmu: stage 2 fault at ipa \(hex(f.ipa))\(f.s1ptw ? " (stage 1 table walk)" : "")")
         }
         logMemoryFault(instruction: fetch, status: f.status, va: va, isWrite: write, target: target)
         takeException(to: target, syndrome: CPU.syndrome(ec, iss: iss), returnAddress: fetch ? va : faultPC, faultAddress: va)

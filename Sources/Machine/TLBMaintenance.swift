@@ -131,7 +131,7 @@ extension CPU {
             // VA, so every entry of every regime is dropped (RPAOS/RPALOS:
             // whatever the range). The OS forms reach every CPU.
             guard el == 3, config.hasRME else { return false }
-            system.log(.gpc, "gpc: TLBI \(["PAALL", "PAALLOS", "RPAOS", "RPALOS"][crm == 7 ? 0 : crm == 1 ? 1 : op2 == 3 ? 2 : 3]): GPT information cached in TLBs dropped")
+            cpuLog(.gpc, "gpc: TLBI \(["PAALL", "PAALLOS", "RPAOS", "RPALOS"][crm == 7 ? 0 : crm == 1 ? 1 : op2 == 3 ? 2 : 3]): GPT information cached in TLBs dropped")
             for cpu in crm == 7 ? [self] : system.cpus { cpu.flushTLB() }
             return true
         case (0, 1, _), (0, 3, _), (0, 7, _):

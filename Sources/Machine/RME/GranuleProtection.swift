@@ -277,7 +277,7 @@ extension CPU {
             let walk = f.walkLevel.map { " (its translation table walk, level \($0))" } ?? ""
             let outcome = asGPC ? "GPC exception to EL3 (EC 0x1e, GPCSC \(hex(f.gpcsc)))"
                 : "granule protection fault: \(fetch ? "instruction" : "data") abort to EL\(target) (\(fetch ? "IFSC" : "DFSC") \(hex(f.fsc)))"
-            system.log(.gpc, "gpc: \(what) at va \(hex(va)) pa \(hex(f.pa)) in the \(f.paSpace) PA space at EL\(el)\(walk): "
+            cpuLog(.gpc, "gpc: \(what) at va \(hex(va)) pa \(hex(f.pa)) in the \(f.paSpace) PA space at EL\(el)\(walk): "
                 + "\(f.reason) -> \(outcome)")
         }
         if asGPC {
