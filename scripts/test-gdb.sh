@@ -11,6 +11,11 @@
 #   3. scripts/test-gdb-stops.py: a second connection refused at once, p/P with
 #      register numbers past 2^63, an exception loop, a WFI nothing can wake and
 #      the guest's end reported to the attached debugger instead of ending the run.
+#   4. scripts/test-gdb-threads.py: -smp 4 (Tests/Guests/c_gdb_smp_target.c), each
+#      CPU a thread: gdb-multiarch's info threads, thread switches, breakpoint and
+#      watchpoint hits on other CPUs, stepi, all CPUs stopped while gdb looks,
+#      compared with the same gdb session under QEMU 7.2; thread packets (qfThreadInfo,
+#      qThreadExtraInfo, T, Hg/Hc, vCont per thread, multiprocess ids).
 # Installs nothing: without gdb-multiarch (scripts/setup.sh installs it) part 1
 # is skipped, or fails with ARMATURE_STRICT_REFERENCES=1 (scripts/test.sh).
 # Env: ARMATURE (default .build/release/armature).
@@ -21,6 +26,7 @@ ROOT="$PWD"
 ARMATURE="${ARMATURE:-$ROOT/.build/release/armature}"
 ENGINES="${ARMATURE_ENGINES:-interp,jit}"
 GUEST="$ROOT/.build/guests/c_gdb_target.elf"
+SMP_GUEST="$ROOT/.build/guests/c_gdb_smp_target.elf"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"; [ -n "${EMU_PID:-}" ] && kill "$EMU_PID" 2>/dev/null' EXIT
 
@@ -34,6 +40,9 @@ fi
 [ -x "$ARMATURE" ] || { echo "test-gdb: no armature at $ARMATURE" >&2; exit 1; }
 if [ ! -f "$GUEST" ] || [ "$ROOT/Tests/Guests/c_gdb_target.c" -nt "$GUEST" ]; then
     scripts/build-guests.sh c_gdb_target >/dev/null || { echo "test-gdb: cannot build the guest" >&2; exit 1; }
+fi
+if [ ! -f "$SMP_GUEST" ] || [ "$ROOT/Tests/Guests/c_gdb_smp_target.c" -nt "$SMP_GUEST" ]; then
+    scripts/build-guests.sh c_gdb_smp_target >/dev/null || { echo "test-gdb: cannot build the guest" >&2; exit 1; }
 fi
 
 free_port() {
@@ -198,7 +207,7 @@ try:
         if part[0] != "m": break
     report("target.xml", "org.gnu.gdb.aarch64.core" in xml and 'name="cpsr"' in xml and 'name="SCTLR_EL1"' in xml
            and 'name="ESR_EL3"' in xml and xml.rstrip().endswith("</target>"), xml[-200:])
-    report("qC / thread info", cmd("qC") == "QC1" and cmd("qfThreadInfo") == "m1" and cmd("qsThreadInfo") == "l"
+    report("qC / thread info", cmd("qC") == "QCp01.01" and cmd("qfThreadInfo") == "mp01.01" and cmd("qsThreadInfo") == "l"
            and cmd("qAttached") == "1")
     pc = int.from_bytes(bytes.fromhex(cmd("p20")), "little")
     report("p pc (entry point)", pc == 0x40080000, hex(pc))
@@ -279,6 +288,15 @@ PYEOF
             *) echo "  $line" ;;
         esac
     done < <(python3 scripts/test-gdb-stops.py "$ARMATURE" "$engine" "$TMP" 2>&1)
+
+    # -- 4. several CPUs as threads --
+    while IFS= read -r line; do
+        case "$line" in
+            "ok   "*) echo "$line"; passed=$((passed + 1)) ;;
+            "FAIL "*) echo "$line"; failed=$((failed + 1)) ;;
+            *) echo "  $line" ;;
+        esac
+    done < <(python3 scripts/test-gdb-threads.py "$ARMATURE" "$engine" "$TMP" "$SMP_GUEST" 2>&1)
 done
 
 echo "$passed passed, $failed failed"

@@ -18,11 +18,18 @@ public enum DebugStopReason: Sendable, Equatable {
     case guestError(String)
 }
 
-/// How the debugger lets the CPU go on.
+/// How the debugger lets the CPUs go on. The machine stops as a whole (gdb's
+/// all-stop mode): when one CPU stops, none runs until the debugger resumes.
 public enum DebugResume: Sendable, Equatable {
+    /// Every CPU runs.
     case `continue`
-    /// Run one instruction, then stop.
+    /// The CPU that stopped runs one instruction, then the machine stops; the
+    /// other CPUs run meanwhile.
     case step
+    /// Per CPU (by index): those in `step` run one instruction each (the first
+    /// to finish stops the machine), those in `held` stay stopped until the
+    /// next stop, the others run (gdb's vCont with per-thread actions).
+    case threads(step: Set<Int>, held: Set<Int>)
     /// End the run (the debugger's kill); the machine exits with status 0.
     case kill
 }
@@ -44,17 +51,26 @@ public protocol DebugHandler: AnyObject {
 /// jump cache, and `beforeInstruction` runs before each. With no breakpoint,
 /// watchpoint or step pending the run is at full speed; another thread gets
 /// the CPU's attention with `requestAttention` (exit request + flag).
+///
+/// Several CPUs: a stop on any CPU stops the machine (all-stop). The handler
+/// is served on the thread of the CPU that stopped, inside
+/// `beforeInstruction`; while CPUs take turns on one host thread nothing else
+/// runs meanwhile. A resume may step some CPUs and hold others
+/// (`DebugResume.threads`): the dispatcher skips a CPU while `holds` says so.
 public final class DebugControl: @unchecked Sendable {
     public let system: System
     public weak var handler: DebugHandler?
     public private(set) var breakpoints: Set<UInt64> = []
     /// One-instruction blocks and a check before each instruction.
     public private(set) var armed = false
-    private var stepping = false
-    /// PC and instruction count when a step was started: it is done once either changed.
-    private var stepFrom: (pc: UInt64, count: UInt64) = (0, 0)
-    /// The first instruction after a resume does not stop at a breakpoint at its own PC.
-    private var resumedAt: UInt64?
+    /// CPUs (by index) running one instruction, with the PC and instruction
+    /// count each had when the step started: a step is done once either changed.
+    private var stepping: [Int: (pc: UInt64, count: UInt64)] = [:]
+    /// CPUs the debugger left stopped at the last resume.
+    private var held: Set<Int> = []
+    /// The first instruction of the CPU that stopped, after a resume, does not
+    /// stop at a breakpoint at its own PC.
+    private var resumedAt: (cpu: Int, pc: UInt64)?
     private var pendingStop: DebugStopReason?
     private let attentionFlag = Atomic<Bool>(false)
 
@@ -113,14 +129,15 @@ public final class DebugControl: @unchecked Sendable {
     public func removeAll() {
         breakpoints.removeAll()
         if system.debugWatch != nil { system.setDebugWatch(nil) }
-        stepping = false
+        stepping.removeAll()
+        held.removeAll()
         updateArmed()
     }
 
     public var watchpoints: [Watchpoint] { system.debugWatch?.points ?? [] }
 
     private func updateArmed() {
-        armed = !breakpoints.isEmpty || system.debugWatch != nil || stepping || pendingStop != nil
+        armed = !breakpoints.isEmpty || system.debugWatch != nil || !stepping.isEmpty || pendingStop != nil
     }
 
     // MARK: Other threads
@@ -144,6 +161,13 @@ public final class DebugControl: @unchecked Sendable {
         armed || attentionFlag.load(ordering: .relaxed)
     }
 
+    /// Whether the dispatcher must leave `cpu` stopped (the debugger resumed
+    /// other CPUs only). A pending stop or attention request releases it, so
+    /// that some CPU reaches `beforeInstruction` and stops the machine.
+    @inline(__always) public func holds(_ cpu: CPU) -> Bool {
+        !held.isEmpty && held.contains(cpu.index) && pendingStop == nil && !attentionPending
+    }
+
     /// Runs before the instruction at the PC (dispatcher): stops when a stop is
     /// due and serves the debugger until it resumes. False: the run must end.
     public func beforeInstruction(cpu: CPU) -> Bool {
@@ -155,35 +179,41 @@ public final class DebugControl: @unchecked Sendable {
             reason = r
             pendingStop = nil
         }
-        if reason == nil, let hit = system.debugWatch?.takeHit() {
+        if reason == nil, let hit = system.debugWatch?.takeHit(cpu: cpu.index) {
             reason = .watchpoint(hit.point, address: hit.address)
         }
         let pc = cpu.pc
-        if reason == nil, stepping, pc != stepFrom.pc || cpu.instructionCount != stepFrom.count {
+        if reason == nil, let from = stepping[cpu.index], pc != from.pc || cpu.instructionCount != from.count {
             reason = .step
         }
-        if reason == nil, breakpoints.contains(pc), resumedAt != pc {
+        let resumed = resumedAt.map { $0.cpu == cpu.index && $0.pc == pc } ?? false
+        if reason == nil, breakpoints.contains(pc), !resumed {
             reason = .breakpoint
         }
-        resumedAt = nil
+        if resumedAt?.cpu == cpu.index { resumedAt = nil }
         guard let reason else { return true }
         return stop(cpu: cpu, reason: reason)
     }
 
     private func stop(cpu: CPU, reason: DebugStopReason) -> Bool {
-        stepping = false
+        stepping.removeAll()
+        held.removeAll()
         pendingStop = nil   // a debugger that attached before the first instruction saw this stop
-        _ = system.debugWatch?.takeHit()
+        system.debugWatch?.clearHit()
         let action = handler?.stopped(cpu: cpu, reason: reason, control: self) ?? .continue
         // The debugger may have changed the PC, memory or breakpoints.
-        _ = system.debugWatch?.takeHit()
-        resumedAt = cpu.pc
+        system.debugWatch?.clearHit()
+        resumedAt = (cpu.index, cpu.pc)
         switch action {
         case .continue:
-            stepping = false
+            break
         case .step:
-            stepping = true
-            stepFrom = (cpu.pc, cpu.instructionCount)
+            stepping[cpu.index] = (cpu.pc, cpu.instructionCount)
+        case .threads(let step, let hold):
+            for c in system.cpus where step.contains(c.index) {
+                stepping[c.index] = (c.pc, c.instructionCount)
+            }
+            held = hold.subtracting(step)
         case .kill:
             system.requestExit(status: 0)
             updateArmed()
@@ -191,6 +221,8 @@ public final class DebugControl: @unchecked Sendable {
         }
         updateArmed()
         if !armed { resumedAt = nil }
+        // The CPU that stopped may be held now: leave its turn.
+        if holds(cpu) { cpu.exitRequest = 1 }
         return true
     }
 

@@ -177,6 +177,8 @@ public final class Dispatcher {
                 let cpu = r.cpu
                 cpu.interrupts.serviceHostEvent()
                 guard cpu.startIfPoweredOn() else { continue }
+                // The debugger resumed other CPUs only (DebugControl.holds).
+                if let debug, debug.holds(cpu) { continue }
                 // A WFE ends once another CPU has had a turn (a yield).
                 if cpu.waiting?.isWFE == true && turns > r.waitTurn { cpu.endWaitForEvent() }
                 if cpu.waiting != nil && !cpu.pollWakeUp(deadline: &deadline) { continue }
@@ -187,6 +189,7 @@ public final class Dispatcher {
                 while system.exitStatus == nil {
                     guard step(r) else { return }
                     if cpu.waiting != nil || cpu.instructionCount >= limit || cpu.powerState != .on { break }
+                    if let debug, debug.holds(cpu) { break }
                 }
                 // A CPU that went waiting or off is looked at again when kicked.
                 if cpu.waiting != nil || cpu.powerState != .on { cpu.exitRequest = 0 }

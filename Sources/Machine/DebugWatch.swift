@@ -40,8 +40,9 @@ public struct Watchpoint: Hashable, Sendable {
 public final class DebugWatch {
     public private(set) var points: [Watchpoint] = []
     /// The first watchpoint hit (and the address reported for it: inside both
-    /// the access and the watched range), until `takeHit`.
-    public private(set) var hit: (point: Watchpoint, address: UInt64)?
+    /// the access and the watched range; the index of the CPU that made the
+    /// access), until `takeHit`.
+    public private(set) var hit: (point: Watchpoint, address: UInt64, cpu: Int)?
 
     public init() {}
 
@@ -64,15 +65,19 @@ public final class DebugWatch {
         hit = nil
     }
 
-    public func takeHit() -> (point: Watchpoint, address: UInt64)? {
-        defer { hit = nil }
-        return hit
+    /// The hit, when CPU `cpu` made it (it stops after that CPU's instruction).
+    public func takeHit(cpu: Int) -> (point: Watchpoint, address: UInt64)? {
+        guard let h = hit, h.cpu == cpu else { return nil }
+        hit = nil
+        return (h.point, h.address)
     }
 
-    public func check(va: UInt64, size: Int, read: Bool, write: Bool) {
+    public func clearHit() { hit = nil }
+
+    public func check(va: UInt64, size: Int, read: Bool, write: Bool, cpu: Int) {
         guard hit == nil else { return }
         for p in points where p.matches(va: va, size: size, read: read, write: write) {
-            hit = (p, max(va, p.address))
+            hit = (p, max(va, p.address), cpu)
             return
         }
     }
@@ -91,7 +96,7 @@ extension CPU {
     /// Called by the softmmu slow paths for each data access that translated
     /// (before it is performed; the hit is reported after the instruction).
     @inline(__always) func debugWatchAccess(va: UInt64, size: Int, read: Bool, write: Bool) {
-        if let w = system.debugWatch { w.check(va: va, size: size, read: read, write: write) }
+        if let w = system.debugWatch { w.check(va: va, size: size, read: read, write: write, cpu: index) }
     }
 
     /// Called by `fillTLB` on the entry it filled: while watchpoints exist,

@@ -63,8 +63,9 @@ final class GDBSessionTests: XCTestCase {
             XCTAssertTrue(sup.contains(f), f)
         }
         XCTAssertEqual(ask("qAttached"), "1")
-        XCTAssertEqual(ask("qC"), "QC1")
-        XCTAssertEqual(ask("qfThreadInfo"), "m1")
+        XCTAssertTrue(sup.hasSuffix(";multiprocess+"), "offered: thread ids are pPID.TID, as QEMU's")
+        XCTAssertEqual(ask("qC"), "QCp01.01")
+        XCTAssertEqual(ask("qfThreadInfo"), "mp01.01")
         XCTAssertEqual(ask("qsThreadInfo"), "l")
         XCTAssertEqual(ask("Hg0"), "OK")
         XCTAssertEqual(ask("vCont?"), "vCont;c;C;s;S")
@@ -78,7 +79,7 @@ final class GDBSessionTests: XCTestCase {
         XCTAssertTrue(ask("?").hasPrefix("T05"))
         XCTAssertTrue(ask("?").contains("20:0000084000000000;"), "the PC is expedited")
         XCTAssertTrue(session.stopReply(.interrupt).hasPrefix("T02"))
-        XCTAssertTrue(session.stopReply(.breakpoint).hasSuffix("thread:1;swbreak:;"))
+        XCTAssertTrue(session.stopReply(.breakpoint).hasSuffix("thread:01;swbreak:;"))
         _ = ask("Z1,40080000,4")
         XCTAssertTrue(session.stopReply(.breakpoint).hasSuffix("hwbreak:;"))
         let w = Watchpoint(address: 0x4030_0000, length: 8, kind: .write)
@@ -201,6 +202,57 @@ final class GDBSessionTests: XCTestCase {
         XCTAssertEqual(session.handle(Array("c40080004".utf8)).resume, .continue)
         XCTAssertEqual(vm.cpu.pc, 0x4008_0004)
         XCTAssertEqual(session.handle(Array("k".utf8)).resume, .kill)
+    }
+
+    /// Each CPU is a thread: the list, extra info, selection and per-thread resumes.
+    func testThreads() throws {
+        var o = VirtOptions()
+        o.cpuCount = 3
+        let vm = try VirtMachine(options: o)
+        let cpus = vm.system.cpus
+        for (i, c) in cpus.enumerated() { c.pc = 0x4008_0000 + UInt64(i) * 0x100 }
+        let control = DebugControl(system: vm.system)
+        let session = GDBSession(cpu: cpus[0], control: control)
+        func ask(_ s: String) -> String { session.handle(Array(s.utf8)).replies.joined(separator: "|") }
+        func resume(_ s: String) -> DebugResume? { session.handle(Array(s.utf8)).resume }
+        XCTAssertEqual([ask("qfThreadInfo"), ask("qsThreadInfo"), ask("qsThreadInfo"), ask("qsThreadInfo")],
+                       ["m01", "m02", "m03", "l"])
+        XCTAssertEqual(String(decoding: GDBPacket.bytes(fromHex: ask("qThreadExtraInfo,1")[...])!, as: UTF8.self), "CPU#0 [running]")
+        XCTAssertEqual(String(decoding: GDBPacket.bytes(fromHex: ask("qThreadExtraInfo,3")[...])!, as: UTF8.self), "CPU#2 [halted ]",
+                       "a secondary CPU is off until PSCI CPU_ON")
+        XCTAssertEqual(ask("qThreadExtraInfo,4"), "E22")
+        XCTAssertEqual([ask("T3"), ask("T4"), ask("T0"), ask("T-1")], ["OK", "E22", "OK", "OK"])
+        // Registers of the Hg thread.
+        XCTAssertEqual(ask("Hg2"), "OK")
+        XCTAssertEqual(ask("p20"), GDBPacket.littleEndianHex(0x4008_0100, bytes: 8))
+        XCTAssertEqual(ask("qC"), "QC02")
+        XCTAssertEqual(ask("Hg9"), "E22")
+        XCTAssertEqual(ask("Hg0"), "OK")
+        XCTAssertEqual(ask("p20"), GDBPacket.littleEndianHex(0x4008_0000, bytes: 8), "any thread: the first")
+        // A stop selects the CPU that stopped.
+        session.stopped(on: cpus[2])
+        XCTAssertEqual(ask("p20"), GDBPacket.littleEndianHex(0x4008_0200, bytes: 8))
+        XCTAssertTrue(session.stopReply(.breakpoint).contains("thread:03;"))
+        XCTAssertTrue(session.stopReply(.breakpoint).hasPrefix("T0520:" + GDBPacket.littleEndianHex(0x4008_0200, bytes: 8)))
+        // Resumes: the stopped CPU steps (others run), one CPU steps alone, some continue.
+        XCTAssertEqual(resume("s"), .step)
+        XCTAssertEqual(resume("vCont;s:3;c"), .step)
+        XCTAssertEqual(resume("vCont;s:1;c"), .threads(step: [0], held: []))
+        XCTAssertEqual(resume("vCont;s:1"), .threads(step: [0], held: [1, 2]))
+        XCTAssertEqual(resume("vCont;c:2"), .threads(step: [], held: [0, 2]))
+        XCTAssertEqual(resume("vCont;c:-1"), .continue)
+        XCTAssertEqual(resume("vCont;s:9"), nil, "no such thread: nothing resumes")
+        XCTAssertEqual(ask("vCont;s:9"), "E01")
+        XCTAssertEqual(ask("Hc2"), "OK")
+        XCTAssertEqual(resume("s40080010"), .threads(step: [1], held: []))
+        XCTAssertEqual(cpus[1].pc, 0x4008_0010, "the Hc thread resumes at the address")
+        // multiprocess ids once gdb offers them.
+        XCTAssertTrue(ask("qSupported:multiprocess+;swbreak+").hasSuffix(";multiprocess+"))
+        XCTAssertEqual(ask("qfThreadInfo"), "mp01.01")
+        XCTAssertEqual(ask("Hgp1.2"), "OK")
+        XCTAssertEqual(ask("qC"), "QCp01.02")
+        XCTAssertEqual(resume("vCont;s:p1.2;c:p1.-1"), .threads(step: [1], held: []))
+        XCTAssertEqual(ask("Hgp2.1"), "E22", "one process")
     }
 
     func testMonitor() {

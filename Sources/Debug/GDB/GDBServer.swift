@@ -250,6 +250,7 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
         guard let session else { return .continue }
         session.lastStop = reason
+        session.stopped(on: cpu)
         if waitingForStop {
             waitingForStop = false
             // Why the run could not go on, as console output before the stop reply.

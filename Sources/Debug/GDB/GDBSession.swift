@@ -1,14 +1,30 @@
 import Machine
 import Engine
 
-/// One debugger's conversation with the stopped CPU: answers each packet
-/// (registers, memory, breakpoints, queries, monitor commands) and says when
-/// the CPU must run again. No I/O: `GDBServer` moves the packets.
+/// One debugger's conversation with the stopped machine: answers each packet
+/// (registers, memory, breakpoints, queries, threads, monitor commands) and
+/// says how the CPUs must run again. No I/O: `GDBServer` moves the packets.
+///
+/// Each CPU is a thread (ids from 1, in CPU order, as QEMU's stub; with
+/// gdb's `multiprocess+` spelled `p01.NN`). Registers and memory are those of
+/// the thread `Hg` selected, `c`/`s` resume the one `Hc` selected; a stop
+/// selects the thread that stopped for both.
 public final class GDBSession {
-    public let cpu: CPU
     public let control: DebugControl
+    private let cpus: [CPU]
+    /// The CPU whose registers and memory the packets read and write (`Hg`).
+    public var cpu: CPU { cpus[registerCPU] }
+    private var registerCPU = 0
+    /// The CPU `c`/`s` resume (`Hc`); nil: the one that stopped.
+    private var resumeCPU: Int?
+    /// The CPU whose stop the debugger was last told of.
+    public private(set) var stoppedCPU = 0
     /// Set after `QStartNoAckMode`: no `+`/`-` any more.
     public private(set) var noAck = false
+    /// The debugger offered `multiprocess+`: thread ids are `pPID.TID`.
+    public private(set) var multiprocess = false
+    /// The next CPU `qsThreadInfo` reports.
+    private var nextListed = 0
     /// Why the CPU last stopped (the reply to `?`).
     public var lastStop: DebugStopReason = .initial
     /// Breakpoints by the packet that set them (Z0 software, Z1 hardware): both
@@ -39,14 +55,63 @@ public final class GDBSession {
 
     public static let supported = "PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"
 
+    /// `cpu` is the CPU selected first; every CPU of its machine is a thread.
     public init(cpu: CPU, control: DebugControl) {
-        self.cpu = cpu
         self.control = control
+        cpus = cpu.system.cpus.isEmpty ? [cpu] : cpu.system.cpus
+        registerCPU = cpus.firstIndex { $0 === cpu } ?? 0
+        stoppedCPU = registerCPU
     }
 
     /// Forgets the previous debugger's settings (a new connection).
     public func reset() {
         noAck = false
+        multiprocess = false
+    }
+
+    /// The machine stopped on `cpu`: it becomes the selected thread.
+    public func stopped(on cpu: CPU) {
+        stoppedCPU = cpus.firstIndex { $0 === cpu } ?? 0
+        registerCPU = stoppedCPU
+        resumeCPU = nil
+    }
+
+    // MARK: Threads
+
+    /// How a thread id is written in replies.
+    func threadID(_ index: Int) -> String {
+        let tid = GDBPacket.hexByte(UInt8(truncatingIfNeeded: index + 1))
+        return multiprocess ? "p01." + tid : tid
+    }
+
+    /// What a thread id in a packet names.
+    enum ThreadSelector: Equatable {
+        case all, any
+        case cpu(Int)
+    }
+
+    /// `TID`, `-1`, `0`, `pPID`, `pPID.TID` (hex; PID 1, -1 or 0). Nil: no
+    /// such thread, or malformed.
+    func thread(_ s: Substring) -> ThreadSelector? {
+        var tid = s
+        if s.hasPrefix("p") {
+            let parts = s.dropFirst().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == "-1" || GDBPacket.number(parts[0]).map({ $0 <= 1 }) == true else { return nil }
+            guard parts.count == 2 else { return .all }   // every thread of the process
+            tid = parts[1]
+        }
+        if tid == "-1" { return .all }
+        guard let n = GDBPacket.number(tid) else { return nil }
+        if n == 0 { return .any }
+        guard n <= UInt64(cpus.count) else { return nil }
+        return .cpu(Int(n) - 1)
+    }
+
+    /// `qThreadExtraInfo`: what `info threads` shows after the id, as QEMU.
+    private func threadDescription(_ index: Int) -> String {
+        let c = cpus[index]
+        let halted = c.powerState != .on || c.waiting != nil
+        return "CPU#\(c.index) [\(halted ? "halted " : "running")]"
     }
 
     // MARK: Stop replies
@@ -54,10 +119,11 @@ public final class GDBSession {
     /// The `T` packet for a stop: signal, thread, PC and SP, and why.
     public func stopReply(_ reason: DebugStopReason) -> String {
         let signal: UInt8 = reason == .interrupt ? 2 : 5
+        let cpu = cpus[stoppedCPU]
         var s = "T" + GDBPacket.hexByte(signal)
         s += "20:" + GDBPacket.littleEndianHex(cpu.pc, bytes: 8) + ";"
         s += "1f:" + GDBPacket.littleEndianHex(cpu.sp, bytes: 8) + ";"
-        s += "thread:1;"
+        s += "thread:" + threadID(stoppedCPU) + ";"
         switch reason {
         case .breakpoint:
             if hardwareBreakpoints.contains(cpu.pc) && !softwareBreakpoints.contains(cpu.pc) {
@@ -117,8 +183,8 @@ public final class GDBSession {
             hardwareBreakpoints.removeAll()
             return Outcome(replies: ["OK"], resume: .continue, detached: true)
         case "k": return Outcome(resume: .kill)
-        case "H": return .reply("OK")          // one thread: any thread is it
-        case "T": return .reply("OK")          // thread 1 is alive
+        case "H": return selectThread(rest)
+        case "T": return .reply(thread(rest) == nil ? "E22" : "OK")   // every CPU is alive
         case "q": return query(text)
         case "Q": return set(text)
         case "v": return vPacket(text)
@@ -135,9 +201,33 @@ public final class GDBSession {
         return rest.isEmpty ? nil : GDBPacket.number(rest)
     }
 
+    /// `c`/`s`: the `Hc` thread (else the one that stopped) resumes at
+    /// `address` if given; `s` steps it while the other CPUs run too.
     private func resume(_ how: DebugResume, address: UInt64?) -> Outcome {
-        if let address { cpu.pc = address }
+        let target = resumeCPU ?? stoppedCPU
+        if let address { cpus[target].pc = address }
+        if how == .step { return Outcome(resume: resumeAction(step: [target], held: [])) }
         return Outcome(resume: how)
+    }
+
+    /// The plainest `DebugResume` for per-CPU actions.
+    private func resumeAction(step: Set<Int>, held: Set<Int>) -> DebugResume {
+        if step.isEmpty && held.isEmpty { return .continue }
+        if step == [stoppedCPU] && held.isEmpty { return .step }
+        return .threads(step: step, held: held)
+    }
+
+    /// `Hg TID` (registers and memory), `Hc TID` (`c`/`s`).
+    private func selectThread(_ rest: Substring) -> Outcome {
+        guard let op = rest.first, let t = thread(rest.dropFirst()) else { return .reply("E22") }
+        switch (op, t) {
+        case ("g", .cpu(let i)): registerCPU = i
+        case ("g", _): registerCPU = 0   // any or all: the first, as QEMU
+        case ("c", .cpu(let i)): resumeCPU = i
+        case ("c", _): resumeCPU = nil
+        default: return .reply("E22")
+        }
+        return .reply("OK")
     }
 
     /// `addr,length` at the start of a memory packet.
@@ -215,12 +305,23 @@ public final class GDBSession {
     // MARK: Queries
 
     private func query(_ text: String) -> Outcome {
-        if text.hasPrefix("qSupported") { return .reply(GDBSession.supported) }
+        if text.hasPrefix("qSupported") {
+            multiprocess = text.split(separator: ";").contains { $0.hasSuffix("multiprocess+") }
+            return .reply(GDBSession.supported + (multiprocess ? ";multiprocess+" : ""))
+        }
         if text == "qAttached" || text.hasPrefix("qAttached:") { return .reply("1") }
-        if text == "qC" { return .reply("QC1") }
-        if text == "qfThreadInfo" { return .reply("m1") }
-        if text == "qsThreadInfo" { return .reply("l") }
-        if text.hasPrefix("qThreadExtraInfo,") { return .reply(GDBPacket.hex("CPU#\(cpu.index) EL\(cpu.el)")) }
+        if text == "qC" { return .reply("QC" + threadID(registerCPU)) }
+        // The thread list, one per reply (as QEMU).
+        if text == "qfThreadInfo" { nextListed = 0 }
+        if text == "qfThreadInfo" || text == "qsThreadInfo" {
+            guard nextListed < cpus.count else { return .reply("l") }
+            nextListed += 1
+            return .reply("m" + threadID(nextListed - 1))
+        }
+        if text.hasPrefix("qThreadExtraInfo,") {
+            guard case .cpu(let i) = thread(text.dropFirst("qThreadExtraInfo,".count)) else { return .reply("E22") }
+            return .reply(GDBPacket.hex(threadDescription(i)))
+        }
         if text.hasPrefix("qSymbol") { return .reply("OK") }
         if text.hasPrefix("qXfer:features:read:") { return readFeatures(text.dropFirst("qXfer:features:read:".count)) }
         if text.hasPrefix("qRcmd,") {
@@ -265,20 +366,28 @@ public final class GDBSession {
     private func vPacket(_ text: String) -> Outcome {
         if text == "vCont?" { return .reply("vCont;c;C;s;S") }
         if text.hasPrefix("vCont;") {
-            // Actions in order; the first one that applies to our thread wins.
+            // Per CPU, the leftmost action whose thread names it applies; a
+            // CPU no action names stays stopped.
+            var step: Set<Int> = [], held = Set(cpus.indices), any = false
             for action in text.dropFirst("vCont;".count).split(separator: ";") {
                 let parts = action.split(separator: ":", maxSplits: 1)
+                guard let kind = parts.first?.first, "cCsS".contains(kind) else { return .reply("E01") }
+                var named = Set(cpus.indices)
                 if parts.count == 2 {
-                    let thread = parts[1]
-                    guard thread == "-1" || thread == "1" || thread == "p1.1" || thread == "p1.-1" else { continue }
+                    switch thread(parts[1]) {
+                    case .cpu(let i)?: named = [i]
+                    case .all?, .any?: break
+                    case nil: continue   // no such thread
+                    }
                 }
-                switch parts[0].first {
-                case "s", "S": return Outcome(resume: .step)
-                case "c", "C": return Outcome(resume: .continue)
-                default: continue
+                for i in named where held.contains(i) {
+                    held.remove(i)
+                    any = true
+                    if kind == "s" || kind == "S" { step.insert(i) }
                 }
             }
-            return .reply("E01")
+            guard any else { return .reply("E01") }
+            return Outcome(resume: resumeAction(step: step, held: held))
         }
         if text == "vMustReplyEmpty" { return .reply("") }
         if text.hasPrefix("vKill") { return Outcome(replies: ["OK"], resume: .kill) }
