@@ -4,7 +4,10 @@
 cont, human-monitor-command, malformed JSON, an unknown command,
 system_powerdown, system_reset (running, and paused: the machine is then in
 prelaunch) and quit, checking replies and events; with -no-reboot,
-system_reset ends the run (SHUTDOWN, host-qmp-system-reset). The same session runs
+system_reset ends the run (SHUTDOWN, host-qmp-system-reset). With -gdb too
+(with_gdb): a gdb client and the QMP client share the machine: a breakpoint
+stop is a STOP event, QMP's cont resumes past gdb, QMP's stop and gdb's
+Ctrl-C stop it for both. The same sessions run
 against QEMU 7.2 (same options, same guest) and the shapes of the replies
 (keys, error classes, value types, event names) must agree; timestamps and
 texts are not compared.
@@ -274,6 +277,97 @@ def no_reboot(argv, sock, name):
     return out
 
 
+class GDBClient:
+    def __init__(self, port, deadline=30):
+        end = time.time() + deadline
+        while True:
+            try:
+                self.s = socket.create_connection(("127.0.0.1", port), 5)
+                break
+            except OSError:
+                if time.time() > end:
+                    raise
+                time.sleep(0.05)
+        self.s.settimeout(20)
+        self.buf = b""
+
+    def send(self, payload):
+        body = payload.encode()
+        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) % 256))
+
+    def packet(self):
+        while True:
+            i = self.buf.find(b"$")
+            if i >= 0:
+                j = self.buf.find(b"#", i)
+                if j >= 0 and len(self.buf) >= j + 3:
+                    body = self.buf[i + 1:j]
+                    self.buf = self.buf[j + 3:]
+                    return body.decode("latin-1")
+            data = self.s.recv(4096)
+            if not data:
+                raise EOFError
+            self.buf += data
+
+    def cmd(self, payload):
+        self.send(payload)
+        return self.packet()
+
+
+def with_gdb(argv, sock, name):
+    """-S -gdb with -qmp: what each client sees, in order (compared with QEMU 7.2)."""
+    seen = []
+    port = free_port()
+    p = subprocess.Popen(argv + ["-S", "-gdb", f"tcp::{port}", "-qmp", f"unix:{sock},server,wait=off"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        q = Client(sock)
+        q.read()
+        q.cmd("qmp_capabilities")
+        seen.append(("qmp: status at -S", q.cmd("query-status")["return"]["running"]))
+        g = GDBClient(port)
+        g.cmd("qSupported:swbreak+;hwbreak+")
+        g.cmd("QStartNoAckMode")
+        seen.append(("gdb: breakpoint set", g.cmd("Z0,40080004,4")))
+        seen.append(("gdb: continue to the breakpoint", g.cmd("c")[:3]))
+        seen.append(("qmp: RESUME when gdb continues", q.wait_event("RESUME") is not None))
+        seen.append(("qmp: STOP at gdb's breakpoint", q.wait_event("STOP") is not None))
+        seen.append(("qmp: status at the breakpoint", q.cmd("query-status")["return"]["running"]))
+        seen.append(("gdb: breakpoint removed", g.cmd("z0,40080004,4")))
+        seen.append(("qmp: cont past gdb", q.cmd("cont")))
+        seen.append(("qmp: RESUME", q.wait_event("RESUME") is not None))
+        time.sleep(0.3)
+        seen.append(("qmp: status running", q.cmd("query-status")["return"]["running"]))
+        seen.append(("qmp: stop", q.cmd("stop")))
+        seen.append(("qmp: STOP", q.wait_event("STOP") is not None))
+        seen.append(("gdb: told of QMP's stop", g.packet()[:3]))
+        seen.append(("gdb: continue", g.send("c")))
+        seen.append(("qmp: RESUME when gdb continues again", q.wait_event("RESUME") is not None))
+        time.sleep(0.3)
+        g.s.sendall(b"\x03")
+        seen.append(("gdb: Ctrl-C stops", g.packet()[:3]))
+        seen.append(("qmp: STOP at gdb's Ctrl-C", q.wait_event("STOP") is not None))
+        seen.append(("qmp: quit", q.cmd("quit")))
+        seen.append(("qmp: SHUTDOWN", (q.wait_event("SHUTDOWN") or {}).get("data", {}).get("reason")))
+        status = p.wait(timeout=20)
+        seen.append(("exit status", status))
+    except Exception as e:
+        check(f"{name}: -gdb with -qmp", False, f"{type(e).__name__}: {e}; so far {seen}")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return seen
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="armature-qmp-")
     try:
@@ -287,6 +381,24 @@ def main():
         mine.update(no_reboot([ARMATURE] + common + ["-no-reboot", "-qmp", f"unix:{sock4},server,wait=off"], sock4, "armature"))
         sock2 = os.path.join(tmp, "b.sock")
         bounded_input([ARMATURE] + common + ["-qmp", f"unix:{sock2},server,wait=off"], sock2)
+        # -gdb and -qmp together; the guest: nop; b . (a breakpoint on the b).
+        guest2 = os.path.join(tmp, "nop-spin.bin")
+        with open(guest2, "wb") as f:
+            f.write(bytes.fromhex("1f2003d500000014"))
+        common2 = ["-M", "virt", "-cpu", "max", "-m", "128M", "-nographic", "-kernel", guest2]
+        both = with_gdb([ARMATURE] + common2, os.path.join(tmp, "g.sock"), "armature")
+        expected = [("qmp: status at -S", False), ("gdb: breakpoint set", "OK"), ("gdb: continue to the breakpoint", "T05"),
+                    ("qmp: RESUME when gdb continues", True), ("qmp: STOP at gdb's breakpoint", True),
+                    ("qmp: status at the breakpoint", False), ("gdb: breakpoint removed", "OK"), ("qmp: cont past gdb", {"return": {}}),
+                    ("qmp: RESUME", True), ("qmp: status running", True), ("qmp: stop", {"return": {}}), ("qmp: STOP", True),
+                    ("gdb: told of QMP's stop", "T02"), ("gdb: continue", None), ("qmp: RESUME when gdb continues again", True),
+                    ("gdb: Ctrl-C stops", "T02"), ("qmp: STOP at gdb's Ctrl-C", True), ("qmp: quit", {"return": {}}),
+                    ("qmp: SHUTDOWN", "host-qmp-quit"), ("exit status", 0)]
+        for (step, want), got in zip(expected, both + [None] * len(expected)):
+            check(f"-gdb with -qmp: {step}", got == (step, want), f"got {got}")
+        if QEMU is not None:
+            ref_both = with_gdb([QEMU] + common2, os.path.join(tmp, "h.sock"), "qemu")
+            check("-gdb with -qmp: as QEMU 7.2", both == ref_both, f"armature {both} qemu {ref_both}")
         if QEMU is None:
             check("QEMU 7.2 comparison", not STRICT, "qemu-system-aarch64 not found")
         else:

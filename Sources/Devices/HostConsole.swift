@@ -262,7 +262,7 @@ public final class HostConsole: @unchecked Sendable {
                         inMonitor.toggle()
                         if inMonitor { m.entered() }
                     } else {
-                        HostConsole.writeAll(fd: outputFD, "\narmature: no monitor in this run (-monitor none, or -gdb/-qmp)\n")
+                        HostConsole.writeAll(fd: outputFD, "\narmature: no monitor in this run (-monitor none)\n")
                     }
                 default: break   // an unknown escape is dropped, as QEMU does
                 }

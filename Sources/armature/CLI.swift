@@ -305,18 +305,10 @@ enum CLI {
         let gdbServer = try debugServer(cmd, qmp: cmd.qmp.contains { $0 != "none" },
                                         monitor: monitorOption == "stdio" || (serialTarget == .monStdio && monitorOption == nil))
         // -qmp: listens before the first instruction too.
-        let qmpServer = try qmpServer(cmd, gdb: gdbServer != nil)
-        // The monitor: on stdio, or behind Ctrl-A c (not with -gdb or -qmp yet:
-        // one debug handler at a time).
+        let qmpServer = try qmpServer(cmd)
+        // The monitor: on stdio, or behind Ctrl-A c.
         let mux = serialTarget == .monStdio
-        var monitor: TextMonitor? = nil
-        if monitorOption == "stdio" || (mux && monitorOption == nil) {
-            if gdbServer == nil && qmpServer == nil {
-                monitor = TextMonitor()
-            } else if monitorOption == "stdio" {
-                throw CLIError("-monitor stdio with -gdb or -qmp is not supported yet: use one of them")
-            }
-        }
+        let monitor: TextMonitor? = monitorOption == "stdio" || (mux && monitorOption == nil) ? TextMonitor() : nil
 
         Interrupt.install()
         if serialOnStdio || monitorOption == "stdio" { Terminal.enterGuestMode(signalsToGuest: mux) }
@@ -329,7 +321,15 @@ enum CLI {
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
         let dispatcher = try Dispatcher(system: board.system, options: engine)
-        if let gdbServer { startDebugger(gdbServer, stopAtStart: cmd.stopAtStart, system: board.system, dispatcher: dispatcher) }
+        // -gdb, -qmp and the monitor share one DebugControl: any of them can
+        // stop the machine, each serves its client while it is stopped.
+        let control = DebugControl(system: board.system)
+        if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
+        let frontEnds = DebugHandlerSet()
+        if let gdbServer {
+            gdbServer.start(control: control, cpu: board.system.cpus[0])
+            frontEnds.add(gdbServer)
+        }
         // system_powerdown: the gpio-keys power button (PL061 line 3), a
         // press and release as QEMU's virt does it.
         let powerButton = { [gpio = board.gpio] in
@@ -337,21 +337,20 @@ enum CLI {
             gpio.setInput(VirtMap.gpioPowerButtonLine, false)
         }
         if let qmpServer {
-            let control = DebugControl(system: board.system)
-            if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
             qmpServer.powerdown = powerButton
             qmpServer.start(control: control, stopAtStart: cmd.stopAtStart)
-            dispatcher.debug = control
+            frontEnds.add(qmpServer)
         }
         if let monitor {
-            let control = DebugControl(system: board.system)
-            if cmd.stopAtStart { control.stopBeforeFirstInstruction() }
             monitor.powerdown = powerButton
             monitor.start(control: control, stopAtStart: cmd.stopAtStart)
             if !mux { monitor.startReading(fd: STDIN_FILENO) }
-            dispatcher.debug = control
+            frontEnds.add(monitor)
         }
-        let runStatus = dispatcher.run()
+        if frontEnds.count > 1 { control.handler = frontEnds }
+        if frontEnds.count > 0 { dispatcher.debug = control }
+        // The control holds its handler weakly.
+        let runStatus = withExtendedLifetime(frontEnds) { dispatcher.run() }
         gdbServer?.guestExited(status: board.system.exitStatus ?? runStatus)
         qmpServer?.guestExited(status: board.system.exitStatus ?? runStatus, cause: board.system.shutdownCause)
         let elapsed = monotonicSeconds() - start
@@ -427,20 +426,11 @@ enum CLI {
     }
 
     /// -qmp: the QMP server, listening.
-    static func qmpServer(_ cmd: ArmatureCommand, gdb: Bool) throws -> QMPServer? {
+    static func qmpServer(_ cmd: ArmatureCommand) throws -> QMPServer? {
         var address: QMPAddress? = nil
         for q in cmd.qmp { address = try QMPAddress.parse(q) }
         guard let address else { return nil }
-        if gdb { throw CLIError("-qmp and -gdb together are not supported yet: use one of them") }
         return try QMPServer(address: address)
-    }
-
-    /// Connects the stub to the dispatcher; -S: stop before the first instruction.
-    static func startDebugger(_ server: GDBServer, stopAtStart: Bool, system: System, dispatcher: Dispatcher) {
-        let control = DebugControl(system: system)
-        if stopAtStart { control.stopBeforeFirstInstruction() }
-        server.start(control: control, cpu: system.cpus[0])
-        dispatcher.debug = control
     }
 
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws {

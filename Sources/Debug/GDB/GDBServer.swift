@@ -248,44 +248,43 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
-        guard let session else { return .continue }
-        session.lastStop = reason
-        session.stopped(on: cpu)
-        if waitingForStop {
-            waitingForStop = false
-            // Why the run could not go on, as console output before the stop reply.
-            if case .guestError(let message) = reason { send(packet: "O" + GDBPacket.hex("armature: \(message)\n")) }
-            send(packet: session.stopReply(reason))
-        }
+        if let r = beginStop(cpu: cpu, reason: reason) { return r }
         while true {
-            switch nextEvent() {
-            case .connected:
-                session.reset()
-                waitingForStop = false
-            case .disconnected:
-                // The debugger went away without detaching: stay stopped until
-                // another one connects (as QEMU).
-                session.reset()
-                waitingForStop = false
-            case .interrupt:
-                break   // already stopped
-            case .nack:
-                withLock { if connection >= 0 && !lastSent.isEmpty { rawSend(connection, lastSent) } }
-            case .packet(let payload):
-                let out = session.handle(payload)
-                // Acknowledgements stop with the OK to QStartNoAckMode.
-                if session.noAck { withLock { noAck = true } }
-                for r in out.replies { send(packet: r) }
-                if let resume = out.resume {
-                    waitingForStop = !out.detached && resume != .kill
-                    if resume == .kill {
-                        let message = "armature: terminated via the gdb stub\n"
-                        _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-                    }
-                    return resume
+            if let r = handle(nextEvent()) { return r }
+        }
+    }
+
+    /// One event while the machine is stopped; a resume when the debugger resumed it.
+    private func handle(_ event: Event) -> DebugResume? {
+        guard let session else { return .continue }
+        switch event {
+        case .connected:
+            session.reset()
+            waitingForStop = false
+        case .disconnected:
+            // The debugger went away without detaching: stay stopped until
+            // another one connects (as QEMU).
+            session.reset()
+            waitingForStop = false
+        case .interrupt:
+            break   // already stopped
+        case .nack:
+            withLock { if connection >= 0 && !lastSent.isEmpty { rawSend(connection, lastSent) } }
+        case .packet(let payload):
+            let out = session.handle(payload)
+            // Acknowledgements stop with the OK to QStartNoAckMode.
+            if session.noAck { withLock { noAck = true } }
+            for r in out.replies { send(packet: r) }
+            if let resume = out.resume {
+                waitingForStop = !out.detached && resume != .kill
+                if resume == .kill {
+                    let message = "armature: terminated via the gdb stub\n"
+                    _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
                 }
+                return resume
             }
         }
+        return nil
     }
 
     /// The guest ended: a debugger that waits for the CPU is told (`W`
@@ -311,6 +310,48 @@ public final class GDBServer: DebugHandler, @unchecked Sendable {
                 default: send(packet: "E01")   // the guest is gone
                 }
             }
+        }
+    }
+}
+
+extension GDBServer: SharedDebugHandler {
+    var queueDoorbell: Doorbell? {
+        get { events.doorbell }
+        set { events.doorbell = newValue }
+    }
+
+    /// The debugger that waits for the machine gets the stop reply.
+    func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
+        guard let session else { return .continue }
+        session.lastStop = reason
+        session.stopped(on: cpu)
+        if waitingForStop {
+            waitingForStop = false
+            // Why the run could not go on, as console output before the stop reply.
+            if case .guestError(let message) = reason { send(packet: "O" + GDBPacket.hex("armature: \(message)\n")) }
+            send(packet: session.stopReply(reason))
+        }
+        return nil
+    }
+
+    func serveQueued(cpu: CPU) -> DebugResume? {
+        while let e = events.take() {
+            if let r = handle(e) { return r }
+        }
+        return nil
+    }
+
+    /// The machine runs again: an attached debugger is told of the next stop
+    /// (QEMU's stub reports every stop to it). The run ends (QMP's or the
+    /// monitor's quit): it is told so at once (`W00`), as QEMU does, and the
+    /// end does not wait for it.
+    func resumedByOther(_ how: DebugResume) {
+        guard attached else { return }
+        if how == .kill {
+            waitingForStop = false
+            send(packet: GDBSession.exitReply(status: 0))
+        } else {
+            waitingForStop = true
         }
     }
 }

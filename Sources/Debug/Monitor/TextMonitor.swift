@@ -128,3 +128,36 @@ public final class TextMonitor: DebugHandler, @unchecked Sendable {
         return QMPCommands.serveStopped(resumed: { commands.stopped = false }) { run(lines.next(), cpu: cpu) }
     }
 }
+
+extension TextMonitor: SharedDebugHandler {
+    var queueDoorbell: Doorbell? {
+        get { lines.doorbell }
+        set { lines.doorbell = newValue }
+    }
+
+    func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
+        if commands.quitting { return .kill }
+        commands.stopped = true
+        return nil
+    }
+
+    func serveQueued(cpu: CPU) -> DebugResume? {
+        while let line = lines.take() {
+            switch run(line, cpu: cpu) {
+            case .cont:
+                commands.stopped = false
+                return .continue
+            case .quit, .shutdown:
+                return .kill
+            case .none, .stop, .reset:
+                continue
+            }
+        }
+        return nil
+    }
+
+    func resumedByOther(_ how: DebugResume) {
+        commands.stopped = false
+        commands.prelaunch = false
+    }
+}

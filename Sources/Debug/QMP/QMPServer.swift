@@ -165,3 +165,42 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
         if case .unix(let path) = address.endpoint { unlink(path) }
     }
 }
+
+extension QMPServer: SharedDebugHandler {
+    var queueDoorbell: Doorbell? {
+        get { inputs.doorbell }
+        set { inputs.doorbell = newValue }
+    }
+
+    /// Stopped by another front end (a breakpoint, the monitor): the STOP event.
+    func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
+        if commands.quitting { return .kill }
+        if !commands.stopped { send(QMPCommands.event("STOP")) }
+        commands.stopped = true
+        return nil
+    }
+
+    func serveQueued(cpu: CPU) -> DebugResume? {
+        while let input = takeInput() {
+            switch commands.handle(input, cpu: cpu, server: self) {
+            case .cont:
+                commands.stopped = false
+                return .continue
+            case .quit, .shutdown:
+                return .kill
+            case .none, .stop, .reset:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Resumed by another front end: the RESUME event (the end of the run
+    /// is SHUTDOWN, from `guestExited`).
+    func resumedByOther(_ how: DebugResume) {
+        guard how != .kill else { return }
+        if commands.stopped { send(QMPCommands.event("RESUME")) }
+        commands.stopped = false
+        commands.prelaunch = false
+    }
+}

@@ -155,10 +155,15 @@ final class LockedQueue<Item>: @unchecked Sendable {
         return body()
     }
 
+    /// Rung at each push, when several queues are waited on at once
+    /// (`DebugHandlerSet`). Set before the reader thread starts.
+    var doorbell: Doorbell?
+
     /// Appends and wakes a waiting `next()`. Caller holds the lock.
     func pushLocked(_ new: [Item]) {
         items += new
         pthread_cond_signal(ready)
+        doorbell?.ring()
     }
 
     func push(_ item: Item) { withLock { pushLocked([item]) } }
@@ -173,4 +178,45 @@ final class LockedQueue<Item>: @unchecked Sendable {
 
     /// The next item if there is one.
     func take() -> Item? { withLock { items.isEmpty ? nil : items.removeFirst() } }
+}
+
+/// A wake-up shared by several `LockedQueue`s: the CPU thread waits on it for
+/// input from any of them.
+final class Doorbell: @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let rung = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var count: UInt64 = 0
+
+    init() {
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(rung, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        pthread_cond_destroy(rung)
+        lock.deallocate()
+        rung.deallocate()
+    }
+
+    /// How often it has rung so far.
+    var rings: UInt64 {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return count
+    }
+
+    func ring() {
+        pthread_mutex_lock(lock)
+        count &+= 1
+        pthread_cond_broadcast(rung)
+        pthread_mutex_unlock(lock)
+    }
+
+    /// Waits until it has rung more than `seen` times.
+    func wait(after seen: UInt64) {
+        pthread_mutex_lock(lock)
+        while count == seen { pthread_cond_wait(rung, lock) }
+        pthread_mutex_unlock(lock)
+    }
 }
