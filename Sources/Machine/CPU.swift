@@ -61,6 +61,12 @@ public final class CPU {
     /// Counts TLB flushes, so engines can tell when cached translations
     /// (jump caches keyed by VA) may be stale.
     public internal(set) var tlbFlushCount: UInt64 = 0
+    /// The HCR_EL2 value the EL1 indices' entries (1 and 5) were filled under:
+    /// an HCR_EL2 write that keeps E2H leaves them, and the next entry to EL1
+    /// flushes them unless HCR_EL2 is this value again (`setEL`), so a
+    /// hypervisor's world switch, which sets the host's HCR_EL2 and back, keeps
+    /// its guest's translations.
+    var tlbEL1HCR: UInt64 = 0
     /// MMU indices with entries filled since the last full flush (bit i = index i).
     var tlbDirtyIndices = UInt32((1 << TLB.mmuIndexCount) - 1)
     /// The entries filled since each index's last flush (TLBFillLog.swift).
@@ -183,7 +189,17 @@ public final class CPU {
         set { state.storeBytes(of: FlagsWord.word(fromNZCV: newValue), toByteOffset: StateLayout.nzcv, as: UInt64.self) }
     }
     public var el: Int { Int(state.load(fromByteOffset: StateLayout.currentEL, as: UInt64.self)) }
-    public func setEL(_ e: Int) { state.storeBytes(of: UInt64(e), toByteOffset: StateLayout.currentEL, as: UInt64.self) }
+    public func setEL(_ e: Int) {
+        state.storeBytes(of: UInt64(e), toByteOffset: StateLayout.currentEL, as: UInt64.self)
+        if e == 1 && config.hasEL2 {
+            // Only code at EL1 uses indices 1 and 5 (AT walks without the TLB).
+            let hcr = sysreg(SysRegTable.hcrEL2)
+            if hcr != tlbEL1HCR {
+                flushTLB(mmuIndexMask: 0b10_0010)
+                tlbEL1HCR = hcr
+            }
+        }
+    }
     public var spSel: UInt64 {
         get { state.load(fromByteOffset: StateLayout.spSel, as: UInt64.self) }
         set { state.storeBytes(of: newValue & 1, toByteOffset: StateLayout.spSel, as: UInt64.self) }

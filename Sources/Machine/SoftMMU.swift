@@ -399,6 +399,7 @@ extension CPU {
             raiseDataAbort(status: .alignment, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
+        if let p = tlbHost(va: va, mmuIndex: mmuIndex, write: isWrite || readModifyWrite) { return p }
         guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex),
                                 pan: mmuIndex >= CPU.panIndexOffset) else { return nil }
         debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
@@ -431,6 +432,31 @@ extension CPU {
         if let sub = mecCodeHost(pa: t.pa, host: UnsafeRawPointer(h + Int(t.pa - r.base))) { return (t.pa, sub) }   // MEC: fetched as substitute data
         fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex, t)
         return (t.pa, UnsafeRawPointer(h + Int(t.pa - r.base)))
+    }
+
+    /// DC ZVA's slow path: `translate` for a write, then the TLB entry of the
+    /// page filled as a store's slow path fills it (Normal RAM), so the page's
+    /// other blocks hit (`tlbHost`) instead of walking again.
+    public func translateForZero(_ va: UInt64) -> Translation? {
+        guard let t = translate(va, .write) else { return nil }
+        if !t.device, let r = system.memory.region(containing: t.pa), r.isRAM, r.romDevice == nil {
+            fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex, t)
+        }
+        return t
+    }
+
+    /// The host address of `va` when the TLB of `mmuIndex` holds its page for
+    /// this access on the fast path that loads and stores take (RAM, no code,
+    /// watchpoint or MEC slow path; `normal`: not Device memory either), else
+    /// nil: the helpers of atomics and DC ZVA skip the walk on a hit.
+    @inline(__always) public func tlbHost(va: UInt64, mmuIndex: Int, write: Bool, normal: Bool = false)
+        -> UnsafeMutableRawPointer?
+    {
+        guard mecState == nil else { return nil }
+        let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        guard e.load(fromByteOffset: write ? TLB.writeTagOffset : TLB.readTagOffset, as: UInt64.self) == va & TLB.pageMask,
+              !normal || tlbDevice[codeSlot(mmuIndex: mmuIndex, va: va)] == 0 else { return nil }
+        return UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))
     }
 
     @inline(__always) func codeSlot(mmuIndex: Int, va: UInt64) -> Int {

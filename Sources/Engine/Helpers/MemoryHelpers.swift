@@ -130,7 +130,11 @@ let helperDCZeroVA: HelperFunction = { state, addr, rt, _ in
     let cpu = CPU.from(state: state)
     if cpu.takeSysInstructionTrap(op1: 3, crn: 7, crm: 4, op2: 1, rt: Int(rt)) { return 0 }
     let block = addr & ~UInt64(63)
-    guard let t = cpu.translate(block, .write) else { return 0 }
+    if let p = cpu.tlbHost(va: block, mmuIndex: cpu.mmuIndex, write: true, normal: true) {
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+        return 0
+    }
+    guard let t = cpu.translateForZero(block) else { return 0 }
     if t.device {
         cpu.raiseDataAbort(status: .alignment, va: addr, isWrite: true, at: cpu.faultPC)
         return 0

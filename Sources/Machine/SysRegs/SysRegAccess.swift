@@ -21,9 +21,25 @@ extension CPU {
         case .readOnly: return false
         case .special(_, let write): return write?(self, value) ?? false
         case .storage, .writeOnly:
+            let old = sysreg(slot)
             if let w = def.onWrite { w(self, slot, value) } else { setSysreg(slot, value) }
-            if def.affectsTranslation { flushTLB() }
+            if def.affectsTranslation { translationRegisterWritten(slot: slot, old: old) }
             return true
+        }
+    }
+
+    /// After an MSR to a register the translations depend on: the TLB entries
+    /// go when its value changed (a hypervisor's world switch rewrites the same
+    /// VTTBR_EL2, VTCR_EL2 and EL1 registers). An HCR_EL2 change that keeps E2H
+    /// leaves EL2's entries; EL0's go now, EL1's at the next entry to EL1
+    /// unless HCR_EL2 is back to the value they were filled under (`setEL`).
+    private func translationRegisterWritten(slot: SysRegSlot, old: UInt64) {
+        let new = sysreg(slot)
+        guard new != old else { return }
+        if slot == SysRegTable.hcrEL2 && (old ^ new) & HCRBits.e2h == 0 {
+            flushTLB(mmuIndexMask: 0b1_0001)
+        } else {
+            flushTLB()
         }
     }
 }
