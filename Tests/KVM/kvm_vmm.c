@@ -212,7 +212,7 @@ static void create_vcpu(struct vm *v)
 
 static void report_stuck(struct vm *v, int seconds)
 {
-    printf("vmm: the guest made no exit for %d s: PC=0x%llx ESR_EL1=0x%llx ELR_EL1=0x%llx FAR_EL1=0x%llx\n", seconds,
+    printf("vmm: the guest is not done after %d s: PC=0x%llx ESR_EL1=0x%llx ELR_EL1=0x%llx FAR_EL1=0x%llx\n", seconds,
            (unsigned long long)get_reg(v->vcpu, CORE_REG(regs.pc)),
            (unsigned long long)get_reg(v->vcpu, SYS_REG(3, 0, 5, 2, 0)),
            (unsigned long long)get_reg(v->vcpu, CORE_REG(elr_el1)),
@@ -281,6 +281,7 @@ static int smoke_test(void)
 #define UART_BASE 0x09000000ull
 #define UART_SIZE 0x1000ull
 #define UART_SPI 1
+#define BOOT_LIMIT 900.0
 #define PHANDLE_GIC 0x8001
 #define PHANDLE_CLOCK 0x8000
 
@@ -513,16 +514,20 @@ static int boot_linux(const char *image, const char *initrd, const char *cmdline
     struct uart uart = { 0 };
     struct kvm_run *run = v.run;
     unsigned long exits = 0, mmio = 0;
-    for (;; exits++) {
-        alarm(60);
+    for (;;) {
+        /* A quiet guest exits rarely: KVM_RUN is only interrupted (SIGALRM)
+         * to check the whole boot's time limit, BOOT_LIMIT seconds. */
+        alarm(10);
         int r = ioctl(v.vcpu, KVM_RUN, 0);
         alarm(0);
         if (r < 0 && errno == EINTR) {
+            if (now() - start < BOOT_LIMIT) continue;
             uart_flush(&uart);
-            report_stuck(&v, 60);
+            report_stuck(&v, (int)(now() - start));
             return 1;
         }
         must(r, "KVM_RUN");
+        exits++;
         switch (run->exit_reason) {
         case KVM_EXIT_MMIO: {
             uint64_t addr = run->mmio.phys_addr;
@@ -546,7 +551,7 @@ static int boot_linux(const char *image, const char *initrd, const char *cmdline
             printf("vmm: the guest %s after %.1f s (%lu exits to the VMM, %lu MMIO)\n",
                    run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ? "powered off"
                    : run->system_event.type == KVM_SYSTEM_EVENT_RESET ? "reset" : "stopped",
-                   now() - start, exits + 1, mmio);
+                   now() - start, exits, mmio);
             return 0;
         default:
             uart_flush(&uart);
