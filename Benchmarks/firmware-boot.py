@@ -17,33 +17,28 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import guest_session as gs  # noqa: E402
 spec = importlib.util.spec_from_file_location("test_firmware", os.path.join(ROOT, "scripts", "test-firmware.py"))
 tf = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(tf)
 
 
 def command(subject, engine, armature, what):
-    extra = ["-bios", os.path.join(tf.FIRMWARE, "QEMU_EFI.fd")] + (tf.linux_args() if what == "linux" else [])
+    extra = ["-bios", os.path.join(gs.FIRMWARE, "QEMU_EFI.fd")] + (gs.linux_args() if what == "linux" else [])
     cmd = tf.machine_args("qemu" if subject == "qemu" else armature, engine, extra)
-    if subject == "qemu":
-        cmd[cmd.index("-cpu") + 1] = "max,pauth-impdef=on"
-    return cmd
+    return gs.qemu_pauth_impdef(cmd) if subject == "qemu" else cmd
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--engines", default="jit,interp")
     ap.add_argument("--what", default="shell,linux")
-    ap.add_argument("--reps", type=int, default=1, help="runs of each; the best counts (default 1)")
-    ap.add_argument("--no-qemu", action="store_true")
-    ap.add_argument("--timeout", type=float, default=1200.0)
-    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    gs.benchmark_options(ap, 1200.0)
     a = ap.parse_args()
-    for f in (os.path.join(tf.FIRMWARE, "QEMU_EFI.fd"), os.path.join(tf.LINUX, "Image")):
-        if not os.path.isfile(f):
-            print(f"firmware-boot: {f} is missing (scripts/setup-firmware.sh, scripts/setup-linux.sh)", file=sys.stderr)
-            return 2
-    subjects = [e.strip() for e in a.engines.split(",") if e.strip()] + ([] if a.no_qemu else ["qemu"])
+    if gs.missing("firmware-boot", [os.path.join(gs.FIRMWARE, "QEMU_EFI.fd"), os.path.join(gs.LINUX, "Image")],
+                  "scripts/setup-firmware.sh, scripts/setup-linux.sh"):
+        return 2
+    subjects = gs.benchmark_subjects(a)
     whats = [w.strip() for w in a.what.split(",") if w.strip()]
     results = {}
     ok = True

@@ -25,7 +25,6 @@ kernel is missing.
 """
 import argparse
 import filecmp
-import importlib.util
 import os
 import shutil
 import sys
@@ -33,21 +32,18 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-tl = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tl)
-CLOUD = os.path.join(ROOT, ".build", "linux")
-GENERIC = os.path.join(ROOT, ".build", "linux-generic")
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import guest_session as gs  # noqa: E402
+CLOUD = gs.LINUX
+GENERIC = gs.LINUX_GENERIC
 
 
 def base_command(subject, engine, kernel_dir):
     # QEMU's -cpu max with its cheapest pointer authentication (Armature has
     # none), as Benchmarks/linux-boot.py.
-    qemu = subject == "qemu"
-    cmd = ["qemu-system-aarch64", "-nic", "none"] if qemu else [subject, "-accel", engine]
-    return cmd + ["-M", "virt", "-cpu", "max,pauth-impdef=on" if qemu else "max", "-m", "1G", "-nographic",
-                  "-kernel", os.path.join(kernel_dir, "Image"), "-initrd", os.path.join(kernel_dir, "initramfs"),
-                  "-append", "console=ttyAMA0 quiet"]
+    cmd = gs.emulator(subject, engine, ["-nic", "none"]) + ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic"]
+    cmd += gs.linux_args(kernel_dir, "console=ttyAMA0 quiet")
+    return gs.qemu_pauth_impdef(cmd) if subject == "qemu" else cmd
 
 
 def timed(s, line, timeout):
@@ -61,8 +57,8 @@ def timed(s, line, timeout):
 
 
 def boot(cmd, timeout):
-    s = tl.Session(cmd, timeout)
-    if s.expect(tl.MARKER + rb"[^\n]*\n.*?/ # ", timeout) is None:
+    s = gs.Session(cmd, timeout)
+    if s.shell(timeout) is None:
         s.finish(1)
         return None
     s.command("dmesg -n 1")

@@ -21,6 +21,8 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import guest_session as gs  # noqa: E402
 spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
 tl = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(tl)
@@ -29,18 +31,11 @@ spec.loader.exec_module(tl)
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cpu", default="cortex-a57,max")
-    ap.add_argument("--engines", default="jit,interp")
-    ap.add_argument("--reps", type=int, default=1, help="runs of each; the best counts (default 1)")
-    ap.add_argument("--no-qemu", action="store_true")
-    ap.add_argument("--timeout", type=float, default=1800.0)
-    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    gs.benchmark_options(ap, 1800.0)
     a = ap.parse_args()
-    if not os.path.isfile(os.path.join(tl.LINUX, "Image")):
-        print("linux-boot: no kernel in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
+    if gs.missing("linux-boot", [os.path.join(gs.LINUX, "Image")], "run scripts/setup-linux.sh"):
         return 2
-    subjects = [e.strip() for e in a.engines.split(",") if e.strip()]
-    if not a.no_qemu:
-        subjects.append("qemu")
+    subjects = gs.benchmark_subjects(a)
     rows = []
     ok = True
     for cpu in [c.strip() for c in a.cpu.split(",") if c.strip()]:
@@ -48,16 +43,15 @@ def main():
             best = {}
             for _ in range(max(1, a.reps)):
                 if subject == "qemu":
-                    cmd = tl.boot_command("qemu", "tcg", cpu, None)
-                    if cpu == "max":
-                        cmd[cmd.index("-cpu") + 1] = "max,pauth-impdef=on"
+                    cmd = gs.qemu_pauth_impdef(tl.boot_command("qemu", "tcg", cpu, None))
                 else:
                     cmd = tl.boot_command(a.armature, subject, cpu, None)
                 print(f"linux-boot: {subject} -cpu {cpu} ...", file=sys.stderr, flush=True)
-                checks, times, _ = tl.run_session(cmd, a.timeout)
-                if not all(passed for _, passed, _ in checks) or "poweroff" not in times:
+                r = tl.run_session(cmd, a.timeout)
+                times = r.times
+                if r.failed() or "poweroff" not in times:
                     ok = False
-                    failed = "; ".join(f"{n}: {d}" for n, passed, d in checks if not passed)
+                    failed = "; ".join(f"{n}: {d}" for n, _, d in r.failed())
                     print(f"linux-boot: {subject} -cpu {cpu}: {failed}", file=sys.stderr)
                 for k, v in times.items():
                     best[k] = min(best.get(k, v), v)

@@ -18,21 +18,16 @@ the script and that Armature behaves as QEMU does).
 Exit status 0 when every configuration passed, 1 otherwise, 2 when the kernel is
 missing (run scripts/setup-linux.sh and scripts/setup-linux-generic.sh).
 """
-import argparse
-import importlib.util
 import os
 import shutil
 import stat
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINUX = os.path.join(ROOT, ".build", "linux-generic")
-_spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-test_linux = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(test_linux)
-Session = test_linux.Session
-MARKER = test_linux.MARKER
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
+
+LINUX = gs.LINUX_GENERIC
 
 # name: (engine, how the folder is given, security model, read-only)
 CONFIGS = {
@@ -75,29 +70,24 @@ def run_config(subject, name, timeout):
     engine, how, model, readonly = CONFIGS[name]
     base = tempfile.mkdtemp(prefix="armature-9p-")
     share, outside = make_tree(base)
-    cmd = ["qemu-system-aarch64"] if subject == "qemu" else [subject, "-accel", engine]
-    cmd += ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic",
-            "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-            "-append", "console=ttyAMA0 quiet"] + share_args(how, share, model, readonly)
+    cmd = gs.emulator(subject, engine) + ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic"]
+    cmd += gs.linux_args(LINUX, "console=ttyAMA0 quiet") + share_args(how, share, model, readonly)
     # The interpreter boots the generic kernel several times slower than the JIT.
     if engine == "interp" and subject != "qemu":
         timeout *= 3
-    s = Session(cmd, timeout)
-    checks = []
-
-    def check(what, ok, detail=""):
-        checks.append((what, bool(ok), detail))
+    s = gs.Session(cmd, timeout)
+    r = gs.Checks()
+    check = r.check
 
     def run(line):
         out = s.command(line + '; echo "rc=$?"', 60)
         return out or ""
 
     try:
-        m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
-        check("boots to the shell prompt", m is not None,
-              " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+        m = s.shell(timeout)
+        check("boots to the shell prompt", m is not None, s.last_lines(4))
         if m is None:
-            return checks, s
+            return r
         check("the modules load", b"ARMATURE-INSMOD-FAILED" not in bytes(s.out))
         out = run("mount -t 9p -o trans=virtio,version=9p2000.L host /mnt")
         check("mount -t 9p", "rc=0" in out, out)
@@ -152,47 +142,13 @@ def run_config(subject, name, timeout):
         out = run("umount /mnt")
         check("umount", "rc=0" in out, out)
         check("the outside is untouched", sorted(os.listdir(outside)) == ["secret.txt"])
-        s.type("poweroff -f")
-        check("powers off with status 0", s.finish(30) == 0)
+        r.ends(s, b"poweroff -f\n", "poweroff -f")
     finally:
-        if s.proc.poll() is None:
-            s.proc.kill()
-            s.proc.wait()
+        r.stop(s)
         shutil.rmtree(base, ignore_errors=True)
-    return checks, s
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--timeout", type=float, default=300)
-    ap.add_argument("--subject-qemu", action="store_true")
-    ap.add_argument("--transcripts")
-    args = ap.parse_args()
-    if args.list:
-        print("\n".join(CONFIGS))
-        return 0
-    if not os.path.exists(os.path.join(LINUX, "Image")):
-        print("test-9p: no kernel: run scripts/setup-linux.sh and scripts/setup-linux-generic.sh", file=sys.stderr)
-        return 2
-    subject = "qemu" if args.subject_qemu else os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
-    failed = 0
-    for name in args.config or list(CONFIGS):
-        checks, s = run_config(subject, name, args.timeout)
-        bad = [c for c in checks if not c[1]]
-        failed += bool(bad)
-        print(f"{'ok  ' if not bad else 'FAIL'} {name} ({s.elapsed():.0f} s, {len(checks) - len(bad)}/{len(checks)} checks)")
-        for what, ok, detail in bad:
-            print(f"     FAIL {what}: {detail[-400:]}")
-        if args.transcripts:
-            os.makedirs(args.transcripts, exist_ok=True)
-            with open(os.path.join(args.transcripts, name + ".txt"), "wb") as f:
-                f.write(bytes(s.out))
-    total = len(args.config or CONFIGS)
-    print(f"{total - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return r
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(gs.config_main("test-9p", __doc__, CONFIGS, run_config, 300, LINUX,
+                            "run scripts/setup-linux.sh and scripts/setup-linux-generic.sh"))

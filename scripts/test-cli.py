@@ -658,8 +658,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"{cli_harness.passed} passed, {cli_harness.failed} failed")
-    return 0 if cli_harness.failed == 0 else 1
+    return cli_harness.tally.summary()
 
 
 if __name__ == "__main__":

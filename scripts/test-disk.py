@@ -21,61 +21,39 @@ Exit status 0 when every check passed, 1 otherwise, 2 when the kernel is
 missing (run scripts/setup-linux.sh).
 """
 import argparse
-import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINUX = os.path.join(ROOT, ".build", "linux")
-spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-test_linux = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test_linux)
-Session, MARKER = test_linux.Session, test_linux.MARKER
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
+
+LINUX = gs.LINUX
 
 HELLO = "hello from the host's mke2fs\n"
 
 
-def tool(name):
-    for d in ("", "/usr/sbin/", "/sbin/"):
-        p = shutil.which(d + name) if not d else (d + name if os.path.exists(d + name) else None)
-        if p:
-            return p
-    return None
-
-
 def make_image(tmp):
-    src = os.path.join(tmp, "src")
-    os.makedirs(src)
-    with open(os.path.join(src, "hello.txt"), "w") as f:
-        f.write(HELLO)
-    img = os.path.join(tmp, "disk.ext4")
-    subprocess.run([tool("mke2fs"), "-q", "-F", "-t", "ext4", "-d", src, img, "32M"], check=True, capture_output=True)
-    return img
+    return gs.make_ext4(tmp, "hello.txt", HELLO, "32M")
 
 
 def command(subject, engine, img):
-    cmd = ["qemu-system-aarch64"] if subject == "qemu" else [subject, "-accel", engine]
-    return cmd + ["-M", "virt", "-cpu", "max", "-m", "512M", "-nographic",
-                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-                  "-append", "console=ttyAMA0",
-                  "-drive", f"if=none,id=d0,format=raw,file={img}",
-                  "-device", "virtio-blk-device,drive=d0", "-device", "virtio-rng-device"]
+    return gs.emulator(subject, engine) + ["-M", "virt", "-cpu", "max", "-m", "512M", "-nographic"] + gs.linux_args() + [
+        "-drive", f"if=none,id=d0,format=raw,file={img}",
+        "-device", "virtio-blk-device,drive=d0", "-device", "virtio-rng-device"]
 
 
 def boot(cmd, timeout, steps, token, checks, label):
     """One boot: `steps` is a subset of {"write", "read"}."""
-    s = Session(cmd, timeout)
+    s = gs.Session(cmd, timeout)
 
     def check(name, ok, detail=""):
         checks.append((f"{label}: {name}", bool(ok), detail))
 
-    m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
-    check("boots to the shell prompt", m is not None,
-          "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
+    m = s.shell(timeout)
+    check("boots to the shell prompt", m is not None, "last lines: " + s.last_lines())
     if m is None:
         s.finish(1)
         return
@@ -112,10 +90,10 @@ def run(subject, engine, boots, timeout, tmp):
         boot(command(subject, engine, img), timeout, {"read"}, token, checks, f"{engine} boot 2")
     else:
         boot(command(subject, engine, img), timeout, {"write", "read"}, token, checks, f"{engine} boot")
-    fsck = subprocess.run([tool("e2fsck"), "-fn", img], capture_output=True, text=True)
+    fsck = subprocess.run([gs.tool("e2fsck"), "-fn", img], capture_output=True, text=True)
     checks.append((f"{engine}: e2fsck -fn finds the image clean", fsck.returncode == 0,
                    (fsck.stdout + fsck.stderr).strip().replace("\n", " | ")))
-    cat = subprocess.run([tool("debugfs"), "-R", "cat /written.txt", img], capture_output=True, text=True)
+    cat = subprocess.run([gs.tool("debugfs"), "-R", "cat /written.txt", img], capture_output=True, text=True)
     checks.append((f"{engine}: the host reads written.txt from the image", cat.stdout.strip() == token,
                    f"got {cat.stdout.strip()!r}"))
     return checks, time.monotonic() - start
@@ -136,10 +114,10 @@ def main():
         print("test-disk: the initramfs has no virtio modules (run scripts/setup-linux.sh)")
         return 2
     for t in ("mke2fs", "e2fsck", "debugfs"):
-        if not tool(t):
+        if not gs.tool(t):
             print(f"test-disk: {t} is missing (apt-get install e2fsprogs)")
             return 2
-    subject = "qemu" if args.subject_qemu else os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+    subject = "qemu" if args.subject_qemu else gs.ARMATURE
     ok = True
     with tempfile.TemporaryDirectory(prefix="armature-disk-") as tmp:
         for engine in [e for e in args.engines.split(",") if e]:

@@ -29,21 +29,17 @@ it needs is missing.
 """
 import argparse
 import concurrent.futures
-import importlib.util
 import os
 import re
 import shutil
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIRMWARE = os.path.join(ROOT, ".build", "firmware")
-LINUX = os.path.join(ROOT, ".build", "linux")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-test_linux = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(test_linux)
-Session = test_linux.Session
+FIRMWARE = gs.FIRMWARE
+LINUX = gs.LINUX
 
 ESC = b"\x1b"
 SHELL_PROMPT = rb"Shell> "
@@ -68,50 +64,17 @@ CONFIGS = {
 
 
 def machine_args(subject, engine, extra):
-    if subject == "qemu":
-        # No default NIC: EDK2 would try PXE, U-Boot report it.
-        cmd = ["qemu-system-aarch64", "-net", "none"]
-    else:
-        cmd = [subject, "-accel", engine]
-    return cmd + ["-M", "virt,acpi=off", "-cpu", "max", "-m", "1G", "-nographic"] + extra
-
-
-def linux_args():
-    return ["-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-            "-append", "console=ttyAMA0"]
-
-
-class Run:
-    """The checks and times of one session, and its transcript."""
-
-    def __init__(self):
-        self.checks = []
-        self.times = {}
-        self.out = b""
-
-    def check(self, name, ok, detail=""):
-        self.checks.append((name, bool(ok), detail))
-
-
-def send(s, data):
-    try:
-        s.proc.stdin.write(data)
-        s.proc.stdin.flush()
-    except BrokenPipeError:
-        pass
-
-
-def last_lines(s, n=3):
-    return " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-n:])
+    # No default NIC on QEMU: EDK2 would try PXE, U-Boot report it.
+    return gs.emulator(subject, engine, ["-net", "none"]) + ["-M", "virt,acpi=off", "-cpu", "max", "-m", "1G", "-nographic"] + extra
 
 
 def uefi_shell(s, r, seconds):
     """Waits for the startup.nsh countdown, skips it, waits for the prompt."""
     m = s.expect(rb"Press \S*ESC", seconds)
     if m is not None:
-        send(s, ESC)
+        s.send(ESC)
         m = s.expect(SHELL_PROMPT, 120)
-    r.check("reaches the UEFI shell prompt", m is not None, "last lines: " + last_lines(s))
+    r.check("reaches the UEFI shell prompt", m is not None, "last lines: " + s.last_lines())
     if m is not None:
         r.times["shell"] = s.elapsed()
     return m is not None
@@ -121,7 +84,7 @@ def shell_command(s, line, seconds=60):
     """Types a UEFI shell command; returns what the shell printed up to its
     next prompt (the echo included), escape sequences removed."""
     s.seen = len(s.out)
-    send(s, line.encode() + b"\r")
+    s.send(line.encode() + b"\r")
     start = len(s.out)
     m = s.expect(SHELL_PROMPT, seconds)
     if m is None:
@@ -139,27 +102,22 @@ def read_variable(s, r, expect_set):
 
 
 def edk2_shell(cmd, timeout, drives=None):
-    r = Run()
-    s = Session(cmd, timeout)
+    r = gs.Checks()
+    s = gs.Session(cmd, timeout)
     if uefi_shell(s, r, timeout):
         out = shell_command(s, f'setvar ArmatureTest -guid {VAR_GUID} -nv -bs -rt =L"persisted"')
         r.check("setvar writes a non-volatile variable", out is not None and "rror" not in out, repr(out))
         read_variable(s, r, True)
-        send(s, b"reset -s\r")
-        rc = s.finish(min(30, s.deadline - s.start))
-        r.check("reset -s ends the run with status 0", rc == 0, f"status {rc}")
+        r.ends(s, b"reset -s\r", "reset -s", min(30, s.deadline - s.start))
     else:
         s.finish(0.1)
-    while s.read(0.1):
-        pass
-    r.out = bytes(s.out)
-    return r
+    return r.close(s)
 
 
 def edk2_vars(subject, engine, timeout):
     """Two runs on a copy of the variable store: the first sets a variable,
     the second finds it."""
-    r = Run()
+    r = gs.Checks()
     tmp = tempfile.mkdtemp(prefix="armature-vars-")
     try:
         vars_fd = os.path.join(tmp, "vars.fd")
@@ -167,7 +125,7 @@ def edk2_vars(subject, engine, timeout):
         drives = ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={os.path.join(FIRMWARE, 'AAVMF_CODE.fd')}",
                   "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}"]
         for n in (1, 2):
-            s = Session(machine_args(subject, engine, drives), timeout)
+            s = gs.Session(machine_args(subject, engine, drives), timeout)
             if not uefi_shell(s, r, timeout):
                 s.finish(0.1)
                 break
@@ -176,12 +134,9 @@ def edk2_vars(subject, engine, timeout):
                 out = shell_command(s, f'setvar ArmatureTest -guid {VAR_GUID} -nv -bs -rt =L"persisted"')
                 r.check("run 1: setvar writes a non-volatile variable", out is not None and "rror" not in out, repr(out))
             else:
-                r.check("run 2: the variable is still there", read_variable(s, r, False), last_lines(s))
-            send(s, b"reset -s\r")
-            rc = s.finish(30)
-            r.check(f"run {n}: reset -s ends the run with status 0", rc == 0, f"status {rc}")
-            while s.read(0.1):
-                pass
+                r.check("run 2: the variable is still there", read_variable(s, r, False), s.last_lines())
+            r.ends(s, b"reset -s\r", f"run {n}: reset -s")
+            s.drain()
             r.out += bytes(s.out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -189,10 +144,10 @@ def edk2_vars(subject, engine, timeout):
 
 
 def edk2_linux(cmd, timeout):
-    r = Run()
-    s = Session(cmd, timeout)
-    m = s.expect(test_linux.MARKER + rb"[^\n]*\n.*?/ # ", timeout)
-    r.check("EDK2 boots the kernel from fw_cfg to the shell", m is not None, "last lines: " + last_lines(s))
+    r = gs.Checks()
+    s = gs.Session(cmd, timeout)
+    m = s.expect(gs.SHELL, timeout)
+    r.check("EDK2 boots the kernel from fw_cfg to the shell", m is not None, "last lines: " + s.last_lines())
     if m is not None:
         r.times["linux shell"] = s.elapsed()
         release = open(os.path.join(LINUX, "kernel-release")).read().strip()
@@ -200,48 +155,36 @@ def edk2_linux(cmd, timeout):
         r.check("uname -r", got is not None and got.strip() == release, f"got {got!r}")
         got = s.command("cat /proc/cmdline")
         r.check("the command line from fw_cfg", got is not None and "console=ttyAMA0" in got, f"got {got!r}")
-        s.type("poweroff -f")
-        rc = s.finish(min(30, s.deadline - s.start))
-        r.check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
+        r.ends(s, b"poweroff -f\n", "poweroff -f", min(30, s.deadline - s.start))
     else:
         s.finish(0.1)
-    while s.read(0.1):
-        pass
-    r.out = bytes(s.out)
-    return r
+    return r.close(s)
 
 
 def uboot(cmd, timeout, boot_linux):
-    r = Run()
-    s = Session(cmd, timeout)
+    r = gs.Checks()
+    s = gs.Session(cmd, timeout)
     m = s.expect(rb"Hit any key to stop autoboot", timeout)
     if m is not None:
-        send(s, b" ")
+        s.send(b" ")
         m = s.expect(UBOOT_PROMPT, 60)
-    r.check("reaches U-Boot's prompt", m is not None, "last lines: " + last_lines(s))
+    r.check("reaches U-Boot's prompt", m is not None, "last lines: " + s.last_lines())
     if m is not None:
         r.times["prompt"] = s.elapsed()
         if boot_linux:
-            send(s, b"qfw load ${kernel_addr_r} ${ramdisk_addr_r}\r")
+            s.send(b"qfw load ${kernel_addr_r} ${ramdisk_addr_r}\r")
             s.expect(UBOOT_PROMPT, 120)
-            send(s, b"booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\r")
-            m = s.expect(test_linux.MARKER + rb"[^\n]*\n.*?/ # ", timeout)
+            s.send(b"booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\r")
+            m = s.expect(gs.SHELL, timeout)
             r.check("booti boots the kernel loaded through fw_cfg to the shell", m is not None,
-                    "last lines: " + last_lines(s))
+                    "last lines: " + s.last_lines())
             if m is not None:
                 r.times["linux shell"] = s.elapsed()
-                s.type("poweroff -f")
-                rc = s.finish(30)
-                r.check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
+                r.ends(s, b"poweroff -f\n", "poweroff -f")
         else:
-            send(s, b"poweroff\r")
-            rc = s.finish(30)
-            r.check("poweroff ends the run with status 0", rc == 0, f"status {rc}")
+            r.ends(s, b"poweroff\r", "poweroff")
     s.finish(0.1)
-    while s.read(0.1):
-        pass
-    r.out = bytes(s.out)
-    return r
+    return r.close(s)
 
 
 def session(kind, subject, engine, timeout):
@@ -250,11 +193,11 @@ def session(kind, subject, engine, timeout):
     if kind == "edk2-vars":
         return edk2_vars(subject, engine, timeout)
     if kind == "edk2-linux":
-        return edk2_linux(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")] + linux_args()),
+        return edk2_linux(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")] + gs.linux_args()),
                           timeout)
     if kind in ("uboot", "uboot-linux"):
         boot = kind == "uboot-linux"
-        extra = ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + (linux_args() if boot else [])
+        extra = ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + (gs.linux_args() if boot else [])
         return uboot(machine_args(subject, engine, extra), timeout, boot)
     raise ValueError(kind)
 
@@ -268,13 +211,7 @@ def until(out, pattern):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", action="append", choices=sorted(CONFIGS), help="only these (repeatable)")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
-    ap.add_argument("--transcripts", help="write each serial transcript into this folder")
-    ap.add_argument("--subject-qemu", action="store_true", help="drive QEMU 7.2 instead of Armature")
-    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    gs.config_options(ap, CONFIGS, 600.0, jobs=2)
     a = ap.parse_args()
     if a.list:
         for name, (engine, kind) in CONFIGS.items():
@@ -282,20 +219,9 @@ def main():
         return 0
     need = [os.path.join(FIRMWARE, f) for f in ("QEMU_EFI.fd", "AAVMF_CODE.fd", "AAVMF_VARS.fd", "u-boot.bin")]
     need += [os.path.join(LINUX, f) for f in ("Image", "initramfs", "kernel-release")]
-    missing = [p for p in need if not os.path.isfile(p)]
-    if missing:
-        print(f"test-firmware: {missing[0]} is missing (run scripts/setup-firmware.sh and scripts/setup-linux.sh)",
-              file=sys.stderr)
+    subject = gs.subject_of("test-firmware", a, need, "run scripts/setup-firmware.sh and scripts/setup-linux.sh")
+    if subject is None:
         return 2
-    if shutil.which("qemu-system-aarch64") is None:
-        print("test-firmware: qemu-system-aarch64 (7.2) is missing: it is the reference (scripts/setup.sh)", file=sys.stderr)
-        return 2
-    subject = "qemu" if a.subject_qemu else a.armature
-    if subject != "qemu" and not os.access(subject, os.X_OK):
-        print(f"test-firmware: {subject} is not built (swift build -c release --product armature)", file=sys.stderr)
-        return 2
-    if a.transcripts:
-        os.makedirs(a.transcripts, exist_ok=True)
     names = a.config or list(CONFIGS)
     kinds = sorted({CONFIGS[n][1] for n in names})
     jobs = {}
@@ -305,17 +231,8 @@ def main():
         for n in names:
             engine, kind = CONFIGS[n]
             jobs[n] = pool.submit(session, kind, subject, engine, a.timeout)
-    passed = failed = 0
-
-    def report(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print(f"PASS {name}")
-        else:
-            failed += 1
-            print(f"FAIL {name}: {detail}")
-
+    tally = gs.Tally()
+    report = tally.report
     for n in names:
         engine, kind = CONFIGS[n]
         r, q = jobs[n].result(), jobs[("qemu", kind)].result()
@@ -323,10 +240,7 @@ def main():
             for who, run in ((n, r), (f"qemu-{kind}", q)):
                 with open(os.path.join(a.transcripts, who + ".txt"), "wb") as f:
                     f.write(run.out)
-        for name, ok, detail in r.checks:
-            report(f"[{n}] {name}", ok, detail)
-        if not all(ok for _, ok, _ in q.checks):
-            report(f"[{n}] QEMU 7.2's reference run", False, "; ".join(f"{c}: {d}" for c, ok, d in q.checks if not ok))
+        if not gs.report_run(tally, n, r, q):
             continue
         if kind == "edk2-shell":
             ours, theirs = until(r.out, SHELL_PROMPT), until(q.out, SHELL_PROMPT)
@@ -337,16 +251,9 @@ def main():
             report(f"[{n}] the transcript up to U-Boot's prompt is QEMU 7.2's", ours == theirs,
                    f"\n  ours:   {ours[-300:]!r}\n  QEMU's: {theirs[-300:]!r}")
         if kind in ("edk2-linux", "uboot-linux"):
-            log, qlog = test_linux.kernel_log(r.out), test_linux.kernel_log(q.out)
-            theirs = {test_linux.normalise(l) for l in qlog}
-            extra = [l for l in log if test_linux.SUSPICIOUS.search(l) and test_linux.normalise(l) not in theirs
-                     and not any(e.search(l) for e in test_linux.EXPLAINED)]
-            report(f"[{n}] kernel log: no warning or error line that QEMU 7.2's lacks", not extra,
-                   " | ".join(l.decode(errors="replace") for l in extra[:8]))
-        fmt = lambda d: ", ".join(f"{k} {v:.1f}s" for k, v in d.items())
-        print(f"     [{n}] times: {fmt(r.times)}; QEMU 7.2: {fmt(q.times)}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+            gs.report_unexplained(tally, n, r.out, q.out)
+        print(f"     [{n}] times: {gs.format_times(r.times)}; QEMU 7.2: {gs.format_times(q.times)}")
+    return tally.summary()
 
 
 if __name__ == "__main__":

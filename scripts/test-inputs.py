@@ -467,8 +467,7 @@ def main():
         terminal_tests(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{cli.passed} passed, {cli.failed} failed")
-    return 0 if cli.failed == 0 else 1
+    return cli.tally.summary()
 
 
 if __name__ == "__main__":

@@ -53,17 +53,17 @@ import argparse
 import concurrent.futures
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINUX = os.path.join(ROOT, ".build", "linux")
-MARKER = b"ARMATURE-INIT-OK"
-PROMPT = re.compile(rb"/ # $")
-STAMP = re.compile(rb"^\[\s*\d+\.\d+\] ?", re.M)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
+
+ROOT = gs.ROOT
+LINUX = gs.LINUX
+STAMP = gs.STAMP
 
 # name: (engine, cpu, gic version or None for the default, reboot: None,
 # "reboot" (reboot -f, then the shell again) or "no-reboot" (with -no-reboot
@@ -106,79 +106,6 @@ KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm
 
 # Anywhere in a session (the kernel goes on logging after the shell starts).
 STALLS = re.compile(rb"(?i)(rcu.*stall|soft lockup|hung task|WARNING:|BUG:)")
-SUSPICIOUS = re.compile(rb"(?i)(warn|oops|unhandled|bug[: ]|call trace|error|fail|invalid|not supported|unknown)")
-# Lines that differ from QEMU's for a reason Armature's model states: it has
-# no AArch32 (ID_AA64PFR0.EL0 = 1), so the kernel has no 32-bit SETEND to
-# emulate, where QEMU's max and cortex-a57 run AArch32 at EL0.
-EXPLAINED = [re.compile(rb"^setend instruction emulation is not supported on this system$")]
-
-
-class Session:
-    """A booted machine on pipes: read what it prints, type into it."""
-
-    def __init__(self, cmd, timeout):
-        self.start = time.monotonic()
-        self.deadline = self.start + timeout
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.out = bytearray()
-        self.seen = 0          # what `expect` has consumed
-
-    def read(self, seconds):
-        end = min(self.deadline, time.monotonic() + seconds)
-        while time.monotonic() < end:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                if not chunk:
-                    return False
-                self.out += chunk
-                return True
-            if self.proc.poll() is not None:
-                return False
-        return False
-
-    def expect(self, pattern, seconds):
-        """Waits for `pattern` (bytes regex) after what was consumed; returns
-        the match or None (time out, or the machine ended)."""
-        end = min(self.deadline, time.monotonic() + seconds)
-        while True:
-            m = re.compile(pattern, re.S).search(bytes(self.out), self.seen)
-            if m:
-                self.seen = m.end()
-                return m
-            if time.monotonic() >= end:
-                return None
-            if not self.read(end - time.monotonic()) and self.proc.poll() is not None:
-                m = re.compile(pattern, re.S).search(bytes(self.out), self.seen)
-                if m:
-                    self.seen = m.end()
-                return m
-
-    def type(self, line):
-        try:
-            self.proc.stdin.write(line.encode() + b"\n")
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            pass
-
-    def command(self, line, seconds=30):
-        """Runs one shell command and returns its output (between markers)."""
-        tag = f"@@{abs(hash(line)) % 100000}"
-        # `echo @@""N` shows @@""N in the echoed command and @@N in the output.
-        self.type(f'echo {tag[:2]}""{tag[2:]}-begin; {line}; echo {tag[:2]}""{tag[2:]}-end')
-        m = self.expect(re.escape(tag.encode()) + rb"-begin\r?\n(.*?)" + re.escape(tag.encode()) + rb"-end", seconds)
-        return None if m is None else m.group(1).replace(b"\r", b"").decode(errors="replace")
-
-    def finish(self, seconds):
-        try:
-            return self.proc.wait(timeout=max(0.1, seconds))
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            return None
-
-    def elapsed(self):
-        return time.monotonic() - self.start
 
 
 def interrupt_counts(text):
@@ -200,16 +127,6 @@ def interrupt_counts(text):
 
 def find(counts, needle):
     return sum(v for k, v in counts.items() if needle in k)
-
-
-def kernel_log(out):
-    """The kernel's lines up to /init's marker, timestamps removed."""
-    head = bytes(out).split(MARKER)[0]
-    return [STAMP.sub(b"", l).rstrip(b"\r") for l in head.split(b"\n") if STAMP.match(l)]
-
-
-def normalise(line):
-    return re.sub(rb"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", b"#", line)
 
 
 def ipi_counts(text):
@@ -270,33 +187,25 @@ def build_kvm_initramfs():
 def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1, nested=False):
     machine = "virt" + (",virtualization=on" if kvm else "") + (f",gic-version={gic}" if gic else "")
     append = "console=ttyAMA0" + (" kvm-arm.mode=nvhe" if kvm == "nvhe" else "")
-    if subject == "qemu":
-        cmd = ["qemu-system-aarch64"]
-    else:
-        cmd = [subject, "-accel", engine]
+    cmd = gs.emulator(subject, engine)
     if reboot == "no-reboot":
         cmd.append("-no-reboot")
     if smp > 1:
         cmd += ["-smp", str(smp)]
     initrd = os.path.join(KVM_DIR if kvm else LINUX, "initramfs-nested" if nested else "initramfs")
     return cmd + ["-M", machine, "-cpu", cpu, "-m", "1G", "-nographic",
-                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", initrd,
-                  "-append", append]
+                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", initrd, "-append", append]
 
 
 def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, reference=False, nested=False):
     """Boots, drives the shell, powers off (`reboot`: see CONFIGS; `reference`:
-    QEMU's boot; `nested`: boots the nested guest too). Returns (checks, times, log)."""
-    s = Session(cmd, timeout)
-    checks = []
-    times = {}
-
-    def check(name, ok, detail=""):
-        checks.append((name, bool(ok), detail))
-
-    m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
-    check("boots to the shell prompt", m is not None,
-          "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
+    QEMU's boot; `nested`: boots the nested guest too). Returns its gs.Checks
+    (the transcript in .out)."""
+    s = gs.Session(cmd, timeout)
+    r = gs.Checks()
+    check, times = r.check, r.times
+    m = s.shell(timeout)
+    check("boots to the shell prompt", m is not None, "last lines: " + s.last_lines())
     if m is not None:
         times["prompt"] = s.elapsed()
         release = open(os.path.join(LINUX, "kernel-release")).read().strip()
@@ -316,12 +225,10 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
                 if m:
                     times["nested marker (from the command)"] = s.elapsed() - start
                 check("kvm-vmm boot: the kernel as a nested guest reaches its /init",
-                      m is not None and m.group(1).decode() == release, "last lines: " +
-                      " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+                      m is not None and m.group(1).decode() == release, "last lines: " + s.last_lines(4))
                 m = s.expect(rb"vmm: the guest powered off[^\n]*\n.*?status (\d+)", 120)
                 check("kvm-vmm boot: the nested guest powers off (PSCI SYSTEM_OFF), the VMM ends with status 0",
-                      m is not None and m.group(1) == b"0", "last lines: " +
-                      " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+                      m is not None and m.group(1) == b"0", "last lines: " + s.last_lines(4))
         got = s.command("uname -r")
         check("uname -r", got is not None and got.strip() == release, f"got {got!r}, expected {release!r}")
         first = interrupt_counts(s.command("cat /proc/interrupts"))
@@ -358,27 +265,22 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
         got = s.command("sha256sum /test/hello.txt")
         check("sha256sum of /test/hello.txt", got is not None and got.split()[:1] == [expected], f"got {got!r}")
         if reboot == "no-reboot":
-            s.type("reboot -f")
-            rc = s.finish(min(30, s.deadline - time.monotonic()))
-            check("reboot -f with -no-reboot ends the run with status 0", rc == 0, f"status {rc}")
+            r.ends(s, b"reboot -f\n", "reboot -f with -no-reboot", min(30, s.deadline - time.monotonic()))
         else:
             if reboot == "reboot":
                 s.type("reboot -f")
-                m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", s.deadline - time.monotonic())
+                m = s.shell(s.deadline - time.monotonic())
                 check("reboot -f restarts the machine and reaches the shell again", m is not None,
-                      "last lines: " + " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:]))
+                      "last lines: " + s.last_lines())
                 if m is not None:
                     times["second prompt"] = s.elapsed()
                     got = s.command("uname -r")
                     check("uname -r after the reboot", got is not None and got.strip() == release, f"got {got!r}")
-            s.type("poweroff -f")
-            rc = s.finish(min(30, s.deadline - time.monotonic()))
+            r.ends(s, b"poweroff -f\n", "poweroff -f", min(30, s.deadline - time.monotonic()))
             times["poweroff"] = s.elapsed()
-            check("poweroff -f ends the run with status 0", rc == 0, f"status {rc}")
     else:
         s.finish(0.1)
-    while s.read(0.1):
-        pass
+    r.close(s)
     if smp > 1 and not reference:
         # Not asked of QEMU's reference boots: on a loaded host its CPU threads
         # starve long enough for the kernel's watchdogs to fire.
@@ -387,19 +289,13 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
               " | ".join(l.decode(errors="replace").strip() for l in stalls[:4]))
     if transcript:
         with open(transcript, "wb") as f:
-            f.write(s.out)
-    return checks, times, kernel_log(s.out)
+            f.write(r.out)
+    return r
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", action="append", choices=sorted(CONFIGS), help="only these (repeatable)")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per boot (default 900)")
-    ap.add_argument("--transcripts", help="write each serial transcript into this folder")
-    ap.add_argument("--subject-qemu", action="store_true", help="drive QEMU 7.2 instead of Armature")
-    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    gs.config_options(ap, CONFIGS, 900.0, jobs=2)
     a = ap.parse_args()
     if a.list:
         for name, (engine, cpu, gic, reboot, kvm, smp) in CONFIGS.items():
@@ -407,19 +303,10 @@ def main():
                   + (f" ({reboot})" if reboot else "") + (f" virtualization=on (KVM {kvm})" if kvm else "")
                   + (f" -smp {smp}" if smp > 1 else ""))
         return 0
-    if not all(os.path.isfile(os.path.join(LINUX, f)) for f in ("Image", "initramfs", "kernel-release")):
-        print("test-linux: no kernel or initramfs in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
+    subject = gs.subject_of("test-linux", a, [os.path.join(LINUX, f) for f in ("Image", "initramfs", "kernel-release")],
+                            "run scripts/setup-linux.sh")
+    if subject is None:
         return 2
-    qemu = shutil.which("qemu-system-aarch64")
-    if qemu is None:
-        print("test-linux: qemu-system-aarch64 (7.2) is missing: it is the reference (scripts/setup.sh)", file=sys.stderr)
-        return 2
-    subject = "qemu" if a.subject_qemu else a.armature
-    if subject != "qemu" and not os.access(subject, os.X_OK):
-        print(f"test-linux: {subject} is not built (swift build -c release --product armature)", file=sys.stderr)
-        return 2
-    if a.transcripts:
-        os.makedirs(a.transcripts, exist_ok=True)
     names = a.config or list(CONFIGS)
     if any(CONFIGS[n][4] for n in names):
         why = build_kvm_initramfs()
@@ -444,36 +331,15 @@ def main():
             t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
             jobs[n] = pool.submit(run_session, boot_command(subject, engine, cpu, gic, reboot, kvm, smp, n in NESTED),
                                   a.timeout, t, reboot, kvm, smp, False, n in NESTED)
-    passed = failed = 0
-
-    def report(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print(f"PASS {name}")
-        else:
-            failed += 1
-            print(f"FAIL {name}: {detail}")
-
+    tally = gs.Tally()
     for n in names:
         engine, cpu, gic, _, kvm, smp = CONFIGS[n]
-        checks, times, log = jobs[n].result()
-        qchecks, qtimes, qlog = jobs[("qemu", cpu, gic, kvm, smp)].result()
-        for name, ok, detail in checks:
-            report(f"[{n}] {name}", ok, detail)
-        if not all(ok for _, ok, _ in qchecks):
-            report(f"[{n}] QEMU 7.2's reference boot", False, "; ".join(f"{c}: {d}" for c, ok, d in qchecks if not ok))
+        r, q = jobs[n].result(), jobs[("qemu", cpu, gic, kvm, smp)].result()
+        if not gs.report_run(tally, n, r, q, "boot"):
             continue
-        theirs = {normalise(l) for l in qlog}
-        extra = [l for l in log if SUSPICIOUS.search(l) and normalise(l) not in theirs
-                 and not any(e.search(l) for e in EXPLAINED)]
-        report(f"[{n}] kernel log: no warning or error line that QEMU 7.2's lacks", not extra,
-               " | ".join(l.decode(errors="replace") for l in extra[:8]))
-        fmt = lambda d: ", ".join(f"{k} {v:.1f}s" for k, v in d.items())
-        print(f"     [{n}] times: {fmt(times)}; QEMU 7.2: {fmt(qtimes)}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
-
+        gs.report_unexplained(tally, n, r.out, q.out)
+        print(f"     [{n}] times: {gs.format_times(r.times)}; QEMU 7.2: {gs.format_times(q.times)}")
+    return tally.summary()
 
 if __name__ == "__main__":
     sys.exit(main())

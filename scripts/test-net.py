@@ -14,9 +14,7 @@ With --subject-qemu the same session runs on QEMU 7.2.
   scripts/test-net.py [--config NAME ...] [--timeout S] [--subject-qemu]
 Exit status 0 when every configuration passed, 1 otherwise, 2 when the kernel is missing.
 """
-import argparse
 import http.server
-import importlib.util
 import os
 import shutil
 import socket
@@ -25,13 +23,10 @@ import tempfile
 import threading
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINUX = os.path.join(ROOT, ".build", "linux-generic")
-_spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-test_linux = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(test_linux)
-Session = test_linux.Session
-MARKER = test_linux.MARKER
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
+
+LINUX = gs.LINUX_GENERIC
 
 # name: (engine, how the NIC is given)
 CONFIGS = {
@@ -71,28 +66,23 @@ def run_config(subject, name, timeout):
     else:
         # netdev-TRANSPORT: -netdev + -device virtio-net-TRANSPORT (pci or device).
         net = ["-netdev", f"user,id=n0,{rule}", "-device", f"virtio-net-{how.split('-', 1)[1]},netdev=n0"]
-    cmd = ["qemu-system-aarch64"] if subject == "qemu" else [subject, "-accel", engine]
-    cmd += ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic",
-            "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-            "-append", "console=ttyAMA0 quiet"] + net
+    cmd = gs.emulator(subject, engine) + ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic"]
+    cmd += gs.linux_args(LINUX, "console=ttyAMA0 quiet") + net
     # The interpreter boots the generic kernel several times slower than the JIT.
     if engine == "interp" and subject != "qemu":
         timeout *= 3
-    s = Session(cmd, timeout)
-    checks = []
-
-    def check(what, ok, detail=""):
-        checks.append((what, bool(ok), detail))
+    s = gs.Session(cmd, timeout)
+    r = gs.Checks()
+    check = r.check
 
     def run(line, seconds=90):
         return s.command(line + '; echo "rc=$?"', seconds) or ""
 
     try:
-        m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
-        check("boots to the shell prompt", m is not None,
-              " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-4:]))
+        m = s.shell(timeout)
+        check("boots to the shell prompt", m is not None, s.last_lines(4))
         if m is None:
-            return checks, s
+            return r
         out = run("ip link set eth0 up && udhcpc -i eth0 -n -q -t 10 -T 2 -s /usr/share/udhcpc/default.script")
         check("DHCP: 10.0.2.15 via 10.0.2.2", "ARMATURE-DHCP 10.0.2.15 via 10.0.2.2" in out, out)
         out = run(f"wget -O - http://10.0.2.2:{port}/page.txt")
@@ -106,44 +96,14 @@ def run_config(subject, name, timeout):
             except OSError as e:
                 got = repr(e)
         check("the host reaches the guest's port through hostfwd", got == GUEST_PAGE, repr(got))
-        s.type("poweroff -f")
-        check("powers off with status 0", s.finish(30) == 0)
+        r.ends(s, b"poweroff -f\n", "poweroff -f")
     finally:
-        if s.proc.poll() is None:
-            s.proc.kill()
-            s.proc.wait()
+        r.stop(s)
         server.shutdown()
         shutil.rmtree(www, ignore_errors=True)
-    return checks, s
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
-    ap.add_argument("--timeout", type=float, default=300)
-    ap.add_argument("--subject-qemu", action="store_true")
-    ap.add_argument("--transcripts")
-    args = ap.parse_args()
-    if not os.path.exists(os.path.join(LINUX, "Image")):
-        print("test-net: no kernel: run scripts/setup-linux.sh and scripts/setup-linux-generic.sh", file=sys.stderr)
-        return 2
-    subject = "qemu" if args.subject_qemu else os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
-    failed = 0
-    names = args.config or list(CONFIGS)
-    for name in names:
-        checks, s = run_config(subject, name, args.timeout)
-        bad = [c for c in checks if not c[1]]
-        failed += bool(bad)
-        print(f"{'ok  ' if not bad else 'FAIL'} {name} ({s.elapsed():.0f} s, {len(checks) - len(bad)}/{len(checks)} checks)")
-        for what, ok, detail in bad:
-            print(f"     FAIL {what}: {detail[-400:]}")
-        if args.transcripts:
-            os.makedirs(args.transcripts, exist_ok=True)
-            with open(os.path.join(args.transcripts, name + ".txt"), "wb") as f:
-                f.write(bytes(s.out))
-    print(f"{len(names) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return r
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(gs.config_main("test-net", __doc__, CONFIGS, run_config, 300, LINUX,
+                            "run scripts/setup-linux.sh and scripts/setup-linux-generic.sh"))

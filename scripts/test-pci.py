@@ -24,19 +24,14 @@ Exit status 0 when every check passed, 1 otherwise, 2 when something needed is m
 """
 import argparse
 import concurrent.futures
-import importlib.util
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINUX = os.path.join(ROOT, ".build", "linux")
-spec = importlib.util.spec_from_file_location("test_linux", os.path.join(ROOT, "scripts", "test-linux.py"))
-test_linux = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(test_linux)
-Session, MARKER = test_linux.Session, test_linux.MARKER
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import guest_session as gs  # noqa: E402
+
+LINUX = gs.LINUX
 
 HELLO = "hello over virtio-blk-pci\n"
 # name: (engine, gic version or None, extra kernel arguments, what the virtio
@@ -53,15 +48,11 @@ CONFIGS = {
 
 def boot_command(subject, engine, gic, append, image):
     machine = "virt" + (f",gic-version={gic}" if gic else "")
-    if subject == "qemu":
-        cmd = ["qemu-system-aarch64", "-nic", "none", "-global", "virtio-blk-pci.disable-legacy=on",
-               "-global", "virtio-rng-pci.disable-legacy=on"]
-    else:
-        cmd = [subject, "-accel", engine]
-    return cmd + ["-M", machine, "-cpu", "max", "-m", "1G", "-nographic",
-                  "-kernel", os.path.join(LINUX, "Image"), "-initrd", os.path.join(LINUX, "initramfs"),
-                  "-device", "virtio-rng-pci", "-drive", f"file={image},format=raw,if=virtio",
-                  "-append", ("console=ttyAMA0 " + append).strip()]
+    cmd = gs.emulator(subject, engine, ["-nic", "none", "-global", "virtio-blk-pci.disable-legacy=on",
+                                        "-global", "virtio-rng-pci.disable-legacy=on"])
+    return cmd + ["-M", machine, "-cpu", "max", "-m", "1G", "-nographic"] + gs.linux_args(
+        LINUX, ("console=ttyAMA0 " + append).strip()) + [
+        "-device", "virtio-rng-pci", "-drive", f"file={image},format=raw,if=virtio"]
 
 
 def interrupt_chips(text):
@@ -89,9 +80,9 @@ def interrupt_kinds(text):
 
 
 def run_session(cmd, timeout, transcript=None):
-    s = Session(cmd, timeout)
+    s = gs.Session(cmd, timeout)
     out = {}
-    m = s.expect(MARKER + rb"[^\n]*\n.*?/ # ", timeout)
+    m = s.shell(timeout)
     out["prompt"] = m is not None
     if m is not None:
         out["pci"] = s.command("for d in /sys/bus/pci/devices/*; do echo ${d##*/} $(cat $d/vendor $d/device "
@@ -104,9 +95,8 @@ def run_session(cmd, timeout, transcript=None):
         out["status"] = s.finish(min(30, s.deadline - s.start))
     else:
         s.finish(0.1)
-    while s.read(0.1):
-        pass
-    out["tail"] = " | ".join(l.decode(errors="replace") for l in bytes(s.out).splitlines()[-3:])
+    s.drain()
+    out["tail"] = s.last_lines()
     if transcript:
         with open(transcript, "wb") as f:
             f.write(s.out)
@@ -114,14 +104,7 @@ def run_session(cmd, timeout, transcript=None):
 
 
 def make_image(tmp):
-    src = os.path.join(tmp, "src")
-    os.makedirs(src)
-    with open(os.path.join(src, "hello.txt"), "w") as f:
-        f.write(HELLO)
-    image = os.path.join(tmp, "disk.img")
-    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", src, image, "8M"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return image
+    return gs.make_ext4(tmp, "hello.txt", HELLO, "8M", "disk.img")
 
 
 def main():
@@ -130,31 +113,21 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=900.0)
     ap.add_argument("--transcripts")
-    ap.add_argument("--armature", default=os.environ.get("ARMATURE", os.path.join(ROOT, ".build/release/armature")))
+    ap.add_argument("--armature", default=gs.ARMATURE)
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(LINUX, "root", "lib", "modules", "virtio_pci.ko")):
         print("test-pci: no virtio_pci module in .build/linux (run scripts/setup-linux.sh)", file=sys.stderr)
         return 2
-    for tool in ("qemu-system-aarch64", "mke2fs"):
-        if shutil.which(tool) is None:
-            print(f"test-pci: {tool} is missing (scripts/setup.sh)", file=sys.stderr)
-            return 2
-    if not os.access(a.armature, os.X_OK):
-        print(f"test-pci: {a.armature} is not built", file=sys.stderr)
+    if gs.tool("mke2fs") is None:
+        print("test-pci: mke2fs is missing (scripts/setup.sh)", file=sys.stderr)
+        return 2
+    if not gs.can_run("test-pci", a.armature):
         return 2
     if a.transcripts:
         os.makedirs(a.transcripts, exist_ok=True)
     names = a.config or list(CONFIGS)
-    passed = failed = 0
-
-    def report(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print(f"PASS {name}")
-        else:
-            failed += 1
-            print(f"FAIL {name}: {detail}")
+    tally = gs.Tally()
+    report = tally.report
 
     with tempfile.TemporaryDirectory() as tmp:
         # One image per boot (QEMU locks the file it opens read-write).
@@ -196,8 +169,7 @@ def main():
             report(f"[{n}] on QEMU 7.2's interrupt chips {sorted(qchips)}", chips == qchips and
                    (gic != "3" or want != "msi" or chips == {"ITS-MSI"}), f"Armature {sorted(chips)}")
             report(f"[{n}] poweroff -f ends the run with status 0", got.get("status") == 0, f"status {got.get('status')}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return tally.summary()
 
 
 if __name__ == "__main__":

@@ -25,23 +25,13 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ARMATURE = os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_harness import ARMATURE, STRICT  # noqa: E402
+from guest_session import Tally  # noqa: E402
+
 QEMU = shutil.which("qemu-system-aarch64")
-STRICT = os.environ.get("ARMATURE_STRICT_REFERENCES") == "1"
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+tally = Tally()
+check = tally.report
 
 
 class Client:
@@ -421,8 +411,7 @@ def main():
                 check(f"same shape as QEMU 7.2: {step}", a == b, f"armature {a} qemu {b}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return tally.summary()
 
 
 if __name__ == "__main__":

@@ -7,14 +7,15 @@ import struct
 import subprocess
 import sys
 
-STRICT = os.environ.get("ARMATURE_STRICT_REFERENCES") == "1"
+import guest_session
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARMATURE = os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature"))
+STRICT = os.environ.get("ARMATURE_STRICT_REFERENCES") == "1"
+ROOT = guest_session.ROOT
+ARMATURE = guest_session.ARMATURE
 VERBOSE = "-v" in sys.argv[1:]
 
-passed = 0
-failed = 0
+tally = guest_session.Tally()
+report = tally.report
 
 
 def run(args, timeout=20):
@@ -23,16 +24,6 @@ def run(args, timeout=20):
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         return None, "", "(timed out)"
-
-
-def report(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
 
 
 def expect_error(name, args, *needles):
