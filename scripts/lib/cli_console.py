@@ -7,7 +7,8 @@ import re
 import shutil
 import subprocess
 
-from cli_harness import ARMATURE, ROOT, STRICT, arm64_image, expect_error, pty_session, report, run, write
+from cli_harness import (ARMATURE, ROOT, STRICT, arm64_image, expect_error, missing_reference, pty_session, report,
+                         run, write)
 
 
 def monitor_lines(out):
@@ -71,7 +72,7 @@ def serial_tests(tmp):
         report("-serial none: the UART's output goes nowhere, semihosting's still shows",
                rc == 0 and "PASS dev_pl011" in out and "uart:" not in out, f"exit {rc}: {out[-300:]!r} {err!r}")
     else:
-        print(f"SKIP -serial none: {guest} not found (run scripts/build-guests.sh)")
+        missing_reference("-serial none", f"{guest} not found (run scripts/build-guests.sh)")
     expect_error("two -serial", ["-serial", "stdio", "-serial", "stdio"], "-serial", "one serial port")
 
 

@@ -26,6 +26,23 @@ def run(args, timeout=20):
         return None, "", "(timed out)"
 
 
+def read_text(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def missing_reference(name, why):
+    """A case that cannot run here: a failure when every reference must be
+    there (ARMATURE_STRICT_REFERENCES=1, as scripts/test.sh sets), else a SKIP line."""
+    if STRICT:
+        report(name, False, why)
+    else:
+        print(f"SKIP {name}: {why}")
+
+
 def expect_error(name, args, *needles):
     """Exit status 1, stdout empty, stderr exactly one line starting
     'armature: ' and containing every needle."""
