@@ -16,10 +16,7 @@ DEST="$ROOT/.build/firmware"
 APT="$ROOT/.build/firmware-apt"
 . "$ROOT/scripts/lib/private-apt.sh"
 
-die() { echo "setup-firmware: $*" >&2; exit 1; }
-for tool in dpkg apt-get; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
-done
+setup_tools setup-firmware dpkg apt-get
 
 if [ ! -s "$DEST/QEMU_EFI.fd" ] || [ ! -s "$DEST/AAVMF_CODE.fd" ] || [ ! -s "$DEST/AAVMF_VARS.fd" ] || [ ! -s "$DEST/u-boot.bin" ]; then
     rm -rf "$DEST"

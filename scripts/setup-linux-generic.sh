@@ -21,10 +21,7 @@ APT="$ROOT/.build/linux-generic-apt"
 BUSYBOX="$ROOT/.build/linux/root/bin/busybox"
 . "$ROOT/scripts/lib/private-apt.sh"
 
-die() { echo "setup-linux-generic: $*" >&2; exit 1; }
-for tool in gzip dpkg apt-get python3; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
-done
+setup_tools setup-linux-generic gzip dpkg apt-get python3
 [ -x "$BUSYBOX" ] || die "no busybox in .build/linux (run scripts/setup-linux.sh first)"
 
 # The modules, in load order (each after those it depends on).
@@ -45,13 +42,7 @@ if [ ! -s "$DEST/Image" ] || [ ! -s "$DEST/modules/order" ] \
     vmlinuz="$(ls "$DEST"/kernel/boot/vmlinuz-* 2>/dev/null | head -n1)"
     [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $kpkg"
     release="${vmlinuz##*/vmlinuz-}"
-    if [ "$(od -An -tx1 -N2 "$vmlinuz" | tr -d ' ')" = 1f8b ]; then
-        gzip -dc "$vmlinuz" > "$DEST/Image.tmp" || die "$vmlinuz: corrupt gzip data"
-    else
-        cp "$vmlinuz" "$DEST/Image.tmp"
-    fi
-    [ "$(dd if="$DEST/Image.tmp" bs=1 skip=56 count=4 2>/dev/null | od -An -c | tr -d ' ')" = 'ARMd' ] \
-        || die "$vmlinuz does not hold an arm64 Image"
+    arm64_image "$vmlinuz" "$DEST/Image.tmp"
     for m in $MODULES; do
         src="$DEST/kernel/lib/modules/$release/kernel/$m.ko"
         if [ -f "$src.xz" ]; then xz -dc "$src.xz" > "$DEST/modules/${m##*/}.ko"

@@ -19,10 +19,7 @@ DEST="$ROOT/.build/linux"
 APT="$ROOT/.build/linux-apt"
 . "$ROOT/scripts/lib/private-apt.sh"
 
-die() { echo "setup-linux: $*" >&2; exit 1; }
-for tool in gzip dpkg apt-get python3; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
-done
+setup_tools setup-linux gzip dpkg apt-get python3
 
 if [ ! -s "$DEST/Image" ] || [ ! -x "$DEST/root/bin/busybox" ]; then
     rm -rf "$DEST"
@@ -35,15 +32,7 @@ if [ ! -s "$DEST/Image" ] || [ ! -x "$DEST/root/bin/busybox" ]; then
     dpkg -x "$APT"/deb/busybox-static_*.deb "$DEST/busybox"
     vmlinuz="$(ls "$DEST"/kernel/boot/vmlinuz-* 2>/dev/null | head -n1)"
     [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $kpkg"
-    # Debian's arm64 vmlinuz is the Image itself (an EFI-stub Image); some builds gzip it.
-    if [ "$(od -An -tx1 -N2 "$vmlinuz" | tr -d ' ')" = 1f8b ]; then
-        gzip -dc "$vmlinuz" > "$DEST/Image.tmp" || die "$vmlinuz: corrupt gzip data"
-    else
-        cp "$vmlinuz" "$DEST/Image.tmp"
-    fi
-    # An arm64 Image has "ARM\x64" at offset 56 (Documentation/arch/arm64/booting.rst).
-    [ "$(dd if="$DEST/Image.tmp" bs=1 skip=56 count=4 2>/dev/null | od -An -c | tr -d ' ')" = 'ARMd' ] \
-        || die "$vmlinuz does not hold an arm64 Image"
+    arm64_image "$vmlinuz" "$DEST/Image.tmp"
     mv "$DEST/Image.tmp" "$DEST/Image"
     echo "${vmlinuz##*/vmlinuz-}" > "$DEST/kernel-release"
     mkdir -p "$DEST/root/bin"

@@ -4,7 +4,19 @@
 #
 #   private_apt_init NAME DIR SUITE [ARCH]  -> sets PRIVATE_APT_OPTS, runs `update`
 #   private_apt_download NAME DIR PKG...    -> the .deb files into DIR/deb
+#   setup_tools NAME TOOL...                -> die() for NAME's errors; each TOOL on PATH
+#   arm64_image VMLINUZ OUT                 -> the arm64 Image in a Debian vmlinuz, into OUT
 # NAME prefixes the one-line errors; a failure exits 1.
+
+setup_tools() {
+    SETUP_NAME="$1"; shift
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
+    done
+}
+
+die() { echo "$SETUP_NAME: $*" >&2; exit 1; }
 
 private_apt_init() {
     local name="$1" dir="$2" suite="$3" arch="${4:-}"
@@ -42,4 +54,17 @@ private_apt_download() {
 private_apt_first_depend() {
     apt-cache "${PRIVATE_APT_OPTS[@]}" depends "$1" 2>/dev/null \
         | awk '/^ *Depends:/ { print $2; exit }'
+}
+
+# Debian's arm64 vmlinuz is the Image itself (an EFI-stub Image); some builds gzip it.
+arm64_image() {
+    local vmlinuz="$1" out="$2"
+    if [ "$(od -An -tx1 -N2 "$vmlinuz" | tr -d ' ')" = 1f8b ]; then
+        gzip -dc "$vmlinuz" > "$out" || die "$vmlinuz: corrupt gzip data"
+    else
+        cp "$vmlinuz" "$out"
+    fi
+    # An arm64 Image has "ARM\x64" at offset 56 (Documentation/arch/arm64/booting.rst).
+    [ "$(dd if="$out" bs=1 skip=56 count=4 2>/dev/null | od -An -c | tr -d ' ')" = 'ARMd' ] \
+        || die "$vmlinuz does not hold an arm64 Image"
 }
