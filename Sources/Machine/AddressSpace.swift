@@ -165,12 +165,23 @@ public final class AddressSpace {
         }
         regions.append(r)
         regions.sort { $0.base < $1.base }
+        bases = regions.map(\.base)
         return r
     }
 
+    /// `regions[i].base`, for the binary search of `region(containing:)`.
+    private var bases: [UInt64] = []
+
     public func region(containing pa: UInt64) -> MemoryRegion? {
-        for r in regions where r.contains(pa) { return r }
-        return nil
+        // The last region starting at or below pa (regions do not overlap).
+        var lo = 0, hi = bases.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if bases[mid] <= pa { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let r = regions[lo - 1]
+        return r.contains(pa) ? r : nil
     }
 
     /// Host pointer for `length` bytes of RAM/ROM at `pa`, if they lie in one region.
