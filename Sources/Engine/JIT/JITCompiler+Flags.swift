@@ -75,21 +75,20 @@ extension JITCompiler {
             aluOperand(.add, .rax, inst.b, s)
             form = .add
         } else if carry == 1, let b = constantValue(inst.b) {
-            // a + NOT(x) + 1 = a - x, with x = NOT(b)
-            move(inst.a, into: .rax)
+            // a + NOT(x) + 1 = a - x, with x = NOT(b); cmp leaves a in place
+            let ra = reg(inst.a, scratch: .rax)
             let x = ~b & t.mask
             if s == .q, Int64(bitPattern: x) >= Int64(Int32.min), Int64(bitPattern: x) <= Int64(Int32.max) {
-                a.alu(.cmp, .rax, imm: Int32(Int64(bitPattern: x)), s)
+                a.alu(.cmp, ra, imm: Int32(Int64(bitPattern: x)), s)
             } else if s == .d {
-                a.alu(.cmp, .rax, imm: Int32(bitPattern: UInt32(truncatingIfNeeded: x)), s)
+                a.alu(.cmp, ra, imm: Int32(bitPattern: UInt32(truncatingIfNeeded: x)), s)
             } else {
                 a.mov(.rcx, imm: x)
-                a.alu(.cmp, .rax, .rcx, s)
+                a.alu(.cmp, ra, .rcx, s)
             }
             form = .subtract
         } else if carry == 1, bInst.op == .not, type(bInst.a) == t {
-            move(inst.a, into: .rax)
-            aluOperand(.cmp, .rax, bInst.a, s)
+            aluOperand(.cmp, reg(inst.a, scratch: .rax), bInst.a, s)
             form = .subtract
         } else {
             move(inst.a, into: .rax)

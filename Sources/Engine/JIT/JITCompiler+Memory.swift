@@ -28,10 +28,11 @@ extension JITCompiler {
     /// tag. `lowMask`: the address bits that send the access to the slow path
     /// (`AccessFlags.slowPathMask`).
     private func emitTLBCompare(va: Reg, lowMask: UInt64, tlb: Int32, tagOffset: Int) {
-        a.mov(.rax, va, .q)
-        a.mov(.rcx, va, .q)
-        a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .q)
+        // The index is in bits 12-24 of the VA: 32-bit operations (shorter) suffice.
+        a.mov(.rcx, va, .d)
+        a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .d)
         a.alu(.and, .rcx, imm: Int32(TLB.indexMask), .d)   // page number mod entries, times the entry size
+        a.mov(.rax, va, .q)
         a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | lowMask)), .q)
         a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
     }
@@ -72,25 +73,35 @@ extension JITCompiler {
         let slow = a.newLabel(), done = a.newLabel()
         emitTLBCompare(va: va, lowMask: flags.slowPathMask(size: bytes), tlb: tlb, tagOffset: TLB.writeTagOffset)
         a.jcc(.ne, slow)
-        a.mov(.rax, va, .q)
-        a.alu(.add, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        let host = Mem(base: .rax, index: va, scale: 1)   // va + addend
         if let c = constantValue(inst.b) {
             let imm = Int64(bitPattern: c)
             if s != .q || (imm >= Int64(Int32.min) && imm <= Int64(Int32.max)) {
-                a.store(Mem(.rax), imm: Int32(truncatingIfNeeded: imm), s)
+                a.store(host, imm: Int32(truncatingIfNeeded: imm), s)
             } else {
                 a.mov(.rcx, imm: c)
-                a.store(Mem(.rax), .rcx, s)
+                a.store(host, .rcx, s)
             }
         } else {
             let v = reg(inst.b, scratch: .rcx)
-            a.store(Mem(.rax), v, s)
+            a.store(host, v, s)
         }
         a.bind(done)
+        // Only a slow path can write translated code (code pages miss the fast
+        // path): when nothing of the instruction follows this store, its slow
+        // path checks for a code write itself and the instruction needs no check.
+        var stop: ExitStub? = nil
+        if !instructionHasStore && restOfInstructionIsQuiet(after: i) {
+            let next = currentPC &+ 4
+            stop = ExitStub(label: slow, pc: next, count: started, stopID: recordExit(to: next, chainable: false))
+        } else {
+            instructionHasStore = true
+        }
         let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: started - 1).packed
         let thunk = liveXMM(after: i) ? runtime.storeThunkXMM : runtime.storeThunk
         slowPaths.append(SlowPathSite(label: slow, done: done, address: capture(inst.a), value: capture(inst.b),
-                                      result: nil, thunk: thunk, pc: currentPC, operand: packed))
+                                      result: nil, thunk: thunk, pc: currentPC, operand: packed, codeWriteStop: stop))
     }
 
     enum Argument {

@@ -60,6 +60,7 @@ extension JITCompiler {
         case .udiv, .sdiv:
             try emitDivide(i, inst)
         case .not, .neg:
+            if lastUse[i] < 0 { break }   // only compared with (emitNZCVAdd): never computed
             let r = allocate(i, reusing: inst.a)
             move(inst.a, into: r)
             if inst.op == .not { a.not(r, size(of: inst.type)) } else { a.neg(r, size(of: inst.type)) }
@@ -136,7 +137,6 @@ extension JITCompiler {
         case .load:
             try emitLoad(i, inst)
         case .store:
-            instructionHasStore = true
             try emitStore(i, inst)
         case .call:
             // A helper may write memory (atomics, CAS, store-exclusive, DC ZVA,
@@ -144,19 +144,58 @@ extension JITCompiler {
             if !inst.isPure { instructionHasStore = true }
             try emitCall(i, inst)
         case .exitJump:
-            emitDirectExit(to: inst.imm, count: started)
+            emitDirectExit(to: inst.imm, count: started - countedAhead)
         case .exitIndirect:
             emitIndirectExit(inst.a, count: started)
         case .exitIf:
             let cond = conditionFor(inst.a)
             let stub = a.newLabel()
+            var count = started
+            if onlyFinalExitFollows(i) {
+                // Both ways leave the block with the same count: add it once
+                // (lea keeps the flags of the condition).
+                a.lea(JITCompiler.instructionCounter, Mem(JITCompiler.instructionCounter, Int32(started)))
+                countedAhead = started
+                count = 0
+            }
             a.jcc(cond, stub)
-            exitStubs.append(ExitStub(label: stub, pc: inst.imm, count: started, stopID: nil))
+            exitStubs.append(ExitStub(label: stub, pc: inst.imm, count: count, stopID: nil))
         case .exitState:
             emitStateExit(count: started)
         case .getVec, .setVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop, .fp:
             try emitFPSIMD(i, inst)
         }
+    }
+
+    /// Whether nothing after `i` but state writes and pure values comes before
+    /// the block's final direct exit (nothing that can fault, call or stop).
+    func onlyFinalExitFollows(_ i: Int) -> Bool {
+        for j in (i + 1)..<insts.count {
+            let op = insts[j].op
+            switch op {
+            case .exitJump: return true
+            case .setReg, .setFlags, .setVec, .nop, .const_: continue
+            case .call, .vop, .fp: return false
+            default: if !insts[j].isPure { return false }
+            }
+        }
+        return false
+    }
+
+    /// Whether the guest instruction of op `i` does nothing more after it that
+    /// the state could show (no register, flags or memory write, no exit),
+    /// so stopping right after `i` is stopping after the instruction.
+    func restOfInstructionIsQuiet(after i: Int) -> Bool {
+        for j in (i + 1)..<insts.count {
+            let op = insts[j].op
+            switch op {
+            case .insnStart: return true
+            case .nop, .const_: continue
+            case .call, .vop, .fp, .setReg, .setFlags, .setVec: return false
+            default: if !insts[j].isPure { return false }
+            }
+        }
+        return false
     }
 
     /// Stores a value into a state slot (immediate when it fits).

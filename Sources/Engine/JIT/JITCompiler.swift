@@ -54,6 +54,10 @@ struct SlowPathSite {
     let thunk: UInt64
     let pc: UInt64
     let operand: UInt64
+    /// A store that is its instruction's last effect: after the thunk, stop
+    /// here if the store wrote translated code (exit `stopID` to `pc`,
+    /// `count` instructions done).
+    var codeWriteStop: ExitStub? = nil
 }
 
 /// The result of compiling one block: position-dependent code for `base`.
@@ -126,6 +130,9 @@ final class JITCompiler {
     var nextExitID: Int
     /// Set while the current guest instruction contains a store (see code-write check).
     var instructionHasStore = false
+    /// Instructions already added to the counter on the way to the block's
+    /// final exit (after a conditional exit that counted for both).
+    var countedAhead = 0
     /// (host offset, guest PC) at each `insnStart` (for `-d out_asm`).
     var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
 
@@ -167,11 +174,16 @@ final class JITCompiler {
         freeXRegs = JITCompiler.allocatableXMM.reversed()
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
-            inst.forEachOperand { lastUse[Int($0.index)] = i }
-            // nzcvAdd(a, NOT(x), 1) compares a with x directly: x must live until here.
-            if inst.op == .nzcvAdd, insts[Int(inst.b.index)].op == .not,
-               insts[Int(inst.c.index)].op == .const_, insts[Int(inst.c.index)].imm == 1 {
+            // nzcvAdd(a, NOT(x), 1) compares a with x directly (emitNZCVAdd): x
+            // must live until here, and this use does not need NOT(x) computed.
+            if inst.op == .nzcvAdd, inst.a.index != inst.b.index, insts[Int(inst.b.index)].op == .not,
+               insts[Int(inst.c.index)].op == .const_, insts[Int(inst.c.index)].imm == 1,
+               insts[Int(insts[Int(inst.b.index)].a.index)].type == insts[Int(inst.a.index)].type {
+                lastUse[Int(inst.a.index)] = i
+                lastUse[Int(inst.c.index)] = i
                 lastUse[Int(insts[Int(inst.b.index)].a.index)] = i
+            } else {
+                inst.forEachOperand { lastUse[Int($0.index)] = i }
             }
             if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)) {
                 switch h {
@@ -471,7 +483,14 @@ final class JITCompiler {
         movabsRCX(site.pc)          // data for the thunk
         movabsRCX(site.operand)
         if let r = site.result { a.mov(r, .rax, .q) }
-        a.jmp(site.done)
+        if let stop = site.codeWriteStop, let id = stop.stopID {
+            a.alu(.cmp, Mem(.rbx, Int32(StateLayout.codeWritten)), imm: 0, .q)
+            a.jcc(.e, site.done)
+            addInstructionCount(stop.count)
+            exitWithID(id)
+        } else {
+            a.jmp(site.done)
+        }
     }
 
     /// `movabs rcx, imm64` (48 B9 imm64), always the 10-byte form.
