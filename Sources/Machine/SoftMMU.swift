@@ -409,7 +409,9 @@ extension CPU {
             return nil
         }
         if isWrite || readModifyWrite, system.memory.isCodePage(r, pa: t.pa) { system.memory.noteWrite(pa: t.pa, length: UInt64(size)) }
-        return mecAtomicHost(h + Int(t.pa - r.base), pa: t.pa, size: size, write: isWrite || readModifyWrite)   // MEC tags
+        let host = mecAtomicHost(h + Int(t.pa - r.base), pa: t.pa, size: size, write: isWrite || readModifyWrite)   // MEC tags
+        fillTLB(va: va, pa: t.pa, region: r, mmuIndex: mmuIndex, t)   // the next access to the page needs no walk
+        return host
     }
 
     /// Translates the PC for an instruction fetch: the physical address and a host

@@ -1,5 +1,6 @@
 import XCTest
 import Arch
+import Machine
 @testable import Engine
 
 /// The JIT's slow-path operand carries the MMU index as a value.
@@ -7,12 +8,16 @@ final class SlowPathOperandTests: XCTestCase {
     func testRoundTrip() {
         let flags = AccessFlags.syndrome(size: 3, rt: 31, signExtend: true, sixtyFour: true, acquireRelease: true)
             .union([.alignmentRequired, .unprivileged])
-        for index in [0, 1, 7, 255] {
+        for index in [0, 1, 7, 15, 31] {
             for bytes in [1, 2, 4, 8, 16] {
-                let op = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags)
-                XCTAssertEqual(SlowPathOperand(packed: op.packed), op)
+                for (retired, back) in [(0, 0), (127, 40000), (65535, 65535)] {
+                    let op = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: retired, back: back)
+                    XCTAssertEqual(SlowPathOperand(packed: op.packed), op)
+                }
             }
         }
+        XCTAssertTrue(SlowPathOperand.fits(bytes: 8, mmuIndex: TLB.mmuIndexCount - 1, flags: flags))
+        XCTAssertFalse(SlowPathOperand.fits(bytes: 8, mmuIndex: 0, flags: AccessFlags(rawValue: 1 << 24)))
     }
 
     func testAlignmentFlags() {

@@ -37,6 +37,17 @@ extension JITCompiler {
         a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
     }
 
+    /// The slow-path operand of an access of the current instruction, whose PC
+    /// the thunk finds from the block's PC and the instructions before it.
+    private func slowPathOperand(bytes: Int, mmuIndex: Int, flags: AccessFlags) throws -> UInt64 {
+        let retired = started - 1
+        guard SlowPathOperand.fits(bytes: bytes, mmuIndex: mmuIndex, flags: flags),
+              currentPC == block.guestPC &+ 4 &* UInt64(retired) else {
+            throw Unsupported(what: "slow-path operand (\(bytes) bytes, flags \(flags.rawValue))")
+        }
+        return SlowPathOperand(bytes: bytes, mmuIndex: mmuIndex, flags: flags, retired: retired).packed
+    }
+
     func emitLoad(_ i: Int, _ inst: Inst) throws {
         let bytes = inst.type.bits / 8
         let flags = AccessFlags(rawValue: inst.imm), index = accessIndex(flags)
@@ -49,10 +60,10 @@ extension JITCompiler {
         a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
         a.load(r, Mem(base: .rax, index: va, scale: 1), JITCompiler.opSize(bytes: bytes))   // host = va + addend
         a.bind(done)
-        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: started - 1).packed
+        let packed = try slowPathOperand(bytes: bytes, mmuIndex: index, flags: flags)
         let thunk = liveXMM(after: i) ? runtime.loadThunkXMM : runtime.loadThunk
         slowPaths.append(SlowPathSite(label: slow, done: done, address: capture(inst.a), value: nil, result: r,
-                                      thunk: thunk, pc: currentPC, operand: packed))
+                                      thunk: thunk, operand: packed))
     }
 
     /// Whether an XMM register holds a value used after instruction `i`.
@@ -98,10 +109,10 @@ extension JITCompiler {
         } else {
             instructionHasStore = true
         }
-        let packed = SlowPathOperand(bytes: bytes, mmuIndex: index, flags: flags, retired: started - 1).packed
+        let packed = try slowPathOperand(bytes: bytes, mmuIndex: index, flags: flags)
         let thunk = liveXMM(after: i) ? runtime.storeThunkXMM : runtime.storeThunk
         slowPaths.append(SlowPathSite(label: slow, done: done, address: capture(inst.a), value: capture(inst.b),
-                                      result: nil, thunk: thunk, pc: currentPC, operand: packed, codeWriteStop: stop))
+                                      result: nil, thunk: thunk, operand: packed, codeWriteStop: stop))
     }
 
     enum Argument {

@@ -52,7 +52,7 @@ struct SlowPathSite {
     /// A load's result register.
     let result: Reg?
     let thunk: UInt64
-    let pc: UInt64
+    /// The packed `SlowPathOperand` without `back` (filled in when emitted).
     let operand: UInt64
     /// A store that is its instruction's last effect: after the thunk, stop
     /// here if the store wrote translated code (exit `stopID` to `pc`,
@@ -130,6 +130,8 @@ final class JITCompiler {
     var nextExitID: Int
     /// Set while the current guest instruction contains a store (see code-write check).
     var instructionHasStore = false
+    /// Offset of the block's PC record (`SlowPathThunk`).
+    var slowPathRecord = 0
     /// Instructions already added to the counter on the way to the block's
     /// final exit (after a conditional exit that counted for both).
     var countedAhead = 0
@@ -221,7 +223,12 @@ final class JITCompiler {
             try emit(i)
         }
         let bodySize = a.offset
-        for site in slowPaths { emitSlowPath(site) }
+        if !slowPaths.isEmpty {
+            // The block's PC record for the slow-path thunk (never executed).
+            slowPathRecord = a.offset
+            movabsRCX(block.guestPC)
+        }
+        for site in slowPaths { try emitSlowPath(site) }
         for stub in exitStubs {
             a.bind(stub.label)
             if let id = stub.stopID {
@@ -473,15 +480,16 @@ final class JITCompiler {
     }
 
     /// A load/store miss: the shared thunk (JITRuntime.swift, `SlowPathThunk`)
-    /// with the VA in rax, a store's value in rdx, the PC and operand after the call
-    /// as the immediates of two `movabs rcx` (`SlowPathThunk`).
-    func emitSlowPath(_ site: SlowPathSite) {
+    /// with the VA in rax, a store's value in rdx, the operand after the call
+    /// as the immediate of a `movabs rcx` (`SlowPathThunk`).
+    func emitSlowPath(_ site: SlowPathSite) throws {
         a.bind(site.label)
         moveArgument(site.address, into: .rax)
         if let v = site.value { moveArgument(v, into: .rdx) }
         relative32(opcode: 0xE8, site.thunk)
-        movabsRCX(site.pc)          // data for the thunk
-        movabsRCX(site.operand)
+        let back = a.offset - slowPathRecord
+        guard back < 65536 else { throw Unsupported(what: "slow path \(back) bytes after its block's record") }
+        movabsRCX(site.operand | UInt64(back))   // data for the thunk
         if let r = site.result { a.mov(r, .rax, .q) }
         if let stop = site.codeWriteStop, let id = stop.stopID {
             a.alu(.cmp, Mem(.rbx, Int32(StateLayout.codeWritten)), imm: 0, .q)

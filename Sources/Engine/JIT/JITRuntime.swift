@@ -79,50 +79,66 @@ final class JumpCache {
     var address: UInt64 { UInt64(UInt(bitPattern: table)) }
 }
 
-/// The last argument of the JIT's load/store slow paths, packed into one
-/// constant by the compiler and unpacked by the slow path: the access size in
-/// bytes (bits 0-7), the MMU index (bits 8-15), the guest instructions the
-/// block completed before the access (bits 16-31: what an exception in the slow
-/// path counts as retired; the slow path ignores them) and the access's flags
-/// (bits 32-63; `AccessFlags`, which need fewer than 32 bits).
+/// What a load/store slow-path site tells the shared thunk, packed into one
+/// constant by the compiler and unpacked by the thunk and the slow path:
+/// the distance back from the site's return address to its block's PC record
+/// (bits 0-15, `back`), the guest instructions the block completed before the
+/// access (bits 16-31: the access's PC is the block's PC plus four times that,
+/// and an exception in the slow path counts them as retired), log2 of the
+/// access size in bytes (bits 32-34), the MMU index (bits 35-39) and the
+/// access's flags (bits 40-63; `AccessFlags`, which need fewer than 24 bits).
 struct SlowPathOperand: Equatable {
     var bytes: Int
     var mmuIndex: Int
     var flags: AccessFlags
     var retired = 0
+    var back = 0
 
-    init(bytes: Int, mmuIndex: Int, flags: AccessFlags, retired: Int = 0) {
-        precondition(bytes < 256 && mmuIndex < 256 && flags.rawValue >> 32 == 0 && retired < 65536)
+    /// Whether an access has a packed form (else the JIT leaves its block to the interpreter).
+    static func fits(bytes: Int, mmuIndex: Int, flags: AccessFlags) -> Bool {
+        bytes.nonzeroBitCount == 1 && bytes <= 64 && mmuIndex < 32 && flags.rawValue >> 24 == 0
+    }
+
+    init(bytes: Int, mmuIndex: Int, flags: AccessFlags, retired: Int = 0, back: Int = 0) {
+        precondition(SlowPathOperand.fits(bytes: bytes, mmuIndex: mmuIndex, flags: flags) && retired < 65536 && back < 65536)
         self.bytes = bytes
         self.mmuIndex = mmuIndex
         self.flags = flags
         self.retired = retired
+        self.back = back
     }
 
     @inline(__always) init(packed p: UInt64) {
-        bytes = Int(p & 0xFF)
-        mmuIndex = Int((p >> 8) & 0xFF)
+        back = Int(p & 0xFFFF)
         retired = Int((p >> 16) & 0xFFFF)
-        flags = AccessFlags(rawValue: p >> 32)
+        bytes = 1 << Int((p >> 32) & 7)
+        mmuIndex = Int((p >> 35) & 0x1F)
+        flags = AccessFlags(rawValue: p >> 40)
     }
 
-    var packed: UInt64 { UInt64(bytes) | UInt64(mmuIndex) << 8 | UInt64(retired) << 16 | flags.rawValue << 32 }
+    var packed: UInt64 {
+        UInt64(back) | UInt64(retired) << 16 | UInt64(bytes.trailingZeroBitCount) << 32 | UInt64(mmuIndex) << 35
+            | flags.rawValue << 40
+    }
 }
 
 /// The out-of-line part of every load/store miss, shared by all blocks, so a
 /// block's slow path is a few bytes. A block calls it with the VA in rax (and
-/// a store's value in rdx); the call is followed by `movabs rcx, PC; movabs
-/// rcx, operand` (the guest PC of the access and its `SlowPathOperand`, as
-/// immediates the thunk reads: real instructions, so the code disassembles,
-/// and harmless when they run after the return). The thunk saves the
-/// allocatable caller-saved registers (and xmm2-xmm14 in the XMM variant),
-/// records the PC as `faultPC`, calls the Machine's slow path, and returns
-/// with the loaded value in rax; when the access took an exception it
-/// leaves the block instead, counting the retired instructions.
+/// a store's value in rdx); the call is followed by `movabs rcx, operand`
+/// (its `SlowPathOperand`, as the immediate the thunk reads: a real
+/// instruction, so the code disassembles, and harmless when it runs after the
+/// return). The operand's `back` leads to the block's PC record, a `movabs
+/// rcx, guest PC of the block` the block has before its first slow path
+/// (never executed); the access's PC is that plus four times `retired`. The
+/// thunk saves the allocatable caller-saved registers (and xmm2-xmm14 in the
+/// XMM variant), records the PC as `faultPC`, calls the Machine's slow path,
+/// and returns with the loaded value in rax; when the access took an
+/// exception it leaves the block instead, counting the retired instructions.
 enum SlowPathThunk {
-    /// Offsets of the two immediates from the return address.
-    static let pcImmediate: Int32 = 2
-    static let operandImmediate: Int32 = 12
+    /// Offset of the operand immediate from the return address, and of the PC
+    /// in the block's record.
+    static let operandImmediate: Int32 = 2
+    static let recordImmediate: Int32 = 2
     static let saved: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
 
     static func emit(_ a: X64Assembler, slowPath fn: UInt64, store: Bool, xmm: Bool, epilogue: Label) {
@@ -134,9 +150,14 @@ enum SlowPathThunk {
             for (k, x) in JITCompiler.allocatableXMM.enumerated() { a.movdqu(Mem(.rsp, Int32(16 * k)), x) }
         }
         let returnAddress = Mem(.rsp, 8 + xmmBytes + Int32(8 * saved.count))
-        a.load(.rcx, returnAddress, .q)                         // the movabs pair after the call
-        a.load(.rsi, Mem(.rcx, pcImmediate), .q)
-        a.store(Mem(.rbx, Int32(StateLayout.faultPC)), .rsi, .q)
+        a.load(.rcx, returnAddress, .q)                         // the movabs after the call
+        a.load(.rsi, Mem(.rcx, operandImmediate), .w)           // back
+        a.mov(.rdi, .rcx, .q)
+        a.alu(.sub, .rdi, .rsi, .q)
+        a.load(.rdi, Mem(.rdi, recordImmediate), .q)            // the block's PC
+        a.load(.rsi, Mem(.rcx, operandImmediate + 2), .w)       // retired
+        a.lea(.rdi, Mem(base: .rdi, index: .rsi, scale: 4, disp: 0))
+        a.store(Mem(.rbx, Int32(StateLayout.faultPC)), .rdi, .q)
         a.mov(.rsi, .rax, .q)                                   // va
         if store {
             a.load(.rcx, Mem(.rcx, operandImmediate), .q)       // (state, va, value, operand)
