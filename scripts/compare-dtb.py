@@ -191,6 +191,11 @@ def main():
             ("-bios (firmware at EL1)", "virt,acpi=off", ["-cpu", "max", "-bios", firmware]),
             ("-bios, virtualization=on, -smp 2, gic-version=3", "virt,acpi=off,virtualization=on,gic-version=3",
              ["-cpu", "max", "-smp", "2", "-bios", firmware]),
+            # secure=on: the Secure world's nodes (secure RAM, UART, GPIO, flash bank 0),
+            # and no /psci node (EL3 firmware brings PSCI).
+            ("secure=on, virtualization=on, -smp 2, gic-version=3", "virt,secure=on,virtualization=on,gic-version=3",
+             ["-cpu", "max", "-smp", "2"]),
+            ("secure=on, -bios, GICv2", "virt,acpi=off,secure=on", ["-cpu", "max", "-bios", firmware]),
             ("-bios with -kernel, -initrd, -append (through fw_cfg)", "virt,acpi=off",
              ["-cpu", "max", "-bios", firmware, "-kernel", image, "-initrd", initrd, "-append", "console=ttyAMA0"]),
         ]

@@ -137,8 +137,10 @@ extension VirtMachine {
     public func deviceTreeForDump(append: String? = nil, initrd: Range<UInt64>? = nil) -> [UInt8] {
         var inputs = DeviceTreeInputs()
         inputs.gicVersion = options.gicMajorVersion
-        // No -bios firmware: PSCI is always the emulator's.
-        inputs.psciConduit = options.virtualization ? .smc : .hvc
+        // No -bios firmware: PSCI is the emulator's, but with secure=on QEMU
+        // 7.2 leaves its node out (the CPUs would start at EL3, the level of
+        // its conduit).
+        inputs.psciConduit = options.secure ? nil : options.virtualization ? .smc : .hvc
         inputs.bootArgs = append
         inputs.initrd = initrd
         return VirtDeviceTree.build(options: options, inputs: inputs).blob(size: VirtMachine.deviceTreeSize)

@@ -74,7 +74,9 @@ extension VirtMachine {
 
 extension VirtDeviceTree {
     /// The fw-cfg and flash nodes of QEMU 7.2's virt (create_fw_cfg,
-    /// virt_flash_fdt): without secure=on one flash node with both banks.
+    /// virt_flash_fdt): without secure=on one flash node with both banks,
+    /// with it bank 0 is the Secure world's (secflash@0) and bank 1 alone
+    /// the Non-secure world's.
     static func addFirmwareNodes(_ t: FlatDeviceTree, options: VirtOptions) {
         let fw = "/fw-cfg@\(String(VirtMap.fwCfg.base, radix: 16))"
         t.addNode(fw)
@@ -83,6 +85,21 @@ extension VirtDeviceTree {
         t.set(fw, "compatible", string: "qemu,fw-cfg-mmio")
 
         let bank = VirtMachine.Map.flashBankSize
+        if options.secure {
+            let sec = "/secflash@\(String(VirtMap.flash.base, radix: 16))"
+            t.addNode(sec)
+            t.set(sec, "secure-status", string: "okay")
+            t.set(sec, "status", string: "disabled")
+            t.set(sec, "bank-width", cell: 4)
+            t.set(sec, "reg", cells64: [VirtMap.flash.base, bank])
+            t.set(sec, "compatible", string: "cfi-flash")
+            let flash = "/flash@\(String(VirtMap.flash.base + bank, radix: 16))"
+            t.addNode(flash)
+            t.set(flash, "bank-width", cell: 4)
+            t.set(flash, "reg", cells64: [VirtMap.flash.base + bank, bank])
+            t.set(flash, "compatible", string: "cfi-flash")
+            return
+        }
         let flash = "/flash@\(String(VirtMap.flash.base, radix: 16))"
         t.addNode(flash)
         t.set(flash, "bank-width", cell: 4)

@@ -125,6 +125,8 @@ public final class VirtMachine {
     public let uart: PL011
     public let rtc: PL031
     public let gpio: PL061
+    /// secure=on: the Secure world's RAM, UART and GPIO (VirtSecure.swift).
+    public let secureDevices: SecureDevices?
     /// The PCIe host bridge (VirtPCI.swift).
     public let pcie: PCIExpressHost
     /// Where PCI functions' MSIs go: the GICv2m frame with a GICv2.
@@ -216,10 +218,16 @@ public final class VirtMachine {
             fwCfg = FWCfg(memory: memory, cpuCount: options.cpuCount)
             try memory.addDevice(fwCfg, base: VirtMap.fwCfg.base, size: VirtMap.fwCfg.size)
             ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
+            secureDevices = options.secure ? try SecureDevices(memory: memory, flash: flashRegions[0]) : nil
         } catch let e as MachineError {
             throw BoardError(e.description)
         }
-        spiLines = [VirtMap.SPI.uart: uart.irq, VirtMap.SPI.rtc: rtc.irq, VirtMap.SPI.gpio: gpio.irq]
+        var lines = [VirtMap.SPI.uart: uart.irq, VirtMap.SPI.rtc: rtc.irq, VirtMap.SPI.gpio: gpio.irq]
+        if let s = secureDevices {
+            lines[VirtMap.SPI.secureUART] = s.uart.irq
+            lines[VirtMap.SPI.secureGPIO] = s.gpio.irq
+        }
+        spiLines = lines
         for (spi, line) in spiLines { gic.connect(line, spi: Int(spi)) }
         system = System(memory: memory)
         config.hasEL3 = options.secure
@@ -239,6 +247,7 @@ public final class VirtMachine {
         rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         gpio.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
         fwCfg.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
+        secureDevices?.connect(system: system)
         let guestError: (String) -> Void = { [unowned system] message in system.log(.guestErrors, message) }
         for d in gicDevices {
             switch d {

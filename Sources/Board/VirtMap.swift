@@ -20,8 +20,10 @@ public enum VirtMap {
     public static let rtc = Region(base: 0x0901_0000, size: 0x1000)
     public static let fwCfg = Region(base: 0x0902_0000, size: 0x18)
     public static let gpio = Region(base: 0x0903_0000, size: 0x1000)
-    public static let secureUART = Region(base: 0x0904_0000, size: 0x1000)
+    public static let secureUART = Region(base: 0x0904_0000, size: 0x1000)      // secure=on: Secure only
+    public static let secureGPIO = Region(base: 0x090B_0000, size: 0x1000)      // secure=on: Secure only
     public static let virtioMMIO = Region(base: 0x0A00_0000, size: 0x200)     // × 32
+    public static let secureMemory = Region(base: 0x0E00_0000, size: 0x0100_0000) // secure=on: Secure only
     public static let platformBus = Region(base: 0x0C00_0000, size: 0x0200_0000)
     public static let pcieMMIO = Region(base: 0x1000_0000, size: 0x2EFF_0000) // 32-bit memory window
     public static let pciePIO = Region(base: 0x3EFF_0000, size: 0x0001_0000)  // I/O window
@@ -38,6 +40,8 @@ public enum VirtMap {
         public static let pcie: UInt32 = 3            // INTA-INTD: 3-6
         public static let gpio: UInt32 = 7
         public static let secureUART: UInt32 = 8
+        /// QEMU's virt has no interrupt for the secure PL061: its tree says SPI 0.
+        public static let secureGPIO: UInt32 = 0
         public static let virtioMMIO: UInt32 = 16
         public static let gicV2M: UInt32 = 48         // 64 SPIs: 48-111
     }
@@ -55,6 +59,10 @@ public enum VirtMap {
     /// The GICv2m frame's SPIs.
     public static let gicV2MSPICount = 64
 
+    /// The secure PL061's lines to the machine's power control (QEMU's gpio-pwr;
+    /// TF-A's SECURE_GPIO_POWEROFF and SECURE_GPIO_RESET): a rising edge powers off or resets.
+    public static let secureGPIOPowerOffLine = 0
+    public static let secureGPIOResetLine = 1
     /// The PL061's line wired to the gpio-keys power button.
     public static let gpioPowerButtonLine = 3
     /// Linux's KEY_POWER.

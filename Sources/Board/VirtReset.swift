@@ -13,6 +13,7 @@ extension VirtMachine {
         gic.reset()
         system.resetCPUs()
         gpio.reset()
+        secureDevices?.reset()
         // The GIC's inputs are low after its reset: give it the lines' levels.
         for (spi, line) in spiLines { gic.connect(line, spi: Int(spi)) }
         resetPCI()

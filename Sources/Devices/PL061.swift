@@ -45,6 +45,8 @@ public final class PL061: MMIODevice {
     /// The level of every line last time it was looked at (for edges).
     private var lastLevels: UInt8 = 0
     public var onGuestError: ((String) -> Void)?
+    /// Output lines that went from low to high (a mask), after the write that raised them.
+    public var onOutputRising: ((UInt8) -> Void)?
 
     public init(name: String = "pl061", irq: IRQLine = IRQLine(name: "pl061")) {
         self.name = name
@@ -83,6 +85,7 @@ public final class PL061: MMIODevice {
         let edgeLines = ~isense & ~dir
         edges |= edgeLines & ((changed & ibe) | (rising & iev & ~ibe) | (falling & ~iev & ~ibe))
         irq.set(rawStatus & ie != 0)
+        if rising & dir != 0 { onOutputRising?(rising & dir) }
     }
 
     public func read(offset off: UInt64, size: Int) -> UInt64 {

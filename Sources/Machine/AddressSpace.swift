@@ -117,6 +117,17 @@ public final class MemoryRegion {
     @inlinable public func contains(_ pa: UInt64) -> Bool { pa >= base && pa - base < size }
 
     public var isRAM: Bool { if case .ram = kind { return true }; return false }
+
+    /// Only the Secure and Root PA spaces reach it (QEMU's virt with
+    /// secure=on maps secure RAM, the secure UART and GPIO and flash bank 0
+    /// into the Secure address space only); a Non-secure or Realm access is
+    /// an external abort, as to an address where nothing is mapped.
+    public var secureOnly = false
+
+    /// True when an access in PA space `space` reaches this region.
+    @inlinable public func visible(to space: PASpace) -> Bool {
+        !secureOnly || space == .secure || space == .root
+    }
 }
 
 public enum MachineError: Error, CustomStringConvertible {
@@ -182,6 +193,13 @@ public final class AddressSpace {
         guard lo > 0 else { return nil }
         let r = regions[lo - 1]
         return r.contains(pa) ? r : nil
+    }
+
+    /// The region an access in PA space `space` reaches at `pa` (nil: none,
+    /// or one only the Secure state sees).
+    public func region(containing pa: UInt64, space: PASpace) -> MemoryRegion? {
+        guard let r = region(containing: pa), r.visible(to: space) else { return nil }
+        return r
     }
 
     /// Host pointer for `length` bytes of RAM/ROM at `pa`, if they lie in one region.

@@ -15,7 +15,9 @@ public struct CPUConfig: Sendable {
     public var hasPAN = true
     /// FEAT_HAFDBS: TCR_ELx.HA/HD and VTCR_EL2.HA/HD (HardwareUpdates.swift).
     public var hasHAFDBS = true
-    public var midr: UInt64 = 0x000F_0410   // implementer 0, architecture 0xF, part 'A'(rmature)
+    /// QEMU's max CPU's: implementer 0 (software), architecture 0xF, part 0x051,
+    /// which firmware keys on (TF-A's qemu_max CPU operations).
+    public var midr: UInt64 = 0x000F_0510
     /// The instruction-set features (CPUModel.swift).
     public var isa: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16]
     /// FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 encodings.

@@ -188,8 +188,8 @@ extension CPU {
     /// Reads one translation table descriptor (little-endian) from RAM or ROM;
     /// nil when `pa` is not backed by memory (a synchronous External abort on
     /// the walk).
-    private func readDescriptor(_ pa: UInt64) -> UInt64? {
-        guard let r = system.memory.region(containing: pa), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
+    private func readDescriptor(_ pa: UInt64, space: PASpace) -> UInt64? {
+        guard let r = system.memory.region(containing: pa, space: space), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
         return UInt64(littleEndian: UnsafeRawPointer(h + Int(pa - r.base)).loadUnaligned(as: UInt64.self))
     }
 
@@ -276,7 +276,7 @@ extension CPU {
                 if stage2Walks { (g.stage2IPA, g.s1ptw) = (descIPA, true) }   // after stage 2: a second-stage fault
                 return .failure(.gpc(g))
             }
-            guard let raw = readDescriptor(descPA) else {
+            guard let raw = readDescriptor(descPA, space: readSpace) else {
                 if system.isLogging(.guestErrors) {
                     cpuLog(.guestErrors, "translation table walk for va \(hex(va)) read physical address \(hex(descPA)) (level \(level)), which is not RAM: external abort")
                 }

@@ -247,7 +247,7 @@ extension CPU {
     /// `space` (what an MMIO device sees of it). Nil: external abort.
     private func physicalAccess(va: UInt64, pa: UInt64, space: PASpace, size: Int, write: Bool, value: UInt64,
                                 mmuIndex: Int, fill: Translation?) -> UInt64? {
-        guard let r = system.memory.region(containing: pa), pa - r.base + UInt64(size) <= r.size else {
+        guard let r = system.memory.region(containing: pa, space: space), pa - r.base + UInt64(size) <= r.size else {
             cpuLog(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
             return nil
         }
@@ -369,7 +369,7 @@ extension CPU {
         for i in 0..<size {
             let pa = i < firstBytes ? t.pa &+ UInt64(i) : t2.pa &+ UInt64(i - firstBytes)
             let bva = va &+ UInt64(i)
-            if system.memory.region(containing: pa) == nil {
+            if system.memory.region(containing: pa, space: i < firstBytes ? t.paSpace : t2.paSpace) == nil {
                 cpuLog(.guestErrors, "invalid \(write ? "write" : "read") of \(size) bytes at physical address \(hex(pa)) (nothing mapped; PC \(hex(faultPC))): external abort")
                 raiseDataAbort(status: .syncExternal, va: bva, isWrite: write, at: faultPC)
                 return 0
@@ -403,8 +403,8 @@ extension CPU {
         guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex),
                                 pan: mmuIndex >= CPU.panIndexOffset) else { return nil }
         debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
-        guard let r = system.memory.region(containing: t.pa), r.isRAM, let h = r.host else {
-            let status: FaultStatus = system.memory.region(containing: t.pa) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
+        guard let r = system.memory.region(containing: t.pa, space: t.paSpace), r.isRAM, let h = r.host else {
+            let status: FaultStatus = system.memory.region(containing: t.pa, space: t.paSpace) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
             raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)
             return nil
         }
@@ -426,7 +426,7 @@ extension CPU {
         tlbStatistics.codeMisses &+= 1
         faultPC = va
         guard let t = translate(va, .fetch) else { return nil }
-        guard let r = system.memory.region(containing: t.pa), let h = r.host, t.pa - r.base + 4 <= r.size else {
+        guard let r = system.memory.region(containing: t.pa, space: t.paSpace), let h = r.host, t.pa - r.base + 4 <= r.size else {
             system.noteFetchOutsideMemory(va: va)
             raiseInstructionAbort(status: .syncExternal, va: va)
             return nil

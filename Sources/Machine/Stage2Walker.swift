@@ -159,7 +159,8 @@ extension CPU {
 
     /// The descriptor as stored and as the walk sees it (MEC: TTWalkMECID).
     private func stage2ReadDescriptor(_ pa: UInt64) -> (raw: UInt64, view: UInt64)? {
-        guard let r = system.memory.region(containing: pa), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
+        // Stage 2 walks are Non-secure or Realm (no Secure EL2): Secure-only memory is out of reach.
+        guard let r = system.memory.region(containing: pa, space: .nonSecure), let h = r.host, pa - r.base + 8 <= r.size else { return nil }
         let d = UInt64(littleEndian: UnsafeRawPointer(h + Int(pa - r.base)).loadUnaligned(as: UInt64.self))
         return (d, mecWalkView(pa, d, accessEL: 1))
     }

@@ -92,7 +92,7 @@ int main(void)
     elcall_init();
 
     /* Identification. */
-    CHECK_EQ("MIDR_EL1", ELS_MRS("midr_el1"), 0x000F0410);
+    CHECK_EQ("MIDR_EL1", ELS_MRS("midr_el1"), 0x000F0510);
     CHECK_EQ("MPIDR_EL1", ELS_MRS("mpidr_el1"), 0x80000000);
     CHECK_EQ("REVIDR_EL1", ELS_MRS("revidr_el1"), 0);
     CHECK_EQ("AIDR_EL1", ELS_MRS("aidr_el1"), 0);
@@ -128,12 +128,12 @@ int main(void)
     /* MIDR/MPIDR at EL1 are VPIDR_EL2/VMPIDR_EL2 (which reset to them); not at EL2. */
     ELS_MSR("scr_el3", SCR_EL1_NS);
     ELS_MSR("hcr_el2", HCR_RW);
-    CHECK_EQ("VPIDR_EL2 reset", ELS_MRS("vpidr_el2"), 0x000F0410);
+    CHECK_EQ("VPIDR_EL2 reset", ELS_MRS("vpidr_el2"), 0x000F0510);
     CHECK_EQ("VMPIDR_EL2 reset", ELS_MRS("vmpidr_el2"), 0x80000000);
     ELS_MSR("vpidr_el2", 0x410FD070);
     ELS_MSR("vmpidr_el2", 0x80000103);
     CHECK_EQ("EL1 MIDR:MPIDR", elcall(SPSR_EL1H, el1_ids, 0), 0x410FD07080000103ull);
-    CHECK_EQ("EL2 MIDR:MPIDR", elcall(SPSR_EL2H, el2_ids, 0), 0x000F041080000000ull);
+    CHECK_EQ("EL2 MIDR:MPIDR", elcall(SPSR_EL2H, el2_ids, 0), 0x000F051080000000ull);
 
     /* PMU: PMCR (N = 0), PMCEID, the cycle counter. */
     CHECK_EQ("PMCR_EL0 reset", ELS_MRS("pmcr_el0"), 0);

@@ -79,7 +79,9 @@ public enum VirtDeviceTree {
             t.set(node, "device_type", string: "cpu")
             // QEMU 7.2 names its max CPU a Cortex-A57 in the tree.
             t.set(node, "compatible", string: "arm,cortex-a57")
-            if options.cpuCount > 1 && inputs.psciConduit != nil {
+            // With secure=on QEMU 7.2 keeps the enable-method when EL3
+            // firmware brings PSCI (and the /psci node is left out).
+            if options.cpuCount > 1 && (inputs.psciConduit != nil || options.secure) {
                 t.set(node, "enable-method", string: "psci")
             }
             t.set(node, "reg", cell: UInt32(truncatingIfNeeded: options.affinity(ofCPU: i)))
@@ -176,6 +178,7 @@ public enum VirtDeviceTree {
         t.set("/gpio-keys/poweroff", "linux,code", cell: VirtMap.keyPower)
         t.set("/gpio-keys/poweroff", "gpios", cells: [gpioPhandle, UInt32(VirtMap.gpioPowerButtonLine), 0])
 
+        if options.secure { addSecureNodes(t, clock: clock, gpioPhandle: phandle(), random: inputs.random) }
         addPCIe(t, options: options, gicPhandle: gic, msiPhandle: msi)
         addFirmwareNodes(t, options: options)
         addVirtioMMIO(t)
