@@ -30,7 +30,7 @@ from cli_harness import (ARMATURE, ROOT, STRICT, VERBOSE, arm64_image, expect_er
                          missing_reference, read_text, report, run, write)
 from cli_console import chardev_tests, serial_tests  # noqa: E402
 from cli_debuglog import debug_log_tests  # noqa: E402
-from cli_firmware import firmware_tests  # noqa: E402
+from cli_firmware import firmware_tests, seed_line_test  # noqa: E402
 
 
 # ---- crafted ELF files ------------------------------------------------------
@@ -344,6 +344,7 @@ def main():
         chardev_tests(tmp)
         reboot_tests(tmp)
         firmware_tests(tmp)
+        seed_line_test(tmp)
 
         # -- options --
         expect_error("unknown option", ["-frobnicate"], "unknown option '-frobnicate'")

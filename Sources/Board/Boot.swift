@@ -101,6 +101,7 @@ extension VirtMachine {
         deviceTree = blob
 
         enterLinux(entry: entry, dtb: dtbStart)
+        if gic.securityExtensions { gic.setAllGroup1NonSecure() }
         if let sh = semihosting {
             sh.commandLine = options.semihostingCommandLine ?? k.name
             var occupied = [(entry, kernelEnd), (dtbStart, dtbStart + UInt64(blob.count))]

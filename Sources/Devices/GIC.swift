@@ -205,6 +205,20 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
 
     /// Connects `cpu` (number `cpu.index`) to its CPU interface: the GIC drives
     /// its IRQ and FIQ inputs, and its timers and PMU drive this GIC's PPIs.
+    /// Every interrupt to Group 1 (Non-secure), as Secure firmware would
+    /// leave a GIC with security extensions for a kernel started directly
+    /// in the Non-secure state (QEMU's irq_reset_nonsecure): otherwise they
+    /// stay in Group 0, which a Non-secure kernel can neither see nor move.
+    public func setAllGroup1NonSecure() {
+        locked {
+            for i in irqs.indices { irqs[i].group1 = true }
+            for c in cpus.indices {
+                for i in cpus[c].banked.indices { cpus[c].banked[i].group1 = true }
+            }
+            for c in cpus.indices { updateCPU(c) }
+        }
+    }
+
     public func attach(_ cpu: CPU) {
         precondition(cpu.index < cpuCount)
         locked {

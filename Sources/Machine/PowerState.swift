@@ -91,6 +91,17 @@ extension CPU {
     public func startIfPoweredOn() -> Bool {
         if let r = power.takeRequest() {
             reset()
+            if config.hasEL3 && r.el < 3 {
+                // The emulator's PSCI starts the CPU Non-secure below EL3 (as
+                // QEMU's arm_set_cpu_on): SCR_EL3.NS and RW, HCE with EL2;
+                // HCR_EL2.RW when it starts at EL1 under EL2.
+                var scr = sysreg(SysRegTable.scrEL3) | 1 << 0 | 1 << 10
+                if config.hasEL2 { scr |= 1 << 8 }
+                setSysreg(SysRegTable.scrEL3, scr)
+            }
+            if config.hasEL2 && r.el < 2 {
+                setSysreg(SysRegTable.hcrEL2, sysreg(SysRegTable.hcrEL2) | 1 << 31)
+            }
             setEL(r.el)
             spSel = 1
             daif = 0b1111 << 6
