@@ -24,6 +24,10 @@ binary at RAM + 0x80000; it is run with -kernel <name>.bin) and "BOOT-ARGS: ..."
 (more options; "@initrd" stands for a file of known bytes the runner writes).
 "GUEST-STDIN: text" feeds the text (with \n, \r escapes) to the guest's stdin.
 
+A test with several CPUs ("-smp N" in its ARMATURE-ARGS) runs under each engine
+twice: CPUs taking turns on one host thread (the default), and with
+"-accel ENGINE,thread=multi", one host thread per CPU (label ENGINE/multi).
+
 A run passes when: its exit status is the expected one (0, or the value of an
 "EXPECT-EXIT: N" annotation in the test source), its stdout contains
 "PASS <name>", and its stdout is byte-identical to QEMU's stdout (when QEMU
@@ -147,6 +151,16 @@ def annotated_args(src, regex):
     if not m:
         return None
     return shlex.split(m.group(1).decode().split("*/")[0])
+
+
+def several_cpus(src):
+    """True when the test's Armature options ask for more than one CPU (-smp N)."""
+    args = armature_args(src)
+    for i, a in enumerate(args[:-1]):
+        if a == "-smp":
+            n = args[i + 1].split(",")[0].replace("cpus=", "")
+            return n.isdigit() and int(n) > 1
+    return False
 
 
 def armature_args(src):
@@ -347,6 +361,12 @@ def main():
             cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
                               "-accel", eng, "-kernel", elf] + extra
             results[eng] = run(cmd, args.timeout, stdin=stdin)
+        # Several CPUs: each engine also with one host thread per CPU.
+        if several_cpus(srcs[name]):
+            for eng in engines:
+                cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
+                                  "-accel", eng + ",thread=multi", "-kernel", elf] + extra
+                results[eng + "/multi"] = run(cmd, args.timeout, stdin=stdin)
         first_engine = engines[0] if engines else None
         for label, res in results.items():
             if label == "qemu10":

@@ -80,6 +80,8 @@ CONFIGS = {
     "jit-max-smp2": ("jit", "max", None, None, None, 2),
     "interp-max-gic3-smp2": ("interp", "max", "3", None, None, 2),
     "jit-max-gic3-smp4": ("jit", "max", "3", None, None, 4),
+    "jit-max-smp2-mt": ("jit,thread=multi", "max", None, None, None, 2),
+    "jit-max-gic3-smp4-mt": ("jit,thread=multi", "max", "3", None, None, 4),
 }
 # What Tests/KVM/kvm_vmm.c prints on a correct host (its guest's exits in order).
 KVM_VMM_EXPECTED = """vmm: KVM API version 12

@@ -1,5 +1,6 @@
 import Glibc
 import IR
+import Synchronization
 import Lift
 import Machine
 
@@ -40,6 +41,10 @@ public struct EngineOptions: Sendable {
     /// guest instructions each CPU runs before the next one's turn (a slice
     /// ends at the first block boundary at or past it).
     public var timeSlice: UInt64 = 8192
+    /// Several CPUs: one host thread each (`-accel ...,thread=multi`, QEMU's
+    /// multi-threaded TCG) rather than turns on one thread. Not with
+    /// `onExecute` (its consumers expect one CPU at a time).
+    public var multiThread = false
     public init() {}
 }
 
@@ -77,24 +82,37 @@ public struct EngineError: Error, CustomStringConvertible {
 public final class Dispatcher {
     public let system: System
     public let options: EngineOptions
-    private let cache = BlockCache()
-    private let interpreter = IRInterpreter()
-    private let jit: JITEngine?
-    public private(set) var statistics = EngineStatistics()
+    let cache = BlockCache()
+    let jit: JITEngine?
+    /// CPUs on their own host threads (ThreadedRun.swift); false: one
+    /// thread, and none of the locks below is taken.
+    public let threaded: Bool
+    /// With `threaded`: guards the block cache, the JIT's code cache, exit
+    /// records and chains, and the code-word marks of memory.
+    let translationLock = HostMutex()
+    /// With `threaded`: stops every CPU thread at a block boundary.
+    let gate = ExclusiveGate()
+    /// With `threaded`: the code cache or the block cache is full; the next
+    /// CPU at a block boundary empties both while the others wait.
+    let flushWanted = Atomic<Bool>(false)
+    public internal(set) var statistics = EngineStatistics()
     /// Per CPU: its jump cache and what the dispatcher remembers between its blocks.
-    private var runners: [CPURunner] = []
+    var runners: [CPURunner] = []
     /// The debugger's breakpoints, steps and stops (DebugControl.swift); nil: no debugger, no cost.
     public var debug: DebugControl?
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
         self.options = options
-        // Several CPUs share this thread (the only mode so far): the JIT's
-        // blocks check the CPU's time slice at entry.
-        system.cpusShareThread = system.cpus.count > 1
+        // Several CPUs share this thread (thread=single) or have one each
+        // (thread=multi); sharing, the JIT's blocks check the CPU's time
+        // slice at entry.
+        threaded = system.cpus.count > 1 && options.multiThread && options.onExecute == nil
+        system.cpusShareThread = system.cpus.count > 1 && !threaded
+        system.threaded = threaded
         if options.kind == .jit {
             do {
-                jit = try JITEngine(chaining: options.chaining, timeSlices: system.cpusShareThread)
+                jit = try JITEngine(chaining: options.chaining, timeSlices: system.cpusShareThread, threaded: threaded)
             } catch {
                 throw EngineError(description: "cannot start the JIT: \(error)")
             }
@@ -108,9 +126,11 @@ public final class Dispatcher {
     /// A machine reset: every translation goes (the boot images are written
     /// again and the CPUs start afresh), and no exit is chained to.
     private func flushForReset() {
+        if threaded { translationLock.lock() }
         jit?.flushAll()
         cache.removeAll()
         for r in runners { r.lastExit = 0 }
+        if threaded { translationLock.unlock() }
     }
 
     /// A write touched translated code at [pa, pa+length) (one page): drops the
@@ -119,13 +139,25 @@ public final class Dispatcher {
     /// next instruction boundary, so the rest of it is translated afresh.
     /// Done before the writing instruction completes.
     private func codeWritten(pa: UInt64, length: UInt64) {
+        if threaded { translationLock.lock() }
+        defer { if threaded { translationLock.unlock() } }
         let memory = system.memory
         memory.clearCodeWords(pagePA: pa & TLB.pageMask)
         let removed = cache.invalidate(pa: pa, length: length) { memory.markCode(pa: $0.key.pa, length: $0.byteLength) }
         guard !removed.isEmpty else { return }
         if let jit {
             for b in removed { jit.release(b) }
-            jit.flushJumpCaches()
+            if threaded {
+                // Each CPU empties its own jump cache before its next block
+                // (its running block leaves at the next entry; the old
+                // code stays in place until the code cache is emptied).
+                for r in runners {
+                    r.jumpFlushPending.store(true, ordering: .sequentiallyConsistent)
+                    r.cpu.exitRequest = 1
+                }
+            } else {
+                jit.flushJumpCaches()
+            }
         }
         for c in system.cpus {
             c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
@@ -144,8 +176,10 @@ public final class Dispatcher {
         if runners.count == 1 {
             let r = runners[0]
             while system.exitStatus == nil {
-                guard step(r) else { break }
+                guard step(r, threaded: false) else { break }
             }
+        } else if threaded {
+            runThreaded()
         } else {
             runRoundRobin()
         }
@@ -187,7 +221,7 @@ public final class Dispatcher {
                 let limit = cpu.instructionCount &+ slice
                 cpu.instructionLimit = limit
                 while system.exitStatus == nil {
-                    guard step(r) else { return }
+                    guard step(r, threaded: false) else { return }
                     if cpu.waiting != nil || cpu.instructionCount >= limit || cpu.powerState != .on { break }
                     if let debug, debug.holds(cpu) { break }
                 }
@@ -218,8 +252,9 @@ public final class Dispatcher {
 
     /// Runs one block (or takes one interrupt or exception) on `r`'s CPU.
     /// False when the debugger ends the run.
+    /// `threaded`: this CPU has its own thread (a constant at each call).
     @inline(__always)
-    private func step(_ r: CPURunner) -> Bool {
+    func step(_ r: CPURunner, threaded: Bool) -> Bool {
         let cpu = r.cpu
         cpu.exceptionTaken = false
         cpu.state.storeBytes(of: 0, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
@@ -227,7 +262,17 @@ public final class Dispatcher {
             cpu.exitRequest = 0
             if system.exitStatus != nil { return true }
             // PSCI SYSTEM_RESET, QMP system_reset: the machine resets here, between blocks.
-            if system.performPendingReset() { return true }
+            if threaded {
+                if system.pendingReset != nil { resetExclusively(r); return true }
+            } else if system.performPendingReset() { return true }
+        }
+        if threaded {
+            // Other CPUs' requests: TLB flushes, a jump cache made stale by a code write.
+            cpu.serviceRemoteWork()
+            if r.jumpFlushPending.load(ordering: .relaxed) {
+                r.jumpFlushPending.store(false, ordering: .sequentiallyConsistent)
+                r.jumpCache?.flush()
+            }
         }
         // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
         if cpu.interruptCheckRequested && cpu.serviceInterrupts() { r.lastExit = 0; return true }
@@ -235,7 +280,14 @@ public final class Dispatcher {
         // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).
         var oneInstruction = false
         if let debug, debug.wantsControl {
-            guard debug.beforeInstruction(cpu: cpu) else { return false }
+            if threaded {
+                // The debugger sees every CPU stopped (all-stop).
+                var go = true
+                withAllCPUsStopped(from: cpu) { go = debug.beforeInstruction(cpu: cpu) }
+                guard go else { return false }
+            } else {
+                guard debug.beforeInstruction(cpu: cpu) else { return false }
+            }
             // Asked for while the debugger ran (a reset, a stop): look again.
             if cpu.exitRequest != 0 { return true }
             oneInstruction = debug.oneInstructionBlocks
@@ -261,6 +313,7 @@ public final class Dispatcher {
         context.fpTrapped = cpu.fpAccessTrap != nil
         if oneInstruction { context.maxInstructions = 1 }
         let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
+        if threaded { translationLock.lock() }
         let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
         options.onExecute?(cpu, pc)
         r.blocks &+= 1
@@ -282,10 +335,22 @@ public final class Dispatcher {
                 if r.lastExit != 0 && options.chaining { jit.chain(exit: r.lastExit, to: block) }
                 jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
             }
-            r.lastExit = jit.run(block, state: cpu.state)
+            if threaded {
+                translationLock.unlock()
+                let id = jit.enter(block, state: cpu.state)
+                if id > 0 {
+                    translationLock.lock()
+                    jit.storeExitPC(id, state: cpu.state)
+                    translationLock.unlock()
+                }
+                r.lastExit = id
+            } else {
+                r.lastExit = jit.run(block, state: cpu.state)
+            }
             if oneInstruction { r.lastExit = 0 }
         } else {
-            cpu.instructionCount &+= UInt64(interpreter.execute(block, cpu: cpu))
+            if threaded { translationLock.unlock() }
+            cpu.instructionCount &+= UInt64(r.interpreter.execute(block, cpu: cpu))
             r.lastExit = 0
         }
         return true
@@ -307,9 +372,13 @@ public final class Dispatcher {
         // The first time a page holds code, every CPU's TLB write entries for
         // it get the code flag (stores to it must take the slow path).
         if system.memory.markCode(pa: key.pa, length: block.byteLength) {
-            for c in system.cpus { c.protectCodePage(key.pa) }
+            for c in system.cpus { c.protectCodePage(key.pa, threadedCaller: threaded) }
         }
-        if cache.count >= options.maxTranslatedBlocks {
+        if cache.count >= options.maxTranslatedBlocks && threaded {
+            // Other CPUs may be running the code: emptied at the next block
+            // boundary, while they wait (ThreadedRun.swift).
+            flushWanted.store(true, ordering: .relaxed)
+        } else if cache.count >= options.maxTranslatedBlocks {
             // Full: start again. The JIT's code goes too: code chained to a block
             // the cache no longer holds could not be unchained when its page is
             // written.
@@ -330,7 +399,11 @@ public final class Dispatcher {
     }
 
     private func compile(_ block: TranslatedBlock, jit: JITEngine, mmuIndex: Int) {
-        let compiled = jit.compile(block, mmuIndex: mmuIndex) { cache.removeAll(); cache.insert(block) }
+        // CPUs on threads: a full code cache is emptied when no CPU runs its
+        // code; until then blocks that do not fit run in the interpreter.
+        let compiled = threaded ? jit.compile(block, mmuIndex: mmuIndex, onFlush: nil)
+            : jit.compile(block, mmuIndex: mmuIndex) { self.cache.removeAll(); self.cache.insert(block) }
+        if threaded && !compiled && jit.full { flushWanted.store(true, ordering: .relaxed) }
         if compiled, let onCompile = options.onCompile, let host = block.hostCode {
             let c = jit.lastCode
             onCompile(HostCodeInfo(guestPC: block.ir.guestPC, code: c.bytes, hostAddress: UInt64(UInt(bitPattern: host)),
@@ -353,6 +426,11 @@ final class CPURunner {
     var blocks: UInt64 = 0
     /// The scheduler's turn count when the CPU's last slice ended (several CPUs on one thread).
     var waitTurn: UInt64 = 0
+    /// The interpreter's value arrays (one per CPU: CPUs may have threads).
+    let interpreter = IRInterpreter()
+    /// CPUs on threads: another thread dropped blocks; the jump cache is
+    /// emptied before the next block (its owner's thread only writes it).
+    let jumpFlushPending = Atomic<Bool>(false)
     init(cpu: CPU, jumpCache: JumpCache?) {
         self.cpu = cpu
         self.jumpCache = jumpCache

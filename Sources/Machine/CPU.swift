@@ -108,6 +108,8 @@ public final class CPU {
     let power = PowerControl()
     /// Waiting in WFI/WFE while CPUs share a host thread (PowerState.swift).
     public internal(set) var waiting: WaitState?
+    /// TLB flushes other CPUs asked of this one (CrossCPUWork.swift).
+    let remoteTLB = RemoteTLBWork()
 
     public init(system: System, index: Int, config: CPUConfig, affinity: UInt64? = nil) {
         var p: UnsafeMutableRawPointer? = nil
@@ -129,7 +131,7 @@ public final class CPU {
         tlbDevice.initialize(repeating: 1, count: TLB.entries * TLB.mmuIndexCount)
         tlbIPA = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
         tlbIPA.initialize(repeating: ~0, count: TLB.entries * TLB.mmuIndexCount)
-        interrupts = InterruptState(state: state, wake: system.wake)
+        interrupts = InterruptState(state: state, wake: system.wake, system: system)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
         reset()
@@ -303,6 +305,13 @@ public final class System {
     /// with several CPUs): WFI/WFE leave the CPU waiting (`CPU.waiting`) for
     /// the scheduler instead of idling the thread. Set before the run starts.
     public var cpusShareThread = false
+    /// Each CPU runs on its own host thread (`-accel ...,thread=multi`):
+    /// devices are reached under `deviceLock`, TLB broadcasts are work the
+    /// other CPUs perform (CrossCPUWork.swift), WFI/WFE leave the CPU
+    /// waiting for its thread's loop. Set before the run starts.
+    public var threaded = false
+    /// The big lock of `threaded` runs (QEMU's BQL; CrossCPUWork.swift).
+    public let deviceLock = DeviceLock()
     /// Machine reset and shutdown (MachineReset.swift): what `-no-reboot`
     /// makes of a reset, the reset waiting for the dispatcher, who takes part
     /// in one, and why the run ended.
@@ -343,5 +352,6 @@ public final class System {
     public func requestExit(status: Int32) {
         exitStatus = status
         for c in cpus { c.exitRequest = 1 }
+        if threaded { wake.broadcast() }   // CPU threads asleep in WFI
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 extension CPU {
     /// The page at physical `pagePA` has just come to hold translated code:
     /// its TLB write entries get the code flag, so stores to it take the slow
@@ -6,7 +8,9 @@ extension CPU {
     /// the JIT's jump cache, which follows TLB flushes) stays. Indices not
     /// filled since their last flush hold no valid entry; an index whose fill
     /// log knows its entries is checked entry by entry, another one whole.
-    public func protectCodePage(_ pagePA: UInt64) {
+    /// With CPUs on threads, another CPU's call changes the entries with
+    /// compare-and-swap.
+    public func protectCodePage(_ pagePA: UInt64, threadedCaller: Bool = false) {
         let page = pagePA & TLB.pageMask
         var dirty = tlbDirtyIndices
         while dirty != 0 {
@@ -18,7 +22,15 @@ extension CPU {
                 guard phys[slot] == page else { return }
                 let e = base + slot * TLB.entryBytes
                 let w = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self)
-                if w != TLB.invalidTag { e.storeBytes(of: w | TLB.flagCode, toByteOffset: TLB.writeTagOffset, as: UInt64.self) }
+                guard w != TLB.invalidTag else { return }
+                if threadedCaller {
+                    // The CPU may be refilling or flushing this entry on its
+                    // own thread: flag only the tag that was read.
+                    let tag = (e + TLB.writeTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+                    _ = tag.pointee.compareExchange(expected: w, desired: w | TLB.flagCode, ordering: .relaxed)
+                } else {
+                    e.storeBytes(of: w | TLB.flagCode, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                }
             }
             if tlbFillLog.forEachNoted(index: index, protect) { continue }
             for slot in 0..<TLB.entries { protect(slot) }

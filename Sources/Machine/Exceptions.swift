@@ -140,7 +140,7 @@ extension CPU {
     /// EL3: HCR_EL2.HCD is 1), and at EL1 when EL2 is not enabled in the
     /// current Security state (Secure EL1: there is no Secure EL2).
     public func raiseHVC(imm16: UInt64, at pc: UInt64) {
-        if el > 0, let fw = system.firmware, fw.conduit == .hvc { return fw.call(cpu: self) }
+        if el > 0, let fw = system.firmware, fw.conduit == .hvc { return system.withDeviceLock { fw.call(cpu: self) } }
         let hce = config.hasEL3 ? (sysreg(SysRegTable.scrEL3) >> 8) & 1 == 1
                                 : config.hasEL2 && (sysreg(SysRegTable.hcrEL2) >> 29) & 1 == 0
         guard el > 0, config.hasEL2, hce, el != 1 || el2Enabled else { return raiseUndefined(at: pc) }
@@ -150,7 +150,7 @@ extension CPU {
     /// SMC #imm: UNDEFINED at EL0 or without EL3; trapped to EL2 from EL1 by
     /// HCR_EL2.TSC (preferred return = the SMC itself); UNDEFINED when SCR_EL3.SMD is set.
     public func raiseSMC(imm16: UInt64, at pc: UInt64) {
-        if el > 0, let fw = system.firmware, fw.conduit == .smc { return fw.call(cpu: self) }
+        if el > 0, let fw = system.firmware, fw.conduit == .smc { return system.withDeviceLock { fw.call(cpu: self) } }
         guard el > 0, config.hasEL3 else { return raiseUndefined(at: pc) }
         if el == 1 && el2Enabled && (sysreg(SysRegTable.hcrEL2) >> 19) & 1 == 1 {
             return takeException(to: 2, syndrome: CPU.syndrome(.smc, iss: imm16), returnAddress: pc)

@@ -202,7 +202,11 @@ public final class InterruptState: @unchecked Sendable {
     /// `.max` when no enabled, unmasked timer is waiting to fire).
     public internal(set) var nextTimerDeadline: UInt64 = .max
 
-    init(state: UnsafeMutableRawPointer, wake: WakeSignal) {
+    /// The machine (for its device lock).
+    weak var system: System?
+
+    init(state: UnsafeMutableRawPointer, wake: WakeSignal, system: System? = nil) {
+        self.system = system
         self.state = state
         self.wake = wake
         mutex = wake.mutex
@@ -357,7 +361,15 @@ public final class InterruptState: @unchecked Sendable {
     /// Runs the handler if an event was posted. CPU thread.
     public func serviceHostEvent() {
         if hostEvent.load(ordering: .relaxed) != 0 && hostEvent.exchange(0, ordering: .acquiringAndReleasing) != 0 {
-            hostEventHandler?()
+            guard let hostEventHandler else { return }
+            // Devices run under the big lock while CPUs have threads.
+            if let system, system.threaded {
+                system.deviceLock.lock()
+                hostEventHandler()
+                system.deviceLock.unlock()
+            } else {
+                hostEventHandler()
+            }
         }
     }
 
@@ -375,7 +387,7 @@ public final class InterruptState: @unchecked Sendable {
 
     /// Sleeps until `deadline` (host monotonic ns), a line goes up, the alarm
     /// fires or someone kicks the CPU (exitRequest set). CPU thread.
-    func sleep(until deadline: UInt64) {
+    public func sleep(until deadline: UInt64) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if lineBits.load(ordering: .relaxed) != 0 { return }
@@ -545,7 +557,7 @@ extension CPU {
         updateTimers()
         if wakeUpPending { return interrupts.requestCheck() }
         if trapWFx(isWFE: false, at: pc) { return }
-        if system.cpusShareThread { return beginWaiting(isWFE: false) }
+        if system.cpusShareThread || system.threaded { return beginWaiting(isWFE: false) }
         waitForWakeUp(isWFE: false)
     }
 
@@ -560,7 +572,7 @@ extension CPU {
         updateTimers()
         if wakeUpPending { return interrupts.requestCheck() }
         if trapWFx(isWFE: true, at: pc) { return }
-        if system.cpusShareThread { return beginWaiting(isWFE: true) }
+        if system.cpusShareThread || system.threaded { return beginWaiting(isWFE: true) }
         waitForWakeUp(isWFE: true)
     }
 

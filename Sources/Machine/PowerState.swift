@@ -127,7 +127,7 @@ extension CPU {
     public func standby() {
         updateTimers()
         if wakeUpPending { return interrupts.requestCheck() }
-        if system.cpusShareThread { return beginWaiting(isWFE: false) }
+        if system.cpusShareThread || system.threaded { return beginWaiting(isWFE: false) }
         waitForWakeUp(isWFE: false)
     }
 

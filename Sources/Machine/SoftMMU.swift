@@ -254,12 +254,14 @@ extension CPU {
         switch r.kind {
         case .mmio(let dev):
             let attributes = MMIOAttributes(cpuIndex: index, paSpace: space, privileged: accessEL(mmuIndex: mmuIndex) > 0)
-            if write { dev.write(offset: pa - r.base, size: size, value: value, attributes: attributes); return 0 }
-            return dev.read(offset: pa - r.base, size: size, attributes: attributes)
+            return system.withDeviceLock {
+                if write { dev.write(offset: pa - r.base, size: size, value: value, attributes: attributes); return 0 }
+                return dev.read(offset: pa - r.base, size: size, attributes: attributes)
+            }
         case .ram, .rom:
             if let dev = r.romDevice {
-                if write { dev.write(offset: pa - r.base, size: size, value: value); return 0 }
-                if !dev.isReadArray { return dev.read(offset: pa - r.base, size: size) }   // no TLB fill
+                if write { system.withDeviceLock { dev.write(offset: pa - r.base, size: size, value: value) }; return 0 }
+                if !dev.isReadArray { return system.withDeviceLock { dev.read(offset: pa - r.base, size: size) } }   // no TLB fill
             }
             let p = r.host! + Int(pa - r.base)
             if write {

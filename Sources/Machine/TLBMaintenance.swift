@@ -19,6 +19,7 @@ extension CPU {
     /// EL2, and EL2 with PSTATE.PAN in the EL2&0 regime (index 6).
     public static let mmuIndexesEL2: UInt32 = 0b100_0100
     public static let mmuIndexesEL3: UInt32 = 0b1000
+    public static let allMMUIndexes = UInt32((1 << TLB.mmuIndexCount) - 1)
 
     /// Empties the TLBs of the MMU indexes in `mask`.
     public func flushTLB(mmuIndexMask mask: UInt32) {
@@ -110,7 +111,8 @@ extension CPU {
 
     /// TLBI <op>{, <Xt>}: SYS #op1, C8, CRm, #op2 (the Inner and Outer
     /// Shareable forms act like the local ones: other CPUs' TLBs are
-    /// flushed too). Returns false when the operation is UNDEFINED at the
+    /// flushed too; on their own threads, of the same MMU indices whole,
+    /// and the TLBI completes when they have: CrossCPUWork.swift). Returns false when the operation is UNDEFINED at the
     /// current EL (EL2 operations below EL2 or without EL2, EL3 ones below
     /// EL3); EL0 is the caller's check. Encodings not listed below (range
     /// and nXS forms, features not implemented) empty the whole TLB.
@@ -132,7 +134,7 @@ extension CPU {
             // whatever the range). The OS forms reach every CPU.
             guard el == 3, config.hasRME else { return false }
             cpuLog(.gpc, "gpc: TLBI \(["PAALL", "PAALLOS", "RPAOS", "RPALOS"][crm == 7 ? 0 : crm == 1 ? 1 : op2 == 3 ? 2 : 3]): GPT information cached in TLBs dropped")
-            for cpu in crm == 7 ? [self] : system.cpus { cpu.flushTLB() }
+            flushTLBs(on: crm == 7 ? [self] : system.cpus, mmuIndexMask: CPU.allMMUIndexes) { $0.flushTLB() }
             return true
         case (0, 1, _), (0, 3, _), (0, 7, _):
             guard el >= 1 else { return false }
@@ -173,7 +175,7 @@ extension CPU {
         // name it as well.
         if hcrE2H && mask == CPU.mmuIndexesEL2 { mask |= 1 }
         if op1 == 0 && el == 2 && el2Host { mask |= CPU.mmuIndexesEL2 }
-        for cpu in broadcast ? system.cpus : [self] {
+        flushTLBs(on: broadcast ? system.cpus : [self], mmuIndexMask: mask) { cpu in
             if byIPA {
                 cpu.flushTLBIPA((xt & 0xF_FFFF_FFFF) << 12, mmuIndexMask: mask)
             } else if byVA {
@@ -187,7 +189,7 @@ extension CPU {
 
     private func unknownTLBI() -> Bool {
         guard el >= 1 else { return false }
-        for cpu in system.cpus { cpu.flushTLB() }
+        flushTLBs(on: system.cpus, mmuIndexMask: CPU.allMMUIndexes) { $0.flushTLB() }
         return true
     }
 }

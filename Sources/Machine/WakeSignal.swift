@@ -11,7 +11,7 @@ public final class WakeSignal: @unchecked Sendable {
 
     /// Condition attributes for waits with CLOCK_MONOTONIC deadlines (the
     /// clock `HostClock` reads).
-    nonisolated(unsafe) static let monotonicAttributes: UnsafeMutablePointer<pthread_condattr_t> = {
+    nonisolated(unsafe) public static let monotonicAttributes: UnsafeMutablePointer<pthread_condattr_t> = {
         let a = UnsafeMutablePointer<pthread_condattr_t>.allocate(capacity: 1)
         pthread_condattr_init(a)
         pthread_condattr_setclock(a, CLOCK_MONOTONIC)

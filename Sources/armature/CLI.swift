@@ -240,7 +240,10 @@ enum CLI {
         case .chardev(let id):
             serialConsole = openChardevs.first { $0.option.id == id }!.console
         }
-        for a in cmd.accel { engine.kind = try QEMUOptions.parseAccel(a) }
+        for a in cmd.accel {
+            engine.kind = try QEMUOptions.parseAccel(a)
+            if let multi = QEMUOptions.parseAccelThreads(a) { engine.multiThread = multi }
+        }
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
         for sc in cmd.semihostingConfig {
@@ -320,6 +323,10 @@ enum CLI {
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
+        if engine.multiThread && options.mec && board.system.cpus.count > 1 {
+            // The MEC tag store and its TLB shoot-downs assume one thread.
+            throw CLIError("-accel thread=multi with -M virt,mec=on is not supported yet: use thread=single")
+        }
         let dispatcher = try Dispatcher(system: board.system, options: engine)
         // -gdb, -qmp and the monitor share one DebugControl: any of them can
         // stop the machine, each serves its client while it is stopped.

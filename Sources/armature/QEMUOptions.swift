@@ -288,18 +288,28 @@ public enum QEMUOptions {
         for item in items.dropFirst() {
             let (key, val) = keyValue(item)
             if key == "thread" {
-                // Several CPUs take turns on one host thread; one thread per
-                // vCPU (QEMU's multi-threaded TCG) is not implemented yet.
-                switch val {
-                case "single": continue
-                case "multi": throw OptionError("-accel \(value): thread=multi (one host thread per vCPU) is not implemented yet; use thread=single")
-                default: throw OptionError("-accel \(value): invalid thread value '\(val ?? "")' (use single or multi)")
+                // single: several CPUs take turns on one host thread;
+                // multi: one host thread per vCPU (`parseAccelThreads`).
+                guard val == "single" || val == "multi" else {
+                    throw OptionError("-accel \(value): invalid thread value '\(val ?? "")' (use single or multi)")
                 }
+                continue
             }
             if kind == .jit && ["tb-size", "one-insn-per-tb", "split-wx"].contains(key) { continue }
             throw OptionError("-accel \(value): unknown accelerator property '\(key)'")
         }
         return kind
+    }
+
+    /// The `thread=` of an `-accel` value: true for multi (one host thread
+    /// per vCPU), false for single, nil when not given. Call after `parseAccel`.
+    public static func parseAccelThreads(_ value: String) -> Bool? {
+        var result: Bool? = nil
+        for item in splitList(value).dropFirst() {
+            let (key, val) = keyValue(item)
+            if key == "thread" { result = val == "multi" }
+        }
+        return result
     }
 
     // MARK: -semihosting-config

@@ -130,9 +130,11 @@ final class QEMUOptionsTests: XCTestCase {
         XCTAssertEqual(try QEMUOptions.parseAccel("tcg"), .jit)
         XCTAssertEqual(try QEMUOptions.parseAccel("tcg,thread=single"), .jit)
         XCTAssertEqual(try QEMUOptions.parseAccel("interp,thread=single"), .interp)
-        XCTAssertThrowsError(try QEMUOptions.parseAccel("tcg,thread=multi")) {
-            XCTAssertTrue("\($0)".contains("thread=multi"))
-        }
+        XCTAssertEqual(try QEMUOptions.parseAccel("tcg,thread=multi"), .jit)
+        XCTAssertEqual(try QEMUOptions.parseAccel("interp,thread=multi"), .interp)
+        XCTAssertEqual(QEMUOptions.parseAccelThreads("tcg,thread=multi"), true)
+        XCTAssertEqual(QEMUOptions.parseAccelThreads("tcg,thread=single"), false)
+        XCTAssertEqual(QEMUOptions.parseAccelThreads("tcg"), nil)
         XCTAssertThrowsError(try QEMUOptions.parseAccel("tcg,thread=both"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("kvm"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("fast"))

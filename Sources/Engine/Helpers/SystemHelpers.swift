@@ -77,8 +77,17 @@ let helperSys: HelperFunction = { state, packed, xt, rt in
     case (7, 12), (7, 13):
         // DC CVAP, DC CVADP (FEAT_DPB, FEAT_DPB2): UNDEFINED without them.
         if cpu.config.isa.contains(.dpb) { return 0 }
+    case (7, 5) where op1 == 3 && op2 == 1:
+        // IC IVAU: stores to code are seen (AddressSpace.noteWrite); with
+        // CPUs on threads the blocks translated from the line also go here,
+        // for a store another CPU's TLB let through before its entry got the
+        // code flag. A VA that does not translate is ignored (as QEMU).
+        if cpu.system.threaded, case .success(let t) = cpu.walk(xt & ~63, .read) {
+            cpu.system.memory.onCodeWrite?(t.pa, 64)
+        }
+        return 0
     case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 14):
-        // IC IALLUIS/IALLU/IVAU, DC IVAC/ISW/CVAC/CSW/CVAU/CIVAC/CISW.
+        // IC IALLUIS/IALLU, DC IVAC/ISW/CVAC/CSW/CVAU/CIVAC/CISW.
         return 0
     case (7, 8):
         if let op = AddressTranslationOp(op1: op1, crm: crm, op2: op2),
@@ -123,7 +132,7 @@ let helperBRK: HelperFunction = { state, imm, _, _ in
 let helperHLT: HelperFunction = { state, imm, _, _ in
     let cpu = CPU.from(state: state)
     if imm == 0xF000, let handler = cpu.system.semihosting {
-        cpu.setX(0, handler.semihostingCall(cpu: cpu))
+        cpu.setX(0, cpu.system.withDeviceLock { handler.semihostingCall(cpu: cpu) })
     } else {
         cpu.raiseUndefined(at: cpu.faultPC)
     }

@@ -88,6 +88,9 @@ final class JITCompiler {
     let chaining: Bool
     /// Check `StateLayout.instructionLimit` at block entry (CPUs sharing a thread).
     let timeSlices: Bool
+    /// Chainable jumps get a 4-byte aligned rel32 (CPUs on threads patch
+    /// them while others run them: JITEngine.patch).
+    let alignedChains: Bool
 
     var loc: [Location]
     var lastUse: [Int]
@@ -150,8 +153,9 @@ final class JITCompiler {
     struct Unsupported: Error { let what: String }
 
     init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool,
-         timeSlices: Bool = false) {
+         timeSlices: Bool = false, alignedChains: Bool = false) {
         self.timeSlices = timeSlices
+        self.alignedChains = alignedChains
         self.block = block
         insts = block.insts
         self.base = base
@@ -454,6 +458,9 @@ final class JITCompiler {
         let id: Int
         if chaining && !noChain {
             if pc & TLB.pageMask == block.guestPC & TLB.pageMask {
+                if alignedChains {   // the rel32 after the E9 opcode on a 4-byte boundary
+                    while (base + UInt64(a.offset) + 1) & 3 != 0 { a.put(0x90) }
+                }
                 let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
                 id = recordExit(to: pc, fieldOffset: field, chainable: true)
             } else {

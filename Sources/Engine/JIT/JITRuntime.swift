@@ -208,6 +208,12 @@ final class JITEngine {
     private(set) var jumpCaches: [JumpCache] = []
     /// Blocks check the CPU's instruction limit at entry (round-robin CPUs).
     let timeSlices: Bool
+    /// CPUs run the code on their own threads: chained jumps have their
+    /// rel32 4-byte aligned, so a patch is one atomic store.
+    let threaded: Bool
+    /// The last compile found the code cache full and was not allowed to
+    /// empty it (CPUs on threads: the dispatcher empties it).
+    private(set) var full = false
     private(set) var info = JITRuntimeInfo()
     private let entry: Entry
     let chaining: Bool
@@ -233,9 +239,10 @@ final class JITEngine {
 
     /// `features` replaces the host's (tests of the paths for older CPUs);
     /// `timeSlices`: blocks check the CPU's instruction limit (round-robin CPUs).
-    init(chaining: Bool, timeSlices: Bool = false, features: HostFeatures? = nil) throws {
+    init(chaining: Bool, timeSlices: Bool = false, threaded: Bool = false, features: HostFeatures? = nil) throws {
         self.chaining = chaining
         self.timeSlices = timeSlices
+        self.threaded = threaded
         cache = try CodeCache()
         // Trampoline: entry(state, code). Saves the callee-saved registers,
         // pins the state in rbx, aligns the stack, jumps to the block.
@@ -288,12 +295,14 @@ final class JITEngine {
     }
 
     /// Compiles `block` into host code; false when the compiler cannot handle it
-    /// (the interpreter then runs that block).
-    func compile(_ block: TranslatedBlock, mmuIndex: Int, onFlush: () -> Void) -> Bool {
+    /// (the interpreter then runs that block). A full code cache is emptied
+    /// and `onFlush` called; without `onFlush` the compile fails and `full` is set.
+    func compile(_ block: TranslatedBlock, mmuIndex: Int, onFlush: (() -> Void)?) -> Bool {
         for attempt in 0..<2 {
             let base = cache.executableAddress((cache.used + 15) & ~15)
             let compiler = JITCompiler(block: block.ir, base: base, runtime: info, mmuIndex: mmuIndex,
-                                       firstExitID: exitRecords.count, chaining: chaining, timeSlices: timeSlices)
+                                       firstExitID: exitRecords.count, chaining: chaining, timeSlices: timeSlices,
+                                       alignedChains: threaded)
             let code: CompiledCode
             do {
                 code = try compiler.compile()
@@ -302,6 +311,11 @@ final class JITEngine {
                 return false
             }
             guard let offset = cache.append(code.bytes) else {
+                guard let onFlush else {
+                    full = true
+                    fallbackBlocks += 1
+                    return false
+                }
                 if attempt == 0 { flushAll(); onFlush(); continue }
                 fallbackBlocks += 1
                 return false
@@ -329,10 +343,19 @@ final class JITEngine {
     /// its record (code size: no PC store per exit), stored here.
     @inline(__always) func run(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
         let id = Int(entry(state, block.hostCode!))
-        if id > 0 {
-            state.storeBytes(of: exitRecords[id - 1].targetPC, toByteOffset: StateLayout.pc, as: UInt64.self)
-        }
+        if id > 0 { storeExitPC(id, state: state) }
         return id
+    }
+
+    /// Runs host code until it returns; the caller stores the exit's PC
+    /// (`storeExitPC`, under the translation lock when CPUs have threads).
+    @inline(__always) func enter(_ block: TranslatedBlock, state: UnsafeMutableRawPointer) -> Int {
+        Int(entry(state, block.hostCode!))
+    }
+
+    /// Stores the guest PC of exit `id` (> 0) as the CPU's PC.
+    @inline(__always) func storeExitPC(_ id: Int, state: UnsafeMutableRawPointer) {
+        state.storeBytes(of: exitRecords[id - 1].targetPC, toByteOffset: StateLayout.pc, as: UInt64.self)
     }
 
     /// A jump cache for the CPU with this state block, which its code reaches
@@ -390,6 +413,9 @@ final class JITEngine {
         }
     }
 
+    /// Points the rel32 of a jump at `target`. With CPUs on threads the
+    /// field is 4-byte aligned (`alignedChains`), so another CPU running
+    /// the jump sees the old or the new displacement, never a mix.
     private func patch(field: UInt64, to target: UInt64) {
         let rel = Int64(bitPattern: target &- (field + 4))
         let w = cache.writableAddress(forExecutable: field)
@@ -398,6 +424,7 @@ final class JITEngine {
 
     /// Drops all translated code.
     func flushAll() {
+        full = false
         cache.flush()
         exitRecords.removeAll()
         incoming.removeAll()

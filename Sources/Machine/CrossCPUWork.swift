@@ -1,0 +1,94 @@
+import Glibc
+import Synchronization
+
+// Work one CPU asks of another while each runs on its own host thread
+// (`System.threaded`): TLB maintenance broadcast by TLBI ...IS/OS. The
+// target performs it at its next block boundary (or while it idles), never
+// while its translated code may be using the TLB; the issuing CPU waits for
+// it before its TLBI completes (stronger than the Arm ARM's "complete at the
+// next DSB", which QEMU's async work models).
+
+/// A CPU's pending remote TLB flushes: the MMU indices to empty, and two
+/// generation counters (requests made, requests performed) the issuer waits on.
+final class RemoteTLBWork: @unchecked Sendable {
+    let mask = Atomic<UInt32>(0)
+    let requested = Atomic<UInt64>(0)
+    let performed = Atomic<UInt64>(0)
+}
+
+/// The machine's big lock (QEMU's BQL): device MMIO, firmware calls,
+/// semihosting and host events run under it while CPUs have their own
+/// threads. Recursive: a device access may reach another device.
+public final class DeviceLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        var attr = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attr)
+        pthread_mutexattr_settype(&attr, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(mutex, &attr)
+        pthread_mutexattr_destroy(&attr)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+extension System {
+    /// Runs `body` under the device lock when CPUs have their own threads;
+    /// with one thread, just runs it.
+    @inline(__always) public func withDeviceLock<T>(_ body: () -> T) -> T {
+        guard threaded else { return body() }
+        deviceLock.lock()
+        defer { deviceLock.unlock() }
+        return body()
+    }
+}
+
+extension CPU {
+    /// Empties the TLBs of the MMU indices in `mask` on `targets`: this CPU's
+    /// at once, another CPU's by its own thread when CPUs have threads (the
+    /// caller waits until each has done it).
+    func flushTLBs(on targets: [CPU], mmuIndexMask mask: UInt32, local: (CPU) -> Void) {
+        guard system.threaded else {
+            for c in targets { local(c) }
+            return
+        }
+        var waits: [(CPU, UInt64)] = []
+        for c in targets {
+            if c === self { local(c); continue }
+            c.remoteTLB.mask.bitwiseOr(mask, ordering: .sequentiallyConsistent)
+            let gen = c.remoteTLB.requested.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+            c.interrupts.kick()
+            waits.append((c, gen))
+        }
+        for (c, gen) in waits {
+            while c.remoteTLB.performed.load(ordering: .acquiring) < gen && system.exitStatus == nil {
+                // The target may be waiting for this CPU's flush in turn.
+                serviceRemoteWork()
+                sched_yield()
+            }
+        }
+    }
+
+    /// Performs the TLB flushes other CPUs asked of this one. This CPU's
+    /// thread, between blocks or while it idles.
+    public func serviceRemoteWork() {
+        let gen = remoteTLB.requested.load(ordering: .sequentiallyConsistent)
+        guard gen != remoteTLB.performed.load(ordering: .relaxed) else { return }
+        let mask = remoteTLB.mask.exchange(0, ordering: .sequentiallyConsistent)
+        if mask != 0 { flushTLB(mmuIndexMask: mask) }
+        remoteTLB.performed.store(gen, ordering: .releasing)
+    }
+
+    /// True when another CPU asked for work this one has not done.
+    public var remoteWorkPending: Bool {
+        remoteTLB.requested.load(ordering: .relaxed) != remoteTLB.performed.load(ordering: .relaxed)
+    }
+}
