@@ -159,6 +159,17 @@ public final class Dispatcher {
                 jit.flushJumpCaches()
             }
         }
+        if threaded {
+            // Only the writing CPU stops at its next instruction boundary
+            // (its state is exact after the store); another CPU, stopped
+            // anywhere, could leave registers the block had not yet
+            // written: it leaves at its next block entry (exit request).
+            let me = UInt(pthread_self())
+            for r in runners where r.thread.load(ordering: .relaxed) == me {
+                r.cpu.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
+            }
+            return
+        }
         for c in system.cpus {
             c.state.storeBytes(of: 1, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
         }
@@ -431,6 +442,8 @@ final class CPURunner {
     /// CPUs on threads: another thread dropped blocks; the jump cache is
     /// emptied before the next block (its owner's thread only writes it).
     let jumpFlushPending = Atomic<Bool>(false)
+    /// CPUs on threads: the host thread running this CPU (`pthread_self`), 0 before it starts.
+    let thread = Atomic<UInt>(0)
     init(cpu: CPU, jumpCache: JumpCache?) {
         self.cpu = cpu
         self.jumpCache = jumpCache

@@ -43,6 +43,7 @@ extension Dispatcher {
     /// One CPU's thread: its blocks, its sleeps, its share of the others' requests.
     func cpuLoop(_ r: CPURunner) {
         let cpu = r.cpu
+        r.thread.store(UInt(pthread_self()), ordering: .sequentiallyConsistent)
         gate.enter(cpu)
         while system.exitStatus == nil {
             gate.checkpoint(cpu)
