@@ -10,10 +10,10 @@
 #include "smp.h"
 
 #define NCPUS 3
-#define G 100
-#define FREE_G 1000
+#define G 40
+#define FREE_G 400
 
-static uint32_t fn[16] __attribute__((aligned(64)));
+static uint32_t fn[1024] __attribute__((aligned(4096)));   /* a page of its own */
 static volatile uint64_t gen, acks[NCPUS], bad_lockstep[NCPUS], bad_free[NCPUS], last_free[NCPUS], done;
 
 static inline uint64_t call_fn(void) {

@@ -8,7 +8,7 @@
 #include "smp.h"
 
 #define NCPUS 3
-#define ROUNDS 60
+#define ROUNDS 40
 #define VA 0x80000000ull
 
 static uint8_t pool[16 * 4096] __attribute__((aligned(4096)));
