@@ -52,6 +52,8 @@ extension Dispatcher {
             cpu.serviceRemoteWork()
             cpu.interrupts.serviceHostEvent()
             guard cpu.startIfPoweredOn() else { idle(r, until: .max); continue }
+            // The debugger resumed other CPUs only (DebugControl.holds).
+            if let debug, debug.holds(cpu) { idle(r, until: .max); continue }
             if cpu.waiting != nil {
                 var deadline = UInt64.max
                 if !cpu.pollWakeUp(deadline: &deadline) {
