@@ -30,7 +30,8 @@ def run(cmd):
     wall = time.monotonic() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    line = next((l for l in p.stdout.decode(errors="replace").splitlines() if l.startswith("checksum")), None)
+    text = (p.stdout + p.stderr).decode(errors="replace")   # QEMU 7.2 writes semihosting to stderr
+    line = next((l for l in text.splitlines() if l.startswith("checksum")), None)
     if p.returncode != 0 or line is None:
         sys.exit(f"parallel: {' '.join(cmd)} failed (status {p.returncode}): {p.stderr.decode(errors='replace')[-300:]}")
     return wall, cpu, line
