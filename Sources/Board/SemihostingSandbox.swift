@@ -64,14 +64,7 @@ public struct SemihostingSandbox: Sendable, Equatable {
         }
         // Not there (yet): its directory must exist inside the root, and the
         // last component must be a name, not `..` or `.`.
-        let (dirPart, name) = SemihostingSandbox.split(guestPath)
-        guard name != "..", name != ".", !name.isEmpty else {
-            throw Refusal(errno: ENOENT, reason: "\"\(guestPath)\" does not name a file")
-        }
-        guard let dir = SemihostingSandbox.realPath(dirPart) else {
-            throw Refusal(errno: ENOENT, reason: "the directory of \"\(guestPath)\" does not exist")
-        }
-        let full = dir == "/" ? "/" + name : dir + "/" + name
+        let full = try entryPath(guestPath, notAName: ENOENT)
         guard contains(full) else { throw outside(guestPath, full) }
         return full
     }
@@ -137,15 +130,21 @@ public struct SemihostingSandbox: Sendable, Equatable {
     /// name kept): removing or renaming a link acts on the link.
     func resolveNoFollow(_ guestPath: String) throws(Refusal) -> String {
         if guestPath.isEmpty { throw Refusal(errno: ENOENT, reason: "an empty path") }
+        let full = try entryPath(guestPath, notAName: EACCES)
+        guard contains(full), full != root else { throw outside(guestPath, full) }
+        return full
+    }
+
+    /// `guestPath` with its directory resolved and its last component kept
+    /// (which must be a name, not `.` or `..`: else `notAName`).
+    private func entryPath(_ guestPath: String, notAName: Int32) throws(Refusal) -> String {
         let (dirPart, name) = SemihostingSandbox.split(guestPath)
         guard name != "..", name != ".", !name.isEmpty else {
-            throw Refusal(errno: EACCES, reason: "\"\(guestPath)\" does not name a file")
+            throw Refusal(errno: notAName, reason: "\"\(guestPath)\" does not name a file")
         }
         guard let dir = SemihostingSandbox.realPath(dirPart) else {
             throw Refusal(errno: ENOENT, reason: "the directory of \"\(guestPath)\" does not exist")
         }
-        let full = dir == "/" ? "/" + name : dir + "/" + name
-        guard contains(full), full != root else { throw outside(guestPath, full) }
-        return full
+        return dir == "/" ? "/" + name : dir + "/" + name
     }
 }

@@ -243,21 +243,13 @@ public final class VirtMachine {
         // The GICv3 CPU interface is system registers: its rows join the table.
         if gic.version == .v3 { _ = system.addSystemRegisters(gic.systemRegisters()) }
         if options.mec { system.enableMECTags() }   // before any loader writes RAM
-        uart.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
-        rtc.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
-        gpio.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
-        fwCfg.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
-        secureDevices?.connect(system: system)
         let guestError: (String) -> Void = { [unowned system] message in system.log(.guestErrors, message) }
-        for d in gicDevices {
-            switch d {
-            case let d as GICv2Distributor: d.onGuestError = guestError
-            case let d as GICv2CPUInterface: d.onGuestError = guestError
-            case let d as GICv3Distributor: d.onGuestError = guestError
-            case let d as GICv3Redistributor: d.onGuestError = guestError
-            default: break
-            }
-        }
+        uart.onGuestError = guestError
+        rtc.onGuestError = guestError
+        gpio.onGuestError = guestError
+        fwCfg.onGuestError = guestError
+        for d in gicDevices { (d as? GICFrame)?.onGuestError = guestError }
+        secureDevices?.connect(system: system)
         (msiController as? GICv2m)?.onGuestError = guestError
         if let its = msiController as? GICv3ITS {
             // The ITS and the redistributors read memory as a device does, under the boot CPU's GPT.

@@ -160,7 +160,7 @@ enum SignalFlush {
         p.initialize(repeating: nil, count: slots)
         return p
     }()
-    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+    static let chain = ChainedSignals()
     nonisolated(unsafe) static var installed = false
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
                                    SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR, SIGSTKFLT,
@@ -173,19 +173,9 @@ enum SignalFlush {
         counts[i] = count
         guard !installed else { return }
         installed = true
-        for sig in signals {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { s in
-                SignalFlush.flushNow()
-                // Hand the signal to whoever had it before: restore their action;
-                // the signal, blocked while this handler runs, is delivered to it
-                // on return.
-                _ = sigaction(s, SignalFlush.previous + Int(s), nil)
-                raise(s)
-            }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            _ = sigaction(sig, &action, previous + Int(sig))
+        chain.install(signals) { s in
+            SignalFlush.flushNow()
+            SignalFlush.chain.handOn(s)
         }
     }
 

@@ -141,3 +141,79 @@ extension GIC {
         updateAll()
     }
 }
+
+/// What every GIC register frame (distributor, CPU interface, redistributor)
+/// has: its GIC, and the reporter of `-d guest_errors`.
+public class GICFrame {
+    public let gic: GIC
+    /// Called with a one-line message for `-d guest_errors`.
+    public var onGuestError: ((String) -> Void)?
+
+    init(gic: GIC, version: GIC.Version) {
+        precondition(gic.version == version)
+        self.gic = gic
+    }
+}
+
+/// The byte-accessible registers (IPRIORITYR, ITARGETSR, C/SPENDSGIR): byte
+/// `b` of a `size`-byte access is the register byte at the access's offset + `b`.
+enum GICByteLanes {
+    static func read(size: Int, _ byte: (Int) -> UInt8) -> UInt64 {
+        var v: UInt64 = 0
+        for b in 0..<size { v |= UInt64(byte(b)) << UInt64(8 * b) }
+        return v
+    }
+
+    static func write(size: Int, value: UInt64, _ byte: (Int, UInt8) -> Void) {
+        for b in 0..<size { byte(b, UInt8(truncatingIfNeeded: value >> UInt64(8 * b))) }
+    }
+}
+
+extension GIC {
+    /// Whether an MMIO access by `cpu` is Secure: its Security state (all
+    /// accesses are Secure to a GIC with one Security state).
+    func accessIsSecure(_ cpu: Int) -> Bool {
+        !securityExtensions || cpus[cpu].secure
+    }
+
+    /// GICD_IPRIORITYR (0x400-0x7FF) or GICD_ITARGETSR (0x800-0xBFF): the
+    /// INTID of an access's first byte is `offset & 0x3FF`.
+    static func isPriorityOrTargets(_ offset: UInt64) -> Bool {
+        (0x400..<0xC00).contains(offset)
+    }
+
+    /// Distributor IPRIORITYR and ITARGETSR bytes as `cpu` sees them (lock
+    /// held). With affinity routing (GICv3) INTIDs 0-31 are the
+    /// redistributors' and there is no ITARGETSR: RAZ/WI here.
+    func readPriorityOrTargets(offset: UInt64, size: Int, cpu: Int, secure: Bool) -> UInt64 {
+        GICByteLanes.read(size: size) { b in
+            let intid = Int(offset & 0x3FF) + b
+            if version == .v3 && (intid < 32 || offset >= 0x800) { return 0 }
+            return offset < 0x800 ? readPriority(cpu: cpu, intid: intid, secure: secure)
+                                  : readTargets(cpu: cpu, intid: intid, secure: secure)
+        }
+    }
+
+    func writePriorityOrTargets(offset: UInt64, size: Int, value: UInt64, cpu: Int, secure: Bool) {
+        if version == .v3 && offset >= 0x800 { return }
+        GICByteLanes.write(size: size, value: value) { b, byte in
+            let intid = Int(offset & 0x3FF) + b
+            if version == .v3 && intid < 32 { return }
+            if offset < 0x800 {
+                writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
+            } else {
+                writeTargets(intid: intid, value: byte, secure: secure)
+            }
+        }
+        updateAll()
+    }
+
+    /// An MMIO access by the CPU of `attributes`, under the GIC's lock:
+    /// `body(cpu, secure)`, `secure` as `accessIsSecure`.
+    func access<T>(_ attributes: MMIOAttributes, _ body: (_ cpu: Int, _ secure: Bool) -> T) -> T {
+        locked {
+            let cpu = min(attributes.cpuIndex, cpuCount - 1)
+            return body(cpu, accessIsSecure(cpu))
+        }
+    }
+}

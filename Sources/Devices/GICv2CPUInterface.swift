@@ -37,23 +37,16 @@ public enum GICv2CPUInterfaceRegs {
 /// The GICv2 CPU interface (`-M virt,gic-version=2`), MMIO at 0x0801_0000:
 /// acknowledge (GICC_IAR), priority drop and deactivation (GICC_EOIR, and
 /// GICC_DIR when GICC_CTLR.EOImode is 1), the priority mask and binary points,
-/// the running priority. Accesses are CPU 0's in its current Security state.
-public final class GICv2CPUInterface: MMIODevice {
+/// the running priority. The registers are the requesting CPU's, in its
+/// current Security state.
+public final class GICv2CPUInterface: GICFrame, RequesterMMIODevice {
     public let name = "gicv2-cpu"
-    public let gic: GIC
-    public var onGuestError: ((String) -> Void)?
 
     public init(gic: GIC) {
-        precondition(gic.version == .v2)
-        self.gic = gic
+        super.init(gic: gic, version: .v2)
     }
 
     typealias R = GICv2CPUInterfaceRegs
-
-    /// Without attributes (tests): CPU 0's view.
-    public func read(offset: UInt64, size: Int) -> UInt64 {
-        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
 
     /// The banked registers are those of the requesting CPU (`attributes.cpuIndex`).
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
@@ -61,9 +54,7 @@ public final class GICv2CPUInterface: MMIODevice {
             onGuestError?("gicv2-cpu: \(size)-byte read at \(hex(offset))")
             return 0
         }
-        return UInt64(gic.locked { () -> UInt32 in
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
+        return UInt64(gic.access(attributes) { cpu, secure -> UInt32 in
             let c = gic.cpus[cpu]
             let nsView = !secure && !gic.singleSecurityState
             switch offset {
@@ -98,19 +89,13 @@ public final class GICv2CPUInterface: MMIODevice {
         })
     }
 
-    public func write(offset: UInt64, size: Int, value: UInt64) {
-        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         guard size == 4 else {
             onGuestError?("gicv2-cpu: \(size)-byte write at \(hex(offset)) ignored")
             return
         }
         let v = UInt32(truncatingIfNeeded: value)
-        gic.locked {
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
+        gic.access(attributes) { cpu, secure in
             let nsView = !secure && !gic.singleSecurityState
             switch offset {
             case R.ctlr:

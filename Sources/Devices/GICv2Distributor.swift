@@ -32,51 +32,29 @@ public enum GICv2DistributorRegs {
 }
 
 /// The GICv2 distributor (`-M virt,gic-version=2`), MMIO at 0x0800_0000.
-/// Accesses are made by CPU 0 in its current Security state (Secure when
-/// the GIC has no Security Extensions).
-public final class GICv2Distributor: MMIODevice {
+/// Accesses are made in the requesting CPU's current Security state (Secure
+/// when the GIC has no Security Extensions).
+public final class GICv2Distributor: GICFrame, RequesterMMIODevice {
     public let name = "gicv2-dist"
-    public let gic: GIC
-    /// Called with a one-line message for `-d guest_errors`.
-    public var onGuestError: ((String) -> Void)?
 
     public init(gic: GIC) {
-        precondition(gic.version == .v2)
-        self.gic = gic
+        super.init(gic: gic, version: .v2)
     }
 
     typealias R = GICv2DistributorRegs
 
-    /// Without attributes (tests): CPU 0's view.
-    public func read(offset: UInt64, size: Int) -> UInt64 {
-        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     /// The banked registers are those of the requesting CPU (`attributes.cpuIndex`).
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
-        gic.locked {
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
-            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
-                // Byte-accessible registers.
-                var v: UInt64 = 0
-                for b in 0..<size {
-                    let intid = Int(offset & 0x3FF) + b
-                    let byte = offset < R.itargetsr ? gic.readPriority(cpu: cpu, intid: intid, secure: secure)
-                                                    : gic.readTargets(cpu: cpu, intid: intid, secure: secure)
-                    v |= UInt64(byte) << UInt64(8 * b)
-                }
-                return v
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.readPriorityOrTargets(offset: offset, size: size, cpu: cpu, secure: secure)
             }
             if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
-                var v: UInt64 = 0
-                for b in 0..<size {
+                return GICByteLanes.read(size: size) { b in
                     let sgi = Int(offset - R.cpendsgir) & 0xF + b
-                    guard sgi < 16 else { break }
-                    let i = gic.irq(cpu, sgi)
-                    if gic.visible(i, secure: secure) { v |= UInt64(i.sgiSources) << UInt64(8 * b) }
+                    guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return 0 }
+                    return gic.irq(cpu, sgi).sgiSources
                 }
-                return v
             }
             guard size == 4 else {
                 onGuestError?("gicv2-dist: \(size)-byte read at \(hex(offset)) (word register)")
@@ -110,34 +88,16 @@ public final class GICv2Distributor: MMIODevice {
         }
     }
 
-    public func write(offset: UInt64, size: Int, value: UInt64) {
-        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
-        gic.locked {
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
-            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
-                for b in 0..<size {
-                    let intid = Int(offset & 0x3FF) + b
-                    let byte = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
-                    if offset < R.itargetsr {
-                        gic.writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
-                    } else {
-                        gic.writeTargets(intid: intid, value: byte, secure: secure)
-                    }
-                }
-                gic.updateAll()
-                return
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.writePriorityOrTargets(offset: offset, size: size, value: value, cpu: cpu, secure: secure)
             }
             if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
                 let set = offset >= R.spendsgir
-                for b in 0..<size {
+                GICByteLanes.write(size: size, value: value) { b, bits in
                     let sgi = Int(offset - R.cpendsgir) & 0xF + b
-                    guard sgi < 16 else { break }
-                    let bits = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
-                    guard gic.visible(gic.irq(cpu, sgi), secure: secure) else { continue }
+                    guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return }
                     gic.modify(cpu, sgi) {
                         $0.sgiSources = set ? $0.sgiSources | bits : $0.sgiSources & ~bits
                         $0.latch = $0.sgiSources != 0
@@ -178,12 +138,6 @@ public final class GICv2Distributor: MMIODevice {
 }
 
 extension GIC {
-    /// Whether an MMIO access by `cpu` is Secure: its Security state (all
-    /// accesses are Secure to a GIC with one Security state).
-    func accessIsSecure(_ cpu: Int) -> Bool {
-        !securityExtensions || cpus[cpu].secure
-    }
-
     /// GICD_ITARGETSR byte: RAZ/WI on a GIC with one CPU interface (IHI 0048
     /// 4.3.12); for SGIs and PPIs the reading CPU's own bit.
     func readTargets(cpu: Int, intid: Int, secure: Bool) -> UInt8 {

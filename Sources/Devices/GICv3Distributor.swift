@@ -43,38 +43,21 @@ public enum GICv3DistributorRegs {
 /// and routes (GICD_IROUTER). Affinity routing is always on (GICD_CTLR.ARE_S
 /// and ARE_NS are RAO/WI, as QEMU: no legacy mode), so the INTID 0-31 banks
 /// of the distributor are RAZ/WI (the redistributors hold them). Accesses are
-/// CPU 0's in its current Security state.
-public final class GICv3Distributor: MMIODevice {
+/// made in the requesting CPU's current Security state.
+public final class GICv3Distributor: GICFrame, RequesterMMIODevice {
     public let name = "gicv3-dist"
-    public let gic: GIC
-    public var onGuestError: ((String) -> Void)?
 
     public init(gic: GIC) {
-        precondition(gic.version == .v3)
-        self.gic = gic
+        super.init(gic: gic, version: .v3)
     }
 
     typealias R = GICv3DistributorRegs
 
-    /// Without attributes (tests): CPU 0's view.
-    public func read(offset: UInt64, size: Int) -> UInt64 {
-        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     /// The requesting CPU (`attributes.cpuIndex`) decides the Security state of the access.
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
-        gic.locked {
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
-            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
-                var v: UInt64 = 0
-                for b in 0..<size {
-                    let intid = Int(offset & 0x3FF) + b
-                    // Below 32 the redistributor holds them; ITARGETSR is RAZ/WI with affinity routing.
-                    guard intid >= 32, offset < R.itargetsr else { continue }
-                    v |= UInt64(gic.readPriority(cpu: cpu, intid: intid, secure: secure)) << UInt64(8 * b)
-                }
-                return v
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.readPriorityOrTargets(offset: offset, size: size, cpu: cpu, secure: secure)
             }
             if (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) {
                 let intid = Int(offset - R.irouter) / 8
@@ -120,24 +103,10 @@ public final class GICv3Distributor: MMIODevice {
         }
     }
 
-    public func write(offset: UInt64, size: Int, value: UInt64) {
-        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
-        gic.locked {
-            let cpu = min(attributes.cpuIndex, gic.cpuCount - 1)
-            let secure = gic.accessIsSecure(cpu)
-            if (R.ipriorityr..<R.ipriorityr + 0x400).contains(offset) || (R.itargetsr..<R.icfgr).contains(offset) {
-                guard offset < R.itargetsr else { return }
-                for b in 0..<size {
-                    let intid = Int(offset & 0x3FF) + b
-                    guard intid >= 32 else { continue }
-                    let byte = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
-                    gic.writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
-                }
-                gic.updateAll()
-                return
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.writePriorityOrTargets(offset: offset, size: size, value: value, cpu: cpu, secure: secure)
             }
             if (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) {
                 let intid = Int(offset - R.irouter) / 8

@@ -40,25 +40,17 @@ public enum GICv3RedistributorRegs {
 /// groups, priorities, PPI trigger modes), GICR_TYPER (its affinity, Last on
 /// the last one) and GICR_WAKER. With an ITS, LPIs (GICR_TYPER.PLPIS = 1):
 /// GICR_CTLR.EnableLPIs, GICR_PROPBASER and GICR_PENDBASER (GICv3LPI.swift).
-public final class GICv3Redistributor: MMIODevice {
+public final class GICv3Redistributor: GICFrame, RequesterMMIODevice {
     public let name = "gicv3-redist"
-    public let gic: GIC
-    public var onGuestError: ((String) -> Void)?
 
     public init(gic: GIC) {
-        precondition(gic.version == .v3)
-        self.gic = gic
+        super.init(gic: gic, version: .v3)
     }
 
     /// The size of the region: one stride per CPU.
     public var size: UInt64 { UInt64(gic.cpuCount) * R.stride }
 
     typealias R = GICv3RedistributorRegs
-
-    /// Without attributes (tests): CPU 0's view.
-    public func read(offset: UInt64, size: Int) -> UInt64 {
-        read(offset: offset, size: size, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
 
     /// The requesting CPU (`attributes.cpuIndex`) decides the Security state of the access.
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
@@ -69,12 +61,9 @@ public final class GICv3Redistributor: MMIODevice {
             if off >= R.sgiBase {
                 let o = off - R.sgiBase
                 if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {
-                    var v: UInt64 = 0
-                    for b in 0..<size {
-                        let intid = Int(o - R.ipriorityr) + b
-                        v |= UInt64(gic.readPriority(cpu: cpu, intid: intid, secure: secure)) << UInt64(8 * b)
+                    return GICByteLanes.read(size: size) { b in
+                        gic.readPriority(cpu: cpu, intid: Int(o - R.ipriorityr) + b, secure: secure)
                     }
-                    return v
                 }
                 guard size == 4 else { return 0 }
                 switch o {
@@ -126,10 +115,6 @@ public final class GICv3Redistributor: MMIODevice {
         return affinityValue << 32 | UInt64(cpu) << 8 | (cpu == gic.cpuCount - 1 ? 1 << 4 : 0) | (gic.lpisSupported ? 1 : 0)
     }
 
-    public func write(offset: UInt64, size: Int, value: UInt64) {
-        write(offset: offset, size: size, value: value, attributes: MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true))
-    }
-
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         let cpu = Int(offset / R.stride)
         let off = offset % R.stride
@@ -139,10 +124,8 @@ public final class GICv3Redistributor: MMIODevice {
             if off >= R.sgiBase {
                 let o = off - R.sgiBase
                 if (R.ipriorityr..<R.ipriorityr + 0x20).contains(o) {
-                    for b in 0..<size {
-                        let intid = Int(o - R.ipriorityr) + b
-                        let byte = UInt8(truncatingIfNeeded: value >> UInt64(8 * b))
-                        gic.writePriority(cpu: cpu, intid: intid, value: byte, secure: secure)
+                    GICByteLanes.write(size: size, value: value) { b, byte in
+                        gic.writePriority(cpu: cpu, intid: Int(o - R.ipriorityr) + b, value: byte, secure: secure)
                     }
                     gic.updateCPU(cpu)
                     return

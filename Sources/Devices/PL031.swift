@@ -7,7 +7,7 @@ import Machine
 /// when the counter has reached RTCMR: evaluated whenever the guest touches the
 /// device and by `poll()`. `onAlarmChange` tells the board when the match is
 /// due, so a host alarm can call `poll()` then (waking a CPU in WFI).
-public final class PL031: MMIODevice {
+public final class PL031: PrimeCellDevice {
     public let name: String
 
     /// Register offsets (Arm DDI 0224, table 3-1).
@@ -86,23 +86,18 @@ public final class PL031: MMIODevice {
         }
     }
 
-    public func read(offset off: UInt64, size: Int) -> UInt64 {
+    public func readRegister(_ reg: UInt64) -> UInt32? {
         poll()
-        let v: UInt32
-        switch off & ~3 {
-        case Reg.dr: v = counter
-        case Reg.mr: v = match
-        case Reg.lr: v = load
-        case Reg.cr: v = 1         // the counter always runs
-        case Reg.imsc: v = imsc
-        case Reg.ris: v = ris
-        case Reg.mis: v = ris & imsc
-        case PrimeCellID.offsets: v = PL031.id.read(off)
-        default:
-            onGuestError?("pl031: read of unknown register at offset \(hex(off))")
-            v = 0
+        switch reg {
+        case Reg.dr: return counter
+        case Reg.mr: return match
+        case Reg.lr: return load
+        case Reg.cr: return 1      // the counter always runs
+        case Reg.imsc: return imsc
+        case Reg.ris: return ris
+        case Reg.mis: return ris & imsc
+        default: return nil
         }
-        return PrimeCellID.narrow(v, offset: off, size: size)
     }
 
     public func write(offset off: UInt64, size: Int, value: UInt64) {

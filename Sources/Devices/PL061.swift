@@ -9,7 +9,7 @@ import Machine
 /// equals its GPIOIEV bit) or an edge of an input line (GPIOIS clear: both
 /// edges with GPIOIBE, else rising when GPIOIEV is set, falling when clear);
 /// edges are latched in GPIORIS until written to GPIOIC.
-public final class PL061: MMIODevice {
+public final class PL061: PrimeCellDevice {
     public let name: String
 
     /// Register offsets (Arm DDI 0190, table 3-1).
@@ -88,24 +88,19 @@ public final class PL061: MMIODevice {
         if rising & dir != 0 { onOutputRising?(rising & dir) }
     }
 
-    public func read(offset off: UInt64, size: Int) -> UInt64 {
-        let v: UInt32
-        switch off & ~3 {
-        case 0...Reg.dataEnd: v = UInt32(levels & UInt8(truncatingIfNeeded: off >> 2))
-        case Reg.dir: v = UInt32(dir)
-        case Reg.isense: v = UInt32(isense)
-        case Reg.ibe: v = UInt32(ibe)
-        case Reg.iev: v = UInt32(iev)
-        case Reg.ie: v = UInt32(ie)
-        case Reg.ris: v = UInt32(rawStatus)
-        case Reg.mis: v = UInt32(rawStatus & ie)
-        case Reg.afsel: v = UInt32(afsel)
-        case PrimeCellID.offsets: v = PL061.id.read(off)
-        default:
-            onGuestError?("pl061: read of unknown register at offset \(hex(off))")
-            v = 0
+    public func readRegister(_ reg: UInt64) -> UInt32? {
+        switch reg {
+        case 0...Reg.dataEnd: return UInt32(levels & UInt8(truncatingIfNeeded: reg >> 2))
+        case Reg.dir: return UInt32(dir)
+        case Reg.isense: return UInt32(isense)
+        case Reg.ibe: return UInt32(ibe)
+        case Reg.iev: return UInt32(iev)
+        case Reg.ie: return UInt32(ie)
+        case Reg.ris: return UInt32(rawStatus)
+        case Reg.mis: return UInt32(rawStatus & ie)
+        case Reg.afsel: return UInt32(afsel)
+        default: return nil
         }
-        return PrimeCellID.narrow(v, offset: off, size: size)
     }
 
     public func write(offset off: UInt64, size: Int, value: UInt64) {

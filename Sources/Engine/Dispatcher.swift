@@ -70,6 +70,8 @@ public struct EngineStatistics: Sendable {
     /// translating (lift, optimize, compile).
     public var guestInstructionsTranslated = 0
     public var translationNanoseconds: UInt64 = 0
+
+    public init() {}
 }
 
 public struct EngineError: Error, CustomStringConvertible {
@@ -285,7 +287,7 @@ public final class Dispatcher {
                 r.jumpCache?.flush()
             }
         }
-        // Interrupts (Interrupts.swift): taken between blocks, at the PC of the next instruction.
+        // Interrupts (InterruptService.swift): taken between blocks, at the PC of the next instruction.
         if cpu.interruptCheckRequested && cpu.serviceInterrupts() { r.lastExit = 0; return true }
         if cpu.waiting != nil || cpu.powerState != .on { r.lastExit = 0; return true }
         // Debugger: stop before this instruction? Then one-instruction blocks (DebugControl.swift).

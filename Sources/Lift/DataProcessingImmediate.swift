@@ -42,6 +42,16 @@ extension LiftState {
         b.setFlags(flags)
     }
 
+    /// The logical instructions' opc (bits 30:29): 00 AND, 01 ORR, 10 EOR,
+    /// 11 ANDS (the flags are the caller's).
+    mutating func logical(_ opc: Int, _ n: Value, _ m: Value) -> Value {
+        switch opc {
+        case 0, 3: return b.and(n, m)
+        case 1: return b.or(n, m)
+        default: return b.xor(n, m)
+        }
+    }
+
     mutating func emitLogicFlags(_ r: Value) {
         b.setFlags(b.emit(Inst(.nzcvLogic, .i64, a: r)))
     }
@@ -54,12 +64,7 @@ extension LiftState {
         let n = reg(w.rn, sf)
         let imm = constant(masks.wmask, t)
         let opc = w.field(29, 2)
-        let result: Value
-        switch opc {
-        case 0, 3: result = b.and(n, imm)
-        case 1: result = b.or(n, imm)
-        default: result = b.xor(n, imm)
-        }
+        let result = logical(opc, n, imm)
         if opc == 3 {
             emitLogicFlags(result)
             setReg(w.rd, result)

@@ -23,12 +23,7 @@ extension LiftState {
         var m = shifted(reg(w.rm, sf), type: w.shiftType, amount: w.imm6)
         if w.bit(21) { m = b.not(m) }   // BIC, ORN, EON, BICS
         let opc = w.field(29, 2)
-        let result: Value
-        switch opc {
-        case 0, 3: result = b.and(n, m)
-        case 1: result = b.or(n, m)
-        default: result = b.xor(n, m)
-        }
+        let result = logical(opc, n, m)
         if opc == 3 { emitLogicFlags(result) }
         setReg(w.rd, result)
     }

@@ -38,22 +38,15 @@ extension LiftState {
     mutating func liftFPLoadStoreRegister(_ op: A64Op, _ w: UInt32) {
         let size = w.ldstSize == 0 && w.bit(23) ? 4 : w.ldstSize
         let isLoad = w.bit(22)
-        let base = xsp(w.rn)
-        var addr: Value
-        var writeback: Value? = nil
+        let mode: Addressing
         switch op {
-        case .fpLdstUnsigned: addr = addOffset(base, Int64(w.imm12) << Int64(size))
-        case .fpLdstUnscaled: addr = addOffset(base, w.imm9)
-        case .fpLdstPre:
-            addr = addOffset(base, w.imm9)
-            writeback = addr
-        case .fpLdstPost:
-            addr = base
-            writeback = addOffset(base, w.imm9)
-        default:   // register offset
-            let shift = w.bit(12) ? size : 0
-            addr = b.add(base, extendedRegister(w.rm, option: w.option, shift: shift, to: .i64))
+        case .fpLdstUnsigned: mode = .unsigned
+        case .fpLdstUnscaled: mode = .unscaled
+        case .fpLdstPre: mode = .preIndex
+        case .fpLdstPost: mode = .postIndex
+        default: mode = .register
         }
+        let (addr, writeback) = loadStoreAddress(mode, w, size: size)
         if isLoad {
             let v = loadFP(addr, size: size)
             b.setVec(w.rt, v)

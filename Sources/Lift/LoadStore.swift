@@ -19,34 +19,47 @@ extension LiftState {
         off == 0 ? base : b.add(base, b.const_(UInt64(bitPattern: off)))
     }
 
+    /// How a single-register load or store (general or SIMD&FP) forms its
+    /// address (Arm ARM C6.1.3): imm12 scaled by the size, imm9 unscaled
+    /// (also LDTR/STTR), imm9 pre- or post-index, or a register offset.
+    enum Addressing { case unsigned, unscaled, preIndex, postIndex, register }
+
+    /// The address of a `size` (log2 bytes) access from Xn|SP, and the base's
+    /// new value for pre- and post-index (written back by the caller).
+    mutating func loadStoreAddress(_ mode: Addressing, _ w: UInt32, size: Int) -> (addr: Value, writeback: Value?) {
+        let base = xsp(w.rn)
+        switch mode {
+        case .unsigned: return (addOffset(base, Int64(w.imm12) << Int64(size)), nil)
+        case .unscaled: return (addOffset(base, w.imm9), nil)
+        case .preIndex:
+            let addr = addOffset(base, w.imm9)
+            return (addr, addr)
+        case .postIndex: return (base, addOffset(base, w.imm9))
+        case .register:   // LSL only with option 011, amount 0 or size
+            let shift = w.bit(12) ? size : 0
+            return (b.add(base, extendedRegister(w.rm, option: w.option, shift: shift, to: .i64)), nil)
+        }
+    }
+
     /// STR/LDR/LDRS*/PRFM in the unscaled, post-index, unprivileged, pre-index,
     /// register-offset and unsigned-offset forms.
     mutating func liftLoadStoreRegister(_ w: UInt32) {
         let op = A64Decoder.decode(w)
         let size = w.ldstSize, opc = w.field(22, 2)
-        let base = xsp(w.rn)
-        var addr: Value
-        var writeback: Value? = nil
-        var flags: AccessFlags = []
+        let mode: Addressing
         switch op {
-        case .ldstUnsigned:
-            addr = addOffset(base, Int64(w.imm12) << Int64(size))
-        case .ldstUnscaled:
-            addr = addOffset(base, w.imm9)
-        case .ldstUnpriv:
-            // Unprivileged at EL1, and at EL2 in a VHE host (E2H = TGE = 1).
-            addr = addOffset(base, w.imm9)
-            if ctx.el != 2 || ctx.el2Host { flags = .unprivileged }
-        case .ldstPre:
-            addr = addOffset(base, w.imm9)
-            writeback = addr
-        case .ldstPost:
-            addr = base
-            writeback = addOffset(base, w.imm9)
-        default:   // register offset: LSL only with option 011, amount 0 or size
-            let shift = w.bit(12) ? size : 0
-            addr = b.add(base, extendedRegister(w.rm, option: w.option, shift: shift, to: .i64))
+        case .ldstUnsigned: mode = .unsigned
+        case .ldstUnscaled, .ldstUnpriv: mode = .unscaled
+        case .ldstPre: mode = .preIndex
+        case .ldstPost: mode = .postIndex
+        default: mode = .register
         }
+        let address = loadStoreAddress(mode, w, size: size)
+        let addr = address.addr
+        var writeback = address.writeback
+        var flags: AccessFlags = []
+        // LDTR/STTR: unprivileged at EL1, and at EL2 in a VHE host (E2H = TGE = 1).
+        if op == .ldstUnpriv && (ctx.el != 2 || ctx.el2Host) { flags = .unprivileged }
         if size == 3 && opc == 2 { return }   // PRFM/PRFUM: no architectural effect
         if writeback == nil {   // the syndrome a stage 2 Data Abort reports (ISV = 1)
             flags.formUnion(.syndrome(size: size, rt: w.rt, signExtend: opc >= 2,

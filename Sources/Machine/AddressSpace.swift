@@ -15,6 +15,10 @@ public struct MMIOAttributes: Sendable, Equatable {
         self.paSpace = paSpace
         self.privileged = privileged
     }
+
+    /// CPU 0's privileged Non-secure access: what a device that depends on
+    /// the requester sees from an access without attributes (tests, DMA).
+    public static let cpu0 = MMIOAttributes(cpuIndex: 0, paSpace: .nonSecure, privileged: true)
 }
 
 /// A memory-mapped device. Offsets are relative to the device's base address.
@@ -35,6 +39,20 @@ extension MMIODevice {
     }
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
         write(offset: offset, size: size, value: value)
+    }
+}
+
+/// A device whose registers depend on the requester (a GIC's banked
+/// registers): it implements the forms with `attributes`; the plain forms
+/// are `MMIOAttributes.cpu0`'s accesses.
+public protocol RequesterMMIODevice: MMIODevice {}
+
+extension RequesterMMIODevice {
+    public func read(offset: UInt64, size: Int) -> UInt64 {
+        read(offset: offset, size: size, attributes: .cpu0)
+    }
+    public func write(offset: UInt64, size: Int, value: UInt64) {
+        write(offset: offset, size: size, value: value, attributes: .cpu0)
     }
 }
 

@@ -50,9 +50,8 @@ extension CPU {
     /// (AArch64.AdvSIMDFPAccessTrap).
     public var fpAccessTrap: (el: Int, uncategorized: Bool)? {
         let e = el
-        let hcr = el2Enabled ? sysreg(SysRegTable.hcrEL2) : 0
-        let e2h = config.hasVHE && hcr & (1 << 34) != 0
-        let tge = hcr & (1 << 27) != 0
+        let e2h = el2Enabled && hcrE2H
+        let tge = hcrTGE
         let inHost = e2h && tge && e != 1
         // CPACR_EL1.FPEN: x0 traps EL0 and EL1, 01 traps EL0, 11 traps nothing.
         if e <= 1 && !inHost {

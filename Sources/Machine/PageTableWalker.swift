@@ -245,15 +245,11 @@ extension CPU {
 
         let outputSize = min(CPU.outputAddressBits(ps: ps), CPU.physicalAddressBits)
         let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
-        let stride = geometry.stride
-        // Start level: 4 - ceil((inputSize - granuleBits) / stride).
-        var level = 4 - (inputSize - 4) / stride
         // TTBR_ELx.BADDR (bits 47:1; bit 0 is CnP), aligned to the size of the
-        // start-level table.
+        // start-level table. Start level: 4 - ceil((inputSize - granuleBits) / stride).
         let baddr = ttbr & 0x0000_FFFF_FFFF_FFFE
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
-        var indexMask: UInt64 = (1 << UInt64(inputSize - stride * (4 - level))) - 1
-        var tableBase = baddr & ~indexMask
+        var walk = geometry.start(level: 4 - (inputSize - 4) / geometry.stride, inputSize: inputSize, base: baddr)
 
         // Hierarchical attributes of the table descriptors walked through.
         var pxnTable = false, xnTable = false, apTableNoEL0 = false, apTableRO = false, nsTable = false
@@ -261,8 +257,8 @@ extension CPU {
         var desc: UInt64
         var leafPA: UInt64 = 0, leafRaw: UInt64 = 0   // FEAT_HAFDBS writes the leaf back
         while true {
-            let shift = UInt64(stride * (4 - level))
-            var descPA = tableBase | ((va >> shift) & indexMask & ~7)
+            let level = walk.level
+            var descPA = walk.descriptorAddress(va)
             var readSpace = walkSpace, readMECID: UInt16? = nil
             let descIPA = descPA
             if stage2Walks {   // the descriptor's address is an IPA: stage 2 (S1PTW) gives PA, PA space, MECID
@@ -285,10 +281,10 @@ extension CPU {
             // MEC: TTWalkMECID, or the stage 2 output MECID of the descriptor's IPA.
             desc = readMECID.map { mecView(descPA, raw, mecid: $0) } ?? mecWalkView(descPA, raw, accessEL: accessEL)
             (leafPA, leafRaw) = (descPA, raw)
-            switch geometry.step(desc, level: level) {
+            switch walk.take(desc) {
             case .fault(let f): return fail(f)
             case .leaf: break
-            case .table(let next):
+            case .table:
                 // The controls that apply to every lookup below the table.
                 pxnTable = pxnTable || (desc >> 59) & 1 == 1
                 xnTable = xnTable || (desc >> 60) & 1 == 1
@@ -296,13 +292,11 @@ extension CPU {
                 apTableRO = apTableRO || (desc >> 62) & 1 == 1
                 nsTable = nsTable || (desc >> 63) & 1 == 1
                 if walkSpace == .secure && nsTable { walkSpace = .nonSecure }
-                tableBase = next
-                level += 1
-                indexMask = (1 << UInt64(granuleBits)) - 1
                 continue
             }
             break
         }
+        let level = walk.level
         guard let pa = geometry.output(desc, level: level, input: va) else { return fail(.addressSize(level: level)) }
         // FEAT_MEC: output PA space, AMEC bit, and AArch64.S1AMECFault (MEC/MECID.swift).
         let mec = mecStage1Leaf(descriptor: desc, upperRange: upper, accessEL: accessEL,

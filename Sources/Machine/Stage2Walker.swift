@@ -103,17 +103,15 @@ extension CPU {
         // the size of the (concatenated) start-level table.
         let baddr = sysreg(Stage2Regs.vttbr) & 0x0000_FFFF_FFFF_FFFE
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
-        var indexMask: UInt64 = (1 << UInt64(startBits)) - 1
-        var tableBase = baddr & ~((indexMask << 3) | 7)
         let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
+        var walk = geometry.start(level: start, inputSize: inputSize, base: baddr)
         let realm = securityState(el: 1) == .realm
         let walkSpace: PASpace = realm ? .realm : .nonSecure
-        var level = start
         var desc: UInt64
         var leafPA: UInt64 = 0, leafRaw: UInt64 = 0   // FEAT_HAFDBS writes the leaf back
         while true {
-            let shift = UInt64(granuleBits + stride * (3 - level))
-            let descPA = tableBase | (((ipa >> shift) & indexMask) << 3)
+            let level = walk.level
+            let descPA = walk.descriptorAddress(ipa)
             // RME: the granule protection check of the stage 2 walk.
             if !debug, var g = granuleProtectionCheck(pa: descPA, space: walkSpace) {
                 g.walkLevel = level
@@ -125,17 +123,14 @@ extension CPU {
             guard let (raw, d) = stage2ReadDescriptor(descPA) else { return fail(.syncExternalOnWalk(level: level)) }
             desc = d
             (leafPA, leafRaw) = (descPA, raw)
-            switch geometry.step(desc, level: level) {
+            switch walk.take(desc) {
             case .fault(let f): return fail(f)
             case .leaf: break
-            case .table(let next):
-                tableBase = next
-                level += 1
-                indexMask = (1 << UInt64(stride)) - 1
-                continue
+            case .table: continue
             }
             break
         }
+        let level = walk.level
         guard let pa = geometry.output(desc, level: level, input: ipa) else { return fail(.addressSize(level: level)) }
         // Access flag and dirty state, FEAT_HAFDBS (VTCR_EL2.HA/HD): S2AP[1] is the
         // write permission a clean DBM page lacks.

@@ -19,6 +19,16 @@ struct WalkGeometry {
 
     enum Step { case table(next: UInt64), leaf, fault(FaultStatus) }
 
+    /// The cursor of a walk of an `inputSize`-bit input space from the table
+    /// at `base` (its low bits ignored), at `level`: that table has the index
+    /// bits the input has left above the level's page (fewer than a full
+    /// table's, or more when start-level tables are concatenated).
+    func start(level: Int, inputSize: Int, base: UInt64) -> WalkCursor {
+        let indexBits = inputSize - pageBits(level: level)
+        return WalkCursor(geometry: self, table: base & ~((1 << UInt64(indexBits + 3)) - 1), level: level,
+                          indexBits: indexBits)
+    }
+
     /// The descriptor at `level`: a table (with the next level's table
     /// address) or a leaf (block or page). Faults: Translation for an invalid
     /// descriptor, the reserved level 3 encoding, or a block where the granule
@@ -44,5 +54,38 @@ struct WalkGeometry {
         if oa >> UInt64(outputSize) != 0 { return nil }
         let blockMask: UInt64 = (1 << UInt64(pageBits(level: level))) - 1
         return (oa & ~blockMask) | (input & blockMask)
+    }
+}
+
+/// Where a walk is: the table being read, its level and its index bits.
+struct WalkCursor {
+    let geometry: WalkGeometry
+    private(set) var table: UInt64
+    private(set) var level: Int
+    private(set) var indexBits: Int
+
+    fileprivate init(geometry: WalkGeometry, table: UInt64, level: Int, indexBits: Int) {
+        self.geometry = geometry
+        self.table = table
+        self.level = level
+        self.indexBits = indexBits
+    }
+
+    /// The address of the descriptor for `input` in the table.
+    func descriptorAddress(_ input: UInt64) -> UInt64 {
+        let index = (input >> UInt64(geometry.pageBits(level: level))) & ((1 << UInt64(indexBits)) - 1)
+        return table | index << 3
+    }
+
+    /// What the descriptor `desc` read at the cursor is; a table moves the
+    /// cursor to the next level's table (a full one).
+    mutating func take(_ desc: UInt64) -> WalkGeometry.Step {
+        let step = geometry.step(desc, level: level)
+        if case .table(let next) = step {
+            table = next
+            level += 1
+            indexBits = geometry.stride
+        }
+        return step
     }
 }

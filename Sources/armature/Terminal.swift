@@ -1,4 +1,5 @@
 import Glibc
+import Debug
 
 /// The host terminal while a guest runs, as QEMU's stdio character device sets
 /// it: when stdin is a terminal (and we are in the foreground), no local echo and
@@ -19,9 +20,9 @@ enum Terminal {
     /// The guest's settings, put back after a stop (SIGTSTP, then SIGCONT).
     nonisolated(unsafe) static var guestMode = termios()
     nonisolated(unsafe) static var isRaw = false
-    /// The handlers fatal signals had before ours (the Swift runtime's crash
-    /// reporter), put back before the signal is raised again.
-    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+    /// Fatal signals restore the terminal, then go to the handlers they had
+    /// before ours (the Swift runtime's crash reporter).
+    static let fatalSignals = ChainedSignals()
 
     static func enterGuestMode(signalsToGuest: Bool = false) {
         guard isatty(STDIN_FILENO) != 0, tcgetpgrp(STDIN_FILENO) == getpgrp() else { return }
@@ -43,17 +44,9 @@ enum Terminal {
         isRaw = true
         atexit { Terminal.restore() }
         installStopHandler()
-        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { s in
-                Terminal.restore()
-                // Back to the previous handler, which gets the signal on return.
-                _ = sigaction(s, Terminal.previous + Int(s), nil)
-                raise(s)
-            }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            _ = sigaction(sig, &action, previous + Int(sig))
+        fatalSignals.install([SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]) { s in
+            Terminal.restore()
+            Terminal.fatalSignals.handOn(s)
         }
     }
 

@@ -204,9 +204,9 @@ final class DebugLogTests: XCTestCase {
         var s = TraceFormat.Statistics()
         s.guestInstructions = 2_000_000
         s.elapsedSeconds = 0.5
-        s.blocksTranslated = 12
-        s.blocksExecuted = 3456
-        s.blocksInvalidated = 1
+        s.engine.blocksTranslated = 12
+        s.engine.blocksExecuted = 3456
+        s.engine.blocksInvalidated = 1
         s.exceptionsTaken = 5
         s.exceptionReturns = 4
         XCTAssertEqual(TraceFormat.stats(s), """
@@ -229,14 +229,14 @@ final class DebugLogTests: XCTestCase {
             mecid-mismatches: 0
 
             """)
-        s.jitCompiledBlocks = 10
-        s.jitFallbackBlocks = 2
-        s.jitDeferredBlocks = 3
-        s.hostCodeBytes = 4096
-        s.chainsMade = 7
-        s.codeCacheFlushes = 0
-        s.instructionsTranslated = 99
-        s.translationSeconds = 0.25
+        s.engine.jitCompiledBlocks = 10
+        s.engine.jitFallbackBlocks = 2
+        s.engine.jitDeferredBlocks = 3
+        s.engine.hostCodeBytes = 4096
+        s.engine.chainsMade = 7
+        s.engine.codeCacheFlushes = 0
+        s.engine.guestInstructionsTranslated = 99
+        s.engine.translationNanoseconds = 250_000_000
         s.tlb.dataMisses = 11
         s.tlb.codeMisses = 12
         s.tlb.walks = 13

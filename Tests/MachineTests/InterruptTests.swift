@@ -3,7 +3,7 @@ import Glibc
 @testable import Machine
 
 /// Interrupt routing and masking (Arm ARM D1.3), delivery between blocks,
-/// the check flag, WFI/WFE and the event register (Interrupts.swift).
+/// the check flag, WFI/WFE and the event register (Interrupts.swift, InterruptRouting.swift, InterruptService.swift).
 final class InterruptTests: XCTestCase {
     typealias C = InterruptRouting.Controls
     let vbar = TestMachine.vbar

@@ -103,29 +103,25 @@ let helperSys: HelperFunction = { state, packed, xt, rt in
     return 0
 }
 
-let helperSVC: HelperFunction = { state, imm, _, _ in
+/// The exception-generating instructions with a 16-bit immediate (C6.2
+/// SVC, HVC, SMC, BRK): the helper's argument is the immediate.
+private enum ExceptionInstruction { case svc, hvc, smc, brk }
+
+private func generateException(_ instruction: ExceptionInstruction, _ state: UnsafeMutableRawPointer, imm16: UInt64) -> UInt64 {
     let cpu = CPU.from(state: state)
-    cpu.raiseSVC(imm16: imm, at: cpu.faultPC)
+    switch instruction {
+    case .svc: cpu.raiseSVC(imm16: imm16, at: cpu.faultPC)
+    case .hvc: cpu.raiseHVC(imm16: imm16, at: cpu.faultPC)
+    case .smc: cpu.raiseSMC(imm16: imm16, at: cpu.faultPC)
+    case .brk: cpu.raiseBRK(imm16: imm16, at: cpu.faultPC)
+    }
     return 0
 }
 
-let helperHVC: HelperFunction = { state, imm, _, _ in
-    let cpu = CPU.from(state: state)
-    cpu.raiseHVC(imm16: imm, at: cpu.faultPC)
-    return 0
-}
-
-let helperSMC: HelperFunction = { state, imm, _, _ in
-    let cpu = CPU.from(state: state)
-    cpu.raiseSMC(imm16: imm, at: cpu.faultPC)
-    return 0
-}
-
-let helperBRK: HelperFunction = { state, imm, _, _ in
-    let cpu = CPU.from(state: state)
-    cpu.raiseBRK(imm16: imm, at: cpu.faultPC)
-    return 0
-}
+let helperSVC: HelperFunction = { state, imm, _, _ in generateException(.svc, state, imm16: imm) }
+let helperHVC: HelperFunction = { state, imm, _, _ in generateException(.hvc, state, imm16: imm) }
+let helperSMC: HelperFunction = { state, imm, _, _ in generateException(.smc, state, imm16: imm) }
+let helperBRK: HelperFunction = { state, imm, _, _ in generateException(.brk, state, imm16: imm) }
 
 /// HLT #0xF000 is the A64 semihosting call when semihosting is enabled;
 /// otherwise HLT is UNDEFINED (halting debug is not enabled).
@@ -152,7 +148,7 @@ let helperERET: HelperFunction = { state, _, _, _ in
 }
 
 /// WFI (3) and WFE (2) may idle the host thread until a timer deadline or an
-/// interrupt (Interrupts.swift); SEV (4) sets every PE's event register, SEVL
+/// interrupt (InterruptService.swift); SEV (4) sets every PE's event register, SEVL
 /// (5) the local one.
 let helperHint: HelperFunction = { state, hint, _, _ in
     let cpu = CPU.from(state: state)

@@ -11,46 +11,19 @@ extension FPReference {
         let rounding = FPRounding.fromFPCR(fpcr)
         let uc = unpack(UInt64(c), single, fpcr, &flags)
         let ua = unpack(UInt64(a), half, fpcr, &flags), ub = unpack(UInt64(b), half, fpcr, &flags)
-        let inf1 = ua.kind == .infinity, inf2 = ub.kind == .infinity
-        let zero1 = ua.kind == .zero, zero2 = ub.kind == .zero
 
         func convertNaN(_ h: UInt64) -> UInt64 {
             // The half's sign, an all-ones exponent and its fraction at the top.
             (h & 0x8000) << 16 | 0x7F80_0000 | (h & 0x3FF) << 13
         }
+        // FPProcessNaNs3H: the addend's NaN as it is, a multiplicand's converted.
         var nan: UInt64?
-        if uc.kind == .snan { nan = processNaN(uc, UInt64(c), single, fpcr, &flags) }
-        else if ua.kind == .snan { nan = convertNaN(processNaN(ua, UInt64(a), half, fpcr, &flags)) }
-        else if ub.kind == .snan { nan = convertNaN(processNaN(ub, UInt64(b), half, fpcr, &flags)) }
-        else if uc.kind == .qnan { nan = processNaN(uc, UInt64(c), single, fpcr, &flags) }
-        else if ua.kind == .qnan { nan = convertNaN(processNaN(ua, UInt64(a), half, fpcr, &flags)) }
-        else if ub.kind == .qnan { nan = convertNaN(processNaN(ub, UInt64(b), half, fpcr, &flags)) }
-        if uc.kind == .qnan && ((inf1 && zero2) || (zero1 && inf2)) {
-            flags |= FPBits.ioc
-            return UInt32(single.defaultNaN)
+        switch nanOperand([uc, ua, ub]) {
+        case 0: nan = processNaN(uc, UInt64(c), single, fpcr, &flags)
+        case 1: nan = convertNaN(processNaN(ua, UInt64(a), half, fpcr, &flags))
+        case 2: nan = convertNaN(processNaN(ub, UInt64(b), half, fpcr, &flags))
+        default: nan = nil
         }
-        if let nan { return UInt32(truncatingIfNeeded: nan) }
-
-        let infA = uc.kind == .infinity, zeroA = uc.kind == .zero
-        let signP = ua.sign != ub.sign
-        let infP = inf1 || inf2, zeroP = zero1 || zero2
-        if (inf1 && zero2) || (zero1 && inf2) || (infA && infP && uc.sign != signP) {
-            flags |= FPBits.ioc
-            return UInt32(single.defaultNaN)
-        }
-        if (infA && !uc.sign) || (infP && !signP) { return UInt32(single.infinity(false)) }
-        if (infA && uc.sign) || (infP && signP) { return UInt32(single.infinity(true)) }
-        if zeroA && zeroP && uc.sign == signP { return UInt32(single.zero(uc.sign)) }
-        let p: Real? = zeroP ? nil : Real(sign: signP, mant: UInt128(ua.mant) * UInt128(ub.mant), exp: ua.exp + ub.exp)
-        let q: Real? = zeroA ? nil : real(uc)
-        let sum: Real?
-        switch (q, p) {
-        case (nil, nil): sum = nil
-        case (let x?, nil): sum = x
-        case (nil, let y?): sum = y
-        case (let x?, let y?): sum = add(x, y)
-        }
-        guard let s = sum else { return UInt32(single.zero(rounding == .negInf)) }
-        return UInt32(round(sign: s.sign, mant: s.mant, exp: s.exp, single, fpcr, rounding, &flags))
+        return UInt32(mulAdd(uc, ua, ub, nan: nan, single, fpcr, rounding, &flags))
     }
 }

@@ -71,9 +71,14 @@ public enum FPReference {
     /// ones, each in operand order; nil when no operand is a NaN.
     static func processNaNs(_ us: [Unpacked], _ xs: [UInt64], _ fmt: Format, _ fpcr: UInt64,
                             _ flags: inout UInt64) -> UInt64? {
-        for (u, x) in zip(us, xs) where u.kind == .snan { return processNaN(u, x, fmt, fpcr, &flags) }
-        for (u, x) in zip(us, xs) where u.kind == .qnan { return processNaN(u, x, fmt, fpcr, &flags) }
-        return nil
+        guard let i = nanOperand(us) else { return nil }
+        return processNaN(us[i], xs[i], fmt, fpcr, &flags)
+    }
+
+    /// The operand FPProcessNaNs picks: the first signalling NaN, else the
+    /// first quiet one; nil when no operand is a NaN.
+    static func nanOperand(_ us: [Unpacked]) -> Int? {
+        us.firstIndex { $0.kind == .snan } ?? us.firstIndex { $0.kind == .qnan }
     }
 
     /// FPRound / FPRoundBase (`cv`: FPRoundCV, no FZ16 flush) of the exact
@@ -346,17 +351,9 @@ public enum FPReference {
             if (inf1 && !ua.sign) || (inf2 && !sign2) { return fmt.infinity(false) }
             if (inf1 && ua.sign) || (inf2 && sign2) { return fmt.infinity(true) }
             if zero1 && zero2 && ua.sign == sign2 { return fmt.zero(ua.sign) }
-            let x = zero1 ? nil : Optional(real(ua))
             var y = zero2 ? nil : Optional(real(ub))
             y?.sign = sign2
-            let sum: Real?
-            switch (x, y) {
-            case (nil, nil): sum = nil
-            case (let p?, nil): sum = p
-            case (nil, let q?): sum = q
-            case (let p?, let q?): sum = add(p, q)
-            }
-            guard let s = sum else { return fmt.zero(rounding == .negInf) }
+            guard let s = sum(zero1 ? nil : real(ua), y) else { return fmt.zero(rounding == .negInf) }
             return round(sign: s.sign, mant: s.mant, exp: s.exp, fmt, fpcr, rounding, &flags)
         case .mul, .nmul:
             if (inf1 && zero2) || (zero1 && inf2) { flags |= FPBits.ioc; return fmt.defaultNaN }
@@ -396,9 +393,17 @@ public enum FPReference {
     static func mulAdd(addend c: UInt64, _ a: UInt64, _ b: UInt64, _ fmt: Format, _ fpcr: UInt64,
                        _ rounding: FPRounding, _ flags: inout UInt64, halve: Bool = false) -> UInt64 {
         let uc = unpack(c, fmt, fpcr, &flags), ua = unpack(a, fmt, fpcr, &flags), ub = unpack(b, fmt, fpcr, &flags)
+        let nan = processNaNs([uc, ua, ub], [c, a, b], fmt, fpcr, &flags)
+        return mulAdd(uc, ua, ub, nan: nan, fmt, fpcr, rounding, &flags, halve: halve)
+    }
+
+    /// FPMulAdd of unpacked operands, `nan` the result of FPProcessNaNs3 on
+    /// them (nil: none is a NaN), rounded once into `fmt`. A quiet NaN addend
+    /// with infinity times zero gives the default NaN and Invalid Operation.
+    static func mulAdd(_ uc: Unpacked, _ ua: Unpacked, _ ub: Unpacked, nan: UInt64?, _ fmt: Format, _ fpcr: UInt64,
+                       _ rounding: FPRounding, _ flags: inout UInt64, halve: Bool = false) -> UInt64 {
         let inf1 = ua.kind == .infinity, inf2 = ub.kind == .infinity
         let zero1 = ua.kind == .zero, zero2 = ub.kind == .zero
-        let nan = processNaNs([uc, ua, ub], [c, a, b], fmt, fpcr, &flags)
         if uc.kind == .qnan && ((inf1 && zero2) || (zero1 && inf2)) {
             flags |= FPBits.ioc
             return fmt.defaultNaN
@@ -415,16 +420,18 @@ public enum FPReference {
         if (infA && uc.sign) || (infP && signP) { return fmt.infinity(true) }
         if zeroA && zeroP && uc.sign == signP { return fmt.zero(uc.sign) }
         let p: Real? = zeroP ? nil : Real(sign: signP, mant: UInt128(ua.mant) * UInt128(ub.mant), exp: ua.exp + ub.exp)
-        let q: Real? = zeroA ? nil : real(uc)
-        let sum: Real?
-        switch (q, p) {
-        case (nil, nil): sum = nil
-        case (let x?, nil): sum = x
-        case (nil, let y?): sum = y
-        case (let x?, let y?): sum = add(x, y)
-        }
-        guard let s = sum else { return fmt.zero(rounding == .negInf) }
+        guard let s = sum(zeroA ? nil : real(uc), p) else { return fmt.zero(rounding == .negInf) }
         return round(sign: s.sign, mant: s.mant, exp: s.exp - (halve ? 1 : 0), fmt, fpcr, rounding, &flags)
+    }
+
+    /// The exact sum of two reals, nil standing for zero (nil when both are).
+    static func sum(_ x: Real?, _ y: Real?) -> Real? {
+        switch (x, y) {
+        case (nil, nil): return nil
+        case (let p?, nil): return p
+        case (nil, let q?): return q
+        case (let p?, let q?): return add(p, q)
+        }
     }
 
     /// FPConvert (FCVT between half, single and double precision).

@@ -19,14 +19,8 @@ public enum SecurityState: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
-        switch self {
-        case .secure: return "Secure"
-        case .nonSecure: return "Non-secure"
-        case .root: return "Root"
-        case .realm: return "Realm"
-        }
-    }
+    /// Its name, the same as its PA space's.
+    public var description: String { paSpace.description }
 }
 
 /// The four physical address spaces of RME (Arm ARM D9.1.2). Without RME only

@@ -187,7 +187,7 @@ public enum SysRegTable {
         SysRegDef("MAIR_EL1", 3, 0, 10, 2, 0, el: 1, mmu: true).trapped(vm),
         SysRegDef("AMAIR_EL1", 3, 0, 10, 3, 0, el: 1).trapped(vm),
         SysRegDef("VBAR_EL1", 3, 0, 12, 0, 0, el: 1),
-        .special("ISR_EL1", 3, 0, 12, 1, 0, el: 1, read: { $0.interruptStatus }),   // Interrupts.swift
+        .special("ISR_EL1", 3, 0, 12, 1, 0, el: 1, read: { $0.interruptStatus }),   // InterruptService.swift
         SysRegDef("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, el: 1).trapped(vm),
         SysRegDef("TPIDR_EL1", 3, 0, 13, 0, 4, el: 1),
         SysRegDef("TPIDR_EL0", 3, 3, 13, 0, 2, el: 0),
