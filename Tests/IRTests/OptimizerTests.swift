@@ -54,6 +54,28 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(block.insts.filter { $0.op == .setReg }.count, 2)
     }
 
+    func testSetsOfAStoringInstructionStayAcrossItsBoundary() {
+        // str x0, [x1], #4; mov x1, #0: a store into translated code ends the
+        // block at the boundary after it, so the writeback must be in the state.
+        var b = IRBuilder(guestPC: 0x1000)
+        b.insnStart(pc: 0x1000)
+        let base = b.getReg(1)
+        b.store(base, b.getReg(0))
+        b.setReg(1, b.add(base, b.const_(4)))
+        b.insnStart(pc: 0x1004)
+        b.setReg(1, b.const_(0))
+        b.insnStart(pc: 0x1008)
+        b.setReg(2, b.const_(7))
+        b.insnStart(pc: 0x100C)
+        b.setReg(2, b.const_(8))
+        b.exitJump(0x1010)
+        var block = b.block
+        GetSetForwarding.run(&block)
+        let sets = block.insts.filter { $0.op == .setReg }
+        XCTAssertEqual(sets.filter { $0.imm == 1 }.count, 2, "the writeback before the boundary stays")
+        XCTAssertEqual(sets.filter { $0.imm == 2 }.count, 1, "without a store, the overwritten set goes")
+    }
+
     func testHelperCallsForgetKnownRegisters() {
         var b = IRBuilder(guestPC: 0x1000)
         _ = b.getReg(4)

@@ -3,7 +3,9 @@
 ///   set, with no helper call in between that may change it) becomes that value;
 /// - a `set` overwritten by a later `set` of the same register, with nothing in
 ///   between that can observe the state (a memory access that may fault, a
-///   non-pure helper, an exit), is dropped.
+///   non-pure helper, an exit, or the boundary after an instruction that wrote
+///   memory: a store into translated code ends the block there, with the
+///   registers as that instruction left them), is dropped.
 public enum GetSetForwarding {
     /// Keys: NZCV 0, X registers and SPs 1 + id (ids 0...34, room to 62), V registers 64 + n.
     static let flagsKey = 0
@@ -28,9 +30,16 @@ public enum GetSetForwarding {
             if pendingSet[key] == none { pendingKeys.append(key) }
             pendingSet[key] = UInt32(i)
         }
+        var wroteMemory = false             // since the last instruction boundary
         for i in block.insts.indices {
             let inst = block.rewriteOperands(at: i, replace)
             switch inst.op {
+            case .insnStart:
+                if wroteMemory {
+                    for k in pendingKeys { pendingSet[k] = none }
+                    pendingKeys.removeAll(keepingCapacity: true)
+                    wroteMemory = false
+                }
             case .getReg, .getFlags:
                 let key = inst.op == .getFlags ? flagsKey : registerKey(inst.imm)
                 if known[key] != none {
@@ -64,6 +73,7 @@ public enum GetSetForwarding {
                 setPending(key, i)
                 known[key] = inst.a.index
             default:
+                if inst.op == .store || (inst.op == .call && !inst.isPure) { wroteMemory = true }
                 if inst.observesGuestState {
                     for k in pendingKeys { pendingSet[k] = none }
                     pendingKeys.removeAll(keepingCapacity: true)
