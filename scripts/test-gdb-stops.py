@@ -21,6 +21,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from gdb_packets import GDBPacketClient  # noqa: E402
+
 ARMATURE, ENGINE, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
 BASE = 0x40080000
 
@@ -56,41 +59,9 @@ def free_port():
     return p
 
 
-class Client:
+class Client(GDBPacketClient):
     def __init__(self, port):
-        deadline = time.time() + 10
-        while True:
-            try:
-                self.s = socket.create_connection(("127.0.0.1", port), 5)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(10)
-        self.buf = b""
-
-    def send(self, payload):
-        body = payload.encode() if isinstance(payload, str) else payload
-        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) % 256))
-
-    def packet(self):
-        while True:
-            i = self.buf.find(b"$")
-            if i >= 0:
-                j = self.buf.find(b"#", i)
-                if j >= 0 and len(self.buf) >= j + 3:
-                    body = self.buf[i + 1:j]
-                    self.buf = self.buf[j + 3:]
-                    return body.decode("latin-1")
-            chunk = self.s.recv(4096)
-            if not chunk:
-                raise EOFError("connection closed")
-            self.buf += chunk
-
-    def cmd(self, payload):
-        self.send(payload)
-        return self.packet()
+        super().__init__(port, deadline=10, timeout=10)
 
 
 def start(guest):

@@ -27,6 +27,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from gdb_packets import GDBPacketClient  # noqa: E402
+
 ARMATURE, ENGINE, TMP, GUEST = sys.argv[1:5]
 GDB = shutil.which("gdb-multiarch")
 QEMU = shutil.which("qemu-system-aarch64")
@@ -168,33 +171,9 @@ def case_gdb():
         print("--- gdb log\n" + log + "\n--- guest\n" + guest_out)
 
 
-class Client:
+class Client(GDBPacketClient):
     def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), 5)
-        self.s.settimeout(20)
-        self.buf = b""
-
-    def send(self, payload):
-        body = payload.encode() if isinstance(payload, str) else payload
-        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) % 256))
-
-    def packet(self):
-        while True:
-            i = self.buf.find(b"$")
-            if i >= 0:
-                j = self.buf.find(b"#", i)
-                if j >= 0 and len(self.buf) >= j + 3:
-                    body = self.buf[i + 1:j]
-                    self.buf = self.buf[j + 3:]
-                    return body.decode("latin-1")
-            chunk = self.s.recv(4096)
-            if not chunk:
-                raise EOFError("connection closed")
-            self.buf += chunk
-
-    def cmd(self, payload):
-        self.send(payload)
-        return self.packet()
+        super().__init__(port, deadline=0, timeout=20)
 
     def reg(self, n):
         return int.from_bytes(bytes.fromhex(self.cmd("p%x" % n)), "little")

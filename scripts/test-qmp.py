@@ -28,6 +28,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cli_harness import ARMATURE, STRICT  # noqa: E402
 from guest_session import Tally  # noqa: E402
+from gdb_packets import GDBPacketClient  # noqa: E402
 
 QEMU = shutil.which("qemu-system-aarch64")
 tally = Tally()
@@ -267,41 +268,9 @@ def no_reboot(argv, sock, name):
     return out
 
 
-class GDBClient:
+class GDBClient(GDBPacketClient):
     def __init__(self, port, deadline=30):
-        end = time.time() + deadline
-        while True:
-            try:
-                self.s = socket.create_connection(("127.0.0.1", port), 5)
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(20)
-        self.buf = b""
-
-    def send(self, payload):
-        body = payload.encode()
-        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) % 256))
-
-    def packet(self):
-        while True:
-            i = self.buf.find(b"$")
-            if i >= 0:
-                j = self.buf.find(b"#", i)
-                if j >= 0 and len(self.buf) >= j + 3:
-                    body = self.buf[i + 1:j]
-                    self.buf = self.buf[j + 3:]
-                    return body.decode("latin-1")
-            data = self.s.recv(4096)
-            if not data:
-                raise EOFError
-            self.buf += data
-
-    def cmd(self, payload):
-        self.send(payload)
-        return self.packet()
+        super().__init__(port, deadline=deadline, timeout=20)
 
 
 def with_gdb(argv, sock, name):
