@@ -7,6 +7,7 @@
  * world_result[1..3]) or SMC #1 (an exception it did not expect:
  * world_smc_imm = 1). A GPC exception from a lower EL (EC 0x1E) is recorded in
  * gpc_esr/gpc_far/gpc_mfar/gpc_count and the access is skipped. */
+#include "entry.h"
     .arch armv8-a
 
     .section .text.boot, "ax"
@@ -33,16 +34,7 @@ el3_exit:
     .text
     .global world_call
 world_call:
-    sub     sp, sp, #96
-    stp     x19, x20, [sp, #0]
-    stp     x21, x22, [sp, #16]
-    stp     x23, x24, [sp, #32]
-    stp     x25, x26, [sp, #48]
-    stp     x27, x28, [sp, #64]
-    stp     x29, x30, [sp, #80]
-    mov     x6, sp
-    adrp    x7, el3_saved_sp
-    str     x6, [x7, :lo12:el3_saved_sp]
+    SWITCH_OUT el3_saved_sp, x6, x7
     msr     sp_el2, x1
     msr     elr_el3, x0
     mov     x6, #0x3c9                  /* EL2h, DAIF masked */
@@ -53,11 +45,6 @@ world_call:
     mov     x3, x5
     isb
     eret
-
-    .macro VENT target
-    .balign 128
-    b       \target
-    .endm
 
     .balign 2048
     .global el3_vectors
@@ -89,39 +76,20 @@ el3_lower_sync:
     b.ne    el3_lower_other
     adrp    x5, gpc_esr
     str     x4, [x5, :lo12:gpc_esr]
-    mrs     x4, far_el3
-    adrp    x5, gpc_far
-    str     x4, [x5, :lo12:gpc_far]
-    mrs     x4, S3_6_C6_C0_5            /* MFAR_EL3 */
-    adrp    x5, gpc_mfar
-    str     x4, [x5, :lo12:gpc_mfar]
+    RECORD  far_el3, gpc_far, x4, x5
+    RECORD  S3_6_C6_C0_5, gpc_mfar, x4, x5      /* MFAR_EL3 */
     adrp    x5, gpc_count
     ldr     x4, [x5, :lo12:gpc_count]
     add     x4, x4, #1
     str     x4, [x5, :lo12:gpc_count]
-    mrs     x4, elr_el3
-    add     x4, x4, #4
-    msr     elr_el3, x4
+    SKIP_INSTRUCTION el3, x4
     ldp     x4, x5, [sp], #16
     eret
 2:  and     x4, x4, #0xffff
     adrp    x5, world_smc_imm
     str     x4, [x5, :lo12:world_smc_imm]
-    adrp    x5, world_result
-    add     x5, x5, :lo12:world_result
-    stp     x0, x1, [x5]
-    stp     x2, x3, [x5, #16]
-    adrp    x1, el3_saved_sp
-    ldr     x1, [x1, :lo12:el3_saved_sp]
-    mov     sp, x1
-    ldp     x19, x20, [sp, #0]
-    ldp     x21, x22, [sp, #16]
-    ldp     x23, x24, [sp, #32]
-    ldp     x25, x26, [sp, #48]
-    ldp     x27, x28, [sp, #64]
-    ldp     x29, x30, [sp, #80]
-    add     sp, sp, #96
-    ret
+    STORE_X0_X3 world_result, x5
+    SWITCH_BACK el3_saved_sp, x1
 
 el3_lower_other:
     mov     x0, #1
@@ -129,9 +97,7 @@ el3_lower_other:
 el3_self_other:
 el3_self_sync:
     mov     x0, #3
-1:  mrs     x1, esr_el3
-    mrs     x2, elr_el3
-    mrs     x3, far_el3
+1:  READ_FAULT el3
     bl      el3_panic                   /* does not return */
 
     .data

@@ -3,23 +3,14 @@
  * A data abort at EL2 (the host reading memory it may not) is recorded in
  * host_fault_esr/host_fault_far and the load is skipped; anything else goes
  * to EL3 with SMC #1. */
+#include "entry.h"
     .arch armv8-a
 
     .text
     .global host_entry
 host_entry:
     bl      host_main
-    adrp    x4, host_out
-    add     x4, x4, :lo12:host_out
-    ldp     x0, x1, [x4]
-    ldp     x2, x3, [x4, #16]
-    smc     #0
-    b       .
-
-    .macro VENT target
-    .balign 128
-    b       \target
-    .endm
+    SMC_RETURN host_out
 
     .balign 2048
     .global host_vectors
@@ -40,21 +31,13 @@ host_sync:
     b.ne    host_panic
     adrp    x10, host_fault_esr
     str     x9, [x10, :lo12:host_fault_esr]
-    mrs     x9, far_el2
-    adrp    x10, host_fault_far
-    str     x9, [x10, :lo12:host_fault_far]
-    mrs     x9, elr_el2
-    add     x9, x9, #4
-    msr     elr_el2, x9
+    RECORD  far_el2, host_fault_far, x9, x10
+    SKIP_INSTRUCTION el2, x9
     ldp     x9, x10, [sp], #16
     eret
 
 host_panic:
-    mrs     x0, esr_el2
-    mrs     x1, elr_el2
-    mrs     x2, far_el2
-    smc     #1
-    b       .
+    SMC_FAULT_EL2
 
     .bss
     .balign 16

@@ -3,6 +3,7 @@
  * realm_entry: x0 = command, x1 = argument -> realm_main(); HVC #0 with its
  * result in x0, x1. An exception at EL1 goes back to the RMM with HVC #1,
  * x0..x3 = FAULTED, ESR_EL1, ELR_EL1, FAR_EL1. */
+#include "entry.h"
     .arch armv8-a
 
     .section .text.realm_vectors, "ax"
@@ -10,8 +11,7 @@
     .global realm_vectors
 realm_vectors:
     .rept 16
-    .balign 128
-    b       realm_fault
+    VENT realm_fault
     .endr
 
     .global realm_entry
@@ -21,12 +21,7 @@ realm_entry:
     b       .
 
 realm_fault:
-    movz    x0, #0x7ed0
-    movk    x0, #0xfa01, lsl #16
-    movk    x0, #0x7ed0, lsl #32
-    movk    x0, #0xfa01, lsl #48
-    mrs     x1, esr_el1
-    mrs     x2, elr_el1
-    mrs     x3, far_el1
+    MOV_FAULTED
+    READ_FAULT el1
     hvc     #1
     b       .
