@@ -30,13 +30,17 @@ soft lockup or kernel WARNING.
 
 The KVM configurations boot at EL2 (-M virt,virtualization=on,gic-version=3):
 the kernel must report KVM ready, "VHE mode initialized successfully" (VHE,
--cpu max) or "Hyp mode initialized successfully" (kvm-arm.mode=nvhe), with
+-cpu max), "Hyp mode initialized successfully" (kvm-arm.mode=nvhe) or
+"Protected nVHE mode initialized successfully" (kvm-arm.mode=protected), with
 the vGIC on the GICv3 virtual CPU interface, as QEMU 7.2's log does. Their
 initramfs (.build/kvm/initramfs) adds /bin/kvm-vmm, the small VMM of
 Tests/KVM/kvm_vmm.c built statically with Debian's aarch64-linux-gnu-gcc
 (scripts/setup.sh installs it); at the shell it runs a VM through /dev/kvm
 whose MMIO exits, PSCI hypercalls and virtual timer interrupt (through the
 in-kernel vGICv3) it prints: the lines must be KVM_VMM_EXPECTED, as QEMU 7.2's.
+With -smp 2 `kvm-vmm smp` runs the same VM (five timer interrupts) with its
+vCPU thread pinned to CPU 1 while a busy loop runs pinned to CPU 0, under
+thread=single and thread=multi: KVM_VMM_SMP_EXPECTED.
 In the NESTED configurations the initramfs (.build/kvm/initramfs-nested) also
 holds the same kernel's Image and a tiny initramfs (Tests/KVM/nested_init.c as
 /init), and `kvm-vmm boot` runs that kernel as a nested guest under KVM until
@@ -67,7 +71,8 @@ STAMP = gs.STAMP
 
 # name: (engine, cpu, gic version or None for the default, reboot: None,
 # "reboot" (reboot -f, then the shell again) or "no-reboot" (with -no-reboot
-# reboot -f ends the run), KVM mode: None (not at EL2), "vhe" or "nvhe", CPUs)
+# reboot -f ends the run), KVM mode: None (not at EL2), "vhe", "nvhe" or
+# "protected" (kvm-arm.mode), CPUs)
 CONFIGS = {
     "jit-max": ("jit", "max", None, "reboot", None, 1),
     "jit-max-no-reboot": ("jit", "max", None, "no-reboot", None, 1),
@@ -76,7 +81,10 @@ CONFIGS = {
     "interp-max": ("interp", "max", None, None, None, 1),
     "jit-max-kvm-vhe": ("jit", "max", "3", None, "vhe", 1),
     "jit-max-kvm-nvhe": ("jit", "max", "3", None, "nvhe", 1),
+    "jit-max-kvm-protected": ("jit", "max", "3", None, "protected", 1),
     "interp-max-kvm-vhe": ("interp", "max", "3", None, "vhe", 1),
+    "jit-max-kvm-vhe-smp2": ("jit,thread=single", "max", "3", None, "vhe", 2),
+    "jit-max-kvm-vhe-smp2-mt": ("jit,thread=multi", "max", "3", None, "vhe", 2),
     "jit-max-smp2": ("jit", "max", None, None, None, 2),
     "interp-max-gic3-smp2": ("interp", "max", "3", None, None, 2),
     "jit-max-gic3-smp4": ("jit", "max", "3", None, None, 4),
@@ -98,13 +106,22 @@ vmm: system event type=1 (shutdown)
 vmm: done after 10 exits
 status 0
 """
+# What `kvm-vmm smp` prints (-smp 2): the same VM with the vCPU thread pinned
+# to CPU 1 and a busy loop on CPU 0, its timer firing five times.
+KVM_VMM_SMP_EXPECTED = ("vmm: vCPU thread pinned to CPU 1, a busy loop to CPU 0\n"
+                        + KVM_VMM_EXPECTED.replace("vmm: mmio write addr=0x20000020 len=4 data=0x1b\n",
+                                                   "vmm: mmio write addr=0x20000020 len=4 data=0x1b\n" * 5)
+                        .replace("done after 10 exits", "done after 14 exits")
+                        .replace("status 0\n", "vmm: every KVM_RUN returned on CPU 1; the busy loop ran on CPU 0 throughout\n"
+                                 "status 0\n"))
 KVM_DIR = os.path.join(ROOT, ".build", "kvm")
 # The configurations that also boot the kernel as a nested guest, and how.
 NESTED = {"jit-max-kvm-vhe"}
 NESTED_COMMAND = 'kvm-vmm boot /kvm/Image /kvm/initrd "console=ttyAMA0 quiet"; echo status $?'
 NESTED_MARKER = b"NESTED-INIT-OK"
 # What the kernel prints when KVM is ready, per mode.
-KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm [1]: Hyp mode initialized successfully"}
+KVM_READY = {"vhe": b"kvm [1]: VHE mode initialized successfully", "nvhe": b"kvm [1]: Hyp mode initialized successfully",
+             "protected": b"kvm [1]: Protected nVHE mode initialized successfully"}
 
 # Anywhere in a session (the kernel goes on logging after the shell starts).
 STALLS = re.compile(rb"(?i)(rcu.*stall|soft lockup|hung task|WARNING:|BUG:)")
@@ -188,7 +205,7 @@ def build_kvm_initramfs():
 
 def boot_command(subject, engine, cpu, gic, reboot=None, kvm=None, smp=1, nested=False):
     machine = "virt" + (",virtualization=on" if kvm else "") + (f",gic-version={gic}" if gic else "")
-    append = "console=ttyAMA0" + (" kvm-arm.mode=nvhe" if kvm == "nvhe" else "")
+    append = "console=ttyAMA0" + (f" kvm-arm.mode={kvm}" if kvm in ("nvhe", "protected") else "")
     cmd = gs.emulator(subject, engine)
     if reboot == "no-reboot":
         cmd.append("-no-reboot")
@@ -220,6 +237,12 @@ def run_session(cmd, timeout, transcript=None, reboot=None, kvm=None, smp=1, ref
             vmm = "" if got is None else "".join(l + "\n" for l in got.splitlines() if not STAMP.match(l.encode()))
             check("kvm-vmm: a VM's MMIO exits, PSCI hypercalls and vGIC timer interrupt", vmm == KVM_VMM_EXPECTED,
                   f"got {got!r}")
+            if smp > 1:
+                got = s.command("kvm-vmm smp; echo status $?", 240)
+                times["kvm-vmm smp"] = s.elapsed()
+                vmm = "" if got is None else "".join(l + "\n" for l in got.splitlines() if not STAMP.match(l.encode()))
+                check("kvm-vmm smp: the VM's vCPU pinned to CPU 1, a busy loop on CPU 0: the same exits, five timer interrupts",
+                      vmm == KVM_VMM_SMP_EXPECTED, f"got {got!r}")
             if nested:
                 start = s.elapsed()
                 s.type(NESTED_COMMAND)

@@ -14,6 +14,11 @@
  *   - PSCI SYSTEM_OFF: a system-event exit, the end.
  * Output is deterministic: the same lines on any correct host.
  *
+ * `kvm-vmm smp` (a host with 2 CPUs or more): the same VM, its timer firing
+ * five times, with the vCPU thread pinned to CPU 1 (sched_setaffinity) while
+ * a busy loop pinned to CPU 0 runs; then checks that every KVM_RUN returned
+ * on CPU 1 and that the busy loop ran, on CPU 0, throughout.
+ *
  * `kvm-vmm boot IMAGE INITRD [CMDLINE]`: boots an arm64 Linux Image as a
  * nested guest (Documentation/arch/arm64/booting.rst): 256 MiB of RAM at
  * 0x4000_0000, a device tree written here (one CPU, PSCI over HVC, the
@@ -22,7 +27,10 @@
  * off (PSCI SYSTEM_OFF) or resets.
  * Built statically with Debian's aarch64-linux-gnu-gcc by scripts/test-linux.py,
  * which puts it in the KVM configurations' initramfs as /bin/kvm-vmm. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -84,7 +92,7 @@ __asm__(
 "    mov x7, #1\n"
 "    msr icc_igrpen1_el1, x7\n"
 "    isb\n"
-"    mov x7, #1000\n"
+"4:  mov x7, #1000\n"
 "    msr cntv_tval_el0, x7\n"
 "    mov x7, #1\n"
 "    msr cntv_ctl_el0, x7\n"              /* enabled, unmasked */
@@ -98,6 +106,8 @@ __asm__(
 "    msr cntv_ctl_el0, x7\n"              /* mask the timer */
 "    msr icc_eoir1_el1, x10\n"
 "    isb\n"
+"    subs x22, x22, #1\n"
+"    b.gt 4b\n"                           /* x22 timer interrupts in all (the VMM sets it; 0 or 1: one) */
 "    mrs x7, icc_rpr_el1\n"
 "    str w7, [x19, #0x24]\n"               /* idle again: 0xff */
 "    mrs x7, cntv_ctl_el0\n"
@@ -221,7 +231,9 @@ static void report_stuck(struct vm *v, int seconds)
            (unsigned long long)get_reg(v->vcpu, SYS_REG(3, 0, 1, 0, 0)));
 }
 
-static int smoke_test(void)
+/* `rounds`: the guest's timer interrupts (x22); `cpu` >= 0: the CPU every
+ * KVM_RUN must return on (counted in *off_cpu when it does not). */
+static int smoke_test(int rounds, int cpu, int *off_cpu)
 {
     struct vm v;
     create_vm(&v, 1);
@@ -232,12 +244,14 @@ static int smoke_test(void)
     create_vcpu(&v);
     set_reg(v.vcpu, CORE_REG(regs.pc), MEM_BASE);
     set_reg(v.vcpu, SYS_REG(3, 0, 12, 0, 0), MEM_BASE + 0x800);   /* VBAR_EL1 */
+    set_reg(v.vcpu, CORE_REG(regs.regs[22]), (uint64_t)rounds);
 
     struct kvm_run *run = v.run;
     for (int exits = 0; exits < 64; exits++) {
         alarm(20);
         int r = ioctl(v.vcpu, KVM_RUN, 0);
         alarm(0);
+        if (cpu >= 0 && sched_getcpu() != cpu) ++*off_cpu;
         if (r < 0 && errno == EINTR) {
             report_stuck(&v, 20);
             return 1;
@@ -561,14 +575,67 @@ static int boot_linux(const char *image, const char *initrd, const char *cmdline
     }
 }
 
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    must(sched_setaffinity(0, sizeof set, &set), "sched_setaffinity");
+}
+
+/* `kvm-vmm smp`: the VM of smoke_test with SMP_ROUNDS timer interrupts, its
+ * vCPU thread pinned to CPU 1 while a child process spins pinned to CPU 0;
+ * checks that every KVM_RUN returned on CPU 1 and that the busy loop ran, on
+ * CPU 0 only, from before the VM started until after it ended. */
+#define SMP_ROUNDS 5
+static int smp_test(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 2) { printf("vmm: smp needs 2 CPUs online, %ld are\n", cpus); return 1; }
+    /* [0]: the busy loop's iterations, [1]: its iterations seen off CPU 0. */
+    volatile uint64_t *busy = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (busy == MAP_FAILED) { printf("vmm: mmap failed\n"); return 1; }
+    pid_t child = fork();
+    if (child < 0) { printf("vmm: fork failed: %s\n", strerror(errno)); return 1; }
+    if (child == 0) {
+        pin(0);
+        for (uint64_t i = 0;; i++) {
+            if ((i & 1023) == 0 && sched_getcpu() != 0) busy[1]++;
+            busy[0] = i + 1;
+        }
+    }
+    pin(1);
+    printf("vmm: vCPU thread pinned to CPU 1, a busy loop to CPU 0\n");
+    double limit = now() + 60;
+    while (busy[0] == 0 && now() < limit) sched_yield();
+    uint64_t before = busy[0];
+    int off_cpu = 0;
+    int r = smoke_test(SMP_ROUNDS, 1, &off_cpu);
+    uint64_t after = busy[0], strays = busy[1];
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    if (r != 0) return r;
+    if (off_cpu) { printf("vmm: %d KVM_RUN calls returned on another CPU than 1\n", off_cpu); return 1; }
+    if (before == 0 || after <= before) {
+        printf("vmm: the busy loop did not run during the VM (%llu then %llu iterations)\n",
+               (unsigned long long)before, (unsigned long long)after);
+        return 1;
+    }
+    if (strays) { printf("vmm: the busy loop ran off CPU 0 (%llu checks)\n", (unsigned long long)strays); return 1; }
+    printf("vmm: every KVM_RUN returned on CPU 1; the busy loop ran on CPU 0 throughout\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc >= 4 && strcmp(argv[1], "boot") == 0)
         return boot_linux(argv[2], argv[3], argc >= 5 ? argv[4] : "console=ttyAMA0");
+    if (argc == 2 && strcmp(argv[1], "smp") == 0)
+        return smp_test();
     if (argc != 1) {
-        printf("usage: kvm-vmm | kvm-vmm boot IMAGE INITRD [CMDLINE]\n");
+        printf("usage: kvm-vmm | kvm-vmm smp | kvm-vmm boot IMAGE INITRD [CMDLINE]\n");
         return 2;
     }
-    return smoke_test();
+    return smoke_test(1, -1, NULL);
 }
