@@ -1,5 +1,38 @@
 import Machine
 
+/// The offsets of the per-interrupt registers, the same in the GICv2
+/// distributor (IHI 0048B table 4-1), the GICv3 distributor (IHI 0069 table
+/// 12-25) and the GICv3 redistributor's SGI_base frame (table 12-29, INTIDs
+/// 0-31). IGRPMODR is GICv3's (IMPLEMENTATION DEFINED space in GICv2).
+public protocol GICInterruptRegisterMap {}
+
+extension GICInterruptRegisterMap {
+    public static var igroupr: UInt64 { 0x080 }
+    public static var isenabler: UInt64 { 0x100 }
+    public static var icenabler: UInt64 { 0x180 }
+    public static var ispendr: UInt64 { 0x200 }
+    public static var icpendr: UInt64 { 0x280 }
+    public static var isactiver: UInt64 { 0x300 }
+    public static var icactiver: UInt64 { 0x380 }
+    public static var ipriorityr: UInt64 { 0x400 }
+    public static var icfgr: UInt64 { 0xC00 }
+    public static var igrpmodr: UInt64 { 0xD00 }
+    public static var nsacr: UInt64 { 0xE00 }
+}
+
+/// The registers both distributors have at the same offsets, besides the
+/// per-interrupt ones: GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_ITARGETSR
+/// (GICv3: legacy, RAZ/WI with affinity routing) and GICD_SGIR.
+public protocol GICDistributorRegisterMap: GICInterruptRegisterMap {}
+
+extension GICDistributorRegisterMap {
+    public static var ctlr: UInt64 { 0x000 }
+    public static var typer: UInt64 { 0x004 }
+    public static var iidr: UInt64 { 0x008 }
+    public static var itargetsr: UInt64 { 0x800 }
+    public static var sgir: UInt64 { 0xF00 }
+}
+
 /// The distributor registers GICv2 and GICv3 share (IHI 0048 4.3, IHI 0069
 /// 12.9): one bit per interrupt (IGROUPR, I[SC]ENABLER, I[SC]PENDR,
 /// I[SC]ACTIVER, IGRPMODR), two bits (ICFGR) and a byte (IPRIORITYR). The
@@ -7,10 +40,11 @@ import Machine
 enum GICBitRegister {
     case group, setEnable, clearEnable, setPending, clearPending, setActive, clearActive, groupModifier
 
-    /// The banks' offsets, the same in both distributors (and SGI_base).
+    private typealias R = GICv3DistributorRegs
+    /// The banks' offsets.
     private static let banks: [(base: UInt64, reg: GICBitRegister)] = [
-        (0x080, .group), (0x100, .setEnable), (0x180, .clearEnable), (0x200, .setPending),
-        (0x280, .clearPending), (0x300, .setActive), (0x380, .clearActive), (0xD00, .groupModifier),
+        (R.igroupr, .group), (R.isenabler, .setEnable), (R.icenabler, .clearEnable), (R.ispendr, .setPending),
+        (R.icpendr, .clearPending), (R.isactiver, .setActive), (R.icactiver, .clearActive), (R.igrpmodr, .groupModifier),
     ]
 
     /// The one-bit register a distributor offset falls in, and the INTID of its

@@ -1,22 +1,8 @@
 import Machine
 
-/// GICv2 distributor register offsets (IHI 0048B 4.1.2, table 4-1).
-public enum GICv2DistributorRegs {
-    public static let ctlr: UInt64 = 0x000
-    public static let typer: UInt64 = 0x004
-    public static let iidr: UInt64 = 0x008
-    public static let igroupr: UInt64 = 0x080
-    public static let isenabler: UInt64 = 0x100
-    public static let icenabler: UInt64 = 0x180
-    public static let ispendr: UInt64 = 0x200
-    public static let icpendr: UInt64 = 0x280
-    public static let isactiver: UInt64 = 0x300
-    public static let icactiver: UInt64 = 0x380
-    public static let ipriorityr: UInt64 = 0x400
-    public static let itargetsr: UInt64 = 0x800
-    public static let icfgr: UInt64 = 0xC00
-    public static let nsacr: UInt64 = 0xE00
-    public static let sgir: UInt64 = 0xF00
+/// GICv2 distributor register offsets (IHI 0048B 4.1.2, table 4-1): those
+/// of GICDistributorRegisterMap, and the SGI pending bytes.
+public enum GICv2DistributorRegs: GICDistributorRegisterMap {
     public static let cpendsgir: UInt64 = 0xF10
     public static let spendsgir: UInt64 = 0xF20
     /// Peripheral and component ID registers (0xFD0-0xFFC).

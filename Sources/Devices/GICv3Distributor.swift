@@ -1,25 +1,10 @@
 import Machine
 
-/// GICv3 distributor register offsets (IHI 0069 12.9, table 12-25).
-public enum GICv3DistributorRegs {
-    public static let ctlr: UInt64 = 0x0000
-    public static let typer: UInt64 = 0x0004
-    public static let iidr: UInt64 = 0x0008
+/// GICv3 distributor register offsets (IHI 0069 12.9, table 12-25): those
+/// of GICDistributorRegisterMap, and GICv3's own.
+public enum GICv3DistributorRegs: GICDistributorRegisterMap {
     public static let typer2: UInt64 = 0x000C
     public static let statusr: UInt64 = 0x0010
-    public static let igroupr: UInt64 = 0x0080
-    public static let isenabler: UInt64 = 0x0100
-    public static let icenabler: UInt64 = 0x0180
-    public static let ispendr: UInt64 = 0x0200
-    public static let icpendr: UInt64 = 0x0280
-    public static let isactiver: UInt64 = 0x0300
-    public static let icactiver: UInt64 = 0x0380
-    public static let ipriorityr: UInt64 = 0x0400
-    public static let itargetsr: UInt64 = 0x0800
-    public static let icfgr: UInt64 = 0x0C00
-    public static let igrpmodr: UInt64 = 0x0D00
-    public static let nsacr: UInt64 = 0x0E00
-    public static let sgir: UInt64 = 0x0F00
     public static let irouter: UInt64 = 0x6000
     public static let pidr4: UInt64 = 0xFFD0
     /// The values QEMU's GICv3 distributor reports at 0xFFD0-0xFFFC (PIDR2 0x3B: GICv3).

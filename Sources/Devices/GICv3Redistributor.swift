@@ -2,7 +2,7 @@ import Machine
 
 /// GICv3 redistributor register offsets (IHI 0069 12.10, 12.11): the RD_base
 /// frame, then the SGI_base frame 64 KiB above it.
-public enum GICv3RedistributorRegs {
+public enum GICv3RedistributorRegs: GICInterruptRegisterMap {
     public static let ctlr: UInt64 = 0x0000
     public static let iidr: UInt64 = 0x0004
     public static let typer: UInt64 = 0x0008
@@ -11,20 +11,8 @@ public enum GICv3RedistributorRegs {
     public static let propbaser: UInt64 = 0x0070
     public static let pendbaser: UInt64 = 0x0078
     public static let pidr4: UInt64 = 0xFFD0
-    /// SGI_base frame.
+    /// SGI_base frame: the registers of GICInterruptRegisterMap for INTIDs 0-31.
     public static let sgiBase: UInt64 = 0x10000
-    public static let igroupr0: UInt64 = 0x0080
-    public static let isenabler0: UInt64 = 0x0100
-    public static let icenabler0: UInt64 = 0x0180
-    public static let ispendr0: UInt64 = 0x0200
-    public static let icpendr0: UInt64 = 0x0280
-    public static let isactiver0: UInt64 = 0x0300
-    public static let icactiver0: UInt64 = 0x0380
-    public static let ipriorityr: UInt64 = 0x0400
-    public static let icfgr0: UInt64 = 0x0C00
-    public static let icfgr1: UInt64 = 0x0C04
-    public static let igrpmodr0: UInt64 = 0x0D00
-    public static let nsacr: UInt64 = 0x0E00
     /// The values QEMU's GICv3 redistributor reports at 0xFFD0-0xFFFC.
     public static let idBytes: [UInt8] = [0x44, 0x00, 0x00, 0x00, 0x93, 0xB4, 0x3B, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
     public static let iidrValue: UInt32 = 0x0000_043B
@@ -66,17 +54,12 @@ public final class GICv3Redistributor: GICFrame, RequesterMMIODevice {
                     }
                 }
                 guard size == 4 else { return 0 }
+                if let (reg, first) = GICBitRegister.decode(o, groupModifier: true), first == 0 {
+                    return UInt64(gic.readBits(reg, cpu: cpu, first: 0, secure: secure))
+                }
                 switch o {
-                case R.igroupr0: return UInt64(gic.readBits(.group, cpu: cpu, first: 0, secure: secure))
-                case R.isenabler0: return UInt64(gic.readBits(.setEnable, cpu: cpu, first: 0, secure: secure))
-                case R.icenabler0: return UInt64(gic.readBits(.clearEnable, cpu: cpu, first: 0, secure: secure))
-                case R.ispendr0: return UInt64(gic.readBits(.setPending, cpu: cpu, first: 0, secure: secure))
-                case R.icpendr0: return UInt64(gic.readBits(.clearPending, cpu: cpu, first: 0, secure: secure))
-                case R.isactiver0: return UInt64(gic.readBits(.setActive, cpu: cpu, first: 0, secure: secure))
-                case R.icactiver0: return UInt64(gic.readBits(.clearActive, cpu: cpu, first: 0, secure: secure))
-                case R.icfgr0: return UInt64(gic.readConfig(cpu: cpu, first: 0, secure: secure))
-                case R.icfgr1: return UInt64(gic.readConfig(cpu: cpu, first: 16, secure: secure))
-                case R.igrpmodr0: return UInt64(gic.readBits(.groupModifier, cpu: cpu, first: 0, secure: secure))
+                case R.icfgr: return UInt64(gic.readConfig(cpu: cpu, first: 0, secure: secure))
+                case R.icfgr + 4: return UInt64(gic.readConfig(cpu: cpu, first: 16, secure: secure))
                 case R.nsacr: return 0
                 default:
                     onGuestError?("gicv3-redist: read of unknown register at \(hex(offset))")
@@ -131,17 +114,12 @@ public final class GICv3Redistributor: GICFrame, RequesterMMIODevice {
                     return
                 }
                 guard size == 4 else { return }
+                if let (reg, first) = GICBitRegister.decode(o, groupModifier: true), first == 0 {
+                    return gic.writeBits(reg, cpu: cpu, first: 0, value: v, secure: secure)
+                }
                 switch o {
-                case R.igroupr0: gic.writeBits(.group, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.isenabler0: gic.writeBits(.setEnable, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.icenabler0: gic.writeBits(.clearEnable, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.ispendr0: gic.writeBits(.setPending, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.icpendr0: gic.writeBits(.clearPending, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.isactiver0: gic.writeBits(.setActive, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.icactiver0: gic.writeBits(.clearActive, cpu: cpu, first: 0, value: v, secure: secure)
-                case R.icfgr0: break   // SGIs: always edge-triggered
-                case R.icfgr1: gic.writeConfig(cpu: cpu, first: 16, value: v, secure: secure)
-                case R.igrpmodr0: gic.writeBits(.groupModifier, cpu: cpu, first: 0, value: v, secure: secure)
+                case R.icfgr: break   // SGIs: always edge-triggered
+                case R.icfgr + 4: gic.writeConfig(cpu: cpu, first: 16, value: v, secure: secure)
                 case R.nsacr: break
                 default:
                     onGuestError?("gicv3-redist: write of unknown register at \(hex(offset)) ignored")

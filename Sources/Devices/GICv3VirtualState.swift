@@ -56,15 +56,18 @@ enum ICHBits {
     static let vmcrVBPR0Shift: UInt64 = 21
     static let vmcrVPMRShift: UInt64 = 24
 
-    // ICH_MISR_EL2
+    // ICH_MISR_EL2: EOI, then in bits 1-7 the conditions that ICH_HCR_EL2's
+    // bits 1-7 enable, bit for bit.
     static let misrEOI: UInt64 = 1 << 0
-    static let misrU: UInt64 = 1 << 1
-    static let misrLRENP: UInt64 = 1 << 2
-    static let misrNP: UInt64 = 1 << 3
-    static let misrVGrp0E: UInt64 = 1 << 4
-    static let misrVGrp0D: UInt64 = 1 << 5
-    static let misrVGrp1E: UInt64 = 1 << 6
-    static let misrVGrp1D: UInt64 = 1 << 7
+    static let misrU = hcrUIE
+    static let misrLRENP = hcrLRENPIE
+    static let misrNP = hcrNPIE
+    static let misrVGrp0E = hcrVGrp0EIE
+    static let misrVGrp0D = hcrVGrp0DIE
+    static let misrVGrp1E = hcrVGrp1EIE
+    static let misrVGrp1D = hcrVGrp1DIE
+    /// ICH_HCR_EL2's maintenance interrupt enables (UIE..VGrp1DIE).
+    static let hcrMaintenanceEnables: UInt64 = 0xFE
 }
 
 /// The virtual CPU interface state of one PE (kept in the GIC's `PerCPU`, under its lock).
@@ -225,18 +228,13 @@ struct GICVirtualCPU: Equatable {
 
     /// ICH_MISR_EL2 (IHI 0069 12.4.9): the maintenance conditions that hold.
     var misr: UInt64 {
-        var m: UInt64 = 0
-        if eisr != 0 { m |= ICHBits.misrEOI }
-        let valid = lr.filter { GICVirtualCPU.state($0) != 0 }.count
-        if hcr & ICHBits.hcrUIE != 0 && valid <= 1 { m |= ICHBits.misrU }
-        if hcr & ICHBits.hcrLRENPIE != 0 && hcr & ICHBits.hcrEOIcountMask != 0 { m |= ICHBits.misrLRENP }
-        if hcr & ICHBits.hcrNPIE != 0 && !lr.contains(where: { GICVirtualCPU.state($0) == 1 }) { m |= ICHBits.misrNP }
-        let eng0 = groupEnabled(false), eng1 = groupEnabled(true)
-        if hcr & ICHBits.hcrVGrp0EIE != 0 && eng0 { m |= ICHBits.misrVGrp0E }
-        if hcr & ICHBits.hcrVGrp0DIE != 0 && !eng0 { m |= ICHBits.misrVGrp0D }
-        if hcr & ICHBits.hcrVGrp1EIE != 0 && eng1 { m |= ICHBits.misrVGrp1E }
-        if hcr & ICHBits.hcrVGrp1DIE != 0 && !eng1 { m |= ICHBits.misrVGrp1D }
-        return m
+        var conditions: UInt64 = 0
+        if lr.filter({ GICVirtualCPU.state($0) != 0 }).count <= 1 { conditions |= ICHBits.misrU }
+        if hcr & ICHBits.hcrEOIcountMask != 0 { conditions |= ICHBits.misrLRENP }
+        if !lr.contains(where: { GICVirtualCPU.state($0) == 1 }) { conditions |= ICHBits.misrNP }
+        conditions |= groupEnabled(false) ? ICHBits.misrVGrp0E : ICHBits.misrVGrp0D
+        conditions |= groupEnabled(true) ? ICHBits.misrVGrp1E : ICHBits.misrVGrp1D
+        return (eisr != 0 ? ICHBits.misrEOI : 0) | conditions & hcr & ICHBits.hcrMaintenanceEnables
     }
 
     /// The maintenance interrupt is asserted while the interface is enabled

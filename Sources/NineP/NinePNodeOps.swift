@@ -103,6 +103,27 @@ extension NinePServer {
         }
     }
 
+    /// A symlink or a device node: under none/passthrough the host's own
+    /// (`makeHost`, with the `host` credentials); under the mapped models a
+    /// regular file holding `contents`, the type and device number in the
+    /// xattrs of the `mapped` credentials, as QEMU keeps them.
+    private func createSpecial(_ f: NinePFid, _ name: String, mapped: NinePCredentials, host: NinePCredentials,
+                               contents: [UInt8] = [], makeHost: (Int32) throws -> Void) throws -> NinePQid {
+        let isMapped = security.isMapped
+        return try create(f, name, directory: false, isMapped ? mapped : host) { dir in
+            guard isMapped else { return try makeHost(dir) }
+            let fd = try check(openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600))
+            defer { close(fd) }
+            guard !contents.isEmpty else { return }
+            let n = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, contents.count) }
+            if n != contents.count {
+                let e = n < 0 ? errno : EIO
+                Glibc.unlinkat(dir, name, 0)
+                throw NinePError(e)
+            }
+        }
+    }
+
     func mkdir(_ r: inout NinePReader, _ w: inout NinePWriter) throws {
         let f = try fid(&r)
         let name = try r.string()
@@ -123,23 +144,9 @@ extension NinePServer {
         let name = try r.string()
         let target = try r.string()
         let gid = try r.u32()
-        let mapped = security.isMapped
-        let creds = mapped ? NinePCredentials(uid: f.uid, gid: gid, mode: UInt32(Glibc.S_IFLNK) | 0o777)
-                           : NinePCredentials(uid: f.uid, gid: gid)
-        let q = try create(f, name, directory: false, creds) { dir in
-            if !mapped {
-                try check(symlinkat(target, dir, name))
-                return
-            }
-            let fd = try check(openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600))
-            defer { close(fd) }
-            let bytes = Array(target.utf8)
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, bytes.count) }
-            if n != bytes.count {
-                let e = n < 0 ? errno : EIO
-                Glibc.unlinkat(dir, name, 0)
-                throw NinePError(e)
-            }
+        let q = try createSpecial(f, name, mapped: NinePCredentials(uid: f.uid, gid: gid, mode: UInt32(Glibc.S_IFLNK) | 0o777),
+                                  host: NinePCredentials(uid: f.uid, gid: gid), contents: Array(target.utf8)) { dir in
+            try check(symlinkat(target, dir, name))
         }
         w.qid(q)
     }
@@ -154,15 +161,9 @@ extension NinePServer {
         let minor = try r.u32()
         let gid = try r.u32()
         let rdev = UInt64(ninep_makedev(major, minor))
-        let mapped = security.isMapped
-        let creds = mapped ? NinePCredentials(uid: f.uid, gid: gid, mode: mode, rdev: rdev)
-                           : NinePCredentials(uid: f.uid, gid: gid, mode: mode & 0o7777)
-        let q = try create(f, name, directory: false, creds) { dir in
-            if mapped {
-                try check(mknodat(dir, name, S_IFREG | 0o600, 0))
-            } else {
-                try check(mknodat(dir, name, mode_t(mode), dev_t(rdev)))
-            }
+        let q = try createSpecial(f, name, mapped: NinePCredentials(uid: f.uid, gid: gid, mode: mode, rdev: rdev),
+                                  host: NinePCredentials(uid: f.uid, gid: gid, mode: mode & 0o7777)) { dir in
+            try check(mknodat(dir, name, mode_t(mode), dev_t(rdev)))
         }
         w.qid(q)
     }

@@ -143,7 +143,7 @@ final class GICTests: XCTestCase {
         XCTAssertEqual(r.read(offset: R3.waker, size: 4), 6, "asleep at reset")
         r.write(offset: R3.waker, size: 4, value: 0)
         XCTAssertEqual(r.read(offset: R3.waker, size: 4), 0)
-        XCTAssertEqual(r.read(offset: R3.sgiBase + R3.icfgr0, size: 4), 0xAAAA_AAAA, "SGIs are edge-triggered")
+        XCTAssertEqual(r.read(offset: R3.sgiBase + R3.icfgr, size: 4), 0xAAAA_AAAA, "SGIs are edge-triggered")
         let s = try machine("3", secure: true)
         XCTAssertEqual(s.gicDevices[0].read(offset: D3.ctlr, size: 4), UInt64(D3.ctlrARES | D3.ctlrARENS))
         XCTAssertEqual(s.gicDevices[0].read(offset: D3.typer, size: 4) >> 10 & 1, 1, "SecurityExtn")
@@ -156,22 +156,22 @@ final class GICTests: XCTestCase {
         d.write(offset: D3.ctlr, size: 4, value: 3)
         // SPIs 40 and 41 at priority 0x60, PPI 27 at 0x60, SGI 3 at 0xA0; all Group 1.
         d.write(offset: D3.igroupr + 4, size: 4, value: 0xFFFF_FFFF)
-        r.write(offset: R3.sgiBase + R3.igroupr0, size: 4, value: 0xFFFF_FFFF)
+        r.write(offset: R3.sgiBase + R3.igroupr, size: 4, value: 0xFFFF_FFFF)
         for n in [40, 41] { d.write(offset: D3.ipriorityr + UInt64(n), size: 1, value: 0x60) }
         r.write(offset: R3.sgiBase + R3.ipriorityr + 27, size: 1, value: 0x60)
         r.write(offset: R3.sgiBase + R3.ipriorityr + 3, size: 1, value: 0xA0)
         d.write(offset: D3.isenabler + 4, size: 4, value: 3 << 8)
-        r.write(offset: R3.sgiBase + R3.isenabler0, size: 4, value: 1 << 27 | 1 << 3)
+        r.write(offset: R3.sgiBase + R3.isenabler, size: 4, value: 1 << 27 | 1 << 3)
         gic.setInput(41, level: true)
         gic.setInput(40, level: true)
         gic.setPrivateInput(cpu: 0, intid: 27, level: true)
-        r.write(offset: R3.sgiBase + R3.ispendr0, size: 4, value: 1 << 3)
+        r.write(offset: R3.sgiBase + R3.ispendr, size: 4, value: 1 << 3)
         gic.locked {
             XCTAssertEqual(gic.cpus[0].hppi, 27, "same priority: the lowest INTID")
             XCTAssertEqual(gic.cpus[0].hppiGroup, .g1ns)
         }
         // Routed elsewhere (no CPU with affinity 0.0.0.1): SPI 40 is not this CPU's.
-        r.write(offset: R3.sgiBase + R3.icenabler0, size: 4, value: 1 << 27)
+        r.write(offset: R3.sgiBase + R3.icenabler, size: 4, value: 1 << 27)
         d.write(offset: D3.irouter + 8 * 40, size: 8, value: 1)
         XCTAssertEqual(d.read(offset: D3.irouter + 8 * 40, size: 8), 1)
         gic.locked { XCTAssertEqual(gic.cpus[0].hppi, 41) }
@@ -331,9 +331,9 @@ final class GICv3CPUInterfaceTests: XCTestCase {
         XCTAssertNil(cpu.readSysReg(key: key(.eoir1)), "write-only")
         XCTAssertNil(cpu.readSysReg(key: key(.ctlrEL3)), "no EL3")
         d.write(offset: GICv3DistributorRegs.ctlr, size: 4, value: 3)
-        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.igroupr0, size: 4, value: 1 << 5)
+        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.igroupr, size: 4, value: 1 << 5)
         r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.ipriorityr + 5, size: 1, value: 0x50)
-        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isenabler0, size: 4, value: 1 << 5)
+        r.write(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isenabler, size: 4, value: 1 << 5)
         XCTAssertTrue(cpu.writeSysReg(key: key(.sgi1r), value: 5 << 24 | 1))
         XCTAssertFalse(cpu.interrupts.isAsserted(.irq), "Group 1 not enabled at the CPU interface")
         XCTAssertEqual(cpu.readSysReg(key: key(.hppir1)), 5)
@@ -348,9 +348,9 @@ final class GICv3CPUInterfaceTests: XCTestCase {
         XCTAssertTrue(cpu.writeSysReg(key: key(.ctlr), value: 2))
         XCTAssertTrue(cpu.writeSysReg(key: key(.eoir1), value: 5))
         XCTAssertEqual(cpu.readSysReg(key: key(.rpr)), 0xFF)
-        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver0, size: 4), 1 << 5)
+        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver, size: 4), 1 << 5)
         XCTAssertTrue(cpu.writeSysReg(key: key(.dir), value: 5))
-        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver0, size: 4), 0)
+        XCTAssertEqual(r.read(offset: GICv3RedistributorRegs.sgiBase + GICv3RedistributorRegs.isactiver, size: 4), 0)
     }
 
     func testTrapsToEL3AndEL2() throws {

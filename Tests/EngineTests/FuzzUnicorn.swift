@@ -146,22 +146,37 @@ final class FuzzUnicornTests: XCTestCase {
     }
 
     func testInterpreterVersusUnicorn() throws {
+        try UnicornOracle.fuzzInterpreter("interp", defaultInstructions: 30_000, seed: 0xA64_0003) {
+            FuzzUnicornTests.userProgram(seed: $0)
+        }
+    }
+}
+
+extension UnicornOracle {
+    /// Runs `program`'s programs (from their seeds) on the interpreter and on
+    /// Unicorn, comparing the user-visible state (`userDifferences`); each
+    /// divergence fails the test (`label` names the run in the messages).
+    /// Bounded by `defaultInstructions`; ARMATURE_FUZZ_INSTRUCTIONS=N for a long run.
+    static func fuzzInterpreter(_ label: String, defaultInstructions: Int, seed: UInt64,
+                                program: @escaping (UInt64) -> FuzzProgram,
+                                file: StaticString = #filePath, line: UInt = #line) throws {
         guard let python = UnicornOracle.python else {
             throw References.missing("Unicorn is not set up (scripts/setup-unicorn.sh)")
         }
         let oracle = try UnicornOracle(python: python)
-        var config = FuzzHarness.Config.fromEnvironment(defaultInstructions: 30_000, seed: 0xA64_0003)
+        var config = FuzzHarness.Config.fromEnvironment(defaultInstructions: defaultInstructions, seed: seed)
         config.strict = true
         var h = FuzzHarness(config: config,
                             a: FuzzHarness.engine("interp", FuzzHarness.options(.interp, optimize: true)),
                             b: FuzzHarness.Side(name: "unicorn") { oracle.run($0) })
         h.compare = UnicornOracle.userDifferences
         h.countInstructions = false
-        h.generator = { FuzzUnicornTests.userProgram(seed: $0) }
+        h.generator = program
         let summary = h.run()
-        print("fuzz interp vs unicorn: \(summary.text)")
+        print("fuzz \(label) vs unicorn: \(summary.text)")
         for d in summary.divergences {
-            XCTFail("interp vs unicorn: divergence on program seed 0x\(String(d.programSeed, radix: 16)) (\(d.signature)); the report is printed above")
+            XCTFail("\(label) vs unicorn: divergence on program seed 0x\(String(d.programSeed, radix: 16)) (\(d.signature)); the report is printed above",
+                    file: file, line: line)
         }
     }
 }

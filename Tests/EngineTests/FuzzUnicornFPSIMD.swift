@@ -45,22 +45,8 @@ final class FuzzUnicornFPSIMDTests: XCTestCase {
     }
 
     func testFPSIMDInterpreterVersusUnicorn() throws {
-        guard let python = UnicornOracle.python else {
-            throw References.missing("Unicorn is not set up (scripts/setup-unicorn.sh)")
-        }
-        let oracle = try UnicornOracle(python: python)
-        var config = FuzzHarness.Config.fromEnvironment(defaultInstructions: 4_000, seed: 0xF9_0C0D)
-        config.strict = true
-        var h = FuzzHarness(config: config,
-                            a: FuzzHarness.engine("interp", FuzzHarness.options(.interp, optimize: true)),
-                            b: FuzzHarness.Side(name: "unicorn") { oracle.run($0) })
-        h.compare = UnicornOracle.userDifferences
-        h.countInstructions = false
-        h.generator = { FuzzUnicornFPSIMDTests.program(seed: $0) }
-        let summary = h.run()
-        print("fuzz fp/simd interp vs unicorn: \(summary.text)")
-        for d in summary.divergences {
-            XCTFail("fp/simd interp vs unicorn: divergence on program seed 0x\(String(d.programSeed, radix: 16)) (\(d.signature)); the report is printed above")
+        try UnicornOracle.fuzzInterpreter("fp/simd interp", defaultInstructions: 4_000, seed: 0xF9_0C0D) {
+            FuzzUnicornFPSIMDTests.program(seed: $0)
         }
     }
 }

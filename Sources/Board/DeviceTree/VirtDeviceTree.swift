@@ -146,31 +146,11 @@ public enum VirtDeviceTree {
         t.set("/pmu", "compatible", string: "arm,armv8-pmuv3")
         t.set("/pmu", "interrupts", cells: [irqPPI, VirtMap.PPI.pmu, ppiFlags])
 
-        func primeCell(_ node: String, _ compatible: String, _ r: VirtMap.Region, spi: UInt32) {
-            t.addNode(node)
-            t.set(node, "compatible", strings: [compatible, "arm,primecell"])
-            t.set(node, "reg", cells64: [r.base, r.size])
-            t.set(node, "interrupts", cells: [irqSPI, spi, levelHigh])
-        }
-        let uart = "/pl011@\(String(VirtMap.uart.base, radix: 16))"
-        primeCell(uart, "arm,pl011", VirtMap.uart, spi: VirtMap.SPI.uart)
-        t.set(uart, "clocks", cells: [clock, clock])
-        t.set(uart, "clock-names", strings: ["uartclk", "apb_pclk"])
+        let uart = addPrimeCell(t, "pl011", VirtMap.uart, spi: VirtMap.SPI.uart, clock: clock)
         t.set("/chosen", "stdout-path", string: uart)
-
-        let rtc = "/pl031@\(String(VirtMap.rtc.base, radix: 16))"
-        primeCell(rtc, "arm,pl031", VirtMap.rtc, spi: VirtMap.SPI.rtc)
-        t.set(rtc, "clocks", cell: clock)
-        t.set(rtc, "clock-names", string: "apb_pclk")
-
-        let gpio = "/pl061@\(String(VirtMap.gpio.base, radix: 16))"
+        addPrimeCell(t, "pl031", VirtMap.rtc, spi: VirtMap.SPI.rtc, clock: clock)
         let gpioPhandle = phandle()
-        primeCell(gpio, "arm,pl061", VirtMap.gpio, spi: VirtMap.SPI.gpio)
-        t.set(gpio, "#gpio-cells", cell: 2)
-        t.set(gpio, "gpio-controller")
-        t.set(gpio, "clocks", cell: clock)
-        t.set(gpio, "clock-names", string: "apb_pclk")
-        t.set(gpio, "phandle", cell: gpioPhandle)
+        addPrimeCell(t, "pl061", VirtMap.gpio, spi: VirtMap.SPI.gpio, clock: clock, gpioPhandle: gpioPhandle)
         t.addNode("/gpio-keys")
         t.set("/gpio-keys", "compatible", string: "gpio-keys")
         t.addNode("/gpio-keys/poweroff")
@@ -186,6 +166,42 @@ public enum VirtDeviceTree {
         // Our own root has two cells each: this cannot fail.
         try! applyBootInputs(t, options: options, inputs: inputs)
         return t
+    }
+
+    /// A PrimeCell device's node (hw/arm/virt.c create_uart, create_rtc,
+    /// create_gpio_devices): `/<kind>@<base>` with its compatible, registers,
+    /// level-high SPI and clocks (a PL011 names two, uartclk and apb_pclk);
+    /// a PL061 is also a GPIO controller with `gpioPhandle`. `secureOnly`: the
+    /// device is the Secure world's (disabled for the Non-secure one). Returns the path.
+    @discardableResult
+    static func addPrimeCell(_ t: FlatDeviceTree, _ kind: String, _ r: VirtMap.Region, spi: UInt32, clock: UInt32,
+                             gpioPhandle: UInt32? = nil, secureOnly: Bool = false) -> String {
+        let node = "/\(kind)@\(String(r.base, radix: 16))"
+        if secureOnly { addSecureNode(t, node) } else { t.addNode(node) }
+        t.set(node, "compatible", strings: ["arm,\(kind)", "arm,primecell"])
+        t.set(node, "reg", cells64: [r.base, r.size])
+        t.set(node, "interrupts", cells: [irqSPI, spi, levelHigh])
+        if kind == "pl011" {
+            t.set(node, "clocks", cells: [clock, clock])
+            t.set(node, "clock-names", strings: ["uartclk", "apb_pclk"])
+        } else {
+            t.set(node, "clocks", cell: clock)
+            t.set(node, "clock-names", string: "apb_pclk")
+        }
+        if let gpioPhandle {
+            t.set(node, "#gpio-cells", cell: 2)
+            t.set(node, "gpio-controller")
+            t.set(node, "phandle", cell: gpioPhandle)
+        }
+        return node
+    }
+
+    /// A node of the Secure world: disabled for the Non-secure world (status),
+    /// enabled for the Secure one (secure-status).
+    static func addSecureNode(_ t: FlatDeviceTree, _ node: String) {
+        t.addNode(node)
+        t.set(node, "secure-status", string: "okay")
+        t.set(node, "status", string: "disabled")
     }
 
     /// What the loader sets in any tree, ours or the user's (`-dtb`): the

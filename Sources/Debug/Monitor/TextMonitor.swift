@@ -123,8 +123,7 @@ public final class TextMonitor: DebugHandler, @unchecked Sendable {
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
-        if commands.quitting { return .kill }
-        commands.stopped = true
+        if let r = commands.enterStop() { return r }
         return QMPCommands.serveStopped(resumed: { commands.stopped = false }) { run(lines.next(), cpu: cpu) }
     }
 }
@@ -136,24 +135,11 @@ extension TextMonitor: SharedDebugHandler {
     }
 
     func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
-        if commands.quitting { return .kill }
-        commands.stopped = true
-        return nil
+        commands.enterStop()
     }
 
     func serveQueued(cpu: CPU) -> DebugResume? {
-        while let line = lines.take() {
-            switch run(line, cpu: cpu) {
-            case .cont:
-                commands.stopped = false
-                return .continue
-            case .quit, .shutdown:
-                return .kill
-            case .none, .stop, .reset:
-                continue
-            }
-        }
-        return nil
+        QMPCommands.serveQueued(resumed: { commands.stopped = false }) { lines.take().map { run($0, cpu: cpu) } }
     }
 
     func resumedByOther(_ how: DebugResume) {

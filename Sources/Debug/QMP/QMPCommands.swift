@@ -196,20 +196,47 @@ struct QMPCommands {
         return nil
     }
 
+    /// The machine stops (a front end's `stopped` or `beginStop`): `.kill`
+    /// when `quit` already ended the run, else held (`announce` first when
+    /// it was running: QMP's STOP event).
+    @discardableResult
+    mutating func enterStop(announce: () -> Void = {}) -> DebugResume? {
+        if quitting { return .kill }
+        if !stopped { announce() }
+        stopped = true
+        return nil
+    }
+
     /// While the CPU is stopped (`DebugHandler.stopped`): `runNext` waits for
     /// an input, runs it and returns its action, until `cont` (`resumed` is
     /// called) or `quit`.
     static func serveStopped(resumed: () -> Void, _ runNext: () -> Action) -> DebugResume {
         while true {
-            switch runNext() {
-            case .cont:
-                resumed()
-                return .continue
-            case .quit, .shutdown:
-                return .kill
-            case .none, .stop, .reset:
-                continue
-            }
+            if let r = resumption(runNext(), resumed: resumed) { return r }
+        }
+    }
+
+    /// While the machine is stopped and shared with other front ends
+    /// (`SharedDebugHandler.serveQueued`): runs the inputs already queued
+    /// (`runNext` returns nil when there are none left), until `cont` or `quit`.
+    static func serveQueued(resumed: () -> Void, _ runNext: () -> Action?) -> DebugResume? {
+        while let action = runNext() {
+            if let r = resumption(action, resumed: resumed) { return r }
+        }
+        return nil
+    }
+
+    /// How an action taken while stopped ends the stop: `cont` resumes (after
+    /// `resumed`), `quit` and a shutdown end the run; the others keep it stopped.
+    private static func resumption(_ action: Action, resumed: () -> Void) -> DebugResume? {
+        switch action {
+        case .cont:
+            resumed()
+            return .continue
+        case .quit, .shutdown:
+            return .kill
+        case .none, .stop, .reset:
+            return nil
         }
     }
 

@@ -145,8 +145,7 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
-        if commands.quitting { return .kill }
-        commands.stopped = true
+        if let r = commands.enterStop() { return r }
         return QMPCommands.serveStopped(resumed: { commands.stopped = false }) {
             commands.handle(nextInput(), cpu: cpu, server: self)
         }
@@ -174,25 +173,13 @@ extension QMPServer: SharedDebugHandler {
 
     /// Stopped by another front end (a breakpoint, the monitor): the STOP event.
     func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
-        if commands.quitting { return .kill }
-        if !commands.stopped { send(QMPCommands.event("STOP")) }
-        commands.stopped = true
-        return nil
+        commands.enterStop { send(QMPCommands.event("STOP")) }
     }
 
     func serveQueued(cpu: CPU) -> DebugResume? {
-        while let input = takeInput() {
-            switch commands.handle(input, cpu: cpu, server: self) {
-            case .cont:
-                commands.stopped = false
-                return .continue
-            case .quit, .shutdown:
-                return .kill
-            case .none, .stop, .reset:
-                continue
-            }
+        QMPCommands.serveQueued(resumed: { commands.stopped = false }) {
+            takeInput().map { commands.handle($0, cpu: cpu, server: self) }
         }
-        return nil
     }
 
     /// Resumed by another front end: the RESUME event (the end of the run

@@ -108,6 +108,11 @@ public struct SysRegDef: Sendable {
         self.reset = reset
         self.affectsTranslation = mmu
     }
+
+    /// The same from the register's key (`sysRegKey`).
+    public init(_ name: String, key: UInt32, el: Int, _ kind: Kind = .storage) {
+        self.init(name, key >> 14, (key >> 11) & 7, (key >> 7) & 0xF, (key >> 3) & 0xF, key & 7, el: el, kind)
+    }
 }
 
 /// The 16-bit key of an MRS/MSR system register: op0:op1:CRn:CRm:op2, as in
@@ -129,9 +134,10 @@ public enum SysRegTable {
     /// (GenericTimer.swift). A machine's devices add theirs after these
     /// (`SysRegRegistry`).
     public static let all: [SysRegDef] = {
-        let declared = IDRegisters.definitions + core + EL2EL3Registers.definitions
-            + PMURegisters.definitions + DebugRegisters.definitions + VHERegisters.definitions
-            + RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions
+        let first = IDRegisters.definitions + core + EL2EL3Registers.definitions
+            + PMURegisters.definitions + DebugRegisters.definitions
+        let last = RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions
+        let declared = first + VHERegisters.aliasDefinitions(in: first + last) + last
         var byName: [String: SysRegDef] = [:]
         for d in declared { byName[d.name] = d }
         let fixed = NamedSysReg.allCases.map { n -> SysRegDef in

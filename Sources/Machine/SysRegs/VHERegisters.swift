@@ -27,26 +27,21 @@ enum VHERegisters {
         ("SCTLR2_EL1", "SCTLR2_EL2"), ("TCR2_EL1", "TCR2_EL2"),
     ]
 
-    /// The *_EL12 / *_EL02 encodings (op1 = 5) and the register each reaches.
-    static let aliases: [(name: String, op0: UInt32, crn: UInt32, crm: UInt32, op2: UInt32, target: String)] = [
-        ("SCTLR_EL12", 3, 1, 0, 0, "SCTLR_EL1"), ("CPACR_EL12", 3, 1, 0, 2, "CPACR_EL1"),
-        ("TTBR0_EL12", 3, 2, 0, 0, "TTBR0_EL1"), ("TTBR1_EL12", 3, 2, 0, 1, "TTBR1_EL1"),
-        ("TCR_EL12", 3, 2, 0, 2, "TCR_EL1"), ("SPSR_EL12", 3, 4, 0, 0, "SPSR_EL1"),
-        ("ELR_EL12", 3, 4, 0, 1, "ELR_EL1"), ("AFSR0_EL12", 3, 5, 1, 0, "AFSR0_EL1"),
-        ("AFSR1_EL12", 3, 5, 1, 1, "AFSR1_EL1"), ("ESR_EL12", 3, 5, 2, 0, "ESR_EL1"),
-        ("FAR_EL12", 3, 6, 0, 0, "FAR_EL1"), ("MAIR_EL12", 3, 10, 2, 0, "MAIR_EL1"),
-        ("AMAIR_EL12", 3, 10, 3, 0, "AMAIR_EL1"), ("VBAR_EL12", 3, 12, 0, 0, "VBAR_EL1"),
-        ("CONTEXTIDR_EL12", 3, 13, 0, 1, "CONTEXTIDR_EL1"), ("CNTKCTL_EL12", 3, 14, 1, 0, "CNTKCTL_EL1"),
-        ("CNTP_TVAL_EL02", 3, 14, 2, 0, "CNTP_TVAL_EL0"), ("CNTP_CTL_EL02", 3, 14, 2, 1, "CNTP_CTL_EL0"),
-        ("CNTP_CVAL_EL02", 3, 14, 2, 2, "CNTP_CVAL_EL0"), ("CNTV_TVAL_EL02", 3, 14, 3, 0, "CNTV_TVAL_EL0"),
-        ("CNTV_CTL_EL02", 3, 14, 3, 1, "CNTV_CTL_EL0"), ("CNTV_CVAL_EL02", 3, 14, 3, 2, "CNTV_CVAL_EL0"),
-        ("SCTLR2_EL12", 3, 1, 0, 3, "SCTLR2_EL1"), ("TCR2_EL12", 3, 2, 0, 3, "TCR2_EL1"),
-    ]
+    /// The *_EL12 / *_EL02 encoding of a redirected register (every one has
+    /// one): its own encoding with op1 = 5, its name with a 2 appended
+    /// (SCTLR_EL1: SCTLR_EL12, CNTP_CTL_EL0: CNTP_CTL_EL02).
+    static func aliasKey(of key: UInt32) -> UInt32 { key & ~(7 << 11) | 5 << 11 }
 
-    /// The alias entries of `SysRegTable.all`: their own access (when
-    /// `resolveSysReg` does not replace them by their target) is UNDEFINED.
-    static let definitions: [SysRegDef] = aliases.map { a in
-        SysRegDef(a.name, a.op0, 5, a.crn, a.crm, a.op2, el: 1).checked { _, _ in .undefined }
+    /// The alias entries of `SysRegTable.all` (`declared`: the other
+    /// entries): their own access (when `resolveSysReg` does not replace them
+    /// by their target) is UNDEFINED.
+    static func aliasDefinitions(in declared: [SysRegDef]) -> [SysRegDef] {
+        redirects.map { from, _ in
+            guard let target = declared.first(where: { $0.name == from }) else {
+                fatalError("VHERegisters: \(from) is not in the table")
+            }
+            return SysRegDef(from + "2", key: aliasKey(of: target.key), el: 1).checked { _, _ in .undefined }
+        }
     }
 
     static let redirectByKey: [UInt32: Int] = {
@@ -68,9 +63,7 @@ enum VHERegisters {
             let from = SysRegTable.all[SysRegTable.lookup(key: key)!.slot.slot].name
             guard from.hasPrefix("CNTP_") || from.hasPrefix("CNTV_") else { continue }
             let target = SysRegTable.all[i]
-            let k = target.key
-            var view = SysRegDef(target.name, k >> 14, (k >> 11) & 7, (k >> 7) & 0xF, (k >> 3) & 0xF, k & 7,
-                                 el: 0, target.kind)
+            var view = SysRegDef(target.name, key: target.key, el: 0, target.kind)
             view.accessCheck = target.accessCheck
             d[key] = (view, i)
         }
@@ -79,8 +72,9 @@ enum VHERegisters {
 
     static let aliasByKey: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
-        for a in aliases {
-            d[sysRegKey(op0: a.op0, op1: 5, crn: a.crn, crm: a.crm, op2: a.op2)] = SysRegTable.slot(a.target).slot
+        for (from, _) in redirects {
+            let target = SysRegTable.slot(from).slot
+            d[aliasKey(of: SysRegTable.all[target].key)] = target
         }
         return d
     }()
