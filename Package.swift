@@ -61,18 +61,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
-        .testTarget(name: "A64Tests", dependencies: ["A64", "TestReferences"]),
+        .testTarget(name: "A64Tests", dependencies: ["A64", "TestReferences", "TestRandom"]),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
         .testTarget(name: "NinePTests", dependencies: ["NineP"]),
         .testTarget(name: "UserNetTests", dependencies: ["UserNet"]),
         // What a test does when its reference (llvm-objdump, Unicorn, clang) is missing.
         .target(name: "TestReferences", path: "Tests/TestReferences"),
+        // The seeded generator of the randomized tests (SplitMix64).
+        .target(name: "TestRandom", path: "Tests/TestRandom"),
         // The in-process snippet machine of the engine tests (differential runs, fuzzing).
         .target(name: "EngineTestSupport", dependencies: ["Engine", "Machine"], path: "Tests/EngineTestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "Arch", "EngineTestSupport", "TestReferences"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "NineP", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "Options", "TestReferences"]),
-        .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Lift", "IR", "A64", "Machine", "Arch", "EngineTestSupport", "TestReferences", "TestRandom"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "NineP", "ELF", "Engine", "Machine", "Devices", "Debug", "A64", "IR", "Options", "TestReferences", "TestRandom"]),
+        .testTarget(name: "DebugTests", dependencies: ["Debug", "Board", "Engine", "Machine", "TestRandom"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["armature", "Board", "Engine", "Options", "Debug", "TestRandom"]),
     ]
 )

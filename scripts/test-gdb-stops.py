@@ -23,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from gdb_packets import GDBPacketClient  # noqa: E402
+from net_ports import free_port  # noqa: E402
 
 ARMATURE, ENGINE, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
 BASE = 0x40080000
@@ -49,14 +50,6 @@ GUESTS = {
     # adr x1, blk; mov w0, #0x18; hlt #0xf000; nop; blk: ADP_Stopped_ApplicationExit, 0
     "exit": elf([0x10000081, 0x52800300, 0xD45E0000, 0xD503201F], struct.pack("<QQ", 0x20026, 0)),
 }
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Client(GDBPacketClient):

@@ -22,13 +22,13 @@ Env: ARMATURE_STRICT_REFERENCES=1: a missing gdb-multiarch fails instead of skip
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from gdb_packets import GDBPacketClient  # noqa: E402
+from net_ports import free_port  # noqa: E402
 
 ARMATURE, ENGINE, TMP, GUEST = sys.argv[1:5]
 GDB = shutil.which("gdb-multiarch")
@@ -39,14 +39,6 @@ MACHINE = ["-M", "virt", "-cpu", "max", "-smp", "4", "-nographic", "-semihosting
 
 def report(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + f"[{ENGINE}] threads: {name}" + ("" if ok else ": " + detail), flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def listening(port):

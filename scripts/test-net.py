@@ -17,13 +17,13 @@ Exit status 0 when every configuration passed, 1 otherwise, 2 when the kernel is
 import http.server
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from net_ports import free_port  # noqa: E402
 import guest_session as gs  # noqa: E402
 
 LINUX = gs.LINUX_GENERIC
@@ -36,14 +36,6 @@ CONFIGS = {
 }
 PAGE = "served by the host to the guest\n"
 GUEST_PAGE = "served by the guest to the host\n"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from cli_harness import ARMATURE, STRICT  # noqa: E402
 from guest_session import Tally  # noqa: E402
 from gdb_packets import GDBPacketClient  # noqa: E402
+from net_ports import free_port  # noqa: E402
 
 QEMU = shutil.which("qemu-system-aarch64")
 tally = Tally()
@@ -317,14 +318,6 @@ def with_gdb(argv, sock, name):
             p.kill()
             p.wait()
     return seen
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def main():

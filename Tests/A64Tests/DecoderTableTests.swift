@@ -1,5 +1,6 @@
 import XCTest
 @testable import A64
+import TestRandom
 
 /// Spot checks of the decode table on words assembled by the toolchain's clang.
 final class DecoderTableTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import A64
 import TestReferences
+import TestRandom
 
 /// The disassembler against the toolchain's llvm-objdump, word by word, on a
 /// large generated set: thousands of words per table operation (random fills

@@ -1,18 +1,6 @@
 @testable import A64
+import TestRandom
 
-/// SplitMix64: a small seeded generator, so every run tests the same words.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func word() -> UInt32 { UInt32(truncatingIfNeeded: next()) }
-}
 
 /// Words for each table line: random fills of its field bits, plus targeted
 /// edge values of the usual A64 fields (registers = 31, zero/maximal

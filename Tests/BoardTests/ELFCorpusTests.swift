@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Machine
 import ELF
+import TestRandom
 @testable import Board
 @testable import Debug
 
@@ -95,7 +96,7 @@ final class ELFCorpusTests: XCTestCase {
         let mem = try memory()
         let valid = seeds[cases.firstIndex { $0.name == "valid" }!]
         var fuzz = InputFuzz(salt: 0xE1F)
-        let n = InputFuzz.iterations(quick: 20000)
+        let n = inputFuzzIterations(quick: 20000)
         var loaded = 0
         for _ in 0..<n {
             let base = fuzz.below(3) == 0 ? seeds[fuzz.below(seeds.count)] : valid

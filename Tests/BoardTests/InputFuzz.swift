@@ -1,15 +1,17 @@
 import Foundation
+import TestRandom
 
 /// Random mutation of untrusted inputs (ELF files, block traces, option
 /// strings, semihosting parameters): a seeded generator, the number of cases
 /// to run, and mutations that favour the values parsers get wrong (sizes and
 /// offsets at 0, at the file's length, near 2^63 and 2^64).
 ///
-/// Each fuzz test runs `InputFuzz.iterations(quick:)` cases: a few thousand in
+/// Each fuzz test runs `inputFuzzIterations(quick:)` (TestRandom) cases: a few thousand in
 /// `swift test`, `ARMATURE_INPUT_FUZZ=N` cases each when set, 1,000,000 with
 /// `ARMATURE_INPUT_FUZZ_SLOW=1`. `ARMATURE_INPUT_FUZZ_SEED` changes the seed.
 /// Every test prints the count it ran ("fuzz ELF: 3000 cases").
-struct InputFuzz {
+/// SplitMix64 (`SplitMixGenerator`) from a seed.
+struct InputFuzz: SplitMixGenerator {
     var state: UInt64
 
     init(salt: UInt64) {
@@ -18,24 +20,8 @@ struct InputFuzz {
         state = seed ^ salt
     }
 
-    static func iterations(quick: Int) -> Int {
-        let env = ProcessInfo.processInfo.environment
-        if let s = env["ARMATURE_INPUT_FUZZ"], let n = Int(s), n > 0 { return n }
-        if env["ARMATURE_INPUT_FUZZ_SLOW"] == "1" { return 1_000_000 }
-        return quick
-    }
-
     static func report(_ what: String, _ count: Int) {
         print("fuzz \(what): \(count) cases")
-    }
-
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }

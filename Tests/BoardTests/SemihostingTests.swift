@@ -3,6 +3,7 @@ import Glibc
 import XCTest
 import Machine
 import Devices
+import TestRandom
 @testable import Board
 
 final class SemihostingTests: XCTestCase {
@@ -270,7 +271,7 @@ final class SemihostingTests: XCTestCase {
         sh.sandbox = try SemihostingSandbox(root: dir.path)
         _ = dir.write("f.txt", Array("data".utf8))
         var fuzz = InputFuzz(salt: 0x5E41)
-        let n = InputFuzz.iterations(quick: 5000)
+        let n = inputFuzzIterations(quick: 5000)
         let ops: [UInt32] = [0x01, 0x02, 0x05, 0x06, 0x08, 0x09, 0x0A, 0x0C, 0x0E, 0x0F, 0x13, 0x15, 0x16, 0x19, 0x30]
         let names = [dir.path + "/f.txt", dir.path + "/../x", "/proc/self/mem", "", String(repeating: "a/", count: 3000),
                      dir.path + "/new\u{1}", ":tt", ":semihosting-features", "..", "/", dir.path]

@@ -1,4 +1,5 @@
 import XCTest
+import TestRandom
 @testable import Debug
 
 /// `armature trace` reads files it did not write: random mutations of a valid
@@ -35,7 +36,7 @@ final class TraceFuzzTests: XCTestCase {
     func testFuzzTrace() {
         let sample = TraceFuzzTests.sampleTrace()
         var fuzz = InputFuzz(salt: 0x7ACE)
-        let n = InputFuzz.iterations(quick: 20000)
+        let n = inputFuzzIterations(quick: 20000)
         var refused = 0, incomplete = 0
         for _ in 0..<n {
             let bytes = fuzz.mutate(sample)

@@ -5,6 +5,7 @@ import Board
 import Options
 import Debug
 @testable import armature
+import TestRandom
 
 /// Option strings come from the user: random mutations of valid values of
 /// -M, -cpu, -m, -smp, -accel, -serial, -semihosting-config, -d, -dfilter and
@@ -30,16 +31,9 @@ final class OptionFuzzTests: XCTestCase {
     ]
 
     func testFuzzOptionStrings() {
-        let env = ProcessInfo.processInfo.environment
-        let n = env["ARMATURE_INPUT_FUZZ"].flatMap { Int($0) } ?? (env["ARMATURE_INPUT_FUZZ_SLOW"] == "1" ? 1_000_000 : 20000)
-        var state: UInt64 = 0x0F7
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        let n = inputFuzzIterations(quick: 20000)
+        var rng = SplitMix64(seed: 0x0F7)
+        func next() -> UInt64 { rng.next() }
         let pieces = [",", "=", ".", "..", "+", "-", ":", "0", "9", "x", "0x", "G", "T", "K", "e", "on", "off", " ", "",
                       "99999999999999999999", "18446744073709551615", "9223372036854775808", "-1", "1e308", "nan",
                       "é", "\u{0}", "\u{FFFF}", "virt-", "size=", "arg=", "root=", "/", "help", "?", "[", "]"]

@@ -4,6 +4,7 @@ import Machine
 import Engine
 import Board
 @testable import Debug
+import TestRandom
 
 /// The gdb stub reads whatever a client sends: the packets of
 /// Tests/Corpus/gdb/packets.txt (register numbers past 2^63, lengths and
@@ -13,12 +14,6 @@ import Board
 final class GDBFuzzTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Corpus/gdb/packets.txt")
-
-    static func iterations(quick: Int) -> Int {
-        let env = ProcessInfo.processInfo.environment
-        if let s = env["ARMATURE_INPUT_FUZZ"], let n = Int(s), n > 0 { return n }
-        return env["ARMATURE_INPUT_FUZZ_SLOW"] == "1" ? 1_000_000 : quick
-    }
 
     /// The corpus lines as bytes (`\xNN` decoded).
     static func packets() throws -> [[UInt8]] {
@@ -92,15 +87,9 @@ final class GDBFuzzTests: XCTestCase {
     func testFuzzPackets() throws {
         let packets = try GDBFuzzTests.packets()
         let (_, s) = try session()
-        var state: UInt64 = 0x6DB
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        let n = GDBFuzzTests.iterations(quick: 20000)
+        var rng = SplitMix64(seed: 0x6DB)
+        func next() -> UInt64 { rng.next() }
+        let n = inputFuzzIterations(quick: 20000)
         let alphabet = Array("0123456789abcdefABCDEF,:;=-+*}$#xXpPmMgGzZcsqvQHT?".utf8)
         var parser = GDBPacketParser()
         for _ in 0..<n {

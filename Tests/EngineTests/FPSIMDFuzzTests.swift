@@ -3,6 +3,7 @@ import XCTest
 @testable import IR
 @testable import Lift
 @testable import Machine
+import TestRandom
 
 /// Random FP/SIMD IR blocks on the interpreter and the JIT (its SSE paths,
 /// their fix-ups and the helper path), from random V registers (special
@@ -11,15 +12,9 @@ import XCTest
 /// FZ and DN on and off): the V and X registers and FPSR must be equal.
 /// The scalar FP results are also held against `FPReference` directly.
 final class FPSIMDFuzzTests: XCTestCase {
-    struct Random {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+    struct Random: SplitMixGenerator {
+        var state: UInt64
+        init(s: UInt64) { state = s }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
     }

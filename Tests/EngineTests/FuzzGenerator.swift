@@ -2,19 +2,12 @@ import A64
 import Engine
 import EngineTestSupport
 import Machine
+import TestRandom
 
-/// SplitMix64: a small seeded generator, so a seed names one program.
-struct FuzzRNG {
+/// SplitMix64: a seed names one program.
+struct FuzzRNG: SplitMixGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func word() -> UInt32 { UInt32(truncatingIfNeeded: next()) }
     /// Uniform in 0..<n.
     mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
     /// Uniform in the closed range.

@@ -2,6 +2,7 @@ import XCTest
 import A64
 import IR
 import Lift
+import TestRandom
 
 /// Every encoding the decoder knows lifts to IR the verifier accepts, and the
 /// verifier rejects broken blocks (the lifter's structural contract; the
@@ -9,23 +10,11 @@ import Lift
 final class LiftVerifierTests: XCTestCase {
     // MARK: Every encoding lifts to valid IR
 
-    /// SplitMix64, so every run lifts the same words.
-    struct LiftRNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random allocated words from every line of the decoder table (fixed
     /// seed), lifted alone and in runs, in several contexts: the verifier
     /// accepts every block before and after the optimizer.
     func testVerifierAcceptsEveryLiftedEncoding() {
-        var rng = LiftRNG(state: 0x1F7_A64)
+        var rng = SplitMix64(seed: 0x1F7_A64)   // every run lifts the same words
         let perLine = 48
         var all: [UInt32] = []
         var opsSeen = Set<A64Op>()

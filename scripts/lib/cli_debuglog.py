@@ -152,44 +152,37 @@ def debug_log_tests(tmp):
         counts.append(sum(1 for l in read_text(log).splitlines() if l.startswith("Trace 0:")))
     report("-d nochain (jit): at least as many exec lines", counts[0] > 0 and counts[1] >= counts[0], f"exec lines {counts}")
 
-    # guest_errors and mmu on a guest that reads where nothing is mapped.
-    unmapped = os.path.join(guests, "exc_unmapped.elf")
-    if os.path.exists(unmapped):
-        rc, out, err = run(["-semihosting", "-d", "guest_errors,mmu,int", "-D", log, "-kernel", unmapped])
+    def check_log(name, guest, items, ok, *options):
+        """Runs .build/guests' `guest` with -d `items` -D FILE (and `options`):
+        it must exit 0 with a log that `ok` accepts."""
+        path = os.path.join(guests, guest + ".elf")
+        if not os.path.exists(path):
+            missing_reference(name, f"{path} not found (run scripts/build-guests.sh)")
+            return
+        rc, out, err = run(["-semihosting", *options, "-d", items, "-D", log, "-kernel", path])
         text = read_text(log)
-        ok = (rc == 0 and re.search(r"^invalid read of \d+ bytes at physical address 0xf000000 ", text, re.M)
+        report(name, rc == 0 and bool(ok(text)), f"exit {rc}, log {text[:400]!r}")
+
+    # guest_errors and mmu on a guest that reads where nothing is mapped.
+    check_log("-d guest_errors,mmu,int on exc_unmapped", "exc_unmapped", "guest_errors,mmu,int", lambda text:
+              re.search(r"^invalid read of \d+ bytes at physical address 0xf000000 ", text, re.M)
               and re.search(r"^mmu: .*0xf000000.*synchronous external abort", text, re.M)
               and "EC 0x25 [Data abort, same EL: synchronous external abort, read]" in text)
-        report("-d guest_errors,mmu,int on exc_unmapped", bool(ok), f"exit {rc}, log {text[:400]!r}")
-        # With several CPUs each line names its CPU, as the exec and int lines do.
-        rc, out, err = run(["-semihosting", "-smp", "2", "-d", "guest_errors,mmu", "-D", log, "-kernel", unmapped])
-        text = read_text(log)
-        ok = (rc == 0 and re.search(r"^cpu0: invalid read of \d+ bytes at physical address 0xf000000 ", text, re.M)
+    # With several CPUs each line names its CPU, as the exec and int lines do.
+    check_log("-smp 2 -d guest_errors,mmu: lines name the CPU", "exc_unmapped", "guest_errors,mmu", lambda text:
+              re.search(r"^cpu0: invalid read of \d+ bytes at physical address 0xf000000 ", text, re.M)
               and re.search(r"^cpu0: mmu: .*0xf000000", text, re.M)
-              and not re.search(r"^(invalid|mmu:)", text, re.M))
-        report("-smp 2 -d guest_errors,mmu: lines name the CPU", bool(ok), f"exit {rc}, log {text[:400]!r}")
+              and not re.search(r"^(invalid|mmu:)", text, re.M), "-smp", "2")
     # unimp: an MRS that is not accessible at EL0 is a guest error; PSCI functions we lack are unimp.
-    el0 = os.path.join(guests, "exc_el0.elf")
-    if os.path.exists(el0):
-        rc, out, err = run(["-semihosting", "-d", "guest_errors,unimp", "-D", log, "-kernel", el0])
-        text = read_text(log)
-        report("-d guest_errors on exc_el0 (MRS at EL0)",
-               rc == 0 and "UNDEFINED system register access: mrs x0, SCTLR_EL1" in text, f"exit {rc}, log {text[:300]!r}")
-    psci = os.path.join(guests, "exc_hvc_psci.elf")
-    if os.path.exists(psci):
-        rc, out, err = run(["-semihosting", "-d", "unimp", "-D", log, "-kernel", psci])
-        text = read_text(log)
-        report("-d unimp on exc_hvc_psci (unknown PSCI function)",
-               rc == 0 and "psci: unimplemented function 0xc400ffff" in text, f"exit {rc}, log {text[:300]!r}")
+    check_log("-d guest_errors on exc_el0 (MRS at EL0)", "exc_el0", "guest_errors,unimp",
+              lambda text: "UNDEFINED system register access: mrs x0, SCTLR_EL1" in text)
+    check_log("-d unimp on exc_hvc_psci (unknown PSCI function)", "exc_hvc_psci", "unimp",
+              lambda text: "psci: unimplemented function 0xc400ffff" in text)
     # semihosting: strace-like lines with arguments and results.
-    semi = os.path.join(guests, "semi_calls.elf")
-    if os.path.exists(semi):
-        rc, out, err = run(["-semihosting", "-d", "semihosting", "-D", log, "-kernel", semi])
-        text = read_text(log)
-        ok = (rc == 0 and 'semihosting: SYS_WRITE0("write0: ok\\n")' in text
+    check_log("-d semihosting on semi_calls", "semi_calls", "semihosting", lambda text:
+              'semihosting: SYS_WRITE0("write0: ok\\n")' in text
               and re.search(r'^semihosting: SYS_OPEN\(":tt", "w", 3\) = \d+$', text, re.M)
               and re.search(r"^semihosting: SYS_EXIT(_EXTENDED)?\(ADP_Stopped_ApplicationExit, 0\) = 0$", text, re.M))
-        report("-d semihosting on semi_calls", bool(ok), f"exit {rc}, log {text[:400]!r}")
     # No -d: nothing on stderr, and -D alone creates an empty file.
     rc, out, err = run(["-semihosting", "-D", log, "-kernel", svc])
     report("no -d: no log output", rc == 0 and err == "" and read_text(log) == "", f"exit {rc}, stderr {err[:200]!r}")
