@@ -2,16 +2,7 @@
 /* AdvSIMD narrowing and lengthening shifts by immediate: SHRN, RSHRN, */
 /* SQSHRN, UQSHRN, SQRSHRN, UQRSHRN, SQSHRUN, SQRSHRUN (and the 2 and scalar */
 /* forms), SSHLL, USHLL, SXTL, UXTL (and 2); FPSR.QC. */
-#include "semihost.h"
-
-typedef struct { uint64_t lo, hi; } __attribute__((aligned(16))) v128_t;
-typedef void (*fn_t)(const v128_t *, v128_t *);
-typedef struct { const char *insn; fn_t fn; unsigned first, count, expected; } case_t;
-
-/* v0 = a, v1 = b, v2 = the destination's old value (accumulator); the result is v2. */
-#define OP(name, insn) static void name(const v128_t *p, v128_t *r) { \
-    __asm__ volatile("ldp q0, q1, [%0]\n\tldr q2, [%0, #32]\n\t" insn "\n\tstr q2, [%1]" \
-                     :: "r"(p), "r"(r) : "v0", "v1", "v2", "memory"); }
+#include "simd_cases.h"
 
 OP(f0, "shrn v2.8b, v0.8h, #1")
 OP(f1, "shrn2 v2.16b, v0.8h, #1")
@@ -798,48 +789,7 @@ static const case_t cases[] = {
     { "uxtl2 v2.2d, v0.4s", f245, 0, 36, 26460 },
 };
 
-static uint64_t mix(uint64_t h, uint64_t v) { h ^= v; h *= 0x100000001b3ull; return h ^ (h >> 29); }
-
 int main(void)
 {
-    __asm__ volatile("msr cpacr_el1, %0\n\tisb" :: "r"(3ull << 20));   /* FPEN: FP/SIMD at EL1 */
-    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        const case_t *k = &cases[c];
-        uint64_t hash = 0xcbf29ce484222325ull;
-        for (unsigned i = 0; i < k->count; i++) {
-            v128_t r;
-            uint64_t fpsr;
-            __asm__ volatile("msr fpsr, xzr");
-            k->fn(inputs[k->first + i], &r);
-            __asm__ volatile("mrs %0, fpsr" : "=r"(fpsr));
-            const uint64_t *e = &expected[k->expected + 3 * i];
-            hash = mix(mix(mix(hash, r.lo), r.hi), fpsr);
-            if (r.lo != e[0] || r.hi != e[1] || fpsr != e[2] << 27) {
-                print_str("FAIL: ");
-                print_str(k->insn);
-                print_str(" input ");
-                print_udec(i);
-                print_str(": ");
-                print_hex64(r.hi);
-                print_char('_');
-                print_hex64(r.lo);
-                print_str(" fpsr ");
-                print_hex(fpsr);
-                print_str(", expected ");
-                print_hex64(e[1]);
-                print_char('_');
-                print_hex64(e[0]);
-                print_str(" qc ");
-                print_udec(e[2]);
-                print_nl();
-                g_failures++;
-            }
-            g_checks++;
-        }
-        print_str(k->insn);
-        print_str(": ");
-        print_hex64(hash);
-        print_nl();
-    }
-    return test_finish("simd_shift_narrow");
+    return run_simd_cases("simd_shift_narrow", cases, sizeof cases / sizeof cases[0], inputs, expected);
 }
