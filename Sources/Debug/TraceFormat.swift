@@ -305,6 +305,8 @@ public enum TraceFormat {
             tlb-code-misses: \(s.tlb.codeMisses)
             tlb-walks: \(s.tlb.walks)
             tlb-flushes: \(s.tlbFlushes)
+            tlb-stage2-walks: \(s.tlb.stage2Walks)
+            tlb-stage2-walk-cache-hits: \(s.tlb.stage2CacheHits)
             mecid-mismatches: \(s.mecidMismatches)
 
             """

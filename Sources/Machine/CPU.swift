@@ -73,6 +73,8 @@ public final class CPU {
     var tlbDirtyIndices = UInt32((1 << TLB.mmuIndexCount) - 1)
     /// The entries filled since each index's last flush (TLBFillLog.swift).
     let tlbFillLog = TLBFillLog()
+    /// Stage 2 walk results by IPA page (Stage2WalkCache.swift).
+    let stage2Cache = Stage2WalkCache()
     /// Slow-path counters of the softmmu (`-d stats`; TLBStatistics.swift).
     public internal(set) var tlbStatistics = TLBStatistics()
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.

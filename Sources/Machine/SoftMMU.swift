@@ -85,6 +85,7 @@ extension CPU {
     /// Empties every TLB of this CPU.
     public func flushTLB() {
         tlbFlushCount &+= 1
+        stage2Cache.invalidateAll()
         var dirty = tlbDirtyIndices
         tlbDirtyIndices = 0
         while dirty != 0 {

@@ -8,8 +8,9 @@
 /// when EL2 is enabled in the current Security state.
 ///
 /// The softmmu TLB caches the combined stage 1+2 result per MMU index (EL0,
-/// EL1); it is not tagged with a VMID: a write to VTTBR_EL2, VTCR_EL2 or
-/// HCR_EL2 empties it.
+/// EL1); it is not tagged with a VMID: a change of VTTBR_EL2 or VTCR_EL2
+/// empties the EL1&0 indexes (HCR_EL2: CPU.setEL). Stage 2 results alone
+/// are kept by the walk cache (Stage2WalkCache.swift).
 ///
 /// Not modelled: FEAT_TTST (SL0 = 0b11 with 4 KiB), FEAT_LPA/LPA2, FEAT_XNX,
 /// FEAT_S2FWB, FEAT_HAFDBS (AF = 0 always faults), HCR_EL2.CD/ID, Secure EL2.
@@ -98,6 +99,15 @@ extension CPU {
         // An IPA beyond the input size (AArch64.IPAIsOutOfRange).
         if ipa >> UInt64(inputSize) != 0 { return fail(.translationL0) }
 
+        let realm = securityState(el: 1) == .realm
+        let hw = stage2HardwareUpdates(vtcr: vtcr)
+        // The walk cache (Stage2WalkCache.swift) where a walk's result depends on the IPA alone.
+        let cacheable = !debug && !realm && !hw.dirtyState && mecState == nil && !gpcEnabled
+        if cacheable, let hit = stage2Cache.lookup(ipa) {
+            tlbStatistics.stage2CacheHits &+= 1
+            return .success(hit)
+        }
+        if !debug { tlbStatistics.stage2Walks &+= 1 }
         let outputSize = min(CPU.outputAddressBits(ps: (vtcr >> 16) & 7), CPU.physicalAddressBits)
         // VTTBR_EL2.BADDR (bits 47:1, bit 0 is CnP; VMID in 63:48), aligned to
         // the size of the (concatenated) start-level table.
@@ -105,7 +115,6 @@ extension CPU {
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
         let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
         var walk = geometry.start(level: start, inputSize: inputSize, base: baddr)
-        let realm = securityState(el: 1) == .realm
         let walkSpace: PASpace = realm ? .realm : .nonSecure
         var desc: UInt64
         var leafPA: UInt64 = 0, leafRaw: UInt64 = 0   // FEAT_HAFDBS writes the leaf back
@@ -134,22 +143,24 @@ extension CPU {
         guard let pa = geometry.output(desc, level: level, input: ipa) else { return fail(.addressSize(level: level)) }
         // Access flag and dirty state, FEAT_HAFDBS (VTCR_EL2.HA/HD): S2AP[1] is the
         // write permission a clean DBM page lacks.
-        let hw = stage2HardwareUpdates(vtcr: vtcr)
         guard var updated = accessFlagUpdate(desc, hw, debug: debug) else { return fail(.accessFlag(level: level)) }
         if hw.dirtyState && !debug && access == .write && !s1ptw && (desc >> 51) & 1 == 1 { updated |= 1 << 7 }
         // Realm stage 2: descriptor bit 55 (NS) selects the Non-secure PA space.
         let paSpace: PASpace = realm && (desc >> 55) & 1 == 0 ? .realm : .nonSecure
         let s2ap = (updated >> 6) & 3
         let readable = s2ap & 1 != 0, writable = s2ap & 2 != 0, executable = (desc >> 54) & 1 == 0
-        writeBackUpdated(updated, of: desc, raw: leafRaw, at: leafPA,
-                         permitted: access == .read || s1ptw ? readable : access == .write ? writable : executable)
-        return .success(Stage2Result(pa: pa, paSpace: paSpace, level: level,
-                                     readable: readable, writable: writable,
-                                     executable: executable,
-                                     attributes: CPU.stage2MAIRAttributes(memAttr: (desc >> 2) & 0xF),
-                                     shareability: UInt8((desc >> 8) & 3),
-                                     amec: (desc >> 63) & 1 == 1,
-                                     pageBits: geometry.pageBits(level: level)))
+        let permitted = access == .read || s1ptw ? readable : access == .write ? writable : executable
+        writeBackUpdated(updated, of: desc, raw: leafRaw, at: leafPA, permitted: permitted)
+        let result = Stage2Result(pa: pa, paSpace: paSpace, level: level,
+                                  readable: readable, writable: writable,
+                                  executable: executable,
+                                  attributes: CPU.stage2MAIRAttributes(memAttr: (desc >> 2) & 0xF),
+                                  shareability: UInt8((desc >> 8) & 3),
+                                  amec: (desc >> 63) & 1 == 1,
+                                  pageBits: geometry.pageBits(level: level))
+        // Cached once the descriptor in memory has AF set (as a TLB caches it).
+        if cacheable && (updated == desc || (desc == leafRaw && permitted)) { stage2Cache.fill(ipa, result) }
+        return .success(result)
     }
 
     /// The descriptor as stored and as the walk sees it (MEC: TTWalkMECID).

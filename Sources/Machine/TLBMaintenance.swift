@@ -7,7 +7,9 @@
 /// the current VMID (VTTBR_EL2, VTCR_EL2 and HCR_EL2 writes flush), so the
 /// EL1 forms (VMALLE1, VAE1...) apply to the current VMID's entries, and
 /// VMALLS12E1 and ALLE1 empty the EL1&0 indexes; IPAS2E1 drops the entries
-/// filled through the stage 2 page or block of the IPA (`tlbIPA`).
+/// filled through the stage 2 page or block of the IPA (`tlbIPA`). The
+/// stage 2 walk cache (stage-2-only entries) stays through the EL1 forms and
+/// goes with VMALLS12E1, ALLE1 and IPAS2E1 (Stage2WalkCache.swift).
 ///
 /// A TLB entry caches 4 KiB of a page or block whose size `tlbPageBits`
 /// records, so a TLBI by VA drops every entry of the block that holds the VA.
@@ -20,10 +22,17 @@ extension CPU {
     public static let mmuIndexesEL2: UInt32 = 0b100_0100
     public static let mmuIndexesEL3: UInt32 = 0b1000
     public static let allMMUIndexes = UInt32((1 << TLB.mmuIndexCount) - 1)
+    /// Not an MMU index: in a flush's mask, the stage 2 walk cache empties too
+    /// (Stage2WalkCache.swift); so it does when the mask has every index.
+    public static let stage2WalkCacheBit: UInt32 = 1 << 31
 
-    /// Empties the TLBs of the MMU indexes in `mask`.
+    /// Empties the TLBs of the MMU indexes in `mask` (and the stage 2 walk
+    /// cache with `stage2WalkCacheBit` or every index).
     public func flushTLB(mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
+        if mask & CPU.stage2WalkCacheBit != 0 || mask & CPU.allMMUIndexes == CPU.allMMUIndexes {
+            stage2Cache.invalidateAll()
+        }
         // Only indices filled since their last flush hold entries, and of
         // those only the filled entries (TLBFillLog) need clearing.
         var dirty = mask & tlbDirtyIndices
@@ -98,6 +107,7 @@ extension CPU {
     /// 2 page or block holding `ipa` (TLBI IPAS2E1 and friends).
     public func flushTLBIPA(_ ipa: UInt64, mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
+        stage2Cache.invalidateAll()
         for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
             let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
             for i in 0..<TLB.entries {
@@ -175,6 +185,9 @@ extension CPU {
         // name it as well.
         if hcrE2H && mask == CPU.mmuIndexesEL2 { mask |= 1 }
         if op1 == 0 && el == 2 && el2Host { mask |= CPU.mmuIndexesEL2 }
+        // Stage 2 entries of the current VMID go with ALLE1, VMALLS12E1 and
+        // the IPA forms (the walk cache keeps none of another VMID).
+        if op1 == 4 && (byIPA || mask == CPU.mmuIndexesEL10) { mask |= CPU.stage2WalkCacheBit }
         flushTLBs(on: broadcast ? system.cpus : [self], mmuIndexMask: mask) { cpu in
             if byIPA {
                 cpu.flushTLBIPA((xt & 0xF_FFFF_FFFF) << 12, mmuIndexMask: mask)

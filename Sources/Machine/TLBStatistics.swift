@@ -10,5 +10,9 @@ public struct TLBStatistics: Sendable, Equatable {
     public var codeMisses: UInt64 = 0
     /// Stage 1 page-table walks (not the debugger's or the log's own lookups).
     public var walks: UInt64 = 0
+    /// Stage 2 walks made (for a stage 1 descriptor or the output of an EL1&0
+    /// translation), and those the stage 2 walk cache answered instead.
+    public var stage2Walks: UInt64 = 0
+    public var stage2CacheHits: UInt64 = 0
     public init() {}
 }

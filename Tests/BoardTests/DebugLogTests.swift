@@ -226,6 +226,8 @@ final class DebugLogTests: XCTestCase {
             tlb-code-misses: 0
             tlb-walks: 0
             tlb-flushes: 0
+            tlb-stage2-walks: 0
+            tlb-stage2-walk-cache-hits: 0
             mecid-mismatches: 0
 
             """)
@@ -241,9 +243,11 @@ final class DebugLogTests: XCTestCase {
         s.tlb.codeMisses = 12
         s.tlb.walks = 13
         s.tlbFlushes = 14
+        s.tlb.stage2Walks = 15
+        s.tlb.stage2CacheHits = 16
         let text = TraceFormat.stats(s)
         XCTAssertTrue(text.contains("instructions-translated: 99\ntranslation-seconds: 0.250000\ntranslation-microseconds-per-block: 20833.33\n"), text)
-        XCTAssertTrue(text.contains("tlb-data-misses: 11\ntlb-code-misses: 12\ntlb-walks: 13\ntlb-flushes: 14\n"), text)
+        XCTAssertTrue(text.contains("tlb-data-misses: 11\ntlb-code-misses: 12\ntlb-walks: 13\ntlb-flushes: 14\ntlb-stage2-walks: 15\ntlb-stage2-walk-cache-hits: 16\n"), text)
         XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\njit-deferred-blocks: 3\nhost-code-bytes: 4096\nhost-bytes-per-instruction: 41.37\nchains-made: 7\ncode-cache-flushes: 0\n"), text)
         // The benchmark harness takes the last line naming guest instructions: only the first may.
         let guestLines = text.split(separator: "\n").filter { $0.lowercased().contains("guest") }

@@ -320,6 +320,69 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertFalse(m.cpu.exceptionTaken)
     }
 
+    /// The stage 2 walk cache is a TLB of stage-2-only entries: a descriptor
+    /// changed without maintenance may still be used; the guest's TLBI
+    /// VMALLE1 leaves it; IPAS2E1, VMALLS12E1 and a VTTBR_EL2 change empty it.
+    func testStage2WalkCacheKeptUntilStage2Maintenance() {
+        let m = machine()
+        var t = Stage2Tables(m)
+        t.map(ipa, ram + 0x8_0000)
+        t.enable()
+        let walks = m.cpu.tlbStatistics.stage2Walks
+        XCTAssertEqual(try m.cpu.walk(ipa + 8, .read).get().pa, ram + 0x8_0008)
+        XCTAssertEqual(try m.cpu.walk(ipa + 0x10, .write).get().pa, ram + 0x8_0010)
+        XCTAssertEqual(m.cpu.tlbStatistics.stage2Walks, walks + 1, "the second translation uses the cached walk")
+        XCTAssertEqual(m.cpu.tlbStatistics.stage2CacheHits, 1)
+        t.map(ipa, ram + 0x9_0000)                              // no TLBI yet
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0x8_0000)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 0, crm: 7, op2: 0, xt: 0))    // VMALLE1: stage 1 only
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0x8_0000)
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 4, op2: 1, xt: 0x1234))   // IPAS2E1 of another IPA: all go
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0x9_0000)
+        t.map(ipa, ram + 0xA_0000)
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 7, op2: 6, xt: 0))    // VMALLS12E1
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xA_0000)
+        t.map(ipa, ram + 0xB_0000)
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 2 << 48))
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xB_0000, "another VMID walks again")
+        // Unfaulting walks only: an unmapped IPA faults each time.
+        XCTAssertEqual(s2fault(m, ipa + 0x1000)?.status, .translationL3)
+        t.map(ipa + 0x1000, ram + 0x8_0000)
+        XCTAssertEqual(try m.cpu.walk(ipa + 0x1000, .read).get().pa, ram + 0x8_0000)
+    }
+
+    /// An MSR to a translation register drops the entries of the regimes it
+    /// decides only: the guest's TTBR0_EL1 keeps EL2's, VTTBR_EL2 keeps EL2's.
+    func testTranslationRegisterWritesFlushTheirRegimesOnly() {
+        let m = machine()
+        var t = Stage2Tables(m)
+        t.map(ipa, ram + 0x8_0000)
+        t.enable()
+        m.cpu.setEL(2)
+        _ = m.cpu.loadSlow(va: ram, size: 8, mmuIndex: 2)       // EL2, MMU off
+        m.cpu.setEL(1)
+        _ = m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1)
+        XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, ram)
+        XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, ipa)
+        XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("TTBR0_EL1").slot].key, value: 1 << 48))
+        XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag)
+        XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, ram, "EL2's entries do not depend on TTBR0_EL1")
+        _ = m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1)
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 1 << 48))
+        XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag)
+        XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, ram)
+        XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("TCR_EL2").slot].key, value: 1 << 23))
+        XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, TLB.invalidTag)
+        XCTAssertFalse(m.cpu.exceptionTaken)
+    }
+
     func testAttributeCombination() {
         XCTAssertEqual(CPU.stage2MAIRAttributes(memAttr: 0xF), 0xFF)
         XCTAssertEqual(CPU.stage2MAIRAttributes(memAttr: 0x5), 0x44)

@@ -30,16 +30,38 @@ extension CPU {
 
     /// After an MSR to a register the translations depend on: the TLB entries
     /// go when its value changed (a hypervisor's world switch rewrites the same
-    /// VTTBR_EL2, VTCR_EL2 and EL1 registers). An HCR_EL2 change that keeps E2H
-    /// leaves EL2's entries; EL0's go now, EL1's at the next entry to EL1
-    /// unless HCR_EL2 is back to the value they were filled under (`setEL`).
+    /// VTTBR_EL2, VTCR_EL2 and EL1 registers), those of the regimes the
+    /// register decides only (`mmuIndexesDecided`). An HCR_EL2 change that
+    /// keeps E2H leaves EL2's entries; EL0's go now, EL1's at the next entry
+    /// to EL1 unless HCR_EL2 is back to the value they were filled under (`setEL`).
     private func translationRegisterWritten(slot: SysRegSlot, old: UInt64) {
         let new = sysreg(slot)
         guard new != old else { return }
-        if slot == SysRegTable.hcrEL2 && (old ^ new) & HCRBits.e2h == 0 {
-            flushTLB(mmuIndexMask: 0b1_0001)
+        if slot == SysRegTable.hcrEL2 {
+            flushTLB(mmuIndexMask: (old ^ new) & HCRBits.e2h == 0 ? 0b1_0001 : CPU.allMMUIndexes)
         } else {
-            flushTLB()
+            flushTLB(mmuIndexMask: mmuIndexesDecided(by: slot))
+        }
+    }
+
+    /// The MMU indexes whose entries a translation register decides: the
+    /// EL1&0 regime's registers and stage 2's (VTTBR_EL2, VTCR_EL2: stage 2
+    /// translates EL1&0 only) those of EL0 and EL1, stage 2's with the stage 2
+    /// walk cache; EL2's those of EL2 and,
+    /// while E2H is 1, EL0's (the EL2&0 regime); EL3's those of EL3; SCR_EL3
+    /// (the Security state of every regime) all of them.
+    func mmuIndexesDecided(by slot: SysRegSlot) -> UInt32 {
+        switch NamedSysReg(rawValue: slot.slot) {
+        case .SCTLR_EL1?, .TTBR0_EL1?, .TTBR1_EL1?, .TCR_EL1?, .MAIR_EL1?:
+            return CPU.mmuIndexesEL10 | 0b1_0000
+        case .VTTBR_EL2?, .VTCR_EL2?:   // another VMID or other stage 2 tables
+            return CPU.mmuIndexesEL10 | 0b1_0000 | CPU.stage2WalkCacheBit
+        case .SCTLR_EL2?, .TTBR0_EL2?, .TTBR1_EL2?, .TCR_EL2?, .MAIR_EL2?:
+            return CPU.mmuIndexesEL2 | (hcrE2H ? 0b1_0001 : 0)
+        case .SCTLR_EL3?, .TTBR0_EL3?, .TCR_EL3?, .MAIR_EL3?:
+            return CPU.mmuIndexesEL3
+        default:
+            return CPU.allMMUIndexes
         }
     }
 }
