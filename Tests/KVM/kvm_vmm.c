@@ -11,6 +11,7 @@
  *   - the virtual timer through the in-kernel vGICv3: the guest programs
  *     CNTV_TVAL_EL0, waits in WFI, acknowledges PPI 27 with ICC_IAR1_EL1 (the
  *     GICv3 virtual CPU interface: list registers at EL2), reports it by MMIO;
+ *   - an ID register read that KVM traps (HCR_EL2.TID3) and sanitises;
  *   - PSCI SYSTEM_OFF: a system-event exit, the end.
  * Output is deterministic: the same lines on any correct host.
  *
@@ -112,6 +113,14 @@ __asm__(
 "    str w7, [x19, #0x24]\n"               /* idle again: 0xff */
 "    mrs x7, cntv_ctl_el0\n"
 "    str w7, [x19, #0x28]\n"               /* ENABLE, IMASK, ISTATUS */
+/* An ID register: HCR_EL2.TID3 traps the read to KVM (ESR_EL2 EC 0x18),
+ * which answers with its sanitised value: GIC 1 (the vGICv3's system
+ * registers), AMU 0 (hidden from guests). */
+"    mrs x7, id_aa64pfr0_el1\n"
+"    movz x8, #0x0f00, lsl #16\n"
+"    movk x8, #0xf000, lsl #32\n"          /* AMU 47:44, GIC 27:24 */
+"    and x7, x7, x8\n"
+"    str x7, [x19, #0x30]\n"
 "    movz x0, #0x8400, lsl #16\n"
 "    movk x0, #0x0008\n"                  /* PSCI SYSTEM_OFF */
 "    hvc #0\n"
