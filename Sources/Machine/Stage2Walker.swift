@@ -103,7 +103,8 @@ extension CPU {
         let hw = stage2HardwareUpdates(vtcr: vtcr)
         // The walk cache (Stage2WalkCache.swift) where a walk's result depends on the IPA alone.
         let cacheable = !debug && !realm && !hw.dirtyState && mecState == nil && !gpcEnabled
-        if cacheable, let hit = stage2Cache.lookup(ipa) {
+        let vttbr = sysreg(Stage2Regs.vttbr)
+        if cacheable, let hit = stage2Cache.lookup(ipa, vttbr: vttbr) {
             tlbStatistics.stage2CacheHits &+= 1
             return .success(hit)
         }
@@ -111,7 +112,7 @@ extension CPU {
         let outputSize = min(CPU.outputAddressBits(ps: (vtcr >> 16) & 7), CPU.physicalAddressBits)
         // VTTBR_EL2.BADDR (bits 47:1, bit 0 is CnP; VMID in 63:48), aligned to
         // the size of the (concatenated) start-level table.
-        let baddr = sysreg(Stage2Regs.vttbr) & 0x0000_FFFF_FFFF_FFFE
+        let baddr = vttbr & 0x0000_FFFF_FFFF_FFFE
         if baddr >> UInt64(outputSize) != 0 { return fail(.addressSizeL0) }
         let geometry = WalkGeometry(granuleBits: granuleBits, outputSize: outputSize)
         var walk = geometry.start(level: start, inputSize: inputSize, base: baddr)
@@ -159,7 +160,7 @@ extension CPU {
                                   amec: (desc >> 63) & 1 == 1,
                                   pageBits: geometry.pageBits(level: level))
         // Cached once the descriptor in memory has AF set (as a TLB caches it).
-        if cacheable && (updated == desc || (desc == leafRaw && permitted)) { stage2Cache.fill(ipa, result) }
+        if cacheable && (updated == desc || (desc == leafRaw && permitted)) { stage2Cache.fill(ipa, vttbr: vttbr, result) }
         return .success(result)
     }
 

@@ -320,9 +320,10 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertFalse(m.cpu.exceptionTaken)
     }
 
-    /// The stage 2 walk cache is a TLB of stage-2-only entries: a descriptor
-    /// changed without maintenance may still be used; the guest's TLBI
-    /// VMALLE1 leaves it; IPAS2E1, VMALLS12E1 and a VTTBR_EL2 change empty it.
+    /// The stage 2 walk cache is a TLB of stage-2-only entries tagged with
+    /// VTTBR_EL2: a descriptor changed without maintenance may still be used;
+    /// the guest's TLBI VMALLE1 leaves it; IPAS2E1, VMALLS12E1 and ALLE1
+    /// empty it; another VMID has entries of its own.
     func testStage2WalkCacheKeptUntilStage2Maintenance() {
         let m = machine()
         var t = Stage2Tables(m)
@@ -347,10 +348,25 @@ final class Stage2WalkerTests: XCTestCase {
         m.cpu.setEL(1)
         XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xA_0000)
         t.map(ipa, ram + 0xB_0000)
+        let vttbrKey = SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key
         m.cpu.setEL(2)
-        XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 2 << 48))
+        XCTAssertTrue(m.cpu.writeSysReg(key: vttbrKey, value: t.root | 2 << 48))
         m.cpu.setEL(1)
         XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xB_0000, "another VMID walks again")
+        // Entries are tagged with the VMID: back to VMID 0, its entry (A) is still there.
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.writeSysReg(key: vttbrKey, value: t.root))
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xA_0000, "VMID 0's cached walk")
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.writeSysReg(key: vttbrKey, value: t.root | 2 << 48))
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xB_0000, "VMID 2's cached walk")
+        m.cpu.setEL(2)
+        XCTAssertTrue(m.cpu.tlbInvalidate(op1: 4, crm: 3, op2: 4, xt: 0))    // ALLE1IS: every VMID
+        XCTAssertTrue(m.cpu.writeSysReg(key: vttbrKey, value: t.root))
+        m.cpu.setEL(1)
+        XCTAssertEqual(try m.cpu.walk(ipa, .read).get().pa, ram + 0xB_0000)
         // Unfaulting walks only: an unmapped IPA faults each time.
         XCTAssertEqual(s2fault(m, ipa + 0x1000)?.status, .translationL3)
         t.map(ipa + 0x1000, ram + 0x8_0000)

@@ -46,15 +46,17 @@ extension CPU {
 
     /// The MMU indexes whose entries a translation register decides: the
     /// EL1&0 regime's registers and stage 2's (VTTBR_EL2, VTCR_EL2: stage 2
-    /// translates EL1&0 only) those of EL0 and EL1, stage 2's with the stage 2
-    /// walk cache; EL2's those of EL2 and,
+    /// translates EL1&0 only) those of EL0 and EL1, VTCR_EL2 with the stage 2
+    /// walk cache (tagged with VTTBR_EL2); EL2's those of EL2 and,
     /// while E2H is 1, EL0's (the EL2&0 regime); EL3's those of EL3; SCR_EL3
     /// (the Security state of every regime) all of them.
     func mmuIndexesDecided(by slot: SysRegSlot) -> UInt32 {
         switch NamedSysReg(rawValue: slot.slot) {
         case .SCTLR_EL1?, .TTBR0_EL1?, .TTBR1_EL1?, .TCR_EL1?, .MAIR_EL1?:
             return CPU.mmuIndexesEL10 | 0b1_0000
-        case .VTTBR_EL2?, .VTCR_EL2?:   // another VMID or other stage 2 tables
+        case .VTTBR_EL2?:   // the stage 2 walk cache's entries are tagged with it
+            return CPU.mmuIndexesEL10 | 0b1_0000
+        case .VTCR_EL2?:
             return CPU.mmuIndexesEL10 | 0b1_0000 | CPU.stage2WalkCacheBit
         case .SCTLR_EL2?, .TTBR0_EL2?, .TTBR1_EL2?, .TCR_EL2?, .MAIR_EL2?:
             return CPU.mmuIndexesEL2 | (hcrE2H ? 0b1_0001 : 0)
