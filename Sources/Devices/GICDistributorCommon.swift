@@ -189,6 +189,47 @@ public class GICFrame {
     }
 }
 
+extension GICFrame {
+    /// A distributor access (both versions), in the requesting CPU's
+    /// Security state: the IPRIORITYR and ITARGETSR bytes, then the version's
+    /// own byte or doubleword registers (`wide`: nil for other offsets), then
+    /// the word registers (`word`), which other sizes do not reach (a guest
+    /// error named after `frame`).
+    func distributorRead(_ frame: String, offset: UInt64, size: Int, attributes: MMIOAttributes,
+                         wide: (_ cpu: Int, _ secure: Bool) -> UInt64?,
+                         word: (_ cpu: Int, _ secure: Bool) -> UInt32) -> UInt64 {
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.readPriorityOrTargets(offset: offset, size: size, cpu: cpu, secure: secure)
+            }
+            if let v = wide(cpu, secure) { return v }
+            guard size == 4 else {
+                onGuestError?("\(frame): \(size)-byte read at \(hex(offset)) (word register)")
+                return 0
+            }
+            return UInt64(word(cpu, secure))
+        }
+    }
+
+    /// The write of `distributorRead`: `wide` returns false for offsets that
+    /// are not the version's byte or doubleword registers.
+    func distributorWrite(_ frame: String, offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes,
+                          wide: (_ cpu: Int, _ secure: Bool) -> Bool,
+                          word: (_ value: UInt32, _ cpu: Int, _ secure: Bool) -> Void) {
+        gic.access(attributes) { cpu, secure in
+            if GIC.isPriorityOrTargets(offset) {
+                return gic.writePriorityOrTargets(offset: offset, size: size, value: value, cpu: cpu, secure: secure)
+            }
+            if wide(cpu, secure) { return }
+            guard size == 4 else {
+                onGuestError?("\(frame): \(size)-byte write at \(hex(offset)) (word register) ignored")
+                return
+            }
+            word(UInt32(truncatingIfNeeded: value), cpu, secure)
+        }
+    }
+}
+
 /// The byte-accessible registers (IPRIORITYR, ITARGETSR, C/SPENDSGIR): byte
 /// `b` of a `size`-byte access is the register byte at the access's offset + `b`.
 enum GICByteLanes {

@@ -31,23 +31,14 @@ public final class GICv2Distributor: GICFrame, RequesterMMIODevice {
 
     /// The banked registers are those of the requesting CPU (`attributes.cpuIndex`).
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
-        gic.access(attributes) { cpu, secure in
-            if GIC.isPriorityOrTargets(offset) {
-                return gic.readPriorityOrTargets(offset: offset, size: size, cpu: cpu, secure: secure)
+        distributorRead(name, offset: offset, size: size, attributes: attributes, wide: { cpu, secure in
+            guard (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) else { return nil }
+            return GICByteLanes.read(size: size) { b in
+                let sgi = Int(offset - R.cpendsgir) & 0xF + b
+                guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return 0 }
+                return gic.irq(cpu, sgi).sgiSources
             }
-            if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
-                return GICByteLanes.read(size: size) { b in
-                    let sgi = Int(offset - R.cpendsgir) & 0xF + b
-                    guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return 0 }
-                    return gic.irq(cpu, sgi).sgiSources
-                }
-            }
-            guard size == 4 else {
-                onGuestError?("gicv2-dist: \(size)-byte read at \(hex(offset)) (word register)")
-                return 0
-            }
-            return UInt64(readWord(offset, cpu: cpu, secure: secure))
-        }
+        }, word: { cpu, secure in readWord(offset, cpu: cpu, secure: secure) })
     }
 
     private func readWord(_ offset: UInt64, cpu: Int, secure: Bool) -> UInt32 {
@@ -75,29 +66,20 @@ public final class GICv2Distributor: GICFrame, RequesterMMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
-        gic.access(attributes) { cpu, secure in
-            if GIC.isPriorityOrTargets(offset) {
-                return gic.writePriorityOrTargets(offset: offset, size: size, value: value, cpu: cpu, secure: secure)
-            }
-            if (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) {
-                let set = offset >= R.spendsgir
-                GICByteLanes.write(size: size, value: value) { b, bits in
-                    let sgi = Int(offset - R.cpendsgir) & 0xF + b
-                    guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return }
-                    gic.modify(cpu, sgi) {
-                        $0.sgiSources = set ? $0.sgiSources | bits : $0.sgiSources & ~bits
-                        $0.latch = $0.sgiSources != 0
-                    }
+        distributorWrite(name, offset: offset, size: size, value: value, attributes: attributes, wide: { cpu, secure in
+            guard (R.cpendsgir..<R.cpendsgir + 0x20).contains(offset) else { return false }
+            let set = offset >= R.spendsgir
+            GICByteLanes.write(size: size, value: value) { b, bits in
+                let sgi = Int(offset - R.cpendsgir) & 0xF + b
+                guard sgi < 16, gic.visible(gic.irq(cpu, sgi), secure: secure) else { return }
+                gic.modify(cpu, sgi) {
+                    $0.sgiSources = set ? $0.sgiSources | bits : $0.sgiSources & ~bits
+                    $0.latch = $0.sgiSources != 0
                 }
-                gic.updateCPU(cpu)
-                return
             }
-            guard size == 4 else {
-                onGuestError?("gicv2-dist: \(size)-byte write at \(hex(offset)) (word register) ignored")
-                return
-            }
-            writeWord(offset, UInt32(truncatingIfNeeded: value), cpu: cpu, secure: secure)
-        }
+            gic.updateCPU(cpu)
+            return true
+        }, word: { v, cpu, secure in writeWord(offset, v, cpu: cpu, secure: secure) })
     }
 
     private func writeWord(_ offset: UInt64, _ v: UInt32, cpu: Int, secure: Bool) {

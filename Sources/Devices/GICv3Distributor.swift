@@ -40,23 +40,14 @@ public final class GICv3Distributor: GICFrame, RequesterMMIODevice {
 
     /// The requesting CPU (`attributes.cpuIndex`) decides the Security state of the access.
     public func read(offset: UInt64, size: Int, attributes: MMIOAttributes) -> UInt64 {
-        gic.access(attributes) { cpu, secure in
-            if GIC.isPriorityOrTargets(offset) {
-                return gic.readPriorityOrTargets(offset: offset, size: size, cpu: cpu, secure: secure)
-            }
-            if (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) {
-                let intid = Int(offset - R.irouter) / 8
-                guard intid < gic.irqCount, gic.visible(gic.irqs[intid], secure: secure) else { return 0 }
-                let route = gic.irqs[intid].route
-                if size == 8 { return route }
-                return offset & 4 == 0 ? route & 0xFFFF_FFFF : route >> 32
-            }
-            guard size == 4 else {
-                onGuestError?("gicv3-dist: \(size)-byte read at \(hex(offset)) (word register)")
-                return 0
-            }
-            return UInt64(readWord(offset, cpu: cpu, secure: secure))
-        }
+        distributorRead(name, offset: offset, size: size, attributes: attributes, wide: { cpu, secure in
+            guard (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) else { return nil }
+            let intid = Int(offset - R.irouter) / 8
+            guard intid < gic.irqCount, gic.visible(gic.irqs[intid], secure: secure) else { return 0 }
+            let route = gic.irqs[intid].route
+            if size == 8 { return route }
+            return offset & 4 == 0 ? route & 0xFFFF_FFFF : route >> 32
+        }, word: { cpu, secure in readWord(offset, cpu: cpu, secure: secure) })
     }
 
     private func readWord(_ offset: UInt64, cpu: Int, secure: Bool) -> UInt32 {
@@ -89,32 +80,23 @@ public final class GICv3Distributor: GICFrame, RequesterMMIODevice {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64, attributes: MMIOAttributes) {
-        gic.access(attributes) { cpu, secure in
-            if GIC.isPriorityOrTargets(offset) {
-                return gic.writePriorityOrTargets(offset: offset, size: size, value: value, cpu: cpu, secure: secure)
+        distributorWrite(name, offset: offset, size: size, value: value, attributes: attributes, wide: { cpu, secure in
+            guard (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) else { return false }
+            let intid = Int(offset - R.irouter) / 8
+            guard intid < gic.irqCount, gic.visible(gic.irqs[intid], secure: secure) else { return true }
+            var route = gic.irqs[intid].route
+            if size == 8 {
+                route = value
+            } else if offset & 4 == 0 {
+                route = route & ~0xFFFF_FFFF | value & 0xFFFF_FFFF
+            } else {
+                route = route & 0xFFFF_FFFF | (value & 0xFFFF_FFFF) << 32
             }
-            if (R.irouter + 0x100..<R.irouter + 0x2000).contains(offset) {
-                let intid = Int(offset - R.irouter) / 8
-                guard intid < gic.irqCount, gic.visible(gic.irqs[intid], secure: secure) else { return }
-                var route = gic.irqs[intid].route
-                if size == 8 {
-                    route = value
-                } else if offset & 4 == 0 {
-                    route = route & ~0xFFFF_FFFF | value & 0xFFFF_FFFF
-                } else {
-                    route = route & 0xFFFF_FFFF | (value & 0xFFFF_FFFF) << 32
-                }
-                // Aff3 (39:32), Aff2-Aff0 (23:0); Interrupt_Routing_Mode is RES0 (No1N).
-                gic.irqs[intid].route = route & 0xFF_00FF_FFFF
-                gic.updateAll()
-                return
-            }
-            guard size == 4 else {
-                onGuestError?("gicv3-dist: \(size)-byte write at \(hex(offset)) (word register) ignored")
-                return
-            }
-            writeWord(offset, UInt32(truncatingIfNeeded: value), cpu: cpu, secure: secure)
-        }
+            // Aff3 (39:32), Aff2-Aff0 (23:0); Interrupt_Routing_Mode is RES0 (No1N).
+            gic.irqs[intid].route = route & 0xFF_00FF_FFFF
+            gic.updateAll()
+            return true
+        }, word: { v, cpu, secure in writeWord(offset, v, cpu: cpu, secure: secure) })
     }
 
     private func writeWord(_ offset: UInt64, _ v: UInt32, cpu: Int, secure: Bool) {

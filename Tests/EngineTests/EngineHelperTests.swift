@@ -41,21 +41,8 @@ final class EngineHelperTests: XCTestCase {
         XCTAssertTrue(HelperID.svc.info.mayRaise)
     }
 
-    /// A minimal CPU for calling helpers that touch the state.
-    final class Rig {
-        let memory = AddressSpace()
-        let system: System
-        let cpu: CPU
-        init() {
-            try! memory.addRAM(name: "ram", base: 0x4000_0000, size: 1 << 20)
-            system = System(memory: memory)
-            cpu = system.addCPU(config: CPUConfig())
-            cpu.setSysreg(SysRegTable.vbar[1], 0x4000_0800)
-        }
-    }
-
     func testCRC32ThroughLibFFIEqualsADirectCall() {
-        let rig = Rig()
+        let rig = EngineRig(vbar: 0x4000_0800)
         let ffi = FFIHelperCaller()
         let f = HelperTable.functions[Int(HelperID.crc32.rawValue)]
         var rng: UInt64 = 0x5EED
@@ -83,7 +70,7 @@ final class EngineHelperTests: XCTestCase {
     }
 
     func testStateHelpersThroughLibFFI() {
-        let rig = Rig()
+        let rig = EngineRig(vbar: 0x4000_0800)
         let cpu = rig.cpu
         let ffi = FFIHelperCaller()
         func fn(_ id: HelperID) -> HelperFunction { HelperTable.functions[Int(id.rawValue)] }

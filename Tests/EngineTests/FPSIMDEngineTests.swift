@@ -8,24 +8,10 @@ import XCTest
 /// the same block run by the interpreter and as JIT code leaves the same
 /// state (V registers, X registers, FPSR).
 final class FPSIMDEngineTests: XCTestCase {
-    final class Rig {
-        let memory = AddressSpace()
-        let system: System
-        let cpu: CPU
-        init() {
-            try! memory.addRAM(name: "ram", base: 0x4000_0000, size: 1 << 20)
-            system = System(memory: memory)
-            cpu = system.addCPU(config: CPUConfig())
-        }
-        func prepare() {
-            for n in 0..<32 { cpu.setVreg(n, lo: 0x1111_1111_1111_1111 &* UInt64(n), hi: 0x0F0E_0D0C_0B0A_0908 &+ UInt64(n)) }
-            for n in 0..<31 { cpu.setX(n, 0) }
-            cpu.fpcr = 0
-            cpu.fpsr = 0
-        }
-        func snapshot() -> [UInt64] {
-            (0..<32).flatMap { [cpu.vreg($0).lo, cpu.vreg($0).hi] } + (0..<31).map { cpu.x($0) } + [cpu.fpsr]
-        }
+    typealias Rig = EngineRig
+    /// The V registers every block starts from.
+    static let vregs: [V128] = (0..<32).map {
+        V128(lo: 0x1111_1111_1111_1111 &* UInt64($0), hi: 0x0F0E_0D0C_0B0A_0908 &+ UInt64($0))
     }
 
     /// Runs `build`'s block under the interpreter, then as JIT code; returns both final states.
@@ -39,11 +25,11 @@ final class FPSIMDEngineTests: XCTestCase {
         if optimize { Optimizer.run(&ir) }
         let key = BlockKey(pa: 0x4000_0000, va: 0x4000_0000, context: LiftContext(el: 1, spSel: 1))
         let rig = Rig()
-        rig.prepare()
+        rig.prepare(FPSIMDEngineTests.vregs, fpcr: 0)
         rig.cpu.fpcr = fpcr
         _ = IRInterpreter().execute(TranslatedBlock(key: key, ir: ir), cpu: rig.cpu)
         let interp = rig.snapshot()
-        rig.prepare()
+        rig.prepare(FPSIMDEngineTests.vregs, fpcr: 0)
         rig.cpu.fpcr = fpcr
         let jit = try JITEngine(chaining: false)
         _ = jit.addJumpCache(state: rig.cpu.state)
@@ -76,7 +62,7 @@ final class FPSIMDEngineTests: XCTestCase {
         }
         XCTAssertEqual(i, j)
         let rig = Rig()
-        rig.prepare()
+        rig.prepare(FPSIMDEngineTests.vregs, fpcr: 0)
         let v1 = rig.cpu.vreg(1), v2 = rig.cpu.vreg(2)
         XCTAssertEqual(i[2 * 5], v1.lo ^ v2.lo)
         XCTAssertEqual(i[2 * 7 + 1], ~v1.hi)
@@ -112,7 +98,7 @@ final class FPSIMDEngineTests: XCTestCase {
             }, optimize: optimize)
             XCTAssertEqual(i, j)
             let rig = Rig()
-            rig.prepare()
+            rig.prepare(FPSIMDEngineTests.vregs, fpcr: 0)
             let v1 = rig.cpu.vreg(1)
             XCTAssertEqual(i[2 * 20], v1.lo & ~0xFFFF | 0x2211)
             XCTAssertEqual(i[2 * 20 + 1], v1.hi & ~(0xFF << 56) | 0x33 << 56)

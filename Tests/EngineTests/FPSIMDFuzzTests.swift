@@ -56,25 +56,7 @@ final class FPSIMDFuzzTests: XCTestCase {
             : r.next()
     }
 
-    final class Rig {
-        let memory = AddressSpace()
-        let system: System
-        let cpu: CPU
-        init() {
-            try! memory.addRAM(name: "ram", base: 0x4000_0000, size: 1 << 20)
-            system = System(memory: memory)
-            cpu = system.addCPU(config: CPUConfig())
-        }
-        func prepare(_ vregs: [V128], fpcr: UInt64) {
-            for (n, v) in vregs.enumerated() { cpu.setVreg(n, lo: v.lo, hi: v.hi) }
-            for n in 0..<31 { cpu.setX(n, 0) }
-            cpu.fpcr = fpcr
-            cpu.fpsr = 0
-        }
-        func snapshot() -> [UInt64] {
-            (0..<32).flatMap { [cpu.vreg($0).lo, cpu.vreg($0).hi] } + (0..<31).map { cpu.x($0) } + [cpu.fpsr]
-        }
-    }
+    typealias Rig = EngineRig
 
     /// Runs the block under the interpreter, then the JIT; fails on a difference.
     func compare(_ ir: IRBlock, vregs: [V128], fpcr: UInt64, features: HostFeatures?, _ what: String) throws {
