@@ -79,13 +79,14 @@ extension X64Assembler {
         }
     }
 
-    /// `[prefix] [REX] 0F [map] opcode ModRM(reg, rm)` with register operands.
-    func sseRR(_ prefix: UInt8, _ map: SSEMap, _ opcode: UInt8, reg: UInt8, rm: UInt8, w: Bool = false) {
+    /// `[prefix] [REX] 0F [map] opcode ModRM(reg, rm) [imm8]` with register operands.
+    func sseRR(_ prefix: UInt8, _ map: SSEMap, _ opcode: UInt8, reg: UInt8, rm: UInt8, w: Bool = false, imm: UInt8? = nil) {
         if prefix != 0 { put(prefix) }
         rex(w: w, reg: reg, rm: rm)
         escape(map)
         put(opcode)
         modrm(reg: reg, rm: rm)
+        if let imm { put(imm) }
     }
 
     /// `[prefix] [REX] 0F [map] opcode ModRM(reg, m)` with a memory operand.
@@ -135,25 +136,18 @@ extension X64Assembler {
 
     /// `pinsrb/pinsrw/pinsrd/pinsrq dst, r32/r64, lane` (SSE4.1 66 0F 3A 20/22, SSE2 66 0F C4).
     public func pinsr(_ dst: XReg, _ src: Reg, lane: UInt8, _ size: OpSize) {
-        switch size {
-        case .b: sseRR(0x66, .m0F3A, 0x20, reg: dst.rawValue, rm: src.rawValue)
-        case .w: sseRR(0x66, .m0F, 0xC4, reg: dst.rawValue, rm: src.rawValue)
-        case .d: sseRR(0x66, .m0F3A, 0x22, reg: dst.rawValue, rm: src.rawValue)
-        case .q: sseRR(0x66, .m0F3A, 0x22, reg: dst.rawValue, rm: src.rawValue, w: true)
-        }
-        put(lane)
+        let (map, opcode): (SSEMap, UInt8) = size == .w ? (.m0F, 0xC4) : (.m0F3A, size == .b ? 0x20 : 0x22)
+        sseRR(0x66, map, opcode, reg: dst.rawValue, rm: src.rawValue, w: size == .q, imm: lane)
     }
 
     /// `pextrb/pextrw/pextrd/pextrq r32/r64, src, lane` (SSE4.1 66 0F 3A 14/16, SSE2 66 0F C5);
     /// b and w zero-extend into the 64-bit register.
     public func pextr(_ dst: Reg, _ src: XReg, lane: UInt8, _ size: OpSize) {
-        switch size {
-        case .b: sseRR(0x66, .m0F3A, 0x14, reg: src.rawValue, rm: dst.rawValue)
-        case .w: sseRR(0x66, .m0F, 0xC5, reg: dst.rawValue, rm: src.rawValue)
-        case .d: sseRR(0x66, .m0F3A, 0x16, reg: src.rawValue, rm: dst.rawValue)
-        case .q: sseRR(0x66, .m0F3A, 0x16, reg: src.rawValue, rm: dst.rawValue, w: true)
+        if size == .w {   // the only one with the general register in ModRM.reg
+            sseRR(0x66, .m0F, 0xC5, reg: dst.rawValue, rm: src.rawValue, imm: lane)
+        } else {
+            sseRR(0x66, .m0F3A, size == .b ? 0x14 : 0x16, reg: src.rawValue, rm: dst.rawValue, w: size == .q, imm: lane)
         }
-        put(lane)
     }
 
     // MARK: Packed integer
@@ -170,28 +164,24 @@ extension X64Assembler {
 
     /// `pshufd dst, src, imm` (66 0F 70 /r ib).
     public func pshufd(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0x66, .m0F, 0x70, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0x66, .m0F, 0x70, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// `pclmulqdq dst, src, imm` (66 0F 3A 44 /r ib): imm bit 0 picks dst's
     /// quadword, bit 4 src's.
     public func pclmulqdq(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0x66, .m0F3A, 0x44, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0x66, .m0F3A, 0x44, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// `pshuflw dst, src, imm` (F2 0F 70 /r ib).
     public func pshuflw(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0xF2, .m0F, 0x70, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0xF2, .m0F, 0x70, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// Lane shifts by an immediate (66 0F 71/72/73 /digit ib).
     public func shift(_ op: PackedShift, _ dst: XReg, imm: UInt8) {
         let (opcode, digit) = op.opcodeAndDigit
-        sseRR(0x66, .m0F, opcode, reg: digit, rm: dst.rawValue)
-        put(imm)
+        sseRR(0x66, .m0F, opcode, reg: digit, rm: dst.rawValue, imm: imm)
     }
 
     /// `pblendvb dst, src, xmm0` (66 0F 38 10; the mask is xmm0).
@@ -230,8 +220,7 @@ extension X64Assembler {
 
     /// `roundss/roundsd dst, src, imm` (SSE4.1 66 0F 3A 0A/0B).
     public func rounds(_ dst: XReg, _ src: XReg, imm: UInt8, double: Bool) {
-        sseRR(0x66, .m0F3A, double ? 0x0B : 0x0A, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0x66, .m0F3A, double ? 0x0B : 0x0A, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// `stmxcsr dword [m]` (0F AE /3).

@@ -41,8 +41,7 @@ extension X64Assembler {
 
     /// `cmpps/cmppd dst, src, predicate` (0F C2 /r ib): all-ones lanes where true.
     public func cmpFP(_ dst: XReg, _ src: XReg, predicate: UInt8, double: Bool) {
-        sseRR(double ? 0x66 : 0, .m0F, 0xC2, reg: dst.rawValue, rm: src.rawValue)
-        put(predicate)
+        sseRR(double ? 0x66 : 0, .m0F, 0xC2, reg: dst.rawValue, rm: src.rawValue, imm: predicate)
     }
 
     /// `haddps/haddpd dst, src` (F2/66 0F 7C): the sums of adjacent lanes of dst, then of src.
@@ -52,14 +51,12 @@ extension X64Assembler {
 
     /// `shufps dst, src, imm` (0F C6 /r ib): dst's lanes imm[1:0], imm[3:2], then src's imm[5:4], imm[7:6].
     public func shufps(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0, .m0F, 0xC6, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0, .m0F, 0xC6, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// `palignr dst, src, imm` (66 0F 3A 0F /r ib): bytes imm...imm+15 of dst:src.
     public func palignr(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0x66, .m0F3A, 0x0F, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0x66, .m0F3A, 0x0F, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// SHA-NI `op dst, src` (sha256rnds2 also reads xmm0).
@@ -69,8 +66,7 @@ extension X64Assembler {
 
     /// `sha1rnds4 dst, src, imm` (NP 0F 3A CC /r ib).
     public func sha1rnds4(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
-        sseRR(0, .m0F3A, 0xCC, reg: dst.rawValue, rm: src.rawValue)
-        put(imm)
+        sseRR(0, .m0F3A, 0xCC, reg: dst.rawValue, rm: src.rawValue, imm: imm)
     }
 
     /// `vfmadd231ps/pd` or `vfnmadd231ps/pd acc, a, b` on 128 bits
