@@ -9,6 +9,9 @@ public final class TranslatedBlock {
     let insts: ContiguousArray<Inst>
     /// Host code for the JIT (nil under the interpreter).
     var hostCode: UnsafeRawPointer?
+    /// The JIT's entry for chained jumps arriving with the guest MXCSR
+    /// loaded, when the block starts with FP work (JITCompiler+FPScalar.swift).
+    var guestMXCSREntry: UnsafeRawPointer?
     /// The JIT's exit records of this block: ids firstExit ..< firstExit + exitCount.
     var firstExit = 0
     var exitCount = 0

@@ -13,46 +13,64 @@ import Machine
 /// quotient of non-zero operands (underflow). What remains can only be
 /// inexact: MXCSR.PE is FPSR.IXC.
 ///
-/// MXCSR: the guest word (computed from FPCR once per block, again after a
+/// MXCSR: the guest word (computed from FPCR at a block's entry or after a
 /// helper call, in `StateLayout.hostMXCSR`) is loaded before the first FP op
-/// of a run of FP and plain integer ops; at the end of the run PE goes to
+/// of a run of FP and plain integer ops. A run ends before an op that may
+/// call out, fault or leave other than by a direct exit: PE goes to
 /// FPSR.IXC and the thread's own MXCSR (saved by the trampoline next to it)
-/// is restored. An op that `jitFP` redoes may have set PE in its SSE attempt
-/// only where Arm sets IXC too (overflow, an inexact tiny result), so PE
-/// accumulates over the run. Compares run UCOMIS/COMIS and need no MXCSR;
-/// unordered goes to `jitFP` (IOC, FCMPE).
+/// is restored. A run open at a direct exit goes on in the next block when
+/// that block starts with FP work (its guest entry skips the load; a chained
+/// jump goes there), else the exit ends it. An op that `jitFP` redoes may
+/// have set PE in its SSE attempt only where Arm sets IXC too (overflow, an
+/// inexact tiny result), so PE accumulates over the run. Compares run
+/// UCOMIS/COMIS and need no MXCSR; unordered goes to `jitFP` (IOC, FCMPE).
 extension JITCompiler {
     static let guestMXCSRWord = Int32(StateLayout.hostMXCSR)
     static let hostMXCSRSaved = Int32(StateLayout.hostMXCSR + 4)
     /// MXCSR: exceptions masked, round to nearest, no DAZ/FTZ.
     static let mxcsrMasked: Int32 = 0x1F80
 
-    /// Ops between two FP ops that keep the guest MXCSR loaded (no helper
-    /// call, no exit).
+    /// Where `stmxcsr` leaves the guest MXCSR to take PE from.
+    static let mxcsrScratch = Int32(StateLayout.hostMXCSR + 8)
+
+    /// Ops between two FP ops that keep the guest MXCSR loaded: no helper
+    /// call, no fault, no exit but a direct one (which hands the run on).
     func keepsGuestMXCSR(_ inst: Inst) -> Bool {
+        switch inst.op {
+        case .insnStart:
+            return !instructionHasStore
+        default:
+            return JITCompiler.keepsGuestMXCSRStatically(inst)
+        }
+    }
+
+    static func keepsGuestMXCSRStatically(_ inst: Inst) -> Bool {
         switch inst.op {
         case .fp, .vop, .nop, .const_, .bitcast, .getVec, .setVec, .vextract, .vinsert, .vdup, .vpack,
              .getReg, .setReg, .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror,
-             .not, .neg, .zext, .sext, .trunc:
+             .not, .neg, .zext, .sext, .trunc, .insnStart, .cmp, .select, .addCarry, .umulh, .smulh,
+             .udiv, .sdiv, .clz, .rbit, .bswap, .nzcvAdd, .nzcvLogic, .condHolds, .getFlags, .setFlags,
+             .exitIf, .exitJump:
             return true
-        case .insnStart:
-            return !instructionHasStore
         default:
             return false
         }
     }
 
+    /// Whether the block should start with the guest MXCSR loaded: an FP op
+    /// comes before anything that would end the run.
+    var startsWithFP: Bool {
+        for inst in insts {
+            if inst.op == .fp || inst.op == .vop { return true }
+            if !JITCompiler.keepsGuestMXCSRStatically(inst) || inst.op == .exitIf || inst.op == .exitJump { return false }
+        }
+        return false
+    }
+
     /// Before op `inst`: ends a run of FP ops when `inst` may leave it.
     func updateMXCSR(before inst: Inst) {
         if guestMXCSRLoaded && !keepsGuestMXCSR(inst) {
-            // FPSR.IXC |= MXCSR.PE (bit 5).
-            let slot = Mem(.rbx, mxcsrSlot!)
-            a.stmxcsr(slot)
-            a.load(.rcx, slot, .d)
-            a.alu(.and, .rcx, imm: 0x20, .d)
-            a.shift(.shr, .rcx, imm: 1, .d)
-            a.alu(.or, Mem(.rbx, Int32(StateLayout.fpsr)), .rcx, .q)
-            a.ldmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
+            emitLeaveGuestMXCSR()
             guestMXCSRLoaded = false
             x86Flags = nil
         }
@@ -60,27 +78,43 @@ extension JITCompiler {
         if inst.op == .call { guestMXCSRComputed = false }
     }
 
+    /// FPSR.IXC |= MXCSR.PE (bit 5), then the thread's MXCSR (clobbers rcx
+    /// and the x86 flags; the compiler's state is the caller's).
+    func emitLeaveGuestMXCSR() {
+        let slot = Mem(.rbx, JITCompiler.mxcsrScratch)
+        a.stmxcsr(slot)
+        a.load(.rcx, slot, .d)
+        a.alu(.and, .rcx, imm: 0x20, .d)
+        a.shift(.shr, .rcx, imm: 1, .d)
+        a.alu(.or, Mem(.rbx, Int32(StateLayout.fpsr)), .rcx, .q)
+        a.ldmxcsr(Mem(.rbx, JITCompiler.hostMXCSRSaved))
+    }
+
     /// Loads the guest MXCSR (computing it from FPCR first in this block).
     func enterGuestMXCSR() {
-        if mxcsrSlot == nil { mxcsrSlot = freeSpills.popLast() }
         if !guestMXCSRComputed {
-            // RC = FPCR.RMode with RP (01) and RM (10) swapped: x86 has RM = 01, RP = 10.
-            a.load(.rax, Mem(.rbx, Int32(StateLayout.fpcr)), .d)
-            a.shift(.shr, .rax, imm: 22, .d)
-            a.alu(.and, .rax, imm: 3, .d)
-            a.lea(.rcx, Mem(base: .rax, index: .rax, scale: 1), .d)
-            a.shift(.shr, .rax, imm: 1, .d)
-            a.alu(.or, .rax, .rcx, .d)
-            a.alu(.and, .rax, imm: 3, .d)
-            a.shift(.shl, .rax, imm: 13, .d)
-            a.alu(.or, .rax, imm: JITCompiler.mxcsrMasked, .d)
-            a.store(Mem(.rbx, JITCompiler.guestMXCSRWord), .rax, .d)
+            emitComputeGuestMXCSR()
             guestMXCSRComputed = true
         }
         if !guestMXCSRLoaded {
             a.ldmxcsr(Mem(.rbx, JITCompiler.guestMXCSRWord))
             guestMXCSRLoaded = true
         }
+    }
+
+    /// The guest MXCSR word from FPCR.RMode (clobbers rax, rcx).
+    func emitComputeGuestMXCSR() {
+        // RC = FPCR.RMode with RP (01) and RM (10) swapped: x86 has RM = 01, RP = 10.
+        a.load(.rax, Mem(.rbx, Int32(StateLayout.fpcr)), .d)
+        a.shift(.shr, .rax, imm: 22, .d)
+        a.alu(.and, .rax, imm: 3, .d)
+        a.lea(.rcx, Mem(base: .rax, index: .rax, scale: 1), .d)
+        a.shift(.shr, .rax, imm: 1, .d)
+        a.alu(.or, .rax, .rcx, .d)
+        a.alu(.and, .rax, imm: 3, .d)
+        a.shift(.shl, .rax, imm: 13, .d)
+        a.alu(.or, .rax, imm: JITCompiler.mxcsrMasked, .d)
+        a.store(Mem(.rbx, JITCompiler.guestMXCSRWord), .rax, .d)
     }
 
     /// Jumps to `slow` when FPCR.FZ is set (bit 24: bit 0 of byte 3).

@@ -7,11 +7,11 @@ import Machine
 /// an out-of-line slow path that calls the Machine's slow path. Helper calls.
 extension JITCompiler {
     /// The MMU index an access uses (LDTR/STTR: the unprivileged one).
-    private func accessIndex(_ flags: AccessFlags) -> Int {
+    func accessIndex(_ flags: AccessFlags) -> Int {
         flags.contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
     }
 
-    private func tlbDisplacement(_ index: Int) -> Int32 {
+    func tlbDisplacement(_ index: Int) -> Int32 {
         Int32(StateLayout.tlbBase + index * TLB.tableBytes)
     }
 
@@ -27,7 +27,7 @@ extension JITCompiler {
     /// rax = va & (page mask | low bits), rcx = entry offset; compares with the
     /// tag. `lowMask`: the address bits that send the access to the slow path
     /// (`AccessFlags.slowPathMask`).
-    private func emitTLBCompare(va: Reg, lowMask: UInt64, tlb: Int32, tagOffset: Int) {
+    func emitTLBCompare(va: Reg, lowMask: UInt64, tlb: Int32, tagOffset: Int) {
         // The index is in bits 12-24 of the VA: 32-bit operations (shorter) suffice.
         a.mov(.rcx, va, .d)
         a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .d)
@@ -39,7 +39,7 @@ extension JITCompiler {
 
     /// The slow-path operand of an access of the current instruction, whose PC
     /// the thunk finds from the block's PC and the instructions before it.
-    private func slowPathOperand(bytes: Int, mmuIndex: Int, flags: AccessFlags) throws -> UInt64 {
+    func slowPathOperand(bytes: Int, mmuIndex: Int, flags: AccessFlags) throws -> UInt64 {
         let retired = started - 1
         guard SlowPathOperand.fits(bytes: bytes, mmuIndex: mmuIndex, flags: flags),
               currentPC == block.guestPC &+ 4 &* UInt64(retired) else {

@@ -8,6 +8,10 @@ extension JITCompiler {
         defer { release(operandsOf: i) }
         if !preservesX86Flags(inst) { x86Flags = nil }
         updateMXCSR(before: inst)
+        if !qAccesses.isEmpty {
+            if fusedAway.contains(i) { return }
+            if let q = qAccesses[i] { try emitQAccess(i, q); return }
+        }
         switch inst.op {
         case .nop:
             break
@@ -144,7 +148,7 @@ extension JITCompiler {
             if !inst.isPure { instructionHasStore = true }
             try emitCall(i, inst)
         case .exitJump:
-            emitDirectExit(to: inst.imm, count: started - countedAhead)
+            emitDirectExit(to: inst.imm, count: started - countedAhead, guestMXCSR: guestMXCSRLoaded)
         case .exitIndirect:
             emitIndirectExit(inst.a, count: started)
         case .exitIf:
@@ -159,7 +163,7 @@ extension JITCompiler {
                 count = 0
             }
             a.jcc(cond, stub)
-            exitStubs.append(ExitStub(label: stub, pc: inst.imm, count: count, stopID: nil))
+            exitStubs.append(ExitStub(label: stub, pc: inst.imm, count: count, stopID: nil, guestMXCSR: guestMXCSRLoaded))
         case .exitState:
             emitStateExit(count: started)
         case .getVec, .setVec, .bitcast, .vpack, .vextract, .vinsert, .vdup, .vop, .fp:

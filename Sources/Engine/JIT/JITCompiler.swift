@@ -31,6 +31,9 @@ struct ExitSite {
     let targetPC: UInt64
     let id: Int
     var chainable = true
+    /// Offset of the rel32 field taken with the guest MXCSR still loaded (a
+    /// chain to a block's guest entry), or nil.
+    var guestFieldOffset: Int? = nil
 }
 
 /// An out-of-line exit: a taken `exitIf` (a direct exit to `pc`), or the stop
@@ -40,6 +43,8 @@ struct ExitStub {
     let pc: UInt64
     let count: Int
     let stopID: Int?
+    /// Taken with the guest MXCSR loaded (JITCompiler+FPScalar.swift).
+    var guestMXCSR = false
 }
 
 /// A load or store miss: its out-of-line call of the shared slow-path thunk.
@@ -58,6 +63,8 @@ struct SlowPathSite {
     /// here if the store wrote translated code (exit `stopID` to `pc`,
     /// `count` instructions done).
     var codeWriteStop: ExitStub? = nil
+    /// A fused Q access's second half (JITCompiler+QAccess.swift).
+    var secondHalf: QAccessHalf? = nil
 }
 
 /// The result of compiling one block: position-dependent code for `base`.
@@ -68,6 +75,9 @@ struct CompiledCode {
     /// the body before the out-of-line stubs (for `-d out_asm`).
     var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
     var bodySize = 0
+    /// Offset of the entry for chained jumps that arrive with the guest
+    /// MXCSR loaded, or nil (JITCompiler+FPScalar.swift).
+    var guestEntryOffset: Int? = nil
 }
 
 /// Compiles an optimized IR block to x86-64 (System V). Register use:
@@ -107,8 +117,6 @@ final class JITCompiler {
     /// the guest MXCSR word is computed in the state (from FPCR) and MXCSR holds it.
     var guestMXCSRComputed = false
     var guestMXCSRLoaded = false
-    /// Spill slot receiving `stmxcsr` after a scalar FP op (taken at first use).
-    var mxcsrSlot: Int32? = nil
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
@@ -140,6 +148,10 @@ final class JITCompiler {
     var countedAhead = 0
     /// (host offset, guest PC) at each `insnStart` (for `-d out_asm`).
     var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
+    /// Q accesses made one 16-byte access, by the index of their last op,
+    /// and the ops they replace (JITCompiler+QAccess.swift).
+    var qAccesses: [Int: QAccess] = [:]
+    var fusedAway = Set<Int>()
 
     static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14]
     /// Guest instructions retired, kept in a register while JIT code runs (a
@@ -200,6 +212,7 @@ final class JITCompiler {
         }
         self.lastUse = lastUse
         noChain = contextHelper
+        findQAccesses()
     }
 
     // MARK: Driver
@@ -211,17 +224,29 @@ final class JITCompiler {
         // Entry: leave at once when the dispatcher is asked to stop (interrupts,
         // exit) — every chained entry passes here.
         let requestExit = a.newLabel()
-        a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exitRequest)), imm: 0, .q)
-        a.jcc(.ne, requestExit)
-        if timeSlices {
-            // Round-robin CPUs: the slice ends at the first block entry at or past the limit.
-            a.alu(.cmp, JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionLimit)), .q)
-            a.jcc(.ae, requestExit)
-        }
+        emitEntryChecks(requestExit)
         let requestID = recordExit(to: block.guestPC, chainable: false)
         stubs.append { [self] in
             a.bind(requestExit)
             exitWithID(requestID)
+        }
+        var guestEntryOffset: Int? = nil
+        if chaining && !noChain && startsWithFP {
+            // A block that starts with FP work: the host entry loads the guest
+            // MXCSR; the guest entry, for chained jumps from blocks that end
+            // with it loaded, does not.
+            let body = a.newLabel(), guestRequestExit = a.newLabel()
+            enterGuestMXCSR()
+            a.jmp(body)
+            a.align(16)
+            guestEntryOffset = a.offset
+            emitEntryChecks(guestRequestExit)
+            stubs.append { [self] in
+                a.bind(guestRequestExit)
+                emitLeaveGuestMXCSR()
+                exitWithID(requestID)
+            }
+            a.bind(body)
         }
         for i in insts.indices {
             try emit(i)
@@ -239,7 +264,7 @@ final class JITCompiler {
                 addInstructionCount(stub.count)
                 exitWithID(id)
             } else {
-                emitDirectExit(to: stub.pc, count: stub.count)
+                emitDirectExit(to: stub.pc, count: stub.count, guestMXCSR: stub.guestMXCSR)
             }
         }
         // Stubs may add stubs (a slow path's exception exit): run until none is left.
@@ -249,7 +274,20 @@ final class JITCompiler {
             k += 1
         }
         a.finish()
-        return CompiledCode(bytes: a.bytes, exits: exits, instructionStarts: instructionStarts, bodySize: bodySize)
+        return CompiledCode(bytes: a.bytes, exits: exits, instructionStarts: instructionStarts, bodySize: bodySize,
+                            guestEntryOffset: guestEntryOffset)
+    }
+
+    /// Leave at once when the dispatcher is asked to stop (interrupts, exit)
+    /// or, for round-robin CPUs, when the slice is over (the first block
+    /// entry at or past the limit).
+    private func emitEntryChecks(_ requestExit: Label) {
+        a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exitRequest)), imm: 0, .q)
+        a.jcc(.ne, requestExit)
+        if timeSlices {
+            a.alu(.cmp, JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionLimit)), .q)
+            a.jcc(.ae, requestExit)
+        }
     }
 
     // MARK: Allocation
@@ -436,8 +474,9 @@ final class JITCompiler {
     }
 
     /// A new exit record leaving for `pc`; returns the id `run` returns for it.
-    func recordExit(to pc: UInt64, fieldOffset: Int = 0, chainable: Bool) -> Int {
-        exits.append(ExitSite(fieldOffset: fieldOffset, targetPC: pc, id: nextExitID, chainable: chainable))
+    func recordExit(to pc: UInt64, fieldOffset: Int = 0, guestFieldOffset: Int? = nil, chainable: Bool) -> Int {
+        exits.append(ExitSite(fieldOffset: fieldOffset, targetPC: pc, id: nextExitID, chainable: chainable,
+                              guestFieldOffset: guestFieldOffset))
         nextExitID += 1
         return nextExitID
     }
@@ -453,24 +492,37 @@ final class JITCompiler {
     /// patched jump would outlive a change of that page's mapping, while the
     /// dispatcher empties the jump cache whenever the TLB or context changes,
     /// as for BR/BLR/RET).
-    func emitDirectExit(to pc: UInt64, count: Int) {
+    /// With `guestMXCSR` (the guest MXCSR loaded here) a chainable exit has
+    /// two jumps: the first one goes to the target's guest entry when it has
+    /// one, else the run of FP ops ends and the second goes to its entry.
+    func emitDirectExit(to pc: UInt64, count: Int, guestMXCSR: Bool = false) {
         addInstructionCount(count)
         let id: Int
         if chaining && !noChain {
             if pc & TLB.pageMask == block.guestPC & TLB.pageMask {
-                if alignedChains {   // the rel32 after the E9 opcode on a 4-byte boundary
-                    while (base + UInt64(a.offset) + 1) & 3 != 0 { a.put(0x90) }
-                }
-                let field = a.jmpRel32Placeholder()   // initially jumps to the next instruction
-                id = recordExit(to: pc, fieldOffset: field, chainable: true)
+                let guestField = guestMXCSR ? chainJumpPlaceholder() : nil
+                if guestMXCSR { emitLeaveGuestMXCSR() }
+                let field = chainJumpPlaceholder()
+                id = recordExit(to: pc, fieldOffset: field, guestFieldOffset: guestField, chainable: true)
             } else {
+                if guestMXCSR { emitLeaveGuestMXCSR() }
                 emitJumpCacheProbe(pc)
                 id = recordExit(to: pc, chainable: false)
             }
         } else {
+            if guestMXCSR { emitLeaveGuestMXCSR() }
             id = recordExit(to: pc, chainable: false)
         }
         exitWithID(id)
+    }
+
+    /// A patchable `jmp rel32` that initially jumps to the next instruction;
+    /// returns the offset of its rel32.
+    private func chainJumpPlaceholder() -> Int {
+        if alignedChains {   // the rel32 after the E9 opcode on a 4-byte boundary
+            while (base + UInt64(a.offset) + 1) & 3 != 0 { a.put(0x90) }
+        }
+        return a.jmpRel32Placeholder()
     }
 
     /// Jumps to the code the jump cache holds for constant `pc`, if any (the
@@ -491,6 +543,7 @@ final class JITCompiler {
     /// as the immediate of a `movabs rcx` (`SlowPathThunk`).
     func emitSlowPath(_ site: SlowPathSite) throws {
         a.bind(site.label)
+        if let half = site.secondHalf { try emitQAccessSlowPath(site, half); return }
         moveArgument(site.address, into: .rax)
         if let v = site.value { moveArgument(v, into: .rdx) }
         relative32(opcode: 0xE8, site.thunk)

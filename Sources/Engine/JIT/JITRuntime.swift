@@ -220,6 +220,10 @@ final class JITEngine {
 
     struct ExitRecord {
         let fieldAddress: UInt64       // executable address of the rel32 field
+        /// The rel32 field of the jump taken with the guest MXCSR loaded
+        /// (to a guest entry), or 0; and the field a chain patched.
+        var guestFieldAddress: UInt64 = 0
+        var patchedField: UInt64 = 0
         let targetPC: UInt64
         let sourcePage: UInt64         // guest VA page of the source block
         var chainedTo: TranslatedBlock?
@@ -322,13 +326,16 @@ final class JITEngine {
             }
             precondition(cache.executableAddress(offset) == base)
             block.hostCode = cache.executablePointer(offset)
+            block.guestMXCSREntry = code.guestEntryOffset.map { cache.executablePointer(offset + $0) }
             block.firstExit = exitRecords.count
             block.exitCount = code.exits.count
             let page = block.ir.guestPC & TLB.pageMask
             for e in code.exits {
                 precondition(e.id == exitRecords.count)
-                exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset), targetPC: e.targetPC,
-                                              sourcePage: page, chainedTo: nil, dead: !e.chainable))
+                exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset),
+                                              guestFieldAddress: e.guestFieldOffset.map { base + UInt64($0) } ?? 0,
+                                              targetPC: e.targetPC, sourcePage: page, chainedTo: nil,
+                                              dead: !e.chainable))
             }
             hostBytes += code.bytes.count
             lastCode = code
@@ -379,7 +386,14 @@ final class JITEngine {
         var rec = exitRecords[exitID - 1]
         guard rec.chainedTo == nil, !rec.dead, rec.targetPC == target.ir.guestPC,
               rec.sourcePage == target.ir.guestPC & TLB.pageMask else { return }
-        patch(field: rec.fieldAddress, to: UInt64(UInt(bitPattern: host)))
+        // An exit with the guest MXCSR loaded keeps it into a guest entry.
+        if rec.guestFieldAddress != 0, let guestEntry = target.guestMXCSREntry {
+            rec.patchedField = rec.guestFieldAddress
+            patch(field: rec.patchedField, to: UInt64(UInt(bitPattern: guestEntry)))
+        } else {
+            rec.patchedField = rec.fieldAddress
+            patch(field: rec.patchedField, to: UInt64(UInt(bitPattern: host)))
+        }
         rec.chainedTo = target
         exitRecords[exitID - 1] = rec
         incoming[ObjectIdentifier(target), default: []].append(exitID - 1)
@@ -395,7 +409,7 @@ final class JITEngine {
         if let list = incoming.removeValue(forKey: ObjectIdentifier(block)) {
             for k in list {
                 let rec = exitRecords[k]
-                patch(field: rec.fieldAddress, to: rec.fieldAddress + 4)   // back to the fall-through
+                patch(field: rec.patchedField, to: rec.patchedField + 4)   // back to the fall-through
                 exitRecords[k].chainedTo = nil
             }
         }
