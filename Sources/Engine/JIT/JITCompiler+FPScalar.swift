@@ -117,6 +117,60 @@ extension JITCompiler {
         a.store(Mem(.rbx, JITCompiler.guestMXCSRWord), .rax, .d)
     }
 
+    /// Ops that leave the FP shadow registers alone: they use no XMM
+    /// register and call nothing (FP ops keep them live around their helper
+    /// calls: `liveCallerSaved`).
+    func keepsFPShadows(_ inst: Inst) -> Bool {
+        switch inst.op {
+        case .fp, .nop, .const_, .insnStart, .getReg, .setReg, .getFlags, .setFlags, .add, .sub, .mul, .and, .or,
+             .xor, .shl, .lshr, .ashr, .ror, .not, .neg, .zext, .sext, .trunc, .cmp, .addCarry, .nzcvAdd,
+             .nzcvLogic, .condHolds, .exitIf, .bitcast, .umulh, .smulh, .clz, .rbit, .bswap, .udiv, .sdiv:
+            return true
+        case .getVec, .select:
+            return inst.type != .v128
+        case .setVec:
+            return type(inst.a) != .v128
+        default:
+            return false
+        }
+    }
+
+    /// Gives the shadow registers back to the v128 allocator.
+    func releaseFPShadows() {
+        for r in JITCompiler.allocatableXMM where fpShadow[Int(r.rawValue)] >= 0 {
+            fpShadow[Int(r.rawValue)] = -1
+            freeXRegs.append(r)
+        }
+    }
+
+    /// A register to keep the result of FP op `i` in: one whose value is
+    /// dead, or a free one; nil when the result has no later use or no
+    /// register is free.
+    func takeFPShadow(for i: Int) -> XReg? {
+        guard lastUse[i] > i else { return nil }
+        for r in JITCompiler.allocatableXMM {
+            let v = fpShadow[Int(r.rawValue)]
+            if v >= 0 && lastUse[v] <= i {
+                fpShadow[Int(r.rawValue)] = i
+                return r
+            }
+        }
+        guard let r = freeXRegs.popLast() else { return nil }
+        fpShadow[Int(r.rawValue)] = i
+        return r
+    }
+
+    /// x = FP operand `v` (zero-extended), from its shadow register if it has one.
+    func loadFPOperand(_ x: XReg, _ v: Value, _ s: OpSize) {
+        if constantValue(v) == nil {
+            for r in JITCompiler.allocatableXMM where fpShadow[Int(r.rawValue)] == Int(v.index) {
+                copyXMM(x, r)
+                return
+            }
+        }
+        a.movq(x, reg(v, scratch: .rax), s)
+    }
+
     /// Jumps to `slow` when FPCR.FZ is set (bit 24: bit 0 of byte 3).
     func jumpIfFlushToZero(_ slow: Label) {
         a.test(Mem(.rbx, Int32(StateLayout.fpcr) + 3), imm: 1, .b)
@@ -180,19 +234,29 @@ extension JITCompiler {
         jumpIfFlushToZero(slow)
         switch kind {
         case .sqrt:
-            a.movq(x0, reg(inst.a, scratch: .rax), s)
+            loadFPOperand(x0, inst.a, s)
             a.scalarFP(.sqrt, x0, x0, double: double)
         case .fma:                                   // c + a * b, rounded once
-            a.movq(x0, reg(inst.c, scratch: .rax), s)
-            a.movq(x1, reg(inst.a, scratch: .rax), s)
-            a.movq(x2, reg(inst.b, scratch: .rax), s)
+            loadFPOperand(x0, inst.c, s)
+            loadFPOperand(x1, inst.a, s)
+            loadFPOperand(x2, inst.b, s)
             a.vfmadd231s(x0, x1, x2, double: double)
         default:
-            let op: ScalarFPOp = [.add: .add, .sub: .sub, .mul: .mul, .nmul: .mul, .div: .div][kind]!
-            a.movq(x0, reg(inst.a, scratch: .rax), s)
-            a.movq(x1, reg(inst.b, scratch: .rax), s)
+            let op: ScalarFPOp
+            switch kind {
+            case .add: op = .add
+            case .sub: op = .sub
+            case .div: op = .div
+            default: op = .mul
+            }
+            loadFPOperand(x0, inst.a, s)
+            loadFPOperand(x1, inst.b, s)
             a.scalarFP(op, x0, x1, double: double)
         }
+        // The result stays in a shadow register for the FP ops after it (not
+        // FNMUL's, negated below); the slow paths put theirs there too.
+        let shadow = kind == .nmul ? nil : takeFPShadow(for: i)
+        if let x = shadow { copyXMM(x, x0) }
         a.movq(.rax, x0, s)
         // Biased exponent 0, 1, max - 1 or max: zero, denormal, smallest
         // normal, largest exponent, infinity, NaN.
@@ -236,6 +300,7 @@ extension JITCompiler {
             }
             a.bind(slow)
             emitFPHelper(call, save: save)
+            if let x = shadow { a.movq(x, .rax, s) }
             a.jmp(join)
         }
     }
@@ -248,8 +313,8 @@ extension JITCompiler {
         let slow = a.newLabel(), join = a.newLabel()
         let r = allocate(i, reusing: inst.a)
         jumpIfFlushToZero(slow)
-        a.movq(x0, reg(inst.a, scratch: .rax), s)
-        a.movq(x1, reg(inst.b, scratch: .rax), s)
+        loadFPOperand(x0, inst.a, s)
+        loadFPOperand(x1, inst.b, s)
         a.ucomis(x0, x1, double: double, signalling: signalling)
         a.jcc(.p, slow)
         a.mov(.rax, imm: 0x2000_0000)

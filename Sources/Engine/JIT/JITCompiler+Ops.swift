@@ -8,6 +8,7 @@ extension JITCompiler {
         defer { release(operandsOf: i) }
         if !preservesX86Flags(inst) { x86Flags = nil }
         updateMXCSR(before: inst)
+        if !keepsFPShadows(inst) { releaseFPShadows() }
         if !qAccesses.isEmpty {
             if fusedAway.contains(i) { return }
             if let q = qAccesses[i] { try emitQAccess(i, q); return }

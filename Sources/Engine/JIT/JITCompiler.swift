@@ -117,6 +117,9 @@ final class JITCompiler {
     /// the guest MXCSR word is computed in the state (from FPCR) and MXCSR holds it.
     var guestMXCSRComputed = false
     var guestMXCSRLoaded = false
+    /// The scalar FP value each XMM register also holds (-1: none), taken
+    /// from the free ones between v128 uses (JITCompiler+FPScalar.swift).
+    var fpShadow = [Int](repeating: -1, count: 16)
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
@@ -376,7 +379,7 @@ final class JITCompiler {
             if owner >= 0 && owner != excluding && lastUse[owner] > i { out.gprs |= 1 << UInt16(r.rawValue) }
         }
         for r in JITCompiler.allocatableXMM {
-            let owner = xmmOwner[Int(r.rawValue)]
+            let owner = max(xmmOwner[Int(r.rawValue)], fpShadow[Int(r.rawValue)])
             if owner >= 0 && owner != excluding && lastUse[owner] > i { out.xmms |= 1 << UInt16(r.rawValue) }
         }
         return out
