@@ -135,22 +135,25 @@ extension GIC {
         return rows + virtualInterfaceRegisters()
     }
 
+    /// An ICC_* register row. Its closures hold this interface unowned without
+    /// the runtime's check (the machine owns both the interface and the
+    /// register table): an MRS/MSR takes no reference count.
     private func row(_ reg: ICCRegister) -> SysRegDef {
         let (op1, crn, crm, op2) = reg.encoding
         let readable = reg.readable, writable = reg.writable
-        let read: @Sendable (CPU) -> UInt64? = { [unowned self] (cpu: CPU) -> UInt64? in
+        let read: @Sendable (CPU) -> UInt64? = { [unowned(unsafe) self] (cpu: CPU) -> UInt64? in
             readable ? self.readICC(reg, cpu) : nil
         }
         var write: (@Sendable (CPU, UInt64) -> Bool)? = nil
         if writable {
-            write = { [unowned self] (cpu: CPU, v: UInt64) -> Bool in
+            write = { [unowned(unsafe) self] (cpu: CPU, v: UInt64) -> Bool in
                 self.writeICC(reg, cpu, v)
                 return true
             }
         }
         let def = SysRegDef.special(reg.name, 3, op1, crn, crm, op2, el: reg.minEL, requires: reg.minEL,
                                     read: read, write: write)
-        return def.checked { [unowned self] (cpu: CPU, isRead: Bool) -> SysRegAccess in
+        return def.checked { [unowned(unsafe) self] (cpu: CPU, isRead: Bool) -> SysRegAccess in
             if isRead ? !readable : !writable { return .undefined }
             return self.iccAccess(reg, cpu)
         }

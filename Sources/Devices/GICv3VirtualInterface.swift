@@ -58,14 +58,15 @@ enum ICHRegister: Equatable {
 extension GIC {
     // MARK: The ICH_* rows
 
-    /// The ICH_*_EL2 rows (they exist with EL2).
+    /// The ICH_*_EL2 rows (they exist with EL2); their closures hold this
+    /// interface as the ICC_* rows do (`row`: no reference count per access).
     func virtualInterfaceRegisters() -> [SysRegDef] {
         ICHRegister.all.map { reg in
             let (crm, op2) = reg.encoding
-            let read: @Sendable (CPU) -> UInt64? = { [unowned self] cpu in self.readICH(reg, cpu) }
+            let read: @Sendable (CPU) -> UInt64? = { [unowned(unsafe) self] cpu in self.readICH(reg, cpu) }
             var write: (@Sendable (CPU, UInt64) -> Bool)? = nil
             if reg.writable {
-                write = { [unowned self] cpu, v in
+                write = { [unowned(unsafe) self] cpu, v in
                     self.writeICH(reg, cpu, v)
                     return true
                 }

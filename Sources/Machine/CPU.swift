@@ -50,7 +50,11 @@ public protocol FirmwareServices: AnyObject {
 /// (`StateLayout`); this class is the Swift face of that block.
 public final class CPU {
     public let state: UnsafeMutableRawPointer
-    public unowned let system: System
+    /// The machine owns its CPUs and outlives them. Unowned without the
+    /// runtime's check: `System` has a side table (weak references to it),
+    /// so a checked unowned or strong reference would take the slow
+    /// reference-counting path on every `system.` of the memory slow paths.
+    public unowned(unsafe) let system: System
     public let index: Int
     /// MPIDR_EL1's affinity fields (Aff0 7:0, Aff1 15:8, Aff2 23:16, Aff3 39:32),
     /// as the board numbers its CPUs.
