@@ -86,6 +86,10 @@ final class BlockCache {
         return removed
     }
 
+    func forEach(_ body: (TranslatedBlock) -> Void) {
+        for b in blocks.values { body(b) }
+    }
+
     func removeAll() {
         for i in recent.indices { recent[i] = nil }
         blocks.removeAll()

@@ -15,6 +15,10 @@ public struct EngineOptions: Sendable {
     public var kind: EngineKind = .jit
     /// Run the IR optimizer on each block (off only to test the optimizer against itself).
     public var optimize = true
+    /// `-accel interp` runs the IR interpreter (the reference the threaded
+    /// interpreter and the JIT are tested against) instead of the threaded
+    /// interpreter of pre-decoded blocks.
+    public var referenceInterpreter = false
     /// Chain direct branches and use the jump cache (JIT). Off for `-d nochain`,
     /// so that every block passes through the dispatcher.
     public var chaining = true
@@ -102,6 +106,8 @@ public final class Dispatcher {
     var runners: [CPURunner] = []
     /// The debugger's breakpoints, steps and stops (DebugControl.swift); nil: no debugger, no cost.
     public var debug: DebugControl?
+    /// Blocks dropped while code may still run in them (`retire`).
+    var retired: [TranslatedBlock] = []
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
@@ -130,7 +136,7 @@ public final class Dispatcher {
     private func flushForReset() {
         if threaded { translationLock.lock() }
         jit?.flushAll()
-        cache.removeAll()
+        removeAllBlocks()
         for r in runners { r.lastExit = 0 }
         if threaded { translationLock.unlock() }
     }
@@ -147,6 +153,7 @@ public final class Dispatcher {
         memory.clearCodeWords(pagePA: pa & TLB.pageMask)
         let removed = cache.invalidate(pa: pa, length: length) { memory.markCode(pa: $0.key.pa, length: $0.byteLength) }
         guard !removed.isEmpty else { return }
+        if !threaded { for b in removed { retire(b) } }
         if let jit {
             for b in removed { jit.release(b) }
             if threaded {
@@ -206,6 +213,8 @@ public final class Dispatcher {
             statistics.jitFallbackBlocks = jit.fallbackBlocks
             statistics.chainsMade = jit.chainsMade
             statistics.codeCacheFlushes = jit.flushes
+        } else {
+            statistics.chainsMade = runners.reduce(0) { $0 + $1.threadedInterpreter.chainsMade }
         }
         return system.exitStatus ?? 1
     }
@@ -269,6 +278,10 @@ public final class Dispatcher {
     @inline(__always)
     func step(_ r: CPURunner, threaded: Bool) -> Bool {
         let cpu = r.cpu
+        // The direct exit the CPU's last threaded block left by: chained to
+        // the block found below when nothing happened in between.
+        let chainFrom = r.threadedInterpreter.takeLastExit()
+        if !retired.isEmpty && !threaded { retired.removeAll() }
         cpu.exceptionTaken = false
         cpu.state.storeBytes(of: 0, toByteOffset: StateLayout.codeWritten, as: UInt64.self)
         if cpu.exitRequest != 0 {
@@ -327,7 +340,8 @@ public final class Dispatcher {
         if oneInstruction { context.maxInstructions = 1 }
         let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))
         if threaded { translationLock.lock() }
-        let block = cache.lookup(key) ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
+        let cached = cache.lookup(key)
+        let block = cached ?? translate(key: key, pc: pc, host: host, mmuIndex: cpu.mmuIndex)
         options.onExecute?(cpu, pc)
         r.blocks &+= 1
         if let jit, block.interpretedRuns > 0 {
@@ -363,7 +377,16 @@ public final class Dispatcher {
             if oneInstruction { r.lastExit = 0 }
         } else {
             if threaded { translationLock.unlock() }
-            cpu.instructionCount &+= UInt64(r.interpreter.execute(block, cpu: cpu))
+            if let code = block.threaded {
+                // Chains only with one CPU on the thread, every block through
+                // the dispatcher otherwise (-d nochain, -d exec, the debugger).
+                let chain = options.chaining && !threaded && runners.count == 1 && options.onExecute == nil
+                    && !oneInstruction && debug?.wantsControl != true
+                if chain, let chainFrom, cached != nil { r.threadedInterpreter.chain(chainFrom, to: block) }
+                cpu.instructionCount &+= UInt64(r.threadedInterpreter.execute(code, cpu: cpu, chain: chain))
+            } else {
+                cpu.instructionCount &+= UInt64(r.interpreter.execute(block, cpu: cpu))
+            }
             r.lastExit = 0
         }
         return true
@@ -381,6 +404,7 @@ public final class Dispatcher {
         if options.optimize { Optimizer.run(&ir) }
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
+        if jit == nil && !options.referenceInterpreter { block.threaded = ThreadedTranslator.translate(ir) }
         statistics.guestInstructionsTranslated += ir.guestInstructionCount
         // The first time a page holds code, every CPU's TLB write entries for
         // it get the code flag (stores to it must take the slow path).
@@ -396,7 +420,7 @@ public final class Dispatcher {
             // the cache no longer holds could not be unchained when its page is
             // written.
             jit?.flushAll()
-            cache.removeAll()
+            removeAllBlocks()
             statistics.blockCacheFlushes += 1
         }
         cache.insert(block)
@@ -409,6 +433,21 @@ public final class Dispatcher {
             }
         }
         return block
+    }
+
+    /// A block leaves the cache: no chain enters its pre-decoded code again.
+    /// It and the blocks it was chained to stay alive until the next block
+    /// boundary (the running code may be one of them).
+    func retire(_ block: TranslatedBlock) {
+        guard let code = block.threaded else { return }
+        retired.append(block)
+        retired += code.retire()
+    }
+
+    /// Empties the block cache (its blocks retired).
+    func removeAllBlocks() {
+        if !threaded { cache.forEach { retire($0) } }
+        cache.removeAll()
     }
 
     private func compile(_ block: TranslatedBlock, jit: JITEngine, mmuIndex: Int) {
@@ -441,6 +480,7 @@ final class CPURunner {
     var waitTurn: UInt64 = 0
     /// The interpreter's value arrays (one per CPU: CPUs may have threads).
     let interpreter = IRInterpreter()
+    let threadedInterpreter = ThreadedInterpreter()
     /// CPUs on threads: another thread dropped blocks; the jump cache is
     /// emptied before the next block (its owner's thread only writes it).
     let jumpFlushPending = Atomic<Bool>(false)

@@ -19,6 +19,9 @@ public final class TranslatedBlock {
     /// block of a page whose code is rewritten often may not live long
     /// enough to repay compiling it); 0: compiled at translation.
     var interpretedRuns = 0
+    /// The threaded interpreter's pre-decoded form (made at translation
+    /// under `-accel interp`; nil for blocks it cannot take).
+    var threaded: ThreadedCode?
     /// Guest bytes the block was translated from, from `key.pa`.
     var byteLength: UInt64 { UInt64(ir.guestInstructionCount) * 4 }
 
@@ -83,36 +86,6 @@ final class IRInterpreter {
                     }
                     pc = inst.imm
                     executed += 1
-                case .const_:
-                    v[i] = inst.imm
-                case .getReg:
-                    v[i] = state.load(fromByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
-                case .setReg:
-                    state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
-                case .getFlags:
-                    v[i] = FlagsWord.nzcv(fromWord: state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self))
-                case .setFlags:
-                    state.storeBytes(of: FlagsWord.word(fromNZCV: v[Int(inst.a.index)]), toByteOffset: StateLayout.nzcv, as: UInt64.self)
-                case .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror, .umulh, .smulh, .udiv, .sdiv:
-                    v[i] = IRSemantics.binary(inst.op, inst.type, v[Int(inst.a.index)], v[Int(inst.b.index)])
-                case .not, .neg, .clz, .rbit, .bswap:
-                    v[i] = IRSemantics.unary(inst.op, inst.type, v[Int(inst.a.index)])
-                case .zext, .trunc:
-                    v[i] = v[Int(inst.a.index)] & inst.type.mask
-                case .sext:
-                    v[i] = IRSemantics.convert(.sext, from: insts[Int(inst.a.index)].type, to: inst.type, v[Int(inst.a.index)])
-                case .cmp:
-                    v[i] = IRSemantics.compare(inst.imm, insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)])
-                case .select:
-                    v[i] = v[Int(inst.a.index)] & 1 == 1 ? v[Int(inst.b.index)] : v[Int(inst.c.index)]
-                case .addCarry:
-                    v[i] = (v[Int(inst.a.index)] &+ v[Int(inst.b.index)] &+ v[Int(inst.c.index)]) & inst.type.mask
-                case .nzcvAdd:
-                    v[i] = IRSemantics.nzcvAdd(insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)], v[Int(inst.c.index)])
-                case .nzcvLogic:
-                    v[i] = IRSemantics.nzcvLogic(insts[Int(inst.a.index)].type, v[Int(inst.a.index)])
-                case .condHolds:
-                    v[i] = IRSemantics.conditionHolds(inst.imm, v[Int(inst.a.index)])
                 case .load:
                     let va = v[Int(inst.a.index)]
                     let size = inst.type.bits >> 3
@@ -175,69 +148,117 @@ final class IRInterpreter {
                     }
                 case .exitState:
                     return executed
-                case .getVec:
-                    let off = StateLayout.vreg(Int(inst.imm))
-                    switch inst.type {
-                    case .v128:
-                        v[i] = state.load(fromByteOffset: off, as: UInt64.self)
-                        vh[i] = state.load(fromByteOffset: off + 8, as: UInt64.self)
-                    case .i8: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt8.self))
-                    case .i16: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt16.self))
-                    case .i32, .f32: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt32.self))
-                    default: v[i] = state.load(fromByteOffset: off, as: UInt64.self)
-                    }
-                case .setVec:
-                    // Values are kept zero-extended: the low 64 bits are the value, the rest zero.
-                    let a = Int(inst.a.index)
-                    let off = StateLayout.vreg(Int(inst.imm))
-                    state.storeBytes(of: v[a], toByteOffset: off, as: UInt64.self)
-                    state.storeBytes(of: insts[a].type == .v128 ? vh[a] : 0, toByteOffset: off + 8, as: UInt64.self)
-                case .bitcast:
-                    v[i] = v[Int(inst.a.index)]
-                case .vpack:
-                    v[i] = v[Int(inst.a.index)]
-                    vh[i] = v[Int(inst.b.index)]
-                case .vextract:
-                    let a = Int(inst.a.index)
-                    v[i] = V128(lo: v[a], hi: vh[a]).lane(at: Int(inst.imm), bits: inst.type.bits)
-                case .vinsert:
-                    let a = Int(inst.a.index), b = Int(inst.b.index)
-                    var r = V128(lo: v[a], hi: vh[a])
-                    r.setLane(at: Int(inst.imm), bits: insts[b].type.bits, v[b])
-                    v[i] = r.lo
-                    vh[i] = r.hi
-                case .vdup:
-                    let r = VectorSemantics.dup(v[Int(inst.a.index)], bits: insts[Int(inst.a.index)].type.bits)
-                    v[i] = r.lo
-                    vh[i] = r.hi
-                case .vop:
-                    let a = Int(inst.a.index)
-                    let b = inst.b.isNone ? a : Int(inst.b.index)
-                    let c = inst.c.isNone ? a : Int(inst.c.index)
-                    let code = VectorOpcode(imm: inst.imm)
-                    var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
-                    let r = VectorSemantics.evaluate(code, V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
-                                                     V128(lo: v[c], hi: vh[c]), &fp)
-                    if fp.fpsrFlags != 0 {
-                        state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
-                                         toByteOffset: StateLayout.fpsr, as: UInt64.self)
-                    }
-                    v[i] = r.lo
-                    vh[i] = r.hi
-                case .fp:
-                    let a = Int(inst.a.index)
-                    var flags: UInt64 = 0
-                    v[i] = FPReference.execute(FPOpcode(imm: inst.imm), outBits: inst.type.bits, inBits: insts[a].type.bits,
-                                               v[a], inst.b.isNone ? 0 : v[Int(inst.b.index)],
-                                               inst.c.isNone ? 0 : v[Int(inst.c.index)],
-                                               fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags)
-                    if flags != 0 {
-                        state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | flags,
-                                         toByteOffset: StateLayout.fpsr, as: UInt64.self)
-                    }
+                default:
+                    IRDataOps.evaluate(inst, at: i, insts: insts, v, vh, state: state)
                 }
                 i += 1
             }
+        }
+    }
+}
+
+/// The IR ops that only compute values or move them between values and the
+/// state block (everything but markers, memory, calls and exits), shared by
+/// the IR interpreter and the threaded interpreter's generic op: the
+/// semantics of each op are written once.
+enum IRDataOps {
+    @inline(__always)
+    static func evaluate(_ inst: Inst, at i: Int, insts: UnsafeBufferPointer<Inst>,
+                         _ v: UnsafeMutablePointer<UInt64>, _ vh: UnsafeMutablePointer<UInt64>,
+                         state: UnsafeMutableRawPointer) {
+        switch inst.op {
+        case .const_:
+            v[i] = inst.imm
+        case .getReg:
+            v[i] = state.load(fromByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
+        case .setReg:
+            state.storeBytes(of: v[Int(inst.a.index)], toByteOffset: StateLayout.gpr(Int(inst.imm)), as: UInt64.self)
+        case .getFlags:
+            v[i] = FlagsWord.nzcv(fromWord: state.load(fromByteOffset: StateLayout.nzcv, as: UInt64.self))
+        case .setFlags:
+            state.storeBytes(of: FlagsWord.word(fromNZCV: v[Int(inst.a.index)]), toByteOffset: StateLayout.nzcv, as: UInt64.self)
+        case .add, .sub, .mul, .and, .or, .xor, .shl, .lshr, .ashr, .ror, .umulh, .smulh, .udiv, .sdiv:
+            v[i] = IRSemantics.binary(inst.op, inst.type, v[Int(inst.a.index)], v[Int(inst.b.index)])
+        case .not, .neg, .clz, .rbit, .bswap:
+            v[i] = IRSemantics.unary(inst.op, inst.type, v[Int(inst.a.index)])
+        case .zext, .trunc:
+            v[i] = v[Int(inst.a.index)] & inst.type.mask
+        case .sext:
+            v[i] = IRSemantics.convert(.sext, from: insts[Int(inst.a.index)].type, to: inst.type, v[Int(inst.a.index)])
+        case .cmp:
+            v[i] = IRSemantics.compare(inst.imm, insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)])
+        case .select:
+            v[i] = v[Int(inst.a.index)] & 1 == 1 ? v[Int(inst.b.index)] : v[Int(inst.c.index)]
+        case .addCarry:
+            v[i] = (v[Int(inst.a.index)] &+ v[Int(inst.b.index)] &+ v[Int(inst.c.index)]) & inst.type.mask
+        case .nzcvAdd:
+            v[i] = IRSemantics.nzcvAdd(insts[Int(inst.a.index)].type, v[Int(inst.a.index)], v[Int(inst.b.index)], v[Int(inst.c.index)])
+        case .nzcvLogic:
+            v[i] = IRSemantics.nzcvLogic(insts[Int(inst.a.index)].type, v[Int(inst.a.index)])
+        case .condHolds:
+            v[i] = IRSemantics.conditionHolds(inst.imm, v[Int(inst.a.index)])
+        case .getVec:
+            let off = StateLayout.vreg(Int(inst.imm))
+            switch inst.type {
+            case .v128:
+                v[i] = state.load(fromByteOffset: off, as: UInt64.self)
+                vh[i] = state.load(fromByteOffset: off + 8, as: UInt64.self)
+            case .i8: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt8.self))
+            case .i16: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt16.self))
+            case .i32, .f32: v[i] = UInt64(state.load(fromByteOffset: off, as: UInt32.self))
+            default: v[i] = state.load(fromByteOffset: off, as: UInt64.self)
+            }
+        case .setVec:
+            // Values are kept zero-extended: the low 64 bits are the value, the rest zero.
+            let a = Int(inst.a.index)
+            let off = StateLayout.vreg(Int(inst.imm))
+            state.storeBytes(of: v[a], toByteOffset: off, as: UInt64.self)
+            state.storeBytes(of: insts[a].type == .v128 ? vh[a] : 0, toByteOffset: off + 8, as: UInt64.self)
+        case .bitcast:
+            v[i] = v[Int(inst.a.index)]
+        case .vpack:
+            v[i] = v[Int(inst.a.index)]
+            vh[i] = v[Int(inst.b.index)]
+        case .vextract:
+            let a = Int(inst.a.index)
+            v[i] = V128(lo: v[a], hi: vh[a]).lane(at: Int(inst.imm), bits: inst.type.bits)
+        case .vinsert:
+            let a = Int(inst.a.index), b = Int(inst.b.index)
+            var r = V128(lo: v[a], hi: vh[a])
+            r.setLane(at: Int(inst.imm), bits: insts[b].type.bits, v[b])
+            v[i] = r.lo
+            vh[i] = r.hi
+        case .vdup:
+            let r = VectorSemantics.dup(v[Int(inst.a.index)], bits: insts[Int(inst.a.index)].type.bits)
+            v[i] = r.lo
+            vh[i] = r.hi
+        case .vop:
+            let a = Int(inst.a.index)
+            let b = inst.b.isNone ? a : Int(inst.b.index)
+            let c = inst.c.isNone ? a : Int(inst.c.index)
+            let code = VectorOpcode(imm: inst.imm)
+            var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
+            let r = VectorSemantics.evaluate(code, V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
+                                             V128(lo: v[c], hi: vh[c]), &fp)
+            if fp.fpsrFlags != 0 {
+                state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
+                                 toByteOffset: StateLayout.fpsr, as: UInt64.self)
+            }
+            v[i] = r.lo
+            vh[i] = r.hi
+        case .fp:
+            let a = Int(inst.a.index)
+            var flags: UInt64 = 0
+            v[i] = FPReference.execute(FPOpcode(imm: inst.imm), outBits: inst.type.bits, inBits: insts[a].type.bits,
+                                       v[a], inst.b.isNone ? 0 : v[Int(inst.b.index)],
+                                       inst.c.isNone ? 0 : v[Int(inst.c.index)],
+                                       fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags)
+            if flags != 0 {
+                state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | flags,
+                                 toByteOffset: StateLayout.fpsr, as: UInt64.self)
+            }
+        default:
+            preconditionFailure("not a data op: \(inst.op)")
         }
     }
 }

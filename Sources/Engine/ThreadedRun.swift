@@ -103,7 +103,7 @@ extension Dispatcher {
             translationLock.lock()
             if flushWanted.load(ordering: .relaxed) {
                 jit?.flushAll()
-                cache.removeAll()
+                removeAllBlocks()
                 for o in runners { o.lastExit = 0 }
                 flushWanted.store(false, ordering: .relaxed)
                 statistics.blockCacheFlushes += 1

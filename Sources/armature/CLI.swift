@@ -243,6 +243,7 @@ enum CLI {
         for a in cmd.accel {
             engine.kind = try QEMUOptions.parseAccel(a)
             if let multi = QEMUOptions.parseAccelThreads(a) { engine.multiThread = multi }
+            engine.referenceInterpreter = QEMUOptions.parseAccelReferenceInterpreter(a)
         }
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []

@@ -295,6 +295,13 @@ public enum QEMUOptions {
                 }
                 continue
             }
+            if kind == .interp && key == "predecode" {
+                // off: the IR interpreter (the reference) instead of the threaded one.
+                guard val == "on" || val == "off" else {
+                    throw OptionError("-accel \(value): invalid predecode value '\(val ?? "")' (use on or off)")
+                }
+                continue
+            }
             if kind == .jit && ["tb-size", "one-insn-per-tb", "split-wx"].contains(key) { continue }
             throw OptionError("-accel \(value): unknown accelerator property '\(key)'")
         }
@@ -310,6 +317,12 @@ public enum QEMUOptions {
             if key == "thread" { result = val == "multi" }
         }
         return result
+    }
+
+    /// `predecode=off` of `-accel interp`: run the IR interpreter rather than
+    /// the threaded interpreter of pre-decoded blocks. Call after `parseAccel`.
+    public static func parseAccelReferenceInterpreter(_ value: String) -> Bool {
+        splitList(value).dropFirst().contains { keyValue($0) == ("predecode", "off") }
     }
 
     // MARK: -semihosting-config

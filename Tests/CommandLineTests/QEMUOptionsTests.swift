@@ -139,6 +139,14 @@ final class QEMUOptionsTests: XCTestCase {
         XCTAssertThrowsError(try QEMUOptions.parseAccel("kvm"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("fast"))
         XCTAssertThrowsError(try QEMUOptions.parseAccel("interp,foo=1"))
+        // predecode=off: the IR interpreter instead of the threaded one (interp only).
+        XCTAssertEqual(try QEMUOptions.parseAccel("interp,predecode=off"), .interp)
+        XCTAssertEqual(try QEMUOptions.parseAccel("interp,predecode=on"), .interp)
+        XCTAssertTrue(QEMUOptions.parseAccelReferenceInterpreter("interp,predecode=off"))
+        XCTAssertFalse(QEMUOptions.parseAccelReferenceInterpreter("interp,predecode=on"))
+        XCTAssertFalse(QEMUOptions.parseAccelReferenceInterpreter("interp"))
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("interp,predecode=maybe"))
+        XCTAssertThrowsError(try QEMUOptions.parseAccel("jit,predecode=off"))
     }
 
     func testSerial() throws {

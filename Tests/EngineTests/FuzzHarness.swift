@@ -129,10 +129,12 @@ struct FuzzHarness {
         }
     }
 
-    static func options(_ kind: EngineKind, optimize: Bool) -> EngineOptions {
+    /// `reference`: the IR interpreter rather than the threaded one (interp only).
+    static func options(_ kind: EngineKind, optimize: Bool, reference: Bool = false) -> EngineOptions {
         var o = EngineOptions()
         o.kind = kind
         o.optimize = optimize
+        o.referenceInterpreter = reference
         return o
     }
 

@@ -5,7 +5,8 @@ import EngineTestSupport
 
 /// Differential fuzzing of the engines with random A64 programs (FuzzGenerator):
 /// (a) the interpreter with the optimizer against the interpreter without it;
-/// (b) the interpreter against the JIT, when the JIT runs.
+/// (b) the IR interpreter (the reference) against the JIT, when the JIT runs;
+/// (c) the threaded interpreter of pre-decoded blocks against the IR interpreter.
 ///
 /// Fixed seeds; 100,000 generated instructions per comparison by default.
 /// Long runs: ARMATURE_FUZZ_INSTRUCTIONS=5000000 (and ARMATURE_FUZZ_SEED=N,
@@ -35,9 +36,17 @@ final class FuzzTests: XCTestCase {
         guard probe.runs && probe.compiled else { return }
         let config = FuzzHarness.Config.fromEnvironment(defaultInstructions: FuzzTests.defaultInstructions, seed: 0xA64_0002)
         let h = FuzzHarness(config: config,
-                            a: ("interp", FuzzHarness.options(.interp, optimize: true)),
+                            a: ("ir-interp", FuzzHarness.options(.interp, optimize: true, reference: true)),
                             b: ("jit", FuzzHarness.options(.jit, optimize: true)))
-        check(h.run(), "interp vs jit")
+        check(h.run(), "ir-interp vs jit")
+    }
+
+    func testThreadedVersusIRInterpreter() {
+        let config = FuzzHarness.Config.fromEnvironment(defaultInstructions: FuzzTests.defaultInstructions, seed: 0xA64_0003)
+        let h = FuzzHarness(config: config,
+                            a: ("ir-interp", FuzzHarness.options(.interp, optimize: true, reference: true)),
+                            b: ("interp", FuzzHarness.options(.interp, optimize: true)))
+        check(h.run(), "ir-interp vs interp")
     }
 
     /// The generator's programs are what they claim: every word decodes, the
