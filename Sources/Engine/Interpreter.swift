@@ -90,18 +90,9 @@ final class IRInterpreter {
                     let va = v[Int(inst.a.index)]
                     let size = inst.type.bits >> 3
                     let idx = AccessFlags(rawValue: inst.imm).contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
-                    let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
-                    // An unaligned address never equals a tag, so one compare also
-                    // sends unaligned accesses to the slow path.
-                    if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self)
-                        == va & (TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
-                        let host = UnsafeRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
-                        switch size {
-                        case 1: v[i] = UInt64(host.load(as: UInt8.self))
-                        case 2: v[i] = UInt64(host.load(as: UInt16.self))
-                        case 4: v[i] = UInt64(host.load(as: UInt32.self))
-                        default: v[i] = host.load(as: UInt64.self)
-                        }
+                    if let host = TLBFastPath.host(state, mmuIndex: idx, va: va, tagOffset: TLB.readTagOffset,
+                                                   compareMask: TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
+                        v[i] = TLBFastPath.load(host, size: size)
                     } else {
                         cpu.faultPC = pc
                         v[i] = cpu.loadSlow(va: va, size: size, mmuIndex: idx, flags: AccessFlags(rawValue: inst.imm))
@@ -112,16 +103,9 @@ final class IRInterpreter {
                     let value = v[Int(inst.b.index)]
                     let size = insts[Int(inst.b.index)].type.bits >> 3
                     let idx = AccessFlags(rawValue: inst.imm).contains(.unprivileged) ? CPU.unprivilegedIndex(mmuIndex) : mmuIndex
-                    let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
-                    if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self)
-                        == va & (TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
-                        let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
-                        switch size {
-                        case 1: host.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-                        case 2: host.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-                        case 4: host.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-                        default: host.storeBytes(of: value, as: UInt64.self)
-                        }
+                    if let host = TLBFastPath.host(state, mmuIndex: idx, va: va, tagOffset: TLB.writeTagOffset,
+                                                   compareMask: TLB.pageMask | AccessFlags(rawValue: inst.imm).slowPathMask(size: size)) {
+                        TLBFastPath.store(host, size: size, value)
                     } else {
                         cpu.faultPC = pc
                         cpu.storeSlow(va: va, size: size, value: value, mmuIndex: idx, flags: AccessFlags(rawValue: inst.imm))
@@ -153,6 +137,42 @@ final class IRInterpreter {
                 }
                 i += 1
             }
+        }
+    }
+}
+
+/// The softmmu fast path of both interpreters (the JIT inlines the same in
+/// JITCompiler+Memory.swift): the entry of va's page in the TLB of `mmuIndex`.
+enum TLBFastPath {
+    /// The host address of an access at va when the entry's tag at
+    /// `tagOffset` (read or write) equals va & compareMask (the page, and the
+    /// low bits that send the access to the slow path: an unaligned address
+    /// never equals a tag, so one compare also catches it); nil: slow path.
+    @inline(__always)
+    static func host(_ state: UnsafeMutableRawPointer, mmuIndex: Int, va: UInt64, tagOffset: Int,
+                     compareMask: UInt64) -> UnsafeMutableRawPointer? {
+        let e = state + TLB.entryOffset(mmuIndex: mmuIndex, va: va)
+        guard e.load(fromByteOffset: tagOffset, as: UInt64.self) == va & compareMask else { return nil }
+        return UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))
+    }
+
+    @inline(__always)
+    static func load(_ host: UnsafeMutableRawPointer, size: Int) -> UInt64 {
+        switch size {
+        case 1: return UInt64(host.load(as: UInt8.self))
+        case 2: return UInt64(host.load(as: UInt16.self))
+        case 4: return UInt64(host.load(as: UInt32.self))
+        default: return host.load(as: UInt64.self)
+        }
+    }
+
+    @inline(__always)
+    static func store(_ host: UnsafeMutableRawPointer, size: Int, _ value: UInt64) {
+        switch size {
+        case 1: host.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2: host.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+        case 4: host.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        default: host.storeBytes(of: value, as: UInt64.self)
         }
     }
 }

@@ -24,10 +24,15 @@ extension JITCompiler {
         }
     }
 
-    /// rax = va & (page mask | low bits), rcx = entry offset; compares with the
-    /// tag. `lowMask`: the address bits that send the access to the slow path
-    /// (`AccessFlags.slowPathMask`).
-    func emitTLBCompare(va: Reg, lowMask: UInt64, tlb: Int32, tagOffset: Int) {
+    /// The inline TLB check of an access at va: rcx = entry offset, rax = va &
+    /// (page mask | lowMask: the low bits that send the access to the slow
+    /// path, `AccessFlags.slowPathMask`), compared with the tag at
+    /// `tagOffset`; a miss jumps to `slow`, a hit leaves the entry's addend in
+    /// rax (host = va + rax). Also used by the fused Q accesses (QAccess).
+    func emitTLBHit(va: Reg, flags: AccessFlags, lowMask: UInt64, tagOffset: Int) -> (slow: Label, done: Label, mmuIndex: Int) {
+        let index = accessIndex(flags)
+        let tlb = tlbDisplacement(index)
+        let slow = a.newLabel(), done = a.newLabel()
         // The index is in bits 12-24 of the VA: 32-bit operations (shorter) suffice.
         a.mov(.rcx, va, .d)
         a.shift(.shr, .rcx, imm: UInt8(TLB.indexShift), .d)
@@ -35,6 +40,9 @@ extension JITCompiler {
         a.mov(.rax, va, .q)
         a.alu(.and, .rax, imm: Int32(truncatingIfNeeded: Int64(bitPattern: TLB.pageMask | lowMask)), .q)
         a.alu(.cmp, .rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(tagOffset)), .q)
+        a.jcc(.ne, slow)
+        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        return (slow, done, index)
     }
 
     /// The slow-path operand of an access of the current instruction, whose PC
@@ -50,14 +58,11 @@ extension JITCompiler {
 
     func emitLoad(_ i: Int, _ inst: Inst) throws {
         let bytes = inst.type.bits / 8
-        let flags = AccessFlags(rawValue: inst.imm), index = accessIndex(flags)
-        let tlb = tlbDisplacement(index)
+        let flags = AccessFlags(rawValue: inst.imm)
         let r = allocate(i)
         let va = reg(inst.a, scratch: .rdx)
-        let slow = a.newLabel(), done = a.newLabel()
-        emitTLBCompare(va: va, lowMask: flags.slowPathMask(size: bytes), tlb: tlb, tagOffset: TLB.readTagOffset)
-        a.jcc(.ne, slow)
-        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        let (slow, done, index) = emitTLBHit(va: va, flags: flags, lowMask: flags.slowPathMask(size: bytes),
+                                                     tagOffset: TLB.readTagOffset)
         a.load(r, Mem(base: .rax, index: va, scale: 1), JITCompiler.opSize(bytes: bytes))   // host = va + addend
         a.bind(done)
         let packed = try slowPathOperand(bytes: bytes, mmuIndex: index, flags: flags)
@@ -78,13 +83,10 @@ extension JITCompiler {
     func emitStore(_ i: Int, _ inst: Inst) throws {
         let bytes = type(inst.b).bits / 8
         let s = JITCompiler.opSize(bytes: bytes)
-        let flags = AccessFlags(rawValue: inst.imm), index = accessIndex(flags)
-        let tlb = tlbDisplacement(index)
+        let flags = AccessFlags(rawValue: inst.imm)
         let va = reg(inst.a, scratch: .rdx)
-        let slow = a.newLabel(), done = a.newLabel()
-        emitTLBCompare(va: va, lowMask: flags.slowPathMask(size: bytes), tlb: tlb, tagOffset: TLB.writeTagOffset)
-        a.jcc(.ne, slow)
-        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        let (slow, done, index) = emitTLBHit(va: va, flags: flags, lowMask: flags.slowPathMask(size: bytes),
+                                                     tagOffset: TLB.writeTagOffset)
         let host = Mem(base: .rax, index: va, scale: 1)   // va + addend
         if let c = constantValue(inst.b) {
             let imm = Int64(bitPattern: c)

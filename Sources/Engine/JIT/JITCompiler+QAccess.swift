@@ -65,8 +65,7 @@ extension JITCompiler {
     /// The fused Q access ending at op `p`.
     func emitQAccess(_ p: Int, _ q: QAccess) throws {
         let first = insts[q.first], second = insts[p]
-        let flags = AccessFlags(rawValue: first.imm), index = accessIndex(flags)
-        let tlb = tlbDisplacement(index)
+        let flags = AccessFlags(rawValue: first.imm)
         let x: XReg
         if q.isStore {
             x = xmmOperand(insts[Int(second.b.index)].a, at: p)
@@ -74,10 +73,8 @@ extension JITCompiler {
             x = allocateXMM(p)
         }
         let va = reg(first.a, scratch: .rdx)
-        let slow = a.newLabel(), done = a.newLabel()
-        emitTLBCompare(va: va, lowMask: 15, tlb: tlb, tagOffset: q.isStore ? TLB.writeTagOffset : TLB.readTagOffset)
-        a.jcc(.ne, slow)
-        a.load(.rax, Mem(base: .rbx, index: .rcx, scale: 1, disp: tlb + Int32(TLB.addendOffset)), .q)
+        let (slow, done, index) = emitTLBHit(va: va, flags: flags, lowMask: 15,
+                                             tagOffset: q.isStore ? TLB.writeTagOffset : TLB.readTagOffset)
         let host = Mem(base: .rax, index: va, scale: 1)   // va + addend
         if q.isStore { a.movdqu(host, x) } else { a.movdqu(x, host) }
         a.bind(done)

@@ -203,16 +203,8 @@ final class ThreadedInterpreter {
             case .load8, .load16, .load32, .load64:
                 let va = v[Int(i.a)]
                 let idx = i.x == 0 ? mmuIndex : unprivilegedIndex
-                let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
-                // An unaligned address never equals a tag: one compare sends it to the slow path too.
-                if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == va & i.m {
-                    let host = UnsafeRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
-                    switch i.op {
-                    case .load8: v[Int(i.d)] = UInt64(host.load(as: UInt8.self))
-                    case .load16: v[Int(i.d)] = UInt64(host.load(as: UInt16.self))
-                    case .load32: v[Int(i.d)] = UInt64(host.load(as: UInt32.self))
-                    default: v[Int(i.d)] = host.load(as: UInt64.self)
-                    }
+                if let host = TLBFastPath.host(state, mmuIndex: idx, va: va, tagOffset: TLB.readTagOffset, compareMask: i.m) {
+                    v[Int(i.d)] = TLBFastPath.load(host, size: ThreadedInterpreter.size(i.op))
                 } else {
                     v[Int(i.d)] = ThreadedInterpreter.loadSlow(cpu, va: va, op: i.op, mmuIndex: idx, flags: i.imm, pc: pcOf(i.n))
                     if raised() { return done + Int(i.n) - 1 }
@@ -221,15 +213,8 @@ final class ThreadedInterpreter {
                 let va = v[Int(i.a)]
                 let value = v[Int(i.b)]
                 let idx = i.x == 0 ? mmuIndex : unprivilegedIndex
-                let e = state + TLB.entryOffset(mmuIndex: idx, va: va)
-                if e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == va & i.m {
-                    let host = UnsafeMutableRawPointer(bitPattern: UInt(va &+ e.load(fromByteOffset: TLB.addendOffset, as: UInt64.self)))!
-                    switch i.op {
-                    case .store8: host.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-                    case .store16: host.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-                    case .store32: host.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-                    default: host.storeBytes(of: value, as: UInt64.self)
-                    }
+                if let host = TLBFastPath.host(state, mmuIndex: idx, va: va, tagOffset: TLB.writeTagOffset, compareMask: i.m) {
+                    TLBFastPath.store(host, size: ThreadedInterpreter.size(i.op), value)
                 } else {
                     ThreadedInterpreter.storeSlow(cpu, va: va, value: value, op: i.op, mmuIndex: idx, flags: i.imm, pc: pcOf(i.n))
                     if raised() { return done + Int(i.n) - 1 }
@@ -404,7 +389,7 @@ final class ThreadedInterpreter {
         cpu.storeSlow(va: va, size: size(op), value: value, mmuIndex: mmuIndex, flags: AccessFlags(rawValue: flags))
     }
 
-    private static func size(_ op: TOp) -> Int {
+    @inline(__always) private static func size(_ op: TOp) -> Int {
         switch op {
         case .load8, .store8: return 1
         case .load16, .store16: return 2
