@@ -94,6 +94,9 @@ QEMU_SKIP = {
     "sys_wfi_no_wake":
         "Armature ends a WFI that nothing can wake with an error (exit 1); "
         "QEMU's vCPU halts forever",
+    "smp_wfi_no_wake":
+        "Armature ends a run whose CPUs all wait in WFI with nothing to wake them "
+        "with an error (exit 1); QEMU's vCPUs halt forever",
 }
 
 # Guests that QEMU 7.2 cannot run but QEMU 10.0 can (FEAT_RME): compared with

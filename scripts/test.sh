@@ -5,7 +5,8 @@
 #      Package.swift (check-imports.py)
 #   2. release build; guest programs built with the toolchain's clang
 #   3. guest tests under each engine, compared with QEMU 7.2, and the RME ones with
-#      QEMU 10.0 (scripts/setup-qemu10.sh fetches it) (run-guests.py)
+#      QEMU 10.0 (scripts/setup-qemu10.sh fetches it) (run-guests.py); the -smp
+#      guests again, twice each with a host thread per CPU (stress-smp.py)
 #   4. command-line and bad-input tests (test-cli.py); the device tree compared
 #      with QEMU 7.2's node by node (compare-dtb.py); code pages that are written:
 #      time, memory and results of two workloads under both engines (test-codepages.py)
@@ -70,6 +71,7 @@ scripts/build-guests.sh || exit 1
 export ARMATURE="$PWD/.build/release/armature"
 export ARMATURE_ENGINES="${ARMATURE_ENGINES:-interp,jit}"
 run_stage "guest tests ($ARMATURE_ENGINES)" python3 scripts/run-guests.py
+run_stage "several CPUs on host threads, repeated" python3 scripts/stress-smp.py --runs 2
 run_stage "command line and bad input" python3 scripts/test-cli.py
 run_stage "device tree vs QEMU 7.2" python3 scripts/compare-dtb.py
 run_stage "code pages that are written" python3 scripts/test-codepages.py

@@ -128,6 +128,13 @@ public final class Dispatcher {
             jit = nil
         }
         system.memory.onCodeWrite = { [unowned self] pa, length in self.codeWritten(pa: pa, length: length) }
+        system.memory.onInvalidateAllCode = { [unowned self] in
+            // The next CPU thread at a block boundary (the caller's own next
+            // block at the latest: its exit request) empties the caches while
+            // every other CPU waits (ThreadedRun.swift).
+            self.flushWanted.store(true, ordering: .sequentiallyConsistent)
+            for c in self.system.cpus { c.interrupts.kick() }
+        }
         system.addResetParticipant { [unowned self] _ in self.flushForReset() }
     }
 
@@ -255,12 +262,11 @@ public final class Dispatcher {
             if ranAny { continue }
             let waiting = runners.filter { $0.cpu.powerState != .off }
             if waiting.isEmpty {
-                system.fatal("every CPU is powered off (PSCI CPU_OFF) and nothing can power one on")
+                system.fatal(Dispatcher.everyCPUOffMessage)
                 return
             }
             if deadline == .max && !runners.contains(where: { $0.cpu.interrupts.hasWakeSource }) {
-                let pcs = waiting.map { "CPU \($0.cpu.index) at PC \(hex($0.cpu.pc))" }.joined(separator: ", ")
-                system.fatal("every CPU is waiting in WFI/WFE with nothing that can wake it (\(pcs); no timer armed, no interrupt source)")
+                system.fatal(Dispatcher.everyCPUWaitingMessage(waiting.map { ($0.cpu.index, $0.cpu.pc) }))
                 return
             }
             let now = HostClock.nanoseconds()
@@ -270,6 +276,14 @@ public final class Dispatcher {
                 cpus.contains { $0.exitRequest != 0 || $0.interrupts.assertedLines != 0 || $0.interrupts.hostEventPending }
             }
         }
+    }
+
+    static let everyCPUOffMessage = "every CPU is powered off (PSCI CPU_OFF) and nothing can power one on"
+
+    /// The CPUs that are on, as (index, PC), all waiting with nothing to wake them.
+    static func everyCPUWaitingMessage(_ waiting: [(Int, UInt64)]) -> String {
+        let pcs = waiting.map { "CPU \($0.0) at PC \(hex($0.1))" }.joined(separator: ", ")
+        return "every CPU is waiting in WFI/WFE with nothing that can wake it (\(pcs); no timer armed, no interrupt source)"
     }
 
     /// Runs one block (or takes one interrupt or exception) on `r`'s CPU.
@@ -486,6 +500,12 @@ final class CPURunner {
     let jumpFlushPending = Atomic<Bool>(false)
     /// CPUs on threads: the host thread running this CPU (`pthread_self`), 0 before it starts.
     let thread = Atomic<UInt>(0)
+    /// CPUs on threads: the CPU's thread sleeps and only another CPU could
+    /// wake it (a `Park` raw value: off, or WFI/WFE with no timer armed and
+    /// no wake source); cleared when it runs again (ThreadedRun.swift).
+    let parked = Atomic<UInt8>(0)
+    /// The PC `parked` was set at (.max: off).
+    let parkedPC = Atomic<UInt64>(0)
     init(cpu: CPU, jumpCache: JumpCache?) {
         self.cpu = cpu
         self.jumpCache = jumpCache

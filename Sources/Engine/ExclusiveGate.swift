@@ -26,53 +26,36 @@ final class HostMutex: @unchecked Sendable {
 /// of them (a CPU in a TLBI waits for those before it can reach a block
 /// boundary).
 final class ExclusiveGate: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let cond: UnsafeMutablePointer<pthread_cond_t>
+    /// Its lock guards `running` and `pending`; waiters wait on its condition.
+    private let signal = WakeSignal()
     private var running = 0
     private var pending = false
     /// `pending`, read without the lock at each block boundary.
     private let pendingFlag = Atomic<Bool>(false)
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        cond = .allocate(capacity: 1)
-        pthread_cond_init(cond, WakeSignal.monotonicAttributes)
-    }
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        cond.deallocate()
-        mutex.deallocate()
-    }
-
     /// Waits on the condition for up to 1 ms (lock held), then lets `cpu`
     /// do other CPUs' requests with the lock dropped.
     private func waitServing(_ cpu: CPU) {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        ts.tv_nsec += 1_000_000
-        if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
-        _ = pthread_cond_timedwait(cond, mutex, &ts)
-        pthread_mutex_unlock(mutex)
+        signal.waitLocked(until: HostClock.nanoseconds() &+ 1_000_000)
+        signal.unlock()
         cpu.serviceRemoteWork()
-        pthread_mutex_lock(mutex)
+        signal.lock()
     }
 
     /// The thread of `cpu` starts running translated code.
     func enter(_ cpu: CPU) {
-        pthread_mutex_lock(mutex)
+        signal.lock()
         while pending { waitServing(cpu) }
         running += 1
-        pthread_mutex_unlock(mutex)
+        signal.unlock()
     }
 
     /// The thread stops running translated code (it sleeps or ends).
     func leave() {
-        pthread_mutex_lock(mutex)
+        signal.lock()
         running -= 1
-        if pending { pthread_cond_broadcast(cond) }
-        pthread_mutex_unlock(mutex)
+        if pending { signal.broadcastLocked() }
+        signal.unlock()
     }
 
     /// At a block boundary: waits while another thread's exclusive work runs.
@@ -87,25 +70,25 @@ final class ExclusiveGate: @unchecked Sendable {
     /// a running CPU thread at a block boundary. `stopOthers` makes running
     /// code return to the dispatcher (exit requests).
     func exclusive(_ cpu: CPU, stopOthers: () -> Void, _ work: () -> Void) {
-        pthread_mutex_lock(mutex)
+        signal.lock()
         running -= 1
         while pending {   // another thread's exclusive work first
-            pthread_cond_broadcast(cond)
+            signal.broadcastLocked()
             waitServing(cpu)
         }
         pending = true
         pendingFlag.store(true, ordering: .sequentiallyConsistent)
-        pthread_mutex_unlock(mutex)
+        signal.unlock()
         stopOthers()
-        pthread_mutex_lock(mutex)
+        signal.lock()
         while running > 0 { waitServing(cpu) }
-        pthread_mutex_unlock(mutex)
+        signal.unlock()
         work()
-        pthread_mutex_lock(mutex)
+        signal.lock()
         pending = false
         pendingFlag.store(false, ordering: .sequentiallyConsistent)
         running += 1
-        pthread_cond_broadcast(cond)
-        pthread_mutex_unlock(mutex)
+        signal.broadcastLocked()
+        signal.unlock()
     }
 }

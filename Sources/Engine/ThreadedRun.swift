@@ -51,22 +51,27 @@ extension Dispatcher {
             if system.pendingReset != nil { resetExclusively(r); continue }
             cpu.serviceRemoteWork()
             cpu.interrupts.serviceHostEvent()
-            guard cpu.startIfPoweredOn() else { idle(r, until: .max); continue }
+            guard cpu.startIfPoweredOn() else { idle(r, until: .max, park: .hard); continue }
             // The debugger resumed other CPUs only (DebugControl.holds).
-            if let debug, debug.holds(cpu) { idle(r, until: .max); continue }
+            if let debug, debug.holds(cpu) { idle(r, until: .max, park: .none); continue }
             if cpu.waiting != nil {
                 var deadline = UInt64.max
                 if !cpu.pollWakeUp(deadline: &deadline) {
-                    guard cpu.waiting?.isWFE == true else { idle(r, until: deadline); continue }
+                    // Only another CPU could end this wait.
+                    let alone = deadline == .max && !cpu.interrupts.hasWakeSource
+                    guard cpu.waiting?.isWFE == true else { idle(r, until: deadline, park: alone ? .hard : .none); continue }
                     // WFE is a yield (QEMU's TCG): another CPU's store that
                     // clears this one's exclusive monitor is an event no
-                    // one signals.
+                    // one signals. It sleeps only while every other CPU is
+                    // parked in WFI or off (then no one stores).
+                    if alone && idle(r, until: deadline, park: .wfe) { continue }
                     gate.leave()
                     sched_yield()
                     gate.enter(cpu)
                     cpu.endWaitForEvent()
                 }
             }
+            if r.parked.load(ordering: .relaxed) != Park.none.rawValue { unpark(r) }
             guard step(r, threaded: true) else {
                 if system.exitStatus == nil { system.requestExit(status: 0) }
                 break
@@ -79,10 +84,35 @@ extension Dispatcher {
 
     /// The CPU is off or waiting in WFI: its thread sleeps (not running
     /// translated code) until a kick, a line, the alarm or `deadline`.
-    private func idle(_ r: CPURunner, until deadline: UInt64) {
+    /// `park`: only another CPU could wake it (no timer armed, no wake
+    /// source); when every CPU is parked the run ends with an error. A CPU
+    /// in WFE parks only while every other CPU is parked in WFI or off;
+    /// otherwise it does not sleep and this returns false.
+    @discardableResult
+    private func idle(_ r: CPURunner, until deadline: UInt64, park: Park) -> Bool {
         let cpu = r.cpu
-        cpu.exitRequest = 0
+        cpu.exitRequest = 0   // a kick from here on ends the sleep
         r.lastExit = 0
+        if park != .none {
+            // Parked, then look, under the wake lock (the lock of every
+            // CPU's interrupt inputs and kicks): another CPU unparks under
+            // it, then kicks the CPUs parked in WFE.
+            let wake = system.wake
+            wake.lock()
+            if r.parked.load(ordering: .relaxed) != park.rawValue {
+                r.parkedPC.store(cpu.powerState == .on ? cpu.pc : .max, ordering: .relaxed)
+                r.parked.store(park.rawValue, ordering: .relaxed)
+            }
+            let othersHard = park != .wfe || runners.allSatisfy { $0 === r || $0.parked.load(ordering: .relaxed) == Park.hard.rawValue }
+            wake.unlock()
+            if !othersHard {
+                unpark(r)
+                return false
+            }
+            if endIfEveryCPUParked(r) { return true }
+        } else if r.parked.load(ordering: .relaxed) != Park.none.rawValue {
+            unpark(r)
+        }
         gate.leave()
         if !cpu.remoteWorkPending && !cpu.interrupts.hostEventPending && system.exitStatus == nil
             && system.pendingReset == nil && !flushWanted.load(ordering: .relaxed) {
@@ -90,6 +120,45 @@ extension Dispatcher {
             if deadline > now { cpu.interrupts.sleep(until: min(deadline, now &+ 10_000_000)) }
         }
         gate.enter(cpu)
+        return true
+    }
+
+    /// The CPU runs again (or may): CPUs parked in WFE look again, since it
+    /// may store to their exclusive monitors.
+    private func unpark(_ r: CPURunner) {
+        let wake = system.wake
+        wake.lock()
+        r.parked.store(Park.none.rawValue, ordering: .relaxed)
+        let kicks = runners.filter { $0 !== r && $0.parked.load(ordering: .relaxed) == Park.wfe.rawValue }
+        wake.unlock()
+        for o in kicks { o.cpu.interrupts.kick() }
+    }
+
+    /// Every CPU is parked and nothing can wake one: ends the run with the
+    /// round-robin scheduler's message and returns true. Looked at under the
+    /// wake lock, under which lines go up, CPUs are kicked and unpark: a
+    /// parked CPU that another has woken has a line up or an exit request
+    /// until its thread has unparked.
+    private func endIfEveryCPUParked(_ r: CPURunner) -> Bool {
+        let wake = system.wake
+        wake.lock()
+        let stuck = runners.allSatisfy { o in
+            let c = o.cpu
+            return o.parked.load(ordering: .relaxed) != Park.none.rawValue && c.interrupts.assertedLines == 0
+                && c.exitRequest == 0 && !c.interrupts.hostEventPending && !c.remoteWorkPending
+                && !c.interrupts.hasWakeSource
+        }
+        wake.unlock()
+        guard stuck, system.pendingReset == nil, !flushWanted.load(ordering: .relaxed) else { return false }
+        let waiting = runners.compactMap { o -> (Int, UInt64)? in
+            let pc = o.parkedPC.load(ordering: .relaxed)
+            return pc == .max ? nil : (o.cpu.index, pc)
+        }
+        system.withDeviceLock {
+            guard system.exitStatus == nil else { return }
+            system.fatal(waiting.isEmpty ? Dispatcher.everyCPUOffMessage : Dispatcher.everyCPUWaitingMessage(waiting))
+        }
+        return true
     }
 
     /// Makes every other CPU leave its block (and its sleep).
@@ -128,6 +197,15 @@ extension Dispatcher {
         guard threaded else { return body() }
         gate.exclusive(cpu, stopOthers: { stopOthers(cpu) }, body)
     }
+}
+
+/// Why a CPU's thread sleeps with only another CPU to wake it (`CPURunner.parked`).
+enum Park: UInt8 {
+    case none
+    /// Off, or in WFI with no timer armed and no wake source.
+    case hard
+    /// In WFE likewise, while every other CPU is parked `hard`.
+    case wfe
 }
 
 /// What a CPU thread starts with.

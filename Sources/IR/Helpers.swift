@@ -35,6 +35,10 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
     case clrex
     /// An FP/SIMD instruction while FP/SIMD is trapped: takes the trap.
     case fpAccessTrap
+    /// DMB/DSB of a type that orders earlier stores before later loads (the
+    /// full barriers, not the LD/ST-only ones): with CPUs on host threads the
+    /// engine fences the host (x86-64 keeps every other order by itself).
+    case barrier
 
     public struct Info: Sendable {
         public let name: String
@@ -70,6 +74,7 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
         case .dcZeroVA: return Info(name: "dc_zva", argCount: 2, returnsValue: false, pure: false, mayRaise: true)
         case .clrex: return Info(name: "clrex", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
         case .fpAccessTrap: return Info(name: "fp_access_trap", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
+        case .barrier: return Info(name: "barrier", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
         }
     }
 }

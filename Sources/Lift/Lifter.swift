@@ -155,6 +155,17 @@ struct LiftState {
         b.exitState()
     }
 
+    /// DMB/DSB: only a barrier that orders stores before later loads needs
+    /// anything of the host (x86-64 keeps load-load, load-store and
+    /// store-store order); CRm<1:0> = 01 (LD) and 10 (ST) do not ask for it,
+    /// nor DSB's CRm = 0000 / 0100 (SSBB, PSSBB: speculation only).
+    mutating func liftMemoryBarrier(_ op: A64Op, _ w: UInt32) {
+        let crm = w >> 8 & 0xF
+        if crm & 3 == 1 || crm & 3 == 2 { return }
+        if op == .dsb && (crm == 0 || crm == 4) { return }
+        b.call(.barrier)
+    }
+
     mutating func liftInstruction(_ w: UInt32) {
         let op = A64Decoder.decode(w)
         if let needed = ISAFeatures.required(by: op, w), !ctx.features.contains(needed) { return undefined() }
@@ -177,7 +188,8 @@ struct LiftState {
         case .svc, .hvc, .smc, .brk, .hlt: liftExceptionGeneration(w)
         case .hint: liftHint(w)
         case .clrex: b.call(.clrex)
-        case .dsb, .dmb, .isb, .sb: break   // one agent, in-order: barriers have no effect to model
+        case .dsb, .dmb: liftMemoryBarrier(op, w)
+        case .isb, .sb: break   // instructions run in order: nothing to model
         case .msrImm: liftMSRImmediate(w)
         case .sys: liftSys(w)
         case .sysl: undefined()

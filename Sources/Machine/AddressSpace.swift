@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The attributes of an MMIO access, as a bus carries them to a device: the
 /// requesting CPU, the physical address space of the access (Secure,
@@ -168,6 +169,11 @@ public final class AddressSpace {
     /// part of the write in that page (physical address, length). The engine
     /// drops the blocks built from those bytes.
     public var onCodeWrite: ((UInt64, UInt64) -> Void)?
+    /// Called by IC IALLU/IALLUIS with CPUs on threads: the engine drops
+    /// every translated block before the issuing CPU's next block (a store
+    /// made through another CPU's TLB entry that had not got the code flag
+    /// yet may have changed any of them).
+    public var onInvalidateAllCode: (() -> Void)?
     /// The FEAT_MEC shadow tags (`-M virt,mec=on`, `System.enableMECTags`); nil: none kept.
     public internal(set) var mecTags: MECTagStore?
 
@@ -274,12 +280,15 @@ public final class AddressSpace {
         var w = first
         while w <= last {
             let n = min(64 - (w & 63), last - w + 1)
-            bits[Int(w >> 6)] |= (n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63)
+            atomicView(bits + Int(w >> 6)).pointee.bitwiseOr((n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63), ordering: .relaxed)
             w += n
         }
         let page = Int((pa - r.base) >> UInt64(TLB.pageBits))
-        if cp[page] != 0 { return false }
-        cp[page] = 1
+        if atomicView(cp + page).pointee.load(ordering: .relaxed) != 0 { return false }
+        // Sequentially consistent: with CPUs on threads, a TLB fill on
+        // another thread sees the mark or the caller's protectCodePage sees
+        // the filled entry (SoftMMU.fillTLB).
+        atomicView(cp + page).pointee.store(1, ordering: .sequentiallyConsistent)
         return true
     }
 
@@ -288,18 +297,20 @@ public final class AddressSpace {
     public func clearCodeWords(pagePA: UInt64) {
         guard let r = region(containing: pagePA), let bits = r.codeWords else { return }
         let w = Int((pagePA & TLB.pageMask - r.base) >> 2) >> 6
-        for k in 0..<(Int(TLB.pageSize) >> 8) where w + k < MemoryRegion.codeWordsBytes(size: r.size) / 8 { bits[w + k] = 0 }
+        for k in 0..<(Int(TLB.pageSize) >> 8) where w + k < MemoryRegion.codeWordsBytes(size: r.size) / 8 {
+            atomicView(bits + w + k).pointee.store(0, ordering: .relaxed)
+        }
     }
 
     /// How many writes have touched translated code in the page of `pa` (up to 254).
     public func codeRewrites(pa: UInt64) -> Int {
         guard let r = region(containing: pa), let cp = r.codePages else { return 0 }
-        return max(Int(cp[Int((pa - r.base) >> UInt64(TLB.pageBits))]) - 1, 0)
+        return max(Int(atomicView(cp + Int((pa - r.base) >> UInt64(TLB.pageBits))).pointee.load(ordering: .relaxed)) - 1, 0)
     }
 
     public func isCodePage(_ r: MemoryRegion, pa: UInt64) -> Bool {
         guard let cp = r.codePages else { return false }
-        return cp[Int((pa - r.base) >> UInt64(TLB.pageBits))] != 0
+        return atomicView(cp + Int((pa - r.base) >> UInt64(TLB.pageBits))).pointee.load(ordering: .relaxed) != 0
     }
 
     /// True when a word of [pa, pa+length) (within region `r`) is translated code.
@@ -311,7 +322,8 @@ public final class AddressSpace {
         var w = first
         while w <= last {
             let n = min(64 - (w & 63), last - w + 1)
-            if bits[Int(w >> 6)] & ((n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63)) != 0 { return true }
+            let word = atomicView(bits + Int(w >> 6)).pointee.load(ordering: .relaxed)
+            if word & ((n == 64 ? ~0 : ((1 << n) - 1)) << (w & 63)) != 0 { return true }
             w += n
         }
         return false
@@ -328,8 +340,11 @@ public final class AddressSpace {
             let stop = min((start & TLB.pageMask) + TLB.pageSize, end)
             if let r = region(containing: start), let cp = r.codePages {
                 let page = Int((start - r.base) >> UInt64(TLB.pageBits))
-                if cp[page] != 0, touchesCode(r, pa: start, length: stop - start) {
-                    if cp[page] < 255 { cp[page] += 1 }
+                let mark = atomicView(cp + page)
+                let rewrites = mark.pointee.load(ordering: .relaxed)
+                if rewrites != 0, touchesCode(r, pa: start, length: stop - start) {
+                    // A count for a heuristic (`codeRewrites`): a lost increment matters not.
+                    if rewrites < 255 { mark.pointee.store(rewrites + 1, ordering: .relaxed) }
                     onCodeWrite?(start, stop - start)
                 }
             }

@@ -1,5 +1,6 @@
 import Arch
 import Glibc
+import Synchronization
 
 /// What the CPU implements: set from `-cpu` and `-M` options.
 public struct CPUConfig: Sendable {
@@ -73,8 +74,14 @@ public final class CPU {
     /// hypervisor's world switch, which sets the host's HCR_EL2 and back, keeps
     /// its guest's translations.
     var tlbEL1HCR: UInt64 = 0
-    /// MMU indices with entries filled since the last full flush (bit i = index i).
-    var tlbDirtyIndices = UInt32((1 << TLB.mmuIndexCount) - 1)
+    /// MMU indices with entries filled since the last full flush (bit i =
+    /// index i). Written by the CPU's thread only; read by another CPU's
+    /// `protectCodePage`.
+    var tlbDirtyIndices: UInt32 {
+        get { tlbDirty.load(ordering: .relaxed) }
+        set { tlbDirty.store(newValue, ordering: .relaxed) }
+    }
+    private let tlbDirty = Atomic<UInt32>((1 << TLB.mmuIndexCount) - 1)
     /// The entries filled since each index's last flush (TLBFillLog.swift).
     let tlbFillLog = TLBFillLog()
     /// Stage 2 walk results by IPA page (Stage2WalkCache.swift).

@@ -12,6 +12,10 @@ extension CPU {
     /// compare-and-swap.
     public func protectCodePage(_ pagePA: UInt64, threadedCaller: Bool = false) {
         let page = pagePA & TLB.pageMask
+        // After the page's mark (AddressSpace.markCode), before reading the
+        // TLB: a fill racing with this call sees the mark or is seen here
+        // (SoftMMU.fillTLB fences between its entry and its look at the mark).
+        if threadedCaller { atomicMemoryFence(ordering: .sequentiallyConsistent) }
         var dirty = tlbDirtyIndices
         while dirty != 0 {
             let index = dirty.trailingZeroBitCount
@@ -19,17 +23,16 @@ extension CPU {
             let base = state + StateLayout.tlbBase + index * TLB.tableBytes
             let phys = codePhysPage + index * TLB.entries
             let protect = { (slot: Int) in
-                guard phys[slot] == page else { return }
-                let e = base + slot * TLB.entryBytes
-                let w = e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                guard atomicView(phys + slot).pointee.load(ordering: .relaxed) == page else { return }
+                let tag = atomicView(base, slot * TLB.entryBytes + TLB.writeTagOffset, as: UInt64.self)
+                let w = tag.pointee.load(ordering: .relaxed)
                 guard w != TLB.invalidTag else { return }
                 if threadedCaller {
                     // The CPU may be refilling or flushing this entry on its
                     // own thread: flag only the tag that was read.
-                    let tag = (e + TLB.writeTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
                     _ = tag.pointee.compareExchange(expected: w, desired: w | TLB.flagCode, ordering: .relaxed)
                 } else {
-                    e.storeBytes(of: w | TLB.flagCode, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+                    tag.pointee.store(w | TLB.flagCode, ordering: .relaxed)
                 }
             }
             if tlbFillLog.forEachNoted(index: index, protect) { continue }

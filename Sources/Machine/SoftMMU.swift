@@ -1,4 +1,5 @@
 import Arch
+import Synchronization
 
 /// The softmmu slow paths: translation, fills of the TLB, MMIO, faults.
 /// The engines inline the fast path (tag compare + addend) and call these on a miss.
@@ -234,9 +235,22 @@ extension CPU {
         var w = vPage
         if !region.isRAM || !t.writable { w = TLB.invalidTag }
         else if system.memory.isCodePage(region, pa: pPage) { w |= TLB.flagCode }
-        e.storeBytes(of: w, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
+        // The write tag and the physical page: another CPU's protectCodePage
+        // may read them (CodePageProtection.swift).
+        let writeTag = atomicView(e, TLB.writeTagOffset, as: UInt64.self)
+        writeTag.pointee.store(w, ordering: .relaxed)
         e.storeBytes(of: hostPage &- vPage, toByteOffset: TLB.addendOffset, as: UInt64.self)
-        codePhysPage[codeSlot(mmuIndex: mmuIndex, va: va)] = pPage
+        atomicView(codePhysPage + codeSlot(mmuIndex: mmuIndex, va: va)).pointee.store(pPage, ordering: .relaxed)
+        if system.threaded && w != TLB.invalidTag && w & TLB.flagCode == 0 {
+            // Another CPU may have made the page a code page since the look
+            // above, and scanned this TLB before the entry was in it: look
+            // again after a full fence (it fences between its mark and its
+            // scan), so one of the two flags the entry.
+            atomicMemoryFence(ordering: .sequentiallyConsistent)
+            if system.memory.isCodePage(region, pa: pPage) {
+                _ = writeTag.pointee.compareExchange(expected: w, desired: w | TLB.flagCode, ordering: .relaxed)
+            }
+        }
         tlbPageBits[codeSlot(mmuIndex: mmuIndex, va: va)] = UInt8(t.pageBits)
         tlbDevice[codeSlot(mmuIndex: mmuIndex, va: va)] = t.device ? 1 : 0
         if t.pageBits > TLB.pageBits { noteLargeBlock(va: va, bits: t.pageBits, mmuIndex: mmuIndex) }

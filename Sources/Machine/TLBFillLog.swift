@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Which entries of each MMU index's TLB were filled since that index was
 /// last flushed, so a flush clears only those (a few stores) rather than all
 /// `TLB.entries` of the index (8192 entries, 32 KiB of stores). A realm that
@@ -27,22 +29,27 @@ final class TLBFillLog {
 
     /// Entry `slot` of MMU index `index` was filled.
     @inline(__always) func note(index: Int, slot: Int) {
-        let c = Int(counts[index])
+        let c = Int(count(index))
         if c < TLBFillLog.capacity {
-            slots[index * TLBFillLog.capacity + c] = UInt16(truncatingIfNeeded: slot)
-            counts[index] = Int32(c + 1)
+            atomicView(slots + index * TLBFillLog.capacity + c).pointee.store(UInt16(truncatingIfNeeded: slot), ordering: .relaxed)
+            setCount(index, Int32(c + 1))
         } else if c == TLBFillLog.capacity {
-            counts[index] = Int32(c + 1)
+            setCount(index, Int32(c + 1))
         }
     }
+
+    // Written by the CPU's thread only; another CPU's `protectCodePage`
+    // reads them (`forEachNoted`).
+    @inline(__always) private func count(_ index: Int) -> Int32 { atomicView(counts + index).pointee.load(ordering: .relaxed) }
+    @inline(__always) private func setCount(_ index: Int, _ c: Int32) { atomicView(counts + index).pointee.store(c, ordering: .relaxed) }
 
     /// Calls `body` for each slot of `index` noted since its last flush and
     /// returns true, or returns false when the log overflowed (any slot may
     /// have been filled). The log is kept.
     @inline(__always) func forEachNoted(index: Int, _ body: (Int) -> Void) -> Bool {
-        let c = Int(counts[index])
+        let c = Int(count(index))
         if c > TLBFillLog.capacity { return false }
-        for k in 0..<c { body(Int(slots[index * TLBFillLog.capacity + k])) }
+        for k in 0..<c { body(Int(atomicView(slots + index * TLBFillLog.capacity + k).pointee.load(ordering: .relaxed))) }
         return true
     }
 
@@ -50,10 +57,10 @@ final class TLBFillLog {
     /// returns true, or returns false when it overflowed (the caller clears
     /// the whole index).
     @inline(__always) func drain(index: Int, _ clear: (Int) -> Void) -> Bool {
-        let c = Int(counts[index])
-        counts[index] = 0
+        let c = Int(count(index))
+        setCount(index, 0)
         if c > TLBFillLog.capacity { return false }
-        for k in 0..<c { clear(Int(slots[index * TLBFillLog.capacity + k])) }
+        for k in 0..<c { clear(Int(atomicView(slots + index * TLBFillLog.capacity + k).pointee.load(ordering: .relaxed))) }
         return true
     }
 }

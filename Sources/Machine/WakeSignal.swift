@@ -36,17 +36,29 @@ public final class WakeSignal: @unchecked Sendable {
     /// under the lock, so nothing signalled after the check is missed) is
     /// already true. Any thread.
     public func wait(until deadline: UInt64, ready: () -> Bool) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         if ready() { return }
-        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        _ = pthread_cond_timedwait(cond, mutex, &ts)
+        waitLocked(until: deadline)
     }
 
     /// Wakes every waiter. Any thread.
     public func broadcast() {
-        pthread_mutex_lock(mutex)
-        pthread_cond_broadcast(cond)
-        pthread_mutex_unlock(mutex)
+        lock()
+        broadcastLocked()
+        unlock()
+    }
+
+    // The parts, for a caller that keeps state of its own under the lock
+    // (the engine's ExclusiveGate).
+    @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+    @inline(__always) public func broadcastLocked() { pthread_cond_broadcast(cond) }
+
+    /// With the lock held: releases it until a broadcast or `deadline`
+    /// (host monotonic ns; spurious wake-ups happen), then holds it again.
+    public func waitLocked(until deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        _ = pthread_cond_timedwait(cond, mutex, &ts)
     }
 }

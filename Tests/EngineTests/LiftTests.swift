@@ -490,6 +490,21 @@ final class LiftTests: XCTestCase {
         """)
     }
 
+    func testOnlyBarriersOrderingStoresBeforeLoadsCallTheBarrierHelper() {
+        func callsBarrier(_ w: UInt32) -> Bool {
+            lift1(w).insts.contains { $0.op == .call && $0.imm == UInt64(HelperID.barrier.rawValue) }
+        }
+        // dmb ish, dmb sy, dmb osh, dsb ish, dsb sy, dsb nsh
+        for w: UInt32 in [0xD503_3BBF, 0xD503_3FBF, 0xD503_33BF, 0xD503_3B9F, 0xD503_3F9F, 0xD503_379F] {
+            XCTAssertTrue(callsBarrier(w), String(w, radix: 16))
+        }
+        // dmb ishld, dmb ishst, dmb st, dsb ishst, dsb ld, ssbb, pssbb, isb
+        for w: UInt32 in [0xD503_39BF, 0xD503_3ABF, 0xD503_3EBF, 0xD503_3A9F, 0xD503_3D9F, 0xD503_309F,
+                          0xD503_349F, 0xD503_3FDF] {
+            XCTAssertFalse(callsBarrier(w), String(w, radix: 16))
+        }
+    }
+
     // MARK: Where blocks end
 
     func testABranchEndsTheBlock() {

@@ -387,6 +387,7 @@ final class X64AssemblerTests: XCTestCase {
         b.add("ret", length: 1) { $0.ret() }
         b.add("int3", length: 1) { $0.int3() }
         b.add("ud2", length: 2) { $0.ud2() }
+        b.add(["lock", "or dword ptr [rsp], 0x0"], length: 5) { $0.lockedFence() }
         b.add("nop", length: 1) { $0.nop() }
         b.add("nop") { $0.emitBytes([0x90]) }
         let nopTexts = ["nop", "nop", "nop dword ptr [rax]", "nop dword ptr [rax]", "nop dword ptr [rax + rax]",

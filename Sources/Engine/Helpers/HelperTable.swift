@@ -34,6 +34,7 @@ public enum HelperTable {
         case .dcZeroVA: return helperDCZeroVA
         case .clrex: return helperClearExclusive
         case .fpAccessTrap: return helperFPAccessTrap
+        case .barrier: return helperBarrier
         }
     }
 }

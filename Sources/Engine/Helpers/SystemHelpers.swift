@@ -1,6 +1,7 @@
 import Glibc
 import IR
 import Machine
+import Synchronization
 
 // Helpers for system instructions and exception generation. Each reads the PC
 // of the instruction it runs for from `cpu.faultPC` (stored by the engine).
@@ -86,8 +87,13 @@ let helperSys: HelperFunction = { state, packed, xt, rt in
             cpu.system.memory.onCodeWrite?(t.pa, 64)
         }
         return 0
+    case (7, 1) where op1 == 0 && op2 == 0, (7, 5) where op1 == 0 && op2 == 0:
+        // IC IALLUIS, IC IALLU: as IC IVAU, for every line (all translated
+        // code goes, complete before this CPU's next block).
+        if cpu.system.threaded { cpu.system.memory.onInvalidateAllCode?() }
+        return 0
     case (7, 1), (7, 5), (7, 6), (7, 10), (7, 11), (7, 14):
-        // IC IALLUIS/IALLU, DC IVAC/ISW/CVAC/CSW/CVAU/CIVAC/CISW.
+        // DC IVAC/ISW/CVAC/CSW/CVAU/CIVAC/CISW.
         return 0
     case (7, 8):
         if let op = AddressTranslationOp(op1: op1, crm: crm, op2: op2),
@@ -159,6 +165,14 @@ let helperHint: HelperFunction = { state, hint, _, _ in
     case 5: cpu.sendEvent()
     default: break
     }
+    return 0
+}
+
+/// A full DMB/DSB (the interpreter's; the JIT emits the fence inline): with
+/// CPUs on host threads, earlier stores are visible to every CPU before later
+/// loads (the one order x86-64 does not keep by itself, Arm ARM B2.3.12).
+let helperBarrier: HelperFunction = { state, _, _, _ in
+    if CPU.from(state: state).system.threaded { atomicMemoryFence(ordering: .sequentiallyConsistent) }
     return 0
 }
 

@@ -193,6 +193,11 @@ extension JITCompiler {
 
     func emitCall(_ i: Int, _ inst: Inst) throws {
         guard let h = HelperID(rawValue: UInt16(inst.imm)) else { throw Unsupported(what: "helper \(inst.imm)") }
+        if h == .barrier {
+            // A full DMB/DSB: a host fence when other CPUs run at the same time.
+            if hostFences { a.lockedFence() }
+            return
+        }
         let fn = UInt64(UInt(bitPattern: unsafeBitCast(HelperTable.functions[Int(inst.imm)], to: UnsafeRawPointer.self)))
         var args: [Argument] = []
         for v in [inst.a, inst.b, inst.c] where !v.isNone { args.append(capture(v)) }

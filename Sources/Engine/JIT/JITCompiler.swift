@@ -101,6 +101,9 @@ final class JITCompiler {
     /// Chainable jumps get a 4-byte aligned rel32 (CPUs on threads patch
     /// them while others run them: JITEngine.patch).
     let alignedChains: Bool
+    /// Full DMB/DSB emit a host fence (CPUs on threads; with one thread the
+    /// CPUs' accesses are already in program order for each other).
+    let hostFences: Bool
 
     var loc: [Location]
     var lastUse: [Int]
@@ -168,9 +171,10 @@ final class JITCompiler {
     struct Unsupported: Error { let what: String }
 
     init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool,
-         timeSlices: Bool = false, alignedChains: Bool = false) {
+         timeSlices: Bool = false, threaded: Bool = false) {
         self.timeSlices = timeSlices
-        self.alignedChains = alignedChains
+        self.alignedChains = threaded
+        self.hostFences = threaded
         self.block = block
         insts = block.insts
         self.base = base

@@ -306,7 +306,7 @@ final class JITEngine {
             let base = cache.executableAddress((cache.used + 15) & ~15)
             let compiler = JITCompiler(block: block.ir, base: base, runtime: info, mmuIndex: mmuIndex,
                                        firstExitID: exitRecords.count, chaining: chaining, timeSlices: timeSlices,
-                                       alignedChains: threaded)
+                                       threaded: threaded)
             let code: CompiledCode
             do {
                 code = try compiler.compile()

@@ -450,6 +450,11 @@ extension X64Assembler {
         put(0x58 | r.low3)
     }
 
+    /// `lock or dword [rsp], 0`: a full fence for ordinary memory (earlier
+    /// stores visible before later loads), cheaper than MFENCE, which also
+    /// orders non-temporal stores the JIT never emits.
+    public func lockedFence() { put(0xF0); put(0x83); put(0x0C); put(0x24); put(0x00) }
+
     public func int3() { put(0xCC) }
     public func ud2() { put(0x0F); put(0x0B) }
     public func nop() { put(0x90) }
