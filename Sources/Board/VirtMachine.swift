@@ -140,12 +140,10 @@ public final class VirtMachine {
     /// PSCI answered by the emulator when the guest has no EL3 firmware (held
     /// here: `System.firmware` is weak).
     public internal(set) var psci: PSCI?
-    /// The shared folders' I/O threads and the NICs' networks.
+    /// The devices' I/O threads (disks, shared folders) and the NICs' networks.
     public let hostDevices = HostDeviceSet()
     /// The 32 virtio-mmio transports (VirtioBoard.swift).
     public internal(set) var virtioTransports: [VirtioMMIO] = []
-    /// The devices' I/O threads.
-    public internal(set) var ioWorkers: [IOWorker] = []
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
@@ -297,7 +295,6 @@ public final class VirtMachine {
             self.uart.poll()
             self.rtc.poll()
             self.runHostDeviceEvents()
-            self.runIOCompletions()
             let status = self.hostExitStatus.load(ordering: .acquiring)
             if status >= 0 { self.system.requestExit(status: status) }
         }

@@ -37,8 +37,7 @@ extension VirtMachine {
             } catch {
                 throw BoardError("\(drive.context): \(error.description)")
             }
-            let worker = IOWorker(interrupts: cpu.interrupts)
-            ioWorkers.append(worker)
+            let worker = hostDevices.newWorker(interrupts: cpu.interrupts)
             let blk = VirtioBlock(backend: backend, serial: serial ?? drive.serial ?? "", worker: worker)
             return VirtioCore(device: blk, dma: dma)
         }
@@ -148,10 +147,5 @@ extension VirtMachine {
             t.reset()
             gic.connect(t.irq, spi: Int(VirtMap.SPI.virtioMMIO) + n)
         }
-    }
-
-    /// Runs the I/O threads' completions (the CPU thread's host event).
-    func runIOCompletions() {
-        for w in ioWorkers { w.runCompletions() }
     }
 }

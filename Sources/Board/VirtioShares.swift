@@ -1,5 +1,6 @@
 import Devices
 import Glibc
+import Machine
 import NineP
 import Options
 
@@ -18,8 +19,7 @@ extension VirtMachine {
         } catch let e as NinePError {
             throw BoardError("\(fsdev.context): cannot initialize fsdev '\(fsdev.id)': failed to open '\(fsdev.path)': \(String(cString: strerror(e.hostErrno)))")
         }
-        let worker = IOWorker(interrupts: cpu.interrupts)
-        hostDevices.workers.append(worker)
+        let worker = hostDevices.newWorker(interrupts: cpu.interrupts)
         return Virtio9P(tag: tag, server: server, worker: worker)
     }
 
@@ -57,9 +57,17 @@ extension VirtMachine {
     }
 }
 
-/// What the shared folders and NICs keep alive: their I/O threads and networks.
+/// What the host-backed devices keep alive: the I/O threads of the disks and
+/// shared folders (one per device) and the NICs' networks.
 public final class HostDeviceSet {
-    var workers: [IOWorker] = []
+    public private(set) var workers: [IOWorker] = []
     var netLinks: [NetLink] = []
     init() {}
+
+    /// A new I/O thread whose completions run at `interrupts`' host events.
+    func newWorker(interrupts: InterruptState) -> IOWorker {
+        let w = IOWorker(interrupts: interrupts)
+        workers.append(w)
+        return w
+    }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 // fallocate(2) and its modes (linux/falloc.h; not in Swift's Glibc module).
 @_silgen_name("fallocate") private func hostFallocate(_ fd: Int32, _ mode: Int32, _ offset: Int64, _ len: Int64) -> Int32
@@ -25,6 +26,8 @@ public final class BlockBackend: @unchecked Sendable {
     /// Bytes of the image (a multiple of 512 is what the guest sees).
     public let size: UInt64
     private let fd: Int32
+    /// fdatasync calls that succeeded: a completed flush has reached the disk.
+    public let syncCount = Atomic<Int>(0)
 
     public init(path: String, readOnly: Bool, writeThrough: Bool = false, ignoreFlush: Bool = false,
                 discardUnmap: Bool = false) throws(OpenError) {
@@ -83,6 +86,7 @@ public final class BlockBackend: @unchecked Sendable {
         while fdatasync(fd) != 0 {
             if errno != EINTR { return errno }
         }
+        syncCount.add(1, ordering: .relaxed)
         return 0
     }
 

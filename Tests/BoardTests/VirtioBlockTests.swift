@@ -89,7 +89,7 @@ final class VirtioBlockTests: XCTestCase {
         nextAvail &+= 1
         put(Self.avail + 2, UInt64(nextAvail), 2)
         t.write(offset: VirtioMMIO.Reg.queueNotify, size: 4, value: 0)
-        for w in machine.ioWorkers { w.drain() }
+        for w in machine.hostDevices.workers { w.drain() }
         XCTAssertEqual(get(Self.used + 2, 2), UInt64(nextAvail), "used->idx", line: line)
         let slot = Self.used + 4 + 8 * UInt64((nextAvail &- 1) % 8)
         return (UInt8(get(Self.status, 1)), UInt32(get(slot + 4, 4)))
@@ -177,6 +177,119 @@ final class VirtioBlockTests: XCTestCase {
         XCTAssertEqual(s, VirtioBlock.statusIOErr)
         (s, _) = request(t, type: VirtioBlock.typeIn, sector: 0, dataLength: 512, deviceWrites: true)
         XCTAssertEqual(s, VirtioBlock.statusOK)
+        XCTAssertEqual(file(), before)
+    }
+
+    func testReadOnlyRefusesDiscardAndOpensReadOnly() throws {
+        try make(drive: "if=none,id=d0,file=\(path),format=raw,readonly=on,discard=unmap", devices: ["virtio-blk-device,drive=d0"])
+        let t = mmio(31)
+        start(t, features: Virtio.featureVersion1 | VirtioBlock.featureRO | VirtioBlock.featureDiscard | VirtioBlock.featureFlush)
+        let before = file()
+        put(Self.data, 0, 8); put(Self.data + 8, 4, 4); put(Self.data + 12, 0, 4)
+        var (s, _) = request(t, type: VirtioBlock.typeDiscard, sector: 0, dataLength: 16, deviceWrites: false)
+        XCTAssertEqual(s, VirtioBlock.statusIOErr)
+        (s, _) = request(t, type: VirtioBlock.typeFlush, sector: 0, dataLength: 0, deviceWrites: false)
+        XCTAssertEqual(s, VirtioBlock.statusOK, "a flush of a read-only disk succeeds (nothing to write)")
+        XCTAssertEqual(file(), before)
+        // The image itself is opened read-only: a file the host made read-only works.
+        machine = nil
+        XCTAssertEqual(chmod(path, 0o444), 0)
+        defer { chmod(path, 0o644) }
+        if getuid() != 0 {
+            XCTAssertThrowsError(try make(drive: "if=none,id=d0,file=\(path),format=raw", devices: ["virtio-blk-device,drive=d0"]))
+        }
+        nextAvail = 0
+        try make(drive: "if=none,id=d0,file=\(path),format=raw,readonly=on", devices: ["virtio-blk-device,drive=d0"])
+        start(mmio(31), features: Virtio.featureVersion1 | VirtioBlock.featureRO)
+        (s, _) = request(mmio(31), type: VirtioBlock.typeIn, sector: 1, dataLength: 512, deviceWrites: true)
+        XCTAssertEqual(s, VirtioBlock.statusOK)
+        XCTAssertEqual(machine.memory.readPhysical(pa: Self.data, count: 512)!, Array(before[512..<1024]))
+    }
+
+    func backend(_ n: Int = 31) -> BlockBackend { (mmio(n).core!.device as! VirtioBlock).backend }
+
+    /// A completed flush has been through fdatasync (durable on the host);
+    /// with the default cache=writeback a write alone is not synced,
+    /// cache=writethrough syncs each write, cache=unsafe never syncs.
+    func testFlushIsDurableAndCacheModes() throws {
+        let all = Virtio.featureVersion1 | VirtioBlock.featureFlush
+        let pattern = (0..<512).map { UInt8(truncatingIfNeeded: $0 * 5 + 1) }
+        for (cache, syncsAfterWrite, syncsAfterFlush) in [("writeback", 0, 1), ("writethrough", 1, 2), ("unsafe", 0, 0)] {
+            nextAvail = 0
+            try make(drive: "if=none,id=d0,format=raw,file=\(path),cache=\(cache)", devices: ["virtio-blk-device,drive=d0"])
+            let t = mmio(31)
+            start(t, features: all)
+            pattern.withUnsafeBytes { _ = machine.memory.writePhysical(pa: Self.data, bytes: $0) }
+            var (s, _) = request(t, type: VirtioBlock.typeOut, sector: 9, dataLength: 512, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusOK, cache)
+            XCTAssertEqual(backend().syncCount.load(ordering: .relaxed), syncsAfterWrite, "cache=\(cache): syncs after a write")
+            (s, _) = request(t, type: VirtioBlock.typeFlush, sector: 0, dataLength: 0, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusOK, cache)
+            XCTAssertEqual(backend().syncCount.load(ordering: .relaxed), syncsAfterFlush, "cache=\(cache): syncs after a flush")
+            XCTAssertEqual(Array(file()[4608..<5120]), pattern, cache)
+        }
+    }
+
+    /// DISCARD punches a hole with discard=unmap (the sectors read as zeros)
+    /// and changes nothing with discard=ignore (QEMU's default); WRITE_ZEROES
+    /// zeroes either way, with or without its UNMAP flag; neither is accepted
+    /// unless negotiated, and only one segment with known flags.
+    func testDiscardAndWriteZeroes() throws {
+        let sector4 = 2048..<2560
+        for unmap in [false, true] {
+            nextAvail = 0
+            setUp()
+            try make(drive: "if=none,id=d0,format=raw,file=\(path),discard=\(unmap ? "unmap" : "ignore")",
+                     devices: ["virtio-blk-device,drive=d0"])
+            let t = mmio(31)
+            start(t, features: Virtio.featureVersion1 | VirtioBlock.featureDiscard | VirtioBlock.featureWriteZeroes)
+            let before = file()
+            XCTAssertNotEqual(Array(before[sector4]), [UInt8](repeating: 0, count: 512))
+            put(Self.data, 4, 8); put(Self.data + 8, 1, 4); put(Self.data + 12, 0, 4)
+            var (s, _) = request(t, type: VirtioBlock.typeDiscard, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusOK)
+            XCTAssertEqual(Array(file()[sector4]), unmap ? [UInt8](repeating: 0, count: 512) : Array(before[sector4]),
+                           "discard=\(unmap ? "unmap" : "ignore")")
+            XCTAssertEqual(Array(file()[0..<2048]), Array(before[0..<2048]), "the sectors before are kept")
+            XCTAssertEqual(Array(file()[2560..<4096]), Array(before[2560..<4096]), "the sectors after are kept")
+            // Write-zeroes with UNMAP over sectors 10-11, then without it over 12.
+            put(Self.data, 10, 8); put(Self.data + 8, 2, 4); put(Self.data + 12, 1, 4)
+            (s, _) = request(t, type: VirtioBlock.typeWriteZeroes, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusOK)
+            put(Self.data, 12, 8); put(Self.data + 8, 1, 4); put(Self.data + 12, 0, 4)
+            (s, _) = request(t, type: VirtioBlock.typeWriteZeroes, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusOK)
+            XCTAssertEqual(Array(file()[5120..<6656]), [UInt8](repeating: 0, count: 1536))
+            XCTAssertEqual(Array(file()[6656..<7168]), Array(before[6656..<7168]))
+            // Unknown flags, a discard flag, two segments, past the end.
+            put(Self.data, 20, 8); put(Self.data + 8, 1, 4); put(Self.data + 12, 2, 4)
+            (s, _) = request(t, type: VirtioBlock.typeWriteZeroes, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusUnsupported)
+            put(Self.data + 12, 1, 4)
+            (s, _) = request(t, type: VirtioBlock.typeDiscard, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusUnsupported, "discard has no UNMAP flag")
+            (s, _) = request(t, type: VirtioBlock.typeDiscard, sector: 0, dataLength: 32, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusUnsupported, "one segment")
+            put(Self.data, 127, 8); put(Self.data + 8, 2, 4); put(Self.data + 12, 0, 4)
+            (s, _) = request(t, type: VirtioBlock.typeDiscard, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusIOErr, "past the end")
+            XCTAssertEqual(Array(file()[10240..<10752]), Array(before[10240..<10752]))
+            XCTAssertFalse(t.core!.isBroken)
+            machine = nil
+            unlink(path)
+        }
+        setUp()
+        // Not negotiated: unsupported, nothing changes.
+        try make(drive: "if=none,id=d0,format=raw,file=\(path),discard=unmap", devices: ["virtio-blk-device,drive=d0"])
+        nextAvail = 0
+        let t = mmio(31)
+        start(t, features: Virtio.featureVersion1)
+        let before = file()
+        for type in [VirtioBlock.typeDiscard, VirtioBlock.typeWriteZeroes] {
+            put(Self.data, 4, 8); put(Self.data + 8, 1, 4); put(Self.data + 12, 0, 4)
+            let (s, _) = request(t, type: type, sector: 0, dataLength: 16, deviceWrites: false)
+            XCTAssertEqual(s, VirtioBlock.statusUnsupported)
+        }
         XCTAssertEqual(file(), before)
     }
 
