@@ -71,8 +71,11 @@ cat > "$R/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# A module's parameters come from the kernel command line (MODULE.KEY=VALUE), as modprobe would pass them.
 for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio virtio_blk virtio-rng; do
-    [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+    args=""
+    for a in $(cat /proc/cmdline); do case "$a" in "$m".*) args="$args ${a#$m.}";; esac; done
+    [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko $args
 done
 echo "ARMATURE-INIT-OK $(uname -r)"
 exec setsid cttyhack sh

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """The PCI test: Debian's arm64 cloud kernel (scripts/setup-linux.sh; virtio-pci,
 virtio-blk and virtio-rng load from the initramfs) enumerates the PCIe host
-bridge and two virtio-pci devices, reads a file from an ext4 image on
-virtio-blk-pci and reads /dev/hwrng, with MSI-X (through GICv2m, and through
-the GICv3 ITS as LPIs) and with INTx (pci=nomsi), compared with QEMU 7.2 booting
-the same (its virtio-*-pci made modern-only with -global ...disable-legacy=on,
-which is what Armature models, and without its default NIC).
+bridge, a PCI Express root port and two virtio-pci devices (virtio-rng-pci
+behind the port: modern only; virtio-blk-pci on bus 0: transitional, QEMU
+7.2's default there), reads a file from an ext4 image on virtio-blk-pci and
+reads /dev/hwrng, with MSI-X (through GICv2m, and through the GICv3 ITS as
+LPIs), with INTx (pci=nomsi) and through the legacy virtio-pci interface
+(virtio_pci.force_legacy=1: the transitional block device's I/O BAR),
+compared with QEMU 7.2 booting the same (without its default NIC).
 
 Each configuration boots with
   -M virt[,gic-version=3] -cpu max -m 1G -nographic -kernel Image -initrd initramfs
-  -device virtio-rng-pci -drive file=IMG,format=raw,if=virtio
-  -append "console=ttyAMA0 [pci=nomsi]"
+  -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 -device virtio-rng-pci,bus=rp1
+  -drive file=IMG,format=raw,if=virtio
+  -append "console=ttyAMA0 [pci=nomsi] [virtio_pci.force_legacy=1]"
 and at the shell:
-  /sys/bus/pci/devices/*: vendor, device, class, subsystem IDs  (= QEMU's)
+  /sys/bus/pci/devices/*: vendor, device, class, subsystem IDs, and the
+    resources Linux assigned (BARs, the port's bus numbers and windows)  (= QEMU's)
   mount -o ro /dev/vda /mnt; cat /mnt/hello.txt                   (the host's text)
   head -c 16 /dev/hwrng | wc -c                                   (16)
   /proc/interrupts: the virtio interrupts are MSI (edge) or INTx (level, GIC),
@@ -43,16 +47,18 @@ CONFIGS = {
     "jit-gic3-intx": ("jit", "3", "pci=nomsi", "intx", "intx"),
     "interp-msix": ("interp", None, "", "msi", "msi"),
     "interp-gic3-msix": ("interp", "3", "", "msi", "msi"),
+    "jit-legacy": ("jit", None, "virtio_pci.force_legacy=1", "msi", "msi"),
+    "interp-gic3-legacy-intx": ("interp", "3", "virtio_pci.force_legacy=1 pci=nomsi", "intx", "intx"),
 }
 
 
 def boot_command(subject, engine, gic, append, image):
     machine = "virt" + (f",gic-version={gic}" if gic else "")
-    cmd = gs.emulator(subject, engine, ["-nic", "none", "-global", "virtio-blk-pci.disable-legacy=on",
-                                        "-global", "virtio-rng-pci.disable-legacy=on"])
+    cmd = gs.emulator(subject, engine, ["-nic", "none"])
     return cmd + ["-M", machine, "-cpu", "max", "-m", "1G", "-nographic"] + gs.linux_args(
         LINUX, ("console=ttyAMA0 " + append).strip()) + [
-        "-device", "virtio-rng-pci", "-drive", f"file={image},format=raw,if=virtio"]
+        "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1", "-device", "virtio-rng-pci,bus=rp1",
+        "-drive", f"file={image},format=raw,if=virtio"]
 
 
 def interrupt_chips(text):
@@ -86,11 +92,15 @@ def run_session(cmd, timeout, transcript=None):
     out["prompt"] = m is not None
     if m is not None:
         out["pci"] = s.command("for d in /sys/bus/pci/devices/*; do echo ${d##*/} $(cat $d/vendor $d/device "
-                               "$d/class $d/subsystem_vendor $d/subsystem_device); done")
+                               "$d/class $d/subsystem_vendor $d/subsystem_device); "
+                               "grep -v '^0x0000000000000000 0x0000000000000000' $d/resource; done; "
+                               "cat /sys/bus/pci/devices/0000:00:01.0/secondary_bus_number "
+                               "/sys/bus/pci/devices/0000:00:01.0/subordinate_bus_number")
         s.command("dmesg -n 1")   # no kernel messages between a command's output lines
         out["hello"] = s.command("mount -t ext4 -o ro /dev/vda /mnt && cat /mnt/hello.txt; umount /mnt", 60)
         out["rng"] = s.command("head -c 16 /dev/hwrng | wc -c")
         out["interrupts"] = s.command("cat /proc/interrupts")
+        out["ioports"] = s.command("cat /proc/ioports")
         s.type("poweroff -f")
         out["status"] = s.finish(min(30, s.deadline - s.start))
     else:
@@ -155,7 +165,7 @@ def main():
                 report(f"[{n}] QEMU 7.2's reference boot", False, ref["tail"])
                 continue
             pci = (got.get("pci") or "").strip()
-            report(f"[{n}] PCI functions as QEMU 7.2's (vendor device class subsystem)",
+            report(f"[{n}] PCI functions as QEMU 7.2's (IDs, class, subsystem, resources, the port's buses)",
                    pci and pci == (ref.get("pci") or "").strip(), f"Armature {pci!r}, QEMU {ref.get('pci')!r}")
             report(f"[{n}] ext4 on virtio-blk-pci: hello.txt", got.get("hello") == HELLO, f"got {got.get('hello')!r}")
             report(f"[{n}] /dev/hwrng (virtio-rng-pci) gives 16 bytes", (got.get("rng") or "").strip() == "16",
@@ -168,6 +178,10 @@ def main():
             chips, qchips = interrupt_chips(got.get("interrupts")), interrupt_chips(ref.get("interrupts"))
             report(f"[{n}] on QEMU 7.2's interrupt chips {sorted(qchips)}", chips == qchips and
                    (gic != "3" or want != "msi" or chips == {"ITS-MSI"}), f"Armature {sorted(chips)}")
+            if "force_legacy" in append:
+                report(f"[{n}] the block device is driven through its legacy I/O BAR (as on QEMU 7.2)",
+                       "virtio-pci-legacy" in (got.get("ioports") or "") and "virtio-pci-legacy" in (ref.get("ioports") or ""),
+                       f"Armature {got.get('ioports')!r}, QEMU {ref.get('ioports')!r}")
             report(f"[{n}] poweroff -f ends the run with status 0", got.get("status") == 0, f"status {got.get('status')}")
     return tally.summary()
 

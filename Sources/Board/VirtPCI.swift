@@ -80,40 +80,90 @@ extension VirtMachine {
     }
 }
 
+/// Where a -device goes on the PCIe buses: `bus=` (pcie.0, or a root
+/// port's id) and `addr=`.
+struct PCIPlace {
+    var port: PCIRootPort?
+    var slot: Int?
+    /// The option that asked for it, for messages (nil: "-device NAME").
+    var context: String?
+    /// The bus's name for messages (pcie.0 or the port's id).
+    var busName: String { port?.name ?? "pcie.0" }
+}
+
 extension VirtMachine {
-    /// Puts `device` behind the virtio PCI transport (`VirtioPCI`, as QEMU's
-    /// virtio-*-pci with disable-legacy=on) at `slot` or the next free one
-    /// of bus 0; its DMA follows the CPU's rules (`DMAMemory`). `name`:
-    /// QEMU's device name (virtio-blk-pci, ...).
+    /// Puts `device` behind the virtio PCI transport (`VirtioPCI`) at `slot`
+    /// or the next free one of bus 0 (transitional, as QEMU's default
+    /// there); its DMA follows the CPU's rules (`DMAMemory`). `name`: QEMU's
+    /// device name (virtio-blk-pci, ...).
     @discardableResult
     public func addVirtioPCI(_ device: VirtioDevice, name: String, slot: Int? = nil) throws -> VirtioPCI {
-        try addVirtioPCI(VirtioCore(device: device, dma: DMAMemory(memory: memory, gptCPU: cpu)), name: name, slot: slot)
+        try addVirtioPCI(VirtioCore(device: device, dma: DMAMemory(memory: memory, gptCPU: cpu)), name: name,
+                         place: PCIPlace(port: nil, slot: slot), mode: .transitional)
     }
 
     @discardableResult
-    public func addVirtioPCI(_ core: VirtioCore, name: String, slot: Int? = nil) throws -> VirtioPCI {
+    func addVirtioPCI(_ core: VirtioCore, name: String, place: PCIPlace, mode: VirtioPCI.Mode) throws -> VirtioPCI {
         core.onGuestError = { [unowned system] message in system.log(.guestErrors, message) }
-        let function = VirtioPCI(name: name, core: core)
-        guard pcie.plug(function, slot: slot) != nil else {
-            if let slot { throw BoardError("-device \(name): PCI: slot \(slot) function 0 not available for \(name), in use by \(pcie.devices[slot]?.name ?? "another device")") }
-            throw BoardError("-device \(name): PCI bus 0 has no free slot (32 devices)")
-        }
+        // Behind a PCI Express port it is a PCI Express endpoint (QEMU's virtio_pci_realize).
+        let function = VirtioPCI(name: name, core: core, mode: mode, express: place.port != nil)
+        try plugPCI(function, name: name, place: place)
         return function
     }
 
-    /// The properties every virtio-*-pci device takes besides its own.
-    static let pciProperties: Set<String> = ["addr", "disable-legacy", "disable-modern"]
+    /// Plugs `function` where `place` says, with QEMU's messages when it cannot.
+    func plugPCI(_ function: PCIFunction, name: String, place: PCIPlace) throws {
+        guard pcie.plug(function, slot: place.slot, behind: place.port) == nil else { return }
+        let context = place.context ?? "-device \(name)"
+        if let slot = place.slot {
+            let user = pcie.function(slot: slot, behind: place.port)?.name ?? "another device"
+            throw BoardError("\(context): PCI: slot \(slot) function 0 not available for \(name), in use by \(user)")
+        }
+        throw BoardError("\(context): PCI: no slot/function available for \(name), all in use or reserved")
+    }
 
-    /// `addr=SLOT[.FN]` (hexadecimal, as QEMU's) of a -device, checked with
-    /// its transport properties: only modern virtio (disable-legacy=on,
-    /// disable-modern=off) and function 0 are modelled.
-    static func pciSlot(_ d: DeviceOption) throws -> Int? {
-        if case .some(.some(let v)) = d.value("disable-legacy"), !["on", "true", "yes"].contains(v) {
-            throw BoardError("\(d.context): disable-legacy=\(v): Armature's virtio-pci devices are modern only (disable-legacy=on)")
+    /// The properties every virtio-*-pci device takes besides its own.
+    static let pciProperties: Set<String> = ["addr", "bus", "disable-legacy", "disable-modern"]
+
+    /// The virtio-pci transport `d` asks for: QEMU 7.2's disable-legacy
+    /// (on, off, auto: legacy only on bus 0, a conventional slot of the root
+    /// complex; a PCI Express port makes it modern only) and disable-modern
+    /// (off: QEMU 7.2's default).
+    static func virtioPCIMode(_ d: DeviceOption, place: PCIPlace) throws -> VirtioPCI.Mode {
+        func onOff(_ key: String, auto: Bool) throws -> Bool? {
+            guard case .some(let v) = d.value(key) else { return nil }
+            switch v ?? "on" {
+            case "on", "true", "yes", "y": return true
+            case "off", "false", "no", "n": return false
+            case "auto" where auto: return nil
+            default: throw BoardError("\(d.context): Parameter '\(key)' does not accept value '\(v ?? "")'")
+            }
         }
-        if case .some(.some(let v)) = d.value("disable-modern"), !["off", "false", "no"].contains(v) {
-            throw BoardError("\(d.context): disable-modern=\(v): Armature's virtio-pci devices are modern only")
+        let disableLegacy = try onOff("disable-legacy", auto: true) ?? (place.port != nil)
+        let disableModern = try onOff("disable-modern", auto: false) ?? false
+        switch (disableLegacy, disableModern) {
+        case (true, true):
+            throw BoardError("\(d.context): device cannot work as neither modern nor legacy mode is enabled")
+        case (true, false): return .modern
+        case (false, false): return .transitional
+        case (false, true): return .legacy
         }
+    }
+
+    /// `bus=` (pcie.0 or the id of a root port given before) and
+    /// `addr=SLOT[.FN]` (hexadecimal, as QEMU's) of a -device; only function 0
+    /// is modelled.
+    static func pciPlace(_ d: DeviceOption, ports: [String: PCIRootPort]) throws -> PCIPlace {
+        var place = PCIPlace(context: d.context)
+        if case .some(let b) = d.value("bus"), b != "pcie.0" {
+            guard let b, let port = ports[b] else { throw BoardError("\(d.context): Bus '\(b ?? "")' not found") }
+            place.port = port
+        }
+        place.slot = try pciSlot(d, onPort: place.port != nil)
+        return place
+    }
+
+    static func pciSlot(_ d: DeviceOption, onPort: Bool) throws -> Int? {
         guard case .some(.some(let a)) = d.value("addr") else { return nil }
         let parts = a.split(separator: ".", omittingEmptySubsequences: false)
         let hexDigits = { (t: Substring) -> Int? in
@@ -127,7 +177,62 @@ extension VirtMachine {
         if parts.count == 2 && hexDigits(parts[1]) != 0 {
             throw BoardError("\(d.context): addr=\(a): only function 0 is modelled (no multifunction devices)")
         }
-        if slot == 0 { throw BoardError("\(d.context): PCI: slot 0 function 0 not available for \(d.driver), in use by gpex-root") }
+        if slot == 0 && !onPort {
+            throw BoardError("\(d.context): PCI: slot 0 function 0 not available for \(d.driver), in use by gpex-root")
+        }
         return slot
+    }
+}
+
+extension VirtMachine {
+    /// The pcie-root-port properties Armature models.
+    static let rootPortProperties: Set<String> = ["id", "bus", "addr", "chassis", "slot", "port", "hotplug", "multifunction"]
+    /// QEMU 7.2's other pcie-root-port properties (firmware hints, ACS, AER,
+    /// link speed and width, ROM): refused by name rather than ignored.
+    static let unmodelledRootPortProperties: Set<String> = [
+        "acpi-index", "aer_log_max", "bus-reserve", "disable-acs", "failover_pair_id", "io-reserve", "mem-reserve",
+        "power_controller_present", "pref32-reserve", "pref64-reserve", "rombar", "romfile", "romsize", "x-migrate-msix",
+        "x-native-hotplug", "x-pcie-extcap-init", "x-pcie-lnksta-dllla", "x-speed", "x-width"]
+
+    /// `-device pcie-root-port[,id=ID][,bus=pcie.0][,addr=SLOT][,chassis=N][,slot=N][,port=N][,hotplug=on|off]`,
+    /// with QEMU 7.2's defaults (chassis 0, slot 0, port 0, hot-plug on) and
+    /// errors; `existing`: the ports already made (a chassis and slot pair is
+    /// taken once), `ports`: those with an id.
+    static func rootPort(_ d: DeviceOption, existing: [PCIRootPort], ports: [String: PCIRootPort]) throws -> PCIRootPort {
+        if let p = d.properties.first(where: { !rootPortProperties.contains($0.key) }) {
+            if unmodelledRootPortProperties.contains(p.key) {
+                throw BoardError("\(d.context): property '\(p.key)' of pcie-root-port is not supported by Armature")
+            }
+            throw BoardError("\(d.context): Property 'pcie-root-port.\(p.key)' not found")
+        }
+        if case .some(let b) = d.value("bus"), b != "pcie.0" {
+            guard let b, ports[b] != nil else { throw BoardError("\(d.context): Bus '\(b ?? "")' not found") }
+            throw BoardError("\(d.context): Armature's root ports plug into pcie.0 only (not behind root port '\(b)')")
+        }
+        func number(_ key: String, bits: Int) throws -> UInt64 {
+            guard case .some(let v) = d.value(key) else { return 0 }
+            let text = v ?? ""
+            let n = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
+            guard let n, n >> bits == 0 else { throw BoardError("\(d.context): Parameter '\(key)' expects uint\(bits)_t") }
+            return n
+        }
+        func flag(_ key: String, default value: Bool) throws -> Bool {
+            guard case .some(let v) = d.value(key) else { return value }
+            switch v ?? "on" {
+            case "on", "true", "yes", "y": return true
+            case "off", "false", "no", "n": return false
+            default: throw BoardError("\(d.context): Parameter '\(key)' expects 'on' or 'off'")
+            }
+        }
+        let chassis = UInt8(try number("chassis", bits: 8)), slot = UInt16(try number("slot", bits: 16))
+        let port = UInt8(try number("port", bits: 8))
+        let hotplug = try flag("hotplug", default: true)
+        if try flag("multifunction", default: false) {
+            throw BoardError("\(d.context): multifunction=on: Armature models function 0 only")
+        }
+        if existing.contains(where: { $0.chassis == chassis && $0.slot == slot }) {
+            throw BoardError("\(d.context): Can't add chassis slot, error -16")
+        }
+        return PCIRootPort(name: (d.value("id") ?? nil) ?? "pcie-root-port", chassis: chassis, slot: slot, port: port, hotplug: hotplug)
     }
 }

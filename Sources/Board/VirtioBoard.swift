@@ -7,9 +7,10 @@ import Options
 /// QEMU 7.2's virt always has 32 virtio-mmio transports (0x0a000000, 0x200
 /// apart, SPI 16 + n, edge-triggered in the device tree); `-device
 /// virtio-*-device` takes the free transport with the highest address
-/// first, as QEMU's bus order does. `-device virtio-*-pci` and `-drive
-/// if=virtio` (virt's default interface: virtio-blk-pci, as QEMU's) go on
-/// the PCIe bus (`VirtioPCI`, modern only), in that order from slot 1.
+/// first, as QEMU's bus order does. `-device pcie-root-port` and `-device
+/// virtio-*-pci` (in the order given), then `-drive if=virtio` (virt's
+/// default interface: virtio-blk-pci, as QEMU's) go on the PCIe bus from
+/// slot 1; `bus=ID` puts a virtio-*-pci device behind the root port ID.
 /// virtio-9p takes an `-fsdev` by its id and a mount tag, virtio-net a
 /// `-netdev` by its id (none: a NIC whose frames go nowhere, as QEMU's).
 extension VirtMachine {
@@ -17,14 +18,19 @@ extension VirtMachine {
 
     /// The -device drivers this board knows.
     public static let virtioDrivers = ["virtio-blk-device", "virtio-rng-device", "virtio-9p-device", "virtio-net-device",
-                                       "virtio-blk-pci", "virtio-rng-pci", "virtio-9p-pci", "virtio-net-pci"]
+                                       "virtio-blk-pci", "virtio-rng-pci", "virtio-9p-pci", "virtio-net-pci",
+                                       "pcie-root-port"]
 
     /// Builds the transports and binds `options.devices` and the drives. Called
     /// once the CPUs exist (the DMA checks the boot CPU's GPT registers).
     func attachVirtio() throws {
         let dma = DMAMemory(memory: memory, gptCPU: cpu)
         var cores: [VirtioCore] = []
-        var pciCores: [(core: VirtioCore, name: String, slot: Int?)] = []
+        /// PCI functions in -device order: a virtio core with its transport, or a root port.
+        enum PCIItem { case virtio(VirtioCore, String, PCIPlace, VirtioPCI.Mode), port(PCIRootPort, PCIPlace) }
+        var pciItems: [PCIItem] = []
+        var ports: [String: PCIRootPort] = [:]
+        var ids = Set<String>()
         var claimed = Set<String>()
         var claimedNetdevs = Set<String>()
 
@@ -48,10 +54,24 @@ extension VirtMachine {
                     throw BoardError("\(d.context): Property '\(d.driver).\(p.key)' not found")
                 }
             }
+            if case .some(.some(let id)) = d.value("id"), !ids.insert(id).inserted {
+                throw BoardError("\(d.context): Duplicate ID '\(id)' for device")
+            }
             let pci = d.driver.hasSuffix("-pci")
-            let slot = pci ? try VirtMachine.pciSlot(d) : nil
+            let place = pci ? try VirtMachine.pciPlace(d, ports: ports) : PCIPlace()
             let pciKeys: Set<String> = pci ? VirtMachine.pciProperties : []
+            func add(_ core: VirtioCore) throws {
+                if pci { pciItems.append(.virtio(core, d.driver, place, try VirtMachine.virtioPCIMode(d, place: place))) }
+                else { cores.append(core) }
+            }
             switch d.driver {
+            case "pcie-root-port":
+                let port = try VirtMachine.rootPort(d, existing: pciItems.compactMap {
+                    if case .port(let p, _) = $0 { return p } else { return nil }
+                }, ports: ports)
+                let place = try VirtMachine.pciPlace(d, ports: [:])
+                if let id = d.value("id") ?? nil { ports[id] = port }
+                pciItems.append(.port(port, place))
             case "virtio-blk-device", "virtio-blk-pci":
                 try unknownProperties(allowed: Set(["drive", "serial", "id"]).union(pciKeys))
                 guard case .some(.some(let id)) = d.value("drive"), !id.isEmpty else {
@@ -64,11 +84,11 @@ extension VirtMachine {
                     throw BoardError("\(d.context): Drive '\(id)' is already in use by another device")
                 }
                 let core = try blockDevice(drive, serial: d.value("serial") ?? nil)
-                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+                try add(core)
             case "virtio-rng-device", "virtio-rng-pci":
                 try unknownProperties(allowed: Set(["id", "max-bytes", "period"]).union(pciKeys))
                 let core = VirtioCore(device: VirtioRNG(), dma: dma)
-                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+                try add(core)
             case "virtio-9p-device", "virtio-9p-pci":
                 // QEMU 7.2's v9fs_device_realize_common: the fsdev first, then its tag.
                 try unknownProperties(allowed: Set(["fsdev", "mount_tag", "id"]).union(pciKeys))
@@ -83,7 +103,7 @@ extension VirtMachine {
                     throw BoardError("\(d.context): mount tag must be between 1 and 65535 bytes")
                 }
                 let core = VirtioCore(device: try ninePDevice(fsdev, tag: tag), dma: dma)
-                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+                try add(core)
             case "virtio-net-device", "virtio-net-pci":
                 try unknownProperties(allowed: Set(["netdev", "mac", "id"]).union(pciKeys))
                 var mac: [UInt8]? = nil
@@ -104,14 +124,15 @@ extension VirtMachine {
                     netdev = n
                 }
                 let core = VirtioCore(device: try netDevice(netdev, mac: mac), dma: dma)
-                if pci { pciCores.append((core, d.driver, slot)) } else { cores.append(core) }
+                try add(core)
             default:
                 throw BoardError("\(d.context): '\(d.driver)' is not a valid device model name")
             }
         }
         for drive in options.drives {
             switch drive.interface {
-            case .virtio: pciCores.append((try blockDevice(drive, serial: nil), "virtio-blk-pci", nil))
+            case .virtio:
+                pciItems.append(.virtio(try blockDevice(drive, serial: nil), "virtio-blk-pci", PCIPlace(), .transitional))
             case .none, .pflash: break   // pflash: the flash banks (VirtFirmware)
             default:
                 throw BoardError("\(drive.context): if=\(drive.interface.rawValue) is not supported yet")
@@ -137,7 +158,12 @@ extension VirtMachine {
             transports.append(t)
         }
         virtioTransports = transports
-        for p in pciCores { try addVirtioPCI(p.core, name: p.name, slot: p.slot) }
+        for item in pciItems {
+            switch item {
+            case .virtio(let core, let name, let place, let mode): try addVirtioPCI(core, name: name, place: place, mode: mode)
+            case .port(let port, let place): try plugPCI(port, name: "pcie-root-port", place: place)
+            }
+        }
     }
 
     /// A machine reset: every transport and its device back to reset (work

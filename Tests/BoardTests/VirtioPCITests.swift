@@ -227,11 +227,13 @@ final class VirtioPCITests: XCTestCase {
         o.drives = [try DriveOption.parse("file=\(path),format=raw,if=virtio")]
         o.devices = [try DeviceOption.parse("virtio-rng-pci"), try DeviceOption.parse("virtio-rng-pci,addr=0x5")]
         let vm = try VirtMachine(options: o, console: TestConsole().console)
-        // -device first (slot 1, then the addr=5 one), then the drive (slot 2), as QEMU.
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1044_1AF4)
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15, size: 4), 0x1042_1AF4)
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 5 << 15, size: 4), 0x1044_1AF4)
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15 | 8, size: 4), 0x0100_0001, "SCSI storage class, revision 1")
+        // -device first (slot 1, then the addr=5 one), then the drive (slot 2), as
+        // QEMU; transitional on bus 0, as QEMU 7.2's default there.
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1005_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15, size: 4), 0x1001_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 5 << 15, size: 4), 0x1005_1AF4)
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15 | 8, size: 4), 0x0100_0000, "SCSI storage class, revision 0")
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 2 << 15 | 0x2C, size: 4), 0x0002_1AF4, "subsystem: the virtio device ID")
         XCTAssertTrue(vm.virtioTransports.allSatisfy { $0.core == nil }, "nothing on virtio-mmio")
     }
 
@@ -248,12 +250,87 @@ final class VirtioPCITests: XCTestCase {
                      try DeviceOption.parse("virtio-9p-device,fsdev=fs0,mount_tag=u"),
                      try DeviceOption.parse("virtio-net-pci,addr=4")]
         let vm = try VirtMachine(options: o, console: TestConsole().console)
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1049_1AF4, "virtio-9p-pci in slot 1")
-        XCTAssertEqual(vm.pcie.ecam.read(offset: 4 << 15, size: 4), 0x1041_1AF4, "virtio-net-pci in slot 4")
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 1 << 15, size: 4), 0x1009_1AF4, "virtio-9p-pci in slot 1")
+        XCTAssertEqual(vm.pcie.ecam.read(offset: 4 << 15, size: 4), 0x1000_1AF4, "virtio-net-pci in slot 4")
         // -device virtio-*-device: the last transports first, as QEMU's bus order.
         let mmio = vm.virtioTransports
         XCTAssertEqual(mmio[31].read(offset: 8, size: 4), 1, "virtio-net-device on the last transport")
         XCTAssertEqual(mmio[30].read(offset: 8, size: 4), 9, "virtio-9p-device on the one before")
         XCTAssertEqual(mmio[31].read(offset: 0x100, size: 4), 0xAA00_5452, "its MAC (config space)")
+    }
+
+    /// A transitional device (QEMU 7.2's default on bus 0) driven through
+    /// its legacy I/O BAR as a legacy driver does: features, one page
+    /// number per queue, notify, the ISR; and a legacy-only device
+    /// (disable-modern=on) has no modern capabilities.
+    func testLegacyInterfaceOfATransitionalDevice() throws {
+        var o = VirtOptions()
+        o.ramSize = 16 << 20
+        o.devices = [try DeviceOption.parse("virtio-rng-pci"), try DeviceOption.parse("virtio-rng-pci,disable-modern=on")]
+        let vm = try VirtMachine(options: o, console: TestConsole().console)
+        let f = try XCTUnwrap(vm.pcie.devices[1] as? VirtioPCI)
+        XCTAssertEqual(f.mode, .transitional)
+        XCTAssertEqual(f.readConfig(offset: 0, size: 4), 0x1005_1AF4)
+        XCTAssertEqual(f.readConfig(offset: 0x2C, size: 4), 0x0004_1AF4, "subsystem: virtio device ID 4")
+        XCTAssertEqual(f.readConfig(offset: 8, size: 1), 0, "revision 0")
+        XCTAssertEqual(f.bars[0], PCIFunction.BAR(kind: .io, size: 32), "QEMU's I/O BAR for a device without configuration")
+        XCTAssertNotNil(f.bars[4], "and the modern interface")
+        XCTAssertEqual(f.readConfig(offset: 0x34, size: 1), 0x98, "MSI-X heads the list at 0x98, as QEMU's")
+        f.writeConfig(offset: 0x10, size: 4, value: 0x1000)
+        f.writeConfig(offset: 4, size: 2, value: 0x5)   // I/O, bus mastering
+        let io: PCIExpressHost.Window = vm.pcie.ioWindow
+        typealias L = VirtioPCI.Legacy
+        let features = io.read(offset: 0x1000 + L.hostFeatures, size: 4)
+        XCTAssertEqual(features & (1 << 28 | 1 << 29), 1 << 28 | 1 << 29, "indirect descriptors, event index")
+        io.write(offset: 0x1000 + L.deviceStatus, size: 1, value: 3)
+        io.write(offset: 0x1000 + L.guestFeatures, size: 4, value: 0)
+        io.write(offset: 0x1000 + L.queueSelect, size: 2, value: 0)
+        let n = io.read(offset: 0x1000 + L.queueSize, size: 2)
+        XCTAssertEqual(n, 8)
+        io.write(offset: 0x1000 + L.queuePFN, size: 4, value: 0x4000_4000 >> 12)
+        let q = f.core.queues[0]
+        XCTAssertEqual(q.descAddress, 0x4000_4000)
+        XCTAssertEqual(q.driverAddress, 0x4000_4000 + 16 * n)
+        XCTAssertEqual(q.deviceAddress, 0x4000_5000, "the used ring on the next page")
+        XCTAssertTrue(q.ready)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.queuePFN, size: 4), 0x4000_4)
+        io.write(offset: 0x1000 + L.deviceStatus, size: 1, value: 7)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.deviceStatus, size: 1), 7)
+        // One 16-byte buffer for the entropy.
+        func put(_ pa: UInt64, _ v: UInt64, _ n: Int) {
+            let b = (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
+            b.withUnsafeBytes { XCTAssertTrue(vm.memory.writePhysical(pa: pa, bytes: $0)) }
+        }
+        put(0x4000_4000, 0x4001_0000, 8); put(0x4000_4008, 16, 4); put(0x4000_400C, 2, 2)
+        put(UInt64(0x4000_4000) + 16 * n + 4, 0, 2)
+        put(UInt64(0x4000_4000) + 16 * n + 2, 1, 2)
+        io.write(offset: 0x1000 + L.queueNotify, size: 2, value: 0)
+        XCTAssertEqual(vm.memory.readPhysical(pa: 0x4000_5002, count: 2), [1, 0], "used->idx")
+        XCTAssertEqual(vm.memory.readPhysical(pa: 0x4000_5008, count: 4), [16, 0, 0, 0], "16 bytes written")
+        XCTAssertTrue(vm.pcie.intx[1].level, "INTx (slot 1, pin A: INTB)")
+        XCTAssertEqual(io.read(offset: 0x1000 + L.isr, size: 1), 1)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.isr, size: 1), 0, "read to clear")
+        XCTAssertFalse(vm.pcie.intx[1].level)
+        // With MSI-X on, the vectors sit at 0x14 and 0x16.
+        f.writeConfig(offset: f.msix.capability + 2, size: 2, value: UInt32(MSIX.enableBit))
+        io.write(offset: 0x1000 + L.configVector, size: 2, value: 0)
+        io.write(offset: 0x1000 + L.queueVector, size: 2, value: 1)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.configVector, size: 2), 0)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.queueVector, size: 2), 1)
+        io.write(offset: 0x1000 + L.queueVector, size: 2, value: 7)
+        XCTAssertEqual(io.read(offset: 0x1000 + L.queueVector, size: 2), UInt64(VirtioPCI.noVector), "no such vector")
+        // Page number 0 resets the device.
+        io.write(offset: 0x1000 + L.queuePFN, size: 4, value: 0)
+        XCTAssertEqual(f.core.status, 0)
+        XCTAssertFalse(q.ready)
+
+        let legacy = try XCTUnwrap(vm.pcie.devices[2] as? VirtioPCI)
+        XCTAssertEqual(legacy.mode, .legacy)
+        XCTAssertEqual(legacy.readConfig(offset: 0, size: 4), 0x1005_1AF4)
+        XCTAssertNil(legacy.bars[4], "no modern BAR")
+        var caps: [UInt32] = []
+        var p = Int(legacy.readConfig(offset: 0x34, size: 1))
+        while p != 0 { caps.append(legacy.readConfig(offset: p, size: 1)); p = Int(legacy.readConfig(offset: p + 1, size: 1)) }
+        XCTAssertEqual(caps, [0x11], "MSI-X only")
     }
 }

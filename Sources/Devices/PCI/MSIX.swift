@@ -20,9 +20,9 @@ public final class MSIX {
     private var table: [UInt32]
     private var pending: [Bool]
 
-    /// Adds the capability to `function`; the caller declares `bar` and
+    /// Adds the capability to `function` (at the head of its list: `first`); the caller declares `bar` and
     /// routes its accesses to `readBAR`/`writeBAR`.
-    public init(function: PCIFunction, vectors: Int, bar: Int, pbaOffset: UInt64) {
+    public init(function: PCIFunction, vectors: Int, bar: Int, pbaOffset: UInt64, first: Bool = false) {
         precondition(vectors >= 1 && vectors <= 2048 && UInt64(vectors * 16) <= pbaOffset)
         self.function = function
         self.vectorCount = vectors
@@ -31,7 +31,7 @@ public final class MSIX {
         table = Array(repeating: 0, count: vectors * 4)
         for v in 0..<vectors { table[v * 4 + 3] = MSIX.entryMasked }
         pending = Array(repeating: false, count: vectors)
-        capability = function.addCapability(id: 0x11, length: 12)
+        capability = function.addCapability(id: 0x11, length: 12, first: first)
         function.set16(capability + 2, UInt16(vectors - 1))
         function.set32(capability + 4, UInt32(bar))                              // table at offset 0
         function.set32(capability + 8, UInt32(pbaOffset) | UInt32(bar))

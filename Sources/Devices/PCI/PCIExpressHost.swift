@@ -9,10 +9,12 @@ import Machine
 /// (INTA-INTD to SPIs 3-6) with the standard swizzle (PCI-to-PCI Bridge
 /// Architecture 1.2, 9.1: the line of pin P of device D is (D + P) mod 4).
 ///
-/// Functions live on bus 0 (there are no bridges): device 0 is the host
-/// bridge itself (Red Hat 1b36:0008, class 0600), the others are plugged at
-/// the next free slot. Configuration reads of absent functions and buses
-/// return all ones; their writes are ignored.
+/// Functions live on bus 0, or behind a root port (`PCIRootPort`) on the
+/// secondary bus software gave it: device 0 of bus 0 is the host bridge
+/// itself (Red Hat 1b36:0008, class 0600), the others are plugged at the
+/// next free slot. Configuration reads of absent functions and buses return
+/// all ones; their writes are ignored. A function behind a port is reached
+/// through the port's windows and raises INTx through the port's swizzle.
 public final class PCIExpressHost {
     /// The host bridge function (device 0).
     public final class Bridge: PCIFunction {
@@ -21,12 +23,13 @@ public final class PCIExpressHost {
         }
     }
 
-    /// The decoded address of one BAR of one function.
+    /// The decoded address of one BAR of one function: the addresses
+    /// `decoded` reach it (all of it, or what a root port's window forwards).
     struct Mapping {
         let function: PCIFunction
         let bar: Int
         let base: UInt64
-        let size: UInt64
+        let decoded: ClosedRange<UInt64>
     }
 
     /// The number of buses the ECAM window covers.
@@ -58,17 +61,29 @@ public final class PCIExpressHost {
         plug(Bridge(), slot: 0)
     }
 
-    /// Plugs `function` into `slot` (the next free one when nil) and returns the slot.
+    /// Plugs `function` into `slot` (the next free one when nil) of bus 0,
+    /// or of the secondary bus of `port` (a root port plugged on bus 0), and
+    /// returns the slot.
     @discardableResult
-    public func plug(_ function: PCIFunction, slot: Int? = nil) -> Int? {
-        guard let s = slot ?? devices.firstIndex(where: { $0 == nil }), s < 32, devices[s] == nil else { return nil }
-        devices[s] = function
-        function.requesterID = UInt16(s << 3)
+    public func plug(_ function: PCIFunction, slot: Int? = nil, behind port: PCIRootPort? = nil) -> Int? {
+        let s: Int
+        if let port {
+            guard port.upstream == nil, devices.contains(where: { $0 === port }),
+                  let attached = port.attach(function, slot: slot) else { return nil }
+            s = attached
+        } else {
+            guard let free = slot ?? devices.firstIndex(where: { $0 == nil }), free < 32, devices[free] == nil else { return nil }
+            s = free
+            devices[s] = function
+            function.devfn = UInt8(s << 3)
+        }
         let id = ObjectIdentifier(function)
         function.intxSink = { [unowned self, unowned function] level in
             let pin = Int(function.config[PCIFunction.Reg.interruptPin])
             guard pin >= 1 && pin <= 4 else { return }
-            let line = PCIExpressHost.swizzle(slot: s, pin: pin)
+            // Behind a port: the pin at the port's secondary side, then the port's slot on bus 0.
+            let line = port.map { PCIExpressHost.swizzle(slot: Int($0.devfn >> 3), pin: PCIExpressHost.swizzle(slot: s, pin: pin) + 1) }
+                ?? PCIExpressHost.swizzle(slot: s, pin: pin)
             let was = self.intxAsserted[id] != nil
             guard level != was else { return }
             if level { self.intxAsserted[id] = line; self.intxCount[line] += 1 }
@@ -85,8 +100,24 @@ public final class PCIExpressHost {
 
     /// The machine's reset: every function to its reset state, INTx low.
     public func reset() {
-        for case let f? in devices { f.reset() }
+        for case let f? in devices { f.reset() }   // a root port resets the functions behind it
         remap()
+    }
+
+    /// Every function: bus 0's, and behind each root port the ones on its secondary bus.
+    public var allFunctions: [PCIFunction] {
+        var all: [PCIFunction] = []
+        for case let f? in devices {
+            all.append(f)
+            if let port = f as? PCIRootPort { for case let g? in port.devices { all.append(g) } }
+        }
+        return all
+    }
+
+    /// The function at `slot` of bus 0, or of the secondary bus of `port`.
+    public func function(slot: Int, behind port: PCIRootPort? = nil) -> PCIFunction? {
+        guard slot >= 0 && slot < 32 else { return nil }
+        return port.map { $0.devices[slot] } ?? devices[slot]
     }
 
     /// The INTx line (0-3: INTA-INTD at the bridge) of pin `pin` (1-4) of the
@@ -96,21 +127,32 @@ public final class PCIExpressHost {
     private func remap() {
         memoryMappings = []
         ioMappings = []
-        for case let f? in devices {
+        for f in allFunctions {
             for i in 0..<6 {
                 guard let bar = f.bars[i], let base = f.barAddress(i) else { continue }
-                let m = Mapping(function: f, bar: i, base: base, size: bar.size)
-                if bar.kind == .io { ioMappings.append(m) } else { memoryMappings.append(m) }
+                let io = bar.kind == .io
+                let whole = base...(base + bar.size - 1)
+                for decoded in f.upstream.map({ $0.forwarded(whole, io: io) }) ?? [whole] {
+                    let m = Mapping(function: f, bar: i, base: base, decoded: decoded)
+                    if io { ioMappings.append(m) } else { memoryMappings.append(m) }
+                }
             }
         }
     }
 
     // MARK: Configuration cycles
 
+    /// The function a configuration cycle reaches: on bus 0, or on the
+    /// secondary bus of the root port that claims the bus number (a bus
+    /// between a port's secondary and subordinate has nothing else on it).
     func function(at ecamOffset: UInt64) -> PCIFunction? {
         let bus = Int(ecamOffset >> 20), dev = Int(ecamOffset >> 15) & 31, fn = Int(ecamOffset >> 12) & 7
-        guard bus == 0, fn == 0 else { return nil }
-        return devices[dev]
+        guard fn == 0 else { return nil }
+        if bus == 0 { return devices[dev] }
+        for case let port as PCIRootPort in devices where port.claims(bus: bus) {
+            return bus == port.secondaryBus ? port.devices[dev] : nil
+        }
+        return nil
     }
 
     public func configRead(_ ecamOffset: UInt64, size: Int) -> UInt32 {
@@ -125,7 +167,7 @@ public final class PCIExpressHost {
     // MARK: Window accesses
 
     func find(_ address: UInt64, io: Bool) -> Mapping? {
-        for m in io ? ioMappings : memoryMappings where address >= m.base && address - m.base < m.size { return m }
+        for m in io ? ioMappings : memoryMappings where m.decoded.contains(address) { return m }
         return nil
     }
 

@@ -1,6 +1,6 @@
 /// One PCI function: its configuration space (the type 0 header of the PCI
-/// Local Bus Specification 3.0, chapter 6, with the capability list) and its
-/// Base Address Registers. Devices subclass it and implement their BARs'
+/// Local Bus Specification 3.0, chapter 6, with the capability list; a
+/// bridge's type 1 header is `PCIRootPort`'s) and its Base Address Registers. Devices subclass it and implement their BARs'
 /// registers (`readBAR`, `writeBAR`); the host bridge (`PCIExpressHost`)
 /// routes configuration cycles and the accesses of the windows to them.
 ///
@@ -69,13 +69,21 @@ open class PCIFunction {
     var mappingChanged: (() -> Void)?
     /// Delivers an MSI write (address, data) from this function (set by the host).
     var msiSink: ((UInt64, UInt32) -> Void)?
-    /// The bus, device and function numbers (the requester ID), set when plugged.
-    public internal(set) var requesterID: UInt16 = 0
+    /// The device and function numbers on its bus, set when plugged.
+    public internal(set) var devfn: UInt8 = 0
+    /// The root port the function is behind (nil: on bus 0), set when plugged.
+    public internal(set) weak var upstream: PCIRootPort?
+    /// The bus, device and function numbers (the requester ID): the bus is
+    /// the secondary bus number software gave the root port it is behind.
+    public var requesterID: UInt16 { UInt16(upstream?.secondaryBus ?? 0) << 8 | UInt16(devfn) }
     /// The configuration space as built (a reset returns to it; taken when plugged).
     private var resetConfig: [UInt8] = []
 
+    /// `headerType` 1 is a bridge's header (no subsystem IDs at 0x2C: the
+    /// bridge's own registers are there).
     public init(name: String, vendorID: UInt16, deviceID: UInt16, classCode: UInt32, revision: UInt8 = 0,
-                subsystemVendorID: UInt16 = 0x1AF4, subsystemID: UInt16 = 0x1100, interruptPin: UInt8 = 0) {
+                subsystemVendorID: UInt16 = 0x1AF4, subsystemID: UInt16 = 0x1100, interruptPin: UInt8 = 0,
+                headerType: UInt8 = 0) {
         self.name = name
         config = Array(repeating: 0, count: 256)
         writeMask = Array(repeating: 0, count: 256)
@@ -86,8 +94,11 @@ open class PCIFunction {
         config[Reg.classCode] = UInt8(truncatingIfNeeded: classCode)
         config[Reg.classCode + 1] = UInt8(truncatingIfNeeded: classCode >> 8)
         config[Reg.classCode + 2] = UInt8(truncatingIfNeeded: classCode >> 16)
-        set16(Reg.subsystemVendorID, subsystemVendorID)
-        set16(Reg.subsystemID, subsystemID)
+        config[Reg.headerType] = headerType
+        if headerType == 0 {
+            set16(Reg.subsystemVendorID, subsystemVendorID)
+            set16(Reg.subsystemID, subsystemID)
+        }
         config[Reg.interruptPin] = interruptPin
         let cmd = Command.io | Command.memory | Command.busMaster | Command.serr | Command.intxDisable
         writeMask[Reg.command] = UInt8(truncatingIfNeeded: cmd)
@@ -99,9 +110,10 @@ open class PCIFunction {
 
     // MARK: Building the function (before it is plugged)
 
-    /// Declares BAR `index` (a 64-bit BAR also takes `index + 1`).
+    /// Declares BAR `index` (a 64-bit BAR also takes `index + 1`; a bridge has BARs 0 and 1).
     public func addBAR(_ index: Int, _ bar: BAR) {
-        precondition(index >= 0 && index < (bar.kind == .memory64 ? 5 : 6) && bars[index] == nil)
+        let count = config[Reg.headerType] & 0x7F == 1 ? 2 : 6
+        precondition(index >= 0 && index < (bar.kind == .memory64 ? count - 1 : count) && bars[index] == nil)
         bars[index] = bar
         let off = Reg.bar0 + 4 * index
         set32(off, bar.typeBits)
@@ -111,17 +123,21 @@ open class PCIFunction {
         if bar.kind == .memory64 { setMask32(off + 4, UInt32(truncatingIfNeeded: mask >> 32)) }
     }
 
-    /// Appends a capability of `length` bytes with ID `id` to the list and
-    /// returns its offset; its body is read-only until `setWriteMask`.
+    /// Adds a capability of `length` bytes with ID `id` at the next free
+    /// offset and returns the offset; its body is read-only until
+    /// `setWriteMask`. It is linked at the end of the list, or at its head
+    /// (`first`: how QEMU links each capability it adds).
     @discardableResult
-    public func addCapability(id: UInt8, length: Int) -> Int {
+    public func addCapability(id: UInt8, length: Int, first: Bool = false) -> Int {
         let off = nextCapability
         precondition(length >= 2 && off + length <= 256, "capabilities overflow the configuration space")
         nextCapability = (off + length + 3) & ~3
         config[off] = id
         config[off + 1] = 0
-        // Link it at the end of the list.
-        if config[Reg.capabilityPointer] == 0 {
+        if first {
+            config[off + 1] = config[Reg.capabilityPointer]
+            config[Reg.capabilityPointer] = UInt8(off)
+        } else if config[Reg.capabilityPointer] == 0 {
             config[Reg.capabilityPointer] = UInt8(off)
         } else {
             var p = Int(config[Reg.capabilityPointer])
@@ -146,6 +162,11 @@ open class PCIFunction {
 
     public func setWriteMask(_ offset: Int, _ bytes: [UInt8]) {
         for (i, b) in bytes.enumerated() { writeMask[offset + i] = b }
+    }
+
+    /// Bits of a register that software clears by writing 1.
+    public func setClearMask(_ offset: Int, _ bytes: [UInt8]) {
+        for (i, b) in bytes.enumerated() { clearMask[offset + i] = b }
     }
 
     // MARK: Reset
@@ -182,7 +203,8 @@ open class PCIFunction {
             config[o] = (config[o] & ~writeMask[o]) | (b & writeMask[o])
             config[o] &= ~(b & clearMask[o])
         }
-        let touchesBARs = offset < Reg.bar0 + 24 && offset + size > Reg.bar0
+        let barBytes = config[Reg.headerType] & 0x7F == 1 ? 8 : 24
+        let touchesBARs = offset < Reg.bar0 + barBytes && offset + size > Reg.bar0
         let after = get16(Reg.command)
         if touchesBARs || (before ^ after) & (Command.io | Command.memory) != 0 { mappingChanged?() }
         if (before ^ after) & Command.intxDisable != 0 { updateINTx() }
@@ -240,9 +262,12 @@ open class PCIFunction {
         intxSink?(intxLevel && command & Command.intxDisable == 0 && config[Reg.interruptPin] != 0)
     }
 
-    /// Sends an MSI (a memory write of `data` at `address`) if bus mastering is on.
+    /// Sends an MSI (a memory write of `data` at `address`) if bus mastering
+    /// is on, here and in the root port it goes up through (a port forwards
+    /// upstream memory writes only while its Bus Master Enable is set: PCIe
+    /// Base 4.0, 7.5.1.1.3).
     public func sendMSI(address: UInt64, data: UInt32) {
-        guard command & Command.busMaster != 0 else { return }
+        guard command & Command.busMaster != 0, upstream.map({ $0.command & Command.busMaster != 0 }) ?? true else { return }
         msiSink?(address, data)
     }
 

@@ -1,20 +1,28 @@
 import Machine
 
-/// The virtio 1.x PCI transport (virtio 1.2 section 4.1), modern only: a
-/// PCI function with vendor 1af4 and device 0x1040 + the virtio device ID,
-/// revision 1, laid out as QEMU 7.2's virtio-*-pci with disable-legacy=on:
+/// The virtio PCI transport (virtio 1.2 section 4.1), laid out as QEMU
+/// 7.2's virtio-*-pci. Three modes, as its disable-legacy/disable-modern:
+/// modern (device 0x1040 + the virtio device ID, revision 1, subsystem
+/// 1af4:1100), transitional (the legacy device ID, e.g. 0x1001 for a block
+/// device, revision 0, subsystem 1af4:<virtio device ID>: both interfaces)
+/// and legacy (the legacy interface alone):
 ///
 /// | BAR | size   | what                                                  |
 /// |-----|--------|-------------------------------------------------------|
+/// | 0   | I/O    | the legacy registers (4.1.4.10; VirtioPCILegacy.swift)|
 /// | 1   | 4 KiB  | MSI-X table (0x000) and PBA (0x800)                   |
 /// | 4   | 16 KiB | 64-bit prefetchable: common configuration (0x0000),   |
 /// |     |        | ISR (0x1000), device configuration (0x2000),          |
 /// |     |        | notifications (0x3000, 4 bytes per queue)             |
 ///
-/// The vendor capabilities (4.1.4) point at those; the PCI configuration
-/// access capability (4.1.4.9) reaches any BAR through configuration space.
-/// Interrupts: a queue's or the configuration's MSI-X vector when MSI-X is
-/// on, else INTx (pin A) while the ISR is non-zero.
+/// The vendor capabilities (4.1.4) point at BAR 4's regions; the PCI
+/// configuration access capability (4.1.4.9) reaches any BAR through
+/// configuration space. Behind a PCI Express port (`express`) the function
+/// is a PCI Express endpoint with power management, as QEMU's (its
+/// capabilities first; Function Level Reset resets it). Capabilities are
+/// linked at the head of the list as QEMU adds them. Interrupts: a queue's
+/// or the configuration's MSI-X vector when MSI-X is on, else INTx (pin A)
+/// while the ISR is non-zero.
 public final class VirtioPCI: PCIFunction {
     /// Vendor capability types (4.1.4).
     public enum CapType {
@@ -36,17 +44,39 @@ public final class VirtioPCI: PCIFunction {
     public static let commonOffset: UInt64 = 0x0000, isrOffset: UInt64 = 0x1000
     public static let deviceOffset: UInt64 = 0x2000, notifyOffset: UInt64 = 0x3000
     public static let notifyMultiplier: UInt32 = 4
-    static let msixBAR = 1, modernBAR = 4
+    static let legacyBAR = 0, msixBAR = 1, modernBAR = 4
+
+    /// Which interfaces the function offers (QEMU's disable-legacy, disable-modern).
+    public enum Mode: Sendable, Equatable { case modern, transitional, legacy }
 
     public let core: VirtioCore
+    public let mode: Mode
     public private(set) var msix: MSIX!
     private var deviceFeatureSelect: UInt32 = 0
     private var driverFeatureSelect: UInt32 = 0
-    private var queueSelect: UInt16 = 0
-    private var configVector = VirtioPCI.noVector
-    private var queueVectors: [UInt16]
-    /// The PCI configuration access capability's offset.
+    /// The queue both interfaces' queue registers address.
+    var queueSelect: UInt16 = 0
+    var configVector = VirtioPCI.noVector
+    var queueVectors: [UInt16]
+    /// The PCI configuration access capability's offset (0: none).
     private var pciConfigCap = 0
+    /// The PCI Express capability's offset (0: a conventional function).
+    private var expressCap = 0
+
+    /// The transitional PCI device ID of a virtio device type (4.1.2.3), nil
+    /// for the types that were never legacy devices.
+    public static func legacyDeviceID(_ deviceID: UInt32) -> UInt16? {
+        switch deviceID {
+        case Virtio.deviceNet: return 0x1000
+        case Virtio.deviceBlock: return 0x1001
+        case 3: return 0x1003                          // console
+        case Virtio.deviceEntropy: return 0x1005
+        case 5: return 0x1002                          // memory balloon
+        case 8: return 0x1004                          // SCSI host
+        case Virtio.device9P: return 0x1009
+        default: return nil
+        }
+    }
 
     /// QEMU 7.2's class code (base class, subclass, programming interface)
     /// of each virtio-*-pci device type.
@@ -59,16 +89,51 @@ public final class VirtioPCI: PCIFunction {
         }
     }
 
-    public init(name: String, core: VirtioCore, classCode: UInt32? = nil) {
+    /// `mode`: the interfaces offered (a type with no legacy device ID is
+    /// always modern); `express`: a PCI Express endpoint (behind a port).
+    public init(name: String, core: VirtioCore, classCode: UInt32? = nil, mode: Mode = .modern, express: Bool = false) {
         let classCode = classCode ?? VirtioPCI.classCode(deviceID: core.device.deviceID)
+        let legacyID = VirtioPCI.legacyDeviceID(core.device.deviceID)
+        let mode = legacyID == nil ? .modern : mode
         self.core = core
+        self.mode = mode
         queueVectors = Array(repeating: VirtioPCI.noVector, count: core.queues.count)
-        super.init(name: name, vendorID: 0x1AF4, deviceID: UInt16(0x1040 + core.device.deviceID),
-                   classCode: classCode, revision: 1, interruptPin: 1)
+        if mode == .modern {
+            super.init(name: name, vendorID: 0x1AF4, deviceID: UInt16(0x1040 + core.device.deviceID),
+                       classCode: classCode, revision: 1, interruptPin: 1)
+        } else {
+            super.init(name: name, vendorID: 0x1AF4, deviceID: legacyID!, classCode: classCode, revision: 0,
+                       subsystemID: UInt16(core.device.deviceID), interruptPin: 1)
+            addBAR(VirtioPCI.legacyBAR, BAR(kind: .io, size: VirtioPCI.legacyBARSize(configSize: core.device.configSize)))
+        }
         addBAR(VirtioPCI.msixBAR, BAR(kind: .memory32, size: 0x1000))
+        if express { addExpressCapabilities() }
+        if mode != .legacy { addModernCapabilities() }
+        msix = MSIX(function: self, vectors: core.queues.count + 1, bar: VirtioPCI.msixBAR, pbaOffset: 0x800, first: true)
+        core.onInterrupt = { [unowned self] event in self.interrupt(event) }
+    }
+
+    /// The PCI Express endpoint (PCIe Base 4.0, 7.5.3; version 2, Function
+    /// Level Reset) and power management (PCI PM 1.2, version 3) capabilities.
+    private func addExpressCapabilities() {
+        let e = addCapability(id: 0x10, length: 0x3C, first: true)
+        expressCap = e
+        set16(e + 0x02, 0x0002)                  // version 2, endpoint
+        set32(e + 0x04, 0x1000_8000)             // FLR, role-based error reporting
+        setWriteMask(e + 0x08, [0x0F, 0x80])     // error reporting enables, initiate FLR
+        setClearMask(e + 0x0A, [0x0F, 0x00])
+        set32(e + 0x0C, 0x0000_0411)             // 2.5 GT/s x1, L0s
+        set16(e + 0x12, 0x0011)
+        set32(e + 0x24, 0x0030_0000)             // extended fmt, TLP prefixes
+        let pm = addCapability(id: 0x01, length: 8, first: true)
+        set16(pm + 2, 0x0003)
+        setWriteMask(pm + 4, [0x03, 0x00])       // power state
+    }
+
+    private func addModernCapabilities() {
         addBAR(VirtioPCI.modernBAR, BAR(kind: .memory64, size: 0x4000, prefetchable: true))
         func vendorCap(_ type: UInt8, _ offset: UInt64, _ length: UInt32, extra: Int = 0) -> Int {
-            let c = addCapability(id: 0x09, length: 16 + extra)
+            let c = addCapability(id: 0x09, length: 16 + extra, first: true)
             setByte(c + 2, UInt8(16 + extra))
             setByte(c + 3, type)
             setByte(c + 4, UInt8(VirtioPCI.modernBAR))
@@ -86,15 +151,13 @@ public final class VirtioPCI: PCIFunction {
         setByte(pciConfigCap + 4, 0)
         setWriteMask(pciConfigCap + 4, [0xFF])
         setWriteMask(pciConfigCap + 8, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
-        msix = MSIX(function: self, vectors: core.queues.count + 1, bar: VirtioPCI.msixBAR, pbaOffset: 0x800)
-        core.onInterrupt = { [unowned self] event in self.interrupt(event) }
     }
 
     private func setByte(_ offset: Int, _ value: UInt8) { set16(offset, get16(offset) & 0xFF00 | UInt16(value)) }
 
     // MARK: Interrupts
 
-    private func interrupt(_ event: VirtioInterrupt) {
+    func interrupt(_ event: VirtioInterrupt) {
         switch event {
         case .queue(let n):
             if msix.enabled { msix.notify(Int(n < queueVectors.count ? queueVectors[n] : VirtioPCI.noVector)); return }
@@ -107,16 +170,21 @@ public final class VirtioPCI: PCIFunction {
     }
 
     public override func configWritten(offset: Int, size: Int) {
+        // Function Level Reset (PCIe Base 4.0, 6.6.2): the function and its device to reset.
+        if expressCap != 0 && get16(expressCap + 0x08) & 0x8000 != 0 {
+            reset()
+            return
+        }
         msix.configWritten(offset: offset, size: size)
         // While MSI-X is on the function does not use INTx (PCI 3.0, 6.8.2).
         if msix.enabled && intxLevel { setINTx(false) }
-        if offset < pciConfigCap + 20 && offset + size > pciConfigCap + 16 {
+        if pciConfigCap != 0 && offset < pciConfigCap + 20 && offset + size > pciConfigCap + 16 {
             accessThroughConfig(write: true, written: get32(pciConfigCap + 16))
         }
     }
 
     public override func readConfig(offset: Int, size: Int) -> UInt32 {
-        if offset >= pciConfigCap + 16 && offset + size <= pciConfigCap + 20 {
+        if pciConfigCap != 0 && offset >= pciConfigCap + 16 && offset + size <= pciConfigCap + 20 {
             accessThroughConfig(write: false, written: 0)
         }
         return super.readConfig(offset: offset, size: size)
@@ -140,6 +208,7 @@ public final class VirtioPCI: PCIFunction {
 
     public override func readBAR(_ index: Int, offset: UInt64, size: Int) -> UInt64 {
         if index == VirtioPCI.msixBAR { return msix.readBAR(offset: offset, size: size) }
+        if index == VirtioPCI.legacyBAR { return readLegacy(offset, size) }
         switch offset {
         case ..<VirtioPCI.isrOffset: return readCommon(offset, size)
         case ..<VirtioPCI.deviceOffset:
@@ -155,6 +224,7 @@ public final class VirtioPCI: PCIFunction {
 
     public override func writeBAR(_ index: Int, offset: UInt64, size: Int, value: UInt64) {
         if index == VirtioPCI.msixBAR { msix.writeBAR(offset: offset, size: size, value: value); return }
+        if index == VirtioPCI.legacyBAR { writeLegacy(offset, size, value); return }
         switch offset {
         case ..<VirtioPCI.isrOffset: writeCommon(offset, size, value)
         case ..<VirtioPCI.deviceOffset: break   // the ISR is read-only
@@ -170,13 +240,13 @@ public final class VirtioPCI: PCIFunction {
     }
 
     /// Reading the ISR clears it and lowers INTx (4.1.4.5).
-    private func readISR() -> UInt32 {
+    func readISR() -> UInt32 {
         let v = core.takeInterruptStatus()
         if !msix.enabled { setINTx(false) }
         return v
     }
 
-    private var selected: Virtqueue? { Int(queueSelect) < core.queues.count ? core.queues[Int(queueSelect)] : nil }
+    var selected: Virtqueue? { Int(queueSelect) < core.queues.count ? core.queues[Int(queueSelect)] : nil }
 
     private func readCommon(_ offset: UInt64, _ size: Int) -> UInt64 {
         if size == 8 { return readCommon(offset, 4) | readCommon(offset + 4, 4) << 32 }
@@ -246,7 +316,7 @@ public final class VirtioPCI: PCIFunction {
 
     /// A vector the driver asks for: NO_VECTOR when the table has no such entry
     /// (the driver reads it back to learn, 4.1.5.1.2).
-    private func vector(_ v: UInt16) -> UInt16 { Int(v) < msix.vectorCount ? v : VirtioPCI.noVector }
+    func vector(_ v: UInt16) -> UInt16 { Int(v) < msix.vectorCount ? v : VirtioPCI.noVector }
 
     /// The machine's reset: the configuration space (MSI-X off), the table,
     /// the device and the transport's registers.
@@ -260,7 +330,7 @@ public final class VirtioPCI: PCIFunction {
         super.reset()
     }
 
-    private func resetTransport() {
+    func resetTransport() {
         configVector = VirtioPCI.noVector
         for i in queueVectors.indices { queueVectors[i] = VirtioPCI.noVector }
         setINTx(false)
