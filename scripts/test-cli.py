@@ -378,7 +378,13 @@ def main():
         # virtio-*-pci: modern only, function 0 of a free slot.
         expect_error("-device pci unknown property", ["-device", "virtio-rng-pci,foo=1"],
                      "Property 'virtio-rng-pci.foo' not found")
-        expect_error("-device pci legacy", ["-device", "virtio-rng-pci,disable-legacy=off"], "modern only")
+        expect_error("-device pci neither modern nor legacy", ["-device", "virtio-rng-pci,disable-legacy=on,disable-modern=on"],
+                     "device cannot work as neither modern nor legacy mode is enabled")
+        expect_error("-device pcie-root-port: unknown bus", ["-device", "pcie-root-port,id=rp1,chassis=1",
+                                                             "-device", "virtio-rng-pci,bus=rp2"], "Bus 'rp2' not found")
+        expect_error("-device pcie-root-port: chassis and slot taken", ["-device", "pcie-root-port,id=a",
+                                                                        "-device", "pcie-root-port,id=b"],
+                     "Can't add chassis slot, error -16")
         expect_error("-device pci bad addr", ["-device", "virtio-rng-pci,addr=zz"],
                      "Property 'virtio-rng-pci.addr' doesn't take value 'zz'")
         expect_error("-device pci slot 0", ["-device", "virtio-rng-pci,addr=0"],
