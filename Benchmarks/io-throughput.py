@@ -11,6 +11,9 @@ Block (Debian's cloud kernel and initramfs, scripts/setup-linux.sh):
   -fsdev local,id=f0,path=DIR,security_model=none -device virtio-9p-pci,fsdev=f0,mount_tag=host
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 host /mnt
   copy:  cp /mnt/big.bin /mnt/copy.bin (read and written over 9p), checked with cmp on the host
+Network (the generic kernel): -nic user (virtio-net-pci, slirp)
+  udhcpc, then wget -O /dev/null http://10.0.2.2:PORT/big.bin from an HTTP
+  server on the host's loopback (N MiB), the byte count checked
 
 QEMU runs -cpu max with pauth-impdef=on (its cheapest pointer authentication;
 Armature has none), as Benchmarks/linux-boot.py. Each figure is N MiB over the host's wall time of the guest command (the shell
@@ -25,10 +28,12 @@ kernel is missing.
 """
 import argparse
 import filecmp
+import http.server
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -77,8 +82,6 @@ def block_run(subject, engine, size, work, timeout):
         f.truncate((size + 16) << 20)
     cmd = base_command(subject, engine, CLOUD) + [
         "-drive", f"if=none,id=d0,format=raw,file={image}", "-device", "virtio-blk-pci,drive=d0"]
-    if subject == "qemu":
-        cmd += ["-global", "virtio-blk-pci.disable-legacy=on"]
     result = {"blk write": None, "blk read": None}
     s = boot(cmd, timeout)
     if s is None:
@@ -104,8 +107,6 @@ def ninep_run(subject, engine, size, work, timeout):
     cmd = base_command(subject, engine, GENERIC) + [
         "-fsdev", f"local,id=f0,path={share},security_model=none",
         "-device", "virtio-9p-pci,fsdev=f0,mount_tag=host"]
-    if subject == "qemu":
-        cmd += ["-global", "virtio-9p-pci.disable-legacy=on"]
     result = {"9p copy": None}
     s = boot(cmd, timeout)
     if s is None:
@@ -119,6 +120,42 @@ def ninep_run(subject, engine, size, work, timeout):
     result["9p copy"] = size / secs if secs and same else None
     shutil.rmtree(share, ignore_errors=True)
     return result, None if result["9p copy"] else f"copy {'differs' if os.path.exists(copy) else 'missing'}: {out!r}"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def net_run(subject, engine, size, work, timeout):
+    """{net get}: MiB/s of an HTTP download from the host through slirp."""
+    www = os.path.join(work, "www")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, "big.bin"), "wb") as f:
+        chunk = os.urandom(1 << 20)
+        for _ in range(size):
+            f.write(chunk)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **k: Quiet(*a, directory=www, **k))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cmd = base_command(subject, engine, GENERIC)
+    if "-nic" in cmd:   # QEMU's: -nic none
+        del cmd[cmd.index("-nic"):cmd.index("-nic") + 2]
+    cmd += ["-nic", "user"]
+    result = {"net get": None}
+    out = None
+    s = boot(cmd, timeout)
+    if s is not None:
+        secs, out = timed(s, "ip link set eth0 up && udhcpc -i eth0 -n -q -t 10 -T 2 "
+                             "-s /usr/share/udhcpc/default.script >/dev/null", 120)
+        if secs is not None:
+            port = server.server_address[1]
+            secs, out = timed(s, f"wget -q -O - http://10.0.2.2:{port}/big.bin | wc -c", timeout)
+            if secs is not None and out and str(size << 20) in out:
+                result["net get"] = size / secs
+        shutdown(s)
+    server.shutdown()
+    shutil.rmtree(www, ignore_errors=True)
+    return result, None if result["net get"] else f"last output {out!r}"
 
 
 def main():
@@ -141,13 +178,13 @@ def main():
             print("io-throughput: qemu-system-aarch64 is missing (scripts/setup.sh)", file=sys.stderr)
             return 2
         subjects.append(("qemu 7.2", "qemu", "tcg"))
-    columns = ["blk write", "blk read", "9p copy"]
+    columns = ["blk write", "blk read", "9p copy", "net get"]
     table, failed = {}, False
     with tempfile.TemporaryDirectory(dir=a.dir, prefix="armature-io-") as work:
         for label, subject, engine in subjects:
             best = {c: None for c in columns}
             for rep in range(a.reps):
-                for run in (block_run, ninep_run):
+                for run in (block_run, ninep_run, net_run):
                     got, problem = run(subject, engine, a.size, work, a.timeout)
                     if problem:
                         failed = True
@@ -158,7 +195,8 @@ def main():
                 print(f"io-throughput: {label} rep {rep + 1}: " +
                       ", ".join(f"{c} {best[c]:.1f}" if best[c] else f"{c} -" for c in columns), file=sys.stderr)
             table[label] = best
-    print(f"MiB/s, {a.size} MiB each (best of {a.reps}); higher is better")
+    print(f"MiB/s, {a.size} MiB each (best of {a.reps}); higher is better; load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(f"{'':20}" + "".join(f"{c:>12}" for c in columns))
     for label, row in table.items():
         print(f"{label:20}" + "".join(f"{row[c]:12.1f}" if row[c] else f"{'-':>12}" for c in columns))
