@@ -170,9 +170,8 @@ extension VirtMachine {
             cpu.flushTLB()
         }
         cpu.pc = entry
-        // The secondary CPUs wait for PSCI CPU_ON. Without emulated PSCI
-        // (secure=on) QEMU gives them a spin table in its boot stub, which
-        // Armature does not write: they stay off.
+        // The secondary CPUs wait powered off for PSCI CPU_ON (the
+        // emulator's PSCI, also with secure=on when no firmware is loaded).
         for c in cpus.dropFirst() where c.powerState == .on { c.powerOff() }
     }
 }

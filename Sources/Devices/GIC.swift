@@ -203,22 +203,36 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         }
     }
 
-    /// Connects `cpu` (number `cpu.index`) to its CPU interface: the GIC drives
-    /// its IRQ and FIQ inputs, and its timers and PMU drive this GIC's PPIs.
     /// Every interrupt to Group 1 (Non-secure), as Secure firmware would
     /// leave a GIC with security extensions for a kernel started directly
     /// in the Non-secure state (QEMU's irq_reset_nonsecure): otherwise they
     /// stay in Group 0, which a Non-secure kernel can neither see nor move.
+    /// A GICv2 also gets every priority and priority mask at 0x80, the
+    /// Non-secure view's 0 (QEMU's reset for a kernel in Non-secure state):
+    /// a Non-secure GICC_PMR write is ignored while the mask is in the Secure
+    /// half, so a mask of 0 would hold every interrupt back for good. (A
+    /// GICv3's Non-secure ICC_PMR_EL1 writes go through as Secure ones while
+    /// SCR_EL3.FIQ is 0: `nonSecureView`.)
     public func setAllGroup1NonSecure() {
         locked {
-            for i in irqs.indices { irqs[i].group1 = true }
+            let v2 = version == .v2
+            for i in irqs.indices {
+                irqs[i].group1 = true
+                if v2 { irqs[i].priority = 0x80 }
+            }
             for c in cpus.indices {
-                for i in cpus[c].banked.indices { cpus[c].banked[i].group1 = true }
+                for i in cpus[c].banked.indices {
+                    cpus[c].banked[i].group1 = true
+                    if v2 { cpus[c].banked[i].priority = 0x80 }
+                }
+                if v2 { cpus[c].pmr = 0x80 }
             }
             for c in cpus.indices { updateCPU(c) }
         }
     }
 
+    /// Connects `cpu` (number `cpu.index`) to its CPU interface: the GIC drives
+    /// its IRQ and FIQ inputs, and its timers and PMU drive this GIC's PPIs.
     public func attach(_ cpu: CPU) {
         precondition(cpu.index < cpuCount)
         locked {

@@ -230,13 +230,24 @@ extension GIC {
         return c.iccCtlr[bank] & ICCBits.ctlrEOImode != 0
     }
 
+    /// ICC_PMR_EL1 and ICC_RPR_EL1 show the Non-secure view of the priority
+    /// range (Secure half hidden, values shifted) to Non-secure accesses only
+    /// while Group 0 belongs to EL3, SCR_EL3.FIQ = 1 (IHI 0069 4.8.6, the
+    /// registers' pseudocode; as QEMU). With FIQ = 0, as for a kernel started
+    /// directly in Non-secure state, they are accessed as by Secure software.
+    func nonSecureView(_ cpu: CPU) -> Bool {
+        !singleSecurityState && !GIC.isSecure(cpu) && cpu.sysreg(SysRegTable.scrEL3) & (1 << 2) != 0
+    }
+
     func readICC(_ reg: ICCRegister, _ cpu: CPU) -> UInt64 {
         if usesVirtualInterface(reg, cpu) { return readICV(reg, cpu) }
         let n = cpu.index
         return locked {
             let c = cpus[n]
             switch reg {
-            case .pmr: return UInt64(c.pmr)
+            case .pmr:
+                guard nonSecureView(cpu) else { return UInt64(c.pmr) }
+                return c.pmr & 0x80 == 0 ? 0 : c.pmr == 0xFF ? 0xFF : UInt64((c.pmr << 1) & 0xFF)
             case .bpr0: return UInt64(c.bpr[0])
             case .bpr1: return UInt64(c.bpr[usesNSBank(cpu) ? 2 : 1])
             case .igrpen0: return c.groupEnable[0] ? 1 : 0
@@ -253,9 +264,8 @@ extension GIC {
             case .sreEL3: return ICCBits.sreFixed | (c.sreEnable & ICCBits.sreEnable)
             case .rpr:
                 let r = runningPriority(n)
-                // The Non-secure view of a Secure running priority (IHI 0069 4.8.6).
-                if !singleSecurityState && !GIC.isSecure(cpu) {
-                    return r & 0x80 == 0 ? 0 : UInt64((r << 1) & 0xFF)
+                if nonSecureView(cpu) {
+                    return r & 0x80 == 0 ? 0 : r == GIC.idle ? UInt64(r) : UInt64((r << 1) & 0xFF)
                 }
                 return UInt64(r)
             case .ap0r(let i): return UInt64(c.apr[0].word32(i))
@@ -303,8 +313,8 @@ extension GIC {
             switch reg {
             case .pmr:
                 var p = UInt8(truncatingIfNeeded: v) & priorityMask
-                // A Non-secure write may not unmask Secure priorities (IHI 0069 4.8.6).
-                if !singleSecurityState && !GIC.isSecure(cpu) {
+                // A Non-secure write may not unmask Secure priorities.
+                if nonSecureView(cpu) {
                     guard cpus[n].pmr & 0x80 != 0 else { return }
                     p = 0x80 | p >> 1
                     p &= priorityMask

@@ -385,6 +385,34 @@ final class GICv3CPUInterfaceTests: XCTestCase {
         XCTAssertNil(cpu.readSysReg(key: key(.pmr)))
     }
 
+    /// ICC_PMR_EL1 from Non-secure state: with SCR_EL3.FIQ = 1 (Group 0 at
+    /// EL3) the Non-secure view (a mask in the Secure half cannot be changed;
+    /// writes land in the upper half, reads shift back); with FIQ = 0 the
+    /// register as Secure software sees it, which a kernel started directly
+    /// in Non-secure state relies on (its PMR resets to 0). As QEMU.
+    func testNonSecurePMRViewFollowsSCRFIQ() throws {
+        let vm = try machine(secure: true)
+        let cpu = vm.cpu
+        let scr = SysRegTable.scrEL3
+        cpu.setSysreg(scr, 1 | 1 << 10 | 1 << 8)   // NS, RW, HCE
+        cpu.setEL(2)
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0)
+        XCTAssertTrue(cpu.writeSysReg(key: key(.pmr), value: 0xF0))
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0xF0, "SCR_EL3.FIQ = 0: written as by Secure software")
+        XCTAssertEqual(cpu.readSysReg(key: key(.rpr)), 0xFF, "idle")
+        cpu.setSysreg(scr, cpu.sysreg(scr) | 1 << 2)
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0xE0, "the Non-secure view of 0xF0")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.pmr), value: 0xA0))
+        cpu.setSysreg(scr, cpu.sysreg(scr) & ~(1 << 2))
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0xD0, "stored as 0x80 | 0xA0 >> 1")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.pmr), value: 0x40))
+        cpu.setSysreg(scr, cpu.sysreg(scr) | 1 << 2)
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0, "a Secure-half mask reads as 0")
+        XCTAssertTrue(cpu.writeSysReg(key: key(.pmr), value: 0xF8))
+        cpu.setSysreg(scr, cpu.sysreg(scr) & ~(1 << 2))
+        XCTAssertEqual(cpu.readSysReg(key: key(.pmr)), 0x40, "and cannot be changed from Non-secure state")
+    }
+
     func testBankedRegistersAtEL3FollowSCRNS() throws {
         let vm = try machine(secure: true)
         let cpu = vm.cpu
