@@ -21,6 +21,17 @@ transcripts are compared with QEMU 7.2's runs of the same session.
                  the transcript up to it must be QEMU's; `poweroff` ends the run.
   uboot-linux-*  with -kernel/-initrd/-append: `qfw load` and `booti` boot the
                  kernel to busybox's shell.
+  edk2-disk-*    -bios QEMU_EFI.fd and a virtio disk (scripts/lib/esp_disk.py:
+                 GPT, an EFI system partition in FAT16 holding the kernel's EFI
+                 stub image, the initramfs and startup.nsh): the boot manager
+                 finds no removable-media loader, starts the UEFI shell, which
+                 runs startup.nsh (a key skips the countdown): the kernel with
+                 initrd= and console= from the disk, to busybox's shell. The
+                 transcript up to the EFI stub's exit must be QEMU's.
+  uboot-disk-*   -bios u-boot.bin and the same disk: `load virtio 0:1` reads
+                 the kernel and initramfs from the FAT partition, `booti` boots
+                 them; the transcript up to "Starting kernel" must be QEMU's
+                 (load times left out).
 
   scripts/test-firmware.py [--config NAME ...] [--list] [--jobs N] [--timeout S]
                            [--transcripts DIR] [--subject-qemu]
@@ -37,6 +48,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import guest_session as gs  # noqa: E402
+import esp_disk  # noqa: E402
 
 FIRMWARE = gs.FIRMWARE
 LINUX = gs.LINUX
@@ -51,6 +63,16 @@ AUTOBOOT = re.compile(rb"Hit any key to stop autoboot: [^\n]*")
 # (scripts/compare-dtb.py lists them), so this one line is left out.
 UBOOT_CORE = re.compile(rb"Core: +\d+ devices, \d+ uclasses, ")
 VAR_GUID = "a6c1f3e2-5b7d-4c9e-8f10-2d3e4f5a6b7c"
+EFI_STUB_EXIT = rb"EFI stub: Exiting boot services\.\.\."
+STARTING_KERNEL = rb"Starting kernel \.\.\."
+LOAD_TIME = re.compile(rb"(\d+ bytes read) in \d+ ms \([^)]*\)")
+# The disk's files: the kernel is not at the removable-media path
+# (EFI/BOOT/BOOTAA64.EFI), which EDK2's boot manager would start without a
+# command line (no initrd, no console); startup.nsh gives it both.
+DISK_KERNEL = "EFI/LINUX/IMAGE.EFI"
+DISK_INITRD = "EFI/LINUX/INITRD"
+DISK_APPEND = "console=ttyAMA0"
+STARTUP_NSH = "FS0:\\EFI\\LINUX\\IMAGE.EFI initrd=\\EFI\\LINUX\\INITRD " + DISK_APPEND + "\r\n"
 
 # name: (engine, kind)
 CONFIGS = {
@@ -60,6 +82,10 @@ CONFIGS = {
     "edk2-linux-jit": ("jit", "edk2-linux"),
     "uboot-linux-jit": ("jit", "uboot-linux"),
     "uboot-interp": ("interp", "uboot"),
+    "edk2-disk-jit": ("jit", "edk2-disk"),
+    "edk2-disk-interp": ("interp", "edk2-disk"),
+    "uboot-disk-jit": ("jit", "uboot-disk"),
+    "uboot-disk-interp": ("interp", "uboot-disk"),
 }
 
 
@@ -187,7 +213,76 @@ def uboot(cmd, timeout, boot_linux):
     return r.close(s)
 
 
+def make_disk(folder):
+    """The ESP disk image in `folder` (each session its own copy: QEMU locks
+    the image it writes to)."""
+    def read(name):
+        with open(os.path.join(LINUX, name), "rb") as f:
+            return f.read()
+    return esp_disk.build(os.path.join(folder, "esp.img"), {
+        DISK_KERNEL: read("Image"), DISK_INITRD: read("initramfs"), "STARTUP.NSH": STARTUP_NSH.encode()})
+
+
+def linux_checks(s, r, boot, append):
+    """busybox's shell reached through `boot`: uname -r, the command line; poweroff -f."""
+    m = s.expect(gs.SHELL, max(1, s.deadline - s.start - s.elapsed()))
+    r.check(f"{boot} boots the kernel to the shell", m is not None, "last lines: " + s.last_lines())
+    if m is None:
+        return
+    r.times["linux shell"] = s.elapsed()
+    release = open(os.path.join(LINUX, "kernel-release")).read().strip()
+    got = s.command("uname -r")
+    r.check("uname -r", got is not None and got.strip() == release, f"got {got!r}")
+    got = s.command("cat /proc/cmdline")
+    r.check(f"the command line is {append!r}", got is not None and got.strip().endswith(append), f"got {got!r}")
+    r.ends(s, b"poweroff -f\n", "poweroff -f", min(30, s.deadline - s.start))
+
+
+def disk_session(kind, subject, engine, timeout):
+    tmp = tempfile.mkdtemp(prefix="armature-esp-")
+    try:
+        disk = make_disk(tmp)
+        drive = ["-drive", f"if=virtio,format=raw,file={disk}"]
+        r = gs.Checks()
+        if kind == "edk2-disk":
+            s = gs.Session(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")] + drive), timeout)
+            # The shell's startup.nsh countdown: any key but ESC runs it at once.
+            m = s.expect(rb"Press \S*ESC", timeout)
+            r.check("EDK2's shell finds startup.nsh on the disk", m is not None, "last lines: " + s.last_lines())
+            if m is not None:
+                r.times["shell"] = s.elapsed()
+                s.send(b" ")
+                linux_checks(s, r, "startup.nsh", f"initrd=\\EFI\\LINUX\\INITRD {DISK_APPEND}")
+        else:
+            s = gs.Session(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + drive), timeout)
+            m = s.expect(rb"Hit any key to stop autoboot", timeout)
+            if m is not None:
+                s.send(b" ")
+                m = s.expect(UBOOT_PROMPT, 60)
+            r.check("reaches U-Boot's prompt", m is not None, "last lines: " + s.last_lines())
+            if m is not None:
+                r.times["prompt"] = s.elapsed()
+                for line in (f"load virtio 0:1 ${{kernel_addr_r}} {DISK_KERNEL}",
+                             f"load virtio 0:1 ${{ramdisk_addr_r}} {DISK_INITRD}",
+                             f"setenv bootargs {DISK_APPEND}"):
+                    s.send(line.encode() + b"\r")
+                    m = s.expect(rb"\r?\n=> ", 300)
+                    r.check(f"U-Boot: {line}", m is not None and b"rror" not in bytes(s.out[-200:]),
+                            "last lines: " + s.last_lines())
+                    if m is None:
+                        break
+                if m is not None:
+                    s.send(b"booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\r")
+                    linux_checks(s, r, "booti from the virtio disk", DISK_APPEND)
+        s.finish(0.1)
+        return r.close(s)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def session(kind, subject, engine, timeout):
+    if kind in ("edk2-disk", "uboot-disk"):
+        return disk_session(kind, subject, engine, timeout)
     if kind == "edk2-shell":
         return edk2_shell(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")]), timeout)
     if kind == "edk2-vars":
@@ -250,7 +345,15 @@ def main():
             ours, theirs = until(r.out, UBOOT_PROMPT), until(q.out, UBOOT_PROMPT)
             report(f"[{n}] the transcript up to U-Boot's prompt is QEMU 7.2's", ours == theirs,
                    f"\n  ours:   {ours[-300:]!r}\n  QEMU's: {theirs[-300:]!r}")
-        if kind in ("edk2-linux", "uboot-linux"):
+        elif kind == "edk2-disk":
+            ours, theirs = until(r.out, EFI_STUB_EXIT), until(q.out, EFI_STUB_EXIT)
+            report(f"[{n}] the transcript up to the EFI stub's exit is QEMU 7.2's", ours == theirs,
+                   f"\n  ours:   {ours[-300:]!r}\n  QEMU's: {theirs[-300:]!r}")
+        elif kind == "uboot-disk":
+            ours, theirs = (LOAD_TIME.sub(rb"\1", until(x, STARTING_KERNEL)) for x in (r.out, q.out))
+            report(f"[{n}] the transcript up to \"Starting kernel\" is QEMU 7.2's", ours == theirs,
+                   f"\n  ours:   {ours[-300:]!r}\n  QEMU's: {theirs[-300:]!r}")
+        if kind in ("edk2-linux", "uboot-linux", "edk2-disk", "uboot-disk"):
             gs.report_unexplained(tally, n, r.out, q.out)
         print(f"     [{n}] times: {gs.format_times(r.times)}; QEMU 7.2: {gs.format_times(q.times)}")
     return tally.summary()

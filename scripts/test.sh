@@ -28,8 +28,9 @@
 #      readonly, escapes that must fail) and user-mode networking over virtio-net
 #      (test-net.py: DHCP, a page from the host's loopback, hostfwd), both engines
 #      EDK2 and U-Boot (setup-firmware.sh fetches them) boot from flash to their
-#      prompts and that kernel through fw_cfg, EDK2 variables persist in a pflash
-#      drive; transcripts compared with QEMU 7.2's (test-firmware.py)
+#      prompts and that kernel through fw_cfg and from a virtio disk's EFI system
+#      partition, EDK2 variables persist in a pflash drive; transcripts compared
+#      with QEMU 7.2's (test-firmware.py)
 #   8. unit tests (swift test, debug build)
 # Long runs (benchmarks, fuzzing for hours) are not here: see Benchmarks/ and README.md.
 #
