@@ -2,7 +2,8 @@
 # The gdb stub end to end, under each engine (ARMATURE_ENGINES, default interp,jit):
 #   1. gdb-multiarch drives a session on Tests/Guests/c_gdb_target.c started with
 #      -S -gdb tcp::PORT: breakpoint on a function, registers, a register write,
-#      memory, stepi, a hardware watchpoint (old/new values), monitor commands,
+#      memory, stepi, a hardware watchpoint (old/new values, where it stops:
+#      compared with the same session under QEMU 7.2), monitor commands,
 #      detach; then the guest must finish with the output the register write
 #      implies and exit status 0.
 #   2. A raw protocol client (Python) checks what gdb does not show: qSupported,
@@ -28,7 +29,7 @@ ENGINES="${ARMATURE_ENGINES:-interp,jit}"
 GUEST="$ROOT/.build/guests/c_gdb_target.elf"
 SMP_GUEST="$ROOT/.build/guests/c_gdb_smp_target.elf"
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"; [ -n "${EMU_PID:-}" ] && kill "$EMU_PID" 2>/dev/null' EXIT
+trap 'rm -rf "$TMP"; [ -n "${EMU_PID:-}" ] && kill "$EMU_PID" 2>/dev/null; [ -n "${QEMU_PID:-}" ] && kill "$QEMU_PID" 2>/dev/null' EXIT
 
 passed=0; failed=0
 pass() { echo "ok   $1"; passed=$((passed + 1)); }
@@ -101,6 +102,23 @@ check() {
 }
 
 GDB="$(command -v gdb-multiarch || true)"
+QEMU="$(command -v qemu-system-aarch64 || true)"
+
+# The gdb session of part 1 against the stub on port $1 (Armature or QEMU 7.2).
+gdb_session() {
+    timeout 60 "$GDB" -batch -nx \
+        -ex 'set architecture aarch64' -ex 'set pagination off' -ex 'set confirm off' \
+        -ex "target remote :$1" \
+        -ex 'break gdb_scale' -ex 'continue' \
+        -ex 'info registers' \
+        -ex 'set var $x0 = 7' -ex 'print/x $x0' \
+        -ex 'x/4x &gdb_words' \
+        -ex 'stepi' -ex 'print $pc' \
+        -ex 'watch gdb_watched' -ex 'continue' -ex 'x/i $pc-4' -ex 'x/i $pc' \
+        -ex 'continue' -ex 'x/i $pc-4' -ex 'print gdb_watched' \
+        -ex 'monitor info mec' -ex 'monitor xp /4x 0x40080000' \
+        -ex 'detach' "$GUEST"
+}
 IFS=',' read -r -a engines <<<"$ENGINES"
 for engine in "${engines[@]}"; do
     # -- 1. a gdb session --
@@ -113,17 +131,7 @@ for engine in "${engines[@]}"; do
         wait_armature
     else
         LOG="$TMP/gdb.$engine.log"
-        timeout 60 "$GDB" -batch -nx \
-            -ex 'set architecture aarch64' -ex 'set pagination off' -ex 'set confirm off' \
-            -ex "target remote :$PORT" \
-            -ex 'break gdb_scale' -ex 'continue' \
-            -ex 'info registers' \
-            -ex 'set var $x0 = 7' -ex 'print/x $x0' \
-            -ex 'x/4x &gdb_words' \
-            -ex 'stepi' -ex 'print $pc' \
-            -ex 'watch gdb_watched' -ex 'continue' \
-            -ex 'monitor info mec' -ex 'monitor xp /4x 0x40080000' \
-            -ex 'detach' "$GUEST" >"$LOG" 2>&1
+        gdb_session "$PORT" >"$LOG" 2>&1
         gdb_status=$?
         wait_armature
         t="[$engine]"
@@ -139,6 +147,28 @@ for engine in "${engines[@]}"; do
         check "$t watchpoint set" "$LOG" '^Hardware watchpoint 2: gdb_watched$'
         check "$t watchpoint old value" "$LOG" '^Old value = 0$'
         check "$t watchpoint new value" "$LOG" '^New value = 22$'
+        # gdb steps the store itself (AArch64 watchpoints stop before the
+        # access): the stop is at the instruction after it, as under QEMU 7.2.
+        check "$t watchpoint stop right after the store" "$LOG" '^   0x[0-9a-f]+ <main\+[0-9]+>:[[:space:]]+str[[:space:]]'
+        check "$t second watchpoint hit" "$LOG" '^New value = 858993481$'
+        if [ -n "$QEMU" ]; then
+            QPORT="$(free_port)"
+            "$QEMU" -M virt -cpu max -nographic -semihosting -S -gdb "tcp::$QPORT" -kernel "$GUEST" \
+                >"$TMP/qemu.out" 2>&1 </dev/null &
+            QEMU_PID=$!
+            for _ in $(seq 1 100); do listening "$QPORT" && break; sleep 0.05; done
+            gdb_session "$QPORT" >"$TMP/gdb.qemu.log" 2>&1
+            kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
+            watch_lines() {
+                sed -n '/^Hardware watchpoint 2/,$p' "$1" \
+                    | grep -E '^(Hardware watchpoint|Old value|New value|main \(\) at|0x[0-9a-f]+ in main|=> |   0x|\$[0-9]+ = )'
+            }
+            if diff <(watch_lines "$TMP/gdb.qemu.log") <(watch_lines "$LOG") >"$TMP/watch.diff"; then
+                pass "$t watchpoint stops match QEMU 7.2"
+            else
+                fail "$t watchpoint stops match QEMU 7.2" "$(head -c 600 "$TMP/watch.diff")"
+            fi
+        fi
         check "$t monitor info mec" "$LOG" '^MEC model: off/no tags yet$'
         check "$t monitor xp" "$LOG" '^0000000040080000: 0x[0-9a-f]{8} 0x[0-9a-f]{8} 0x[0-9a-f]{8} 0x[0-9a-f]{8}$'
         check "$t detach" "$LOG" 'Inferior 1 .* detached'
@@ -247,7 +277,13 @@ try:
     report("Z2", cmd("Z2,40300100,8") == "OK")
     st = cmd("c")
     pc = int.from_bytes(bytes.fromhex(cmd("p20")), "little")
-    report("write watchpoint stop reply", st.startswith("T05") and "watch:40300100;" in st and pc == code + 4, st + " pc %x" % pc)
+    # Stopped before the store (as QEMU 7.2 stops for gdb on Arm): PC at it, old memory.
+    report("write watchpoint stop reply", st.startswith("T05") and "watch:40300100;" in st and pc == code, st + " pc %x" % pc)
+    report("memory before the watched store", cmd("m40300100,8") == le64(0))
+    st = cmd("vCont;s:1")
+    pc = int.from_bytes(bytes.fromhex(cmd("p20")), "little")
+    report("a step from the watchpoint stop performs the store", st.startswith("T05") and "watch" not in st and pc == code + 4,
+           st + " pc %x" % pc)
     report("memory after the watched store", cmd("m40300100,8") == le64(0x1234))
     report("z2", cmd("z2,40300100,8") == "OK")
     mon = cmd("qRcmd," + b"info mec".hex())

@@ -7,7 +7,9 @@ prelaunch) and quit, checking replies and events; with -no-reboot,
 system_reset ends the run (SHUTDOWN, host-qmp-system-reset). With -gdb too
 (with_gdb): a gdb client and the QMP client share the machine: a breakpoint
 stop is a STOP event, QMP's cont resumes past gdb, QMP's stop and gdb's
-Ctrl-C stop it for both. The same sessions run
+Ctrl-C stop it for both, and query-status and the monitor's info status name
+QEMU's run state at each stop (prelaunch, debug at gdb's breakpoint and step,
+paused after stop and Ctrl-C). The same sessions run
 against QEMU 7.2 (same options, same guest) and the shapes of the replies
 (keys, error classes, value types, event names) must agree; timestamps and
 texts are not compared.
@@ -274,6 +276,12 @@ class GDBClient(GDBPacketClient):
         super().__init__(port, deadline=deadline, timeout=20)
 
 
+def run_state(q):
+    """query-status's run state and running flag, and the monitor's info status line."""
+    r = q.cmd("query-status")["return"]
+    return (r["status"], r["running"], q.cmd("human-monitor-command", {"command-line": "info status"})["return"])
+
+
 def with_gdb(argv, sock, name):
     """-S -gdb with -qmp: what each client sees, in order (compared with QEMU 7.2)."""
     seen = []
@@ -284,7 +292,7 @@ def with_gdb(argv, sock, name):
         q = Client(sock)
         q.read()
         q.cmd("qmp_capabilities")
-        seen.append(("qmp: status at -S", q.cmd("query-status")["return"]["running"]))
+        seen.append(("qmp: status at -S", run_state(q)))
         g = GDBClient(port)
         g.cmd("qSupported:swbreak+;hwbreak+")
         g.cmd("QStartNoAckMode")
@@ -292,21 +300,27 @@ def with_gdb(argv, sock, name):
         seen.append(("gdb: continue to the breakpoint", g.cmd("c")[:3]))
         seen.append(("qmp: RESUME when gdb continues", q.wait_event("RESUME") is not None))
         seen.append(("qmp: STOP at gdb's breakpoint", q.wait_event("STOP") is not None))
-        seen.append(("qmp: status at the breakpoint", q.cmd("query-status")["return"]["running"]))
+        seen.append(("qmp: status at the breakpoint", run_state(q)))
         seen.append(("gdb: breakpoint removed", g.cmd("z0,40080004,4")))
         seen.append(("qmp: cont past gdb", q.cmd("cont")))
         seen.append(("qmp: RESUME", q.wait_event("RESUME") is not None))
         time.sleep(0.3)
-        seen.append(("qmp: status running", q.cmd("query-status")["return"]["running"]))
+        seen.append(("qmp: status running", run_state(q)))
         seen.append(("qmp: stop", q.cmd("stop")))
         seen.append(("qmp: STOP", q.wait_event("STOP") is not None))
         seen.append(("gdb: told of QMP's stop", g.packet()[:3]))
+        seen.append(("qmp: status after QMP's stop", run_state(q)))
         seen.append(("gdb: continue", g.send("c")))
         seen.append(("qmp: RESUME when gdb continues again", q.wait_event("RESUME") is not None))
         time.sleep(0.3)
         g.s.sendall(b"\x03")
         seen.append(("gdb: Ctrl-C stops", g.packet()[:3]))
         seen.append(("qmp: STOP at gdb's Ctrl-C", q.wait_event("STOP") is not None))
+        seen.append(("qmp: status after gdb's Ctrl-C", run_state(q)))
+        seen.append(("gdb: step", g.cmd("s")[:3]))
+        seen.append(("qmp: RESUME and STOP around gdb's step",
+                     q.wait_event("RESUME") is not None and q.wait_event("STOP") is not None))
+        seen.append(("qmp: status after gdb's step", run_state(q)))
         seen.append(("qmp: quit", q.cmd("quit")))
         seen.append(("qmp: SHUTDOWN", (q.wait_event("SHUTDOWN") or {}).get("data", {}).get("reason")))
         status = p.wait(timeout=20)
@@ -339,12 +353,22 @@ def main():
             f.write(bytes.fromhex("1f2003d500000014"))
         common2 = ["-M", "virt", "-cpu", "max", "-m", "128M", "-nographic", "-kernel", guest2]
         both = with_gdb([ARMATURE] + common2, os.path.join(tmp, "g.sock"), "armature")
-        expected = [("qmp: status at -S", False), ("gdb: breakpoint set", "OK"), ("gdb: continue to the breakpoint", "T05"),
+        # QEMU's run states: prelaunch after -S, debug at the gdb stub's own
+        # stops (breakpoint, step), paused after QMP's stop and gdb's Ctrl-C.
+        expected = [("qmp: status at -S", ("prelaunch", False, "VM status: paused (prelaunch)\r\n")),
+                    ("gdb: breakpoint set", "OK"), ("gdb: continue to the breakpoint", "T05"),
                     ("qmp: RESUME when gdb continues", True), ("qmp: STOP at gdb's breakpoint", True),
-                    ("qmp: status at the breakpoint", False), ("gdb: breakpoint removed", "OK"), ("qmp: cont past gdb", {"return": {}}),
-                    ("qmp: RESUME", True), ("qmp: status running", True), ("qmp: stop", {"return": {}}), ("qmp: STOP", True),
-                    ("gdb: told of QMP's stop", "T02"), ("gdb: continue", None), ("qmp: RESUME when gdb continues again", True),
-                    ("gdb: Ctrl-C stops", "T02"), ("qmp: STOP at gdb's Ctrl-C", True), ("qmp: quit", {"return": {}}),
+                    ("qmp: status at the breakpoint", ("debug", False, "VM status: paused (debug)\r\n")),
+                    ("gdb: breakpoint removed", "OK"), ("qmp: cont past gdb", {"return": {}}),
+                    ("qmp: RESUME", True), ("qmp: status running", ("running", True, "VM status: running\r\n")),
+                    ("qmp: stop", {"return": {}}), ("qmp: STOP", True),
+                    ("gdb: told of QMP's stop", "T02"), ("qmp: status after QMP's stop", ("paused", False, "VM status: paused\r\n")),
+                    ("gdb: continue", None), ("qmp: RESUME when gdb continues again", True),
+                    ("gdb: Ctrl-C stops", "T02"), ("qmp: STOP at gdb's Ctrl-C", True),
+                    ("qmp: status after gdb's Ctrl-C", ("paused", False, "VM status: paused\r\n")),
+                    ("gdb: step", "T05"), ("qmp: RESUME and STOP around gdb's step", True),
+                    ("qmp: status after gdb's step", ("debug", False, "VM status: paused (debug)\r\n")),
+                    ("qmp: quit", {"return": {}}),
                     ("qmp: SHUTDOWN", "host-qmp-quit"), ("exit status", 0)]
         for (step, want), got in zip(expected, both + [None] * len(expected)):
             check(f"-gdb with -qmp: {step}", got == (step, want), f"got {got}")

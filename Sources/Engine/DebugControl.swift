@@ -11,7 +11,7 @@ public enum DebugStopReason: Sendable, Equatable {
     case step
     /// The debugger asked to stop (Ctrl-C).
     case interrupt
-    /// After the instruction that made the access.
+    /// Before the instruction that makes the access (DebugWatch.swift).
     case watchpoint(Watchpoint, address: UInt64)
     /// The run could not go on (an exception loop, a WFI nothing can wake:
     /// `System.fatal`'s message); with a debugger attached the CPU stops instead.
@@ -204,6 +204,9 @@ public final class DebugControl: @unchecked Sendable {
         // The debugger may have changed the PC, memory or breakpoints.
         system.debugWatch?.clearHit()
         resumedAt = (cpu.index, cpu.pc)
+        if case .watchpoint = reason {
+            system.debugWatch?.resume(cpu: cpu.index, pc: cpu.pc, count: cpu.instructionCount)
+        }
         switch action {
         case .continue:
             break

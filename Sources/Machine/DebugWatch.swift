@@ -3,13 +3,23 @@
 /// read and write tags, so every data access of every engine takes the slow
 /// path and passes `CPU.debugWatchAccess` (SoftMMU.swift calls it). With no
 /// watchpoints `System.debugWatch` is nil and the slow paths pay one compare.
+///
+/// A hit stops the CPU before the instruction that makes the access: the
+/// instruction is abandoned as a synchronous abort abandons it (registers and
+/// memory as before it, PC at it), and the debugger sees the old value in
+/// memory. gdb's AArch64 target expects that (its watchpoints are
+/// "non-steppable": it removes them, steps the instruction itself and then
+/// compares the values), and QEMU reports gdb's watchpoints on Arm the same way.
+/// The first instruction a CPU runs after the debugger resumes it is not
+/// stopped again for its own access (a plain continue from a watchpoint stop
+/// performs the access).
 
 public enum WatchKind: Int, Sendable {
-    /// gdb's `watch` (Z2): stop after a write.
+    /// gdb's `watch` (Z2): stop at a write.
     case write = 2
-    /// `rwatch` (Z3): stop after a read.
+    /// `rwatch` (Z3): stop at a read.
     case read = 3
-    /// `awatch` (Z4): stop after a read or a write.
+    /// `awatch` (Z4): stop at a read or a write.
     case access = 4
 }
 
@@ -43,6 +53,9 @@ public final class DebugWatch {
     /// the access and the watched range; the index of the CPU that made the
     /// access), until `takeHit`.
     public private(set) var hit: (point: Watchpoint, address: UInt64, cpu: Int)?
+    /// The CPU the debugger resumed at a watchpoint stop, with its PC and
+    /// instruction count then: that instruction's accesses do not stop it.
+    private var resumed: (cpu: Int, pc: UInt64, count: UInt64)?
 
     public init() {}
 
@@ -74,12 +87,25 @@ public final class DebugWatch {
 
     public func clearHit() { hit = nil }
 
-    public func check(va: UInt64, size: Int, read: Bool, write: Bool, cpu: Int) {
-        guard hit == nil else { return }
-        for p in points where p.matches(va: va, size: size, read: read, write: write) {
-            hit = (p, max(va, p.address), cpu)
-            return
+    /// The debugger resumes CPU `cpu`, stopped at a watchpoint before the
+    /// instruction at `pc` (`count`: its instruction count): that instruction
+    /// makes its access this time.
+    public func resume(cpu: Int, pc: UInt64, count: UInt64) { resumed = (cpu, pc, count) }
+
+    /// Whether the access (of the instruction at `pc`, the CPU's `count`-th)
+    /// touches a watchpoint: the CPU must stop before the instruction. The first
+    /// hit is kept for `takeHit`; a CPU hitting while another's hit waits stops
+    /// too, and meets its watchpoint again when it runs the instruction again.
+    public func check(va: UInt64, size: Int, read: Bool, write: Bool, cpu: Int, pc: UInt64, count: UInt64) -> Bool {
+        if let r = resumed {
+            if r.cpu == cpu && r.pc == pc && r.count == count { return false }
+            if r.cpu == cpu { resumed = nil }
         }
+        for p in points where p.matches(va: va, size: size, read: read, write: write) {
+            if hit == nil { hit = (p, max(va, p.address), cpu) }
+            return true
+        }
+        return false
     }
 }
 
@@ -93,10 +119,18 @@ extension System {
 }
 
 extension CPU {
-    /// Called by the softmmu slow paths for each data access that translated
-    /// (before it is performed; the hit is reported after the instruction).
-    @inline(__always) func debugWatchAccess(va: UInt64, size: Int, read: Bool, write: Bool) {
-        if let w = system.debugWatch { w.check(va: va, size: size, read: read, write: write, cpu: index) }
+    /// Called by the softmmu slow paths for each data access that translated,
+    /// before it is performed. False on a hit: the instruction is abandoned
+    /// (`exceptionTaken` set with the PC back at `faultPC`, no exception
+    /// entered) and the access must not happen; the dispatcher then stops
+    /// before that instruction (DebugControl.beforeInstruction).
+    @inline(__always) func debugWatchAccess(va: UInt64, size: Int, read: Bool, write: Bool) -> Bool {
+        guard let w = system.debugWatch,
+              w.check(va: va, size: size, read: read, write: write, cpu: index, pc: faultPC, count: instructionCount)
+        else { return true }
+        pc = faultPC
+        exceptionTaken = true
+        return false
     }
 
     /// Called by `fillTLB` on the entry it filled: while watchpoints exist,

@@ -367,7 +367,7 @@ extension CPU {
         let pan = mmuIndex >= CPU.panIndexOffset
         let syndrome = flags.instructionSyndrome
         guard let t = translate(va, kind, el: accessEL, unaligned: misaligned, pan: pan, syndrome: syndrome) else { return 0 }
-        debugWatchAccess(va: va, size: size, read: !write, write: write)
+        guard debugWatchAccess(va: va, size: size, read: !write, write: write) else { return 0 }
         let last = va &+ UInt64(size - 1)
         if (va ^ last) & TLB.pageMask == 0 {
             guard let v = physicalAccess(va: va, pa: t.pa, space: t.paSpace, size: size, write: write, value: value,
@@ -419,7 +419,8 @@ extension CPU {
         if let p = tlbHost(va: va, mmuIndex: mmuIndex, write: isWrite || readModifyWrite) { return p }
         guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex),
                                 pan: mmuIndex >= CPU.panIndexOffset) else { return nil }
-        debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
+        guard debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
+        else { return nil }
         guard let r = system.memory.region(containing: t.pa, space: t.paSpace), r.isRAM, let h = r.host else {
             let status: FaultStatus = system.memory.region(containing: t.pa, space: t.paSpace) == nil ? .syncExternal : .unsupportedExclusiveOrAtomic
             raiseDataAbort(status: status, va: va, isWrite: isWrite, at: faultPC)

@@ -299,7 +299,7 @@ final class ScriptedDebugger: DebugHandler {
 }
 
 /// DebugControl in the dispatcher, under both engines: breakpoints, steps,
-/// watchpoints (reported after the access), Ctrl-C out of a chained loop, kill.
+/// watchpoints (reported before the accessing instruction), Ctrl-C out of a chained loop, kill.
 final class DebugControlTests: XCTestCase {
     func run(_ engine: EngineKind, _ script: @escaping (Int, CPU, DebugControl) -> DebugResume,
              setUp: (VirtMachine, DebugControl) -> Void = { _, _ in }) throws -> (VirtMachine, ScriptedDebugger, Int32) {
@@ -333,13 +333,14 @@ final class DebugControlTests: XCTestCase {
                 case 2:   // one step later
                     seen.append("x3=\(cpu.x(3))")
                     return .continue
-                case 3:   // after the watched store
+                case 3:   // before the watched store: memory still holds the old value
                     seen.append("mem=\(cpu.readVirtual(data, count: 1)![0])")
-                    control.removeWatchpoint(Watchpoint(address: data, length: 8, kind: .write))
+                    // The write watchpoint stays: continuing performs the store
+                    // without stopping again at it.
                     control.insertWatchpoint(Watchpoint(address: data + 4, length: 4, kind: .read))
                     return .continue
-                case 4:   // after the load that reads the watched bytes
-                    seen.append("x4=\(cpu.x(4))")
+                case 4:   // before the load that reads the watched bytes
+                    seen.append("x4=\(cpu.x(4)) mem=\(cpu.readVirtual(data, count: 1)![0])")
                     control.removeAll()
                     return .continue
                 default:
@@ -353,10 +354,10 @@ final class DebugControlTests: XCTestCase {
                 .init(reason: .initial, pc: base),
                 .init(reason: .breakpoint, pc: base + 0x08),
                 .init(reason: .step, pc: base + 0x0C),
-                .init(reason: .watchpoint(w, address: data), pc: base + 0x10),
-                .init(reason: .watchpoint(r, address: data + 4), pc: base + 0x14),
+                .init(reason: .watchpoint(w, address: data), pc: base + 0x0C),
+                .init(reason: .watchpoint(r, address: data + 4), pc: base + 0x10),
             ], "\(engine)")
-            XCTAssertEqual(seen, ["x3=5", "x3=6", "mem=6", "x4=6"], "\(engine)")
+            XCTAssertEqual(seen, ["x3=5", "x3=6", "mem=0", "x4=0 mem=6"], "\(engine)")
             XCTAssertEqual(status, 0, "\(engine): the program runs to its semihosting exit")
             XCTAssertEqual(vm.system.exitStatus, 0)
             XCTAssertNil(vm.system.debugWatch)

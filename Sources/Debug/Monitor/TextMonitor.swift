@@ -123,7 +123,7 @@ public final class TextMonitor: DebugHandler, @unchecked Sendable {
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
-        if let r = commands.enterStop() { return r }
+        if let r = commands.enterStop(reason) { return r }
         return QMPCommands.serveStopped(resumed: { commands.stopped = false }) { run(lines.next(), cpu: cpu) }
     }
 }
@@ -135,7 +135,7 @@ extension TextMonitor: SharedDebugHandler {
     }
 
     func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
-        commands.enterStop()
+        commands.enterStop(reason)
     }
 
     func serveQueued(cpu: CPU) -> DebugResume? {

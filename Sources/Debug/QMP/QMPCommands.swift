@@ -17,6 +17,9 @@ struct QMPCommands {
     var stopped = false
     /// -S and no `cont` yet (query-status says "prelaunch").
     var prelaunch = false
+    /// Stopped by the debugger's own events (a breakpoint, a step, a
+    /// watchpoint): QEMU's run state is then "debug", not "paused".
+    var debugStop = false
     var quitting = false
     var shutdownSent = false
     /// Events a command raised, sent after its reply.
@@ -41,6 +44,14 @@ struct QMPCommands {
         ]
         if let data { m.append(("data", data)) }
         return .object(m)
+    }
+
+    /// QEMU's run state (query-status's `status`): "running"; "prelaunch"
+    /// after -S until the first `cont`; "debug" when the gdb stub's event
+    /// stopped it (QEMU's vm_stop(RUN_STATE_DEBUG) for EXCP_DEBUG); "paused"
+    /// for `stop`, gdb's Ctrl-C and a debugger attaching to a running machine.
+    var runState: String {
+        !stopped ? "running" : prelaunch ? "prelaunch" : debugStop ? "debug" : "paused"
     }
 
     static func error(_ cls: String, _ desc: String) -> JSONValue {
@@ -113,8 +124,7 @@ struct QMPCommands {
             return (Self.error("CommandNotFound", "Capabilities negotiation is already complete, command ignored"), .none)
         case "query-status":
             if let e = noArguments() { return (e, .none) }
-            let status = stopped ? (prelaunch ? "prelaunch" : "paused") : "running"
-            return (ok(.object([("status", .string(status)), ("singlestep", .bool(false)), ("running", .bool(!stopped))])), .none)
+            return (ok(.object([("status", .string(runState)), ("singlestep", .bool(false)), ("running", .bool(!stopped))])), .none)
         case "query-version":
             if let e = noArguments() { return (e, .none) }
             return (ok(Self.version), .none)
@@ -147,7 +157,7 @@ struct QMPCommands {
         case "stop":
             // Stopping a stopped machine is no change and no event.
             if stopped { return (ok, .none) }
-            stopped = true
+            enterStop(.interrupt)
             return (ok, .stop)
         case "cont":
             if !stopped { return (ok, .none) }
@@ -196,13 +206,21 @@ struct QMPCommands {
         return nil
     }
 
-    /// The machine stops (a front end's `stopped` or `beginStop`): `.kill`
-    /// when `quit` already ended the run, else held (`announce` first when
-    /// it was running: QMP's STOP event).
+    /// The machine stops for `reason` (a front end's `stopped` or
+    /// `beginStop`): `.kill` when `quit` already ended the run, else held
+    /// (`announce` first when it was running: QMP's STOP event). The run
+    /// state follows the reason; a stop while already stopped keeps it, as
+    /// QEMU's vm_stop does.
     @discardableResult
-    mutating func enterStop(announce: () -> Void = {}) -> DebugResume? {
+    mutating func enterStop(_ reason: DebugStopReason, announce: () -> Void = {}) -> DebugResume? {
         if quitting { return .kill }
-        if !stopped { announce() }
+        if !stopped {
+            announce()
+            switch reason {
+            case .breakpoint, .step, .watchpoint, .guestError: debugStop = true
+            case .initial, .interrupt: debugStop = false
+            }
+        }
         stopped = true
         return nil
     }
@@ -283,7 +301,8 @@ struct QMPCommands {
             if let e = reply["error"], let desc = e["desc"]?.stringValue { return (desc + "\r\n", .none) }
             return ("", action)
         } else if words == ["info", "status"] {
-            text = "VM status: \(stopped ? (prelaunch ? "prelaunch" : "paused") : "running")\n"
+            // QEMU's HMP: "paused" with the run state after it unless it is "paused".
+            text = "VM status: \(stopped ? "paused" : "running")\(stopped && runState != "paused" ? " (\(runState))" : "")\n"
         } else if word == "help" || word == "?" {
             text = Self.humanMonitorHelp
         } else if word.isEmpty {

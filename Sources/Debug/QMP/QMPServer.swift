@@ -145,7 +145,7 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
     }
 
     public func stopped(cpu: CPU, reason: DebugStopReason, control: DebugControl) -> DebugResume {
-        if let r = commands.enterStop() { return r }
+        if let r = commands.enterStop(reason) { return r }
         return QMPCommands.serveStopped(resumed: { commands.stopped = false }) {
             commands.handle(nextInput(), cpu: cpu, server: self)
         }
@@ -173,7 +173,7 @@ extension QMPServer: SharedDebugHandler {
 
     /// Stopped by another front end (a breakpoint, the monitor): the STOP event.
     func beginStop(cpu: CPU, reason: DebugStopReason) -> DebugResume? {
-        commands.enterStop { send(QMPCommands.event("STOP")) }
+        commands.enterStop(reason) { send(QMPCommands.event("STOP")) }
     }
 
     func serveQueued(cpu: CPU) -> DebugResume? {
