@@ -83,3 +83,51 @@ final class SysRegRegistryTests: XCTestCase {
         }
     }
 }
+
+/// `CPU.readSysReg`'s fast path (`SysRegRegistry.fastRead`): for every
+/// register, at every EL, with trap controls off and on, it answers exactly
+/// as the general path (`readSysRegChecked`) or leaves the read to it.
+final class SysRegFastReadTests: XCTestCase {
+    func testFastPathAgreesWithTheGeneralPath() {
+        var vhe = TestMachine.config(el2: true, el3: true)
+        vhe.hasVHE = true
+        var fastAnswered = 0
+        for config in [TestMachine.config(), TestMachine.config(el2: true, el3: true), vhe] {
+            let m = TestMachine(config: config)
+            let cpu = m.cpu
+            // Trap controls clear, then (nearly) all set: HCR_EL2 without E2H
+            // and TGE (E2H sends every read to the general path), MDCR_EL2,
+            // CPTR_EL2, SCTLR_EL1 with UMA and UCT clear (EL0's DAIF and CTR_EL0 trap).
+            for traps in [false, true] {
+                cpu.setSysreg(SysRegTable.hcrEL2, traps ? ~(HCRBits.e2h | (1 << 27)) : 0)
+                cpu.setSysreg(NamedSysReg.MDCR_EL2.slot, traps ? ~0 : 0)
+                cpu.setSysreg(NamedSysReg.CPTR_EL2.slot, traps ? 0x0000_0000_0030_3FFF : 0)
+                cpu.setSysreg(SysRegTable.sctlr[1], traps ? 0 : 0xFFFF_FFFF)
+                for el in 0...cpu.highestEL {
+                    cpu.setEL(el)
+                    for spSel: UInt64 in [0, 1] {
+                        cpu.spSel = spSel
+                        for (i, def) in cpu.sysRegs.definitions.enumerated() {
+                            let first = cpu.readSysRegChecked(key: def.key)
+                            guard first == cpu.readSysRegChecked(key: def.key) else { continue }   // a counter
+                            XCTAssertEqual(cpu.readSysReg(key: def.key), first, "\(def.name) at EL\(el)")
+                            if let fast = cpu.sysRegs.fastRead(key: def.key, cpu: cpu, el: el) {
+                                fastAnswered += 1
+                                XCTAssertEqual(fast, first, "\(def.name) (slot \(i)) at EL\(el), traps \(traps)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(fastAnswered, 100, "the fast path answers the plain registers")
+        // The registers a kernel reads most take it at EL1 (no VHE).
+        let m = TestMachine()
+        m.cpu.setEL(1)
+        m.cpu.spSel = 1
+        for name in ["SP_EL0", "TPIDR_EL1", "DAIF", "NZCV", "DCZID_EL0"] {
+            XCTAssertNotNil(m.cpu.sysRegs.fastRead(key: m.cpu.sysRegs.definitions[SysRegTable.slot(name).slot].key,
+                                                   cpu: m.cpu, el: 1), name)
+        }
+    }
+}

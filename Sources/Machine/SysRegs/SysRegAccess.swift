@@ -5,6 +5,16 @@ extension CPU {
     /// MRS. Returns nil when the access is UNDEFINED at the current EL (the caller
     /// raises the Undefined Instruction exception).
     public func readSysReg(key: UInt32) -> UInt64? {
+        // The registers the kernel reads all the time (SP_EL0, TPIDR_EL1,
+        // DAIF...) without copying their definition; VHE's redirects and
+        // every checked or trapped access take the general path.
+        if !(config.hasVHE && hcrE2H), let v = sysRegs.fastRead(key: key, cpu: self, el: el) { return v }
+        return readSysRegChecked(key: key)
+    }
+
+    /// The general path of `readSysReg`: the register's definition, its
+    /// access rules and traps, its kind.
+    func readSysRegChecked(key: UInt32) -> UInt64? {
         guard let (def, slot) = resolveSysReg(key: key), sysRegAccess(def, read: true) == .allowed else { return nil }
         switch def.kind {
         case .storage, .readOnly: return def.readValue?(self) ?? sysreg(slot)

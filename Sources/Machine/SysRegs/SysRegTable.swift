@@ -33,6 +33,9 @@ public struct SysRegDef: Sendable {
     /// Access rules beyond `minEL`/`requiresEL` (feature present, Security
     /// state, traps to a higher EL; `SysRegAccess`, MEC/MECRegisters.swift); nil: none.
     public var accessCheck: (@Sendable (CPU, _ isRead: Bool) -> SysRegAccess)? = nil
+    /// The ELs (bit n: ELn) at which `accessCheck` can refuse an access; at
+    /// the others it allows every access (`el0Gated`: EL0 only).
+    public var accessCheckELs: UInt8 = 0b1111
     /// Replaces the plain store of a `.storage` write (masks, selective TLB flushes).
     public var onWrite: (@Sendable (CPU, SysRegSlot, UInt64) -> Void)? = nil
     /// The architectural trap controls that apply to the register (HCR_EL2,
@@ -82,6 +85,7 @@ public struct SysRegDef: Sendable {
     /// HCR_EL2.TGE) with EC 0x18 (Arm ARM D19, the registers' EL0 access rules).
     public func el0Gated(bySCTLRBit bit: UInt64) -> SysRegDef {
         var d = self
+        d.accessCheckELs = 0b0001
         d.accessCheck = { cpu, _ in
             guard cpu.el == 0 else { return .allowed }
             return (cpu.el0SCTLR >> bit) & 1 == 1 ? .allowed : .trap(toEL: cpu.syncTargetEL)
@@ -304,15 +308,66 @@ public final class SysRegRegistry {
         definitions = SysRegTable.all
         slotByKey = .allocate(capacity: 1 << 16)
         slotByKey.initialize(repeating: 0, count: 1 << 16)
+        fastRead = .allocate(capacity: StateLayout.sysregSlots)
+        fastRead.initialize(repeating: 0, count: StateLayout.sysregSlots)
+        fastMinEL = .allocate(capacity: StateLayout.sysregSlots)
+        fastMinEL.initialize(repeating: 0, count: StateLayout.sysregSlots)
         for (i, d) in definitions.enumerated() { slotByKey[Int(d.key)] = UInt16(i + 1) }
+        for i in definitions.indices { noteFastRead(i) }
     }
 
-    deinit { slotByKey.deallocate() }
+    deinit {
+        slotByKey.deallocate()
+        fastRead.deallocate()
+        fastMinEL.deallocate()
+    }
 
     @inline(__always) public func lookup(key: UInt32) -> (def: SysRegDef, slot: SysRegSlot)? {
         let i = Int(slotByKey[Int(key & 0xFFFF)])
         guard i != 0 else { return nil }
         return (definitions[i - 1], SysRegSlot(slot: i - 1))
+    }
+
+    /// Per slot, how an MRS reads the register without copying its
+    /// definition (`CPU.readSysReg`'s fast path; 0: it cannot): bits 0-3 the
+    /// ELs at which nothing but `minEL` and `requiresEL` can refuse the read
+    /// (no `accessCheck` there, no `traps`), bit 4 a plain slot read
+    /// (`.storage`/`.readOnly` without `readValue`), bit 5 `.special`'s reader
+    /// (in `specialReaders`). `minEL`, `requiresEL` in `fastMinEL`.
+    private let fastRead: UnsafeMutablePointer<UInt8>
+    private let fastMinEL: UnsafeMutablePointer<UInt8>
+    private var specialReaders: [(@Sendable (CPU) -> UInt64?)?] = []
+    static let fastPlain: UInt8 = 1 << 4
+    static let fastSpecial: UInt8 = 1 << 5
+
+    private func noteFastRead(_ i: Int) {
+        let d = definitions[i]
+        var els: UInt8 = d.traps.isEmpty ? 0b1111 : 0
+        if d.accessCheck != nil { els &= ~d.accessCheckELs }
+        var how: UInt8 = 0
+        switch d.kind {
+        case .storage, .readOnly: if d.readValue == nil { how = SysRegRegistry.fastPlain }
+        case .special(let read, _):
+            how = SysRegRegistry.fastSpecial
+            if specialReaders.count <= i { specialReaders += Array(repeating: nil, count: i + 1 - specialReaders.count) }
+            specialReaders[i] = read
+        case .writeOnly: break
+        }
+        fastRead[i] = how == 0 || els == 0 ? 0 : how | els
+        fastMinEL[i] = UInt8(d.minEL) | UInt8(d.requiresEL) << 4
+    }
+
+    /// The read of the register with `key` at `el` when it needs none of the
+    /// general path's checks (see `fastRead`): its value, or nil inside when
+    /// a `.special` reader refuses it (UNDEFINED). Nil: the general path decides.
+    @inline(__always) func fastRead(key: UInt32, cpu: CPU, el: Int) -> UInt64?? {
+        let i = Int(slotByKey[Int(key & 0xFFFF)]) - 1
+        guard i >= 0 else { return nil }
+        let f = fastRead[i], m = fastMinEL[i]
+        guard f & (1 << UInt8(el)) != 0, el >= Int(m & 0xF), cpu.highestEL >= Int(m >> 4) else { return nil }
+        if f & SysRegRegistry.fastPlain != 0 { return .some(cpu.sysreg(SysRegSlot(slot: i))) }
+        guard let read = specialReaders[i] else { return nil }
+        return .some(read(cpu))
     }
 
     public func name(forKey key: UInt32) -> String? { lookup(key: key)?.def.name }
@@ -325,6 +380,7 @@ public final class SysRegRegistry {
             precondition(definitions.count < StateLayout.sysregSlots, "no state-block slot left for \(d.name)")
             definitions.append(d)
             slotByKey[Int(d.key)] = UInt16(definitions.count)
+            noteFastRead(definitions.count - 1)
             return SysRegSlot(slot: definitions.count - 1)
         }
     }

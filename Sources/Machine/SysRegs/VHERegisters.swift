@@ -65,6 +65,7 @@ enum VHERegisters {
             let target = SysRegTable.all[i]
             var view = SysRegDef(target.name, key: target.key, el: 0, target.kind)
             view.accessCheck = target.accessCheck
+            view.accessCheckELs = target.accessCheckELs
             d[key] = (view, i)
         }
         return d
