@@ -256,27 +256,15 @@ enum IRDataOps {
             let a = Int(inst.a.index)
             let b = inst.b.isNone ? a : Int(inst.b.index)
             let c = inst.c.isNone ? a : Int(inst.c.index)
-            let code = VectorOpcode(imm: inst.imm)
-            var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
-            let r = VectorSemantics.evaluate(code, V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
-                                             V128(lo: v[c], hi: vh[c]), &fp)
-            if fp.fpsrFlags != 0 {
-                state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
-                                 toByteOffset: StateLayout.fpsr, as: UInt64.self)
-            }
+            let r = InterpreterFP.vop(VectorOpcode(imm: inst.imm), V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
+                                      V128(lo: v[c], hi: vh[c]), state: state)
             v[i] = r.lo
             vh[i] = r.hi
         case .fp:
             let a = Int(inst.a.index)
-            var flags: UInt64 = 0
-            v[i] = FPReference.execute(FPOpcode(imm: inst.imm), outBits: inst.type.bits, inBits: insts[a].type.bits,
-                                       v[a], inst.b.isNone ? 0 : v[Int(inst.b.index)],
-                                       inst.c.isNone ? 0 : v[Int(inst.c.index)],
-                                       fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags)
-            if flags != 0 {
-                state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | flags,
-                                 toByteOffset: StateLayout.fpsr, as: UInt64.self)
-            }
+            v[i] = InterpreterFP.fp(FPOpcode(imm: inst.imm), outBits: inst.type.bits, inBits: insts[a].type.bits,
+                                    v[a], inst.b.isNone ? 0 : v[Int(inst.b.index)],
+                                    inst.c.isNone ? 0 : v[Int(inst.c.index)], state: state)
         default:
             preconditionFailure("not a data op: \(inst.op)")
         }

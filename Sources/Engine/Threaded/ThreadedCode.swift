@@ -72,6 +72,15 @@ enum TOp: UInt8 {
 
 /// One pre-decoded operation (32 bytes). Operands are value slots (the IR
 /// value numbers); imm and m hold what the op needs inline.
+extension TOp {
+    /// The load or store op of 1, 2, 4 or 8 bytes (the four sizes are
+    /// consecutive cases).
+    static func memoryAccess(size: Int, store: Bool) -> TOp {
+        let first = store ? TOp.store8 : TOp.load8
+        return TOp(rawValue: first.rawValue + UInt8(min(size.trailingZeroBitCount, 3)))!
+    }
+}
+
 struct PInst {
     var imm: UInt64 = 0
     var m: UInt64 = 0
@@ -392,34 +401,19 @@ enum ThreadedTranslator {
                     case .sge: p.op = imm ? .sgeI : .sge
                     }
                 }
-            case .load:
-                let size = inst.type.bits >> 3
+            case .load, .store:
+                let isStore = inst.op == .store
+                let size = (isStore ? typeOf(inst.b) : inst.type).bits >> 3
                 let flags = AccessFlags(rawValue: inst.imm)
-                switch size {
-                case 1: p.op = .load8
-                case 2: p.op = .load16
-                case 4: p.op = .load32
-                default: p.op = .load64
-                }
+                p.op = TOp.memoryAccess(size: size, store: isStore)
                 p.a = slot(inst.a)
+                if isStore {
+                    p.b = slot(inst.b)
+                    pendingCheck = true
+                }
                 p.imm = inst.imm
                 p.m = TLB.pageMask | flags.slowPathMask(size: size)
                 p.x = flags.contains(.unprivileged) ? 1 : 0
-            case .store:
-                let size = typeOf(inst.b).bits >> 3
-                let flags = AccessFlags(rawValue: inst.imm)
-                switch size {
-                case 1: p.op = .store8
-                case 2: p.op = .store16
-                case 4: p.op = .store32
-                default: p.op = .store64
-                }
-                p.a = slot(inst.a)
-                p.b = slot(inst.b)
-                p.imm = inst.imm
-                p.m = TLB.pageMask | flags.slowPathMask(size: size)
-                p.x = flags.contains(.unprivileged) ? 1 : 0
-                pendingCheck = true
             case .call:
                 p.op = .call
                 p.imm = inst.imm

@@ -352,14 +352,8 @@ final class ThreadedInterpreter {
     private static func vop(_ i: PInst, _ codes: UnsafeMutablePointer<VectorOpcode>, _ v: UnsafeMutablePointer<UInt64>,
                             _ vh: UnsafeMutablePointer<UInt64>, _ state: UnsafeMutableRawPointer) {
         let a = Int(i.a), b = Int(i.b), c = Int(i.c)
-        let code = codes[Int(i.imm)]
-        var fp = VectorFPState(fpcr: code.usesFPSR ? state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self) : 0)
-        let r = VectorSemantics.evaluate(code, V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
-                                         V128(lo: v[c], hi: vh[c]), &fp)
-        if fp.fpsrFlags != 0 {
-            state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | fp.fpsrFlags,
-                             toByteOffset: StateLayout.fpsr, as: UInt64.self)
-        }
+        let r = InterpreterFP.vop(codes[Int(i.imm)], V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
+                                  V128(lo: v[c], hi: vh[c]), state: state)
         v[Int(i.d)] = r.lo
         vh[Int(i.d)] = r.hi
     }
@@ -367,14 +361,9 @@ final class ThreadedInterpreter {
     @inline(never)
     private static func fp(_ i: PInst, _ codes: UnsafeMutablePointer<FPOpcode>, _ v: UnsafeMutablePointer<UInt64>,
                            _ state: UnsafeMutableRawPointer) {
-        var flags: UInt64 = 0
-        v[Int(i.d)] = FPReference.execute(codes[Int(i.imm)], outBits: Int(i.x), inBits: Int(i.m & 0xFF), v[Int(i.a)],
-                                          i.m & 0x100 != 0 ? v[Int(i.b)] : 0, i.m & 0x200 != 0 ? v[Int(i.c)] : 0,
-                                          fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags)
-        if flags != 0 {
-            state.storeBytes(of: state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self) | flags,
-                             toByteOffset: StateLayout.fpsr, as: UInt64.self)
-        }
+        v[Int(i.d)] = InterpreterFP.fp(codes[Int(i.imm)], outBits: Int(i.x), inBits: Int(i.m & 0xFF), v[Int(i.a)],
+                                       i.m & 0x100 != 0 ? v[Int(i.b)] : 0, i.m & 0x200 != 0 ? v[Int(i.c)] : 0,
+                                       state: state)
     }
 
     @inline(never)
