@@ -192,8 +192,9 @@ def edk2_linux(cmd, timeout):
     return r.close(s)
 
 
-def uboot(cmd, timeout, boot_linux):
-    r = gs.Checks()
+def uboot_prompt(cmd, timeout, r):
+    """Starts U-Boot, stops its autoboot with a key and waits for its prompt;
+    returns the session and whether the prompt came."""
     s = gs.Session(cmd, timeout)
     m = s.expect(rb"Hit any key to stop autoboot", timeout)
     if m is not None:
@@ -202,6 +203,13 @@ def uboot(cmd, timeout, boot_linux):
     r.check("reaches U-Boot's prompt", m is not None, "last lines: " + s.last_lines())
     if m is not None:
         r.times["prompt"] = s.elapsed()
+    return s, m is not None
+
+
+def uboot(cmd, timeout, boot_linux):
+    r = gs.Checks()
+    s, prompt = uboot_prompt(cmd, timeout, r)
+    if prompt:
         if boot_linux:
             s.send(b"qfw load ${kernel_addr_r} ${ramdisk_addr_r}\r")
             s.expect(UBOOT_PROMPT, 120)
@@ -259,14 +267,9 @@ def disk_session(kind, subject, engine, timeout):
                 s.send(b" ")
                 linux_checks(s, r, "startup.nsh", f"initrd=\\EFI\\LINUX\\INITRD {DISK_APPEND}")
         else:
-            s = gs.Session(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + drive), timeout)
-            m = s.expect(rb"Hit any key to stop autoboot", timeout)
-            if m is not None:
-                s.send(b" ")
-                m = s.expect(UBOOT_PROMPT, 60)
-            r.check("reaches U-Boot's prompt", m is not None, "last lines: " + s.last_lines())
-            if m is not None:
-                r.times["prompt"] = s.elapsed()
+            s, prompt = uboot_prompt(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + drive),
+                                     timeout, r)
+            if prompt:
                 for line in (f"load virtio 0:1 ${{kernel_addr_r}} {DISK_KERNEL}",
                              f"load virtio 0:1 ${{ramdisk_addr_r}} {DISK_INITRD}",
                              f"setenv bootargs {DISK_APPEND}"):
