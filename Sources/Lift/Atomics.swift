@@ -21,7 +21,13 @@ extension LiftState {
         }
     }
 
-    /// LDAR/LDAPR/STLR: ordinary accesses that must be aligned.
+    /// LDAR/LDAPR/STLR: ordinary accesses that must be aligned. A Store-
+    /// Release is ordered before a later Load-Acquire (LDAR, RCsc; Arm ARM
+    /// B2.3, Barrier-ordered-before), the one order x86-64's TSO does not
+    /// keep (a store may wait in the store buffer while a later load reads):
+    /// STLR fences the host after its store, as a full DMB does (only with
+    /// CPUs on host threads). Exclusives and LSE atomics are locked host
+    /// instructions, full fences already.
     mutating func liftAcquireRelease(_ w: UInt32) {
         let size = w.ldstSize
         let addr = xsp(w.rn)
@@ -29,6 +35,7 @@ extension LiftState {
             .union(.alignmentRequired)
         if A64Decoder.decode(w) == .stlr {
             b.store(addr, b.trunc(x(w.rt), to: LiftState.sizeTypes[size]), flags: flags.rawValue)
+            b.call(.barrier)
         } else {
             setReg(w.rt, loadValue(addr, size: size, signed: false, toW: false, flags: flags))
         }
