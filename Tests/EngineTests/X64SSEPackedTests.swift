@@ -24,6 +24,8 @@ final class X64SSEPackedTests: XCTestCase {
             b.add("cmpltpd \(x(d)), \(x(s))") { $0.cmpFP(d, s, predicate: 1, double: true) }
             b.add("haddps \(x(d)), \(x(s))") { $0.haddFP(d, s, double: false) }
             b.add("haddpd \(x(d)), \(x(s))") { $0.haddFP(d, s, double: true) }
+            b.add("cvtdq2ps \(x(d)), \(x(s))") { $0.cvtdq2ps(d, s) }
+            b.add("cvttps2dq \(x(d)), \(x(s))") { $0.cvttps2dq(d, s) }
             b.add("shufps \(x(d)), \(x(s)), 0xbb") { $0.shufps(d, s, 0xBB) }
             b.add("palignr \(x(d)), \(x(s)), 0x4") { $0.palignr(d, s, 4) }
             b.add("sha1rnds4 \(x(d)), \(x(s)), 0x3") { $0.sha1rnds4(d, s, 3) }

@@ -192,6 +192,11 @@ extension JITCompiler {
     func emitScalarFP(_ i: Int, _ inst: Inst) -> Bool {
         let code = FPOpcode(imm: inst.imm)
         let bits = type(inst.a).bits
+        switch code.kind {
+        case .fromInt: return emitIntToFP(i, inst, code)
+        case .toInt: return emitFPToInt(i, inst, code)
+        default: break
+        }
         guard bits == 32 || bits == 64, code.rounding == nil else { return false }
         let double = bits == 64
         switch code.kind {
@@ -217,6 +222,10 @@ extension JITCompiler {
             guard inst.type.bits == bits, runtime.features.fma else { return false }
         case .cmp, .cmpe:
             emitFPCompare(i, inst, double: double, signalling: code.kind == .cmpe)
+            return true
+        case .max, .min, .maxnm, .minnm:
+            guard inst.type.bits == bits else { return false }
+            emitScalarMinMax(i, inst, code.kind, double: double)
             return true
         default:
             return false

@@ -22,6 +22,7 @@ extension JITCompiler {
     /// Emits the op and returns true, or emits nothing and returns false.
     func emitVectorFP(_ i: Int, _ inst: Inst, _ code: VectorOpcode) -> Bool {
         guard let op = VectorFPOp(rawValue: code.op), code.laneBits == 32 || code.laneBits == 64 else { return false }
+        if emitVectorFPSelect(i, inst, code, op) { return true }
         let shape = code.param & 3
         guard shape < 2, code.param >> 2 == 0 else { return false }
         let double = code.laneBits == 64

@@ -49,6 +49,13 @@ extension X64Assembler {
         sseRR(double ? 0x66 : 0xF2, .m0F, 0x7C, reg: dst.rawValue, rm: src.rawValue)
     }
 
+    /// `cvtdq2ps dst, src` (0F 5B): signed 32-bit lanes to single precision (MXCSR rounding).
+    public func cvtdq2ps(_ dst: XReg, _ src: XReg) { sseRR(0, .m0F, 0x5B, reg: dst.rawValue, rm: src.rawValue) }
+
+    /// `cvttps2dq dst, src` (F3 0F 5B): single precision to signed 32-bit lanes, truncating
+    /// (0x80000000 for NaN and out-of-range lanes).
+    public func cvttps2dq(_ dst: XReg, _ src: XReg) { sseRR(0xF3, .m0F, 0x5B, reg: dst.rawValue, rm: src.rawValue) }
+
     /// `shufps dst, src, imm` (0F C6 /r ib): dst's lanes imm[1:0], imm[3:2], then src's imm[5:4], imm[7:6].
     public func shufps(_ dst: XReg, _ src: XReg, _ imm: UInt8) {
         sseRR(0, .m0F, 0xC6, reg: dst.rawValue, rm: src.rawValue, imm: imm)
