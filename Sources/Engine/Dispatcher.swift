@@ -247,6 +247,7 @@ public final class Dispatcher {
                 if cpu.waiting != nil && !cpu.pollWakeUp(deadline: &deadline) { continue }
                 ranAny = true
                 turns &+= 1
+                r.ownTurns &+= 1
                 let limit = cpu.instructionCount &+ slice
                 cpu.instructionLimit = limit
                 while system.exitStatus == nil {
@@ -266,6 +267,7 @@ public final class Dispatcher {
                 return
             }
             if deadline == .max && !runners.contains(where: { $0.cpu.interrupts.hasWakeSource }) {
+                if endWaitsForEventOnce(turns: turns) { continue }
                 system.fatal(Dispatcher.everyCPUWaitingMessage(waiting.map { ($0.cpu.index, $0.cpu.pc) }))
                 return
             }
@@ -276,6 +278,25 @@ public final class Dispatcher {
                 cpus.contains { $0.exitRequest != 0 || $0.interrupts.assertedLines != 0 || $0.interrupts.hostEventPending }
             }
         }
+    }
+
+    /// No CPU can run and none has a timer: before calling that a hang, a
+    /// CPU in WFE looks again once if another CPU had a turn since its last
+    /// look. The other CPU may have stored what it waits for between its
+    /// load and its WFE (a slice can end between them), then gone to WFI or
+    /// off; a store that clears the exclusive monitor is a wake-up event
+    /// (Arm ARM D1.6.1) the scheduler does not see. True when a wait ended.
+    private func endWaitsForEventOnce(turns: UInt64) -> Bool {
+        var ended = false
+        for r in runners where r.cpu.waiting?.isWFE == true {
+            let othersTurns = turns &- r.ownTurns
+            if r.lookedAtOthersTurns != othersTurns {
+                r.lookedAtOthersTurns = othersTurns
+                r.cpu.endWaitForEvent()
+                ended = true
+            }
+        }
+        return ended
     }
 
     static let everyCPUOffMessage = "every CPU is powered off (PSCI CPU_OFF) and nothing can power one on"
@@ -492,6 +513,11 @@ final class CPURunner {
     var blocks: UInt64 = 0
     /// The scheduler's turn count when the CPU's last slice ended (several CPUs on one thread).
     var waitTurn: UInt64 = 0
+    /// Slices this CPU ran (several CPUs on one thread).
+    var ownTurns: UInt64 = 0
+    /// The other CPUs' slices when a WFE of this CPU last looked again
+    /// instead of the run ending as a hang (`endWaitsForEventOnce`).
+    var lookedAtOthersTurns: UInt64 = .max
     /// The interpreter's value arrays (one per CPU: CPUs may have threads).
     let interpreter = IRInterpreter()
     let threadedInterpreter = ThreadedInterpreter()
@@ -506,6 +532,12 @@ final class CPURunner {
     let parked = Atomic<UInt8>(0)
     /// The PC `parked` was set at (.max: off).
     let parkedPC = Atomic<UInt64>(0)
+    /// Times this CPU parked `hard`: written by its thread under the wake
+    /// lock, read under it by a CPU in WFE (ThreadedRun.swift).
+    let hardParks = Atomic<UInt64>(0)
+    /// The other CPUs' `hardParks` sum when this CPU's WFE last found them
+    /// all parked hard and looked again instead of parking (its thread only).
+    var lookedAtHardParks: UInt64 = .max
     init(cpu: CPU, jumpCache: JumpCache?) {
         self.cpu = cpu
         self.jumpCache = jumpCache

@@ -86,8 +86,9 @@ extension Dispatcher {
     /// translated code) until a kick, a line, the alarm or `deadline`.
     /// `park`: only another CPU could wake it (no timer armed, no wake
     /// source); when every CPU is parked the run ends with an error. A CPU
-    /// in WFE parks only while every other CPU is parked in WFI or off;
-    /// otherwise it does not sleep and this returns false.
+    /// in WFE parks only while every other CPU is parked in WFI or off and
+    /// none has run since its WFE last looked again; otherwise it does not
+    /// sleep and this returns false.
     @discardableResult
     private func idle(_ r: CPURunner, until deadline: UInt64, park: Park) -> Bool {
         let cpu = r.cpu
@@ -102,8 +103,20 @@ extension Dispatcher {
             if r.parked.load(ordering: .relaxed) != park.rawValue {
                 r.parkedPC.store(cpu.powerState == .on ? cpu.pc : .max, ordering: .relaxed)
                 r.parked.store(park.rawValue, ordering: .relaxed)
+                if park == .hard { r.hardParks.add(1, ordering: .relaxed) }
             }
-            let othersHard = park != .wfe || runners.allSatisfy { $0 === r || $0.parked.load(ordering: .relaxed) == Park.hard.rawValue }
+            var othersHard = park != .wfe || runners.allSatisfy { $0 === r || $0.parked.load(ordering: .relaxed) == Park.hard.rawValue }
+            if park == .wfe && othersHard {
+                // The others parked after this CPU's last load may have
+                // stored what it waits for (then gone to WFI or off): it
+                // looks again once before sleeping, and sleeps only when no
+                // other CPU has run since that look.
+                let parks = runners.reduce(UInt64(0)) { $1 === r ? $0 : $0 &+ $1.hardParks.load(ordering: .relaxed) }
+                if r.lookedAtHardParks != parks {
+                    r.lookedAtHardParks = parks
+                    othersHard = false
+                }
+            }
             wake.unlock()
             if !othersHard {
                 unpark(r)
