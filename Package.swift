@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CFDT", path: "Sources/CFDT", providers: [.apt(["libfdt-dev"])]),
         // Host atomic instructions on guest memory (header only).
         .systemLibrary(name: "CHostAtomics", path: "Sources/CHostAtomics"),
+        // One SSE/FMA op under a given MXCSR, its flags read back (header only).
+        .systemLibrary(name: "CHostFP", path: "Sources/CHostFP"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The host calls of the 9P server that Glibc's module leaves out (O_PATH, xattrs, statfs).
         .systemLibrary(name: "CNineP", path: "Sources/CNineP"),
@@ -46,7 +48,7 @@ let package = Package(
         // User-mode networking over libslirp (virtio-net's back end): no emulator types.
         .target(name: "UserNet", dependencies: ["CSlirp"]),
         .target(name: "Devices", dependencies: ["Machine", "NineP"]),
-        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI", "CHostAtomics"], swiftSettings: unchecked),
+        .target(name: "Engine", dependencies: ["IR", "Lift", "Machine", "Arch", "CFFI", "CHostAtomics", "CHostFP"], swiftSettings: unchecked),
         // ELF files read without trusting them (the loader and the symbol tables).
         .target(name: "ELF"),
         .target(name: "Board", dependencies: ["Machine", "Devices", "ELF", "CFDT", "CZlib", "Options", "NineP", "UserNet"], exclude: ["DefaultGuest/firmware"]),

@@ -16,6 +16,8 @@ final class ThreadedInterpreter {
     private var capacity: Int
     private let ffi = FFIHelperCaller()
     private let helpers: UnsafeMutablePointer<HelperFunction>
+    /// FP ops on the host's SSE unit when provably exact (HostFP.swift).
+    private let hostFP = HostFP()
     /// The last direct exit taken (its code and op index), for the dispatcher
     /// to chain to the block it finds next; nil when the run ended otherwise.
     private(set) var lastExit: (code: Unmanaged<ThreadedCode>, op: Int)?
@@ -77,6 +79,7 @@ final class ThreadedInterpreter {
         let vh = high
         let ffi = self.ffi
         let helpers = self.helpers
+        let hostFP = self.hostFP
         let capacity = self.capacity
         let mmuIndex = cpu.mmuIndex
         let unprivilegedIndex = CPU.unprivilegedIndex(mmuIndex)
@@ -246,9 +249,9 @@ final class ThreadedInterpreter {
             case .vextract, .vinsert, .vdup:
                 ThreadedInterpreter.lanes(i, v, vh)
             case .vop:
-                ThreadedInterpreter.vop(i, header.pointee.vectorCodes, v, vh, state)
+                ThreadedInterpreter.vop(i, header.pointee.vectorCodes, v, vh, state, hostFP)
             case .fp:
-                ThreadedInterpreter.fp(i, header.pointee.fpCodes, v, state)
+                ThreadedInterpreter.fp(i, header.pointee.fpCodes, v, state, hostFP)
             case .exitIndirect:
                 leave(v[Int(i.a)])
                 return done + Int(i.n)
@@ -350,20 +353,38 @@ final class ThreadedInterpreter {
 
     @inline(never)
     private static func vop(_ i: PInst, _ codes: UnsafeMutablePointer<VectorOpcode>, _ v: UnsafeMutablePointer<UInt64>,
-                            _ vh: UnsafeMutablePointer<UInt64>, _ state: UnsafeMutableRawPointer) {
+                            _ vh: UnsafeMutablePointer<UInt64>, _ state: UnsafeMutableRawPointer, _ hostFP: HostFP) {
         let a = Int(i.a), b = Int(i.b), c = Int(i.c)
-        let r = InterpreterFP.vop(codes[Int(i.imm)], V128(lo: v[a], hi: vh[a]), V128(lo: v[b], hi: vh[b]),
-                                  V128(lo: v[c], hi: vh[c]), state: state)
+        let code = codes[Int(i.imm)]
+        let va = V128(lo: v[a], hi: vh[a]), vb = V128(lo: v[b], hi: vh[b]), vc = V128(lo: v[c], hi: vh[c])
+        var flags: UInt64 = 0
+        let r: V128
+        if code.group == .fp,
+           let fast = hostFP.vector(code, va, vb, vc, fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self),
+                                    flags: &flags) {
+            InterpreterFP.accumulateFPSR(flags, state: state)
+            r = fast
+        } else {
+            r = InterpreterFP.vop(code, va, vb, vc, state: state)
+        }
         v[Int(i.d)] = r.lo
         vh[Int(i.d)] = r.hi
     }
 
     @inline(never)
     private static func fp(_ i: PInst, _ codes: UnsafeMutablePointer<FPOpcode>, _ v: UnsafeMutablePointer<UInt64>,
-                           _ state: UnsafeMutableRawPointer) {
-        v[Int(i.d)] = InterpreterFP.fp(codes[Int(i.imm)], outBits: Int(i.x), inBits: Int(i.m & 0xFF), v[Int(i.a)],
-                                       i.m & 0x100 != 0 ? v[Int(i.b)] : 0, i.m & 0x200 != 0 ? v[Int(i.c)] : 0,
-                                       state: state)
+                           _ state: UnsafeMutableRawPointer, _ hostFP: HostFP) {
+        let code = codes[Int(i.imm)]
+        let outBits = Int(i.x), inBits = Int(i.m & 0xFF)
+        let a = v[Int(i.a)], b = i.m & 0x100 != 0 ? v[Int(i.b)] : 0, c = i.m & 0x200 != 0 ? v[Int(i.c)] : 0
+        var flags: UInt64 = 0
+        if let r = hostFP.scalar(code, outBits: outBits, inBits: inBits, a, b, c,
+                                 fpcr: state.load(fromByteOffset: StateLayout.fpcr, as: UInt64.self), flags: &flags) {
+            InterpreterFP.accumulateFPSR(flags, state: state)
+            v[Int(i.d)] = r
+            return
+        }
+        v[Int(i.d)] = InterpreterFP.fp(code, outBits: outBits, inBits: inBits, a, b, c, state: state)
     }
 
     @inline(never)
