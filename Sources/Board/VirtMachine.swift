@@ -88,6 +88,8 @@ public struct BoardError: Error, CustomStringConvertible {
 /// | 0x0800_0000   | 0x10000       | GIC distributor (v2 and v3)            |
 /// | 0x0801_0000   | 0x10000       | GICv2 CPU interface                    |
 /// | 0x0802_0000   | 0x1000        | GICv2m MSI frame (GICv2: SPIs 48-111)  |
+/// | 0x0803_0000   | 0x1000        | GICv2 GICH (virtualization=on)         |
+/// | 0x0804_0000   | 0x2000        | GICv2 GICV (virtualization=on)         |
 /// | 0x080A_0000   | 0x20000 × CPUs| GICv3 redistributors                   |
 /// | 0x0900_0000   | 0x1000        | PL011 UART (SPI 1)                     |
 /// | 0x0901_0000   | 0x1000        | PL031 RTC (SPI 2)                      |
@@ -199,7 +201,15 @@ public final class VirtMachine {
                 // The register maps only, not the device tree's whole windows (as QEMU).
                 try memory.addDevice(d, base: VirtMap.gicDist.base, size: GICv2DistributorRegs.size)
                 try memory.addDevice(c, base: VirtMap.gicCPU.base, size: GICv2CPUInterfaceRegs.size)
-                gicDevices = [d, c]
+                var frames: [MMIODevice] = [d, c]
+                if options.virtualization {
+                    // The virtual interface control (GICH) and virtual CPU interface (GICV).
+                    let h = GICv2VirtualControl(gic: gic), v = GICv2VirtualCPUInterface(gic: gic)
+                    try memory.addDevice(h, base: VirtMap.gicHyp.base, size: GICv2VirtualControlRegs.size)
+                    try memory.addDevice(v, base: VirtMap.gicVCPU.base, size: GICv2VirtualCPUInterfaceRegs.size)
+                    frames += [h, v]
+                }
+                gicDevices = frames
             case .v3:
                 let d = GICv3Distributor(gic: gic), r = GICv3Redistributor(gic: gic)
                 try memory.addDevice(d, base: VirtMap.gicDist.base, size: VirtMap.gicDist.size)

@@ -4,7 +4,8 @@ import Machine
 /// The Generic Interrupt Controller of QEMU's virt board: the interrupt state
 /// shared by GICv2 (GICv2Distributor.swift, GICv2CPUInterface.swift) and GICv3
 /// (GICv3Distributor.swift, GICv3Redistributor.swift, GICv3CPUInterface.swift;
-/// the virtual CPU interface in GICv3VirtualState.swift, GICv3VirtualInterface.swift),
+/// the virtual CPU interface in GICv3VirtualState.swift, GICv3VirtualInterface.swift,
+/// and GICv2's in GICv2VirtualState.swift, GICv2VirtualInterface.swift),
 /// the highest-priority-pending computation, and the IRQ/FIQ outputs to each CPU
 /// (Arm IHI 0069 "GICv3 and GICv4 architecture specification", IHI 0048 "GICv2").
 ///
@@ -105,6 +106,8 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         var apr: [APR] = [APR(), APR(), APR()]
         /// The GICv3 virtual CPU interface (GICv3VirtualState.swift).
         var virt = GICVirtualCPU()
+        /// The GICv2 virtual interface (GICv2VirtualState.swift).
+        var virt2 = GICv2VirtualCPU()
 
         // What the CPU is doing (kept by `cpuContextChanged`), and its outputs.
         var el = 1
