@@ -25,8 +25,10 @@ binary at RAM + 0x80000; it is run with -kernel <name>.bin) and "BOOT-ARGS: ..."
 "GUEST-STDIN: text" feeds the text (with \n, \r escapes) to the guest's stdin.
 
 A test with several CPUs ("-smp N" in its ARMATURE-ARGS) runs under each engine
-twice: CPUs taking turns on one host thread (the default), and with
-"-accel ENGINE,thread=multi", one host thread per CPU (label ENGINE/multi).
+twice: with "-accel ENGINE,thread=single", CPUs taking turns on one host thread
+(deterministic: the run compared with QEMU and the other engine), and with
+"-accel ENGINE,thread=multi", one host thread per CPU (the default; label
+ENGINE/multi).
 
 A run passes when: its exit status is the expected one (0, or the value of an
 "EXPECT-EXIT: N" annotation in the test source), its stdout contains
@@ -365,8 +367,9 @@ def main():
                    "-kernel", elf] + extra
             results["qemu10"] = run(cmd, args.timeout, qemu10_env, stdin=stdin)
         for eng in engines:
+            accel = eng + ",thread=single" if several_cpus(srcs[name]) else eng
             cmd = armature + armature_args(srcs[name]) + ["-nographic", "-semihosting",
-                              "-accel", eng, "-kernel", elf] + extra
+                              "-accel", accel, "-kernel", elf] + extra
             results[eng] = run(cmd, args.timeout, stdin=stdin)
         # Several CPUs: each engine also with one host thread per CPU.
         if several_cpus(srcs[name]):

@@ -439,6 +439,8 @@ def main():
         expect_error("-accel kvm", ["-accel", "kvm"], "-accel kvm", "not supported")
         expect_error("-accel interp with a property", ["-accel", "interp,tb-size=64"], "tb-size")
         expect_error("-accel bad thread", ["-accel", "tcg,thread=many"], "thread", "many")
+        expect_error("-accel thread=multi with mec=on", ["-M", "virt,secure=on,virtualization=on,mec=on", "-cpu", "max,x-rme=on",
+                                                         "-smp", "2", "-accel", "tcg,thread=multi"], "thread=multi", "mec=on")
         expect_error("-accel bogus", ["-accel", "warp"], "warp")
         expect_error("-serial pty", ["-serial", "pty"], "-serial pty")
         expect_error("-d bogus", ["-d", "in_asm,bogus"], "bogus")

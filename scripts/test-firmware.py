@@ -21,6 +21,8 @@ transcripts are compared with QEMU 7.2's runs of the same session.
                  the transcript up to it must be QEMU's; `poweroff` ends the run.
   uboot-linux-*  with -kernel/-initrd/-append: `qfw load` and `booti` boot the
                  kernel to busybox's shell.
+  *-linux-smp2-* the same with -smp 2 (one host thread per CPU, the default):
+                 the kernel brings the second CPU up through PSCI, both online.
   edk2-disk-*    -bios QEMU_EFI.fd and a virtio disk (scripts/lib/esp_disk.py:
                  GPT, an EFI system partition in FAT16 holding the kernel's EFI
                  stub image, the initramfs and startup.nsh): the boot manager
@@ -86,12 +88,14 @@ CONFIGS = {
     "edk2-disk-interp": ("interp", "edk2-disk"),
     "uboot-disk-jit": ("jit", "uboot-disk"),
     "uboot-disk-interp": ("interp", "uboot-disk"),
+    "edk2-linux-smp2-jit": ("jit", "edk2-linux-smp2"),
+    "uboot-linux-smp2-jit": ("jit", "uboot-linux-smp2"),
 }
 
 
 # Run only when named (--config): the interpreter's disk boots take about 7
 # minutes each on a loaded host, past the test stage's budget.
-ON_REQUEST = {"edk2-disk-interp", "uboot-disk-interp"}
+ON_REQUEST = {"edk2-disk-interp", "uboot-disk-interp", "edk2-linux-smp2-jit", "uboot-linux-smp2-jit"}
 
 
 def machine_args(subject, engine, extra):
@@ -174,7 +178,14 @@ def edk2_vars(subject, engine, timeout):
     return r
 
 
-def edk2_linux(cmd, timeout):
+def cpus_online(s, r, smp):
+    """With -smp N: every CPU online at the shell."""
+    if smp > 1:
+        got = s.command("cat /sys/devices/system/cpu/online")
+        r.check(f"{smp} CPUs online", got is not None and f"0-{smp - 1}" in got.split(), f"got {got!r}")
+
+
+def edk2_linux(cmd, timeout, smp=1):
     r = gs.Checks()
     s = gs.Session(cmd, timeout)
     m = s.expect(gs.SHELL, timeout)
@@ -186,6 +197,7 @@ def edk2_linux(cmd, timeout):
         r.check("uname -r", got is not None and got.strip() == release, f"got {got!r}")
         got = s.command("cat /proc/cmdline")
         r.check("the command line from fw_cfg", got is not None and "console=ttyAMA0" in got, f"got {got!r}")
+        cpus_online(s, r, smp)
         r.ends(s, b"poweroff -f\n", "poweroff -f", min(30, s.deadline - s.start))
     else:
         s.finish(0.1)
@@ -206,7 +218,7 @@ def uboot_prompt(cmd, timeout, r):
     return s, m is not None
 
 
-def uboot(cmd, timeout, boot_linux):
+def uboot(cmd, timeout, boot_linux, smp=1):
     r = gs.Checks()
     s, prompt = uboot_prompt(cmd, timeout, r)
     if prompt:
@@ -219,6 +231,7 @@ def uboot(cmd, timeout, boot_linux):
                     "last lines: " + s.last_lines())
             if m is not None:
                 r.times["linux shell"] = s.elapsed()
+                cpus_online(s, r, smp)
                 r.ends(s, b"poweroff -f\n", "poweroff -f")
         else:
             r.ends(s, b"poweroff\r", "poweroff")
@@ -289,6 +302,9 @@ def disk_session(kind, subject, engine, timeout):
 
 
 def session(kind, subject, engine, timeout):
+    smp = 2 if kind.endswith("-smp2") else 1
+    kind = kind.removesuffix("-smp2")
+    cpus = ["-smp", str(smp)] if smp > 1 else []
     if kind in ("edk2-disk", "uboot-disk"):
         return disk_session(kind, subject, engine, timeout)
     if kind == "edk2-shell":
@@ -296,12 +312,12 @@ def session(kind, subject, engine, timeout):
     if kind == "edk2-vars":
         return edk2_vars(subject, engine, timeout)
     if kind == "edk2-linux":
-        return edk2_linux(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")] + gs.linux_args()),
-                          timeout)
+        return edk2_linux(machine_args(subject, engine, ["-bios", os.path.join(FIRMWARE, "QEMU_EFI.fd")] + gs.linux_args() + cpus),
+                          timeout, smp)
     if kind in ("uboot", "uboot-linux"):
         boot = kind == "uboot-linux"
-        extra = ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + (gs.linux_args() if boot else [])
-        return uboot(machine_args(subject, engine, extra), timeout, boot)
+        extra = ["-bios", os.path.join(FIRMWARE, "u-boot.bin")] + (gs.linux_args() if boot else []) + cpus
+        return uboot(machine_args(subject, engine, extra), timeout, boot, smp)
     raise ValueError(kind)
 
 
@@ -339,8 +355,9 @@ def main():
     for n in names:
         engine, kind = CONFIGS[n]
         r, q = jobs[n].result(), jobs[("qemu", kind)].result()
+        kind = kind.removesuffix("-smp2")
         if a.transcripts:
-            for who, run in ((n, r), (f"qemu-{kind}", q)):
+            for who, run in ((n, r), (f"qemu-{CONFIGS[n][1]}", q)):
                 with open(os.path.join(a.transcripts, who + ".txt"), "wb") as f:
                     f.write(run.out)
         if not gs.report_run(tally, n, r, q):

@@ -94,9 +94,9 @@ CONFIGS = {
     "interp-max-kvm-vhe": ("interp", "max", "3", None, "vhe", 1),
     "jit-max-kvm-vhe-smp2": ("jit,thread=single", "max", "3", None, "vhe", 2),
     "jit-max-kvm-vhe-smp2-mt": ("jit,thread=multi", "max", "3", None, "vhe", 2),
-    "jit-max-smp2": ("jit", "max", None, None, None, 2),
-    "interp-max-gic3-smp2": ("interp", "max", "3", None, None, 2),
-    "jit-max-gic3-smp4": ("jit", "max", "3", None, None, 4),
+    "jit-max-smp2": ("jit,thread=single", "max", None, None, None, 2),
+    "interp-max-gic3-smp2": ("interp,thread=single", "max", "3", None, None, 2),
+    "jit-max-gic3-smp4": ("jit,thread=single", "max", "3", None, None, 4),
     "jit-max-smp2-mt": ("jit,thread=multi", "max", None, None, None, 2),
     "jit-max-gic3-smp4-mt": ("jit,thread=multi", "max", "3", None, None, 4),
 }

@@ -240,11 +240,16 @@ enum CLI {
         case .chardev(let id):
             serialConsole = openChardevs.first { $0.option.id == id }!.console
         }
+        // -smp N: one host thread per CPU unless thread=single asks for turns
+        // on one thread (deterministic), or mec=on (its tag store assumes one
+        // thread, so it defaults to single).
+        var threads: Bool? = nil
         for a in cmd.accel {
             engine.kind = try QEMUOptions.parseAccel(a)
-            if let multi = QEMUOptions.parseAccelThreads(a) { engine.multiThread = multi }
+            if let multi = QEMUOptions.parseAccelThreads(a) { threads = multi }
             engine.referenceInterpreter = QEMUOptions.parseAccelReferenceInterpreter(a)
         }
+        engine.multiThread = threads ?? !options.mec
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
         for sc in cmd.semihostingConfig {
@@ -324,7 +329,7 @@ enum CLI {
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
-        if engine.multiThread && options.mec && board.system.cpus.count > 1 {
+        if threads == true && options.mec && board.system.cpus.count > 1 {
             // The MEC tag store and its TLB shoot-downs assume one thread.
             throw CLIError("-accel thread=multi with -M virt,mec=on is not supported yet: use thread=single")
         }

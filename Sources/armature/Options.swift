@@ -95,7 +95,9 @@ struct ArmatureCommand: ParsableArguments {
     var semihostingConfig: [String] = []
 
     @Option(name: .customLong("accel", withSingleDash: true), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Engine: interp (interpreter), jit or tcg (translator)", valueName: "engine"))
+            help: ArgumentHelp("Engine: interp (interpreter), jit or tcg (translator); with -smp N, thread=multi "
+                               + "(a host thread per CPU: the default, but with -M virt,mec=on) or thread=single "
+                               + "(the CPUs take turns on one thread, deterministic)", valueName: "engine[,thread=single|multi]"))
     var accel: [String] = []
 
     @Option(name: .customShort("d"), parsing: .unconditionalSingleValue,
