@@ -11,7 +11,11 @@ authentication, so QEMU's -cpu max runs with pauth-impdef=on (its cheapest
 PAuth, the one nearest our work); -cpu cortex-a57 has none on either.
 
   Benchmarks/linux-boot.py [--cpu max,cortex-a57] [--engines jit,interp]
-                           [--reps N] [--no-qemu] [--timeout S]
+                           [--smp 1,2] [--reps N] [--no-qemu] [--timeout S]
+--smp N,M boots each with -smp N, then M (QEMU with its multi-threaded TCG,
+Armature with its default, one host thread per CPU); an engine written
+ENGINE/single (e.g. --engines jit,jit/single) runs with -accel
+ENGINE,thread=single (the CPUs taking turns on one host thread).
 Prints a table; exit status 0 when every run reached the prompt and powered
 off, 1 otherwise, 2 on bad usage or a missing kernel.
 """
@@ -31,6 +35,7 @@ spec.loader.exec_module(tl)
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cpu", default="cortex-a57,max")
+    ap.add_argument("--smp", default="1", help="CPU counts, comma-separated (default 1)")
     gs.benchmark_options(ap, 1800.0)
     a = ap.parse_args()
     if gs.missing("linux-boot", [os.path.join(gs.LINUX, "Image")], "run scripts/setup-linux.sh"):
@@ -38,30 +43,33 @@ def main():
     subjects = gs.benchmark_subjects(a)
     rows = []
     ok = True
+    smps = [int(n) for n in a.smp.split(",") if n.strip()]
     for cpu in [c.strip() for c in a.cpu.split(",") if c.strip()]:
-        for subject in subjects:
-            best = {}
-            for _ in range(max(1, a.reps)):
-                if subject == "qemu":
-                    cmd = gs.qemu_pauth_impdef(tl.boot_command("qemu", "tcg", cpu, None))
-                else:
-                    cmd = tl.boot_command(a.armature, subject, cpu, None)
-                print(f"linux-boot: {subject} -cpu {cpu} ...", file=sys.stderr, flush=True)
-                r = tl.run_session(cmd, a.timeout)
-                times = r.times
-                if r.failed() or "poweroff" not in times:
-                    ok = False
-                    failed = "; ".join(f"{n}: {d}" for n, _, d in r.failed())
-                    print(f"linux-boot: {subject} -cpu {cpu}: {failed}", file=sys.stderr)
-                for k, v in times.items():
-                    best[k] = min(best.get(k, v), v)
-            rows.append((cpu, subject, best))
-    print(f"{'cpu':<12} {'run':<8} {'prompt s':>9} {'poweroff s':>11} {'vs qemu (prompt)':>17}")
-    for cpu, subject, best in rows:
-        q = next((b for c, s, b in rows if c == cpu and s == "qemu"), {})
+        for smp in smps:
+            for subject in subjects:
+                best = {}
+                for _ in range(max(1, a.reps)):
+                    if subject == "qemu":
+                        cmd = gs.qemu_pauth_impdef(tl.boot_command("qemu", "tcg", cpu, None, smp=smp))
+                    else:
+                        engine = subject.replace("/single", ",thread=single")
+                        cmd = tl.boot_command(a.armature, engine, cpu, None, smp=smp)
+                    print(f"linux-boot: {subject} -cpu {cpu} -smp {smp} ...", file=sys.stderr, flush=True)
+                    r = tl.run_session(cmd, a.timeout, smp=smp)
+                    times = r.times
+                    if r.failed() or "poweroff" not in times:
+                        ok = False
+                        failed = "; ".join(f"{n}: {d}" for n, _, d in r.failed())
+                        print(f"linux-boot: {subject} -cpu {cpu} -smp {smp}: {failed}", file=sys.stderr)
+                    for k, v in times.items():
+                        best[k] = min(best.get(k, v), v)
+                rows.append((cpu, smp, subject, best))
+    print(f"{'cpu':<12} {'smp':>3} {'run':<11} {'prompt s':>9} {'poweroff s':>11} {'vs qemu (prompt)':>17}")
+    for cpu, smp, subject, best in rows:
+        q = next((b for c, n, s, b in rows if c == cpu and n == smp and s == "qemu"), {})
         ratio = f"{best['prompt'] / q['prompt']:.2f}x" if "prompt" in best and "prompt" in q else "-"
         fmt = lambda k: f"{best[k]:.1f}" if k in best else "-"
-        print(f"{cpu:<12} {subject:<8} {fmt('prompt'):>9} {fmt('poweroff'):>11} {ratio:>17}")
+        print(f"{cpu:<12} {smp:>3} {subject:<11} {fmt('prompt'):>9} {fmt('poweroff'):>11} {ratio:>17}")
     print("(vs qemu: our time / QEMU 7.2's; below 1.00x Armature is faster)")
     return 0 if ok else 1
 
