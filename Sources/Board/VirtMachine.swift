@@ -165,8 +165,11 @@ public final class VirtMachine {
     public let fwCfg: FWCfg
 
     /// `console` is shared by the UART and semihosting unless `serialConsole`
-    /// gives the UART its own (`-serial none`: one that goes nowhere).
-    public init(options: VirtOptions, console: HostConsole = .standard, serialConsole: HostConsole? = nil) throws {
+    /// gives the UART its own (`-serial none`: one that goes nowhere);
+    /// `secureSerialConsole` is the secure UART's with `secure=on` (QEMU's
+    /// second serial port), else its output is dropped.
+    public init(options: VirtOptions, console: HostConsole = .standard, serialConsole: HostConsole? = nil,
+                secureSerialConsole: HostConsole? = nil) throws {
         self.options = options
         guard var config = CPUConfig.model(named: options.cpuModel) else {
             throw BoardError("-cpu \(options.cpuModel): unsupported CPU model")
@@ -226,7 +229,7 @@ public final class VirtMachine {
             fwCfg = FWCfg(memory: memory, cpuCount: options.cpuCount)
             try memory.addDevice(fwCfg, base: VirtMap.fwCfg.base, size: VirtMap.fwCfg.size)
             ram = try memory.addRAM(name: "mach-virt.ram", base: Map.ramBase, size: options.ramSize)
-            secureDevices = options.secure ? try SecureDevices(memory: memory, flash: flashRegions[0]) : nil
+            secureDevices = options.secure ? try SecureDevices(memory: memory, flash: flashRegions[0], console: secureSerialConsole) : nil
         } catch let e as MachineError {
             throw BoardError(e.description)
         }
@@ -303,6 +306,7 @@ public final class VirtMachine {
         try attachVirtio()
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
+            self.secureDevices?.uart.poll()
             self.rtc.poll()
             self.runHostDeviceEvents()
             let status = self.hostExitStatus.load(ordering: .acquiring)
@@ -361,6 +365,15 @@ public final class VirtMachine {
     /// while the input is open). `escapes`: QEMU's Ctrl-A keys (`-nographic`,
     /// `mon:stdio`).
     public func startSerialInput(escapes: HostConsole.Escapes?) {
+        startInput(of: uart, escapes: escapes)
+    }
+
+    /// The secure UART's host input, as `startSerialInput` (no Ctrl-A keys).
+    public func startSecureSerialInput() {
+        if let s = secureDevices { startInput(of: s.uart, escapes: nil) }
+    }
+
+    private func startInput(of uart: PL011, escapes: HostConsole.Escapes?) {
         let interrupts = cpu.interrupts
         interrupts.addWakeSource()
         let started = uart.console.startReader(

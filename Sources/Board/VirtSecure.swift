@@ -6,17 +6,17 @@ import Devices
 /// PL011 at 0x09040000 (SPI 8) and a PL061 at 0x090B0000 whose lines 0 and 1
 /// power the machine off and reset it (QEMU's gpio-pwr), all in the Secure
 /// address space only; flash bank 0 moves there too (the Non-secure world
-/// sees bank 1 alone). The secure UART has no host backend: its output is
-/// dropped, as QEMU's with a single -serial.
+/// sees bank 1 alone). The secure UART is QEMU's second serial port
+/// (`-serial` given twice); without one its output is dropped, as QEMU's.
 public final class SecureDevices {
     public let ram: MemoryRegion
     public let uart: PL011
     public let gpio: PL061
 
-    init(memory: AddressSpace, flash: MemoryRegion) throws {
+    init(memory: AddressSpace, flash: MemoryRegion, console: HostConsole?) throws {
         ram = try memory.addRAM(name: "virt.secure-ram", base: VirtMap.secureMemory.base, size: VirtMap.secureMemory.size)
         ram.secureOnly = true
-        uart = PL011(name: "pl011-secure", console: HostConsole(outputFD: -1, inputFD: -1))
+        uart = PL011(name: "pl011-secure", console: console ?? HostConsole(outputFD: -1, inputFD: -1))
         try memory.addDevice(uart, base: VirtMap.secureUART.base, size: VirtMap.secureUART.size).secureOnly = true
         gpio = PL061(name: "pl061-secure", irq: IRQLine(name: "pl061-secure"))
         try memory.addDevice(gpio, base: VirtMap.secureGPIO.base, size: VirtMap.secureGPIO.size).secureOnly = true

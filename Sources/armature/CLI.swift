@@ -204,19 +204,34 @@ enum CLI {
         let chardevs = try cmd.chardev.map { try ChardevOption.parse($0) }
         try ChardevOption.checkIDs(chardevs)
         let serials = try cmd.serial.map { try SerialOption.parse($0) }
-        if serials.count > 1 { throw CLIError("-serial: only one serial port (the PL011 at 0x09000000)") }
+        // As QEMU's virt: the first -serial is the PL011 at 0x09000000, a second
+        // one the secure PL011 at 0x09040000 (secure=on only).
+        if serials.count > 2 {
+            throw CLIError("-serial given \(serials.count) times: the virt machine has two serial ports (the PL011 at 0x09000000, the secure one at 0x09040000)")
+        }
+        if serials.count == 2 && !options.secure {
+            throw CLIError("-serial \(cmd.serial[1]): a second serial port is the secure PL011 at 0x09040000, which needs -M virt,secure=on")
+        }
         let monitorOption = cmd.monitor.last
         if let m = monitorOption, m != "stdio", m != "none" {
             throw CLIError("-monitor \(m): only 'stdio' (with -serial none) and 'none' are supported")
         }
-        var serialTarget = serials.last ?? (cmd.nographic && monitorOption == nil ? .monStdio : .stdio)
-        if case .chardev(let id) = serialTarget {
+        func resolve(_ target: SerialOption) throws -> SerialOption {
+            guard case .chardev(let id) = target else { return target }
             guard let c = chardevs.first(where: { $0.id == id }) else {
                 throw CLIError("-serial chardev:\(id): chardev '\(id)' not found (give it with -chardev ...,id=\(id))")
             }
-            if c.backend == .stdio { serialTarget = c.mux ? .monStdio : .stdio }
+            return c.backend == .stdio ? (c.mux ? .monStdio : .stdio) : target
         }
-        let serialText = cmd.serial.last ?? (serialTarget == .monStdio ? "mon:stdio" : "stdio")
+        let serialTarget = try resolve(serials.first ?? (cmd.nographic && monitorOption == nil ? .monStdio : .stdio))
+        let secureSerialTarget = try serials.count > 1 ? resolve(serials[1]) : nil
+        if serials.count == 2, case .chardev(let id) = serials[0], serials[1] == .chardev(id: id) {
+            throw CLIError("-serial chardev:\(id): chardev '\(id)' is already the first serial port's")
+        }
+        if secureSerialTarget == .monStdio {
+            throw CLIError("-serial \(cmd.serial[1]): the monitor shares stdio with the first serial port only; use -serial stdio for the secure one")
+        }
+        let serialText = cmd.serial.first ?? (serialTarget == .monStdio ? "mon:stdio" : "stdio")
         let serialOnStdio = serialTarget == .stdio || serialTarget == .monStdio
         let stdioUsers = chardevs.filter { $0.backend == .stdio }.count + serials.filter { $0 == .stdio || $0 == .monStdio }.count
         if stdioUsers > 1 {
@@ -225,21 +240,28 @@ enum CLI {
         if monitorOption == "stdio" && serialTarget != SerialOption.none && serialOnStdio {
             throw CLIError("-monitor stdio: stdio is the serial port's (-serial \(serialText)); add -serial none, or use -nographic and Ctrl-A c")
         }
+        if monitorOption == "stdio" && secureSerialTarget == .stdio {
+            throw CLIError("-monitor stdio: stdio is the secure serial port's (-serial \(cmd.serial[1]))")
+        }
         // Every -chardev is opened, used or not, as QEMU does (a file is created,
         // a server waits for its client).
         let openChardevs = try chardevs.map { try CharDevice.open($0) }
         defer { for c in openChardevs { c.finish() } }
-        let serialConsole: HostConsole?
-        switch serialTarget {
-        case .stdio, .monStdio: serialConsole = nil
-        case .none, .null: serialConsole = HostConsole(outputFD: -1, inputFD: -1)
-        case .file(let path):
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw CLIError("-serial \(serialText): Could not open '\(path)': \(String(cString: strerror(errno)))") }
-            serialConsole = HostConsole(outputFD: fd, inputFD: -1)
-        case .chardev(let id):
-            serialConsole = openChardevs.first { $0.option.id == id }!.console
+        // A serial port's host side; nil: the standard console (stdio).
+        func console(for target: SerialOption, text: String) throws -> HostConsole? {
+            switch target {
+            case .stdio, .monStdio: return nil
+            case .none, .null: return HostConsole(outputFD: -1, inputFD: -1)
+            case .file(let path):
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+                guard fd >= 0 else { throw CLIError("-serial \(text): Could not open '\(path)': \(String(cString: strerror(errno)))") }
+                return HostConsole(outputFD: fd, inputFD: -1)
+            case .chardev(let id):
+                return openChardevs.first { $0.option.id == id }!.console
+            }
         }
+        let serialConsole = try console(for: serialTarget, text: serialText)
+        let secureSerialConsole = try secureSerialTarget.map { try console(for: $0, text: cmd.serial[1]) ?? .standard }
         // -smp N: one host thread per CPU unless thread=single asks for turns
         // on one thread (deterministic), or mec=on (its tag store assumes one
         // thread, so it defaults to single).
@@ -273,7 +295,7 @@ enum CLI {
 
         var reboot = cmd.noReboot ? RebootAction.shutdown : .reset
         for a in cmd.action { try QEMUOptions.parseAction(a, into: &reboot) }
-        let board = try VirtMachine(options: options, serialConsole: serialConsole)
+        let board = try VirtMachine(options: options, serialConsole: serialConsole, secureSerialConsole: secureSerialConsole)
         board.system.rebootAction = reboot
         let kernelBytes = try kernel.map { try ELFLoader.readFile($0) } ?? (demo ? defaultGuestELF : [])
         if firmware {
@@ -320,12 +342,13 @@ enum CLI {
         let monitor: TextMonitor? = monitorOption == "stdio" || (mux && monitorOption == nil) ? TextMonitor() : nil
 
         Interrupt.install()
-        if serialOnStdio || monitorOption == "stdio" { Terminal.enterGuestMode(signalsToGuest: mux) }
+        if serialOnStdio || secureSerialTarget == .stdio || monitorOption == "stdio" { Terminal.enterGuestMode(signalsToGuest: mux) }
         if serialTarget != SerialOption.none {
             let hooks = monitor.map { m in HostConsole.Monitor(entered: { m.showPrompt() }, input: { m.feed($0) }) }
             board.startSerialInput(escapes: mux ? HostConsole.Escapes(quit: { [board] in board.requestExitFromHost(status: 0) },
                                                                       monitor: hooks) : nil)
         }
+        if let t = secureSerialTarget, t != SerialOption.none { board.startSecureSerialInput() }
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()

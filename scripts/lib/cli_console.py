@@ -7,8 +7,8 @@ import re
 import shutil
 import subprocess
 
-from cli_harness import (ARMATURE, ROOT, STRICT, arm64_image, expect_error, missing_reference, pty_session, report,
-                         run, write)
+from cli_harness import (ARMATURE, ROOT, STRICT, arm64_image, expect_error, missing_reference, pty_session, read_text,
+                         report, run, write)
 
 
 def monitor_lines(out):
@@ -73,7 +73,42 @@ def serial_tests(tmp):
                rc == 0 and "PASS dev_pl011" in out and "uart:" not in out, f"exit {rc}: {out[-300:]!r} {err!r}")
     else:
         missing_reference("-serial none", f"{guest} not found (run scripts/build-guests.sh)")
-    expect_error("two -serial", ["-serial", "stdio", "-serial", "stdio"], "-serial", "one serial port")
+    expect_error("a second -serial without secure=on", ["-serial", "null", "-serial", "null", "-kernel", loop],
+                 "-serial null", "secure=on")
+    expect_error("three -serial", ["-M", "virt,secure=on", "-serial", "null", "-serial", "null", "-serial", "null",
+                                   "-kernel", loop], "-serial", "two serial ports")
+    expect_error("two -serial on stdio", ["-M", "virt,secure=on", "-serial", "stdio", "-serial", "stdio",
+                                          "-kernel", loop], "stdio", "multiple")
+    secure_serial_tests(tmp)
+
+
+def secure_serial_tests(tmp):
+    """A second -serial is the secure PL011 (secure=on), as QEMU's virt: the
+    guest dev_secure_uart writes a line to it from Secure EL3 and Secure EL1;
+    both files compared with QEMU 7.2's."""
+    guest = os.path.join(ROOT, ".build", "guests", "dev_secure_uart.elf")
+    if not os.path.exists(guest):
+        missing_reference("second -serial", f"{guest} not found (run scripts/build-guests.sh)")
+        return
+
+    def files(program, prefix):
+        ns, sec = os.path.join(tmp, prefix + "-uart0.txt"), os.path.join(tmp, prefix + "-uart1.txt")
+        args = ["-M", "virt,secure=on", "-cpu", "max", "-semihosting", "-display", "none",
+                "-serial", "file:" + ns, "-serial", "file:" + sec, "-kernel", guest]
+        p = subprocess.run(program + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        return p.returncode, read_text(ns), read_text(sec)
+
+    rc, ns, sec = files([ARMATURE], "arm")
+    want = "secure UART: hello from Secure EL3\nsecure UART: hello from Secure EL1\n"
+    report("-serial file:A -serial file:B: the secure UART's output goes to B", rc == 0 and sec == want and ns == "",
+           f"exit {rc}, A {ns!r}, B {sec!r}")
+    qemu = shutil.which("qemu-system-aarch64")
+    if qemu:
+        qrc, qns, qsec = files([qemu], "qemu")
+        report("second -serial: the same files as QEMU 7.2's", (qrc, qns, qsec) == (rc, ns, sec),
+               f"QEMU exit {qrc}, A {qns!r}, B {qsec!r}")
+    elif STRICT:
+        report("second -serial vs QEMU 7.2", False, "qemu-system-aarch64 is missing")
 
 
 def _read_until(sock, needle, timeout=20):
