@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The firmware-boot benchmark: seconds from start to EDK2's UEFI shell
 prompt (-bios QEMU_EFI.fd; ESC skips the startup.nsh countdown as soon as it
-shows) and to busybox's shell through EDK2 (-kernel/-initrd/-append through
-fw_cfg), for Armature (JIT and interpreter) and QEMU 7.2 in one run, with the
+shows), to busybox's shell through EDK2 (-kernel/-initrd/-append through
+fw_cfg), to U-Boot's prompt (-bios u-boot.bin; a key stops the autoboot
+countdown as soon as it shows) and to busybox's shell through U-Boot (qfw load,
+booti), for Armature (JIT and interpreter) and QEMU 7.2 in one run, with the
 sessions of scripts/test-firmware.py (run one at a time). QEMU's -cpu max runs
 with pauth-impdef=on, as in linux-boot.py.
 
-  Benchmarks/firmware-boot.py [--engines jit,interp] [--what shell,linux]
+  Benchmarks/firmware-boot.py [--engines jit,interp] [--what shell,linux,uboot,uboot-linux]
                               [--reps N] [--no-qemu] [--timeout S]
 Prints a table; exit status 0 when every run got there, 1 otherwise, 2 when
 the firmware or kernel is missing (scripts/setup-firmware.sh, setup-linux.sh).
@@ -25,17 +27,19 @@ spec.loader.exec_module(tf)
 
 
 def command(subject, engine, armature, what):
-    extra = ["-bios", os.path.join(gs.FIRMWARE, "QEMU_EFI.fd")] + (gs.linux_args() if what == "linux" else [])
+    bios = "u-boot.bin" if what.startswith("uboot") else "QEMU_EFI.fd"
+    extra = ["-bios", os.path.join(gs.FIRMWARE, bios)] + (gs.linux_args() if what.endswith("linux") else [])
     cmd = tf.machine_args("qemu" if subject == "qemu" else armature, engine, extra)
     return gs.qemu_pauth_impdef(cmd) if subject == "qemu" else cmd
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--what", default="shell,linux")
+    ap.add_argument("--what", default="shell,linux,uboot,uboot-linux")
     gs.benchmark_options(ap, 1200.0)
     a = ap.parse_args()
-    if gs.missing("firmware-boot", [os.path.join(gs.FIRMWARE, "QEMU_EFI.fd"), os.path.join(gs.LINUX, "Image")],
+    if gs.missing("firmware-boot", [os.path.join(gs.FIRMWARE, "QEMU_EFI.fd"), os.path.join(gs.FIRMWARE, "u-boot.bin"),
+                                    os.path.join(gs.LINUX, "Image")],
                   "scripts/setup-firmware.sh, scripts/setup-linux.sh"):
         return 2
     subjects = gs.benchmark_subjects(a)
@@ -43,13 +47,16 @@ def main():
     results = {}
     ok = True
     for what in whats:
-        key = {"shell": "shell", "linux": "linux shell"}[what]
+        key = {"shell": "shell", "linux": "linux shell", "uboot": "prompt", "uboot-linux": "linux shell"}[what]
         for subject in subjects:
             best = None
             for _ in range(max(1, a.reps)):
                 print(f"firmware-boot: {subject} {what} ...", file=sys.stderr, flush=True)
                 cmd = command(subject, "tcg" if subject == "qemu" else subject, a.armature, what)
-                r = tf.edk2_shell(cmd, a.timeout) if what == "shell" else tf.edk2_linux(cmd, a.timeout)
+                if what.startswith("uboot"):
+                    r = tf.uboot(cmd, a.timeout, what == "uboot-linux")
+                else:
+                    r = tf.edk2_shell(cmd, a.timeout) if what == "shell" else tf.edk2_linux(cmd, a.timeout)
                 t = r.times.get(key)
                 if t is None:
                     ok = False
@@ -59,7 +66,8 @@ def main():
             results[(what, subject)] = best
     print(f"{'to':<26}" + "".join(f"{s:>10}" for s in subjects) + ("   Armature JIT / QEMU" if "qemu" in subjects and "jit" in subjects else ""))
     for what in whats:
-        label = {"shell": "UEFI shell prompt", "linux": "busybox shell via EDK2"}[what]
+        label = {"shell": "UEFI shell prompt", "linux": "busybox shell via EDK2", "uboot": "U-Boot prompt",
+                 "uboot-linux": "busybox shell via U-Boot"}[what]
         row = f"{label:<26}" + "".join(f"{(f'{results[(what, s)]:.1f}s' if results[(what, s)] else 'failed'):>10}" for s in subjects)
         q, j = results.get((what, "qemu")), results.get((what, "jit"))
         if q and j:
