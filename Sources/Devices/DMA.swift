@@ -38,9 +38,11 @@ public enum DMAError: Error, Equatable, CustomStringConvertible {
 /// CPUs' translation state.
 public final class DMAMemory {
     public let memory: AddressSpace
-    /// The CPU whose GPCCR_EL3/GPTBR_EL3 give the GPT (nil: no check). Weak:
-    /// the CPU's machine holds the devices.
-    public private(set) weak var gptCPU: CPU?
+    /// The CPU whose GPCCR_EL3/GPTBR_EL3 give the GPT (nil: no check).
+    /// Strong (nothing the CPU holds leads back to its devices): a weak
+    /// reference would give the CPU a side table, and every retain of it
+    /// (each engine helper call) would take the slow reference-counting path.
+    public let gptCPU: CPU?
     /// The MECID the device's writes carry (FEAT_MEC: devices use 0).
     public let mecid: UInt16 = 0
 

@@ -150,9 +150,12 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     /// GICD_CTLR: GICv3 EnableGrp0 0, EnableGrp1NS 1, EnableGrp1S 2, ARE_S 4,
     /// ARE_NS 5, DS 6; GICv2 EnableGrp0 0, EnableGrp1 1.
     var distCtlr: UInt32 = 0
-    /// The CPUs whose lines this GIC drives (index = CPU number).
-    var attached: [Weak] = []
-    struct Weak { weak var cpu: CPU? }
+    /// The interrupt inputs of the CPUs this GIC drives (index = CPU number).
+    /// Their `InterruptState`s, not the CPUs: a weak reference to a CPU would
+    /// give it a side table, and every retain of it (each engine helper call)
+    /// would take the runtime's slow reference-counting path. An
+    /// `InterruptState` ignores its lines once its CPU is gone (`shutdown`).
+    var attached: [InterruptState?] = []
 
     public init(version: Version, cpuCount: Int = 1, securityExtensions: Bool, spiCount: Int = GIC.defaultSPICount,
                 lpis: Bool = false) {
@@ -168,7 +171,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         pthread_mutex_init(mutex, nil)
         irqs = [IRQ](repeating: IRQ(), count: 32 + spiCount)
         cpus = [PerCPU](repeating: PerCPU(), count: cpuCount)
-        attached = [Weak](repeating: Weak(), count: cpuCount)
+        attached = [InterruptState?](repeating: nil, count: cpuCount)
         reset()
     }
 
@@ -239,7 +242,7 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
     public func attach(_ cpu: CPU) {
         precondition(cpu.index < cpuCount)
         locked {
-            attached[cpu.index].cpu = cpu
+            attached[cpu.index] = cpu.interrupts
             let m = cpu.mpidr
             cpus[cpu.index].affinity = (m & 0xFF_FFFF) | ((m >> 32) & 0xFF) << 32
             cpus[cpu.index].el = cpu.el
@@ -481,9 +484,9 @@ public final class GIC: InterruptSink, CPUInterruptController, @unchecked Sendab
         guard irq != cpus[cpu].irqOut || fiq != cpus[cpu].fiqOut else { return }
         cpus[cpu].irqOut = irq
         cpus[cpu].fiqOut = fiq
-        if let target = attached[cpu].cpu {
-            target.interrupts.setLine(.irq, source: InterruptState.interruptControllerSource, asserted: irq)
-            target.interrupts.setLine(.fiq, source: InterruptState.interruptControllerSource, asserted: fiq)
+        if let target = attached[cpu] {
+            target.setLine(.irq, source: InterruptState.interruptControllerSource, asserted: irq)
+            target.setLine(.fiq, source: InterruptState.interruptControllerSource, asserted: fiq)
         }
     }
 

@@ -177,9 +177,9 @@ extension GIC {
         if irq != cpus[n].virt2.irqOut || fiq != cpus[n].virt2.fiqOut {
             cpus[n].virt2.irqOut = irq
             cpus[n].virt2.fiqOut = fiq
-            if let target = attached[n].cpu {
-                target.interrupts.setVirtualLine(.irq, asserted: irq)
-                target.interrupts.setVirtualLine(.fiq, asserted: fiq)
+            if let target = attached[n] {
+                target.setVirtualLine(.irq, asserted: irq)
+                target.setVirtualLine(.fiq, asserted: fiq)
             }
         }
         let maintenance = cpus[n].virt2.maintenanceLevel

@@ -216,9 +216,9 @@ extension GIC {
         if irq != cpus[n].virt.irqOut || fiq != cpus[n].virt.fiqOut {
             cpus[n].virt.irqOut = irq
             cpus[n].virt.fiqOut = fiq
-            if let target = attached[n].cpu {
-                target.interrupts.setVirtualLine(.irq, asserted: irq)
-                target.interrupts.setVirtualLine(.fiq, asserted: fiq)
+            if let target = attached[n] {
+                target.setVirtualLine(.irq, asserted: irq)
+                target.setVirtualLine(.fiq, asserted: fiq)
             }
         }
         let maintenance = cpus[n].virt.maintenanceLevel
