@@ -114,13 +114,16 @@ public struct A64Encoding: Sendable {
     public let form: A64Form
 
     init(_ pattern: String, _ op: A64Op, _ mnemonic: String = "", _ form: A64Form = .none) {
-        let bits = Array(pattern.filter { $0 != " " })
-        precondition(bits.count == 32, "pattern for \(op) has \(bits.count) bits")
-        var m: UInt32 = 0, v: UInt32 = 0
-        for (i, c) in bits.enumerated() {
-            let bit = UInt32(1) << UInt32(31 - i)
-            if c == "0" { m |= bit } else if c == "1" { m |= bit; v |= bit }
+        // Bytes, not Characters: the table of a few thousand lines is built
+        // at every start.
+        var m: UInt32 = 0, v: UInt32 = 0, n = 0
+        for c in pattern.utf8 where c != UInt8(ascii: " ") {
+            m <<= 1
+            v <<= 1
+            if c == UInt8(ascii: "0") { m |= 1 } else if c == UInt8(ascii: "1") { m |= 1; v |= 1 }
+            n += 1
         }
+        precondition(n == 32, "pattern for \(op) has \(n) bits")
         mask = m
         value = v
         self.op = op

@@ -88,6 +88,8 @@ public final class CPU {
     let stage2Cache = Stage2WalkCache()
     /// Slow-path counters of the softmmu (`-d stats`; TLBStatistics.swift).
     public internal(set) var tlbStatistics = TLBStatistics()
+    /// Where the state block lives (StateBlockMemory.swift).
+    private let stateMapping: StateBlockMemory.Mapping
     /// Physical page of each TLB entry, for block lookup by the PA of the PC.
     let codePhysPage: UnsafeMutablePointer<UInt64>
     /// FEAT_MEC tag state of this CPU (`-M virt,mec=on`; MEC/MECTagStore.swift); nil: no tags.
@@ -125,25 +127,21 @@ public final class CPU {
     let remoteTLB = RemoteTLBWork()
 
     public init(system: System, index: Int, config: CPUConfig, affinity: UInt64? = nil) {
-        var p: UnsafeMutableRawPointer? = nil
-        let size = (StateLayout.size + 4095) & ~4095
-        precondition(posix_memalign(&p, 4096, size) == 0, "cannot allocate the CPU state block")
-        state = p!
-        memset(state, 0, size)
+        stateMapping = StateBlockMemory.mapStateBlock()
+        state = stateMapping.state
         self.system = system
         self.index = index
         self.affinity = affinity ?? UInt64(index)
         self.config = config
         sysRegs = system.sysRegs
         counterEpochNanos = system.counterEpochNanos
-        codePhysPage = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
-        codePhysPage.initialize(repeating: 0, count: TLB.entries * TLB.mmuIndexCount)
-        tlbPageBits = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
-        tlbPageBits.initialize(repeating: UInt8(TLB.pageBits), count: TLB.entries * TLB.mmuIndexCount)
-        tlbDevice = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
-        tlbDevice.initialize(repeating: 1, count: TLB.entries * TLB.mmuIndexCount)
-        tlbIPA = .allocate(capacity: TLB.entries * TLB.mmuIndexCount)
-        tlbIPA.initialize(repeating: ~0, count: TLB.entries * TLB.mmuIndexCount)
+        // Zero: these are read only for entries filled since (`fillTLB` writes
+        // them), but for `flushTLBIPA`, to which a zero record of an entry
+        // never filled at most drops that invalid entry again.
+        codePhysPage = StateBlockMemory.zeroed(UInt64.self, count: TLB.entries * TLB.mmuIndexCount)
+        tlbPageBits = StateBlockMemory.zeroed(UInt8.self, count: TLB.entries * TLB.mmuIndexCount)
+        tlbDevice = StateBlockMemory.zeroed(UInt8.self, count: TLB.entries * TLB.mmuIndexCount)
+        tlbIPA = StateBlockMemory.zeroed(UInt64.self, count: TLB.entries * TLB.mmuIndexCount)
         interrupts = InterruptState(state: state, wake: system.wake, system: system)
         state.storeBytes(of: UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())),
                          toByteOffset: StateLayout.cpuObject, as: UInt64.self)
@@ -152,11 +150,11 @@ public final class CPU {
 
     deinit {
         interrupts.shutdown()   // the timer alarm thread writes the state block
-        free(state)
-        codePhysPage.deallocate()
-        tlbPageBits.deallocate()
-        tlbDevice.deallocate()
-        tlbIPA.deallocate()
+        munmap(stateMapping.base, stateMapping.length)
+        free(codePhysPage)
+        free(tlbPageBits)
+        free(tlbDevice)
+        free(tlbIPA)
     }
 
     /// Recovers the CPU from a state-block pointer (for C-ABI helpers).

@@ -131,15 +131,26 @@ final class StateLayoutTests: XCTestCase {
         XCTAssertEqual(UInt(bitPattern: other.state) % 4096, 0)
         XCTAssertTrue(CPU.from(state: other.state) === other)
         XCTAssertEqual(other.index, 1)
-        // After reset every TLB entry is empty.
-        for idx in [0, 1, TLB.mmuIndexCount - 1] {
-            for va: UInt64 in [0, 0x4000_0000, 0xFFFF_F000] {
+        // The TLB tables start on a 2 MiB boundary (huge pages: StateBlockMemory.swift).
+        for c in [m.cpu, other] {
+            XCTAssertEqual(UInt(bitPattern: c.state + StateLayout.tlbBase) % UInt(StateBlockMemory.hugePage), 0)
+        }
+        // After reset every TLB entry is empty; fields reset leaves alone are zero.
+        for idx in 0..<TLB.mmuIndexCount {
+            for va: UInt64 in [0, 0x4000_0000, 0xFFFF_F000, UInt64(TLB.entries - 1) << 12] {
                 let e = m.tlbEntry(va: va, mmuIndex: idx)
                 XCTAssertEqual(e.read, TLB.invalidTag)
                 XCTAssertEqual(e.write, TLB.invalidTag)
                 XCTAssertEqual(e.code, TLB.invalidTag)
             }
         }
+        XCTAssertEqual(other.state.load(fromByteOffset: StateLayout.fpsr, as: UInt64.self), 0)
+        XCTAssertEqual(other.state.load(fromByteOffset: StateLayout.exitRequest, as: UInt64.self), 0)
+        XCTAssertEqual(other.state.load(fromByteOffset: StateLayout.vregBase + 31 * 16 + 8, as: UInt64.self), 0)
+        // The side tables start zero (read only for entries filled since).
+        let n = TLB.entries * TLB.mmuIndexCount
+        XCTAssertTrue((0..<n).allSatisfy { other.tlbIPA[$0] == 0 && other.codePhysPage[$0] == 0 })
+        XCTAssertTrue((0..<n).allSatisfy { other.tlbDevice[$0] == 0 && other.tlbPageBits[$0] == 0 })
     }
 
     func testAccessorsAddressTheDocumentedOffsets() {
