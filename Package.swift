@@ -63,6 +63,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "armature-bench", path: "Benchmarks/Harness"),
+        // The translator's cost per block and its heap allocations (Benchmarks/README.md).
+        .executableTarget(name: "armature-translate", dependencies: ["Engine", "Lift", "ELF"], path: "Benchmarks/TranslateBench"),
         .testTarget(name: "A64Tests", dependencies: ["A64", "TestReferences", "TestRandom"]),
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),

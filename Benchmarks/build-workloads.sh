@@ -60,6 +60,14 @@ else
     echo "build-workloads: note: QEMU instruction-count plugin not built (see $OBJ/plugin.log)" >&2
     rm -f "$OUT/qemu-insncount.so"
 fi
+# Optional: the allocation counter armature-translate reads (Tools/malloc-count.c).
+if "$HOSTCC" -O2 -shared -fPIC -Wall -o "$OUT/malloc-count.so" \
+        "$ROOT/Benchmarks/Tools/malloc-count.c" 2>"$OBJ/malloc-count.log"; then
+    echo "built $OUT/malloc-count.so"
+else
+    echo "build-workloads: note: malloc-count.so not built (see $OBJ/malloc-count.log)" >&2
+    rm -f "$OUT/malloc-count.so"
+fi
 
 if [[ $# -gt 0 ]]; then
     names=("$@")

@@ -108,6 +108,8 @@ public final class Dispatcher {
     public var debug: DebugControl?
     /// Blocks dropped while code may still run in them (`retire`).
     var retired: [TranslatedBlock] = []
+    /// The threaded translator's working arrays (used under `translationLock` with threads).
+    var translatorScratch = ThreadedTranslator.Scratch()
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
@@ -439,7 +441,7 @@ public final class Dispatcher {
         if options.optimize { Optimizer.run(&ir) }
         options.onTranslate?(pc, raw, ir)
         let block = TranslatedBlock(key: key, ir: ir)
-        if jit == nil && !options.referenceInterpreter { block.threaded = ThreadedTranslator.translate(ir) }
+        if jit == nil && !options.referenceInterpreter { block.threaded = ThreadedTranslator.translate(ir, scratch: &translatorScratch) }
         statistics.guestInstructionsTranslated += ir.guestInstructionCount
         // The first time a page holds code, every CPU's TLB write entries for
         // it get the code flag (stores to it must take the slow path).

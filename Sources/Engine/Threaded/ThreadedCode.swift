@@ -125,17 +125,23 @@ final class ThreadedCode {
     var links: [TranslatedBlock] = []
 
     init(ops list: [PInst], block: IRBlock, chainable: Bool, vectorCodes: [VectorOpcode], fpCodes: [FPOpcode]) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: ThreadedCode.opsOffset + list.count * MemoryLayout<PInst>.stride,
-                                                   alignment: 16)
+        // One allocation: header, ops, then the IR, the vector and the FP opcodes.
+        func align(_ n: Int) -> Int { (n + 15) & ~15 }
+        let irOffset = align(ThreadedCode.opsOffset + list.count * MemoryLayout<PInst>.stride)
+        let vectorOffset = align(irOffset + block.insts.count * MemoryLayout<Inst>.stride)
+        let fpOffset = align(vectorOffset + vectorCodes.count * MemoryLayout<VectorOpcode>.stride)
+        let size = fpOffset + fpCodes.count * MemoryLayout<FPOpcode>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         header = raw.bindMemory(to: Header.self, capacity: 1)
         ops = (raw + ThreadedCode.opsOffset).bindMemory(to: PInst.self, capacity: list.count)
         opCount = list.count
-        let ir = UnsafeMutablePointer<Inst>.allocate(capacity: max(block.insts.count, 1))
+        let ir = (raw + irOffset).bindMemory(to: Inst.self, capacity: block.insts.count)
         _ = UnsafeMutableBufferPointer(start: ir, count: block.insts.count).initialize(from: block.insts)
         header.initialize(to: Header(valid: 1, guestPC: block.guestPC, slots: block.insts.count, ir: ir,
                                      irCount: block.insts.count, chainable: chainable, owner: 0,
-                                     vectorCodes: .allocate(capacity: max(vectorCodes.count, 1)),
-                                     fpCodes: .allocate(capacity: max(fpCodes.count, 1))))
+                                     vectorCodes: (raw + vectorOffset).bindMemory(to: VectorOpcode.self,
+                                                                                  capacity: vectorCodes.count),
+                                     fpCodes: (raw + fpOffset).bindMemory(to: FPOpcode.self, capacity: fpCodes.count)))
         _ = UnsafeMutableBufferPointer(start: header.pointee.vectorCodes, count: vectorCodes.count).initialize(from: vectorCodes)
         _ = UnsafeMutableBufferPointer(start: header.pointee.fpCodes, count: fpCodes.count).initialize(from: fpCodes)
         _ = UnsafeMutableBufferPointer(start: ops, count: list.count).initialize(from: list)
@@ -143,9 +149,7 @@ final class ThreadedCode {
     }
 
     deinit {
-        header.pointee.ir.deallocate()
-        header.pointee.vectorCodes.deallocate()
-        header.pointee.fpCodes.deallocate()
+        // Header, ops, IR and opcodes are plain values: no deinitialization.
         UnsafeMutableRawPointer(header).deallocate()
     }
 
@@ -180,20 +184,49 @@ enum ThreadedTranslator {
     /// Value slots are UInt16; a longer block stays with the IR interpreter.
     static let maxSlots = Int(UInt16.max)
 
+    /// The translator's working arrays, kept from one block to the next so
+    /// that translating a block allocates only its `ThreadedCode` (the
+    /// dispatcher keeps one, used under its translation lock).
+    struct Scratch {
+        var uses: [UInt16] = []
+        var readSlot: [Bool] = []
+        var out: [PInst] = []
+        var constAt: [Int] = []
+        var vectorCodes: [VectorOpcode] = []
+        var fpCodes: [FPOpcode] = []
+        init() {}
+    }
+
     static func translate(_ block: IRBlock) -> ThreadedCode? {
+        var scratch = Scratch()
+        return translate(block, scratch: &scratch)
+    }
+
+    static func translate(_ block: IRBlock, scratch: inout Scratch) -> ThreadedCode? {
         let insts = block.insts
         guard insts.count < maxSlots else { return nil }
-        var uses = [UInt16](repeating: 0, count: insts.count)
+        // The scratch arrays are moved in (not copied) and handed back at the end.
+        var uses: [UInt16] = [], out: [PInst] = [], readSlot: [Bool] = [], constAt: [Int] = []
+        var vectorCodes: [VectorOpcode] = [], fpCodes: [FPOpcode] = []
+        swap(&uses, &scratch.uses); swap(&out, &scratch.out); swap(&readSlot, &scratch.readSlot)
+        swap(&constAt, &scratch.constAt); swap(&vectorCodes, &scratch.vectorCodes); swap(&fpCodes, &scratch.fpCodes)
+        defer {
+            swap(&uses, &scratch.uses); swap(&out, &scratch.out); swap(&readSlot, &scratch.readSlot)
+            swap(&constAt, &scratch.constAt); swap(&vectorCodes, &scratch.vectorCodes); swap(&fpCodes, &scratch.fpCodes)
+        }
+        uses.removeAll(keepingCapacity: true)
+        uses.append(contentsOf: repeatElement(0, count: insts.count))
         for inst in insts {
             inst.forEachOperand { uses[Int($0.index)] &+= 1 }
         }
-        var out: [PInst] = []
+        out.removeAll(keepingCapacity: true)
         out.reserveCapacity(insts.count)
         /// Slots some emitted op reads (a constant nobody reads as a slot is not emitted).
-        var readSlot = [Bool](repeating: false, count: insts.count)
-        var constAt: [Int] = []   // indices in `out` of const ops
-        var vectorCodes: [VectorOpcode] = []
-        var fpCodes: [FPOpcode] = []
+        readSlot.removeAll(keepingCapacity: true)
+        readSlot.append(contentsOf: repeatElement(false, count: insts.count))
+        constAt.removeAll(keepingCapacity: true)   // indices in `out` of const ops
+        vectorCodes.removeAll(keepingCapacity: true)
+        fpCodes.removeAll(keepingCapacity: true)
         var count: UInt16 = 0
         var pendingCheck = false
         var chainable = true
@@ -497,12 +530,13 @@ enum ThreadedTranslator {
             i += 1
         }
         // Constants only read as immediates need no op.
-        if !constAt.isEmpty {
-            var drop = Set<Int>()
-            for k in constAt where !readSlot[Int(out[k].d)] { drop.insert(k) }
-            if !drop.isEmpty {
-                out = out.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        if constAt.contains(where: { !readSlot[Int(out[$0].d)] }) {
+            var kept = 0
+            for k in out.indices where out[k].op != .const_ || readSlot[Int(out[k].d)] {
+                out[kept] = out[k]
+                kept += 1
             }
+            out.removeLast(out.count - kept)
         }
         return ThreadedCode(ops: out, block: block, chainable: chainable, vectorCodes: vectorCodes, fpCodes: fpCodes)
     }
