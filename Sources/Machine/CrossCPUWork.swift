@@ -65,6 +65,11 @@ extension CPU {
             if c === self { local(c); continue }
             c.remoteTLB.mask.bitwiseOr(mask, ordering: .sequentiallyConsistent)
             let gen = c.remoteTLB.requested.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+            // A CPU whose thread sleeps (WFI, powered off) runs no code and
+            // uses no TLB: its flush is done here while its thread is held
+            // asleep, instead of a wake-up and a wait for it (a Linux boot
+            // at -smp 2 issues thousands of TLBI IS while the other CPU idles).
+            if c.interrupts.whileAsleep({ c.serviceRemoteWork() }) { continue }
             c.interrupts.kick()
             waits.append((c, gen))
         }
@@ -78,7 +83,8 @@ extension CPU {
     }
 
     /// Performs the TLB flushes other CPUs asked of this one. This CPU's
-    /// thread, between blocks or while it idles.
+    /// thread, between blocks or while it idles; or another CPU's while this
+    /// one's thread is held asleep (`Interrupts.whileAsleep`).
     public func serviceRemoteWork() {
         let gen = remoteTLB.requested.load(ordering: .sequentiallyConsistent)
         guard gen != remoteTLB.performed.load(ordering: .relaxed) else { return }

@@ -56,6 +56,9 @@ public final class InterruptState: @unchecked Sendable {
     private var alarmDeadline: UInt64 = .max
     private var alarmThread: pthread_t?
     private var stopping = false
+    /// The CPU's thread waits in `sleep` (under `mutex`): it cannot return
+    /// from there, nor touch its TLB, until the mutex is free.
+    private var asleep = false
     /// The earliest pending timer deadline in host nanoseconds (CPU thread;
     /// `.max` when no enabled, unmasked timer is waiting to fire).
     public internal(set) var nextTimerDeadline: UInt64 = .max
@@ -251,7 +254,21 @@ public final class InterruptState: @unchecked Sendable {
         if lineBits.load(ordering: .relaxed) != 0 { return }
         if state.load(fromByteOffset: StateLayout.exitRequest, as: UInt64.self) != 0 { return }
         var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        asleep = true
         _ = pthread_cond_timedwait(wakeCond, mutex, &ts)
+        asleep = false
+    }
+
+    /// Runs `body` for the CPU if its thread sleeps in `sleep` (WFI, off),
+    /// holding it there until `body` returns; returns false (and does not
+    /// run `body`) when the thread is not asleep. Any thread: another CPU
+    /// does the TLB maintenance it would otherwise wake this thread for.
+    func whileAsleep(_ body: () -> Void) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard asleep && !stopping else { return false }
+        body()
+        return true
     }
 
     // MARK: The host alarm

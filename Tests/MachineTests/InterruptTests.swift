@@ -404,3 +404,43 @@ final class InterruptShutdownTests: XCTestCase {
         XCTAssertEqual(state.load(fromByteOffset: StateLayout.interruptCheck, as: UInt64.self), 0)
     }
 }
+
+/// Another CPU does a sleeping CPU's TLB maintenance while holding it asleep
+/// (`Interrupts.whileAsleep`, CrossCPUWork.swift): only while the thread waits
+/// in `sleep`, and the thread does not return from it meanwhile.
+final class InterruptWhileAsleepTests: XCTestCase {
+    func testWhileAsleepRunsOnlyWhileTheThreadSleeps() {
+        let m = TestMachine()
+        let interrupts = m.cpu.interrupts
+        m.cpu.exitRequest = 0
+        var ran = false
+        XCTAssertFalse(interrupts.whileAsleep { ran = true }, "no thread sleeps")
+        XCTAssertFalse(ran)
+        let box = Unmanaged.passRetained(m.cpu)
+        var tid = pthread_t()
+        pthread_create(&tid, nil, { arg in
+            let c = Unmanaged<CPU>.fromOpaque(arg!).takeRetainedValue()
+            c.interrupts.sleep(until: HostClock.nanoseconds() &+ 5_000_000_000)
+            c.exitRequest = 2   // woken: written after `sleep` returned
+            return nil
+        }, box.toOpaque())
+        // Until the thread is in its sleep.
+        let deadline = HostClock.nanoseconds() &+ 5_000_000_000
+        var held = false
+        while !held && HostClock.nanoseconds() < deadline {
+            held = interrupts.whileAsleep {
+                // The sleeper stays asleep while this runs, even when kicked.
+                m.cpu.state.storeBytes(of: 1, toByteOffset: StateLayout.exitRequest, as: UInt64.self)
+                usleep(20_000)
+                ran = m.cpu.exitRequest == 1
+            }
+            if !held { usleep(1_000) }
+        }
+        XCTAssertTrue(held, "the thread never slept")
+        XCTAssertTrue(ran, "the sleeper returned while held")
+        interrupts.kick()
+        pthread_join(tid, nil)
+        XCTAssertEqual(m.cpu.exitRequest, 2)
+        XCTAssertFalse(interrupts.whileAsleep {}, "the thread left its sleep")
+    }
+}
