@@ -168,6 +168,9 @@ extension VirtMachine {
             cpu.setEL(cpu.config.hasEL2 ? 2 : 1)
             cpu.spSel = 1
             cpu.flushTLB()
+            // The GIC banks its registers by the Security state of each access,
+            // which it keeps per CPU: it must see the CPU Non-secure now.
+            cpu.interruptController?.cpuContextChanged(cpu)
         }
         cpu.pc = entry
         // The secondary CPUs wait powered off for PSCI CPU_ON (the

@@ -70,8 +70,11 @@ public final class GICv2CPUInterface: GICFrame, RequesterMMIODevice {
             case R.iar: return UInt32(gic.acknowledgeV2(cpu, secure: secure, aliased: false))
             case R.aiar: return secure ? UInt32(gic.acknowledgeV2(cpu, secure: false, aliased: true)) : 0
             case R.rpr:
+                // The Non-secure view (IHI 0048 4.4.6): idle reads 0xFF, a
+                // running priority in the Secure half 0, else value << 1.
                 let r = UInt32(gic.runningPriority(cpu))
-                return nsView ? (r << 1) & 0xFF : r
+                guard nsView, r != 0xFF else { return r }
+                return r & 0x80 == 0 ? 0 : (r << 1) & 0xFF
             case R.hppir: return UInt32(gic.highestPendingV2(cpu, secure: secure))
             case R.ahppir: return secure ? UInt32(gic.highestPendingV2(cpu, secure: false)) : 0
             case R.apr0..<R.apr0 + 0x10:

@@ -29,6 +29,30 @@ final class GICTests: XCTestCase {
         (vm.gicDevices[0] as! GICv2Distributor, vm.gicDevices[1] as! GICv2CPUInterface)
     }
 
+    /// A kernel booted directly with secure=on runs Non-secure: the GIC sees
+    /// its accesses as Non-secure ones (the Non-secure GICC_CTLR and GICD_CTLR
+    /// views, Group 1 SGIs from GICD_SGIR), and the running priority reads
+    /// through the Non-secure view (idle 0xFF, an active Group 1 priority
+    /// shifted back).
+    func testDirectKernelBootWithSecureGICv2IsNonSecure() throws {
+        let vm = try machine("2", secure: true)
+        try vm.boot(BootFiles(kernel: ([UInt8](repeating: 0, count: 64), "raw")))
+        XCTAssertEqual(vm.cpu.el, 1)
+        let (d, c) = v2(vm)
+        d.write(offset: D2.ctlr, size: 4, value: 1)
+        XCTAssertEqual(vm.gic.distCtlr, 2, "a Non-secure write sets EnableGrp1")
+        c.write(offset: C2.ctlr, size: 4, value: 1)
+        XCTAssertEqual(vm.gic.cpus[0].giccCtlr & 3, 2, "the Non-secure view's bit 0 is EnableGrp1")
+        c.write(offset: C2.pmr, size: 4, value: 0xF0)
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0xFF, "idle")
+        d.write(offset: D2.sgir, size: 4, value: 2 << 24 | 1)   // SGI 1 to self
+        XCTAssertTrue(irqLine(vm), "a Group 1 SGI from a Non-secure write")
+        XCTAssertEqual(c.read(offset: C2.iar, size: 4), 1)
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0x00, "priority 0x80 (reset) is 0x00 in the Non-secure view")
+        c.write(offset: C2.eoir, size: 4, value: 1)
+        XCTAssertEqual(c.read(offset: C2.rpr, size: 4), 0xFF)
+    }
+
     func testDefaultIsGICv2AtQEMUsAddresses() throws {
         let vm = try machine(VirtOptions().gicVersion)
         XCTAssertEqual(vm.gic.version, .v2)
