@@ -86,6 +86,10 @@ QEMU_SKIP = {
         "exact ID register values of Armature's max CPU (QEMU 7.2's max reports "
         "FP/AdvSIMD, PMUv3p4 with event counters, Debugv8p4...), and MDCR_EL2.TPMCR "
         "(Armv8.0, Arm ARM), which QEMU 7.2 does not implement",
+    "mmu_tlbi_block_code":
+        "a TLBI by VA of one page of a 2 MiB block invalidates the block's entry, which "
+        "translated every page of it (Arm ARM D8.16); QEMU 7.2 keeps running the code it "
+        "found through its jump cache for the block's other pages",
     "mem_unaligned_fault":
         "MMU off => Device-nGnRnE memory, so unaligned accesses must raise an "
         "Alignment fault (Arm ARM); QEMU 7.2 performs them (QEMU >= 9 faults)",

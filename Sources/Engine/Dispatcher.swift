@@ -390,10 +390,19 @@ public final class Dispatcher {
             }
         }
         if let jit, let jumpCache = r.jumpCache, block.hostCode != nil {
-            if r.jumpContext != context || r.jumpTLB != cpu.tlbFlushCount {
+            // A new context empties the jump cache; TLB maintenance drops
+            // what it changed (a TLBI by VA, that page's slots).
+            let mmuIndex = cpu.mmuIndex
+            if r.jumpContext != context || r.jumpMMUIndex != mmuIndex {
                 jumpCache.flush()
                 r.jumpContext = context
+                r.jumpMMUIndex = mmuIndex
                 r.jumpTLB = cpu.tlbFlushCount
+                cpu.translationChanges.removeAll()
+            } else if r.jumpTLB != cpu.tlbFlushCount {
+                jumpCache.drop(cpu.translationChanges, mmuIndex: mmuIndex)
+                r.jumpTLB = cpu.tlbFlushCount
+                cpu.translationChanges.removeAll()
             }
             if !oneInstruction {
                 if r.lastExit != 0 && options.chaining { jit.chain(exit: r.lastExit, to: block) }
@@ -511,6 +520,7 @@ final class CPURunner {
     var lastExit = 0
     /// The context and TLB generation the jump cache was filled under.
     var jumpContext: LiftContext? = nil
+    var jumpMMUIndex = -1
     var jumpTLB: UInt64 = 0
     var blocks: UInt64 = 0
     /// The scheduler's turn count when the CPU's last slice ended (several CPUs on one thread).

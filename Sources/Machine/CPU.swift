@@ -68,6 +68,9 @@ public final class CPU {
     /// Counts TLB flushes, so engines can tell when cached translations
     /// (jump caches keyed by VA) may be stale.
     public internal(set) var tlbFlushCount: UInt64 = 0
+    /// What those flushes dropped, since an engine last emptied it
+    /// (TranslationChanges.swift): a jump cache drops only that.
+    public var translationChanges = TranslationChanges()
     /// The HCR_EL2 value the EL1 indices' entries (1 and 5) were filled under:
     /// an HCR_EL2 write that keeps E2H leaves them, and the next entry to EL1
     /// flushes them unless HCR_EL2 is this value again (`setEL`), so a

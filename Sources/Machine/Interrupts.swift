@@ -63,8 +63,9 @@ public final class InterruptState: @unchecked Sendable {
     /// `.max` when no enabled, unmasked timer is waiting to fire).
     public internal(set) var nextTimerDeadline: UInt64 = .max
 
-    /// The machine (for its device lock).
-    weak var system: System?
+    /// The machine (for its device lock). Unowned as `CPU.system` (the
+    /// machine holds its CPUs); not weak, which would slow every retain of it.
+    unowned(unsafe) var system: System?
 
     init(state: UnsafeMutableRawPointer, wake: WakeSignal, system: System? = nil) {
         self.system = system

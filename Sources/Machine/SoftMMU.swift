@@ -86,6 +86,7 @@ extension CPU {
     /// Empties every TLB of this CPU.
     public func flushTLB() {
         tlbFlushCount &+= 1
+        translationChanges.noteEverything(CPU.allMMUIndexes)
         stage2Cache.invalidateAll()
         var dirty = tlbDirtyIndices
         tlbDirtyIndices = 0

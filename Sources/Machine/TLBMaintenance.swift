@@ -30,6 +30,7 @@ extension CPU {
     /// cache with `stage2WalkCacheBit` or every index).
     public func flushTLB(mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
+        translationChanges.noteEverything(mask & CPU.allMMUIndexes)
         if mask & CPU.stage2WalkCacheBit != 0 || mask & CPU.allMMUIndexes == CPU.allMMUIndexes {
             stage2Cache.invalidateAll()
         }
@@ -49,6 +50,8 @@ extension CPU {
     /// byte, which TBI may ignore, is not).
     public func flushTLBPage(va: UInt64, mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
+        // What changed: the page, or the largest block an entry may hold it in.
+        var changedBits = TLB.pageBits
         for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
             let large = tlbLargeBlocks[idx]
             // The TLB is direct-mapped: an entry for the page of the VA is in
@@ -57,6 +60,7 @@ extension CPU {
             // a block of at least `TLB.entries` pages).
             dropEntryHolding(va, slot: TLB.slot(va: va), index: idx)
             if large.mask == CPU.noLargeBlocks.mask || (large.base ^ va) & large.mask != 0 { continue }
+            if tlbBlockSizes[idx] != 0 { changedBits = max(changedBits, 63 - tlbBlockSizes[idx].leadingZeroBitCount) }
             var sizes = tlbBlockSizes[idx]
             while sizes != 0 {
                 let bits = sizes.trailingZeroBitCount
@@ -67,6 +71,7 @@ extension CPU {
                 }
             }
         }
+        translationChanges.noteBlock(va: va, bits: changedBits, mask: mask & CPU.allMMUIndexes)
     }
 
     /// Invalidates the entry at `slot` of MMU index `index` if it caches part
@@ -107,6 +112,7 @@ extension CPU {
     /// 2 page or block holding `ipa` (TLBI IPAS2E1 and friends).
     public func flushTLBIPA(_ ipa: UInt64, mmuIndexMask mask: UInt32) {
         tlbFlushCount &+= 1
+        translationChanges.noteEverything(mask & CPU.allMMUIndexes)
         stage2Cache.invalidateAll()
         for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
             let base = state + StateLayout.tlbBase + idx * TLB.tableBytes

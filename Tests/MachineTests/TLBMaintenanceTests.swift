@@ -75,6 +75,40 @@ final class TLBMaintenanceTests: XCTestCase {
         XCTAssertEqual(r.readTag(0x4000, 1), 0x4000)
     }
 
+    func testTranslationChangesRecordWhatAFlushChanged() {
+        let r = Rig()
+        r.enableMMU()
+        r.cpu.translationChanges.removeAll()
+        XCTAssertTrue(r.cpu.translationChanges.isEmpty)
+        r.touch(0x3000)
+        r.touch(0x20_0000)
+        // A page outside the block: that page, for the indexes flushed.
+        r.cpu.flushTLBPage(va: 0x3123, mmuIndexMask: CPU.mmuIndexesEL10)
+        var c = r.cpu.translationChanges
+        XCTAssertEqual(c.everything, 0)
+        XCTAssertEqual(c.blockIndexes, CPU.mmuIndexesEL10)
+        XCTAssertEqual(c.blocks.map(TranslationChanges.block).map { [$0.base, UInt64($0.bits)] }, [[0x3000, 12]])
+        // A VA in the 2 MiB block: the whole block.
+        r.cpu.flushTLBPage(va: 0x3F_0000, mmuIndexMask: CPU.mmuIndexesEL10)
+        c = r.cpu.translationChanges
+        XCTAssertEqual(TranslationChanges.block(c.blocks[1]).base, 0x20_0000)
+        XCTAssertEqual(TranslationChanges.block(c.blocks[1]).bits, 21)
+        // Anything else: every translation of the indexes named.
+        r.cpu.flushTLB(mmuIndexMask: CPU.mmuIndexesEL2)
+        XCTAssertEqual(r.cpu.translationChanges.everything, CPU.mmuIndexesEL2)
+        r.cpu.flushTLB()
+        XCTAssertEqual(r.cpu.translationChanges.everything, CPU.allMMUIndexes)
+        r.cpu.translationChanges.removeAll()
+        XCTAssertTrue(r.cpu.translationChanges.isEmpty)
+        XCTAssertTrue(r.cpu.translationChanges.blocks.isEmpty)
+        // Past its capacity the blocks count as everything of their indexes.
+        for i in 0...TranslationChanges.blockCapacity {
+            r.cpu.flushTLBPage(va: UInt64(i) << 12, mmuIndexMask: 1)
+        }
+        XCTAssertEqual(r.cpu.translationChanges.everything, 1)
+        XCTAssertTrue(r.cpu.translationChanges.blocks.isEmpty)
+    }
+
     func testFlushByVAWithBlocksInBothHalves() {
         let r = Rig()
         r.enableMMU()

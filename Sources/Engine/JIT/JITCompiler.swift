@@ -497,8 +497,8 @@ final class JITCompiler {
     /// Leaves for a constant guest PC: within the block's page through a
     /// patchable jump (chaining); to another page through the jump cache (a
     /// patched jump would outlive a change of that page's mapping, while the
-    /// dispatcher empties the jump cache whenever the TLB or context changes,
-    /// as for BR/BLR/RET).
+    /// dispatcher empties the jump cache when the context changes and drops
+    /// from it what TLB maintenance changed, as for BR/BLR/RET).
     /// With `guestMXCSR` (the guest MXCSR loaded here) a chainable exit has
     /// two jumps: the first one goes to the target's guest entry when it has
     /// one, else the run of FP ops ends and the second goes to its entry.

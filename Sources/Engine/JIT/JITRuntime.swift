@@ -28,6 +28,7 @@ struct JITRuntimeInfo {
 /// the set of blocks changes.
 final class JumpCache {
     static let entries = 4096
+    static let entriesLog2 = 12
     /// A slot is (va, host): 16 bytes.
     static let slotBytesLog2 = 4
     /// The slot of a VA: (va >> hashShift) mod entries (instructions are 4-byte aligned).
@@ -42,14 +43,27 @@ final class JumpCache {
     private let inserted = UnsafeMutablePointer<Int>.allocate(capacity: JumpCache.trackedInserts)
     private var inserts = JumpCache.entries   // unknown: the first flush empties all
 
+    /// Which VA pages and 2 MiB blocks may have filled slots since the last
+    /// flush (a bit per page number mod 1024, per block number mod 64; set
+    /// by `insert`, cleared by `flush` only): most TLBIs by VA name pages of
+    /// data, which `drop` then leaves without looking at a slot.
+    private let pageFilter = UnsafeMutablePointer<UInt64>.allocate(capacity: 16)
+    private var blockFilter: UInt64 = 0
+    static let vaBits: UInt64 = 0x00FF_FFFF_FFFF_FFFF
+
     init() {
         table = .allocate(capacity: 2 * JumpCache.entries)
+        pageFilter.initialize(repeating: 0, count: 16)
         flush()
     }
     deinit {
         table.deallocate()
         inserted.deallocate()
+        pageFilter.deallocate()
     }
+
+    @inline(__always) private static func pageBit(_ va: UInt64) -> Int { Int((va & vaBits) >> 12 & 1023) }
+    @inline(__always) private static func blockBit(_ va: UInt64) -> UInt64 { 1 << ((va & vaBits) >> 21 & 63) }
 
     /// Empties every slot. An empty slot i holds a key that indexes slot i+1,
     /// so no address looked up in slot i can match it (and odd keys never match
@@ -61,6 +75,8 @@ final class JumpCache {
             for i in 0..<JumpCache.entries { empty(i) }
         }
         inserts = 0
+        for w in 0..<16 { pageFilter[w] = 0 }
+        blockFilter = 0
     }
 
     @inline(__always) private func empty(_ i: Int) {
@@ -68,10 +84,48 @@ final class JumpCache {
         table[2 * i + 1] = 0
     }
 
+    /// Empties the slots holding a VA in the block of 2^bits bytes at
+    /// `base` (VA bits 55:0 compared, as a TLBI by VA does): those of its
+    /// VAs' slots for a block smaller than the table's reach, else every
+    /// slot, or only the slots filled since the last flush when they are known.
+    func drop(base: UInt64, bits: Int) {
+        if bits <= 21 && blockFilter & JumpCache.blockBit(base) == 0 { return }
+        if bits <= 12 {
+            let p = JumpCache.pageBit(base)
+            if pageFilter[p >> 6] & (1 << UInt64(p & 63)) == 0 { return }
+        }
+        @inline(__always) func dropIfHeld(_ i: Int) {
+            if ((table[2 * i] ^ base) & JumpCache.vaBits) >> UInt64(bits) == 0 { empty(i) }
+        }
+        if inserts <= JumpCache.trackedInserts {
+            for k in 0..<inserts { dropIfHeld(inserted[k]) }
+        } else if bits - JumpCache.hashShift < JumpCache.entriesLog2 {
+            let first = JumpCache.slot(va: base)
+            for k in 0..<(1 << (bits - JumpCache.hashShift)) { dropIfHeld((first + k) & (JumpCache.entries - 1)) }
+        } else {
+            for i in 0..<JumpCache.entries { dropIfHeld(i) }
+        }
+    }
+
+    /// Drops what the TLB maintenance in `changes` may have made stale for
+    /// code run under MMU index `mmuIndex`.
+    func drop(_ changes: TranslationChanges, mmuIndex: Int) {
+        let bit = UInt32(1) << UInt32(mmuIndex)
+        if changes.everything & bit != 0 { flush(); return }
+        guard changes.blockIndexes & bit != 0 else { return }
+        for entry in changes.blocks {
+            let (base, bits) = TranslationChanges.block(entry)
+            drop(base: base, bits: bits)
+        }
+    }
+
     func insert(va: UInt64, host: UInt64) {
         let i = JumpCache.slot(va: va)
         table[2 * i] = va
         table[2 * i + 1] = host
+        let p = JumpCache.pageBit(va)
+        pageFilter[p >> 6] |= 1 << UInt64(p & 63)
+        blockFilter |= JumpCache.blockBit(va)
         if inserts < JumpCache.trackedInserts { inserted[inserts] = i }
         if inserts <= JumpCache.trackedInserts { inserts += 1 }
     }
