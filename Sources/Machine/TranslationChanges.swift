@@ -2,8 +2,10 @@
 /// last looked may have changed, by MMU index: what a cache of VA → code
 /// (the JIT's jump cache) must drop. A TLBI by VA changes one page, or the
 /// block holding it; anything else changes every translation of the MMU
-/// indexes it names. The owning CPU's thread records and reads it
-/// (`CPU.translationChanges`, TLBMaintenance.swift).
+/// indexes it names. The owning CPU's thread records and reads it; another
+/// CPU's thread records it only while it holds the owner's thread asleep
+/// (`InterruptState.whileAsleep`, CrossCPUWork.swift), under the lock the
+/// owner takes to wake (`CPU.translationChanges`, TLBMaintenance.swift).
 public struct TranslationChanges: Equatable {
     /// Past this many blocks, they count as everything of their indexes.
     public static let blockCapacity = 16
