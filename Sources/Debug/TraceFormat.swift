@@ -319,6 +319,8 @@ public enum TraceFormat {
                 host-bytes-per-instruction: \(fixed(hostBytesPerInstruction, 2))
                 chains-made: \(e.chainsMade)
                 code-cache-flushes: \(e.codeCacheFlushes)
+                jump-cache-switches: \(e.jumpCacheSwitches)
+                jump-cache-evictions: \(e.jumpCacheEvictions)
 
                 """
         }

@@ -68,6 +68,10 @@ public struct EngineStatistics: Sendable {
     public var jitDeferredBlocks = 0
     public var chainsMade = 0
     public var codeCacheFlushes = 0
+    /// Changes of the JIT's current jump cache bank (of context), and banks
+    /// emptied for a new context (JumpCacheBanks.swift).
+    public var jumpCacheSwitches: UInt64 = 0
+    public var jumpCacheEvictions: UInt64 = 0
     /// Times the translated-block cache was emptied for reaching `maxTranslatedBlocks`.
     public var blockCacheFlushes = 0
     /// Guest instructions in all translated blocks, and the time spent
@@ -222,6 +226,8 @@ public final class Dispatcher {
             statistics.jitFallbackBlocks = jit.fallbackBlocks
             statistics.chainsMade = jit.chainsMade
             statistics.codeCacheFlushes = jit.flushes
+            statistics.jumpCacheSwitches = jit.jumpCaches.reduce(0) { $0 &+ $1.switches }
+            statistics.jumpCacheEvictions = jit.jumpCaches.reduce(0) { $0 &+ $1.evictions }
         } else {
             statistics.chainsMade = runners.reduce(0) { $0 + $1.threadedInterpreter.chainsMade }
         }
@@ -334,7 +340,7 @@ public final class Dispatcher {
             cpu.serviceRemoteWork()
             if r.jumpFlushPending.load(ordering: .relaxed) {
                 r.jumpFlushPending.store(false, ordering: .sequentiallyConsistent)
-                r.jumpCache?.flush()
+                r.jumpCache?.flushAll()
             }
         }
         // Interrupts (InterruptService.swift): taken between blocks, at the PC of the next instruction.
@@ -389,21 +395,22 @@ public final class Dispatcher {
                 statistics.translationNanoseconds &+= HostClock.nanoseconds() &- start
             }
         }
-        if let jit, let jumpCache = r.jumpCache, block.hostCode != nil {
-            // A new context empties the jump cache; TLB maintenance drops
-            // what it changed (a TLBI by VA, that page's slots).
-            let mmuIndex = cpu.mmuIndex
-            if r.jumpContext != context || r.jumpMMUIndex != mmuIndex {
-                jumpCache.flush()
-                r.jumpContext = context
-                r.jumpMMUIndex = mmuIndex
-                r.jumpTLB = cpu.tlbFlushCount
-                cpu.translationChanges.removeAll()
-            } else if r.jumpTLB != cpu.tlbFlushCount {
-                jumpCache.drop(cpu.translationChanges, mmuIndex: mmuIndex)
+        if let jit, let banks = r.jumpCache, block.hostCode != nil {
+            // TLB maintenance drops what it changed from every context's
+            // bank (a TLBI by VA, that page's slots); a new context selects
+            // its own bank (JumpCacheBanks.swift).
+            if r.jumpTLB != cpu.tlbFlushCount {
+                banks.drop(cpu.translationChanges)
                 r.jumpTLB = cpu.tlbFlushCount
                 cpu.translationChanges.removeAll()
             }
+            let mmuIndex = cpu.mmuIndex
+            if r.jumpContext != context || r.jumpMMUIndex != mmuIndex {
+                banks.select(.init(context: context, mmuIndex: mmuIndex))
+                r.jumpContext = context
+                r.jumpMMUIndex = mmuIndex
+            }
+            let jumpCache = banks.currentBank
             if !oneInstruction {
                 if r.lastExit != 0 && options.chaining { jit.chain(exit: r.lastExit, to: block) }
                 jumpCache.insert(va: pc, host: UInt64(UInt(bitPattern: block.hostCode!)))
@@ -514,11 +521,12 @@ public final class Dispatcher {
 /// What the dispatcher keeps per CPU between its blocks.
 final class CPURunner {
     let cpu: CPU
-    /// The CPU's JIT jump cache (nil with the interpreter).
-    let jumpCache: JumpCache?
+    /// The CPU's JIT jump caches, a bank per context (nil with the interpreter).
+    let jumpCache: JumpCacheBanks?
     /// The exit the CPU's last JIT block left by (0: none to chain).
     var lastExit = 0
-    /// The context and TLB generation the jump cache was filled under.
+    /// The context of the current jump cache bank, and the TLB generation
+    /// the banks have seen.
     var jumpContext: LiftContext? = nil
     var jumpMMUIndex = -1
     var jumpTLB: UInt64 = 0
@@ -550,7 +558,7 @@ final class CPURunner {
     /// The other CPUs' `hardParks` sum when this CPU's WFE last found them
     /// all parked hard and looked again instead of parking (its thread only).
     var lookedAtHardParks: UInt64 = .max
-    init(cpu: CPU, jumpCache: JumpCache?) {
+    init(cpu: CPU, jumpCache: JumpCacheBanks?) {
         self.cpu = cpu
         self.jumpCache = jumpCache
     }

@@ -39,6 +39,10 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
     /// full barriers, not the LD/ST-only ones): with CPUs on host threads the
     /// engine fences the host (x86-64 keeps every other order by itself).
     case barrier
+    /// DC by VA or set/way (the data cache maintenance that changes neither
+    /// translation nor code): a = `SystemOperand`, b = Xt value, c = Rt.
+    /// The block goes on after it, unless it trapped.
+    case dataCacheMaintenance
 
     public struct Info: Sendable {
         public let name: String
@@ -75,6 +79,7 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
         case .clrex: return Info(name: "clrex", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
         case .fpAccessTrap: return Info(name: "fp_access_trap", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
         case .barrier: return Info(name: "barrier", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
+        case .dataCacheMaintenance: return Info(name: "dc", argCount: 3, returnsValue: false, pure: false, mayRaise: true)
         }
     }
 }

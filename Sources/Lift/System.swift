@@ -55,8 +55,10 @@ extension LiftState {
         b.exitJump(pc &+ 4)
     }
 
-    /// SYS: DC ZVA writes memory; other DC/IC/AT/TLBI operations go to the
-    /// helper and end the block (they may change translation or code).
+    /// SYS: DC ZVA writes memory; the other DC operations (by VA, by
+    /// set/way) change neither translation nor code, so the block goes on
+    /// after their helper; IC, AT and TLBI go to the helper and end the
+    /// block (they may change translation or code).
     mutating func liftSys(_ w: UInt32) {
         let op1 = w.field(16, 3), crn = w.field(12, 4), crm = w.field(8, 4), op2 = w.field(5, 3)
         if op1 == 3 && crn == 7 && crm == 4 && op2 == 1 {
@@ -64,7 +66,19 @@ extension LiftState {
             return
         }
         let operand = SystemOperand(op1: UInt64(op1), crn: UInt64(crn), crm: UInt64(crm), op2: UInt64(op2))
+        if LiftState.isDataCacheMaintenance(op1: op1, crn: crn, crm: crm) {
+            b.call(.dataCacheMaintenance, [b.const_(operand.packed), x(w.rt), b.const_(UInt64(w.rt))])
+            return
+        }
         b.call(.sys, [b.const_(operand.packed), x(w.rt), b.const_(UInt64(w.rt))])
         b.exitJump(pc &+ 4)
+    }
+
+    /// The SYS encodings of data cache maintenance by VA to a point of
+    /// coherence, unification or persistence, and by set/way (Arm ARM C5.3:
+    /// DC IVAC/ISW/CSW/CISW at op1 0; DC CVAC/CVAU/CVAP/CVADP/CIVAC at op1 3;
+    /// CRn 7, CRm 6, 10-14), not the by-PA forms of EL2 and EL3 (op1 4, 6).
+    static func isDataCacheMaintenance(op1: Int, crn: Int, crm: Int) -> Bool {
+        crn == 7 && (op1 == 0 || op1 == 3) && (crm == 6 || (10...14).contains(crm))
     }
 }

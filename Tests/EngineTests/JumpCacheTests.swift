@@ -1,4 +1,5 @@
 import XCTest
+import Lift
 import Machine
 @testable import Engine
 
@@ -56,5 +57,96 @@ final class JumpCacheTests: XCTestCase {
         cpu.flushTLB(mmuIndexMask: CPU.mmuIndexesEL10)
         c.drop(cpu.translationChanges, mmuIndex: 1)
         XCTAssertFalse(holds(c, 0x5100), "a flush of every entry of the index empties it")
+    }
+
+    private func current(_ state: UnsafeMutableRawPointer) -> UInt64 {
+        state.load(fromByteOffset: StateLayout.jumpCache, as: UInt64.self)
+    }
+
+    /// A change of context selects that context's bank (the state block
+    /// points at it) and keeps the other banks' entries: a world switch
+    /// between a host at EL2 and a guest at EL1 and back finds both.
+    func testContextsKeepTheirOwnBanks() {
+        let state = UnsafeMutableRawPointer.allocate(byteCount: StateLayout.size, alignment: 4096)
+        defer { state.deallocate() }
+        let banks = JumpCacheBanks(state: state)
+        let host = JumpCacheBanks.Key(context: LiftContext(el: 2, spSel: 1), mmuIndex: 2)
+        let guest = JumpCacheBanks.Key(context: LiftContext(el: 1, spSel: 1), mmuIndex: 1)
+        let h = banks.select(host)
+        XCTAssertEqual(current(state), h.address)
+        fill(h, [0xFFFF_8000_0010_0000])
+        let g = banks.select(guest)
+        XCTAssertEqual(current(state), g.address)
+        XCTAssertFalse(g === h)
+        XCTAssertFalse(holds(g, 0xFFFF_8000_0010_0000), "the guest's bank starts empty")
+        fill(g, [0xFFFF_8000_0020_0000])
+        XCTAssertTrue(banks.select(host) === h)
+        XCTAssertEqual(current(state), h.address)
+        XCTAssertTrue(holds(h, 0xFFFF_8000_0010_0000), "the host's entry outlived the switch")
+        XCTAssertFalse(holds(h, 0xFFFF_8000_0020_0000), "a bank holds its own context's code only")
+        XCTAssertTrue(banks.select(guest) === g)
+        XCTAssertTrue(holds(g, 0xFFFF_8000_0020_0000))
+        XCTAssertEqual(banks.switches, 4, "the first selection counts")
+        // PAN is another MMU index: another bank.
+        var pan = guest
+        pan.context.pan = true
+        pan.mmuIndex = 1 + CPU.panIndexOffset
+        XCTAssertFalse(banks.select(pan) === g)
+    }
+
+    /// TLB maintenance reaches every bank of the MMU indexes it names, the
+    /// current one or not, and no other.
+    func testTranslationChangesReachBanksNotCurrent() {
+        let state = UnsafeMutableRawPointer.allocate(byteCount: StateLayout.size, alignment: 4096)
+        defer { state.deallocate() }
+        let system = System(memory: AddressSpace())
+        let cpu = system.addCPU(config: CPUConfig())
+        let banks = JumpCacheBanks(state: state)
+        let h = banks.select(.init(context: LiftContext(el: 2, spSel: 1), mmuIndex: 2))
+        let g = banks.select(.init(context: LiftContext(el: 1, spSel: 1), mmuIndex: 1))
+        let u = banks.select(.init(context: LiftContext(el: 0, spSel: 0), mmuIndex: 0))
+        for c in [h, g, u] { fill(c, [0x1000, 0x5100]) }
+        cpu.translationChanges.removeAll()
+        cpu.flushTLBPage(va: 0x1000, mmuIndexMask: CPU.mmuIndexesEL10)
+        banks.drop(cpu.translationChanges)
+        XCTAssertFalse(holds(g, 0x1000), "EL1's bank, not the current one, lost the page")
+        XCTAssertFalse(holds(u, 0x1000))
+        XCTAssertTrue(holds(g, 0x5100))
+        XCTAssertTrue(holds(h, 0x1000), "EL2's bank kept it")
+        cpu.translationChanges.removeAll()
+        cpu.flushTLB(mmuIndexMask: CPU.mmuIndexesEL2)
+        banks.drop(cpu.translationChanges)
+        XCTAssertFalse(holds(h, 0x5100), "a flush of EL2's indexes empties its bank")
+        XCTAssertTrue(holds(g, 0x5100))
+        XCTAssertTrue(holds(u, 0x5100))
+        banks.flushAll()
+        XCTAssertFalse(holds(g, 0x5100) || holds(u, 0x5100))
+    }
+
+    /// Past `capacity` contexts the least recently selected bank is emptied
+    /// and reused; the others keep their entries.
+    func testLeastRecentlyUsedBankIsReused() {
+        let state = UnsafeMutableRawPointer.allocate(byteCount: StateLayout.size, alignment: 4096)
+        defer { state.deallocate() }
+        let banks = JumpCacheBanks(state: state)
+        func key(_ n: Int) -> JumpCacheBanks.Key {
+            var c = LiftContext(el: 1, spSel: 1)
+            c.maxInstructions = 100 + n
+            return .init(context: c, mmuIndex: 1)
+        }
+        var made: [JumpCache] = []
+        for n in 0..<JumpCacheBanks.capacity {
+            let b = banks.select(key(n))
+            fill(b, [UInt64(0x1000 * (n + 1))])
+            made.append(b)
+        }
+        XCTAssertEqual(Set(made.map { ObjectIdentifier($0) }).count, JumpCacheBanks.capacity)
+        banks.select(key(0))   // bank 1 is now the least recently used
+        let reused = banks.select(key(JumpCacheBanks.capacity))
+        XCTAssertTrue(reused === made[1])
+        XCTAssertFalse(holds(reused, 0x2000), "emptied for its new context")
+        XCTAssertEqual(banks.evictions, 1)
+        XCTAssertTrue(holds(made[0], 0x1000))
+        XCTAssertEqual(banks.banks.count, JumpCacheBanks.capacity)
     }
 }

@@ -130,4 +130,75 @@ final class SysRegFastReadTests: XCTestCase {
                                                    cpu: m.cpu, el: 1), name)
         }
     }
+
+    /// Under FEAT_VHE with E2H = 1 (`fastReadVHE`): for every encoding
+    /// (the *_EL12/*_EL02 aliases too), at every EL, with TGE clear and set
+    /// and trap controls off and on, the fast path answers as the general
+    /// path does (which resolves the redirects) or leaves it the read.
+    func testVHEFastPathAgreesWithTheGeneralPath() {
+        var vhe = TestMachine.config(el2: true, el3: true)
+        vhe.hasVHE = true
+        let m = TestMachine(config: vhe)
+        let cpu = m.cpu
+        cpu.setSysreg(SysRegTable.scrEL3, SCRBits.ns | 1 << 10)   // Non-secure, EL2 AArch64: EL2 enabled
+        var fastAnswered = 0, redirectedFast = 0
+        for tge in [false, true] {
+            for traps in [false, true] {
+                let hcr = (traps ? ~(HCRBits.tge | (1 << 27)) : 0) | HCRBits.e2h | (tge ? HCRBits.tge : 0)
+                cpu.setSysreg(SysRegTable.hcrEL2, hcr)
+                cpu.setSysreg(NamedSysReg.MDCR_EL2.slot, traps ? ~0 : 0)
+                cpu.setSysreg(NamedSysReg.CPTR_EL2.slot, traps ? 0x0000_0000_0030_3FFF : 0)
+                cpu.setSysreg(SysRegTable.sctlr[1], traps ? 0 : 0xFFFF_FFFF)
+                cpu.setSysreg(SysRegTable.sctlr[2], traps ? 0 : 0xFFFF_FFFF)
+                for el in 0...cpu.highestEL {
+                    cpu.setEL(el)
+                    cpu.spSel = 1
+                    for def in cpu.sysRegs.definitions {
+                        let first = cpu.readSysRegChecked(key: def.key)
+                        guard first == cpu.readSysRegChecked(key: def.key) else { continue }   // a counter
+                        XCTAssertEqual(cpu.readSysReg(key: def.key), first, "\(def.name) at EL\(el)")
+                        if let fast = cpu.sysRegs.fastReadVHE(key: def.key, cpu: cpu, el: el) {
+                            fastAnswered += 1
+                            if el == 2 && cpu.resolveSysReg(key: def.key)?.def.name != def.name { redirectedFast += 1 }
+                            XCTAssertEqual(fast, first, "\(def.name) at EL\(el), TGE \(tge), traps \(traps)")
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(fastAnswered, 100)
+        XCTAssertGreaterThan(redirectedFast, 20, "EL1 encodings and aliases at EL2 take the fast path")
+        // What a VHE host kernel reads most at EL2 reaches its EL2 register fast.
+        cpu.setSysreg(SysRegTable.hcrEL2, HCRBits.e2h | HCRBits.tge)
+        cpu.setEL(2)
+        for (name, target) in [("ESR_EL1", "ESR_EL2"), ("ELR_EL1", "ELR_EL2"), ("SPSR_EL1", "SPSR_EL2"), ("FAR_EL1", "FAR_EL2")] {
+            let key = cpu.sysRegs.definitions[SysRegTable.slot(name).slot].key
+            cpu.setSysreg(SysRegTable.slot(target), 0x1234)
+            cpu.setSysreg(SysRegTable.slot(name), 0x5678)
+            XCTAssertEqual(cpu.sysRegs.fastReadVHE(key: key, cpu: cpu, el: 2), .some(0x1234), name)
+            XCTAssertEqual(cpu.readSysReg(key: VHERegisters.aliasKey(of: key)), 0x5678, name + "2")
+        }
+    }
+
+    /// `SysRegTraps.reachable(at:)` names every class `trapTarget` can take
+    /// at an EL: with every control set, a class outside it never traps.
+    func testReachableTrapClassesAgreeWithTrapTarget() {
+        let m = TestMachine(config: TestMachine.config(el2: true, el3: true))
+        let cpu = m.cpu
+        cpu.setSysreg(SysRegTable.scrEL3, SCRBits.ns | 1 << 10)   // EL2 enabled
+        cpu.setSysreg(SysRegTable.hcrEL2, ~(HCRBits.e2h | HCRBits.tge))
+        cpu.setSysreg(NamedSysReg.MDCR_EL2.slot, ~0)
+        cpu.setSysreg(NamedSysReg.MDCR_EL3.slot, ~0)
+        cpu.setSysreg(NamedSysReg.CPTR_EL2.slot, ~0)
+        cpu.setSysreg(NamedSysReg.CPTR_EL3.slot, ~0)
+        for el in 0...3 {
+            cpu.setEL(el)
+            for bit in 0..<32 {
+                let c = SysRegTraps(rawValue: 1 << UInt32(bit))
+                if cpu.trapTarget(c, read: true) != nil || cpu.trapTarget(c, read: false) != nil {
+                    XCTAssertTrue(SysRegTraps.reachable(at: el).contains(c), "class bit \(bit) at EL\(el)")
+                }
+            }
+        }
+    }
 }

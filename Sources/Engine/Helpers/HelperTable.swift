@@ -35,6 +35,7 @@ public enum HelperTable {
         case .clrex: return helperClearExclusive
         case .fpAccessTrap: return helperFPAccessTrap
         case .barrier: return helperBarrier
+        case .dataCacheMaintenance: return helperDataCacheMaintenance
         }
     }
 }

@@ -109,6 +109,14 @@ let helperSys: HelperFunction = { state, packed, xt, rt in
     return 0
 }
 
+/// DC by VA or set/way (`LiftState.isDataCacheMaintenance`): the same
+/// rules as through SYS (EL0's SCTLR.UCI, HCR_EL2.TPCP/TPU/TSW traps, the
+/// features DC CVAP/CVADP need) and nothing else to do, but the block goes
+/// on after it (KVM cleans each page it maps into a guest line by line).
+let helperDataCacheMaintenance: HelperFunction = { state, packed, xt, rt in
+    helperSys(state, packed, xt, rt)
+}
+
 /// The exception-generating instructions with a 16-bit immediate (C6.2
 /// SVC, HVC, SMC, BRK): the helper's argument is the immediate.
 private enum ExceptionInstruction { case svc, hvc, smc, brk }

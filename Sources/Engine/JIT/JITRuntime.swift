@@ -23,9 +23,9 @@ struct JITRuntimeInfo {
     var features = HostFeatures()
 }
 
-/// Per-CPU cache for indirect branches: guest VA -> host code of the block
-/// translated for the current context. Flushed when the context, the TLB or
-/// the set of blocks changes.
+/// A cache for indirect branches: guest VA -> host code of the block
+/// translated for one context (a bank of `JumpCacheBanks`). Emptied when the
+/// set of blocks changes, and of what TLB maintenance changed.
 final class JumpCache {
     static let entries = 4096
     static let entriesLog2 = 12
@@ -258,8 +258,8 @@ final class JITEngine {
     typealias Entry = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt64
 
     let cache: CodeCache
-    /// One jump cache per CPU (`addJumpCache`), all flushed with the code.
-    private(set) var jumpCaches: [JumpCache] = []
+    /// One set of jump caches per CPU (`addJumpCache`), all flushed with the code.
+    private(set) var jumpCaches: [JumpCacheBanks] = []
     /// Blocks check the CPU's instruction limit at entry (round-robin CPUs).
     let timeSlices: Bool
     /// CPUs run the code on their own threads: chained jumps have their
@@ -419,18 +419,18 @@ final class JITEngine {
         state.storeBytes(of: exitRecords[id - 1].targetPC, toByteOffset: StateLayout.pc, as: UInt64.self)
     }
 
-    /// A jump cache for the CPU with this state block, which its code reaches
-    /// through `StateLayout.jumpCache`.
-    func addJumpCache(state: UnsafeMutableRawPointer) -> JumpCache {
-        let j = JumpCache()
+    /// The jump caches of the CPU with this state block, whose code reaches
+    /// the current one through `StateLayout.jumpCache`.
+    @discardableResult
+    func addJumpCache(state: UnsafeMutableRawPointer) -> JumpCacheBanks {
+        let j = JumpCacheBanks(state: state)
         jumpCaches.append(j)
-        state.storeBytes(of: j.address, toByteOffset: StateLayout.jumpCache, as: UInt64.self)
         return j
     }
 
-    /// Empties every CPU's jump cache (blocks went away).
+    /// Empties every CPU's jump caches (blocks went away).
     func flushJumpCaches() {
-        for j in jumpCaches { j.flush() }
+        for j in jumpCaches { j.flushAll() }
     }
 
     /// Chains exit `exitID` (as returned by `run`) to `target`, when it is a

@@ -6,9 +6,12 @@ extension CPU {
     /// raises the Undefined Instruction exception).
     public func readSysReg(key: UInt32) -> UInt64? {
         // The registers the kernel reads all the time (SP_EL0, TPIDR_EL1,
-        // DAIF...) without copying their definition; VHE's redirects and
-        // every checked or trapped access take the general path.
-        if !(config.hasVHE && hcrE2H), let v = sysRegs.fastRead(key: key, cpu: self, el: el) { return v }
+        // DAIF...) without copying their definition; under VHE (E2H = 1)
+        // of the register the encoding reaches (a host at EL2, a guest at
+        // EL1); every checked or trapped access takes the general path.
+        if config.hasVHE && hcrE2H {
+            if let v = sysRegs.fastReadVHE(key: key, cpu: self, el: el) { return v }
+        } else if let v = sysRegs.fastRead(key: key, cpu: self, el: el) { return v }
         return readSysRegChecked(key: key)
     }
 

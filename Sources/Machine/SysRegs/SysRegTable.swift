@@ -303,6 +303,16 @@ public final class SysRegRegistry {
     public private(set) var definitions: [SysRegDef]
     /// Slot + 1 of the register with each 16-bit key; 0: none.
     private let slotByKey: UnsafeMutablePointer<UInt16>
+    /// FEAT_VHE with HCR_EL2.E2H = 1, per key: slot + 1 of the register its
+    /// encoding reaches at EL2 (`vheRedirect`: an EL1 encoding's EL2
+    /// register; `vheAlias`: an *_EL12/*_EL02 encoding's EL1/EL0 register,
+    /// also at EL3 while EL2 is enabled), and `vheEL0Host`: the key reaches
+    /// another register at EL0 in the EL2&0 regime (VHERegisters.swift).
+    private let vheByKey: UnsafeMutablePointer<UInt16>
+    static let vheSlotMask: UInt16 = 0x3FF
+    static let vheRedirect: UInt16 = 1 << 12
+    static let vheAlias: UInt16 = 1 << 13
+    static let vheEL0Host: UInt16 = 1 << 14
 
     init() {
         definitions = SysRegTable.all
@@ -313,10 +323,16 @@ public final class SysRegRegistry {
         fastMinEL = .allocate(capacity: StateLayout.sysregSlots)
         fastMinEL.initialize(repeating: 0, count: StateLayout.sysregSlots)
         for (i, d) in definitions.enumerated() { slotByKey[Int(d.key)] = UInt16(i + 1) }
+        vheByKey = .allocate(capacity: 1 << 16)
+        vheByKey.initialize(repeating: 0, count: 1 << 16)
         for i in definitions.indices { noteFastRead(i) }
+        for (key, slot) in VHERegisters.redirectByKey { vheByKey[Int(key)] = UInt16(slot + 1) | SysRegRegistry.vheRedirect }
+        for (key, slot) in VHERegisters.aliasByKey { vheByKey[Int(key)] = UInt16(slot + 1) | SysRegRegistry.vheAlias }
+        for key in VHERegisters.el0HostRedirectByKey.keys { vheByKey[Int(key)] |= SysRegRegistry.vheEL0Host }
     }
 
     deinit {
+        vheByKey.deallocate()
         slotByKey.deallocate()
         fastRead.deallocate()
         fastMinEL.deallocate()
@@ -342,7 +358,11 @@ public final class SysRegRegistry {
 
     private func noteFastRead(_ i: Int) {
         let d = definitions[i]
-        var els: UInt8 = d.traps.isEmpty ? 0b1111 : 0
+        // The ELs at which none of the register's trap classes can act
+        // (`SysRegTraps.reachable(at:)`: the EL2 controls act below EL2,
+        // EL3's below EL3).
+        var els: UInt8 = 0
+        for e in 0..<4 where d.traps.isDisjoint(with: SysRegTraps.reachable(at: e)) { els |= 1 << UInt8(e) }
         if d.accessCheck != nil { els &= ~d.accessCheckELs }
         var how: UInt8 = 0
         switch d.kind {
@@ -361,7 +381,40 @@ public final class SysRegRegistry {
     /// general path's checks (see `fastRead`): its value, or nil inside when
     /// a `.special` reader refuses it (UNDEFINED). Nil: the general path decides.
     @inline(__always) func fastRead(key: UInt32, cpu: CPU, el: Int) -> UInt64?? {
-        let i = Int(slotByKey[Int(key & 0xFFFF)]) - 1
+        fastRead(slot: Int(slotByKey[Int(key & 0xFFFF)]) - 1, cpu: cpu, el: el)
+    }
+
+    /// `fastRead` with FEAT_VHE and HCR_EL2.E2H = 1: of the register the
+    /// key reaches there (VHERegisters.swift), at EL0 to EL2; nil at EL3
+    /// and for the EL0 host's redirected timer encodings (the general path).
+    @inline(__always) func fastReadVHE(key: UInt32, cpu: CPU, el: Int) -> UInt64?? {
+        let k = Int(key & 0xFFFF), v = vheByKey[k]
+        switch el {
+        case 2:
+            let target = v & (SysRegRegistry.vheRedirect | SysRegRegistry.vheAlias) != 0 ? v & SysRegRegistry.vheSlotMask : slotByKey[k]
+            return fastRead(slot: Int(target) - 1, cpu: cpu, el: 2)
+        case 1:
+            return fastRead(slot: Int(slotByKey[k]) - 1, cpu: cpu, el: 1)
+        case 0:
+            if v & SysRegRegistry.vheEL0Host != 0 && cpu.el2Host { return nil }
+            return fastRead(slot: Int(slotByKey[k]) - 1, cpu: cpu, el: 0)
+        default:
+            return nil
+        }
+    }
+
+    /// The register an encoding reaches at the current EL with FEAT_VHE and
+    /// E2H = 1 when it is another one (`CPU.resolveSysReg`): at EL2 an EL1
+    /// encoding's EL2 register or an alias's EL1/EL0 one, at EL3 (`el3`,
+    /// while EL2 is enabled) an alias's; nil otherwise.
+    @inline(__always) func vheTarget(key: UInt32, el: Int) -> SysRegSlot? {
+        let v = vheByKey[Int(key & 0xFFFF)]
+        let kinds = el == 2 ? SysRegRegistry.vheRedirect | SysRegRegistry.vheAlias : SysRegRegistry.vheAlias
+        guard v & kinds != 0 else { return nil }
+        return SysRegSlot(slot: Int(v & SysRegRegistry.vheSlotMask) - 1)
+    }
+
+    @inline(__always) private func fastRead(slot i: Int, cpu: CPU, el: Int) -> UInt64?? {
         guard i >= 0 else { return nil }
         let f = fastRead[i], m = fastMinEL[i]
         guard f & (1 << UInt8(el)) != 0, el >= Int(m & 0xF), cpu.highestEL >= Int(m >> 4) else { return nil }

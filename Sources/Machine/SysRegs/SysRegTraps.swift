@@ -53,6 +53,20 @@ enum TrapBits {
     static let tcpac: UInt64 = 1 << 31
 }
 
+extension SysRegTraps {
+    /// The classes that can trap an access made at `el` (`CPU.trapTarget`,
+    /// which must agree): the EL2 controls act at EL0 and EL1 (TVM, TID1,
+    /// TID3, TACR and CPTR_EL2.TCPAC at EL1 only), EL3's below EL3.
+    static func reachable(at el: Int) -> SysRegTraps {
+        switch el {
+        case 0: return [.id2, .pmu, .pmcr, .debug, .osDebug, .debugROM, .cpac]
+        case 1: return SysRegTraps(rawValue: ~0)
+        case 2: return [.cpac, .pmu, .debug, .osDebug, .debugROM]
+        default: return []
+        }
+    }
+}
+
 extension CPU {
     /// The EL the classes in `traps` take an access of the current EL to, or
     /// nil: the EL2 controls first, then EL3 (the order of the pseudocode).

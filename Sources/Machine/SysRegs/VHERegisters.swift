@@ -89,10 +89,9 @@ extension CPU {
         guard let found = sysRegs.lookup(key: key) else { return nil }
         guard config.hasVHE && hcrE2H else { return found }
         let e = el
-        if e == 2, let i = VHERegisters.redirectByKey[key] { return (SysRegTable.all[i], SysRegSlot(slot: i)) }
         if e == 0, el2Host, let v = VHERegisters.el0HostRedirectByKey[key] { return (v.def, SysRegSlot(slot: v.slot)) }
-        if e == 2 || (e == 3 && el2Enabled), let i = VHERegisters.aliasByKey[key] {
-            return (SysRegTable.all[i], SysRegSlot(slot: i))
+        if e == 2 || (e == 3 && el2Enabled), let target = sysRegs.vheTarget(key: key, el: e) {
+            return (SysRegTable.all[target.slot], target)
         }
         return found
     }
