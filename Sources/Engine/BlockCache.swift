@@ -22,15 +22,17 @@ final class BlockCache {
     private var byPage: [UInt64: [TranslatedBlock]] = [:]
     private(set) var translations = 0
     private(set) var invalidations = 0
-    /// The blocks found last, direct-mapped by VA: a hit costs a key compare
-    /// instead of hashing the whole key (every block the dispatcher runs is looked up).
+    /// The blocks found last, direct-mapped by VA and PA page: a hit costs a
+    /// key compare instead of hashing the whole key (every block the
+    /// dispatcher runs is looked up). A hypervisor's host and its guest
+    /// running the same kernel use the same VAs: the PA tells them apart.
     private static let recentCount = 4096
     private var recent = [TranslatedBlock?](repeating: nil, count: BlockCache.recentCount)
 
     var count: Int { blocks.count }
 
     @inline(__always) private static func recentSlot(_ key: BlockKey) -> Int {
-        Int(truncatingIfNeeded: key.va >> 2) & (recentCount - 1)
+        Int(truncatingIfNeeded: (key.va >> 2) ^ (key.pa >> 12)) & (recentCount - 1)
     }
 
     @inline(__always) func lookup(_ key: BlockKey) -> TranslatedBlock? {

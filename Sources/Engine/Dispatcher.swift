@@ -378,7 +378,7 @@ public final class Dispatcher {
         var context = LiftContext(el: cpu.el, spSel: Int(cpu.spSel))
         context.pan = cpu.panActive
         context.features = cpu.config.isa
-        context.el2Host = context.el == 2 && cpu.el2Host
+        context.el2Host = context.el != 1 && cpu.el2Host
         context.fpTrapped = cpu.fpAccessTrap != nil
         if oneInstruction { context.maxInstructions = 1 }
         let key = BlockKey(pa: pa, va: pc, context: context, codeView: cpu.codeView(host: host))

@@ -14,8 +14,9 @@ public struct LiftContext: Sendable, Hashable {
     /// The optional instruction-set features of the CPU: an instruction of a
     /// missing one is UNDEFINED (`-cpu cortex-a57` has no LSE, LRCPC, SB).
     public var features: ISAFeatures = .all
-    /// EL2 in the EL2&0 regime with HCR_EL2.TGE (FEAT_VHE host): LDTR/STTR
-    /// are EL0 accesses there (elsewhere at EL2 they are ordinary ones).
+    /// EL2 or EL0 in the EL2&0 regime with HCR_EL2.TGE (FEAT_VHE host): at
+    /// EL2 LDTR/STTR are EL0 accesses (elsewhere at EL2 they are ordinary
+    /// ones); the host's EL0 has an MMU index of its own (CPU.mmuIndex).
     public var el2Host = false
     /// FP/SIMD instructions are trapped at this EL (CPACR_EL1.FPEN,
     /// CPTR_EL2, CPTR_EL3: Machine's `CPU.fpAccessTrap`): each one takes the trap.

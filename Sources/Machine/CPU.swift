@@ -71,11 +71,11 @@ public final class CPU {
     /// What those flushes dropped, since an engine last emptied it
     /// (TranslationChanges.swift): a jump cache drops only that.
     public var translationChanges = TranslationChanges()
-    /// The HCR_EL2 value the EL1 indices' entries (1 and 5) were filled under:
-    /// an HCR_EL2 write that keeps E2H leaves them, and the next entry to EL1
-    /// flushes them unless HCR_EL2 is this value again (`setEL`), so a
-    /// hypervisor's world switch, which sets the host's HCR_EL2 and back, keeps
-    /// its guest's translations.
+    /// The HCR_EL2 value the EL1&0 indices' entries (0, 1, 4 and 5) were
+    /// filled under: an HCR_EL2 write that keeps E2H leaves them, and the
+    /// next entry to EL1, or to EL0 outside a VHE host, flushes them unless
+    /// HCR_EL2 is this value again (`setEL`), so a hypervisor's world switch,
+    /// which sets the host's HCR_EL2 and back, keeps its guest's translations.
     var tlbEL1HCR: UInt64 = 0
     /// MMU indices with entries filled since the last full flush (bit i =
     /// index i). Written by the CPU's thread only; read by another CPU's
@@ -209,11 +209,12 @@ public final class CPU {
     public var el: Int { Int(state.load(fromByteOffset: StateLayout.currentEL, as: UInt64.self)) }
     public func setEL(_ e: Int) {
         state.storeBytes(of: UInt64(e), toByteOffset: StateLayout.currentEL, as: UInt64.self)
-        if e == 1 && config.hasEL2 {
-            // Only code at EL1 uses indices 1 and 5 (AT walks without the TLB).
+        if e <= 1 && config.hasEL2 {
+            // Only code at EL1 and at EL0 of EL1&0 uses indices 0, 1 and 5
+            // (AT walks without the TLB; a VHE host's EL0 has its own).
             let hcr = sysreg(SysRegTable.hcrEL2)
-            if hcr != tlbEL1HCR {
-                flushTLB(mmuIndexMask: 0b10_0010)
+            if hcr != tlbEL1HCR && (e == 1 || !el2Host) {
+                flushTLB(mmuIndexMask: CPU.mmuIndexesEL10 | 0b1_0000)
                 tlbEL1HCR = hcr
             }
         }

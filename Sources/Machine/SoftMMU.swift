@@ -61,11 +61,21 @@ extension CPU {
     /// EL + 4 for the privileged level of a regime with EL0 while PSTATE.PAN
     /// is set (FEAT_PAN: its entries deny data accesses to EL0 pages, so a PAN
     /// change needs no flush; blocks are keyed by PAN, LiftContext.pan).
+    /// EL0 of the EL2&0 regime (a FEAT_VHE host's, E2H = TGE = 1) has its own,
+    /// `hostEL0Index`, so a hypervisor's world switch between its host's EL0
+    /// and a guest's keeps both (blocks are keyed by it, LiftContext.el2Host).
     @inline(__always) public var mmuIndex: Int {
-        panActive ? el + CPU.panIndexOffset : el
+        let e = el
+        if e == 0 { return el2Host ? CPU.hostEL0Index : 0 }
+        return panActive ? e + CPU.panIndexOffset : e
     }
 
     public static let panIndexOffset = 4
+    /// EL0 in the EL2&0 regime.
+    public static let hostEL0Index = 8
+
+    /// An index of a privileged level with PSTATE.PAN set (EL + 4).
+    @inline(__always) static func isPANIndex(_ mmuIndex: Int) -> Bool { mmuIndex & 0b1100 == CPU.panIndexOffset }
 
     /// PSTATE.PAN acts: set, at EL1 or at EL2 in the EL2&0 regime (E2H = 1).
     @inline(__always) public var panActive: Bool {
@@ -76,11 +86,15 @@ extension CPU {
     /// PSTATE.PAN (bit 22, as in SPSR_ELx).
     public static let pstatePAN: UInt64 = 1 << 22
 
-    /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1,
-    /// and at EL2 in a VHE host (the lifter marks them unprivileged only
-    /// there: LiftContext.el2Host; EL0 is then in the EL2&0 regime).
+    /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1
+    /// (EL0 of EL1&0), and at EL2 in a VHE host (the lifter marks them
+    /// unprivileged only there: LiftContext.el2Host; EL0 of EL2&0).
     @inline(__always) public static func unprivilegedIndex(_ mmuIndex: Int) -> Int {
-        mmuIndex & 3 == 1 || mmuIndex & 3 == 2 ? 0 : mmuIndex
+        switch mmuIndex {
+        case 1, 1 + panIndexOffset: return 0
+        case 2, 2 + panIndexOffset: return hostEL0Index
+        default: return mmuIndex
+        }
     }
 
     /// Empties every TLB of this CPU.
@@ -365,7 +379,7 @@ extension CPU {
             raiseDataAbort(status: .alignment, va: va, isWrite: write, at: faultPC)
             return 0
         }
-        let pan = mmuIndex >= CPU.panIndexOffset
+        let pan = CPU.isPANIndex(mmuIndex)
         let syndrome = flags.instructionSyndrome
         guard let t = translate(va, kind, el: accessEL, unaligned: misaligned, pan: pan, syndrome: syndrome) else { return 0 }
         guard debugWatchAccess(va: va, size: size, read: !write, write: write) else { return 0 }
@@ -419,7 +433,7 @@ extension CPU {
         }
         if let p = tlbHost(va: va, mmuIndex: mmuIndex, write: isWrite || readModifyWrite) { return p }
         guard let t = translate(va, isWrite || readModifyWrite ? .write : .read, el: accessEL(mmuIndex: mmuIndex),
-                                pan: mmuIndex >= CPU.panIndexOffset) else { return nil }
+                                pan: CPU.isPANIndex(mmuIndex)) else { return nil }
         guard debugWatchAccess(va: va, size: size, read: !isWrite || readModifyWrite, write: isWrite || readModifyWrite)
         else { return nil }
         guard let r = system.memory.region(containing: t.pa, space: t.paSpace), r.isRAM, let h = r.host else {

@@ -13,6 +13,10 @@
 ///
 /// A TLB entry caches 4 KiB of a page or block whose size `tlbPageBits`
 /// records, so a TLBI by VA drops every entry of the block that holds the VA.
+///
+/// EL0 of the EL2&0 regime (a VHE host's) has its own index
+/// (`hostEL0Index`): the EL2 forms with E2H, and the EL1 forms executed in
+/// the host (E2H = TGE = 1), name it and EL2's, never the guest's EL1&0.
 
 extension CPU {
     /// MMU indexes of the EL1&0 regime (EL0 and EL1 views), EL2, EL3.
@@ -20,6 +24,8 @@ extension CPU {
     public static let mmuIndexesEL10: UInt32 = 0b10_0011
     /// EL2, and EL2 with PSTATE.PAN in the EL2&0 regime (index 6).
     public static let mmuIndexesEL2: UInt32 = 0b100_0100
+    /// The EL2&0 regime (FEAT_VHE, E2H = 1): EL2's indexes and its EL0's (`hostEL0Index`).
+    public static let mmuIndexesEL20: UInt32 = mmuIndexesEL2 | 1 << UInt32(hostEL0Index)
     public static let mmuIndexesEL3: UInt32 = 0b1000
     public static let allMMUIndexes = UInt32((1 << TLB.mmuIndexCount) - 1)
     /// Not an MMU index: in a flush's mask, the stage 2 walk cache empties too
@@ -114,7 +120,9 @@ extension CPU {
         tlbFlushCount &+= 1
         translationChanges.noteEverything(mask & CPU.allMMUIndexes)
         stage2Cache.invalidateAll()
-        for idx in 0..<TLB.mmuIndexCount where mask & (1 << UInt32(idx)) != 0 {
+        // Only indices filled since their last flush hold entries.
+        let indices = mask & tlbDirtyIndices
+        for idx in 0..<TLB.mmuIndexCount where indices & (1 << UInt32(idx)) != 0 {
             let base = state + StateLayout.tlbBase + idx * TLB.tableBytes
             for i in 0..<TLB.entries {
                 let rec = tlbIPA[idx * TLB.entries + i]
@@ -187,10 +195,11 @@ extension CPU {
             return unknownTLBI()
         }
         // FEAT_VHE: while E2H is 1 the EL2 operations name the EL2&0 regime
-        // (EL0's index too); the EL1 ones executed at EL2 with E2H = TGE = 1
-        // name it as well.
-        if hcrE2H && mask == CPU.mmuIndexesEL2 { mask |= 1 }
-        if op1 == 0 && el == 2 && el2Host { mask |= CPU.mmuIndexesEL2 }
+        // (its EL0's index too); the EL1 ones executed at EL2 with E2H = TGE
+        // = 1 name it instead of EL1&0 (Arm ARM C5.5, "TLBI VMALLE1": the
+        // guest's entries stay).
+        if hcrE2H && mask == CPU.mmuIndexesEL2 { mask = CPU.mmuIndexesEL20 }
+        if op1 == 0 && el == 2 && el2Host { mask = CPU.mmuIndexesEL20 }
         // Stage 2 entries of the current VMID go with ALLE1, VMALLS12E1 and
         // the IPA forms (the walk cache keeps none of another VMID).
         if op1 == 4 && (byIPA || mask == CPU.mmuIndexesEL10) { mask |= CPU.stage2WalkCacheBit }

@@ -125,7 +125,7 @@ public enum MECRegisters {
 
     /// The MMU indices of the EL2 (or EL2&0) regime.
     /// The MMU indices (as a mask) of the EL2 (or EL2&0) regime, and of EL1&0.
-    @Sendable static func el2Indices(_ cpu: CPU) -> UInt32 { cpu.hcrE2H ? CPU.mmuIndexesEL2 | 1 : CPU.mmuIndexesEL2 }
+    @Sendable static func el2Indices(_ cpu: CPU) -> UInt32 { cpu.hcrE2H ? CPU.mmuIndexesEL20 : CPU.mmuIndexesEL2 }
     @Sendable static func el10Indices(_ cpu: CPU) -> UInt32 { CPU.mmuIndexesEL10 }
 
     /// A MECID register: 16 bits; a change flushes the TLBs of the indices

@@ -45,13 +45,14 @@ extension CPU {
     /// go when its value changed (a hypervisor's world switch rewrites the same
     /// VTTBR_EL2, VTCR_EL2 and EL1 registers), those of the regimes the
     /// register decides only (`mmuIndexesDecided`). An HCR_EL2 change that
-    /// keeps E2H leaves EL2's entries; EL0's go now, EL1's at the next entry
-    /// to EL1 unless HCR_EL2 is back to the value they were filled under (`setEL`).
+    /// keeps E2H leaves the EL2&0 regime's entries; EL1&0's go at the next
+    /// entry to EL1 or to its EL0 unless HCR_EL2 is back to the value they
+    /// were filled under (`setEL`).
     private func translationRegisterWritten(slot: SysRegSlot, old: UInt64) {
         let new = sysreg(slot)
         guard new != old else { return }
         if slot == SysRegTable.hcrEL2 {
-            flushTLB(mmuIndexMask: (old ^ new) & HCRBits.e2h == 0 ? 0b1_0001 : CPU.allMMUIndexes)
+            if (old ^ new) & HCRBits.e2h != 0 { flushTLB(mmuIndexMask: CPU.allMMUIndexes) }
         } else {
             flushTLB(mmuIndexMask: mmuIndexesDecided(by: slot))
         }
@@ -61,7 +62,7 @@ extension CPU {
     /// EL1&0 regime's registers and stage 2's (VTTBR_EL2, VTCR_EL2: stage 2
     /// translates EL1&0 only) those of EL0 and EL1, VTCR_EL2 with the stage 2
     /// walk cache (tagged with VTTBR_EL2); EL2's those of EL2 and,
-    /// while E2H is 1, EL0's (the EL2&0 regime); EL3's those of EL3; SCR_EL3
+    /// while E2H is 1, its EL0's (the EL2&0 regime); EL3's those of EL3; SCR_EL3
     /// (the Security state of every regime) all of them.
     func mmuIndexesDecided(by slot: SysRegSlot) -> UInt32 {
         switch NamedSysReg(rawValue: slot.slot) {
@@ -72,7 +73,7 @@ extension CPU {
         case .VTCR_EL2?:
             return CPU.mmuIndexesEL10 | 0b1_0000 | CPU.stage2WalkCacheBit
         case .SCTLR_EL2?, .TTBR0_EL2?, .TTBR1_EL2?, .TCR_EL2?, .MAIR_EL2?:
-            return CPU.mmuIndexesEL2 | (hcrE2H ? 0b1_0001 : 0)
+            return hcrE2H ? CPU.mmuIndexesEL20 : CPU.mmuIndexesEL2
         case .SCTLR_EL3?, .TTBR0_EL3?, .TCR_EL3?, .MAIR_EL3?:
             return CPU.mmuIndexesEL3
         default:
