@@ -237,6 +237,8 @@ final class DebugLogTests: XCTestCase {
         s.engine.hostCodeBytes = 4096
         s.engine.chainsMade = 7
         s.engine.codeCacheFlushes = 0
+        s.engine.jumpCacheSwitches = 5
+        s.engine.jumpCacheEvictions = 1
         s.engine.guestInstructionsTranslated = 99
         s.engine.translationNanoseconds = 250_000_000
         s.tlb.dataMisses = 11
@@ -248,7 +250,7 @@ final class DebugLogTests: XCTestCase {
         let text = TraceFormat.stats(s)
         XCTAssertTrue(text.contains("instructions-translated: 99\ntranslation-seconds: 0.250000\ntranslation-microseconds-per-block: 20833.33\n"), text)
         XCTAssertTrue(text.contains("tlb-data-misses: 11\ntlb-code-misses: 12\ntlb-walks: 13\ntlb-flushes: 14\ntlb-stage2-walks: 15\ntlb-stage2-walk-cache-hits: 16\n"), text)
-        XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\njit-deferred-blocks: 3\nhost-code-bytes: 4096\nhost-bytes-per-instruction: 41.37\nchains-made: 7\ncode-cache-flushes: 0\n"), text)
+        XCTAssertTrue(text.hasSuffix("jit-compiled-blocks: 10\njit-fallback-blocks: 2\njit-deferred-blocks: 3\nhost-code-bytes: 4096\nhost-bytes-per-instruction: 41.37\nchains-made: 7\ncode-cache-flushes: 0\njump-cache-switches: 5\njump-cache-evictions: 1\n"), text)
         // The benchmark harness takes the last line naming guest instructions: only the first may.
         let guestLines = text.split(separator: "\n").filter { $0.lowercased().contains("guest") }
         XCTAssertEqual(guestLines, ["guest-instructions: 2000000"])
