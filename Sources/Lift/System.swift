@@ -48,13 +48,17 @@ extension LiftState {
         setReg(w.rt, v)
     }
 
-    /// MSR (register) may change translation or PSTATE: end the block.
+    /// MSR (register) may change translation or PSTATE: end the block,
+    /// unless the register is one that changes nothing a block depends on
+    /// (`MSRBlockRule.keepsBlock`). A trapped one still leaves through its exception.
     mutating func liftMSRRegister(_ w: UInt32) {
         if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
         b.call(.msr, [b.const_(SysRegOperand(key: w.sysRegKey, rt: w.rt).packed), x(w.rt)])
-        b.exitJump(pc &+ 4)
+        if !MSRBlockRule.keepsBlock(w.sysRegKey) { b.exitJump(pc &+ 4) }
     }
+}
 
+extension LiftState {
     /// SYS: DC ZVA writes memory; the other DC operations (by VA, by
     /// set/way) change neither translation nor code, so the block goes on
     /// after their helper; IC, AT and TLBI go to the helper and end the
@@ -80,5 +84,42 @@ extension LiftState {
     /// CRn 7, CRm 6, 10-14), not the by-PA forms of EL2 and EL3 (op1 4, 6).
     static func isDataCacheMaintenance(op1: Int, crn: Int, crm: Int) -> Bool {
         crn == 7 && (op1 == 0 || op1 == 3) && (crm == 6 || (10...14).contains(crm))
+    }
+}
+
+/// Which MSRs (register) end their block.
+public enum MSRBlockRule {
+    /// The encodings whose MSR changes nothing a translated block depends on
+    /// (the translation regime, PSTATE, the FP/SIMD traps, registers the IR
+    /// forwards such as SP_EL0 and NZCV), at every EL and under FEAT_VHE's
+    /// redirections: thread IDs, exception and fault records, vector bases,
+    /// CONTEXTIDR, CSSELR, the generic timers and their controls, the GIC's
+    /// CPU interface and list registers. When a write may have made an
+    /// interrupt pending the MSR helper leaves the block after it all the same.
+    public static func keepsBlock(_ key: UInt32) -> Bool {
+        let op0 = key >> 14, op1 = (key >> 11) & 7, crn = (key >> 7) & 0xF, crm = (key >> 3) & 0xF, op2 = key & 7
+        guard op0 == 3 else { return false }
+        switch (crn, crm) {
+        case (4, 0): return (op1 == 0 || op1 == 4 || op1 == 5) && op2 <= 1     // SPSR_ELx, ELR_ELx (EL12)
+        case (5, 1), (5, 2): return op1 == 0 || op1 == 4 || op1 == 5            // AFSR0/1, ESR
+        case (6, 0): return (op1 == 0 || op1 == 4 || op1 == 5) && op2 == 0      // FAR
+            || op1 == 4 && op2 == 4                                             // HPFAR_EL2
+        case (7, 4): return op1 == 0 && op2 == 0                                // PAR_EL1
+        case (12, 0): return (op1 == 0 || op1 == 4 || op1 == 5) && op2 == 0     // VBAR
+        case (13, 0):
+            return (op1 == 0 || op1 == 4 || op1 == 5) && op2 == 1               // CONTEXTIDR
+                || op1 == 3 && (op2 == 2 || op2 == 3)                           // TPIDR_EL0, TPIDRRO_EL0
+                || op1 == 0 && op2 == 4 || op1 == 4 && op2 == 2                 // TPIDR_EL1, TPIDR_EL2
+        case (0, 0): return op1 == 2 && op2 == 0                                // CSSELR_EL1
+        case (14, 0): return op1 == 4 && op2 == 3                               // CNTVOFF_EL2
+        case (14, 1): return (op1 == 0 || op1 == 4 || op1 == 5) && op2 == 0     // CNTKCTL, CNTHCTL
+        case (14, 2), (14, 3): return (op1 == 3 || op1 == 4 || op1 == 5) && op2 <= 2   // CNTP/CNTV(_EL02), CNTHP/CNTHV
+        case (4, 6): return op1 == 0 && op2 == 0                                // ICC_PMR_EL1
+        case (12, 8), (12, 11), (12, 12):
+            return op1 == 0                                                     // ICC_EOIR0/1, DIR, SGIxR, BPR1, CTLR, IGRPEN1...
+                || op1 == 4 && (crm == 11 ? op2 == 0 || op2 == 7 : true)        // ICH_AP0R, ICH_HCR, ICH_VMCR, ICH_LR0-7
+        case (12, 9), (12, 13): return op1 == 4                                 // ICH_AP1R, ICH_LR8-15
+        default: return false
+        }
     }
 }

@@ -516,16 +516,16 @@ final class LiftTests: XCTestCase {
         XCTAssertEqual(b.insts.last, Inst(.exitJump, imm: LiftTests.pc + 16))
         XCTAssertEqual(b.insts.filter(\.isTerminator).count, 1)
         // b.cond and cbz end it too, with the fall-through as the final exit.
-        for branch: UInt32 in [0x5400_0200, 0x3400_0083, 0xD65F_03C0, 0xD400_0021, 0xD69F_03E0, 0xD51B_D043, 0xD503_42DF, 0x0000_0000, 0xD503_207F] {
+        for branch: UInt32 in [0x5400_0200, 0x3400_0083, 0xD65F_03C0, 0xD400_0021, 0xD69F_03E0, 0xD518_1000, 0xD503_42DF, 0x0000_0000, 0xD503_207F] {
             let b = lift([0x9100_0400, branch, 0x9100_0400], fetched: &fetched)
             XCTAssertEqual(b.guestInstructionCount, 2, "after \(String(branch, radix: 16))")
             XCTAssertEqual(fetched.count, 2)
             XCTAssertTrue(b.insts.last!.isTerminator)
         }
         // Instructions that do not end a block: mrs, dmb, isb, nop, loads/stores,
-        // exclusives and atomics.
+        // exclusives and atomics, msr tpidr_el0 (MSRBlockRule), dc civac.
         let straight: [UInt32] = [0xD53B_4200, 0xD503_3BBF, 0xD503_3FDF, 0xD503_201F, 0xF841_0C41, 0xA9BF_7BFD,
-                                  0xC85F_7C20, 0xC802_7C23, 0xF820_0041, 0x9AC2_4C20]
+                                  0xC85F_7C20, 0xC802_7C23, 0xF820_0041, 0x9AC2_4C20, 0xD51B_D043, 0xD50B_7E20]
         let s = lift(straight + [0xD65F_03C0], fetched: &fetched)
         XCTAssertEqual(s.guestInstructionCount, straight.count + 1)
         XCTAssertEqual(s.insts.last?.op, .exitIndirect)

@@ -1,5 +1,6 @@
 import Glibc
 import IR
+import Lift
 import Machine
 import Synchronization
 
@@ -24,6 +25,13 @@ let helperMSR: HelperFunction = { state, packed, value, _ in
         if cpu.takeSysRegTrap(key: key, rt: op.rt, read: false) { return 0 }
         cpu.logUndefinedSystemInstruction(sysRegKey: key)
         cpu.raiseUndefined(at: cpu.faultPC)
+    } else if MSRBlockRule.keepsBlock(key) && cpu.interruptCheckRequested {
+        // The block would go on after this MSR (Lift/System.swift), but an
+        // interrupt may be pending now (a timer's or the GIC's register):
+        // leave it, as a taken exception does, so the interrupt is taken
+        // right after the MSR, as after an MSR that ends its block.
+        cpu.pc = cpu.faultPC &+ 4
+        cpu.exceptionTaken = true
     }
     return 0
 }
