@@ -178,7 +178,7 @@ public final class Dispatcher {
                     r.cpu.exitRequest = 1
                 }
             } else {
-                jit.flushJumpCaches()
+                jit.dropFromJumpCaches(removed)
             }
         }
         if threaded {

@@ -77,6 +77,10 @@ public final class CPU {
     /// HCR_EL2 is this value again (`setEL`), so a hypervisor's world switch,
     /// which sets the host's HCR_EL2 and back, keeps its guest's translations.
     var tlbEL1HCR: UInt64 = 0
+    /// The VTTBR_EL2 value (VMID, stage 2 tables) they were filled under:
+    /// kept the same way, so a host that loads another VTTBR_EL2 between
+    /// two entries to the same guest keeps the guest's entries.
+    var tlbEL1VTTBR: UInt64 = 0
     /// MMU indices with entries filled since the last full flush (bit i =
     /// index i). Written by the CPU's thread only; read by another CPU's
     /// `protectCodePage`.
@@ -212,10 +216,11 @@ public final class CPU {
         if e <= 1 && config.hasEL2 {
             // Only code at EL1 and at EL0 of EL1&0 uses indices 0, 1 and 5
             // (AT walks without the TLB; a VHE host's EL0 has its own).
-            let hcr = sysreg(SysRegTable.hcrEL2)
-            if hcr != tlbEL1HCR && (e == 1 || !el2Host) {
+            let hcr = sysreg(SysRegTable.hcrEL2), vttbr = sysreg(NamedSysReg.VTTBR_EL2.slot)
+            if (hcr != tlbEL1HCR || vttbr != tlbEL1VTTBR) && (e == 1 || !el2Host) {
                 flushTLB(mmuIndexMask: CPU.mmuIndexesEL10 | 0b1_0000)
                 tlbEL1HCR = hcr
+                tlbEL1VTTBR = vttbr
             }
         }
     }

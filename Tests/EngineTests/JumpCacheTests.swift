@@ -149,4 +149,21 @@ final class JumpCacheTests: XCTestCase {
         XCTAssertTrue(holds(made[0], 0x1000))
         XCTAssertEqual(banks.banks.count, JumpCacheBanks.capacity)
     }
+
+    /// A block that went away (a write to its code) leaves its slot in every
+    /// bank that holds it; other entries, and another block in the slot, stay.
+    func testDropOfOneBlock() {
+        let state = UnsafeMutableRawPointer.allocate(byteCount: StateLayout.size, alignment: 4096)
+        defer { state.deallocate() }
+        let banks = JumpCacheBanks(state: state)
+        let h = banks.select(.init(context: LiftContext(el: 2, spSel: 1), mmuIndex: 2))
+        let g = banks.select(.init(context: LiftContext(el: 1, spSel: 1), mmuIndex: 1))
+        for c in [h, g] { fill(c, [0x1000, 0x1004]) }
+        banks.drop(va: 0x1000, host: 0x1000 ^ 0xC0DE)
+        XCTAssertFalse(holds(h, 0x1000))
+        XCTAssertFalse(holds(g, 0x1000))
+        XCTAssertTrue(holds(h, 0x1004) && holds(g, 0x1004))
+        banks.drop(va: 0x1004, host: 0x1234)   // another block's code
+        XCTAssertTrue(holds(h, 0x1004) && holds(g, 0x1004))
+    }
 }

@@ -148,4 +148,26 @@ final class HostEL0IndexTests: XCTestCase {
         XCTAssertEqual(readTag(0x3000, CPU.hostEL0Index), TLB.invalidTag)
         XCTAssertEqual(readTag(0x5000, 0), 0x5000)
     }
+
+    /// A VTTBR_EL2 write leaves EL1&0's entries until the next entry to the
+    /// guest, which empties them only under another VTTBR_EL2 value than
+    /// they were filled under (a host loading VTTBR_EL2 again between two
+    /// entries to the same VM keeps them).
+    func testVTTBRChangesEmptyTheGuestsEntriesAtItsNextEntry() {
+        let vttbr = cpu.sysRegs.definitions[NamedSysReg.VTTBR_EL2.slot.slot].key
+        XCTAssertTrue(cpu.writeSysReg(key: vttbr, value: 1 << 48))
+        XCTAssertTrue(writeHCR(guestHCR))
+        cpu.setEL(1)
+        touch(0x4000, 1)
+        cpu.setEL(2)
+        XCTAssertTrue(cpu.writeSysReg(key: vttbr, value: 2 << 48))
+        XCTAssertEqual(readTag(0x4000, 1), 0x4000, "not while the host runs")
+        XCTAssertTrue(cpu.writeSysReg(key: vttbr, value: 1 << 48))
+        cpu.setEL(1)
+        XCTAssertEqual(readTag(0x4000, 1), 0x4000, "the same VMID again: kept")
+        cpu.setEL(2)
+        XCTAssertTrue(cpu.writeSysReg(key: vttbr, value: 2 << 48))
+        cpu.setEL(1)
+        XCTAssertEqual(readTag(0x4000, 1), TLB.invalidTag, "another VMID's entry goes when that VMID runs")
+    }
 }

@@ -315,8 +315,8 @@ final class Stage2WalkerTests: XCTestCase {
         XCTAssertEqual(m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1), 0x11)
         m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 1 << 48))
-        XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag, "a new VMID: nothing cached survives")
         m.cpu.setEL(1)
+        XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag, "a new VMID: nothing cached survives its entry")
         XCTAssertFalse(m.cpu.exceptionTaken)
     }
 
@@ -392,8 +392,10 @@ final class Stage2WalkerTests: XCTestCase {
         _ = m.cpu.loadSlow(va: ipa, size: 8, mmuIndex: 1)
         m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("VTTBR_EL2").slot].key, value: t.root | 1 << 48))
+        m.cpu.setEL(1)   // EL1&0's entries go at the next entry to EL1 under another VTTBR_EL2
         XCTAssertEqual(m.tlbEntry(va: ipa, mmuIndex: 1).read, TLB.invalidTag)
         XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, ram)
+        m.cpu.setEL(2)
         XCTAssertTrue(m.cpu.writeSysReg(key: SysRegTable.all[SysRegTable.slot("TCR_EL2").slot].key, value: 1 << 23))
         XCTAssertEqual(m.tlbEntry(va: ram, mmuIndex: 2).read, TLB.invalidTag)
         XCTAssertFalse(m.cpu.exceptionTaken)

@@ -119,6 +119,12 @@ final class JumpCache {
         }
     }
 
+    /// Empties the slot of `va` when it holds `host` (a block that went away).
+    func drop(va: UInt64, host: UInt64) {
+        let i = JumpCache.slot(va: va)
+        if table[2 * i] == va && table[2 * i + 1] == host { empty(i) }
+    }
+
     func insert(va: UInt64, host: UInt64) {
         let i = JumpCache.slot(va: va)
         table[2 * i] = va
@@ -431,6 +437,15 @@ final class JITEngine {
     /// Empties every CPU's jump caches (blocks went away).
     func flushJumpCaches() {
         for j in jumpCaches { j.flushAll() }
+    }
+
+    /// Drops `blocks` from every CPU's jump caches (each can be only in its
+    /// VA's slot), keeping the rest.
+    func dropFromJumpCaches(_ blocks: [TranslatedBlock]) {
+        for b in blocks {
+            guard let host = b.hostCode else { continue }
+            for j in jumpCaches { j.drop(va: b.key.va, host: UInt64(UInt(bitPattern: host))) }
+        }
     }
 
     /// Chains exit `exitID` (as returned by `run`) to `target`, when it is a

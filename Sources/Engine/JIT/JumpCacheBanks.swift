@@ -92,6 +92,11 @@ final class JumpCacheBanks {
         }
     }
 
+    /// Empties the slot of `va` in every bank when it holds `host` (a block that went away).
+    func drop(va: UInt64, host: UInt64) {
+        for b in banks { b.drop(va: va, host: host) }
+    }
+
     /// Empties every bank (blocks went away).
     func flushAll() {
         for b in banks { b.flush() }

@@ -47,10 +47,12 @@ extension CPU {
     /// register decides only (`mmuIndexesDecided`). An HCR_EL2 change that
     /// keeps E2H leaves the EL2&0 regime's entries; EL1&0's go at the next
     /// entry to EL1 or to its EL0 unless HCR_EL2 is back to the value they
-    /// were filled under (`setEL`).
+    /// were filled under (`setEL`); so do they after a VTTBR_EL2 write
+    /// (nothing but EL1&0 code uses them: they are the current VMID's).
     private func translationRegisterWritten(slot: SysRegSlot, old: UInt64) {
         let new = sysreg(slot)
         guard new != old else { return }
+        if slot == NamedSysReg.VTTBR_EL2.slot { return }
         if slot == SysRegTable.hcrEL2 {
             if (old ^ new) & HCRBits.e2h != 0 { flushTLB(mmuIndexMask: CPU.allMMUIndexes) }
         } else {
