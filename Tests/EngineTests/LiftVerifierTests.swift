@@ -82,6 +82,33 @@ final class LiftVerifierTests: XCTestCase {
         XCTAssertGreaterThan(all.count, 3000)
     }
 
+    /// Every FP/SIMD word the decoder allocates (llvm-objdump decodes the same
+    /// set: DisassemblerLLVMTests) is lifted, with every feature present: none
+    /// falls through to UNDEFINED because no family lifts it.
+    func testEveryAllocatedFPSIMDWordIsLifted() {
+        var rng = SplitMix64(seed: 0xF9_11F7)
+        var ctx = LiftContext(el: 1, spSel: 1)
+        ctx.maxInstructions = 1
+        ctx.features = .all
+        let undefined = UInt64(HelperID.undefined.rawValue)
+        var lifted = 0
+        var notLifted: [A64Op: UInt32] = [:]
+        for line in A64Decoder.table where line.op != .unallocated {
+            for _ in 0..<200 {
+                let w = (UInt32(truncatingIfNeeded: rng.next()) & ~line.mask) | line.value
+                guard A64Decoder.decode(w) == line.op, A64Decoder.form(w) != .none else { continue }
+                let b = Lifter.lift(pc: LiftTests.pc, context: ctx) { _ in w }
+                if b.insts.contains(where: { $0.op == .call && UInt64($0.imm) == undefined }) {
+                    notLifted[line.op] = notLifted[line.op] ?? w
+                } else {
+                    lifted += 1
+                }
+            }
+        }
+        XCTAssertEqual(notLifted.map { "\($0.key) 0x\(String($0.value, radix: 16))" }.sorted(), [])
+        XCTAssertGreaterThan(lifted, 20_000)
+    }
+
     /// The check above has teeth: the verifier rejects broken blocks.
     func testVerifierRejectsBrokenBlocks() {
         var b = IRBuilder(guestPC: LiftTests.pc)

@@ -40,16 +40,24 @@ extension JITCompiler {
         a.scalarFP(isMax ? .max : .min, x2, x0, double: double)   // b op a
         a.scalarFP(isMax ? .max : .min, x0, x1, double: double)   // a op b
         a.packed(isMax ? .pand : .por, x0, x2)
+        finishFPResult(i, inst, x0, s, into: r, slow: slow, join: join)
+    }
+
+    /// The common end of a scalar FP op whose fast path left its result in
+    /// `x`: into the op's FP shadow register (if it has one) and `r`, with
+    /// the slow path at `slow` (the `jitFP` helper, its result in RAX) joining
+    /// at `join`.
+    private func finishFPResult(_ i: Int, _ inst: Inst, _ x: XReg, _ s: OpSize, into r: Reg, slow: Label, join: Label) {
         let shadow = takeFPShadow(for: i)
-        if let x = shadow { copyXMM(x, x0) }
-        a.movq(.rax, x0, s)
+        if let xs = shadow { copyXMM(xs, x) }
+        a.movq(.rax, x, s)
         a.bind(join)
         a.mov(r, .rax, .q)
         let save = liveCallerSaved(after: i, excluding: i), call = fpHelperCall(inst)
         stubs.append { [self] in
             a.bind(slow)
             emitFPHelper(call, save: save)
-            if let x = shadow { a.movq(x, .rax, s) }
+            if let xs = shadow { a.movq(xs, .rax, s) }
             a.jmp(join)
         }
     }
@@ -80,18 +88,7 @@ extension JITCompiler {
             a.movq(x1, .rcx, s)
             a.scalarFP(.mul, x0, x1, double: double)
         }
-        let shadow = takeFPShadow(for: i)
-        if let x = shadow { copyXMM(x, x0) }
-        a.movq(.rax, x0, s)
-        a.bind(join)
-        a.mov(r, .rax, .q)
-        let save = liveCallerSaved(after: i, excluding: i), call = fpHelperCall(inst)
-        stubs.append { [self] in
-            a.bind(slow)
-            emitFPHelper(call, save: save)
-            if let x = shadow { a.movq(x, .rax, s) }
-            a.jmp(join)
-        }
+        finishFPResult(i, inst, x0, s, into: r, slow: slow, join: join)
         return true
     }
 
