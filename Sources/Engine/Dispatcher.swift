@@ -114,6 +114,8 @@ public final class Dispatcher {
     var retired: [TranslatedBlock] = []
     /// The threaded translator's working arrays (used under `translationLock` with threads).
     var translatorScratch = ThreadedTranslator.Scratch()
+    /// The optimizer's working arrays, kept from block to block (as `translatorScratch`).
+    var optimizerScratch = OptimizerScratch()
 
     public init(system: System, options: EngineOptions) throws {
         self.system = system
@@ -453,9 +455,10 @@ public final class Dispatcher {
         var ir = Lifter.lift(pc: pc, context: key.context) { va in
             pageHost.load(fromByteOffset: Int(va & TLB.pageOffsetMask), as: UInt32.self)
         }
-        let raw = ir
-        if options.optimize { Optimizer.run(&ir) }
-        options.onTranslate?(pc, raw, ir)
+        // The lifted IR is kept for `onTranslate` only (a copy costs the optimizer an allocation).
+        let raw = options.onTranslate != nil ? ir : nil
+        if options.optimize { Optimizer.run(&ir, scratch: &optimizerScratch) }
+        if let raw { options.onTranslate?(pc, raw, ir) }
         let block = TranslatedBlock(key: key, ir: ir)
         if jit == nil && !options.referenceInterpreter { block.threaded = ThreadedTranslator.translate(ir, scratch: &translatorScratch) }
         statistics.guestInstructionsTranslated += ir.guestInstructionCount

@@ -24,6 +24,7 @@ public final class TranslationProbe {
 
     private let jit: JITEngine?
     private var scratch = ThreadedTranslator.Scratch()
+    private var optimizerScratch = OptimizerScratch()
     public private(set) var times = Times()
     /// Host code bytes the JIT emitted (0 with the interpreter).
     public private(set) var hostBytes = 0
@@ -41,7 +42,7 @@ public final class TranslationProbe {
         var ir = Lifter.lift(pc: pc, context: context, fetch: fetch)
         let t1 = HostClock.nanoseconds()
         let m1 = allocationCounter?.pointee ?? 0
-        Optimizer.run(&ir)
+        Optimizer.run(&ir, scratch: &optimizerScratch)
         let t2 = HostClock.nanoseconds()
         let m2 = allocationCounter?.pointee ?? 0
         let block = TranslatedBlock(key: BlockKey(pa: pc, va: pc, context: context), ir: ir)

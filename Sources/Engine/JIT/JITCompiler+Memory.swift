@@ -134,6 +134,28 @@ extension JITCompiler {
     /// helper took an exception (counting `raiseCount` instructions as done).
     /// Live XMM registers go to 16-byte stack slots below the pushed ones.
     func emitHelperCall(_ fn: UInt64, args: [Argument], save: SaveSet, pc: UInt64, raiseCount: Int?) {
+        var fixed = HelperArguments()
+        for arg in args { fixed.append(arg) }
+        emitHelperCall(fn, args: fixed, save: save, pc: pc, raiseCount: raiseCount)
+    }
+
+    /// Up to three helper arguments, without an array.
+    struct HelperArguments {
+        private(set) var count = 0
+        private var a0: Argument = .constant(0), a1: Argument = .constant(0), a2: Argument = .constant(0)
+        mutating func append(_ arg: Argument) {
+            switch count {
+            case 0: a0 = arg
+            case 1: a1 = arg
+            case 2: a2 = arg
+            default: preconditionFailure("a helper takes at most three arguments")
+            }
+            count += 1
+        }
+        subscript(_ k: Int) -> Argument { k == 0 ? a0 : k == 1 ? a1 : a2 }
+    }
+
+    func emitHelperCall(_ fn: UInt64, args: HelperArguments, save: SaveSet, pc: UInt64, raiseCount: Int?) {
         for r in JITCompiler.callerSavedAllocatable where save.gprs & (1 << UInt16(r.rawValue)) != 0 { a.push(r) }
         let pad = save.gprCount % 2 == 1
         let xmmBytes = Int32(16 * save.xmmCount)
@@ -154,7 +176,8 @@ extension JITCompiler {
         }
         // Stage the arguments in the state block, so no argument register is
         // overwritten before it is read.
-        for (k, arg) in args.enumerated() {
+        for k in 0..<args.count {
+            let arg = args[k]
             let slot = Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k))
             switch arg {
             case .location(.reg(let r)): a.store(slot, r, .q)
@@ -167,7 +190,7 @@ extension JITCompiler {
                 a.store(slot, .rax, .q)
             }
         }
-        for k in args.indices {
+        for k in 0..<args.count {
             let r: Reg = k == 0 ? .rsi : k == 1 ? .rdx : .rcx
             a.load(r, Mem(.rbx, Int32(StateLayout.helperArgs + 8 * k)), .q)
         }
@@ -184,10 +207,7 @@ extension JITCompiler {
             let raised = a.newLabel()
             a.alu(.cmp, Mem(.rbx, Int32(StateLayout.exceptionTaken)), imm: 0, .q)
             a.jcc(.ne, raised)
-            stubs.append { [self] in
-                a.bind(raised)
-                emitStateExit(count: count)
-            }
+            stateExitStubs.append((raised, count))
         }
     }
 
@@ -199,8 +219,10 @@ extension JITCompiler {
             return
         }
         let fn = UInt64(UInt(bitPattern: unsafeBitCast(HelperTable.functions[Int(inst.imm)], to: UnsafeRawPointer.self)))
-        var args: [Argument] = []
-        for v in [inst.a, inst.b, inst.c] where !v.isNone { args.append(capture(v)) }
+        var args = HelperArguments()
+        if !inst.a.isNone { args.append(capture(inst.a)) }
+        if !inst.b.isNone { args.append(capture(inst.b)) }
+        if !inst.c.isNone { args.append(capture(inst.c)) }
         emitHelperCall(fn, args: args, save: liveCallerSaved(after: i, excluding: i), pc: currentPC,
                        raiseCount: h.info.mayRaise ? started : nil)
         if h.info.returnsValue && lastUse[i] >= 0 {

@@ -87,9 +87,9 @@ extension JITCompiler {
                                       thunk: q.isStore ? runtime.storeThunkXMM : runtime.loadThunkXMM, operand: low,
                                       secondHalf: QAccessHalf(operand: high, vector: x, isStore: q.isStore)))
         // The address and the stored vector are not operands of op p: free them here.
-        var ends = [Int(first.a.index)]
-        if q.isStore { ends.append(Int(insts[Int(second.b.index)].a.index)) }
-        for v in ends where lastUse[v] == p { free(v) }
+        let address = Int(first.a.index)
+        if lastUse[address] == p { free(address) }
+        if q.isStore, case let v = Int(insts[Int(second.b.index)].a.index), lastUse[v] == p { free(v) }
     }
 
     /// The slow path of a fused Q access: the two 8-byte accesses through the

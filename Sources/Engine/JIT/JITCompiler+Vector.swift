@@ -32,7 +32,7 @@ extension JITCompiler {
         var victimReg = XReg.xmm2
         for r in JITCompiler.allocatableXMM {
             let o = xmmOwner[Int(r.rawValue)]
-            guard o >= 0, !insts[i].operands.contains(where: { Int($0.index) == o }) else { continue }
+            guard o >= 0, insts[i].useCount(of: o) == 0 else { continue }
             if victim < 0 || lastUse[o] > lastUse[victim] {
                 victim = o
                 victimReg = r

@@ -67,7 +67,8 @@ struct SlowPathSite {
     var secondHalf: QAccessHalf? = nil
 }
 
-/// The result of compiling one block: position-dependent code for `base`.
+/// The result of compiling one block: position-dependent code for `base`
+/// (for `-d out_asm` and tests; the engine reads the compiler's own arrays).
 struct CompiledCode {
     let bytes: [UInt8]
     let exits: [ExitSite]
@@ -86,16 +87,20 @@ struct CompiledCode {
 /// registers are allocated block-locally by a
 /// linear scan over value lifetimes, spilling to slots in the state block.
 /// Constants are never given registers: they become immediates at their uses.
+///
+/// One compiler serves every block of its engine (`reset` before each): its
+/// assembler and tables keep their storage, so compiling a block makes no
+/// heap allocation once they have grown to the largest block seen.
 final class JITCompiler {
     let a = X64Assembler()
-    let block: IRBlock
-    let insts: [Inst]
-    let base: UInt64
+    private(set) var block: IRBlock
+    private(set) var insts: [Inst]
+    private(set) var base: UInt64 = 0
     let runtime: JITRuntimeInfo
-    let mmuIndex: Int
+    private(set) var mmuIndex = 0
     /// Block must return to the dispatcher after its last exit (context may change).
-    let noChain: Bool
-    let chaining: Bool
+    private(set) var noChain = false
+    private(set) var chaining = false
     /// Check `StateLayout.instructionLimit` at block entry (CPUs sharing a thread).
     let timeSlices: Bool
     /// Chainable jumps get a 4-byte aligned rel32 (CPUs on threads patch
@@ -105,17 +110,27 @@ final class JITCompiler {
     /// CPUs' accesses are already in program order for each other).
     let hostFences: Bool
 
-    var loc: [Location]
-    var lastUse: [Int]
+    var loc: [Location] = []
+    var lastUse: [Int] = []
     var regOwner = [Int](repeating: -1, count: 16)
-    var freeRegs: [Reg]
-    var freeSpills: [Int32]
-    var freeVectorSlots: [Int32]
+    var freeRegs: [Reg] = []
+    var freeSpills: [Int32] = []
+    var freeVectorSlots: [Int32] = []
     /// XMM registers: the value index owning each (-1: free), and the free ones.
     var xmmOwner = [Int](repeating: -1, count: 16)
-    var freeXRegs: [XReg]
-    /// Vector slots where a `vop` helper call finds a, b, c and leaves its result.
-    let helperVectorSlots: (a: Int32, b: Int32, c: Int32, result: Int32)
+    var freeXRegs: [XReg] = []
+    /// Vector slots where a `vop` helper call finds a, b, c and leaves its result
+    /// (the four lowest vector spill slots; the others are allocated).
+    let helperVectorSlots: (a: Int32, b: Int32, c: Int32, result: Int32) = (
+        Int32(StateLayout.vectorSpillBase), Int32(StateLayout.vectorSpillBase) + 16,
+        Int32(StateLayout.vectorSpillBase) + 32, Int32(StateLayout.vectorSpillBase) + 48)
+    /// The free lists a block starts with, in allocation order (last first).
+    private static let initialFreeRegs: [Reg] = allocatable.reversed()
+    private static let initialFreeSpills: [Int32] =
+        (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
+    private static let initialFreeVectorSlots: [Int32] =
+        (4..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
+    private static let initialFreeXRegs: [XReg] = allocatableXMM.reversed()
     /// Scalar FP state of the code emitted so far (JITCompiler+FPScalar.swift):
     /// the guest MXCSR word is computed in the state (from FPCR) and MXCSR holds it.
     var guestMXCSRComputed = false
@@ -126,25 +141,27 @@ final class JITCompiler {
     var exits: [ExitSite] = []
     /// Out-of-line code (slow paths, exit stubs), emitted after the block body.
     var stubs: [() -> Void] = []
+    /// Out-of-line exits after a helper that took an exception (label, instructions done).
+    var stateExitStubs: [(label: Label, count: Int)] = []
     /// Load/store misses, emitted after the body with the stubs (no closure per access).
     var slowPaths: [SlowPathSite] = []
     /// Out-of-line exits (no closure per exit).
     var exitStubs: [ExitStub] = []
     /// Values already computed ahead of their definition (condition fusion).
-    var precomputed = Set<Int>()
+    var precomputed = ValueSet()
     /// Comparisons whose result is still in the x86 flags for the next instruction.
-    var fusedConditions: [Int: Cond] = [:]
+    var fusedConditions = ConditionMap()
     /// The value whose flags the x86 flags hold now, and in which form.
     var x86Flags: (Int, FlagForm)? = nil
     /// nzcvAdd/nzcvLogic values whose flags word was stored at once (their
     /// setFlags emits nothing).
-    var directFlagStores = Set<UInt32>()
+    var directFlagStores = ValueSet()
     /// getFlags values never loaded: their conditions read the state's flags word.
-    var deferredFlags = Set<Int>()
-    var currentPC: UInt64
+    var deferredFlags = ValueSet()
+    var currentPC: UInt64 = 0
     /// Guest instructions started so far (the interpreter's `executed`).
     var started = 0
-    var nextExitID: Int
+    var nextExitID = 0
     /// Set while the current guest instruction contains a store (see code-write check).
     var instructionHasStore = false
     /// Offset of the block's PC record (`SlowPathThunk`).
@@ -156,47 +173,77 @@ final class JITCompiler {
     var instructionStarts: [(hostOffset: Int, guestPC: UInt64)] = []
     /// Q accesses made one 16-byte access, by the index of their last op,
     /// and the ops they replace (JITCompiler+QAccess.swift).
-    var qAccesses: [Int: QAccess] = [:]
-    var fusedAway = Set<Int>()
+    var qAccesses = QAccessMap()
+    var fusedAway = ValueSet()
+    /// The offset of the guest-MXCSR entry of the block compiled last, and its body size.
+    private(set) var guestEntryOffset: Int? = nil
+    private(set) var bodySize = 0
 
     static let allocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11, .rbp, .r12, .r13, .r14]
     /// Guest instructions retired, kept in a register while JIT code runs (a
     /// counter in memory would chain every block through store forwarding);
     /// the trampoline loads it from the state and the epilogue stores it back.
     static let instructionCounter = Reg.r15
-    static let callerSaved: Set<Reg> = [.rsi, .rdi, .r8, .r9, .r10, .r11]
     /// `allocatable` ∩ `callerSaved`, in `allocatable`'s order.
     static let callerSavedAllocatable: [Reg] = [.rsi, .rdi, .r8, .r9, .r10, .r11]
 
     struct Unsupported: Error { let what: String }
 
-    init(block: IRBlock, base: UInt64, runtime: JITRuntimeInfo, mmuIndex: Int, firstExitID: Int, chaining: Bool,
-         timeSlices: Bool = false, threaded: Bool = false) {
+    init(runtime: JITRuntimeInfo, timeSlices: Bool = false, threaded: Bool = false) {
+        self.runtime = runtime
         self.timeSlices = timeSlices
         self.alignedChains = threaded
         self.hostFences = threaded
+        block = IRBlock(guestPC: 0)
+        insts = []
+        // Room for a typical block, so the arrays do not grow instruction by instruction.
+        exits.reserveCapacity(16)
+        stubs.reserveCapacity(8)
+        stateExitStubs.reserveCapacity(8)
+        slowPaths.reserveCapacity(32)
+        exitStubs.reserveCapacity(16)
+        instructionStarts.reserveCapacity(64)
+    }
+
+    /// Prepares the compiler for `block`, whose code will be at `base`.
+    func reset(block: IRBlock, base: UInt64, mmuIndex: Int, firstExitID: Int, chaining: Bool) {
         self.block = block
         insts = block.insts
         self.base = base
-        self.runtime = runtime
         self.mmuIndex = mmuIndex
         self.chaining = chaining
         nextExitID = firstExitID
         currentPC = block.guestPC
-        loc = [Location](repeating: .none, count: insts.count)
-        var lastUse = [Int](repeating: -1, count: insts.count)
-        // Room for a typical block, so the arrays do not grow instruction by instruction.
-        exits.reserveCapacity(8)
-        stubs.reserveCapacity(8)
-        slowPaths.reserveCapacity(16)
-        exitStubs.reserveCapacity(8)
-        instructionStarts.reserveCapacity(block.guestInstructionCount + 1)
-        freeRegs = JITCompiler.allocatable.reversed()
-        freeSpills = (0..<Int32(StateLayout.spillSlots)).reversed().map { Int32(StateLayout.spillBase) + $0 * 8 }
-        var vectorSlots = (0..<Int32(StateLayout.vectorSpillSlots)).reversed().map { Int32(StateLayout.vectorSpillBase) + $0 * 16 }
-        helperVectorSlots = (vectorSlots.removeLast(), vectorSlots.removeLast(), vectorSlots.removeLast(), vectorSlots.removeLast())
-        freeVectorSlots = vectorSlots
-        freeXRegs = JITCompiler.allocatableXMM.reversed()
+        a.reset()
+        let n = insts.count
+        JITCompiler.fill(&loc, .none, count: n)
+        JITCompiler.fill(&lastUse, -1, count: n)
+        for k in 0..<16 { regOwner[k] = -1; xmmOwner[k] = -1; fpShadow[k] = -1 }
+        JITCompiler.fill(&freeRegs, from: JITCompiler.initialFreeRegs)
+        JITCompiler.fill(&freeSpills, from: JITCompiler.initialFreeSpills)
+        JITCompiler.fill(&freeVectorSlots, from: JITCompiler.initialFreeVectorSlots)
+        JITCompiler.fill(&freeXRegs, from: JITCompiler.initialFreeXRegs)
+        guestMXCSRComputed = false
+        guestMXCSRLoaded = false
+        exits.removeAll(keepingCapacity: true)
+        stubs.removeAll(keepingCapacity: true)
+        stateExitStubs.removeAll(keepingCapacity: true)
+        slowPaths.removeAll(keepingCapacity: true)
+        exitStubs.removeAll(keepingCapacity: true)
+        precomputed.reset(count: n)
+        fusedConditions.reset(count: n)
+        x86Flags = nil
+        directFlagStores.reset(count: n)
+        deferredFlags.reset(count: n)
+        started = 0
+        instructionHasStore = false
+        slowPathRecord = 0
+        countedAhead = 0
+        instructionStarts.removeAll(keepingCapacity: true)
+        qAccesses.reset(count: n)
+        fusedAway.reset(count: n)
+        guestEntryOffset = nil
+        bodySize = 0
         var contextHelper = false
         for (i, inst) in insts.enumerated() {
             // nzcvAdd(a, NOT(x), 1) compares a with x directly (emitNZCVAdd): x
@@ -208,7 +255,9 @@ final class JITCompiler {
                 lastUse[Int(inst.c.index)] = i
                 lastUse[Int(insts[Int(inst.b.index)].a.index)] = i
             } else {
-                inst.forEachOperand { lastUse[Int($0.index)] = i }
+                if !inst.a.isNone { lastUse[Int(inst.a.index)] = i }
+                if !inst.b.isNone { lastUse[Int(inst.b.index)] = i }
+                if !inst.c.isNone { lastUse[Int(inst.c.index)] = i }
             }
             if inst.op == .call, let h = HelperID(rawValue: UInt16(inst.imm)) {
                 switch h {
@@ -217,48 +266,67 @@ final class JITCompiler {
                 }
             }
         }
-        self.lastUse = lastUse
         noChain = contextHelper
         findQAccesses()
     }
 
+    /// `array` as `count` copies of `value`, in its existing storage.
+    @inline(__always) static func fill<T>(_ array: inout [T], _ value: T, count: Int) {
+        array.removeAll(keepingCapacity: true)
+        array.append(contentsOf: repeatElement(value, count: count))
+    }
+
+    /// `array` as a copy of `source`, in its existing storage.
+    @inline(__always) static func fill<T>(_ array: inout [T], from source: [T]) {
+        array.removeAll(keepingCapacity: true)
+        array.append(contentsOf: source)
+    }
+
+    /// The code compiled last, as `CompiledCode` (shares the assembler's
+    /// buffer: a caller keeping it past the next block makes that block copy it).
+    var lastCode: CompiledCode {
+        CompiledCode(bytes: a.bytes, exits: exits, instructionStarts: instructionStarts, bodySize: bodySize,
+                     guestEntryOffset: guestEntryOffset)
+    }
+
     // MARK: Driver
 
-    func compile() throws -> CompiledCode {
-        // The stubs capture the compiler: drop them when done, or each compiler
-        // (its assembler, its tables) would keep itself alive.
-        defer { stubs.removeAll() }
+    /// Compiles the block given to `reset`: the code is `a.bytes`, its exits
+    /// `exits` (`lastCode` has both).
+    func compile() throws {
+        // The stubs capture the compiler: drop them when done, or the compiler
+        // would keep itself alive.
+        defer { stubs.removeAll(keepingCapacity: true) }
         // Entry: leave at once when the dispatcher is asked to stop (interrupts,
         // exit) — every chained entry passes here.
         let requestExit = a.newLabel()
         emitEntryChecks(requestExit)
         let requestID = recordExit(to: block.guestPC, chainable: false)
-        stubs.append { [self] in
-            a.bind(requestExit)
-            exitWithID(requestID)
-        }
-        var guestEntryOffset: Int? = nil
+        var guestRequestExit: Label? = nil
         if chaining && !noChain && startsWithFP {
             // A block that starts with FP work: the host entry loads the guest
             // MXCSR; the guest entry, for chained jumps from blocks that end
             // with it loaded, does not.
-            let body = a.newLabel(), guestRequestExit = a.newLabel()
+            let body = a.newLabel(), guestExit = a.newLabel()
             enterGuestMXCSR()
             a.jmp(body)
             a.align(16)
             guestEntryOffset = a.offset
-            emitEntryChecks(guestRequestExit)
-            stubs.append { [self] in
-                a.bind(guestRequestExit)
-                emitLeaveGuestMXCSR()
-                exitWithID(requestID)
-            }
+            emitEntryChecks(guestExit)
+            guestRequestExit = guestExit
             a.bind(body)
         }
         for i in insts.indices {
             try emit(i)
         }
-        let bodySize = a.offset
+        bodySize = a.offset
+        a.bind(requestExit)
+        exitWithID(requestID)
+        if let guestRequestExit {
+            a.bind(guestRequestExit)
+            emitLeaveGuestMXCSR()
+            exitWithID(requestID)
+        }
         if !slowPaths.isEmpty {
             // The block's PC record for the slow-path thunk (never executed).
             slowPathRecord = a.offset
@@ -280,9 +348,11 @@ final class JITCompiler {
             stubs[k]()
             k += 1
         }
+        for stub in stateExitStubs {
+            a.bind(stub.label)
+            emitStateExit(count: stub.count)
+        }
         a.finish()
-        return CompiledCode(bytes: a.bytes, exits: exits, instructionStarts: instructionStarts, bodySize: bodySize,
-                            guestEntryOffset: guestEntryOffset)
     }
 
     /// Leave at once when the dispatcher is asked to stop (interrupts, exit)
@@ -295,98 +365,6 @@ final class JITCompiler {
             a.alu(.cmp, JITCompiler.instructionCounter, Mem(.rbx, Int32(StateLayout.instructionLimit)), .q)
             a.jcc(.ae, requestExit)
         }
-    }
-
-    // MARK: Allocation
-
-    func type(_ v: Value) -> IRType { insts[Int(v.index)].type }
-
-    /// A register for the value defined at `i`, taking over the register of
-    /// operand `v` when this instruction is its last use (saves the copy of
-    /// two-address x86 code: `mov rd, a; op rd, b`).
-    func allocate(_ i: Int, reusing v: Value, avoiding: Set<Reg> = []) -> Reg {
-        let j = Int(v.index)
-        if constantValue(v) == nil, lastUse[j] == i, case .reg(let r) = loc[j], !avoiding.contains(r) {
-            // v keeps its location for reading in this instruction; `release`
-            // then sees that the register now belongs to i.
-            regOwner[Int(r.rawValue)] = i
-            loc[i] = .reg(r)
-            return r
-        }
-        return allocate(i, avoiding: avoiding)
-    }
-
-    /// A register for the value defined at `i` (spilling another value if needed).
-    func allocate(_ i: Int, avoiding: Set<Reg> = []) -> Reg {
-        if let idx = freeRegs.lastIndex(where: { !avoiding.contains($0) }) {
-            let r = freeRegs.remove(at: idx)
-            regOwner[Int(r.rawValue)] = i
-            loc[i] = .reg(r)
-            return r
-        }
-        // Spill the value whose last use is furthest away.
-        var victim = -1
-        var victimReg = Reg.rsi
-        for r in JITCompiler.allocatable where !avoiding.contains(r) {
-            let owner = regOwner[Int(r.rawValue)]
-            if owner >= 0 && (victim < 0 || lastUse[owner] > lastUse[victim]) {
-                victim = owner
-                victimReg = r
-            }
-        }
-        precondition(victim >= 0, "no register to spill")
-        let slot = freeSpills.popLast()!
-        a.store(Mem(.rbx, slot), victimReg, .q)
-        loc[victim] = .spill(slot)
-        regOwner[Int(victimReg.rawValue)] = i
-        loc[i] = .reg(victimReg)
-        return victimReg
-    }
-
-    /// Frees the locations of operands whose last use is instruction `i`.
-    func release(operandsOf i: Int) {
-        insts[i].forEachOperand { v in
-            let j = Int(v.index)
-            if lastUse[j] == i { free(j) }
-        }
-        // A value nobody uses is freed at once.
-        if lastUse[i] < 0 { free(i) }
-    }
-
-    func free(_ j: Int) {
-        switch loc[j] {
-        case .reg(let r):
-            if regOwner[Int(r.rawValue)] == j {
-                regOwner[Int(r.rawValue)] = -1
-                freeRegs.append(r)
-            }
-        case .spill(let s):
-            freeSpills.append(s)
-        case .vector(let s):
-            freeVectorSlots.append(s)
-        case .xmm(let r):
-            if xmmOwner[Int(r.rawValue)] == j {
-                xmmOwner[Int(r.rawValue)] = -1
-                freeXRegs.append(r)
-            }
-        default: break
-        }
-        loc[j] = .none
-    }
-
-    /// Values live after instruction `i` that sit in caller-saved registers
-    /// (every XMM register is caller-saved in System V).
-    func liveCallerSaved(after i: Int, excluding: Int = -1) -> SaveSet {
-        var out = SaveSet()
-        for r in JITCompiler.callerSavedAllocatable {
-            let owner = regOwner[Int(r.rawValue)]
-            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.gprs |= 1 << UInt16(r.rawValue) }
-        }
-        for r in JITCompiler.allocatableXMM {
-            let owner = max(xmmOwner[Int(r.rawValue)], fpShadow[Int(r.rawValue)])
-            if owner >= 0 && owner != excluding && lastUse[owner] > i { out.xmms |= 1 << UInt16(r.rawValue) }
-        }
-        return out
     }
 
     // MARK: Operands

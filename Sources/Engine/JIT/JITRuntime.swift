@@ -294,8 +294,10 @@ final class JITEngine {
     /// Exits chained into each block (to unpatch when it goes away).
     private var incoming: [ObjectIdentifier: [Int]] = [:]
     private(set) var hostBytes = 0
+    /// The compiler, kept from block to block (its buffers with it).
+    private let compiler: JITCompiler
     /// The code of the block compiled last (for `-d out_asm`).
-    private(set) var lastCode = CompiledCode(bytes: [], exits: [])
+    var lastCode: CompiledCode { compiler.lastCode }
     private(set) var compiledBlocks = 0
     private(set) var fallbackBlocks = 0
     private(set) var chainsMade = 0
@@ -356,6 +358,7 @@ final class JITEngine {
         info.storeThunkXMM = cache.executableAddress(start + thunks[3])
         info.fp = UInt64(UInt(bitPattern: unsafeBitCast(jitFP, to: UnsafeRawPointer.self)))
         info.vectorOp = UInt64(UInt(bitPattern: unsafeBitCast(jitVectorOp, to: UnsafeRawPointer.self)))
+        compiler = JITCompiler(runtime: info, timeSlices: timeSlices, threaded: threaded)
     }
 
     /// Compiles `block` into host code; false when the compiler cannot handle it
@@ -364,17 +367,15 @@ final class JITEngine {
     func compile(_ block: TranslatedBlock, mmuIndex: Int, onFlush: (() -> Void)?) -> Bool {
         for attempt in 0..<2 {
             let base = cache.executableAddress((cache.used + 15) & ~15)
-            let compiler = JITCompiler(block: block.ir, base: base, runtime: info, mmuIndex: mmuIndex,
-                                       firstExitID: exitRecords.count, chaining: chaining, timeSlices: timeSlices,
-                                       threaded: threaded)
-            let code: CompiledCode
+            compiler.reset(block: block.ir, base: base, mmuIndex: mmuIndex, firstExitID: exitRecords.count,
+                           chaining: chaining)
             do {
-                code = try compiler.compile()
+                try compiler.compile()
             } catch {
                 fallbackBlocks += 1
                 return false
             }
-            guard let offset = cache.append(code.bytes) else {
+            guard let offset = cache.append(compiler.a.bytes) else {
                 guard let onFlush else {
                     full = true
                     fallbackBlocks += 1
@@ -386,19 +387,18 @@ final class JITEngine {
             }
             precondition(cache.executableAddress(offset) == base)
             block.hostCode = cache.executablePointer(offset)
-            block.guestMXCSREntry = code.guestEntryOffset.map { cache.executablePointer(offset + $0) }
+            block.guestMXCSREntry = compiler.guestEntryOffset.map { cache.executablePointer(offset + $0) }
             block.firstExit = exitRecords.count
-            block.exitCount = code.exits.count
+            block.exitCount = compiler.exits.count
             let page = block.ir.guestPC & TLB.pageMask
-            for e in code.exits {
+            for e in compiler.exits {
                 precondition(e.id == exitRecords.count)
                 exitRecords.append(ExitRecord(fieldAddress: base + UInt64(e.fieldOffset),
                                               guestFieldAddress: e.guestFieldOffset.map { base + UInt64($0) } ?? 0,
                                               targetPC: e.targetPC, sourcePage: page, chainedTo: nil,
                                               dead: !e.chainable))
             }
-            hostBytes += code.bytes.count
-            lastCode = code
+            hostBytes += compiler.a.offset
             compiledBlocks += 1
             return true
         }

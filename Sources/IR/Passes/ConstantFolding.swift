@@ -2,10 +2,15 @@
 /// `IRSemantics`, the same code the interpreter runs.
 public enum ConstantFolding {
     public static func run(_ block: inout IRBlock) {
+        var scratch = OptimizerScratch()
+        run(&block, scratch: &scratch)
+    }
+
+    public static func run(_ block: inout IRBlock, scratch: inout OptimizerScratch) {
         // Value index -> the value replacing it (UInt32.max: none).
-        var replace = [UInt32](repeating: UInt32.max, count: block.insts.count)
+        OptimizerScratch.fill(&scratch.replace, UInt32.max, count: block.insts.count)
         for i in block.insts.indices {
-            let inst = block.rewriteOperands(at: i, replace)
+            let inst = block.rewriteOperands(at: i, scratch.replace)
             func constant(_ v: Value) -> UInt64? { block.constant(v) }
             func isVector(_ v: Value) -> Bool { !v.isNone && block.insts[Int(v.index)].type == .v128 }
             // 128-bit values are folded nowhere (a constant holds 64 bits).
@@ -50,7 +55,7 @@ public enum ConstantFolding {
                 let source = inner.a
                 let sourceType = block.insts[Int(source.index)].type
                 if sourceType == inst.type {
-                    replace[i] = source.index
+                    scratch.replace[i] = source.index
                     block.insts[i] = Inst(.nop)
                 } else if inner.op == .zext && sourceType.bits < inst.type.bits {
                     block.insts[i] = Inst(.zext, inst.type, a: source)
@@ -58,18 +63,18 @@ public enum ConstantFolding {
                     block.insts[i] = Inst(.trunc, inst.type, a: source)
                 }
             case .add, .sub, .or, .xor, .shl, .lshr, .ashr, .ror:
-                if b == 0 { replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
+                if b == 0 { scratch.replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
                 else if inst.op == .add || inst.op == .or || inst.op == .xor, constant(inst.a) == 0 {
-                    replace[i] = inst.b.index; block.insts[i] = Inst(.nop)
+                    scratch.replace[i] = inst.b.index; block.insts[i] = Inst(.nop)
                 }
             case .and:
                 if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
-                else if b == inst.type.mask { replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
+                else if b == inst.type.mask { scratch.replace[i] = inst.a.index; block.insts[i] = Inst(.nop) }
             case .mul:
                 if b == 0 || constant(inst.a) == 0 { block.insts[i] = Inst(.const_, inst.type, imm: 0) }
             case .select:
                 if let c = constant(inst.a) {
-                    replace[i] = (c & 1 == 1 ? inst.b : inst.c).index
+                    scratch.replace[i] = (c & 1 == 1 ? inst.b : inst.c).index
                     block.insts[i] = Inst(.nop)
                 }
             default: break

@@ -18,68 +18,73 @@ public enum GetSetForwarding {
     }
 
     public static func run(_ block: inout IRBlock) {
+        var scratch = OptimizerScratch()
+        run(&block, scratch: &scratch)
+    }
+
+    public static func run(_ block: inout IRBlock, scratch s: inout OptimizerScratch) {
         let none = UInt32.max
         // Per key: the value the register holds now, and the index of a set not
-        // yet observed (none: absent). Arrays of fixed size, no hashing.
-        var known = [UInt32](repeating: none, count: keyCount)
-        var pendingSet = [UInt32](repeating: none, count: keyCount)
-        var pendingKeys: [Int] = []         // keys with a pending set, to clear them quickly
-        pendingKeys.reserveCapacity(keyCount)
-        var replace = [UInt32](repeating: none, count: block.insts.count)
+        // yet observed (none: absent). Arrays of fixed size, no hashing, kept
+        // in the scratch from block to block.
+        OptimizerScratch.fill(&s.known, none, count: keyCount)
+        OptimizerScratch.fill(&s.pendingSet, none, count: keyCount)
+        s.pendingKeys.removeAll(keepingCapacity: true)   // keys with a pending set, to clear them quickly
+        OptimizerScratch.fill(&s.replace, none, count: block.insts.count)
         func setPending(_ key: Int, _ i: Int) {
-            if pendingSet[key] == none { pendingKeys.append(key) }
-            pendingSet[key] = UInt32(i)
+            if s.pendingSet[key] == none { s.pendingKeys.append(key) }
+            s.pendingSet[key] = UInt32(i)
         }
         var wroteMemory = false             // since the last instruction boundary
         for i in block.insts.indices {
-            let inst = block.rewriteOperands(at: i, replace)
+            let inst = block.rewriteOperands(at: i, s.replace)
             switch inst.op {
             case .insnStart:
                 if wroteMemory {
-                    for k in pendingKeys { pendingSet[k] = none }
-                    pendingKeys.removeAll(keepingCapacity: true)
+                    for k in s.pendingKeys { s.pendingSet[k] = none }
+                    s.pendingKeys.removeAll(keepingCapacity: true)
                     wroteMemory = false
                 }
             case .getReg, .getFlags:
                 let key = inst.op == .getFlags ? flagsKey : registerKey(inst.imm)
-                if known[key] != none {
-                    replace[i] = known[key]
+                if s.known[key] != none {
+                    s.replace[i] = s.known[key]
                     block.insts[i] = Inst(.nop)
                 } else {
-                    known[key] = UInt32(i)
+                    s.known[key] = UInt32(i)
                 }
             case .setReg, .setFlags:
                 let key = inst.op == .setFlags ? flagsKey : registerKey(inst.imm)
-                if pendingSet[key] != none { block.insts[Int(pendingSet[key])] = Inst(.nop) }
+                if s.pendingSet[key] != none { block.insts[Int(s.pendingSet[key])] = Inst(.nop) }
                 setPending(key, i)
-                known[key] = inst.a.index
+                s.known[key] = inst.a.index
             case .getVec:
                 // Forwarded when the known value has the type read (a set of
                 // another width, or a get of another type, is read from the state).
                 let key = vecKey + Int(inst.imm)
-                if known[key] != none, block.insts[Int(known[key])].type == inst.type {
-                    replace[i] = known[key]
+                if s.known[key] != none, block.insts[Int(s.known[key])].type == inst.type {
+                    s.replace[i] = s.known[key]
                     block.insts[i] = Inst(.nop)
                 } else {
                     // This get reads the state: an earlier set must stay (its key
                     // may stay in pendingKeys: clearing it again is harmless).
-                    pendingSet[key] = none
-                    if known[key] == none { known[key] = UInt32(i) }
+                    s.pendingSet[key] = none
+                    if s.known[key] == none { s.known[key] = UInt32(i) }
                 }
             case .setVec:
                 // Every write of Vn replaces all 128 bits.
                 let key = vecKey + Int(inst.imm)
-                if pendingSet[key] != none { block.insts[Int(pendingSet[key])] = Inst(.nop) }
+                if s.pendingSet[key] != none { block.insts[Int(s.pendingSet[key])] = Inst(.nop) }
                 setPending(key, i)
-                known[key] = inst.a.index
+                s.known[key] = inst.a.index
             default:
                 if inst.op == .store || (inst.op == .call && !inst.isPure) { wroteMemory = true }
                 if inst.observesGuestState {
-                    for k in pendingKeys { pendingSet[k] = none }
-                    pendingKeys.removeAll(keepingCapacity: true)
+                    for k in s.pendingKeys { s.pendingSet[k] = none }
+                    s.pendingKeys.removeAll(keepingCapacity: true)
                 }
                 if inst.op == .call && !inst.isPure {
-                    for k in 0..<keyCount { known[k] = none }
+                    for k in 0..<keyCount { s.known[k] = none }
                 }
             }
         }
