@@ -7,7 +7,8 @@
 #   .build/linux-generic/kernel-release
 # /init mounts proc, sys and dev, loads the modules of /lib/modules/order in
 # that order (virtio-mmio, virtio-pci, 9pnet, 9pnet_virtio, netfs, fscache, 9p,
-# failover, net_failover, virtio_net), prints ARMATURE-INIT-OK and starts a shell
+# failover, net_failover, virtio_net) with their parameters from the kernel
+# command line (virtio_pci.force_legacy=1), prints ARMATURE-INIT-OK and starts a shell
 # on the console. /usr/share/udhcpc/default.script configures eth0 from busybox
 # udhcpc's lease (address, route, DNS).
 #
@@ -67,8 +68,18 @@ cat > "$R/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# A module's parameters come from the kernel command line (MODULE.KEY=VALUE, '-'
+# and '_' alike in the module name), as the kernel gives them to built-in modules
+# and modprobe to loaded ones.
 for m in $(cat /lib/modules/order); do
-    insmod "/lib/modules/$m" || echo "ARMATURE-INSMOD-FAILED $m"
+    name=$(echo "${m%.ko}" | tr - _)
+    args=""
+    for a in $(cat /proc/cmdline); do
+        case "$a" in
+        *.?*) [ "$(echo "${a%%.*}" | tr - _)" = "$name" ] && args="$args ${a#*.}" ;;
+        esac
+    done
+    insmod "/lib/modules/$m" $args || echo "ARMATURE-INSMOD-FAILED $m"
 done
 echo "ARMATURE-INIT-OK $(uname -r)"
 exec setsid cttyhack sh

@@ -9,6 +9,9 @@ over the serial console:
   httpd -p 8080         the host fetches a page from the guest through
                         hostfwd=tcp:127.0.0.1:HOSTPORT-:8080
 
+jit-nic-legacy boots with virtio_pci.force_legacy=1 (the initramfs's /init passes
+it to insmod): the NIC is driven through its transitional legacy I/O BAR.
+
 With --subject-qemu the same session runs on QEMU 7.2.
 
   scripts/test-net.py [--config NAME ...] [--timeout S] [--subject-qemu]
@@ -28,11 +31,13 @@ import guest_session as gs  # noqa: E402
 
 LINUX = gs.LINUX_GENERIC
 
-# name: (engine, how the NIC is given)
+# name: (engine, how the NIC is given, extra kernel arguments)
 CONFIGS = {
-    "jit-nic": ("jit", "nic"),
-    "interp-nic": ("interp", "nic"),
-    "jit-netdev-device": ("jit", "netdev-device"),
+    "jit-nic": ("jit", "nic", ""),
+    "interp-nic": ("interp", "nic", ""),
+    "jit-netdev-device": ("jit", "netdev-device", ""),
+    # The transitional virtio-net-pci on bus 0 driven through its legacy I/O BAR.
+    "jit-nic-legacy": ("jit", "nic", "virtio_pci.force_legacy=1"),
 }
 PAGE = "served by the host to the guest\n"
 GUEST_PAGE = "served by the guest to the host\n"
@@ -44,7 +49,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def run_config(subject, name, timeout):
-    engine, how = CONFIGS[name]
+    engine, how, append = CONFIGS[name]
     www = tempfile.mkdtemp(prefix="armature-net-")
     with open(os.path.join(www, "page.txt"), "w") as f:
         f.write(PAGE)
@@ -59,7 +64,7 @@ def run_config(subject, name, timeout):
         # netdev-TRANSPORT: -netdev + -device virtio-net-TRANSPORT (pci or device).
         net = ["-netdev", f"user,id=n0,{rule}", "-device", f"virtio-net-{how.split('-', 1)[1]},netdev=n0"]
     cmd = gs.emulator(subject, engine) + ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic"]
-    cmd += gs.linux_args(LINUX, "console=ttyAMA0 quiet") + net
+    cmd += gs.linux_args(LINUX, f"console=ttyAMA0 quiet {append}".strip()) + net
     # The interpreter boots the generic kernel several times slower than the JIT.
     if engine == "interp" and subject != "qemu":
         timeout *= 3
@@ -75,6 +80,11 @@ def run_config(subject, name, timeout):
         check("boots to the shell prompt", m is not None, s.last_lines(4))
         if m is None:
             return r
+        if "force_legacy" in append:
+            # The init passed the parameter to virtio_pci's insmod: the NIC's legacy I/O BAR is in use.
+            out = run("cat /sys/module/virtio_pci/parameters/force_legacy /proc/ioports")
+            check("virtio_pci.force_legacy=1 reaches the module; the NIC is on its legacy I/O BAR",
+                  out.split()[:1] == ["Y"] and "virtio-pci-legacy" in out, out)
         out = run("ip link set eth0 up && udhcpc -i eth0 -n -q -t 10 -T 2 -s /usr/share/udhcpc/default.script")
         check("DHCP: 10.0.2.15 via 10.0.2.2", "ARMATURE-DHCP 10.0.2.15 via 10.0.2.2" in out, out)
         out = run(f"wget -O - http://10.0.2.2:{port}/page.txt")

@@ -8,6 +8,24 @@ reads /dev/hwrng, with MSI-X (through GICv2m, and through the GICv3 ITS as
 LPIs), with INTx (pci=nomsi) and through the legacy virtio-pci interface
 (virtio_pci.force_legacy=1: the transitional block device's I/O BAR),
 compared with QEMU 7.2 booting the same (without its default NIC).
+The configuration spaces are compared whole (hexdump of each function's
+sysfs config: the root port's 4 KiB with AER at 0x100 and ACS at 0x148,
+the endpoints behind it 4 KiB, the functions on bus 0 256 bytes).
+
+The hot-plug sessions (jit-hotplug, interp-hotplug) boot with an empty
+pcie-root-port (rp1, hotplug on), one with hotplug=off (rp2), virtio-rng-pci
+(id rng0) on bus 0, a -drive if=none (d0), a -netdev user (n0) and
+-qmp unix:SOCK,server,wait=off, then over QMP: device_add and device_del
+errors (bus without hot plug, port without it, unknown driver, no driver,
+no drive, unknown bus, duplicate id, unknown device), and for
+virtio-rng-pci, virtio-blk-pci (drive=d0) and virtio-net-pci (netdev=n0)
+behind rp1: device_add, Linux's pciehp finding 0000:01:00.0 (IDs, its
+virtio driver; the disk mounted and hello.txt read), device_del twice (the
+second refused while the unplug is pending), the DEVICE_DELETED events
+(backend, then device) once the guest powered the slot off, the function
+gone; the slot's control and status registers along the way. Everything
+must equal QEMU 7.2's session (replies, events without timestamps, what
+the guest saw).
 
 Each configuration boots with
   -M virt[,gic-version=3] -cpu max -m 1G -nographic -kernel Image -initrd initramfs
@@ -23,6 +41,9 @@ and at the shell:
                     counted, on the same interrupt chip as QEMU's (ITS-MSI with GICv3)
   poweroff -f
 
+  the hot-plug sessions: as above, plus -netdev user,id=n0 -drive if=none,id=d0,file=IMG
+    -device pcie-root-port,id=rp1,... -device pcie-root-port,id=rp2,...,hotplug=off -qmp ...
+
   scripts/test-pci.py [--config NAME ...] [--jobs N] [--timeout S] [--transcripts DIR]
 Exit status 0 when every check passed, 1 otherwise, 2 when something needed is missing.
 """
@@ -31,9 +52,11 @@ import concurrent.futures
 import os
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import guest_session as gs  # noqa: E402
+from qmp_client import QMPClient  # noqa: E402
 
 LINUX = gs.LINUX
 
@@ -50,6 +73,8 @@ CONFIGS = {
     "jit-legacy": ("jit", None, "virtio_pci.force_legacy=1", "msi", "msi"),
     "interp-gic3-legacy-intx": ("interp", "3", "virtio_pci.force_legacy=1 pci=nomsi", "intx", "intx"),
 }
+# Hot-plug sessions: name -> engine.
+HOTPLUG = {"jit-hotplug": "jit", "interp-hotplug": "interp"}
 
 
 def boot_command(subject, engine, gic, append, image):
@@ -101,6 +126,8 @@ def run_session(cmd, timeout, transcript=None):
         out["rng"] = s.command("head -c 16 /dev/hwrng | wc -c")
         out["interrupts"] = s.command("cat /proc/interrupts")
         out["ioports"] = s.command("cat /proc/ioports")
+        out["config"] = s.command("for d in /sys/bus/pci/devices/*; do echo ${d##*/} $(wc -c < $d/config); "
+                                  "hexdump -C $d/config; done", 60)
         s.type("poweroff -f")
         out["status"] = s.finish(min(30, s.deadline - s.start))
     else:
@@ -113,13 +140,114 @@ def run_session(cmd, timeout, transcript=None):
     return out
 
 
+SLOT = "/sys/bus/pci/devices/0000:00:01.0/config"
+FUNCTION = "/sys/bus/pci/devices/0000:01:00.0"
+HOTPLUG_ERRORS = [
+    ("device_add", {"driver": "virtio-rng-pci", "bus": "pcie.0", "id": "x1"}),
+    ("device_add", {"driver": "virtio-rng-pci", "bus": "rp2", "id": "x2"}),
+    ("device_add", {"driver": "nonesuch", "id": "x3"}),
+    ("device_add", {"id": "x4"}),
+    ("device_add", {"driver": "virtio-blk-pci", "bus": "rp1", "id": "x5"}),
+    ("device_add", {"driver": "virtio-rng-pci", "bus": "rpX", "id": "x6"}),
+    ("device_add", {"driver": "virtio-rng-pci", "bus": "rp1", "id": "rng0"}),
+    ("device_del", {"id": "nosuch"}),
+    ("device_del", {"id": "rng0"}),
+    ("device_del", {"id": "rp1"}),
+]
+HOTPLUG_DEVICES = [("virtio-rng-pci", {}), ("virtio-blk-pci", {"drive": "d0"}), ("virtio-net-pci", {"netdev": "n0"})]
+
+
+def hotplug_command(subject, engine, image, sock):
+    cmd = gs.emulator(subject, engine, ["-nic", "none"])
+    return cmd + ["-M", "virt", "-cpu", "max", "-m", "1G", "-nographic"] + gs.linux_args(LINUX, "console=ttyAMA0") + [
+        "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1",
+        "-device", "pcie-root-port,id=rp2,bus=pcie.0,chassis=2,slot=2,hotplug=off",
+        "-device", "virtio-rng-pci,id=rng0", "-drive", f"if=none,id=d0,file={image},format=raw",
+        "-netdev", "user,id=n0", "-qmp", f"unix:{sock},server,wait=off"]
+
+
+def run_hotplug(subject, engine, image, sock, timeout, transcript=None):
+    """The hot-plug session: what QMP replied and sent, what the guest saw, in order."""
+    s = gs.Session(hotplug_command(subject, engine, image, sock), timeout)
+    log = []
+    q = None
+    try:
+        if s.shell(timeout) is None:
+            return {"prompt": False, "tail": s.last_lines()}
+        q = QMPClient(sock)
+        s.command("dmesg -n 1")
+
+        def slot():
+            return (s.command(f"hexdump -s 0x6c -n 8 -e '8/1 \"%02x \"' {SLOT}") or "").strip()
+
+        def seen(present, what):
+            # pciehp works in the background: wait for 0000:01:00.0 to come or go.
+            test = "-e" if present else "! -e"
+            return s.command(f"for i in $(seq 1 300); do [ {test} {FUNCTION} ] && break; sleep 0.2; done; {what}", 90)
+
+        log.append(("slot before", slot()))
+        for name, args in HOTPLUG_ERRORS:
+            log.append((name, args, q.cmd(name, args)))
+        for driver, extra in HOTPLUG_DEVICES:
+            log.append(("device_add", driver, q.cmd("device_add", dict(driver=driver, bus="rp1", id="hp", **extra))))
+            log.append(("guest sees", driver, seen(True, f"cat {FUNCTION}/vendor {FUNCTION}/device {FUNCTION}/class; "
+                                                         f"sleep 1; ls {FUNCTION}/virtio*/driver/module -d 2>/dev/null "
+                                                         f"&& basename $(readlink {FUNCTION}/virtio*/driver)")))
+            if driver == "virtio-blk-pci":
+                log.append(("hello", s.command("mount -t ext4 -o ro /dev/vda /mnt && cat /mnt/hello.txt; umount /mnt", 60)))
+                log.append(("device_add again", q.cmd("device_add", dict(driver=driver, bus="rp1", id="hp2", **extra))))
+            log.append(("slot after add", slot()))
+            log.append(("device_del", driver, q.cmd("device_del", {"id": "hp"})))
+            log.append(("device_del again", driver, q.cmd("device_del", {"id": "hp"})))
+            log.append(("events", driver, [q.wait_event("DEVICE_DELETED", 120) for _ in range(2)]))
+            log.append(("guest lost", driver, seen(False, f"[ -e {FUNCTION} ] && echo present || echo gone")))
+            log.append(("slot after del", slot()))
+        q.cmd("device_del", {"id": "nosuch"})   # events still to come are read on the way
+        log.append(("other events", [e["event"] for e in q.events]))
+        s.type("poweroff -f")
+        return {"prompt": True, "log": log, "status": s.finish(min(30, max(1, s.deadline - time.monotonic())))}
+    finally:
+        if q:
+            q.close()
+        s.kill()
+        s.drain()
+        if transcript:
+            with open(transcript, "wb") as f:
+                f.write(s.out)
+
+
+def check_hotplug(report, n, got, ref):
+    report(f"[{n}] boots to the shell prompt", got.get("prompt"), got.get("tail"))
+    if not got.get("prompt"):
+        return
+    if not ref.get("prompt"):
+        report(f"[{n}] QEMU 7.2's reference boot", False, ref.get("tail"))
+        return
+    log, qlog = got["log"], ref["log"]
+    for i, entry in enumerate(log):
+        want = qlog[i] if i < len(qlog) else None
+        report(f"[{n}] {' '.join(str(x) for x in entry[:2])[:90]}: as QEMU 7.2", entry == want,
+               f"Armature {entry!r}, QEMU {want!r}")
+    report(f"[{n}] as many steps as QEMU 7.2's session", len(log) == len(qlog), f"{len(log)} vs {len(qlog)}")
+    # Not equal by accident: the devices came, the disk was read, they went with their events.
+    steps = {(e[0], e[1]) if len(e) > 2 else (e[0],): e[-1] for e in log if len(e) == 2 or isinstance(e[1], str)}
+    for driver, extra in HOTPLUG_DEVICES:
+        report(f"[{n}] {driver} plugged: the guest found it, then it went with two DEVICE_DELETED events",
+               steps.get(("device_add", driver)) == {"return": {}} and "0x1af4" in (steps.get(("guest sees", driver)) or "")
+               and steps.get(("device_del", driver)) == {"return": {}}
+               and [(e or {}).get("data") for e in steps.get(("events", driver)) or []]
+               == [{"path": "/machine/peripheral/hp/virtio-backend"}, {"device": "hp", "path": "/machine/peripheral/hp"}]
+               and (steps.get(("guest lost", driver)) or "").strip() == "gone", repr([e for e in log if driver in e]))
+    report(f"[{n}] the hot-plugged disk reads", steps.get(("hello",)) == HELLO, repr(steps.get(("hello",))))
+
+
 def make_image(tmp):
     return gs.make_ext4(tmp, "hello.txt", HELLO, "8M", "disk.img")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--config", action="append", choices=sorted(CONFIGS))
+    ap.add_argument("--config", action="append", choices=sorted(CONFIGS) + sorted(HOTPLUG))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=900.0)
     ap.add_argument("--transcripts")
@@ -135,7 +263,8 @@ def main():
         return 2
     if a.transcripts:
         os.makedirs(a.transcripts, exist_ok=True)
-    names = a.config or list(CONFIGS)
+    names = [n for n in a.config or list(CONFIGS) + list(HOTPLUG) if n in CONFIGS]
+    hotplug = [n for n in a.config or list(HOTPLUG) if n in HOTPLUG]
     tally = gs.Tally()
     report = tally.report
 
@@ -144,6 +273,12 @@ def main():
         refs = sorted({(CONFIGS[n][1], CONFIGS[n][2]) for n in names}, key=str)
         jobs = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            for n in (["qemu-hotplug"] if hotplug else []) + hotplug:
+                d = tempfile.mkdtemp(dir=tmp)
+                subject, engine = ("qemu", "tcg") if n == "qemu-hotplug" else (a.armature, HOTPLUG[n])
+                t = a.transcripts and os.path.join(a.transcripts, f"{n}.txt")
+                jobs[n] = pool.submit(run_hotplug, subject, engine, make_image(d), os.path.join(d, "qmp.sock"),
+                                      a.timeout, t)
             for gic, append in refs:
                 d = tempfile.mkdtemp(dir=tmp)
                 t = a.transcripts and os.path.join(a.transcripts, f"qemu-gic{gic or 'default'}-{append or 'msi'}.txt")
@@ -182,7 +317,12 @@ def main():
                 report(f"[{n}] the block device is driven through its legacy I/O BAR (as on QEMU 7.2)",
                        "virtio-pci-legacy" in (got.get("ioports") or "") and "virtio-pci-legacy" in (ref.get("ioports") or ""),
                        f"Armature {got.get('ioports')!r}, QEMU {ref.get('ioports')!r}")
+            config, qconfig = (got.get("config") or "").strip(), (ref.get("config") or "").strip()
+            report(f"[{n}] configuration spaces (with the extended 0x100-0xFFF) as QEMU 7.2's",
+                   config and config == qconfig and "00000100  01 00 82 14" in config, f"Armature {config!r}, QEMU {qconfig!r}")
             report(f"[{n}] poweroff -f ends the run with status 0", got.get("status") == 0, f"status {got.get('status')}")
+        for n in hotplug:
+            check_hotplug(report, n, jobs[n].result(), jobs["qemu-hotplug"].result())
     return tally.summary()
 
 

@@ -146,6 +146,8 @@ public final class VirtMachine {
     public let hostDevices = HostDeviceSet()
     /// The 32 virtio-mmio transports (VirtioBoard.swift).
     public internal(set) var virtioTransports: [VirtioMMIO] = []
+    /// What -device and device_add claimed, and the devices device_del can remove (VirtioHotplug.swift).
+    public let pciHotplug = PCIHotplugState()
     /// The semihosting handler (held here: `System.semihosting` is weak).
     public let semihosting: ArmSemihosting?
     public private(set) var image: LoadedImage?
@@ -304,6 +306,7 @@ public final class VirtMachine {
         rtc.onAlarmChange = { alarm.set($0) }
         // Host input (the console's reader thread) reaches the UART on the CPU thread.
         try attachVirtio()
+        wireHotplug()
         cpu.interrupts.hostEventHandler = { [unowned self] in
             self.uart.poll()
             self.secureDevices?.uart.poll()

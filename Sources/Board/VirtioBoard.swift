@@ -26,105 +26,32 @@ extension VirtMachine {
     func attachVirtio() throws {
         let dma = DMAMemory(memory: memory, gptCPU: cpu)
         var cores: [VirtioCore] = []
-        /// PCI functions in -device order: a virtio core with its transport, or a root port.
-        enum PCIItem { case virtio(VirtioCore, String, PCIPlace, VirtioPCI.Mode), port(PCIRootPort, PCIPlace) }
+        /// PCI functions in -device order: a virtio device with its transport
+        /// (the -device that asked for it, nil for -drive), or a root port.
+        enum PCIItem { case virtio(MadeVirtioDevice, DeviceOption?, PCIPlace, VirtioPCI.Mode), port(PCIRootPort, PCIPlace) }
         var pciItems: [PCIItem] = []
-        var ports: [String: PCIRootPort] = [:]
-        var ids = Set<String>()
-        var claimed = Set<String>()
-        var claimedNetdevs = Set<String>()
-
-        func blockDevice(_ drive: DriveOption, serial: String?) throws -> VirtioCore {
-            let backend: BlockBackend
-            do {
-                backend = try BlockBackend(path: drive.file ?? "", readOnly: drive.readOnly,
-                                           writeThrough: !drive.cache.writeback,
-                                           ignoreFlush: drive.cache.ignoresFlush, discardUnmap: drive.discardUnmap)
-            } catch {
-                throw BoardError("\(drive.context): \(error.description)")
-            }
-            let worker = hostDevices.newWorker(interrupts: cpu.interrupts)
-            let blk = VirtioBlock(backend: backend, serial: serial ?? drive.serial ?? "", worker: worker)
-            return VirtioCore(device: blk, dma: dma)
-        }
+        var claims = pciHotplug.claims
+        defer { pciHotplug.claims = claims }
 
         for d in options.devices {
-            func unknownProperties(allowed: Set<String>) throws {
-                if let p = d.properties.first(where: { !allowed.contains($0.key) }) {
-                    throw BoardError("\(d.context): Property '\(d.driver).\(p.key)' not found")
-                }
-            }
-            if case .some(.some(let id)) = d.value("id"), !ids.insert(id).inserted {
+            if case .some(.some(let id)) = d.value("id"), !claims.ids.insert(id).inserted {
                 throw BoardError("\(d.context): Duplicate ID '\(id)' for device")
             }
             let pci = d.driver.hasSuffix("-pci")
-            let place = pci ? try VirtMachine.pciPlace(d, ports: ports) : PCIPlace()
-            let pciKeys: Set<String> = pci ? VirtMachine.pciProperties : []
-            func add(_ core: VirtioCore) throws {
-                if pci { pciItems.append(.virtio(core, d.driver, place, try VirtMachine.virtioPCIMode(d, place: place))) }
-                else { cores.append(core) }
-            }
+            let place = pci ? try VirtMachine.pciPlace(d, ports: claims.ports) : PCIPlace()
             switch d.driver {
             case "pcie-root-port":
                 let port = try VirtMachine.rootPort(d, existing: pciItems.compactMap {
                     if case .port(let p, _) = $0 { return p } else { return nil }
-                }, ports: ports)
+                }, ports: claims.ports)
                 let place = try VirtMachine.pciPlace(d, ports: [:])
-                if let id = d.value("id") ?? nil { ports[id] = port }
+                if let id = d.value("id") ?? nil { claims.ports[id] = port }
                 pciItems.append(.port(port, place))
-            case "virtio-blk-device", "virtio-blk-pci":
-                try unknownProperties(allowed: Set(["drive", "serial", "id"]).union(pciKeys))
-                guard case .some(.some(let id)) = d.value("drive"), !id.isEmpty else {
-                    throw BoardError("\(d.context): drive property not set")
-                }
-                guard let drive = options.drives.first(where: { $0.id == id && $0.interface == .none }) else {
-                    throw BoardError("\(d.context): Property '\(d.driver).drive' can't find value '\(id)'")
-                }
-                if !claimed.insert(id).inserted {
-                    throw BoardError("\(d.context): Drive '\(id)' is already in use by another device")
-                }
-                let core = try blockDevice(drive, serial: d.value("serial") ?? nil)
-                try add(core)
-            case "virtio-rng-device", "virtio-rng-pci":
-                try unknownProperties(allowed: Set(["id", "max-bytes", "period"]).union(pciKeys))
-                let core = VirtioCore(device: VirtioRNG(), dma: dma)
-                try add(core)
-            case "virtio-9p-device", "virtio-9p-pci":
-                // QEMU 7.2's v9fs_device_realize_common: the fsdev first, then its tag.
-                try unknownProperties(allowed: Set(["fsdev", "mount_tag", "id"]).union(pciKeys))
-                let id = d.value("fsdev") ?? nil
-                guard let id, let fsdev = options.fsdevs.first(where: { $0.id == id }) else {
-                    throw BoardError("\(d.context): 9pfs device couldn't find fsdev with the id = \(id ?? "NULL")")
-                }
-                guard case .some(.some(let tag)) = d.value("mount_tag") else {
-                    throw BoardError("\(d.context): fsdev with id \(id) needs mount_tag arguments")
-                }
-                if tag.isEmpty || tag.utf8.count > 65535 {
-                    throw BoardError("\(d.context): mount tag must be between 1 and 65535 bytes")
-                }
-                let core = VirtioCore(device: try ninePDevice(fsdev, tag: tag), dma: dma)
-                try add(core)
-            case "virtio-net-device", "virtio-net-pci":
-                try unknownProperties(allowed: Set(["netdev", "mac", "id"]).union(pciKeys))
-                var mac: [UInt8]? = nil
-                if case .some(let m) = d.value("mac") {
-                    guard let m, let bytes = NetdevOption.parseMAC(m) else {
-                        throw BoardError("\(d.context): Property '\(d.driver).mac' doesn't take value '\(m ?? "")'")
-                    }
-                    mac = bytes
-                }
-                var netdev: NetdevOption? = nil
-                if case .some(let id) = d.value("netdev") {
-                    guard let id, let n = options.netdevs.first(where: { $0.id == id && $0.option == "-netdev" }) else {
-                        throw BoardError("\(d.context): Property '\(d.driver).netdev' can't find value '\(id ?? "")'")
-                    }
-                    if !claimedNetdevs.insert(id).inserted {
-                        throw BoardError("\(d.context): Property '\(d.driver).netdev' can't take value '\(id)', it's in use")
-                    }
-                    netdev = n
-                }
-                let core = VirtioCore(device: try netDevice(netdev, mac: mac), dma: dma)
-                try add(core)
+            case "virtio-blk-device", "virtio-blk-pci", "virtio-rng-device", "virtio-rng-pci",
+                 "virtio-9p-device", "virtio-9p-pci", "virtio-net-device", "virtio-net-pci":
+                let made = try virtioCore(d, claims: &claims, dma: dma)
+                if pci { pciItems.append(.virtio(made, d, place, try VirtMachine.virtioPCIMode(d, place: place))) }
+                else { cores.append(made.core) }
             default:
                 throw BoardError("\(d.context): '\(d.driver)' is not a valid device model name")
             }
@@ -132,7 +59,8 @@ extension VirtMachine {
         for drive in options.drives {
             switch drive.interface {
             case .virtio:
-                pciItems.append(.virtio(try blockDevice(drive, serial: nil), "virtio-blk-pci", PCIPlace(), .transitional))
+                pciItems.append(.virtio(MadeVirtioDevice(core: try blockDevice(drive, serial: nil, dma: dma)), nil,
+                                        PCIPlace(), .transitional))
             case .none, .pflash: break   // pflash: the flash banks (VirtFirmware)
             default:
                 throw BoardError("\(drive.context): if=\(drive.interface.rawValue) is not supported yet")
@@ -160,7 +88,12 @@ extension VirtMachine {
         virtioTransports = transports
         for item in pciItems {
             switch item {
-            case .virtio(let core, let name, let place, let mode): try addVirtioPCI(core, name: name, place: place, mode: mode)
+            case .virtio(let made, let d, let place, let mode):
+                let function = try addVirtioPCI(made.core, name: d?.driver ?? "virtio-blk-pci", place: place, mode: mode)
+                // Behind a hot-plug port, a device with an id can be unplugged (device_del).
+                if let d, let id = d.value("id") ?? nil, let port = place.port {
+                    pciHotplug.devices[id] = .init(function: function, port: port, made: made)
+                }
             case .port(let port, let place): try plugPCI(port, name: "pcie-root-port", place: place)
             }
         }

@@ -70,4 +70,19 @@ public final class HostDeviceSet {
         workers.append(w)
         return w
     }
+
+    /// A device hot-unplugged: its I/O thread stops (its work in flight
+    /// still completes, for a device reset to ignore), its network closes.
+    func release(device: VirtioDevice) {
+        let worker = (device as? VirtioBlock)?.worker ?? (device as? Virtio9P)?.worker
+        if let worker {
+            worker.shutdown()
+            worker.runCompletions()   // what finished: ignored by the reset device, its wake source released
+            workers.removeAll { $0 === worker }
+        }
+        if let i = netLinks.firstIndex(where: { $0.device === device }) {
+            netLinks[i].network?.stop()
+            netLinks.remove(at: i)
+        }
+    }
 }

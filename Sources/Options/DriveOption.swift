@@ -173,6 +173,10 @@ public struct DeviceOption: Sendable, Equatable {
     public struct Property: Sendable, Equatable {
         public var key: String
         public var value: String?
+        public init(key: String, value: String?) {
+            self.key = key
+            self.value = value
+        }
     }
 
     public init(text: String, driver: String, properties: [Property]) {

@@ -374,6 +374,9 @@ enum CLI {
         }
         if let qmpServer {
             qmpServer.powerdown = powerButton
+            qmpServer.hotplug = QMPHotplug(deviceAdd: { [unowned board] in board.deviceAdd(driver: $0, properties: $1) },
+                                           deviceDel: { [unowned board] in board.deviceDel(id: $0) })
+            board.pciHotplug.deviceDeleted = { [unowned qmpServer] in qmpServer.deviceDeleted(id: $0, path: $1) }
             qmpServer.start(control: control, stopAtStart: cmd.stopAtStart)
             frontEnds.add(qmpServer)
         }

@@ -46,7 +46,7 @@ final class PCIRootPortTests: XCTestCase {
         XCTAssertEqual(r(0x54 + 0x14, 4), 0x000A_007B, "hot-plug slot 1")
         XCTAssertEqual(r(0x54 + 0x1A, 2) & 0x40, 0x40, "presence detected")
         XCTAssertEqual(r(0x54 + 0x12, 2), 0x2011, "link active")
-        XCTAssertEqual(r(0x100, 4), 0xFFFF_FFFF, "no extended configuration space")
+        XCTAssertEqual(r(0x100, 4), 0x1482_0001, "AER v2 at 0x100, next 0x148 (PCIExtendedConfigTests)")
         // BAR 0 sizes as 4 KiB; a type 1 header has no BARs 2-5 (its bus numbers are there).
         h.ecam.write(offset: ecam(dev: 1, reg: 0x10), size: 4, value: 0xFFFF_FFFF)
         XCTAssertEqual(r(0x10, 4), 0xFFFF_F000)

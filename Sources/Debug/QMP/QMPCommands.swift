@@ -26,7 +26,7 @@ struct QMPCommands {
     private var pendingEvents: [JSONValue] = []
 
     static let names = ["qmp_capabilities", "query-status", "query-version", "query-commands", "stop", "cont",
-                        "system_powerdown", "system_reset", "quit", "human-monitor-command"]
+                        "system_powerdown", "system_reset", "quit", "human-monitor-command", "device_add", "device_del"]
 
     static let version: JSONValue = .object([
         ("qemu", .object([("micro", .number(0)), ("minor", .number(2)), ("major", .number(7))])),
@@ -145,6 +145,8 @@ struct QMPCommands {
                 return (Self.error("GenericError", "Parameter '\(k)' is unexpected"), .none)
             }
             return humanMonitor(text, cpu: cpu)
+        case "device_add", "device_del":
+            return (hotplugCommand(name, args), .none)
         default:
             return (Self.error("CommandNotFound", "The command \(name) has not been found"), .none)
         }
@@ -260,6 +262,37 @@ struct QMPCommands {
 
     /// Set by the server from its `powerdown`.
     var powerdown: (() -> Void)?
+    /// Set by the server from its `hotplug`.
+    var hotplug: QMPHotplug?
+
+    /// device_add (its arguments as -device properties: text, numbers, on/off)
+    /// and device_del {"id": ...}, through the board's hot plug.
+    private func hotplugCommand(_ name: String, _ args: [(String, JSONValue)]) -> JSONValue {
+        guard let hotplug else { return Self.error("GenericError", "\(name): this machine has no hot plug") }
+        if name == "device_del" {
+            guard let id = args.first(where: { $0.0 == "id" })?.1 else {
+                return Self.error("GenericError", "Parameter 'id' is missing")
+            }
+            guard let text = id.stringValue else { return Self.error("GenericError", "Parameter 'id' expects string") }
+            for (k, _) in args where k != "id" { return Self.error("GenericError", "Parameter '\(k)' is unexpected") }
+            if let e = hotplug.deviceDel(text) { return Self.error(e.0, e.1) }
+            return .object([("return", .object([]))])
+        }
+        var driver: String? = nil
+        var properties: [(String, String)] = []
+        for (k, v) in args {
+            let text: String
+            switch v {
+            case .string(let s): text = s
+            case .bool(let b): text = b ? "on" : "off"
+            case .number(let n) where n == n.rounded() && abs(n) < 1e15: text = String(Int64(n))
+            default: return Self.error("GenericError", "Parameter '\(k)' expects a string, number or boolean")
+            }
+            if k == "driver" { driver = text } else { properties.append((k, text)) }
+        }
+        if let desc = hotplug.deviceAdd(driver, properties) { return Self.error("GenericError", desc) }
+        return .object([("return", .object([]))])
+    }
 
     /// human-monitor-command: the monitor's text (CR LF line ends), or its error.
     private mutating func humanMonitor(_ line: String, cpu: CPU) -> (JSONValue, Action) {

@@ -19,6 +19,21 @@ public final class QMPServer: DebugHandler, @unchecked Sendable {
         get { commands.powerdown }
         set { commands.powerdown = newValue }
     }
+    /// device_add and device_del: the board's run-time hot plug (CPU
+    /// thread). nil: the commands are errors.
+    public var hotplug: QMPHotplug? {
+        get { commands.hotplug }
+        set { commands.hotplug = newValue }
+    }
+
+    /// QEMU's DEVICE_DELETED: a device (`id`, nil for one without) at QOM
+    /// `path` is gone (CPU thread).
+    public func deviceDeleted(id: String?, path: String) {
+        var data: [(String, JSONValue)] = []
+        if let id { data.append(("device", .string(id))) }
+        data.append(("path", .string(path)))
+        send(QMPCommands.event("DEVICE_DELETED", data: .object(data)))
+    }
     private let listenFD: Int32
     private var control: DebugControl?
 

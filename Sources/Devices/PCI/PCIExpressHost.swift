@@ -14,7 +14,10 @@ import Machine
 /// itself (Red Hat 1b36:0008, class 0600), the others are plugged at the
 /// next free slot. Configuration reads of absent functions and buses return
 /// all ones; their writes are ignored. A function behind a port is reached
-/// through the port's windows and raises INTx through the port's swizzle.
+/// through the port's windows and raises INTx through the port's swizzle;
+/// one behind a hot-plug port may come (`plug(_:slot:behind:hot:)`) and go
+/// (the port's unplug, then `removed`) at run time, and is hidden while the
+/// port's slot power is off.
 public final class PCIExpressHost {
     /// The host bridge function (device 0).
     public final class Bridge: PCIFunction {
@@ -46,6 +49,10 @@ public final class PCIExpressHost {
     /// Where a function's MSI write goes: (address, data, requester ID). The
     /// board sets it; nil drops MSIs.
     public var msiHandler: ((UInt64, UInt32, UInt16) -> Void)?
+    /// Told when a function behind a hot-plug port has left its bus (the
+    /// OS powered the slot off after an unplug request): the board's
+    /// device_del completes.
+    public var removed: ((PCIFunction) -> Void)?
 
     /// The MMIO faces of the bridge, added by the board at its windows.
     public private(set) var ecam: ECAM!
@@ -63,13 +70,16 @@ public final class PCIExpressHost {
 
     /// Plugs `function` into `slot` (the next free one when nil) of bus 0,
     /// or of the secondary bus of `port` (a root port plugged on bus 0), and
-    /// returns the slot.
+    /// returns the slot. `hot`: at run time, into a hot-plug port (the port
+    /// signals it to the OS).
     @discardableResult
-    public func plug(_ function: PCIFunction, slot: Int? = nil, behind port: PCIRootPort? = nil) -> Int? {
+    public func plug(_ function: PCIFunction, slot: Int? = nil, behind port: PCIRootPort? = nil, hot: Bool = false) -> Int? {
         let s: Int
         if let port {
-            guard port.upstream == nil, devices.contains(where: { $0 === port }),
-                  let attached = port.attach(function, slot: slot) else { return nil }
+            guard port.upstream == nil, devices.contains(where: { $0 === port }), !hot || port.hotplug else { return nil }
+            // Captured before the port sees it: a reset returns to the function as built.
+            function.captureResetState()
+            guard let attached = port.attach(function, slot: slot, hot: hot) else { return nil }
             s = attached
         } else {
             guard let free = slot ?? devices.firstIndex(where: { $0 == nil }), free < 32, devices[free] == nil else { return nil }
@@ -94,7 +104,18 @@ public final class PCIExpressHost {
         function.msiSink = { [unowned self, unowned function] address, data in
             self.msiHandler?(address, data, function.requesterID)
         }
-        function.captureResetState()
+        if port == nil { function.captureResetState() }
+        if let added = function as? PCIRootPort {
+            added.removed = { [unowned self] f in
+                f.intxSink?(false)
+                f.intxSink = nil
+                f.mappingChanged = nil
+                f.msiSink = nil
+                self.remap()
+                self.removed?(f)
+            }
+        }
+        if hot { remap() }
         return s
     }
 
@@ -104,12 +125,13 @@ public final class PCIExpressHost {
         remap()
     }
 
-    /// Every function: bus 0's, and behind each root port the ones on its secondary bus.
+    /// Every function that can be reached: bus 0's, and behind each root port whose
+    /// slot has power the ones on its secondary bus.
     public var allFunctions: [PCIFunction] {
         var all: [PCIFunction] = []
         for case let f? in devices {
             all.append(f)
-            if let port = f as? PCIRootPort { for case let g? in port.devices { all.append(g) } }
+            if let port = f as? PCIRootPort, port.slotPowered { for case let g? in port.devices { all.append(g) } }
         }
         return all
     }
@@ -150,7 +172,7 @@ public final class PCIExpressHost {
         guard fn == 0 else { return nil }
         if bus == 0 { return devices[dev] }
         for case let port as PCIRootPort in devices where port.claims(bus: bus) {
-            return bus == port.secondaryBus ? port.devices[dev] : nil
+            return bus == port.secondaryBus && port.slotPowered ? port.devices[dev] : nil
         }
         return nil
     }

@@ -1,6 +1,8 @@
 /// One PCI function: its configuration space (the type 0 header of the PCI
 /// Local Bus Specification 3.0, chapter 6, with the capability list; a
-/// bridge's type 1 header is `PCIRootPort`'s) and its Base Address Registers. Devices subclass it and implement their BARs'
+/// bridge's type 1 header is `PCIRootPort`'s; a PCI Express function's
+/// extended space, 0x100-0xFFF, with its extended capability list) and its
+/// Base Address Registers. Devices subclass it and implement their BARs'
 /// registers (`readBAR`, `writeBAR`); the host bridge (`PCIExpressHost`)
 /// routes configuration cycles and the accesses of the windows to them.
 ///
@@ -53,8 +55,14 @@ open class PCIFunction {
     }
 
     public let name: String
-    /// The configuration space: 256 bytes (a conventional function).
+    /// The configuration space (4 KiB kept; `configSize` of it is there).
     public private(set) var config: [UInt8]
+    /// 256 bytes for a conventional function; 4 KiB once it has a PCI
+    /// Express capability (PCIe Base 4.0, 7.2.2: the extended space, read
+    /// as 0 where nothing is implemented).
+    public private(set) var configSize = 256
+    /// The extended capabilities' offsets, in list order (the first at 0x100).
+    private var extendedCapabilities: [Int] = []
     private var writeMask: [UInt8]
     private var clearMask: [UInt8]
     /// The BARs by index (a 64-bit BAR takes its index and the next).
@@ -85,9 +93,9 @@ open class PCIFunction {
                 subsystemVendorID: UInt16 = 0x1AF4, subsystemID: UInt16 = 0x1100, interruptPin: UInt8 = 0,
                 headerType: UInt8 = 0) {
         self.name = name
-        config = Array(repeating: 0, count: 256)
-        writeMask = Array(repeating: 0, count: 256)
-        clearMask = Array(repeating: 0, count: 256)
+        config = Array(repeating: 0, count: 4096)
+        writeMask = Array(repeating: 0, count: 4096)
+        clearMask = Array(repeating: 0, count: 4096)
         set16(Reg.vendorID, vendorID)
         set16(Reg.deviceID, deviceID)
         config[Reg.revision] = revision
@@ -145,7 +153,29 @@ open class PCIFunction {
             config[p + 1] = UInt8(off)
         }
         set16(Reg.status, get16(Reg.status) | Status.capabilityList)
+        if id == 0x10 { configSize = 4096 }   // PCI Express: the extended space
         return off
+    }
+
+    /// Adds an extended capability (PCIe Base 4.0, 7.6.3: a 32-bit header of
+    /// ID, version and next offset) of `length` bytes at `offset` (0x100 for
+    /// the first, as the list starts there; QEMU places each at a fixed
+    /// offset), linked at the end of the list; returns the offset. Only a
+    /// PCI Express function (one with the PCI Express capability) has them.
+    @discardableResult
+    public func addExtendedCapability(id: UInt16, version: UInt8, offset: Int, length: Int) -> Int {
+        precondition(configSize == 4096, "extended capabilities need the PCI Express capability first")
+        precondition(offset & 3 == 0 && offset + length <= 4096 && length >= 4, "extended capability outside the space")
+        precondition(extendedCapabilities.isEmpty ? offset == 0x100 : offset >= extendedCapabilities.last! + 4)
+        set32(offset, UInt32(id) | UInt32(version & 0xF) << 16)
+        if let last = extendedCapabilities.last { set32(last, get32(last) | UInt32(offset) << 20) }
+        extendedCapabilities.append(offset)
+        return offset
+    }
+
+    /// The offset of the first extended capability with ID `id`, if any.
+    public func findExtendedCapability(id: UInt16) -> Int? {
+        extendedCapabilities.first { get16($0) == id }
     }
 
     /// The offset of the first capability with ID `id`, if any.
@@ -160,6 +190,7 @@ open class PCIFunction {
         return nil
     }
 
+    /// Bits of registers software may write (from `offset`, byte by byte).
     public func setWriteMask(_ offset: Int, _ bytes: [UInt8]) {
         for (i, b) in bytes.enumerated() { writeMask[offset + i] = b }
     }
@@ -187,16 +218,16 @@ open class PCIFunction {
     // MARK: Configuration space access
 
     /// A configuration read of `size` (1, 2 or 4) bytes; offsets past the
-    /// 256-byte space read as all ones (a conventional function behind ECAM).
+    /// space read as all ones (a conventional function's 0x100-0xFFF behind ECAM).
     open func readConfig(offset: Int, size: Int) -> UInt32 {
-        guard offset >= 0, offset + size <= 256 else { return size == 4 ? ~0 : (1 << (8 * size)) - 1 }
+        guard offset >= 0, offset + size <= configSize else { return size == 4 ? ~0 : (1 << (8 * size)) - 1 }
         var v: UInt32 = 0
         for i in 0..<size { v |= UInt32(config[offset + i]) << (8 * i) }
         return v
     }
 
-    public func writeConfig(offset: Int, size: Int, value: UInt32) {
-        guard offset >= 0, offset + size <= 256 else { return }
+    open func writeConfig(offset: Int, size: Int, value: UInt32) {
+        guard offset >= 0, offset + size <= configSize else { return }
         let before = get16(Reg.command)
         for i in 0..<size {
             let b = UInt8(truncatingIfNeeded: value >> (8 * i)), o = offset + i

@@ -11,8 +11,10 @@
 /// Capabilities as QEMU 7.2 lays them out: the subsystem IDs (0x40), MSI-X
 /// with one vector in BAR 0 (0x48), the PCI Express capability (0x54: a
 /// root port with a slot, `chassis`/`slot` as QEMU's properties; hot-plug
-/// capable with `hotplug`, whose Command Completed is reported at once).
-/// No extended configuration space (AER, ACS): Linux sees a 256-byte port.
+/// capable with `hotplug`: PCIRootPortHotPlug.swift);
+/// in the extended space Advanced Error Reporting (0x100) and Access
+/// Control Services (0x148). No error is ever detected, so AER's status
+/// registers stay clear and only its enables and masks take writes.
 public final class PCIRootPort: PCIFunction {
     /// Type 1 header offsets (PCI-to-PCI Bridge Architecture 1.2, 3.2).
     public enum Bridge {
@@ -34,10 +36,25 @@ public final class PCIRootPort: PCIFunction {
         public static let rootControl = 0x1C, rootStatus = 0x20, deviceCapabilities2 = 0x24
         public static let deviceControl2 = 0x28, linkCapabilities2 = 0x2C, linkControl2 = 0x30
         public static let length = 0x3C
-        /// Slot Control: Command Completed and Hot-Plug interrupt enables.
+        /// Slot Control (7.5.3.10): the event enables (attention button,
+        /// presence detect changed, command completed), the hot-plug
+        /// interrupt enable, the indicators, the power controller (set:
+        /// off), the electromechanical interlock command.
+        public static let attentionButtonEnable: UInt16 = 1 << 0, presenceChangedEnable: UInt16 = 1 << 3
         public static let commandCompletedEnable: UInt16 = 1 << 4, hotPlugInterruptEnable: UInt16 = 1 << 5
-        /// Slot Status: Command Completed, Presence Detect State.
+        public static let attentionIndicatorOff: UInt16 = 0x00C0, powerIndicator: UInt16 = 0x0300
+        public static let powerIndicatorOn: UInt16 = 0x0100, powerIndicatorBlink: UInt16 = 0x0200
+        public static let powerIndicatorOff: UInt16 = 0x0300
+        public static let powerOff: UInt16 = 1 << 10, interlockControl: UInt16 = 1 << 11
+        /// Slot Status (7.5.3.11): the events (attention button pressed, power
+        /// fault, MRL changed, presence detect changed, command completed),
+        /// Presence Detect State, Electromechanical Interlock Status.
+        public static let attentionButtonPressed: UInt16 = 1 << 0, presenceChanged: UInt16 = 1 << 3
         public static let commandCompleted: UInt16 = 1 << 4, presenceDetect: UInt16 = 1 << 6
+        public static let interlockStatus: UInt16 = 1 << 7
+        public static let slotEvents: UInt16 = 0x1F
+        /// The events that interrupt (with their enables at the same bits of Slot Control).
+        public static let interruptingEvents: UInt16 = 0x19
         /// Link Status: Data Link Layer Link Active.
         public static let linkActive: UInt16 = 1 << 13
     }
@@ -47,7 +64,13 @@ public final class PCIRootPort: PCIFunction {
     public let port: UInt8
     public let hotplug: Bool
     /// The functions on the secondary bus, by device number (function 0 only).
-    public private(set) var devices: [PCIFunction?] = Array(repeating: nil, count: 32)
+    public internal(set) var devices: [PCIFunction?] = Array(repeating: nil, count: 32)
+    /// Whether the hot-plug interrupt is asserted (PCIRootPortHotPlug.swift).
+    var hotPlugNotified = false
+    /// Whether the slot's power is on (PCIRootPortHotPlug.swift).
+    var powered = true
+    /// Told when a function left the secondary bus (the host bridge sets it).
+    var removed: ((PCIFunction) -> Void)?
     public private(set) var msix: MSIX!
     /// The PCI Express capability's offset.
     public private(set) var expressCapability = 0
@@ -94,6 +117,7 @@ public final class PCIRootPort: PCIFunction {
             set32(e + Express.slotCapabilities, UInt32(slot) << 19)
         }
         set16(e + Express.slotControl, 0x03C0)                           // both indicators off
+        if hotplug { setSlotAtReset() }                                  // an empty slot: power off
         setWriteMask(e + Express.rootControl, [0x07, 0x00])              // system error enables
         setClearMask(e + Express.rootStatus + 2, [0x01])                 // PME Status
         set32(e + Express.deviceCapabilities2, 0x0030_0020)              // ARI forwarding, extended fmt, TLP prefixes
@@ -101,6 +125,8 @@ public final class PCIRootPort: PCIFunction {
         set32(e + Express.linkCapabilities2, 0x1E)                       // 2.5 to 16 GT/s
         set16(e + Express.linkControl2, 0x0004)
         setWriteMask(e + Express.linkControl2, [0x0F, 0x00])
+        addAdvancedErrorReporting()
+        addAccessControlServices()
     }
 
     // MARK: The secondary bus
@@ -113,25 +139,28 @@ public final class PCIRootPort: PCIFunction {
     public func claims(bus: Int) -> Bool { secondaryBus != 0 && bus >= secondaryBus && bus <= subordinateBus }
 
     /// Plugs `function` at device `slot` (the next free one when nil) of the
-    /// secondary bus; returns the slot. Done by the host bridge (`plug(_:slot:behind:)`).
-    func attach(_ function: PCIFunction, slot: Int?) -> Int? {
+    /// secondary bus; returns the slot. Done by the host bridge
+    /// (`plug(_:slot:behind:)`): before the machine starts (`hot` false: the
+    /// slot as a reset finds it, powered with its power indicator on) or at
+    /// run time (`hotPlugged`).
+    func attach(_ function: PCIFunction, slot: Int?, hot: Bool = false) -> Int? {
         guard let s = slot ?? devices.firstIndex(where: { $0 == nil }), s < 32, devices[s] == nil else { return nil }
         devices[s] = function
         function.upstream = self
         function.devfn = UInt8(s << 3)
-        presenceChanged()
+        if hot { hotPlugged() } else { presenceChanged(); if hotplug { setSlotAtReset() } }
         return s
     }
 
-    /// A slot holds a card: Presence Detect State, the link up, the power indicator on.
-    private func presenceChanged() {
+    /// Presence Detect State and the link's Data Link Layer Link Active
+    /// follow whether the slot holds a card.
+    func presenceChanged() {
         let e = expressCapability
         let present = devices.contains { $0 != nil }
         let status = get16(e + Express.slotStatus) & ~Express.presenceDetect
         set16(e + Express.slotStatus, status | (present ? Express.presenceDetect : 0))
         let link = get16(e + Express.linkStatus) & ~Express.linkActive
         set16(e + Express.linkStatus, link | (present ? Express.linkActive : 0))
-        if present && hotplug { set16(e + Express.slotControl, get16(e + Express.slotControl) & ~0x0300 | 0x0100) }
     }
 
     // MARK: Windows
@@ -180,32 +209,17 @@ public final class PCIRootPort: PCIFunction {
             }
         }
         let e = expressCapability
-        // Retrain Link and Electromechanical Interlock Control are commands: they read as 0.
+        // Retrain Link is a command: it reads as 0.
         set16(e + Express.linkControl, get16(e + Express.linkControl) & ~0x0020)
-        set16(e + Express.slotControl, get16(e + Express.slotControl) & ~0x0800)
-        if hotplug && offset < e + Express.slotControl + 2 && end > e + Express.slotControl { commandCompleted() }
-        if hotplug && offset < e + Express.slotStatus + 2 && end > e + Express.slotControl { updateINTx() }
     }
 
-    /// A Slot Control write is a hot-plug command; it completes at once:
-    /// Command Completed, and its interrupt when enabled (an MSI-X message on
-    /// the status's rising edge, or INTx while the status bit is set).
-    private func commandCompleted() {
-        let e = expressCapability
-        let status = get16(e + Express.slotStatus)
-        set16(e + Express.slotStatus, status | Express.commandCompleted)
-        if status & Express.commandCompleted == 0 && commandCompletedInterrupt { msix.notify(0) }
-        updateINTx()
+    public override func writeConfig(offset: Int, size: Int, value: UInt32) {
+        let oldControl = slotControl, oldStatus = slotStatus
+        super.writeConfig(offset: offset, size: size, value: value)
+        // While MSI-X is on the port does not use INTx (PCI 3.0, 6.8.2).
+        if msix.enabled && intxLevel { setINTx(false) }
+        slotWritten(offset: offset, size: size, value: value, oldControl: oldControl, oldStatus: oldStatus)
     }
-
-    private var commandCompletedInterrupt: Bool {
-        let e = expressCapability
-        let control = get16(e + Express.slotControl)
-        return control & Express.hotPlugInterruptEnable != 0 && control & Express.commandCompletedEnable != 0
-            && get16(e + Express.slotStatus) & Express.commandCompleted != 0
-    }
-
-    private func updateINTx() { if !msix.enabled { setINTx(commandCompletedInterrupt) } }
 
     public override func readBAR(_ index: Int, offset: UInt64, size: Int) -> UInt64 { msix.readBAR(offset: offset, size: size) }
     public override func writeBAR(_ index: Int, offset: UInt64, size: Int, value: UInt64) {
@@ -216,6 +230,8 @@ public final class PCIRootPort: PCIFunction {
         msix.reset()
         super.reset()
         presenceChanged()
+        hotPlugNotified = false
+        if hotplug { setSlotAtReset() }
         for case let f? in devices { f.reset() }
     }
 }

@@ -23,7 +23,7 @@ public final class Virtio9P: VirtioDevice {
 
     private unowned var core: VirtioCore!
     private let server: ServerBox
-    private let worker: IOWorker
+    public let worker: IOWorker
 
     /// `tag` is what the guest mounts (at most 65535 bytes); the server
     /// serves its folder; `worker` is the I/O thread.
