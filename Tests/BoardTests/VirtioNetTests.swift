@@ -86,4 +86,35 @@ final class VirtioNetTests: XCTestCase {
         XCTAssertEqual(le(get(Self.rx.used + 2, 2)), 2)
         XCTAssertFalse(core.isBroken)
     }
+
+    /// Through the legacy interface (no VERSION_1, no MRG_RXBUF) the header
+    /// is the 10-byte virtio_net_hdr, without num_buffers, both ways.
+    func testLegacyDriverHasTheTenByteHeader() {
+        // Set up again as a legacy driver does: features without VERSION_1, no FEATURES_OK.
+        core.writeStatus(0)
+        core.writeStatus(Virtio.statusAcknowledge | Virtio.statusDriver)
+        core.setDriverFeatures(word: 0, UInt32(VirtioNet.featureMAC))
+        for (i, q) in [Self.rx, Self.tx].enumerated() {
+            let vq = core.queues[i]
+            vq.size = 8
+            vq.descAddress = q.desc; vq.driverAddress = q.avail; vq.deviceAddress = q.used
+            core.queueReadyChanged(vq, ready: true)
+        }
+        core.writeStatus(Virtio.statusAcknowledge | Virtio.statusDriver | Virtio.statusDriverOK)
+        XCTAssertFalse(core.negotiated(Virtio.featureVersion1))
+        XCTAssertTrue(core.isLive)
+        let frame: [UInt8] = Array(0..<60)
+        put(Self.buffers, [UInt8](repeating: 0, count: 10) + frame)
+        offer(Self.tx, 0, addr: Self.buffers, len: 70, write: false, slot: 0)
+        core.notify(queue: 1)
+        XCTAssertEqual(sent, [frame])
+        let incoming: [UInt8] = Array(repeating: 0xcd, count: 64)
+        dev.receive(incoming)
+        put(Self.buffers + 0x1000, [UInt8](repeating: 0xff, count: 12))
+        offer(Self.rx, 0, addr: Self.buffers + 0x1000, len: 1526, write: true, slot: 0)
+        core.notify(queue: 0)
+        XCTAssertEqual(le(get(Self.rx.used + 8, 4)), 74)
+        XCTAssertEqual(get(Self.buffers + 0x1000, 10), [UInt8](repeating: 0, count: 10))
+        XCTAssertEqual(get(Self.buffers + 0x100A, 64), incoming)
+    }
 }

@@ -3,8 +3,11 @@ import Machine
 
 /// virtio-net (virtio 1.2 5.1, device ID 1): receiveq1 (0) and transmitq1 (1),
 /// VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS (the link is always up). Every
-/// buffer starts with the 12-byte virtio_net_hdr of VERSION_1; no offloads
-/// are offered, so the header is all zero but num_buffers = 1.
+/// buffer starts with the 12-byte virtio_net_hdr of VERSION_1, or through the
+/// legacy interface (no VERSION_1) the 10-byte one without num_buffers, as
+/// VIRTIO_NET_F_MRG_RXBUF is not offered (virtio 1.2, 5.1.6, legacy
+/// interface); no offloads are offered, so the header is all zero but
+/// num_buffers = 1.
 ///
 /// The back end (libslirp's thread) hands frames to `receive` from any thread;
 /// they wait in a bounded inbox until the CPU thread's `deliverPending` (the
@@ -13,7 +16,7 @@ import Machine
 public final class VirtioNet: VirtioDevice {
     public static let featureMAC: UInt64 = 1 << 5
     public static let featureStatus: UInt64 = 1 << 16
-    static let headerSize = 12
+    static let headerSize = 12, legacyHeaderSize = 10
     /// Frames kept while the guest has no receive buffer; more are dropped
     /// (as a full NIC ring would).
     static let inboxLimit = 256
@@ -42,6 +45,9 @@ public final class VirtioNet: VirtioDevice {
 
     public func attach(_ core: VirtioCore) { self.core = core }
 
+    /// The virtio_net_hdr's size for what the driver negotiated.
+    private var headerSize: Int { core.negotiated(Virtio.featureVersion1) ? VirtioNet.headerSize : VirtioNet.legacyHeaderSize }
+
     /// mac[6], then status (VIRTIO_NET_S_LINK_UP).
     public func readConfig(offset: Int, size: Int) -> UInt64 {
         let bytes = mac + [1, 0]
@@ -64,10 +70,11 @@ public final class VirtioNet: VirtioDevice {
         }
         while let chain = core.pop(queue: 1) {
             let size = chain.readableBytes
-            if size > UInt64(VirtioNet.headerSize), size <= VirtioNet.maxTransmit {
-                var frame = [UInt8](repeating: 0, count: Int(size) - VirtioNet.headerSize)
+            let header = headerSize
+            if size > UInt64(header), size <= VirtioNet.maxTransmit {
+                var frame = [UInt8](repeating: 0, count: Int(size) - header)
                 let ok = frame.withUnsafeMutableBytes {
-                    core.gather(chain.readable, offset: UInt64(VirtioNet.headerSize), into: $0)
+                    core.gather(chain.readable, offset: UInt64(header), into: $0)
                 }
                 guard ok else { return }
                 transmit(frame)
@@ -88,12 +95,12 @@ public final class VirtioNet: VirtioDevice {
     public func deliverPending() {
         pending += inbox.take()
         guard core.isLive else { return }
-        var header = [UInt8](repeating: 0, count: VirtioNet.headerSize)
-        header[10] = 1  // num_buffers
+        var header = [UInt8](repeating: 0, count: headerSize)
+        if header.count > 10 { header[10] = 1 }  // num_buffers
         while !pending.isEmpty {
             guard let chain = core.pop(queue: 0) else { break }
             let frame = pending.removeFirst()
-            if UInt64(VirtioNet.headerSize + frame.count) > chain.writableBytes {
+            if UInt64(header.count + frame.count) > chain.writableBytes {
                 dropped += 1
                 core.complete(queue: 0, head: chain.head, written: 0)
                 continue
