@@ -4,7 +4,9 @@
 with one host thread per CPU (-accel ENGINE,thread=multi), for each engine in
 ARMATURE_ENGINES (default interp,jit), optionally while busy host processes
 compete for the cores (the races show under load), and optionally boots the
-Linux -smp configurations of scripts/test-linux.py as many times.
+Linux -smp configurations of scripts/test-linux.py as many times, and the
+built-in demo (no -kernel: EL3 firmware, RMM and realms with FEAT_MEC re-tags)
+with --demo N CPUs on threads, whose output must equal the -smp 1 run's.
 
 Every run must pass as scripts/run-guests.py requires (exit status, "PASS
 <name>") and print exactly what the first run of that guest printed; a run
@@ -13,11 +15,11 @@ failures, slowest run), then "N runs, N failed"; exits 1 if any failed and
 keeps the output of failing runs in --keep DIR.
 
   scripts/stress-smp.py [--runs N] [--load K] [-j N] [--timeout S]
-                        [--linux CONFIG ...] [--keep DIR] [name-substring ...]
+                        [--linux CONFIG ...] [--demo N ...] [--keep DIR] [name-substring ...]
 
 The default test run (scripts/test.sh) runs a short version (--runs 3); long
-runs, e.g. --runs 200 --load 4 --linux jit-max-gic3-smp4-mt, are for changes to
-the threaded paths.
+runs, e.g. --runs 200 --load 4 --linux jit-max-gic3-smp4-mt --demo 4, are for
+changes to the threaded paths (mec_smp and --demo for the MEC tag store).
 """
 import argparse
 import concurrent.futures
@@ -48,6 +50,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=60, help="per-run timeout in seconds (default 60)")
     ap.add_argument("--linux", action="append", default=[], metavar="CONFIG",
                     help="also boot this test-linux.py configuration --runs times")
+    ap.add_argument("--demo", type=int, action="append", default=[], metavar="N",
+                    help="also run the built-in demo with -smp N on threads --runs times per engine")
     ap.add_argument("--keep", default=None, metavar="DIR", help="write the output of failing runs here")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
@@ -56,7 +60,7 @@ def main():
     armature = shlex.split(os.environ.get("ARMATURE", os.path.join(ROOT, ".build", "release", "armature")))
     srcs = rg.guest_sources()
     names = sorted(n for n in srcs if rg.several_cpus(srcs[n]) and (not args.names or any(p in n for p in args.names)))
-    if not names and not args.linux:
+    if not names and not args.linux and not args.demo:
         print("stress-smp: no guest with -smp matches", file=sys.stderr)
         return 2
 
@@ -104,6 +108,26 @@ def main():
                             f.write(res[1] or b"")
                         with open(base + ".err", "wb") as f:
                             f.write(res[2] or b"")
+
+        for n in args.demo:
+            for e in engines:
+                def demo(smp, thread):
+                    cmd = armature + ["-smp", str(smp), "-nographic", "-accel", "%s,thread=%s" % (e, thread)]
+                    start = time.monotonic()
+                    return rg.run(cmd, args.timeout), time.monotonic() - start
+                (ref, _) = demo(1, "single")
+                with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
+                    results = list(ex.map(lambda k: demo(n, "multi"), range(args.runs)))
+                bad = [(k, res) for k, (res, _) in enumerate(results) if res[0] != 0 or res[1] != ref[1] or ref[0] != 0]
+                total += len(results)
+                failed += len(bad)
+                print("%s demo -smp %d [%s/multi]: %d runs, %d failed, slowest %.1f s"
+                      % ("FAIL" if bad else "ok  ", n, e, len(results), len(bad), max(t for _, t in results)), flush=True)
+                for k, res in bad[:3]:
+                    print("     run %d: exit status %s; stdout differs from -smp 1: %s" % (k, res[0], res[1] != ref[1]))
+                    print(rg.tail(res[1], 6))
+                    if res[2].strip():
+                        print("      stderr:\n" + rg.tail(res[2], 4))
 
         for config in args.linux:
             for k in range(args.runs):

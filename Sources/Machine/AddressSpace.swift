@@ -272,10 +272,12 @@ public final class AddressSpace {
         return true
     }
 
-    public func fillPhysical(pa: UInt64, byte: UInt8, count: UInt64, mecid: UInt16 = 0) -> Bool {
+    /// `cpu`: the CPU writing (DC ZVA), which waits for the other CPUs' TLB
+    /// drops of a MEC re-tag (MECTagStore.willWrite).
+    public func fillPhysical(pa: UInt64, byte: UInt8, count: UInt64, mecid: UInt16 = 0, by cpu: CPU? = nil) -> Bool {
         guard count > 0 else { return true }
         guard let dst = hostPointer(pa: pa, length: count) else { return false }
-        mecTags?.willWrite(pa: pa, length: count, mecid: mecid)
+        mecTags?.willWrite(pa: pa, length: count, mecid: mecid, by: cpu)
         memset(dst, Int32(byte), Int(count))
         noteWrite(pa: pa, length: count)
         return true

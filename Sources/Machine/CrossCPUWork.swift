@@ -8,12 +8,45 @@ import Synchronization
 // it before its TLBI completes (stronger than the Arm ARM's "complete at the
 // next DSB", which QEMU's async work models).
 
-/// A CPU's pending remote TLB flushes: the MMU indices to empty, and two
+/// A CPU's pending remote TLB flushes: the MMU indices to empty, the
+/// physical pages whose entries go (MEC re-tags: MECTagStore.swift), and two
 /// generation counters (requests made, requests performed) the issuer waits on.
 final class RemoteTLBWork: @unchecked Sendable {
     let mask = Atomic<UInt32>(0)
     let requested = Atomic<UInt64>(0)
     let performed = Atomic<UInt64>(0)
+    /// The pages, under `pagesLock` (a spin lock: held for a few stores); past
+    /// `pageCapacity` of them the CPU empties every MMU index instead.
+    private let pagesLock = Atomic<Bool>(false)
+    private let pages = UnsafeMutablePointer<UInt64>.allocate(capacity: RemoteTLBWork.pageCapacity)
+    private var pageCount = 0
+    static let pageCapacity = 32
+
+    deinit { pages.deallocate() }
+
+    private func lockPages() {
+        while !pagesLock.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { sched_yield() }
+    }
+
+    /// Queues a drop of the entries mapping physical page `pagePA`.
+    func addPage(_ pagePA: UInt64) {
+        lockPages()
+        if pageCount < RemoteTLBWork.pageCapacity {
+            pages[pageCount] = pagePA
+            pageCount += 1
+        } else {
+            mask.bitwiseOr(CPU.allMMUIndexes, ordering: .sequentiallyConsistent)
+        }
+        pagesLock.store(false, ordering: .releasing)
+    }
+
+    /// Calls `body` with each queued page and empties the queue.
+    func takePages(_ body: (UInt64) -> Void) {
+        lockPages()
+        for i in 0..<pageCount { body(pages[i]) }
+        pageCount = 0
+        pagesLock.store(false, ordering: .releasing)
+    }
 }
 
 /// The machine's big lock (QEMU's BQL): device MMIO, firmware calls,
@@ -88,10 +121,39 @@ extension CPU {
     public func serviceRemoteWork() {
         let gen = remoteTLB.requested.load(ordering: .sequentiallyConsistent)
         guard gen != remoteTLB.performed.load(ordering: .relaxed) else { return }
+        remoteTLB.takePages { _ = invalidateTLBEntries(mappingPage: $0) }
         let mask = remoteTLB.mask.exchange(0, ordering: .sequentiallyConsistent)
         if mask != 0 { flushTLB(mmuIndexMask: mask) }
         remoteTLB.performed.store(gen, ordering: .releasing)
     }
+
+    /// Asks this CPU, from another thread, to drop its TLB entries that map
+    /// physical page `pagePA` (a MEC re-tag): done at once when its thread
+    /// sleeps, else at its next block boundary (it is kicked). Returns the
+    /// generation to wait for (`remoteWorkDone`), nil when already done.
+    func requestPageDrop(_ pagePA: UInt64) -> UInt64? {
+        remoteTLB.addPage(pagePA)
+        return requestRemoteWork()
+    }
+
+    /// Likewise, to empty the TLBs of the MMU indices in `mask`.
+    func requestTLBFlush(mmuIndexMask mask: UInt32) -> UInt64? {
+        remoteTLB.mask.bitwiseOr(mask, ordering: .sequentiallyConsistent)
+        return requestRemoteWork()
+    }
+
+    private func requestRemoteWork() -> UInt64? {
+        let gen = remoteTLB.requested.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        if interrupts.whileAsleep({ serviceRemoteWork() }) { return nil }
+        interrupts.kick()
+        return gen
+    }
+
+    /// Whether this CPU has done the requests up to generation `gen`.
+    func remoteWorkDone(_ gen: UInt64) -> Bool { remoteTLB.performed.load(ordering: .acquiring) >= gen }
+
+    /// The generation of the last request made of this CPU.
+    var remoteWorkRequested: UInt64 { remoteTLB.requested.load(ordering: .sequentiallyConsistent) }
 
     /// True when another CPU asked for work this one has not done.
     public var remoteWorkPending: Bool {

@@ -263,15 +263,14 @@ enum CLI {
         let serialConsole = try console(for: serialTarget, text: serialText)
         let secureSerialConsole = try secureSerialTarget.map { try console(for: $0, text: cmd.serial[1]) ?? .standard }
         // -smp N: one host thread per CPU unless thread=single asks for turns
-        // on one thread (deterministic), or mec=on (its tag store assumes one
-        // thread, so it defaults to single).
+        // on one thread (deterministic).
         var threads: Bool? = nil
         for a in cmd.accel {
             engine.kind = try QEMUOptions.parseAccel(a)
             if let multi = QEMUOptions.parseAccelThreads(a) { threads = multi }
             engine.referenceInterpreter = QEMUOptions.parseAccelReferenceInterpreter(a)
         }
-        engine.multiThread = threads ?? !options.mec
+        engine.multiThread = threads ?? true
         options.semihosting = cmd.semihosting
         var shArgs: [String] = []
         for sc in cmd.semihostingConfig {
@@ -352,10 +351,6 @@ enum CLI {
         log.flushOnSignals()
         tracer.blockTrace?.writer.flushOnSignals()
         let start = monotonicSeconds()
-        if threads == true && options.mec && board.system.cpus.count > 1 {
-            // The MEC tag store and its TLB shoot-downs assume one thread.
-            throw CLIError("-accel thread=multi with -M virt,mec=on is not supported yet: use thread=single")
-        }
         let dispatcher = try Dispatcher(system: board.system, options: engine)
         // -gdb, -qmp and the monitor share one DebugControl: any of them can
         // stop the machine, each serves its client while it is stopped.

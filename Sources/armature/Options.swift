@@ -96,7 +96,7 @@ struct ArmatureCommand: ParsableArguments {
 
     @Option(name: .customLong("accel", withSingleDash: true), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Engine: interp (interpreter), jit or tcg (translator); with -smp N, thread=multi "
-                               + "(a host thread per CPU: the default, but with -M virt,mec=on) or thread=single "
+                               + "(a host thread per CPU: the default) or thread=single "
                                + "(the CPUs take turns on one thread, deterministic)", valueName: "engine[,thread=single|multi]"))
     var accel: [String] = []
 

@@ -139,7 +139,7 @@ let helperDCZeroVA: HelperFunction = { state, addr, rt, _ in
         cpu.raiseDataAbort(status: .alignment, va: addr, isWrite: true, at: cpu.faultPC)
         return 0
     }
-    if !cpu.system.memory.fillPhysical(pa: t.pa, byte: 0, count: 64, mecid: cpu.accessMECID(t, accessEL: cpu.el)) {   // re-tags the line
+    if !cpu.system.memory.fillPhysical(pa: t.pa, byte: 0, count: 64, mecid: cpu.accessMECID(t, accessEL: cpu.el), by: cpu) {   // re-tags the line
         cpu.raiseDataAbort(status: .syncExternal, va: addr, isWrite: true, at: cpu.faultPC)
     }
     return 0

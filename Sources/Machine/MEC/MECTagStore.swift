@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The FEAT_MEC shadow tags (`-M virt,mec=on`): every 4 KiB page of RAM
 /// carries the MECID of its last writer, as hardware keys each 64-byte line
@@ -24,7 +25,23 @@ import Glibc
 ///   filled) skips the scan for pages no TLB has seen.
 ///
 /// ROM and MMIO are not tracked: they match every MECID.
-public final class MECTagStore {
+///
+/// **Several CPUs on threads.** Page words are atomics: lookups of uniform
+/// pages (`mayFillTLB`, `readView`, the checks of a write whose MECID is the
+/// page's) take no lock. Re-tags, mixed pages' line tags, the log and the
+/// counters are under `lock`, which is never held while waiting for another
+/// CPU. Another CPU's TLB is not written here: a re-tag of a page that may be
+/// in a TLB queues a drop of it on every other CPU (CrossCPUWork.swift), done
+/// at that CPU's next block boundary (at once if its thread sleeps), and the
+/// re-tagging CPU waits for them before its store lands, so no CPU reads the
+/// new data through an entry made for the old tag. Until then the page word
+/// counts the re-tag as pending: a write with the new MECID by a third CPU
+/// waits for the same drops. (Two CPUs writing one 64-byte line with
+/// different MECIDs at the same moment are not ordered against each other:
+/// the line may keep bytes of the one whose write lands last under the tag
+/// of the other, where hardware would re-key the line. Writes from devices
+/// and loaders, which have no CPU to wait on, queue the drops and go on.)
+public final class MECTagStore: @unchecked Sendable {
     public static let pageBytes: UInt64 = TLB.pageSize
     public static let lineBytes: UInt64 = 64
     public static let linesPerPage = Int(pageBytes / lineBytes)
@@ -32,9 +49,12 @@ public final class MECTagStore {
     public static let substituteWord: UInt32 = 0xDEAD_BEEF
 
     /// Page word: MECID in bits 15:0 (uniform pages), the mixed bit, the
-    /// "may be in a TLB" bit.
+    /// "may be in a TLB" bit, and in bits 25:18 the re-tags of the page
+    /// whose TLB drops some CPU may not have done yet.
     static let mixedBit: UInt32 = 1 << 16
     static let inTLBBit: UInt32 = 1 << 17
+    static let pendingOne: UInt32 = 1 << 18
+    static let pendingMask: UInt32 = 0xFF << 18
 
     struct Tracked {
         let base: UInt64
@@ -42,16 +62,21 @@ public final class MECTagStore {
         let host: UnsafeMutableRawPointer
         let pages: UnsafeMutablePointer<UInt32>
         let pageCount: Int
+
+        @inline(__always) func word(_ i: Int) -> UnsafeMutablePointer<Atomic<UInt32>> { atomicView(pages + i) }
     }
 
     private var tracked: ContiguousArray<Tracked> = []
+    /// Guards re-tags, `lineTags`, `loggedMismatches` and `counters`.
+    private let lock = MECLock()
     /// Line tags of the mixed pages, by page PA.
     private var lineTags: [UInt64: UnsafeMutablePointer<UInt16>] = [:]
     /// Every tracked page is uniform with MECID 0, as at reset, and has been
     /// since: accesses with MECID 0 need nothing (the non-realm fast path),
     /// and no "may be in a TLB" bits are kept. The first write with another
     /// MECID leaves this state and flushes every TLB once.
-    public private(set) var pristine = true
+    private let pristineFlag = Atomic<Bool>(true)
+    public var pristine: Bool { pristineFlag.load(ordering: .acquiring) }
     /// A page of substitute data (fetches from a uniform page with another tag).
     var substitutePage: UnsafeMutableRawPointer { mecFetchArena.base }
     /// Not weak: a weak reference would give System a side table and slow every
@@ -71,8 +96,11 @@ public final class MECTagStore {
         public var tlbEntriesDropped = 0
         /// MECID register / EMEC / AMEC writes that flushed MMU indices.
         public var registerFlushes = 0
+        /// Writes that waited for other CPUs' TLB drops (CPUs on threads).
+        public var crossCPUWaits = 0
     }
-    public private(set) var statistics = Statistics()
+    private var counters = Statistics()
+    public var statistics: Statistics { lock.locked { counters } }
 
     public init(memory: AddressSpace, system: System? = nil) {
         self.system = system
@@ -98,49 +126,70 @@ public final class MECTagStore {
         return nil
     }
 
+    @inline(__always) private static func isMixed(_ w: UInt32) -> Bool { w & mixedBit != 0 }
+    @inline(__always) private static func tag(_ w: UInt32) -> UInt16 { UInt16(truncatingIfNeeded: w) }
+
+    /// The line tags of mixed page `pagePA` (call under `lock`).
+    private func lines(_ pagePA: UInt64) -> UnsafeMutablePointer<UInt16> { lineTags[pagePA]! }
+
     /// The tag of a page: its MECID when uniform, nil when mixed or not tracked.
     public func uniformTag(pa: UInt64) -> UInt16? {
         guard let (t, i) = locate(pa) else { return nil }
-        let w = t.pages[i]
-        return w & MECTagStore.mixedBit != 0 ? nil : UInt16(truncatingIfNeeded: w)
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        return MECTagStore.isMixed(w) ? nil : MECTagStore.tag(w)
     }
 
     /// Whether the page is tracked and mixed.
     public func isMixed(pa: UInt64) -> Bool {
         guard let (t, i) = locate(pa) else { return false }
-        return t.pages[i] & MECTagStore.mixedBit != 0
+        return MECTagStore.isMixed(t.word(i).pointee.load(ordering: .acquiring))
     }
 
     /// The tag of the line holding `pa` (nil: not tracked).
     public func lineTag(pa: UInt64) -> UInt16? {
         guard let (t, i) = locate(pa) else { return nil }
-        let w = t.pages[i]
-        if w & MECTagStore.mixedBit == 0 { return UInt16(truncatingIfNeeded: w) }
-        return lineTags[pa & TLB.pageMask]![Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)]
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        if !MECTagStore.isMixed(w) { return MECTagStore.tag(w) }
+        return lock.locked {
+            let w = t.word(i).pointee.load(ordering: .acquiring)
+            if !MECTagStore.isMixed(w) { return MECTagStore.tag(w) }
+            return lines(pa & TLB.pageMask)[Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)]
+        }
     }
 
     /// Whether every byte of [pa, pa+size) (inside one page) carries `mecid`.
     public func matches(pa: UInt64, size: Int, mecid: UInt16) -> Bool {
         guard let (t, i) = locate(pa) else { return true }
-        let w = t.pages[i]
-        if w & MECTagStore.mixedBit == 0 { return UInt16(truncatingIfNeeded: w) == mecid }
-        let lt = lineTags[pa & TLB.pageMask]!
-        let first = Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)
-        let last = Int(((pa &+ UInt64(size - 1)) & ~TLB.pageMask) / MECTagStore.lineBytes)
-        for l in first...max(first, last) where lt[l] != mecid { return false }
-        return true
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        if !MECTagStore.isMixed(w) { return MECTagStore.tag(w) == mecid }
+        return lock.locked {
+            let w = t.word(i).pointee.load(ordering: .acquiring)
+            if !MECTagStore.isMixed(w) { return MECTagStore.tag(w) == mecid }
+            let lt = lines(pa & TLB.pageMask)
+            let first = Int((pa & ~TLB.pageMask) / MECTagStore.lineBytes)
+            let last = Int(((pa &+ UInt64(size - 1)) & ~TLB.pageMask) / MECTagStore.lineBytes)
+            for l in first...max(first, last) where lt[l] != mecid { return false }
+            return true
+        }
     }
 
     /// Whether a TLB entry may map the page for an access with `mecid`: the
     /// page is untracked, or uniform with that tag (the page is then marked
-    /// "may be in a TLB").
+    /// "may be in a TLB", with a compare-and-swap: a re-tag either sees the
+    /// mark and drops the entry, or changed the word first and no entry is made).
     @inline(__always) public func mayFillTLB(pa: UInt64, mecid: UInt16) -> Bool {
         if pristine { return mecid == 0 || locate(pa) == nil }
         guard let (t, i) = locate(pa) else { return true }
-        let w = t.pages[i]
-        guard w & MECTagStore.mixedBit == 0 && UInt16(truncatingIfNeeded: w) == mecid else { return false }
-        if w & MECTagStore.inTLBBit == 0 { t.pages[i] = w | MECTagStore.inTLBBit }
-        return true
+        let word = t.word(i)
+        var w = word.pointee.load(ordering: .acquiring)
+        while true {
+            guard !MECTagStore.isMixed(w) && MECTagStore.tag(w) == mecid else { return false }
+            if w & MECTagStore.inTLBBit != 0 { return true }
+            let (done, now) = word.pointee.compareExchange(expected: w, desired: w | MECTagStore.inTLBBit,
+                                                           ordering: .acquiringAndReleasing)
+            if done { return true }
+            w = now
+        }
     }
 
     // MARK: Substitute data
@@ -162,33 +211,43 @@ public final class MECTagStore {
     public func readView(pa: UInt64, size: Int, value: UInt64, mecid: UInt16) -> UInt64 {
         if pristine && mecid == 0 { return value }
         guard let (t, i) = locate(pa) else { return value }
-        let w = t.pages[i]
-        if w & MECTagStore.mixedBit == 0 {
-            let tag = UInt16(truncatingIfNeeded: w)
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        if !MECTagStore.isMixed(w) {
+            let tag = MECTagStore.tag(w)
             if tag == mecid { return value }
-            noteSubstitute(pa: pa, stored: tag, used: mecid)
+            lock.locked { noteSubstitute(pa: pa, stored: tag, used: mecid) }
             return MECTagStore.substituteValue(pa: pa, size: size)
         }
-        let lt = lineTags[pa & TLB.pageMask]!
-        var v = value
-        for k in 0..<size {
-            let a = pa &+ UInt64(k)
-            let tag = lt[Int((a & ~TLB.pageMask) / MECTagStore.lineBytes)]
-            if tag != mecid {
-                if k == 0 || (a & (MECTagStore.lineBytes - 1)) == 0 { noteSubstitute(pa: a, stored: tag, used: mecid) }
-                let sh = UInt64(8 * k)
-                v = (v & ~(0xFF << sh)) | UInt64(MECTagStore.substituteByte(pa: a)) << sh
+        return lock.locked {
+            let w = t.word(i).pointee.load(ordering: .acquiring)
+            if !MECTagStore.isMixed(w) {
+                let tag = MECTagStore.tag(w)
+                if tag == mecid { return value }
+                noteSubstitute(pa: pa, stored: tag, used: mecid)
+                return MECTagStore.substituteValue(pa: pa, size: size)
             }
+            let lt = lines(pa & TLB.pageMask)
+            var v = value
+            for k in 0..<size {
+                let a = pa &+ UInt64(k)
+                let tag = lt[Int((a & ~TLB.pageMask) / MECTagStore.lineBytes)]
+                if tag != mecid {
+                    if k == 0 || (a & (MECTagStore.lineBytes - 1)) == 0 { noteSubstitute(pa: a, stored: tag, used: mecid) }
+                    let sh = UInt64(8 * k)
+                    v = (v & ~(0xFF << sh)) | UInt64(MECTagStore.substituteByte(pa: a)) << sh
+                }
+            }
+            return v
         }
-        return v
     }
 
     /// `-d mec`: the MECIDs whose mismatches were logged, by page, since the
     /// page's last re-tag (a line per page and MECID, not per access).
     private var loggedMismatches: [UInt64: Set<UInt16>] = [:]
 
+    /// Under `lock`.
     private func noteSubstitute(pa: UInt64, stored: UInt16, used: UInt16, fetch: Bool = false) {
-        statistics.substituteReads += 1
+        counters.substituteReads += 1
         guard let system, system.isLogging(.mec) else { return }
         let page = pa & TLB.pageMask
         guard loggedMismatches[page, default: []].insert(used).inserted else { return }
@@ -203,12 +262,13 @@ public final class MECTagStore {
     /// the access reads); for one that only reads, a buffer of substitute data.
     public func atomicHost(_ host: UnsafeMutableRawPointer, pa: UInt64, size: Int, mecid: UInt16, cpu: CPU,
                            write: Bool) -> UnsafeMutableRawPointer {
-        if matches(pa: pa, size: size, mecid: mecid) { return host }
         if write {
-            willWrite(pa: pa, length: UInt64(size), mecid: mecid)
+            willWrite(pa: pa, length: UInt64(size), mecid: mecid, by: cpu)
             return host
         }
-        noteSubstitute(pa: pa, stored: lineTag(pa: pa) ?? 0, used: mecid)
+        if matches(pa: pa, size: size, mecid: mecid) { return host }
+        let stored = lineTag(pa: pa) ?? 0
+        lock.locked { noteSubstitute(pa: pa, stored: stored, used: mecid) }
         let b = cpu.mecState!.atomicBuffer
         for k in 0..<size { b.storeBytes(of: MECTagStore.substituteByte(pa: pa &+ UInt64(k)), toByteOffset: k, as: UInt8.self) }
         return b
@@ -221,33 +281,36 @@ public final class MECTagStore {
     public func codePage(pagePA: UInt64, host: UnsafeRawPointer, mecid: UInt16, cpu: CPU) -> UnsafeRawPointer? {
         if pristine && mecid == 0 { return nil }
         guard let (t, i) = locate(pagePA) else { return nil }
-        let w = t.pages[i]
-        let st = cpu.mecState!
-        if w & MECTagStore.mixedBit == 0 {
-            let tag = UInt16(truncatingIfNeeded: w)
-            if tag == mecid { return nil }
-            noteSubstitute(pa: pagePA, stored: tag, used: mecid, fetch: true)
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        if !MECTagStore.isMixed(w) && MECTagStore.tag(w) == mecid { return nil }
+        return lock.locked { () -> UnsafeRawPointer? in
+            let w = t.word(i).pointee.load(ordering: .acquiring)
+            if !MECTagStore.isMixed(w) {
+                let tag = MECTagStore.tag(w)
+                if tag == mecid { return nil }
+                noteSubstitute(pa: pagePA, stored: tag, used: mecid, fetch: true)
+                mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
+                return UnsafeRawPointer(substitutePage)
+            }
+            let lt = lines(pagePA)
+            let buf = cpu.mecState!.codeBuffer
+            buf.copyMemory(from: host, byteCount: Int(MECTagStore.pageBytes))
+            var foreign: Int? = nil
+            for l in 0..<MECTagStore.linesPerPage where lt[l] != mecid {
+                memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
+                if foreign == nil { foreign = l }
+            }
+            if let l = foreign, let system, system.isLogging(.mec),
+               loggedMismatches[pagePA, default: []].insert(mecid).inserted {
+                // Fetches see a view of the whole page (not counted as mismatches: the
+                // instructions fetched may all be in lines of this MECID).
+                system.log(.mec, "mec: mismatch: fetches from mixed page \(hex(pagePA)) with MECID \(mecid) see substitute data in "
+                    + "the lines stored with other MECIDs (the first at pa \(hex(pagePA &+ UInt64(l) * MECTagStore.lineBytes)), "
+                    + "stored \(lt[l])) (once per page and MECID until the page is re-tagged)")
+            }
             mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
-            return UnsafeRawPointer(substitutePage)
+            return UnsafeRawPointer(buf)
         }
-        let lt = lineTags[pagePA]!
-        let buf = st.codeBuffer
-        buf.copyMemory(from: host, byteCount: Int(MECTagStore.pageBytes))
-        var foreign: Int? = nil
-        for l in 0..<MECTagStore.linesPerPage where lt[l] != mecid {
-            memcpy(buf + l * Int(MECTagStore.lineBytes), substitutePage, Int(MECTagStore.lineBytes))
-            if foreign == nil { foreign = l }
-        }
-        if let l = foreign, let system, system.isLogging(.mec),
-           loggedMismatches[pagePA, default: []].insert(mecid).inserted {
-            // Fetches see a view of the whole page (not counted as mismatches: the
-            // instructions fetched may all be in lines of this MECID).
-            system.log(.mec, "mec: mismatch: fetches from mixed page \(hex(pagePA)) with MECID \(mecid) see substitute data in "
-                + "the lines stored with other MECIDs (the first at pa \(hex(pagePA &+ UInt64(l) * MECTagStore.lineBytes)), "
-                + "stored \(lt[l])) (once per page and MECID until the page is re-tagged)")
-        }
-        mecFetchArena.views[cpu.index] = 0x1_0000 | UInt32(mecid)
-        return UnsafeRawPointer(buf)
     }
 
 
@@ -256,49 +319,123 @@ public final class MECTagStore {
     /// Re-tags [pa, pa+length) for a write with `mecid`, before the data is
     /// stored. Lines partly covered and tagged with another MECID are first
     /// filled with substitute data. TLB entries mapping a page whose tag
-    /// changed are dropped.
-    public func willWrite(pa: UInt64, length: UInt64, mecid: UInt16) {
+    /// changed are dropped on every CPU; `cpu`, the writing CPU, waits until
+    /// the other CPUs have dropped theirs (without a CPU: devices, loaders,
+    /// the drops are queued and not waited for).
+    public func willWrite(pa: UInt64, length: UInt64, mecid: UInt16, by cpu: CPU? = nil) {
         guard length > 0 else { return }
         if pristine {
             if mecid == 0 { return }
-            leavePristine()
+            leavePristine(by: cpu)
         }
         var a = pa
         let end = pa &+ length
         while a < end {
             let chunkEnd = min(end, (a & TLB.pageMask) &+ MECTagStore.pageBytes)
             if let (t, i) = locate(a) {
-                let w = t.pages[i]
-                if w & MECTagStore.mixedBit != 0 || UInt16(truncatingIfNeeded: w) != mecid {
-                    retag(t, i, from: a, to: min(chunkEnd, t.base &+ t.size), mecid: mecid)
+                let w = t.word(i).pointee.load(ordering: .acquiring)
+                // The lock-free case: the page is this MECID's and no re-tag of it is in flight.
+                if MECTagStore.isMixed(w) || MECTagStore.tag(w) != mecid || w & MECTagStore.pendingMask != 0 {
+                    slowWrite(t, i, from: a, to: min(chunkEnd, t.base &+ t.size), mecid: mecid, by: cpu)
                 }
             }
             a = chunkEnd
         }
     }
 
-    private func retag(_ t: Tracked, _ i: Int, from a: UInt64, to e: UInt64, mecid m: UInt16) {
+    /// A write that re-tags the page, or meets a re-tag in flight.
+    private func slowWrite(_ t: Tracked, _ i: Int, from a: UInt64, to e: UInt64, mecid m: UInt16, by cpu: CPU?) {
         let pagePA = t.base &+ UInt64(i) << UInt64(TLB.pageBits)
-        let w = t.pages[i]
+        var waits: [(CPU, UInt64)] = []
+        var ownPending = false
+        lock.lock()
+        let w = t.word(i).pointee.load(ordering: .acquiring)
+        let retagging = MECTagStore.isMixed(w) || MECTagStore.tag(w) != m
+        if retagging {
+            let wasInTLB = retag(t, i, from: a, to: e, mecid: m, pending: cpu != nil)
+            if wasInTLB {
+                counters.tlbPageScans += 1
+                ownPending = cpu != nil
+                waits = dropEverywhere(page: pagePA, by: cpu)
+            }
+        }
+        if let cpu, let system, system.threaded, w & MECTagStore.pendingMask != 0 {
+            // Another CPU's re-tag of the page is in flight: its drops were
+            // queued under the lock; wait for every CPU to have done them.
+            waits = system.cpus.compactMap { c in c === cpu ? nil : (c, c.remoteWorkRequested) }
+        }
+        if !waits.isEmpty { counters.crossCPUWaits += 1 }
+        lock.unlock()
+        if let cpu { MECTagStore.wait(for: waits, by: cpu) }
+        if ownPending { t.word(i).pointee.subtract(MECTagStore.pendingOne, ordering: .releasing) }
+    }
+
+    /// Waits until each CPU has done the requests up to its generation; the
+    /// waiting CPU does the ones asked of it meanwhile (the other may be
+    /// waiting for it in turn).
+    static func wait(for waits: [(CPU, UInt64)], by cpu: CPU) {
+        for (c, gen) in waits {
+            while !c.remoteWorkDone(gen) && cpu.system.exitStatus == nil {
+                cpu.serviceRemoteWork()
+                if c.interrupts.whileAsleep({ c.serviceRemoteWork() }) { break }
+                sched_yield()
+            }
+        }
+    }
+
+    /// Drops the TLB entries that map the page on every CPU (under `lock`):
+    /// this CPU's and, without threads, every CPU's at once; with threads
+    /// the others' as requests. Returns the requests to wait for.
+    private func dropEverywhere(page pagePA: UInt64, by cpu: CPU?) -> [(CPU, UInt64)] {
+        guard let system else { return [] }
+        var waits: [(CPU, UInt64)] = []
+        for c in system.cpus {
+            if !system.threaded || c === cpu {
+                counters.tlbEntriesDropped += c.invalidateTLBEntries(mappingPage: pagePA)
+            } else if let gen = c.requestPageDrop(pagePA) {
+                waits.append((c, gen))
+            }
+        }
+        return waits
+    }
+
+    /// Under `lock`: sets the tags of [a, e) in page `i` to `m` and returns
+    /// whether the page may have been in a TLB (its entries must go). With
+    /// `pending`, the page word counts the re-tag as pending when it was.
+    private func retag(_ t: Tracked, _ i: Int, from a: UInt64, to e: UInt64, mecid m: UInt16, pending: Bool) -> Bool {
+        let pagePA = t.base &+ UInt64(i) << UInt64(TLB.pageBits)
+        let w = t.word(i).pointee.load(ordering: .acquiring)
         if !loggedMismatches.isEmpty { loggedMismatches[pagePA] = nil }
+        var wasInTLB = false
+        // The new word, keeping the pending count; a concurrent `mayFillTLB`
+        // may set the TLB bit meanwhile: compare-and-swap until it holds.
+        func setWord(_ shape: UInt32) {
+            var old = t.word(i).pointee.load(ordering: .acquiring)
+            while true {
+                let inTLB = old & MECTagStore.inTLBBit != 0
+                var new = shape | (old & MECTagStore.pendingMask)
+                if inTLB && pending { new &+= MECTagStore.pendingOne }
+                let (done, now) = t.word(i).pointee.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing)
+                if done { wasInTLB = wasInTLB || inTLB; return }
+                old = now
+            }
+        }
         let lt: UnsafeMutablePointer<UInt16>
-        if w & MECTagStore.mixedBit == 0 {
-            let old = UInt16(truncatingIfNeeded: w)
-            statistics.pageRetags += 1
+        if !MECTagStore.isMixed(w) {
+            let old = MECTagStore.tag(w)
+            counters.pageRetags += 1
             if a == pagePA && e == pagePA &+ MECTagStore.pageBytes {
-                t.pages[i] = UInt32(m)
+                setWord(UInt32(m))
                 system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) MECID \(old) -> \(m) (a write of the whole page)")
-                if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
-                return
+                return wasInTLB
             }
             lt = UnsafeMutablePointer<UInt16>.allocate(capacity: MECTagStore.linesPerPage)
             lt.initialize(repeating: old, count: MECTagStore.linesPerPage)
             lineTags[pagePA] = lt
-            t.pages[i] = MECTagStore.mixedBit
+            setWord(MECTagStore.mixedBit)
             system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) (MECID \(old)) becomes mixed: write of \(e - a) bytes at \(hex(a)) with MECID \(m)")
-            if w & MECTagStore.inTLBBit != 0 { invalidateTLBs(page: pagePA) }
         } else {
-            lt = lineTags[pagePA]!
+            lt = lines(pagePA)
         }
         let first = Int((a - pagePA) / MECTagStore.lineBytes)
         let last = Int((e - 1 - pagePA) / MECTagStore.lineBytes)
@@ -308,241 +445,58 @@ public final class MECTagStore {
                 memcpy(t.host + Int(lineStart - t.base), substitutePage, Int(MECTagStore.lineBytes))
             }
             lt[l] = m
-            statistics.lineRetags += 1
+            counters.lineRetags += 1
         }
-        // Uniform again once one MECID holds every line.
-        for l in 0..<MECTagStore.linesPerPage where lt[l] != m { return }
+        // Uniform again once one MECID holds every line (no entry maps a
+        // mixed page: nothing to drop).
+        for l in 0..<MECTagStore.linesPerPage where lt[l] != m { return wasInTLB }
         lt.deallocate()
         lineTags[pagePA] = nil
-        t.pages[i] = UInt32(m)
-        statistics.pageRetags += 1
+        setWord(UInt32(m))
+        counters.pageRetags += 1
         system?.log(.mec, "mec: re-tag: page \(hex(pagePA)) uniform again: every line MECID \(m)")
+        return wasInTLB
     }
 
     /// The first write with a MECID other than 0: from now on pages carry
-    /// "may be in a TLB" bits; the entries filled without them go.
-    private func leavePristine() {
-        pristine = false
+    /// "may be in a TLB" bits; the entries filled without them go, on every
+    /// CPU (the writing CPU waits for the others).
+    private func leavePristine(by cpu: CPU?) {
+        lock.lock()
+        guard pristine else { lock.unlock(); return }
+        pristineFlag.store(false, ordering: .sequentiallyConsistent)
         system?.log(.mec, "mec: first write with a MECID other than 0: tags in use")
-        guard let system else { return }
-        for c in system.cpus { c.flushTLB() }
-    }
-
-    /// Drops every TLB entry (all CPUs, all MMU indices) that maps the page.
-    private func invalidateTLBs(page pagePA: UInt64) {
-        guard let (t, i) = locate(pagePA) else { return }
-        t.pages[i] &= ~MECTagStore.inTLBBit
-        statistics.tlbPageScans += 1
-        guard let system else { return }
-        for c in system.cpus { statistics.tlbEntriesDropped += c.invalidateTLBEntries(mappingPage: pagePA) }
+        guard let system else { lock.unlock(); return }
+        var waits: [(CPU, UInt64)] = []
+        for c in system.cpus {
+            if !system.threaded || c === cpu { c.flushTLB(); continue }
+            if let gen = c.requestTLBFlush(mmuIndexMask: CPU.allMMUIndexes) { waits.append((c, gen)) }
+        }
+        lock.unlock()
+        if let cpu { MECTagStore.wait(for: waits, by: cpu) }
     }
 
     func noteRegisterWrite(cpu: CPU) {
-        statistics.registerFlushes += 1
+        lock.locked { counters.registerFlushes += 1 }
     }
-
 }
 
-/// Per-CPU MEC state (`CPU.mecState`, set by `System.enableMECTags`): the
-/// tag store, the MECIDs of the last translations (the slow paths that
-/// follow a translation look its MECID up by page), and buffers for
-/// substitute data.
-public final class MECCPUState {
-    unowned(unsafe) let store: MECTagStore
-    var recentPage: (UInt64, UInt64) = (~0, ~0)
-    var recentMECID: (UInt16, UInt16) = (0, 0)
-    /// `CPU.cachedAccessMECID`: the selection inputs of `contextEL` (AMEC of
-    /// the upper range in `context.amec`), valid while `tlbFlushCount` is `contextKey`.
-    var context = MECSelectionInput(regime: .el10, paSpace: .nonSecure, emec: false, registers: MECRegisterValues())
-    var contextAMECLower = false
-    var contextKey: UInt64 = ~0
-    var contextEL = -1
-    /// A mixed code page as one MECID fetches it (this CPU's page of `mecFetchArena`).
-    let codeBuffer: UnsafeMutableRawPointer
-    /// Substitute data for a read-only exclusive/atomic access (up to 16 bytes).
-    let atomicBuffer: UnsafeMutableRawPointer
-
-    init(store: MECTagStore, cpuIndex: Int) {
-        precondition(cpuIndex < MECFetchArena.maxCPUs, "the MEC model supports \(MECFetchArena.maxCPUs) CPUs")
-        self.store = store
-        codeBuffer = mecFetchArena.buffer(cpu: cpuIndex)
-        atomicBuffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+/// The tag store's lock: a mutex (its holders never wait for another CPU).
+final class MECLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
     }
     deinit {
-        atomicBuffer.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
-
-    @inline(__always) func remember(pa: UInt64, mecid: UInt16) {
-        let page = pa & TLB.pageMask
-        if recentPage.0 == page { recentMECID.0 = mecid; return }
-        recentPage = (page, recentPage.0)
-        recentMECID = (mecid, recentMECID.0)
-    }
-
-    @inline(__always) func recentMECID(pa: UInt64) -> UInt16 {
-        let page = pa & TLB.pageMask
-        if recentPage.0 == page { return recentMECID.0 }
-        if recentPage.1 == page { return recentMECID.1 }
-        return MECSelection.defaultMECID
+    @inline(__always) func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
+    @inline(__always) func locked<T>(_ body: () -> T) -> T {
+        lock()
+        defer { unlock() }
+        return body()
     }
 }
-
-extension AddressSpace {
-    /// Whether [pa, pa+count) is tracked RAM whose tags all equal `mecid` (tests, tools).
-    public func mecMatches(pa: UInt64, count: Int, mecid: UInt16) -> Bool {
-        guard let tags = mecTags else { return true }
-        var a = pa
-        let end = pa &+ UInt64(count)
-        while a < end {
-            let chunkEnd = min(end, (a & TLB.pageMask) &+ TLB.pageSize)
-            if !tags.matches(pa: a, size: Int(chunkEnd - a), mecid: mecid) { return false }
-            a = chunkEnd
-        }
-        return true
-    }
-}
-
-extension System {
-    /// Turns the MEC tag model on (`-M virt,mec=on`): call after the RAM is
-    /// added, before anything is loaded. Every RAM page starts uniform with MECID 0.
-    @discardableResult
-    public func enableMECTags() -> MECTagStore {
-        if let t = memory.mecTags { return t }
-        let t = MECTagStore(memory: memory, system: self)
-        memory.mecTags = t
-        for c in cpus {
-            c.mecState = MECCPUState(store: t, cpuIndex: c.index)
-            c.flushTLB()
-        }
-        return t
-    }
-}
-
-extension CPU {
-    /// Drops the TLB entries of this CPU that map the physical page; returns how many.
-    func invalidateTLBEntries(mappingPage pagePA: UInt64) -> Int {
-        var n = 0
-        var dirty = tlbDirtyIndices   // only the indices filled since their last flush hold entries
-        while dirty != 0 {
-          let index = dirty.trailingZeroBitCount
-          dirty &= dirty - 1
-          for slot in (index * TLB.entries)..<((index + 1) * TLB.entries) where codePhysPage[slot] == pagePA {
-            let e = state + StateLayout.tlbBase + slot * TLB.entryBytes
-            if e.load(fromByteOffset: TLB.readTagOffset, as: UInt64.self) == TLB.invalidTag
-                && e.load(fromByteOffset: TLB.writeTagOffset, as: UInt64.self) == TLB.invalidTag
-                && e.load(fromByteOffset: TLB.codeTagOffset, as: UInt64.self) == TLB.invalidTag { continue }
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.readTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.writeTagOffset, as: UInt64.self)
-            e.storeBytes(of: TLB.invalidTag, toByteOffset: TLB.codeTagOffset, as: UInt64.self)
-            n += 1
-          }
-        }
-        return n
-    }
-
-    // MARK: Hooks for the softmmu slow paths (one line each in SoftMMU.swift)
-
-    /// After a translation for `accessEL`: remember its MECID for the
-    /// physical accesses that follow.
-    @inline(__always) func mecNoteTranslation(_ t: Translation, accessEL: Int) {
-        guard let st = mecState else { return }
-        st.remember(pa: t.pa, mecid: config.hasMEC ? cachedAccessMECID(t, accessEL: accessEL, st) : 0)
-    }
-
-    /// `accessMECID` with the register side (regime, Security state, EMEC,
-    /// AMEC, MECIDs) cached per accessing EL until the next TLB flush: every
-    /// write that can change it flushes (SCR_EL3, HCR_EL2 and SCTLR_ELx are
-    /// `mmu` registers; MECID/EMEC/AMEC writes flush their indices).
-    private func cachedAccessMECID(_ t: Translation, accessEL: Int, _ st: MECCPUState) -> UInt16 {
-        if st.contextKey != tlbFlushCount || st.contextEL != accessEL {
-            var base = mecSelectionInput(MECTranslationInfo(), accessEL: accessEL)
-            let amecLower = base.amec
-            base.amec = mecSelectionInput(MECTranslationInfo(upperRange: true), accessEL: accessEL).amec
-            st.context = base
-            st.contextAMECLower = amecLower
-            st.contextKey = tlbFlushCount
-            st.contextEL = accessEL
-        }
-        let pas = t.mec.paSpace ?? t.paSpace
-        guard pas == .realm, st.context.emec else { return MECSelection.defaultMECID }
-        var i = st.context
-        i.paSpace = pas
-        i.translation = t.mec
-        if !t.mec.upperRange { i.amec = st.contextAMECLower }
-        return MECSelection.select(i).mecid ?? MECSelection.defaultMECID
-    }
-
-    /// The MECID of the slow-path access to `pa` (the last translations of its page).
-    func mecAccessMECID(pa: UInt64) -> UInt16 {
-        mecState?.recentMECID(pa: pa) ?? MECSelection.defaultMECID
-    }
-
-    /// fillTLB: may the page be entered in a TLB for this access?
-    @inline(__always) func mecMayFillTLB(pa: UInt64) -> Bool {
-        guard let st = mecState else { return true }
-        return st.store.mayFillTLB(pa: pa, mecid: st.recentMECID(pa: pa))
-    }
-
-    /// A slow-path store of `size` bytes at `pa`, before the data is written.
-    @inline(__always) func mecWillWrite(pa: UInt64, size: Int) {
-        guard let st = mecState else { return }
-        st.store.willWrite(pa: pa, length: UInt64(size), mecid: st.recentMECID(pa: pa))
-    }
-
-    /// A slow-path load of `size` bytes at `pa` that read `value` from memory.
-    @inline(__always) func mecLoad(pa: UInt64, size: Int, _ value: UInt64) -> UInt64 {
-        guard let st = mecState else { return value }
-        return st.store.readView(pa: pa, size: size, value: value, mecid: st.recentMECID(pa: pa))
-    }
-
-    /// hostAddressForAtomic: the host memory the exclusive/atomic uses.
-    @inline(__always) func mecAtomicHost(_ host: UnsafeMutableRawPointer, pa: UInt64, size: Int, write: Bool) -> UnsafeMutableRawPointer {
-        guard let st = mecState else { return host }
-        return st.store.atomicHost(host, pa: pa, size: size, mecid: st.recentMECID(pa: pa), cpu: self, write: write)
-    }
-
-    /// translateCode: the bytes the fetch sees (nil: the memory itself).
-    @inline(__always) func mecCodeHost(pa: UInt64, host: UnsafeRawPointer) -> UnsafeRawPointer? {
-        guard let st = mecState else { return nil }
-        let off = Int(pa & ~TLB.pageMask)
-        return st.store.codePage(pagePA: pa & TLB.pageMask, host: host - off, mecid: st.recentMECID(pa: pa), cpu: self)
-            .map { $0 + off }
-    }
-
-    /// For the dispatcher's block key: what the bytes at `host` (from
-    /// `translateCode`) are: 0 for memory itself, 0x1_0000 | MECID for a
-    /// MECID's view of substitute data. Zero without tags.
-    @inline(__always) public func codeView(host: UnsafeRawPointer) -> UInt32 {
-        // A range check on one arena: no reference counting per dispatched block.
-        let a = mecFetchArena
-        return UInt(bitPattern: host) &- UInt(bitPattern: a.base) < a.size ? a.views[index] : 0
-    }
-}
-
-/// Where instruction fetches see substitute data: page 0 is 0xdeadbeef
-/// throughout; page 1 + i is CPU i's copy of a mixed code page. One arena for
-/// every tag store, so `CPU.codeView` is a range check. `views[i]`: what CPU
-/// i's last substitute fetch showed (0x1_0000 | MECID).
-struct MECFetchArena: @unchecked Sendable {
-    static let maxCPUs = 64
-    let base: UnsafeMutableRawPointer
-    let size: UInt
-    let views: UnsafeMutablePointer<UInt32>
-
-    init() {
-        let page = Int(MECTagStore.pageBytes)
-        let bytes = page * (1 + MECFetchArena.maxCPUs)
-        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        precondition(p != nil && p != MAP_FAILED, "cannot map the MEC fetch arena")
-        base = p!
-        size = UInt(bytes)
-        let words = base.bindMemory(to: UInt32.self, capacity: page / 4)
-        for i in 0..<(page / 4) { words[i] = UInt32(littleEndian: MECTagStore.substituteWord) }
-        views = .allocate(capacity: MECFetchArena.maxCPUs)
-        views.initialize(repeating: 0, count: MECFetchArena.maxCPUs)
-    }
-
-    func buffer(cpu i: Int) -> UnsafeMutableRawPointer { base + Int(MECTagStore.pageBytes) * (1 + i) }
-}
-
-let mecFetchArena = MECFetchArena()

@@ -2,7 +2,10 @@
  *
  * _start: select SP_EL1, set SP to a stack in .bss, zero .bss, install the
  * vector table in VBAR_EL1, call main(), exit through semihosting
- * SYS_EXIT_EXTENDED with main's return value.
+ * SYS_EXIT_EXTENDED with main's return value. Only CPU 0 (MPIDR_EL1
+ * affinity 0.0.0.0) does that: with -smp N and the guest's own EL3
+ * (secure=on: no PSCI) every CPU starts here, and the others branch to
+ * armature_secondary_pen (a WFI loop unless the test defines its own).
  *
  * Every vector entry saves the full general-register state into an
  * exc_frame_t (see semihost.h) on the stack and calls exception_dispatch();
@@ -17,6 +20,11 @@
     .global _start
     .type _start, %function
 _start:
+    mrs     x0, mpidr_el1
+    mov     x1, #0xffffff
+    orr     x1, x1, #0xff00000000
+    tst     x0, x1
+    b.ne    armature_secondary_pen
     msr     spsel, #1
     adrp    x0, __stack_top
     add     x0, x0, :lo12:__stack_top
@@ -130,3 +138,11 @@ armature_exc_common:
 __stack_bottom:
     .space  STACK_SIZE
 __stack_top:
+
+/* The default pen of the secondary CPUs: WFI forever. */
+    .text
+    .weak   armature_secondary_pen
+    .type   armature_secondary_pen, %function
+armature_secondary_pen:
+    wfi
+    b       armature_secondary_pen

@@ -1,6 +1,9 @@
 /* EL3 firmware: the reset entry, the EL3 vectors and the world switch.
  *
  * _start runs at reset (EL3 on -M virt,secure=on): stack, then el3_main().
+ * Every CPU starts here (the board has no PSCI when the guest brings its own
+ * EL3): only CPU 0 (MPIDR_EL1 affinity 0.0.0.0) runs the demo; the others
+ * stay in WFI (a holding pen nothing releases).
  * world_call(entry, sp_el2, a0, a1, a2, a3) enters EL2 (Realm or Non-secure,
  * as SCR_EL3 says) at `entry` with x0..x3 = a0..a3 and SP_EL2 = sp_el2; it
  * returns when that world executes SMC #0 (x0 returned, x1..x3 in
@@ -13,7 +16,14 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    msr     spsel, #1
+    mrs     x0, mpidr_el1
+    mov     x1, #0xffffff
+    orr     x1, x1, #0xff00000000
+    tst     x0, x1
+    b.eq    1f
+0:  wfi
+    b       0b
+1:  msr     spsel, #1
     adrp    x0, el3_stack_top
     add     x0, x0, :lo12:el3_stack_top
     mov     sp, x0
