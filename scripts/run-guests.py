@@ -77,6 +77,7 @@ QEMU_SKIP = {
     "mec_basic": "QEMU 7.2 has no RME/MEC",
     "mec_lifecycle": "QEMU 7.2 has no RME/MEC",
     "mec_stage2": "QEMU 7.2 has no RME/MEC",
+    "mec_smp": "QEMU 7.2 has no RME/MEC",
     "rme_gpc": "QEMU 7.2 has no RME",
     "simd_ldst_mec": "QEMU 7.2 has no RME/MEC",
     "exc_external_abort_routing":

@@ -14,7 +14,8 @@ import Machine
 // - devices, firmware calls, semihosting, host events: under the machine's
 //   device lock (`System.deviceLock`);
 // - WFI/WFE leave the block; the CPU's thread sleeps on the machine's
-//   `WakeSignal` (WFI) or yields (WFE, as QEMU's TCG) in `cpuLoop`.
+//   `WakeSignal` (WFI) or, for WFE, goes back to the guest for a while and
+//   then naps (Machine/HostBackoff.swift) in `cpuLoop`.
 
 extension Dispatcher {
     /// Runs CPU 0 on this thread and every other CPU on a thread of its own
@@ -45,6 +46,7 @@ extension Dispatcher {
         let cpu = r.cpu
         r.thread.store(UInt(pthread_self()), ordering: .sequentiallyConsistent)
         gate.enter(cpu)
+        var wfeBackoff = HostBackoff(), lastWFE: UInt64 = 0
         while system.exitStatus == nil {
             gate.checkpoint(cpu)
             if flushWanted.load(ordering: .relaxed) { flushExclusively(r) }
@@ -65,9 +67,17 @@ extension Dispatcher {
                     // one signals. It sleeps only while every other CPU is
                     // parked in WFI or off (then no one stores).
                     if alone && idle(r, until: deadline, park: .wfe) { continue }
-                    gate.leave()
-                    sched_yield()
-                    gate.enter(cpu)
+                    // Back to the guest at once while the wait is young
+                    // (a lock holder's critical section is short); past
+                    // that, naps (an SEV, an interrupt or a request wakes
+                    // them early), as the generic timer's event stream would
+                    // wake it. Not sched_yield: HostBackoff.swift.
+                    let now = HostClock.nanoseconds()
+                    if now &- lastWFE > Dispatcher.wfeStreakGap { wfeBackoff = HostBackoff() }
+                    lastWFE = now
+                    if wfeBackoff.spinningDone() {
+                        idle(r, until: min(deadline, now &+ HostBackoff.napNanos), park: .none)
+                    }
                     cpu.endWaitForEvent()
                 }
             }
@@ -210,6 +220,11 @@ extension Dispatcher {
         guard threaded else { return body() }
         gate.exclusive(cpu, stopOthers: { stopOthers(cpu) }, body)
     }
+}
+
+extension Dispatcher {
+    /// WFEs less than this apart (host ns) are one wait (`cpuLoop`).
+    static let wfeStreakGap: UInt64 = 200_000
 }
 
 /// Why a CPU's thread sleeps with only another CPU to wake it (`CPURunner.parked`).

@@ -106,11 +106,12 @@ extension CPU {
             c.interrupts.kick()
             waits.append((c, gen))
         }
+        var backoff = HostBackoff()
         for (c, gen) in waits {
             while c.remoteTLB.performed.load(ordering: .acquiring) < gen && system.exitStatus == nil {
                 // The target may be waiting for this CPU's flush in turn.
                 serviceRemoteWork()
-                sched_yield()
+                backoff.pause()
             }
         }
     }

@@ -24,9 +24,9 @@
 #define RAM_BASE     0x40000000ull
 #define REALM_BLOCK  (RAM_BASE + 0x4000000ull)   /* RAM + 64 MiB: the Realm PAS block */
 #define LINE_PAGES   8
-#define LINE_ROUNDS  60
+#define LINE_ROUNDS  30
 #define OWN_PAGE     (REALM_BLOCK + 0x100000ull)
-#define OWN_ROUNDS   48
+#define OWN_ROUNDS   32
 #define DEAD         0xdeadbeefdeadbeefull
 
 #define MSR(reg, v) __asm__ volatile("msr " reg ", %0\n\tisb" :: "r"((uint64_t)(v)) : "memory")

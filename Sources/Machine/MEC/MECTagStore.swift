@@ -374,11 +374,12 @@ public final class MECTagStore: @unchecked Sendable {
     /// waiting CPU does the ones asked of it meanwhile (the other may be
     /// waiting for it in turn).
     static func wait(for waits: [(CPU, UInt64)], by cpu: CPU) {
+        var backoff = HostBackoff()
         for (c, gen) in waits {
             while !c.remoteWorkDone(gen) && cpu.system.exitStatus == nil {
                 cpu.serviceRemoteWork()
                 if c.interrupts.whileAsleep({ c.serviceRemoteWork() }) { break }
-                sched_yield()
+                backoff.pause()
             }
         }
     }
