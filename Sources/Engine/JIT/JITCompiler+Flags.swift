@@ -20,6 +20,7 @@ extension JITCompiler {
         case .nop, .const_, .getReg, .setReg, .condHolds: return true
         case .zext, .trunc: return inst.type != .i1          // movs (movzx) only
         case .insnStart: return !instructionHasStore
+        case .add: return inst.type == .i64 || inst.type == .i32   // lea while flags are held
         case .setFlags: return directFlagStores.contains(inst.a.index)
         case .getFlags: return true     // deferred, or materialized and invalidated there
         default: return false
@@ -57,6 +58,7 @@ extension JITCompiler {
     private func preservesX86FlagsStatically(_ inst: Inst) -> Bool {
         switch inst.op {
         case .nop, .const_, .getReg, .setReg, .condHolds, .insnStart: return true
+        case .add: return inst.type == .i64 || inst.type == .i32   // emitFlagPreservingAdd
         case .zext, .trunc: return inst.type != .i1
         case .setFlags: return directFlagStores.contains(inst.a.index)
         default: return false

@@ -33,6 +33,8 @@ extension JITCompiler {
             emitGetFlags(i)
         case .setFlags:
             if !directFlagStores.contains(inst.a.index) { storeNZCVValue(inst.a) }
+        case .add where x86Flags != nil && (inst.type == .i64 || inst.type == .i32):
+            emitFlagPreservingAdd(i, inst)
         case .add, .sub, .and, .or, .xor:
             let op: AluOp
             switch inst.op {
@@ -201,6 +203,25 @@ extension JITCompiler {
             }
         }
         return false
+    }
+
+    /// A 64- or 32-bit add as `lea`, which leaves the x86 flags alone: a
+    /// plain ADD between a flag-setting instruction and the branch on its
+    /// flags (`cmp; add; b.ne`) then keeps them for the branch
+    /// (`preservesX86Flags`). Only `mov`s (no flag writes) bring operands in.
+    func emitFlagPreservingAdd(_ i: Int, _ inst: Inst) {
+        let s = size(of: inst.type)
+        var x = inst.a, y = inst.b
+        if constantValue(x) != nil && constantValue(y) == nil { swap(&x, &y) }
+        let r = allocate(i, reusing: x)
+        let base = reg(x, scratch: r)
+        // A 32-bit lea keeps the low 32 bits of base + sign-extended disp32.
+        if let c = constantValue(y), let disp = s == .d ? Int32(truncatingIfNeeded: c) : immediate(y, .q) {
+            a.lea(r, Mem(base, disp), s)
+        } else {
+            let index = reg(y, scratch: .rcx)
+            a.lea(r, Mem(base: base, index: index, scale: 1), s)
+        }
     }
 
     /// Stores a value into a state slot (immediate when it fits).
