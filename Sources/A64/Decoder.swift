@@ -127,6 +127,9 @@ public enum A64Decoder {
             return sf || !w.bit(10)
         case .ldstUnscaled, .ldstPost, .ldstPre, .ldstUnpriv, .ldstUnsigned, .ldstRegOffset:
             return loadStoreAllocated(op, w)
+        case .pacAut:
+            // PACIZA...AUTDZB (opcode<3> = 1) take no modifier register: Rn = 11111.
+            return !w.bit(13) || w.rn == 31
         case .casp:
             // CASP* take even-numbered register pairs.
             return w.rs & 1 == 0 && w.rt & 1 == 0

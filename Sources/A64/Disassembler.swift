@@ -1,5 +1,5 @@
 /// A64 disassembler whose text matches the Swift toolchain's llvm-objdump
-/// (LLVM 21, `-d --mattr=+v8.4a,+lse,+crc,+rcpc,+fullfp16,+fp16fml,+aes,+sha3,+fptoint`): same mnemonics, aliases,
+/// (LLVM 21, `-d --mattr=+v8.4a,+lse,+crc,+rcpc,+fullfp16,+fp16fml,+aes,+sha3,+fptoint,+rand`): same mnemonics, aliases,
 /// operand order and immediate style, with a single space in place of the tab
 /// after the mnemonic. Branch and literal targets are absolute hex addresses
 /// (objdump's trailing ` <sym+off>` is not produced). objdump's comments
@@ -33,6 +33,8 @@ public enum A64Disassembler {
              .stpOffset, .ldpOffset, .ldpswOffset, .stpPre, .ldpPre, .ldpswPre,
              .ldstUnscaled, .ldstPost, .ldstUnpriv, .ldstPre, .ldstRegOffset, .ldstUnsigned:
             return loadStore(op, w, pc)
+        case .pacAut, .xpac, .pacga, .branchAuth, .retAuth, .eretAuth, .ldrAuth:
+            return pointerAuth(op, w)
         default:
             // Data processing (register), and any operation of the table that no
             // case above names (see `fallback`).

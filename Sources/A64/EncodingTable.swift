@@ -50,6 +50,9 @@ public enum A64Op: UInt16, CaseIterable, Sendable {
     case udiv, sdiv, lslv, lsrv, asrv, rorv
     case crc32
     case rbit, rev16, rev, clz, cls
+    // FEAT_PAuth (A64PAuth.swift): PAC*/AUT* and their Z forms, XPACI/XPACD,
+    // PACGA, BRA*/BLRA* (and the Z forms), RETAA/RETAB, ERETAA/ERETAB, LDRAA/LDRAB.
+    case pacAut, xpac, pacga, branchAuth, retAuth, eretAuth, ldrAuth
 
     // FP/SIMD loads and stores (V = 1). The field helpers say which register
     // size (ldstSize/opc), structure count and element size each word has.
@@ -194,6 +197,10 @@ extension A64Decoder {
         A64Encoding("1101011000111111000000xxxxx00000", .blr),
         A64Encoding("1101011001011111000000xxxxx00000", .ret),
         A64Encoding("11010110100111110000001111100000", .eret),
+        A64Encoding("1101011000x1111100001xxxxxx11111", .branchAuth),   // BRAAZ/BRABZ/BLRAAZ/BLRABZ
+        A64Encoding("1101011100x1111100001xxxxxxxxxxx", .branchAuth),   // BRAA/BRAB/BLRAA/BLRAB
+        A64Encoding("110101100101111100001x1111111111", .retAuth),
+        A64Encoding("110101101001111100001x1111111111", .eretAuth),
 
         // Loads and stores (C4.1.88)
         A64Encoding("xx001000000xxxxx0xxxxxxxxxxxxxxx", .stxr),
@@ -231,6 +238,7 @@ extension A64Decoder {
         A64Encoding("xx111000xx0xxxxxxxxx11xxxxxxxxxx", .ldstPre),
         A64Encoding("xx111000xx1xxxxxxxxx10xxxxxxxxxx", .ldstRegOffset),
         A64Encoding("xx111001xxxxxxxxxxxxxxxxxxxxxxxx", .ldstUnsigned),
+        A64Encoding("11111000xx1xxxxxxxxxx1xxxxxxxxxx", .ldrAuth),
 
         // Data processing, register (C4.1.89)
         A64Encoding("xxx01010xxxxxxxxxxxxxxxxxxxxxxxx", .logicalShifted),
@@ -260,5 +268,8 @@ extension A64Decoder {
         A64Encoding("x10110101100000000001xxxxxxxxxxx", .rev),
         A64Encoding("x101101011000000000100xxxxxxxxxx", .clz),
         A64Encoding("x101101011000000000101xxxxxxxxxx", .cls),
+        A64Encoding("110110101100000100xxxxxxxxxxxxxx", .pacAut),   // Z forms (opcode<3>): Rn = 11111
+        A64Encoding("110110101100000101000x11111xxxxx", .xpac),
+        A64Encoding("10011010110xxxxx001100xxxxxxxxxx", .pacga),
     ]
 }

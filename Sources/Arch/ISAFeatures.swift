@@ -43,8 +43,14 @@ public struct ISAFeatures: OptionSet, Sendable, Hashable {
     public static let frintts = ISAFeatures(rawValue: 1 << 16)
     /// FEAT_FHM: FMLAL, FMLSL (and their 2 forms).
     public static let fhm = ISAFeatures(rawValue: 1 << 17)
+    /// FEAT_RNG: the RNDR and RNDRRS registers (true random numbers from the host).
+    public static let rng = ISAFeatures(rawValue: 1 << 18)
+    /// FEAT_PAuth: pointer authentication (PAC*, AUT*, XPAC*, PACGA, the
+    /// combined branches and LDRAA/LDRAB, the AP*Key_EL1 registers).
+    public static let pauth = ISAFeatures(rawValue: 1 << 19)
 
     /// Every feature above.
     public static let all: ISAFeatures = [.crc32, .lse, .lrcpc, .sb, .dpb, .tlbiOSRange, .fp16, .aes, .sha1, .sha256,
-                                          .sha512, .sha3, .rdm, .dotProd, .jscvt, .fcma, .frintts, .fhm]
+                                          .sha512, .sha3, .rdm, .dotProd, .jscvt, .fcma, .frintts, .fhm,
+                                          .rng, .pauth]
 }

@@ -21,6 +21,9 @@ public struct VirtOptions: Sendable, Equatable {
     public var mec = false
     /// `-cpu max,x-rme=on`: FEAT_RME and FEAT_MEC (when EL3 and EL2 exist).
     public var rme = false
+    /// `-cpu max,pauth=off`: no FEAT_PAuth; `pauth-impdef=on`: Armature's own PAC algorithm.
+    public var pauth = true
+    public var pauthImpdef = false
     /// `highmem=off` limits RAM to what fits below 4 GiB.
     public var highmem = true
     /// `its=` (on by default): the GICv3 ITS for MSIs (with gic-version=3).
@@ -248,6 +251,8 @@ public final class VirtMachine {
         // RME (and MEC) need EL3 and EL2; without them x-rme=on is ignored, as QEMU does without EL3.
         config.hasRME = options.rme && options.secure && options.virtualization
         config.hasMEC = config.hasRME
+        if !options.pauth { config.isa.remove(.pauth) }
+        config.pauthImpdef = options.pauthImpdef && config.isa.contains(.pauth)
         config.hasGICv3SystemRegisters = gic.version == .v3
         // The CPUs reset into their highest exception level.
         let system = self.system, cpuConfig = config

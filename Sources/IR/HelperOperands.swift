@@ -76,3 +76,13 @@ public struct CRC32Operand: Equatable, Sendable {
     @inline(__always) public init(packed p: UInt64) { sizeLog2 = Int(p & 3); castagnoli = p & 4 != 0 }
     public var packed: UInt64 { UInt64(sizeLog2 & 3) | (castagnoli ? 4 : 0) }
 }
+
+/// FEAT_PAuth: the operation in bits 0-1 (0 add a PAC, 1 authenticate, 2
+/// strip, 3 PACGA), the key in bits 4-6 (0 IA, 1 IB, 2 DA, 3 DB, 4 GA; a
+/// strip uses it for instruction (IA) or data (DA) pointers).
+public struct PAuthOperand: Equatable, Sendable {
+    public var operation: Int, key: Int
+    public init(operation: Int, key: Int) { self.operation = operation; self.key = key }
+    @inline(__always) public init(packed p: UInt64) { operation = Int(p & 3); key = Int((p >> 4) & 7) }
+    public var packed: UInt64 { UInt64(operation & 3) | UInt64(key & 7) << 4 }
+}

@@ -43,6 +43,13 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
     /// translation nor code): a = `SystemOperand`, b = Xt value, c = Rt.
     /// The block goes on after it, unless it trapped.
     case dataCacheMaintenance
+    /// RNDR/RNDRRS (FEAT_RNG): returns 64 random bits from the host.
+    case random
+    /// FEAT_PAuth: a = pointer (or PACGA's Xn), b = modifier, c = `PAuthOperand`;
+    /// returns the result (may take the EC 0x09 trap).
+    case pauth
+    /// ERETAA/ERETAB: a = 1 for key B; authenticates ELR_ELx with SP, then ERET.
+    case eretAuth
 
     public struct Info: Sendable {
         public let name: String
@@ -80,6 +87,9 @@ public enum HelperID: UInt16, Sendable, CaseIterable {
         case .fpAccessTrap: return Info(name: "fp_access_trap", argCount: 0, returnsValue: false, pure: false, mayRaise: true)
         case .barrier: return Info(name: "barrier", argCount: 0, returnsValue: false, pure: false, mayRaise: false)
         case .dataCacheMaintenance: return Info(name: "dc", argCount: 3, returnsValue: false, pure: false, mayRaise: true)
+        case .random: return Info(name: "random", argCount: 0, returnsValue: true, pure: false, mayRaise: false)
+        case .pauth: return Info(name: "pauth", argCount: 3, returnsValue: true, pure: false, mayRaise: true)
+        case .eretAuth: return Info(name: "eret_auth", argCount: 1, returnsValue: false, pure: false, mayRaise: true)
         }
     }
 }

@@ -36,6 +36,7 @@ extension ISAFeatures {
     static func required(by op: A64Op, _ w: UInt32) -> ISAFeatures? {
         switch op {
         case .crc32: return .crc32
+        case .pacAut, .xpac, .pacga, .branchAuth, .retAuth, .eretAuth, .ldrAuth: return .pauth
         case .cas, .casp, .atomicOp, .swp: return .lse
         case .ldapr: return .lrcpc
         case .sb: return .sb
@@ -217,6 +218,13 @@ struct LiftState {
         case .udiv, .sdiv, .lslv, .lsrv, .asrv, .rorv: liftDataProcessing2(w)
         case .crc32: liftCRC32(w)
         case .rbit, .rev16, .rev, .clz, .cls: liftDataProcessing1(w)
+        case .pacAut: liftPACAut(w)
+        case .xpac: liftXPAC(w)
+        case .pacga: liftPACGA(w)
+        case .branchAuth: liftBranchAuth(w)
+        case .retAuth: liftRetAuth(w)
+        case .eretAuth: liftERETAuth(w)
+        case .ldrAuth: liftLoadAuth(w)
         default:
             // FP/SIMD: trapped by CPACR_EL1/CPTR_ELx first; the operations not
             // lifted yet are UNDEFINED, as on a CPU without them.

@@ -23,6 +23,7 @@ extension LiftState {
     /// engine, which may idle, and end the block (an interrupt that woke them
     /// is taken after them); SEV and SEVL set the event register.
     mutating func liftHint(_ w: UInt32) {
+        if liftPAuthHint(w.field(5, 7)) { return }   // PACIASP, AUTIASP, XPACLRI... (PointerAuth.swift)
         let n = UInt64(w.field(5, 7))
         if n == 2 || n == 3 {   // WFE, WFI
             b.call(.hint, [b.const_(n)])
@@ -44,6 +45,7 @@ extension LiftState {
 
     mutating func liftMRS(_ w: UInt32) {
         if LiftState.isFPSysReg(w.sysRegKey) && !fpEnabled() { return }
+        if LiftState.isRandomRegister(w.sysRegKey) && ctx.features.contains(.rng) { return liftRandom(w) }
         let v = b.call(.mrs, [b.const_(SysRegOperand(key: w.sysRegKey, rt: w.rt).packed)])
         setReg(w.rt, v)
     }

@@ -26,6 +26,9 @@ public struct CPUConfig: Sendable {
     /// The GICv3 CPU interface's system registers (ICC_*) are implemented
     /// (ID_AA64PFR0_EL1.GIC = 1): set by the board with a GICv3.
     public var hasGICv3SystemRegisters = false
+    /// `-cpu max,pauth-impdef=on`: FEAT_PAuth with Armature's own PAC
+    /// algorithm (PAuth/PAuthRegisters.swift) instead of QARMA5.
+    public var pauthImpdef = false
     public init() {}
 }
 

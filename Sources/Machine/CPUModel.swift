@@ -5,7 +5,7 @@ extension ISAFeatures {
     /// ID_AA64ISAR0_EL1: AES (bits 7:4) = 2 (with PMULL), SHA1 (11:8) = 1,
     /// SHA2 (15:12) = 1 (SHA256) or 2 (and SHA512), CRC32 (19:16) = 1, Atomic
     /// (23:20) = 2, RDM (31:28) = 1, SHA3 (35:32) = 1, DP (47:44) = 1, FHM
-    /// (51:48) = 1, TLB (59:56) = 2.
+    /// (51:48) = 1, TLB (59:56) = 2, RNDR (63:60) = 1.
     public var isar0: UInt64 {
         var v: UInt64 = contains(.aes) ? 2 << 4 : 0
         if contains(.sha1) { v |= 1 << 8 }
@@ -17,12 +17,16 @@ extension ISAFeatures {
         if contains(.dotProd) { v |= 1 << 44 }
         if contains(.fhm) { v |= 1 << 48 }
         if contains(.tlbiOSRange) { v |= 2 << 56 }
+        if contains(.rng) { v |= 1 << 60 }
         return v
     }
     /// ID_AA64ISAR1_EL1: DPB (bits 3:0) = 2, JSCVT (15:12) = 1, FCMA (19:16)
-    /// = 1, LRCPC (23:20) = 1, FRINTTS (35:32) = 1, SB (39:36) = 1.
-    public var isar1: UInt64 {
+    /// = 1, LRCPC (23:20) = 1, FRINTTS (35:32) = 1, SB (39:36) = 1; FEAT_PAuth
+    /// with QARMA5: APA (7:4) = 1, GPA (27:24) = 1, or with the IMPLEMENTATION
+    /// DEFINED algorithm (`impdefPAC`): API (11:8) = 1, GPI (31:28) = 1.
+    public func isar1(impdefPAC: Bool) -> UInt64 {
         var v: UInt64 = contains(.dpb) ? 2 : 0
+        if contains(.pauth) { v |= impdefPAC ? 1 << 8 | 1 << 28 : 1 << 4 | 1 << 24 }
         if contains(.jscvt) { v |= 1 << 12 }
         if contains(.fcma) { v |= 1 << 16 }
         if contains(.lrcpc) { v |= 1 << 20 }

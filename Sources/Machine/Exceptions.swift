@@ -4,6 +4,8 @@ public enum ExceptionClass: UInt64, Sendable {
     case wfx = 0x01
     /// Access to FP/SIMD trapped by CPACR_EL1, CPTR_EL2 or CPTR_EL3.
     case fpAccess = 0x07
+    /// A FEAT_PAuth instruction trapped by HCR_EL2.API or SCR_EL3.API.
+    case pauthTrap = 0x09
     case illegalState = 0x0E
     case svc = 0x15
     case hvc = 0x16
@@ -195,8 +197,9 @@ extension CPU {
     /// ERET (Arm ARM AArch64.ExceptionReturn): restores PSTATE from SPSR_ELx and
     /// jumps to ELR_ELx. A return to a higher or unimplemented EL, to AArch32, or
     /// to EL1 while HCR_EL2.TGE is set, is an illegal exception return: PSTATE.EL
-    /// and SPSel are kept, PSTATE.IL is set.
-    public func exceptionReturn() {
+    /// and SPSel are kept, PSTATE.IL is set. `target`: ERETAA/ERETAB's
+    /// authenticated ELR_ELx (PAuth/PointerAuth.swift).
+    public func exceptionReturn(target returnAddress: UInt64? = nil) {
         let fromEL = el
         let spsr = sysreg(SysRegTable.spsr[fromEL])
         let target = pc_spsrTargetEL(spsr)
@@ -223,7 +226,7 @@ extension CPU {
         pstateMisc = misc
         if pmu { pmuClock.counting = cycleCounterCounts() }
         clearExclusiveMonitor()
-        pc = sysreg(SysRegTable.elr[fromEL])
+        pc = returnAddress ?? sysreg(SysRegTable.elr[fromEL])
         exceptionTaken = true
         if el != fromEL { interruptController?.cpuContextChanged(self) }
         noteExceptionReturn()   // sets the event register; DAIF/EL may unmask an interrupt

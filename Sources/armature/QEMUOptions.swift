@@ -161,6 +161,15 @@ public enum QEMUOptions {
                 o.rme = on
                 continue
             }
+            // pauth=off drops FEAT_PAuth; pauth-impdef=on uses Armature's own
+            // IMPLEMENTATION DEFINED PAC algorithm instead of QARMA5 (as QEMU's max).
+            if (key == "pauth" || key == "pauth-impdef") && model == "max" {
+                guard let on = parseBool(val ?? "on") else {
+                    throw OptionError("\(opt): bad value for CPU property '\(key)' (use on or off)")
+                }
+                if key == "pauth" { o.pauth = on } else { o.pauthImpdef = on }
+                continue
+            }
             throw OptionError("\(opt): CPU property '\(key)' is not modelled yet")
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 /// disassembles it once, and returns one normalized text per word.
 struct LLVMObjdump {
     static let path = "/opt/swift/usr/bin/llvm-objdump"
-    static let features = "+v8.4a,+lse,+crc,+rcpc,+fullfp16,+fp16fml,+aes,+sha3,+fptoint"
+    static let features = "+v8.4a,+lse,+crc,+rcpc,+fullfp16,+fp16fml,+aes,+sha3,+fptoint,+rand"
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
 

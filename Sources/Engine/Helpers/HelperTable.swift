@@ -36,6 +36,9 @@ public enum HelperTable {
         case .fpAccessTrap: return helperFPAccessTrap
         case .barrier: return helperBarrier
         case .dataCacheMaintenance: return helperDataCacheMaintenance
+        case .random: return helperRandom
+        case .pauth: return helperPAuth
+        case .eretAuth: return helperERETAuth
         }
     }
 }

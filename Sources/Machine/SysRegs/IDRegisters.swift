@@ -47,7 +47,7 @@ enum IDRegisters {
             0x29: ("ID_AA64DFR1_EL1", zero),
             0x2C: ("ID_AA64AFR0_EL1", zero), 0x2D: ("ID_AA64AFR1_EL1", zero),
             0x30: ("ID_AA64ISAR0_EL1", { $0.config.isa.isar0 }),
-            0x31: ("ID_AA64ISAR1_EL1", { $0.config.isa.isar1 }),
+            0x31: ("ID_AA64ISAR1_EL1", { $0.config.isa.isar1(impdefPAC: $0.config.pauthImpdef) }),
             0x32: ("ID_AA64ISAR2_EL1", zero),
             0x38: ("ID_AA64MMFR0_EL1", { _ in mmfr0 }),
             0x39: ("ID_AA64MMFR1_EL1", { $0.idAA64MMFR1 }),

@@ -134,13 +134,14 @@ public enum SysRegTable {
     /// files: the identification registers (IDRegisters.swift), PSTATE views
     /// and EL1/EL0 registers (below), EL2 and EL3 registers
     /// (EL2EL3Registers.swift), the PMU (PMU.swift), the debug registers
-    /// (DebugRegisters.swift), VHE aliases, RME, MEC and the generic timer
-    /// (GenericTimer.swift). A machine's devices add theirs after these
+    /// (DebugRegisters.swift), VHE aliases, RME, MEC, the generic timer
+    /// (GenericTimer.swift) and the pointer authentication keys (PAuth/). A machine's devices add theirs after these
     /// (`SysRegRegistry`).
     public static let all: [SysRegDef] = {
         let first = IDRegisters.definitions + core + EL2EL3Registers.definitions
             + PMURegisters.definitions + DebugRegisters.definitions
         let last = RMERegisters.definitions + MECRegisters.definitions + GenericTimerRegs.definitions
+            + PAuthRegisters.definitions
         let declared = first + VHERegisters.aliasDefinitions(in: first + last) + last
         var byName: [String: SysRegDef] = [:]
         for d in declared { byName[d.name] = d }
