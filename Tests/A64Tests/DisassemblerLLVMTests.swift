@@ -24,12 +24,6 @@ final class A64DisassemblerLLVMTests: XCTestCase {
     }
 
     static let allowed: [Allowed] = [
-        Allowed("FEAT_PAuth: LDRAA/LDRAB, PAC*/AUT*/XPAC*, PACGA, BRAA/BLRAA/RETAA/ERETAA...", [
-            "11111000xx1xxxxxxxxxx1xxxxxxxxxx",
-            "1101101011000001xxxxxxxxxxxxxxxx",
-            "10011010110xxxxx001100xxxxxxxxxx",
-            "1101011xxxx1111100001xxxxxxxxxxx",
-        ]),
         Allowed("FEAT_LOR: STLLR*/LDLAR*", ["xx0010001x0xxxxx0xxxxxxxxxxxxxxx"]),
         Allowed("FEAT_LRCPC2: LDAPUR*/STLUR*", ["xx011001xx0xxxxxxxxx00xxxxxxxxxx"]),
         Allowed("FEAT_FlagM: CFINV, RMIF, SETF8/SETF16", [

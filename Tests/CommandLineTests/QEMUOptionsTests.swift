@@ -72,6 +72,14 @@ final class QEMUOptionsTests: XCTestCase {
         try QEMUOptions.applyCPU("max,x-rme=on", to: &o)
         XCTAssertTrue(o.rme)
         XCTAssertThrowsError(try QEMUOptions.applyCPU("max,x-rme=maybe", to: &o))
+        XCTAssertTrue(o.pauth)
+        XCTAssertFalse(o.pauthImpdef)
+        try QEMUOptions.applyCPU("max,pauth=off,pauth-impdef=on", to: &o)
+        XCTAssertFalse(o.pauth)
+        XCTAssertTrue(o.pauthImpdef)
+        XCTAssertThrowsError(try QEMUOptions.applyCPU("max,pauth=maybe", to: &o)) {
+            XCTAssertEqual("\($0)", "-cpu max,pauth=maybe: bad value for CPU property 'pauth' (use on or off)")
+        }
         XCTAssertThrowsError(try QEMUOptions.applyCPU("max,sve=off", to: &o)) {
             XCTAssertEqual("\($0)", "-cpu max,sve=off: CPU property 'sve' is not modelled yet")
         }
