@@ -96,6 +96,8 @@ public final class CPU {
     let tlbFillLog = TLBFillLog()
     /// Stage 2 walk results by IPA page (Stage2WalkCache.swift).
     let stage2Cache = Stage2WalkCache()
+    /// The PACs computed last (PAuth/PAuthRegisters.swift).
+    let pacCache = PACCache()
     /// Slow-path counters of the softmmu (`-d stats`; TLBStatistics.swift).
     public internal(set) var tlbStatistics = TLBStatistics()
     /// Where the state block lives (StateBlockMemory.swift).

@@ -132,11 +132,12 @@ final class PointerAuthTests: XCTestCase {
     }
 
     func testIDRegisterFields() {
-        XCTAssertEqual(ISAFeatures.all.isar1(impdefPAC: false) >> 4 & 0xF, 1, "APA")
-        XCTAssertEqual(ISAFeatures.all.isar1(impdefPAC: false) >> 24 & 0xF, 1, "GPA")
-        XCTAssertEqual(ISAFeatures.all.isar1(impdefPAC: true) >> 8 & 0xF, 1, "API")
-        XCTAssertEqual(ISAFeatures.all.isar1(impdefPAC: true) >> 28 & 0xF, 1, "GPI")
-        XCTAssertEqual(ISAFeatures.all.isar0 >> 60, 1, "RNDR")
+        let maxISA = CPUConfig.model(named: "max")!.isa
+        XCTAssertEqual(maxISA.isar1(impdefPAC: false) >> 4 & 0xF, 1, "APA")
+        XCTAssertEqual(maxISA.isar1(impdefPAC: false) >> 24 & 0xF, 1, "GPA")
+        XCTAssertEqual(maxISA.isar1(impdefPAC: true) >> 8 & 0xF, 1, "API")
+        XCTAssertEqual(maxISA.isar1(impdefPAC: true) >> 28 & 0xF, 1, "GPI")
+        XCTAssertEqual(maxISA.isar0 >> 60, 1, "RNDR")
         XCTAssertEqual(CPUConfig.model(named: "cortex-a57")!.isa.isar1(impdefPAC: false), 0)
     }
 }

@@ -48,3 +48,28 @@ public enum PAuthImpdef {
         return x ^ (x >> 29) ^ key0
     }
 }
+
+/// The PACs a CPU computed last (one per CPU, never shared: CPUs may run on
+/// host threads): 1024 direct-mapped entries of (data, modifier, key, PAC).
+/// ComputePAC is a pure function of those, so a hit is exact. Kernel code
+/// signs its return address at entry (PACIASP) and authenticates the same
+/// (LR, SP) at exit (AUTIASP); a function called again from the same place
+/// at the same depth signs the same pair: most AUT* and many PAC* hit.
+final class PACCache {
+    static let entries = 1024
+    /// Per entry: data, modifier, key lo, key hi, PAC, valid (0/1).
+    private let words = UnsafeMutablePointer<UInt64>.allocate(capacity: PACCache.entries * 6)
+
+    init() { words.initialize(repeating: 0, count: PACCache.entries * 6) }
+    deinit { words.deallocate() }
+
+    @inline(__always) func value(_ data: UInt64, _ modifier: UInt64, _ key: (lo: UInt64, hi: UInt64),
+                                 compute: (UInt64, UInt64, (lo: UInt64, hi: UInt64)) -> UInt64) -> UInt64 {
+        let h = ((data ^ modifier &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9) >> 54
+        let e = words + Int(h) * 6
+        if e[5] == 1 && e[0] == data && e[1] == modifier && e[2] == key.lo && e[3] == key.hi { return e[4] }
+        let pac = compute(data, modifier, key)
+        e[0] = data; e[1] = modifier; e[2] = key.lo; e[3] = key.hi; e[4] = pac; e[5] = 1
+        return pac
+    }
+}

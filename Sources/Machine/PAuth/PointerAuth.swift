@@ -26,10 +26,11 @@ extension CPU {
         return (sysreg(SysRegSlot(slot: s)), sysreg(SysRegSlot(slot: s + 1)))
     }
 
-    /// ComputePAC with the CPU's algorithm: QARMA5, or ours with pauth-impdef=on.
+    /// ComputePAC with the CPU's algorithm: QARMA5 (through the CPU's
+    /// `PACCache`), or ours with pauth-impdef=on.
     @inline(__always) func computePAC(_ data: UInt64, _ modifier: UInt64, _ key: (lo: UInt64, hi: UInt64)) -> UInt64 {
         if config.pauthImpdef { return PAuthImpdef.computePAC(data: data, modifier: modifier, key0: key.hi, key1: key.lo) }
-        return QARMA.computePAC(data: data, modifier: modifier, key0: key.hi, key1: key.lo)
+        return pacCache.value(data, modifier, key) { d, m, k in QARMA.computePAC(data: d, modifier: m, key0: k.hi, key1: k.lo) }
     }
 
     /// The translation controls that place the PAC for a pointer with bit 55
@@ -86,9 +87,10 @@ extension CPU {
     /// ignores the top byte, else bit 63; it decides bottom_PAC_bit, and is
     /// kept in bit 55 of the result.
     public func pacAdd(_ ptr: UInt64, modifier: UInt64, key: (lo: UInt64, hi: UInt64), data: Bool) -> UInt64 {
-        let r = pacRange(upper: (ptr >> 55) & 1 == 1, data: data)
-        let sel = r.anyTBI ? (ptr >> 55) & 1 == 1 : ptr >> 63 == 1
-        let bottom = pacRange(upper: sel, data: data).bottom
+        let upper = (ptr >> 55) & 1 == 1
+        let r = pacRange(upper: upper, data: data)
+        let sel = r.anyTBI ? upper : ptr >> 63 == 1
+        let bottom = sel == upper ? r.bottom : pacRange(upper: sel, data: data).bottom
         let top = r.tbi ? 55 : 63
         let field = CPU.bits(bottom, top)
         let extPtr = sel ? ptr | field : ptr & ~field
@@ -118,7 +120,13 @@ extension CPU {
     /// regime (SCTLR_EL2 for EL0 in the EL2&0 host regime).
     func pacKeyEnabled(_ key: PAuthKey) -> Bool {
         let sctlr = el == 0 ? el0SCTLR : sysreg(SysRegTable.sctlr[el])
-        let bit: UInt64 = [31, 30, 27, 13][key.rawValue]
+        let bit: UInt64
+        switch key {
+        case .ia: bit = 31
+        case .ib: bit = 30
+        case .da: bit = 27
+        case .db, .ga: bit = 13
+        }
         return (sctlr >> bit) & 1 == 1
     }
 

@@ -153,29 +153,42 @@ public enum QARMA {
         return (lfsr & m) | (o & ~m)
     }
 
-    /// Byte tables (one allocation, never freed): the cell shuffle and its
-    /// inverse as 8 x 256 images of a byte at each position (both linear, so
-    /// the XOR of the images is exact), and the S-box and its inverse on a byte.
+    /// Byte tables (never freed): 8 x 256 images of a byte at each
+    /// position under a map that is linear, or an S-box layer (per byte)
+    /// followed by a linear one, so that the XOR of the images is exact. L is
+    /// PACCellShuffle then PACMult, L' PACMult then PACCellInvShuffle, S and
+    /// S' the S-box layers (PACSub, PACInvSub), P' PACCellInvShuffle.
     struct Tables: @unchecked Sendable {
-        let shuffle: UnsafeMutablePointer<UInt64>
-        let inverseShuffle: UnsafeMutablePointer<UInt64>
-        let sbox: UnsafeMutablePointer<UInt8>
+        let ls: UnsafeMutablePointer<UInt64>      // L(S(x))
+        let l: UnsafeMutablePointer<UInt64>       // L(x)
+        let pls: UnsafeMutablePointer<UInt64>     // P'(L(S(x)))
+        let p: UnsafeMutablePointer<UInt64>       // P'(x)
+        let lsInv: UnsafeMutablePointer<UInt64>   // L'(S'(x))
         let inverseSbox: UnsafeMutablePointer<UInt8>
+        /// L of the round constants c1...c4.
+        let lc: (UInt64, UInt64, UInt64, UInt64)
     }
 
     static let tables: Tables = {
-        func images(_ perm: [Int]) -> UnsafeMutablePointer<UInt64> {
+        /// f(byte value, its position's shift).
+        func images(_ f: (UInt64, UInt64) -> UInt64) -> UnsafeMutablePointer<UInt64> {
             let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 8 * 256)
-            for p in 0..<8 { for v in 0..<256 { t[p * 256 + v] = shuffleCells(UInt64(v) << UInt64(8 * p), perm) } }
+            for p in 0..<8 { for v in 0..<256 { t[p * 256 + v] = f(UInt64(v), UInt64(8 * p)) } }
             return t
         }
-        func bytes(_ box: [UInt8]) -> UnsafeMutablePointer<UInt8> {
-            let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-            for v in 0..<256 { t[v] = box[v & 0xF] | box[v >> 4] << 4 }
-            return t
+        func l(_ x: UInt64) -> UInt64 { mixColumns(shuffleCells(x, cellShuffle)) }
+        func p(_ x: UInt64) -> UInt64 { shuffleCells(x, inverseCellShuffle) }
+        /// The S-box layer on one byte (the two cells of v) at `shift`.
+        func s(_ v: UInt64, _ shift: UInt64, _ box: [UInt8]) -> UInt64 {
+            UInt64(box[Int(v & 0xF)] | box[Int(v >> 4)] << 4) << shift
         }
-        return Tables(shuffle: images(cellShuffle), inverseShuffle: images(inverseCellShuffle),
-                      sbox: bytes(sbox), inverseSbox: bytes(inverseSbox))
+        let si = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for v in 0..<256 { si[v] = inverseSbox[v & 0xF] | inverseSbox[v >> 4] << 4 }
+        let c = roundConstants
+        return Tables(ls: images { l(s($0, $1, sbox)) }, l: images { l($0 << $1) },
+                      pls: images { p(l(s($0, $1, sbox))) }, p: images { p($0 << $1) },
+                      lsInv: images { p(mixColumns(s($0, $1, inverseSbox))) }, inverseSbox: si,
+                      lc: (l(c[1]), l(c[2]), l(c[3]), l(c[4])))
     }()
 
     @inline(__always) static func applyImages(_ t: UnsafeMutablePointer<UInt64>, _ x: UInt64) -> UInt64 {
@@ -191,29 +204,32 @@ public enum QARMA {
             | UInt64(t[Int(x >> 56)]) << 56
     }
 
-    /// ComputePAC (PACQARMA5), equal to `reference(rounds: 5)`.
+    /// ComputePAC (PACQARMA5), equal to `reference(rounds: 5)`. The round
+    /// structure regrouped so that each round is one table step on the
+    /// critical path: with u the state before an S-box layer, the next one is
+    /// L(S(u)) ^ L(round key) (L linear), and the round keys' images do not
+    /// depend on the state.
     public static func computePAC(data: UInt64, modifier: UInt64, key0: UInt64, key1: UInt64) -> UInt64 {
         let tb = tables
-        let sh = tb.shuffle, ish = tb.inverseShuffle, s = tb.sbox, si = tb.inverseSbox
-        @inline(__always) func forward(_ x: UInt64) -> UInt64 { applyBytes(s, fastMix(applyImages(sh, x))) }
-        @inline(__always) func backward(_ x: UInt64) -> UInt64 { applyImages(ish, fastMix(applyBytes(si, x))) }
+        let ls = tb.ls, l = tb.l, pls = tb.pls, p = tb.p, lsInv = tb.lsInv
         let modk0 = (key0 << 63) | (key0 >> 1) ^ (key0 >> 63)
         let t0 = modifier, t1 = fastTweak(t0), t2 = fastTweak(t1), t3 = fastTweak(t2), t4 = fastTweak(t3)
         let t5 = fastTweak(t4)
+        let lk = applyImages(l, key1)
         let k = key1 ^ alpha
-        var w = applyBytes(s, data ^ key0 ^ key1 ^ t0)
-        w = forward(w ^ key1 ^ t1 ^ 0x1319_8A2E_0370_7344)
-        w = forward(w ^ key1 ^ t2 ^ 0xA409_3822_299F_31D0)
-        w = forward(w ^ key1 ^ t3 ^ 0x082E_FA98_EC4E_6C89)
-        w = forward(w ^ key1 ^ t4 ^ 0x4528_21E6_38D0_1377)
-        w = forward(w ^ modk0 ^ t5)
-        w = fastMix(applyImages(sh, w)) ^ key1
-        w = backward(applyImages(ish, w)) ^ key0 ^ t5
-        w = backward(w) ^ 0x4528_21E6_38D0_1377 ^ k ^ t4
-        w = backward(w) ^ 0x082E_FA98_EC4E_6C89 ^ k ^ t3
-        w = backward(w) ^ 0xA409_3822_299F_31D0 ^ k ^ t2
-        w = backward(w) ^ 0x1319_8A2E_0370_7344 ^ k ^ t1
-        w = applyBytes(si, w) ^ k ^ t0
+        var u = data ^ key0 ^ key1 ^ t0
+        u = applyImages(ls, u) ^ lk ^ applyImages(l, t1) ^ tb.lc.0
+        u = applyImages(ls, u) ^ lk ^ applyImages(l, t2) ^ tb.lc.1
+        u = applyImages(ls, u) ^ lk ^ applyImages(l, t3) ^ tb.lc.2
+        u = applyImages(ls, u) ^ lk ^ applyImages(l, t4) ^ tb.lc.3
+        u = applyImages(ls, u) ^ applyImages(l, modk0 ^ t5)
+        var w = applyImages(pls, u) ^ applyImages(p, key1)
+        w = applyImages(lsInv, w) ^ key0 ^ t5
+        w = applyImages(lsInv, w) ^ 0x4528_21E6_38D0_1377 ^ k ^ t4
+        w = applyImages(lsInv, w) ^ 0x082E_FA98_EC4E_6C89 ^ k ^ t3
+        w = applyImages(lsInv, w) ^ 0xA409_3822_299F_31D0 ^ k ^ t2
+        w = applyImages(lsInv, w) ^ 0x1319_8A2E_0370_7344 ^ k ^ t1
+        w = applyBytes(tb.inverseSbox, w) ^ k ^ t0
         return w ^ modk0
     }
 }
