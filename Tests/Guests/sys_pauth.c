@@ -255,7 +255,7 @@ int main(void)
     MSR("tcr_el1", TG1_4K);
     sign_and_check("48-bit, no TBI, lower", 0x0000000040081234ull, 0x1234, 48, 0);
     sign_and_check("48-bit, no TBI, upper", 0xffff800000401230ull, 0, 48, 0);
-    sign_and_check("48-bit, no TBI, non-canonical", 0x0000800040081234ull, 0x55, 48, 0);
+    sign_and_check("48-bit, no TBI, non-canonical", 0x0001000040081234ull, 0x55, 48, 0);
     MSR("tcr_el1", TG1_4K | 25 | 25ull << 16 | 1ull << 37 | 1ull << 38);   /* 39-bit, TBI0, TBI1 */
     sign_and_check("39-bit, TBI, lower", 0x0000000040081234ull, 0xabcdef, 39, 1);
     sign_and_check("39-bit, TBI, tagged lower", 0x5a00000040081234ull, 0xabcdef, 39, 1);

@@ -97,7 +97,7 @@ final class PointerAuthTests: XCTestCase {
     /// A non-canonical input gets PAC<top-1> flipped, so AUT* of it fails.
     func testNonCanonicalInputDoesNotAuthenticate() {
         let c = cpu()
-        let p: UInt64 = 0x0000_8000_4008_1234
+        let p: UInt64 = 0x0001_0000_4008_1234   // bit 48 set, above the 48-bit range
         let signed = c.pacAdd(p, modifier: 0, key: key, data: false)
         XCTAssertNotEqual(c.pacAuth(signed, modifier: 0, key: key, data: false, keyB: false) >> 61, 0)
     }
@@ -112,7 +112,7 @@ final class PointerAuthTests: XCTestCase {
         XCTAssertEqual(c.el, 2, "PACGA trapped to EL2")
         XCTAssertEqual(c.sysreg(SysRegTable.esr[2]) >> 26, 0x09)
         c.setEL(1)
-        XCTAssertEqual(c.pointerAuth(.strip, key: .ia, 0x00FF_0000_1234, modifier: 0), 0x1234, "XPACI never traps")
+        XCTAssertEqual(c.pointerAuth(.strip, key: .ia, 0x007F_0000_0000_1234, modifier: 0), 0x1234, "XPACI never traps")
         c.setSysreg(SysRegTable.hcrEL2, 1 << 31 | PAuthRegisters.hcrAPI | PAuthRegisters.hcrAPK)
         c.setSysreg(SysRegTable.sctlr[1], c.sysreg(SysRegTable.sctlr[1]) | 1 << 31)
         XCTAssertNotNil(c.pointerAuth(.add, key: .ia, 0x1234, modifier: 0))

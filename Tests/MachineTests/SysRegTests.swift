@@ -237,6 +237,11 @@ final class SysRegTests: XCTestCase {
         ("CNTHV_CTL_EL2", 0xD53CE320),
         ("CNTHV_CVAL_EL2", 0xD53CE340),
         ("DBGWCR3_EL1", 0xD53003E0),
+        // FEAT_PAuth keys (PAuth/PAuthRegisters.swift).
+        ("APIAKeyLo_EL1", 0xD5382100), ("APIAKeyHi_EL1", 0xD5382120), ("APIBKeyLo_EL1", 0xD5382140),
+        ("APIBKeyHi_EL1", 0xD5382160), ("APDAKeyLo_EL1", 0xD5382200), ("APDAKeyHi_EL1", 0xD5382220),
+        ("APDBKeyLo_EL1", 0xD5382240), ("APDBKeyHi_EL1", 0xD5382260), ("APGAKeyLo_EL1", 0xD5382300),
+        ("APGAKeyHi_EL1", 0xD5382320),
         // FP/SIMD control and status.
         ("FPCR", 0xD53B4400),
         ("FPSR", 0xD53B4420),
