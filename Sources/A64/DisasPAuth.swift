@@ -9,7 +9,7 @@ extension A64Disassembler {
         case .pacAut:
             let name = pacAutNames[w.field(10, 3)]
             if w.bit(13) {   // the Z forms: pacia -> paciza
-                return name.prefix(4) + "z" + name.suffix(2) + " " + x(w.rd)
+                return name.prefix(4) + "z" + name.suffix(1) + " " + x(w.rd)
             }
             return name + " " + x(w.rd) + ", " + xsp(w.rn)
         case .xpac: return (keyB ? "xpacd " : "xpaci ") + x(w.rd)
