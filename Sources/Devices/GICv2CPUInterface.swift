@@ -17,8 +17,11 @@ public enum GICv2CPUInterfaceRegs {
     public static let nsapr0: UInt64 = 0xE0
     public static let iidr: UInt64 = 0xFC
     public static let dir: UInt64 = 0x1000
-    /// GICC_IIDR: ARM, architecture version 2, as QEMU's GICv2.
-    public static let iidrValue: UInt32 = 0x0202_043B
+    /// GICC_IIDR (IHI 0048B 4.4.16): ProductID [31:20] 0 (IMPLEMENTATION
+    /// DEFINED; QEMU's GICv2 gives none), Architecture version [19:16] 2,
+    /// Revision [15:12] 0, Implementer [11:0] 0x43B (ARM). (GICD_IIDR has
+    /// another layout, no version field.)
+    public static let iidrValue: UInt32 = 0x0002_043B
     /// The register map (IHI 0048B table 4-2: 8 KiB, GICC_DIR at 0x1000). QEMU's
     /// virt reserves a 64 KiB window for it at 0x0801_0000 (the device tree says
     /// so); the rest of the window is unmapped, as in QEMU.

@@ -9,8 +9,9 @@ public enum GICv2DistributorRegs: GICDistributorRegisterMap {
     public static let pidr4: UInt64 = 0xFD0
     /// The values QEMU's GICv2 reports at 0xFD0-0xFFC.
     public static let idBytes: [UInt8] = [0x04, 0x00, 0x00, 0x00, 0x90, 0xB4, 0x2B, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
-    /// GICD_IIDR: ARM (0x43B), revision 2, as QEMU's GICv2.
-    public static let iidrValue: UInt32 = 0x0200_043B
+    /// GICD_IIDR (IHI 0048B 4.3.3: ProductID [31:24], Variant [19:16],
+    /// Revision [15:12], Implementer [11:0]): ARM, the rest 0, as QEMU 7.2's GICv2.
+    public static let iidrValue: UInt32 = 0x0000_043B
     /// The register map (IHI 0048B table 4-1: 4 KiB). QEMU's virt reserves a
     /// 64 KiB window for it (the device tree says so); the rest of the window
     /// is unmapped, as in QEMU.

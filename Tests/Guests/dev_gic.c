@@ -14,7 +14,10 @@
  *  - EOImode 1: the EOI drops the running priority but leaves the interrupt
  *    active until a write to DIR;
  *  - an SPI: the PL011's transmit interrupt (SPI 1, INTID 33), level-sensitive,
- *    ended by clearing it at the UART (UARTICR). */
+ *    ended by clearing it at the UART (UARTICR);
+ *  - the identification registers: GICD_IIDR, and on GICv2 GICC_IIDR, whose
+ *    fields (IHI 0048B 4.4.16: ProductID [31:20], Architecture version
+ *    [19:16], Revision [15:12], Implementer [11:0]) say an ARM GICv2. */
 #include "semihost.h"
 #include "gic.h"
 
@@ -107,9 +110,29 @@ static void expect_order(const uint32_t *ids, uint32_t n)
     nseen = 0;
 }
 
+/* The identification registers, printed (compared with QEMU) and their
+ * architected fields checked. */
+static void show_ids(void)
+{
+    uint32_t d = GIC_REG32(GICD_BASE + GICD_IIDR);
+    print_str("GICD_IIDR ");
+    print_hex32(d);
+    print_nl();
+    CHECK_EQ("  GICD_IIDR implementer ARM", d & 0xFFF, 0x43B);
+#if !GIC_V3
+    uint32_t c = GIC_REG32(GICC_BASE + GICC_IIDR);
+    print_str("GICC_IIDR ");
+    print_hex32(c);
+    print_nl();
+    CHECK_EQ("  GICC_IIDR implementer ARM", c & 0xFFF, 0x43B);
+    CHECK_EQ("  GICC_IIDR architecture version 2", c >> 16 & 0xF, 2);
+#endif
+}
+
 int main(void)
 {
     exception_hook = irq_hook;
+    show_ids();
     gic_init();
     gic_enable(1, 0x80);
     gic_enable(2, 0x40);

@@ -30,6 +30,7 @@
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
+#define GICD_IIDR 0x008
 #define GICD_IGROUPR 0x080
 #define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
@@ -49,6 +50,7 @@
 #define GICC_EOIR 0x10
 #define GICC_RPR 0x14
 #define GICC_HPPIR 0x18
+#define GICC_IIDR 0xFC
 #define GICC_DIR 0x1000
 
 #define GICR_WAKER 0x14
