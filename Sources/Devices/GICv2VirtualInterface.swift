@@ -31,8 +31,8 @@ public enum GICv2VirtualControlRegs {
 /// GICV_* offsets: those of the GICC_* (GICv2CPUInterfaceRegs), 8 KiB.
 public enum GICv2VirtualCPUInterfaceRegs {
     public static let size: UInt64 = 0x2000
-    /// GICV_IIDR: ARM (0x43B), architecture version 2, no product ID (as QEMU's).
-    public static let iidrValue: UInt32 = 0x0002_043B
+    /// GICV_IIDR: the GICC_IIDR value (as QEMU's).
+    public static let iidrValue: UInt32 = GICv2CPUInterfaceRegs.iidrValue
 }
 
 /// GICH_*: the hypervisor's view of the requesting CPU's virtual interface.
@@ -60,7 +60,7 @@ public final class GICv2VirtualControl: GICFrame, RequesterMMIODevice {
             case R.eisr0: return v.eisr
             case R.elrsr0: return v.elrsr
             case R.eisr1, R.elrsr1: return 0
-            case R.apr: return v.apr
+            case R.apr: return v.apr[0]
             case R.lr0..<R.lrEnd:
                 let i = Int(offset - R.lr0) / 4
                 return i < GICv2VirtualCPU.listRegisterCount ? v.lr[i] : 0
@@ -81,7 +81,7 @@ public final class GICv2VirtualControl: GICFrame, RequesterMMIODevice {
             switch offset {
             case R.hcr: gic.cpus[cpu].virt2.hcr = v & GICHBits.hcrWritable
             case R.vmcr: gic.cpus[cpu].virt2.writeVMCR(v)
-            case R.apr: gic.cpus[cpu].virt2.apr = v
+            case R.apr: gic.cpus[cpu].virt2.apr[0] = v
             case R.lr0..<R.lrEnd:
                 let i = Int(offset - R.lr0) / 4
                 if i < GICv2VirtualCPU.listRegisterCount { gic.cpus[cpu].virt2.lr[i] = v & GICHBits.lrWritable }
@@ -124,7 +124,7 @@ public final class GICv2VirtualCPUInterface: GICFrame, RequesterMMIODevice {
             case R.rpr: return UInt32(v.runningPriority)
             case R.hppir: return UInt32(v.highestPendingID())
             case R.ahppir: return UInt32(v.highestPendingID(aliased: true))
-            case R.apr0: return v.apr
+            case R.apr0: return v.apr[0]
             case R.apr0 + 4..<R.apr0 + 0x10, R.nsapr0..<R.nsapr0 + 0x10: return 0
             case R.iidr: return GICv2VirtualCPUInterfaceRegs.iidrValue
             case R.eoir, R.aeoir, R.dir: return 0   // write-only
@@ -150,7 +150,7 @@ public final class GICv2VirtualCPUInterface: GICFrame, RequesterMMIODevice {
             case R.abpr: gic.cpus[cpu].virt2.abpr = max(v & 7, GICv2VirtualCPU.minimumABPR)
             case R.eoir, R.aeoir: physical = gic.cpus[cpu].virt2.endOfInterrupt(Int(v & 0x3FF))
             case R.dir: physical = gic.cpus[cpu].virt2.deactivateInterrupt(Int(v & 0x3FF))
-            case R.apr0: gic.cpus[cpu].virt2.apr = v
+            case R.apr0: gic.cpus[cpu].virt2.apr[0] = v
             case R.apr0 + 4..<R.apr0 + 0x10, R.nsapr0..<R.nsapr0 + 0x10: return
             case R.iar, R.aiar, R.rpr, R.hppir, R.ahppir, R.iidr: return   // read-only
             default:
@@ -173,20 +173,6 @@ extension GIC {
     /// Drives `n`'s vIRQ, vFIQ and maintenance interrupt (PPI 25, level)
     /// from its GICv2 virtual interface (lock held).
     func updateVirtualV2(_ n: Int) {
-        let (irq, fiq) = cpus[n].virt2.outputs
-        if irq != cpus[n].virt2.irqOut || fiq != cpus[n].virt2.fiqOut {
-            cpus[n].virt2.irqOut = irq
-            cpus[n].virt2.fiqOut = fiq
-            if let target = attached[n] {
-                target.setVirtualLine(.irq, asserted: irq)
-                target.setVirtualLine(.fiq, asserted: fiq)
-            }
-        }
-        let maintenance = cpus[n].virt2.maintenanceLevel
-        if maintenance != cpus[n].virt2.maintenanceOut {
-            cpus[n].virt2.maintenanceOut = maintenance
-            setLevel(&cpus[n].banked[GIC.maintenanceINTID], maintenance)
-            updateCPU(n)
-        }
+        driveVirtualOutputs(n, cpus[n].virt2.latchOutputs())
     }
 }

@@ -4,8 +4,9 @@
 // (GICV_CTLR, PMR, BPR, ABPR, the active priorities GICH_APR), with the
 // rules a virtual interrupt follows: the highest-priority pending list
 // register, signalling, acknowledge, priority drop, deactivation and the
-// maintenance conditions. Pure state and functions: GICv2VirtualInterface.swift
-// maps them to MMIO and drives the CPU's lines.
+// maintenance conditions (those GICv3's share in GICVirtualListRegisters.swift).
+// Pure state and functions: GICv2VirtualInterface.swift maps them to MMIO and
+// drives the CPU's lines.
 //
 // As QEMU's GICv2: 4 list registers, 5 priority and preemption bits (one
 // 32-bit GICH_APR; group priority at most [7:3], so the smallest GICV_BPR
@@ -30,21 +31,17 @@ enum GICHBits {
     /// Bits 22:20 are reserved.
     static let lrWritable: UInt32 = 0xFF8F_FFFF
 
-    // GICH_HCR
-    static let hcrEn: UInt32 = 1 << 0
-    static let hcrUIE: UInt32 = 1 << 1
-    static let hcrLRENPIE: UInt32 = 1 << 2
-    static let hcrNPIE: UInt32 = 1 << 3
-    static let hcrVGrp0EIE: UInt32 = 1 << 4
-    static let hcrVGrp0DIE: UInt32 = 1 << 5
-    static let hcrVGrp1EIE: UInt32 = 1 << 6
-    static let hcrVGrp1DIE: UInt32 = 1 << 7
-    static let hcrEOICountShift: UInt32 = 27
-    static let hcrEOICountMask: UInt32 = 0x1F << 27
-    static let hcrWritable: UInt32 = 0xFF | hcrEOICountMask
-
-    // GICH_MISR: bit 0 EOI, bits 1-7 the conditions GICH_HCR bits 1-7 enable.
-    static let misrEOI: UInt32 = 1 << 0
+    // GICH_HCR (VirtualHCRBits) and GICH_MISR: bit 0 EOI, bits 1-7 the
+    // conditions GICH_HCR bits 1-7 enable.
+    static let hcrEn = UInt32(VirtualHCRBits.en)
+    static let hcrUIE = UInt32(VirtualHCRBits.uie)
+    static let hcrLRENPIE = UInt32(VirtualHCRBits.lrenpie)
+    static let hcrNPIE = UInt32(VirtualHCRBits.npie)
+    static let hcrVGrp0EIE = UInt32(VirtualHCRBits.vgrp0eie)
+    static let hcrVGrp0DIE = UInt32(VirtualHCRBits.vgrp0die)
+    static let hcrVGrp1EIE = UInt32(VirtualHCRBits.vgrp1eie)
+    static let hcrWritable = UInt32(0xFF | VirtualHCRBits.eoiCountMask)
+    static let misrEOI = UInt32(VirtualHCRBits.misrEOI)
 
     // GICV_CTLR (the layout of a GICC_CTLR without Security Extensions).
     static let ctlrEnableGrp0: UInt32 = 1 << 0
@@ -63,7 +60,7 @@ enum GICHBits {
 }
 
 /// The virtual interface state of one CPU (kept in the GIC's `PerCPU`, under its lock).
-struct GICv2VirtualCPU: Equatable {
+struct GICv2VirtualCPU: GICVirtualInterfaceState, Equatable {
     static let listRegisterCount = 4
     static let priorityBits = 5
     static let priorityMask: UInt32 = 0xF8
@@ -72,7 +69,6 @@ struct GICv2VirtualCPU: Equatable {
     /// GICH_VTR: ListRegs [5:0], PREbits [28:26], PRIbits [31:29] (each minus one).
     static let vtr: UInt32 = UInt32(listRegisterCount - 1) | UInt32(priorityBits - 1) << 26
         | UInt32(priorityBits - 1) << 29
-    static let idle = 0xFF
 
     var lr = [UInt32](repeating: 0, count: GICv2VirtualCPU.listRegisterCount)
     var hcr: UInt32 = 0
@@ -81,8 +77,8 @@ struct GICv2VirtualCPU: Equatable {
     var pmr: UInt32 = 0
     var bpr: UInt32 = GICv2VirtualCPU.minimumBPR
     var abpr: UInt32 = GICv2VirtualCPU.minimumABPR
-    /// GICH_APR (GICV_APR0): bit n = group priority n << 3 active.
-    var apr: UInt32 = 0
+    /// GICH_APR (GICV_APR0), apr[0]: bit n = group priority n << 3 active.
+    var apr: [UInt32] = [0]
     /// What the interface drives: vIRQ, vFIQ, the maintenance interrupt.
     var irqOut = false
     var fiqOut = false
@@ -90,7 +86,11 @@ struct GICv2VirtualCPU: Equatable {
 
     // MARK: List register fields
 
-    static func state(_ lr: UInt32) -> UInt32 { lr >> GICHBits.lrStateShift & 3 }
+    static let lrStateShift = GICHBits.lrStateShift
+    static let lrHW = GICHBits.lrHW
+    static let lrEOI = GICHBits.lrEOI
+    /// Not SGIs (IHI 0048B 5.3.5: the HW bit with an SGI's physical ID is UNPREDICTABLE).
+    static let deactivatedPhysicalIDs = 16..<1020
     static func virtualID(_ lr: UInt32) -> Int { Int(lr & GICHBits.lrVirtualIDMask) }
     static func physicalID(_ lr: UInt32) -> Int { Int(lr >> GICHBits.lrPhysicalIDShift & 0x3FF) }
     static func priority(_ lr: UInt32) -> Int { Int(lr >> GICHBits.lrPriorityShift & 0x1F) << 3 }
@@ -124,12 +124,6 @@ struct GICv2VirtualCPU: Equatable {
         return (0xFF << (point + 1)) & 0xFF
     }
 
-    /// The running priority: the highest active group priority (the lowest
-    /// set bit of GICH_APR), idle when none is active.
-    var runningPriority: Int {
-        apr == 0 ? GICv2VirtualCPU.idle : apr.trailingZeroBitCount << 3
-    }
-
     /// Whether the virtual CPU interface can signal anything: GICH_HCR.En
     /// and GICV_CTLR enabling at least one group.
     var signallingEnabled: Bool {
@@ -141,17 +135,8 @@ struct GICv2VirtualCPU: Equatable {
     /// equals the lowest list register), nil when none or when the interface
     /// signals nothing.
     var highestPending: Int? {
-        guard signallingEnabled else { return nil }
-        var best: Int?
-        var bestPriority = 0x100
-        for (i, v) in lr.enumerated() where GICv2VirtualCPU.state(v) == 1 {
-            let p = GICv2VirtualCPU.priority(v)
-            if p < bestPriority {
-                best = i
-                bestPriority = p
-            }
-        }
-        guard let b = best, bestPriority < Int(pmr) else { return nil }
+        guard signallingEnabled, let b = highestPendingIndex(below: 0x100, { _ in true }),
+              GICv2VirtualCPU.priority(lr[b]) < Int(pmr) else { return nil }
         return b
     }
 
@@ -165,44 +150,6 @@ struct GICv2VirtualCPU: Equatable {
         guard GICv2VirtualCPU.priority(v) < runningPriority, groupEnabled(group1) else { return (false, false) }
         return !group1 && ctlr & GICHBits.ctlrFIQEn != 0 ? (false, true) : (true, false)
     }
-
-    // MARK: Maintenance
-
-    /// GICH_EISR0: list registers with State invalid, HW 0 and EOI 1.
-    var eisr: UInt32 {
-        var bits: UInt32 = 0
-        for (i, v) in lr.enumerated()
-        where v & (3 << GICHBits.lrStateShift | GICHBits.lrHW | GICHBits.lrEOI) == GICHBits.lrEOI {
-            bits |= 1 << UInt32(i)
-        }
-        return bits
-    }
-
-    /// GICH_ELRSR0: list registers with State invalid that ask for no EOI maintenance.
-    var elrsr: UInt32 {
-        var bits: UInt32 = 0
-        for (i, v) in lr.enumerated()
-        where GICv2VirtualCPU.state(v) == 0 && (v & GICHBits.lrHW != 0 || v & GICHBits.lrEOI == 0) {
-            bits |= 1 << UInt32(i)
-        }
-        return bits
-    }
-
-    /// GICH_MISR (IHI 0048B 5.3.4): the maintenance conditions that hold and
-    /// GICH_HCR enables (EOI always).
-    var misr: UInt32 {
-        var c: UInt32 = eisr != 0 ? GICHBits.misrEOI : 0
-        if lr.filter({ GICv2VirtualCPU.state($0) != 0 }).count < 2 { c |= GICHBits.hcrUIE }
-        if hcr & GICHBits.hcrEOICountMask != 0 { c |= GICHBits.hcrLRENPIE }
-        if !lr.contains(where: { GICv2VirtualCPU.state($0) == 1 }) { c |= GICHBits.hcrNPIE }
-        c |= groupEnabled(false) ? GICHBits.hcrVGrp0EIE : GICHBits.hcrVGrp0DIE
-        c |= groupEnabled(true) ? GICHBits.hcrVGrp1EIE : GICHBits.hcrVGrp1DIE
-        return c & (GICHBits.misrEOI | hcr & 0xFE)
-    }
-
-    /// The maintenance interrupt is asserted while GICH_HCR.En is set and
-    /// GICH_MISR is not zero.
-    var maintenanceLevel: Bool { hcr & GICHBits.hcrEn != 0 && misr != 0 }
 
     // MARK: Acknowledge, priority drop, deactivation
 
@@ -231,31 +178,10 @@ struct GICv2VirtualCPU: Equatable {
         let v = lr[i]
         let p = GICv2VirtualCPU.priority(v)
         guard p < runningPriority else { return GIC.spurious }
-        let group = p & groupPriorityMask(GICv2VirtualCPU.isGroup1(v))
-        apr |= 1 << UInt32(group >> 3)
+        activatePriority(p & groupPriorityMask(GICv2VirtualCPU.isGroup1(v)), group1: GICv2VirtualCPU.isGroup1(v))
         lr[i] = v & ~GICHBits.lrPending | GICHBits.lrActive
         let source = id < 16 && v & GICHBits.lrHW == 0 ? Int(v >> GICHBits.lrCPUIDShift & 7) << 10 : 0
         return id | source
-    }
-
-    /// The list register holding `intid` active (active, or active and pending).
-    func activeIndex(_ intid: Int) -> Int? {
-        lr.firstIndex { $0 & GICHBits.lrActive != 0 && GICv2VirtualCPU.virtualID($0) == intid }
-    }
-
-    mutating func incrementEOICount() {
-        let count = (hcr >> GICHBits.hcrEOICountShift &+ 1) & 0x1F
-        hcr = hcr & ~GICHBits.hcrEOICountMask | count << GICHBits.hcrEOICountShift
-    }
-
-    /// Deactivates list register `i`; returns the physical INTID to
-    /// deactivate when HW = 1 (not an SGI or a special INTID).
-    mutating func deactivate(index i: Int) -> Int? {
-        let v = lr[i]
-        lr[i] = v & ~GICHBits.lrActive
-        guard v & GICHBits.lrHW != 0 else { return nil }
-        let p = GICv2VirtualCPU.physicalID(v)
-        return p >= 16 && p < 1020 ? p : nil
     }
 
     /// GICV_EOIR (and GICV_AEOIR): drops the running priority; with EOImode
@@ -265,23 +191,10 @@ struct GICv2VirtualCPU: Equatable {
     /// INTID to deactivate.
     mutating func endOfInterrupt(_ intid: Int) -> Int? {
         guard intid < 1020 else { return nil }
-        let dropped = apr != 0
-        apr &= apr &- 1
+        let dropped = dropPriority() != nil
         guard !eoiSplit else { return nil }
         if let i = activeIndex(intid) { return deactivate(index: i) }
         if dropped { incrementEOICount() }
         return nil
-    }
-
-    /// GICV_DIR: with EOImode 1, deactivates the list register holding
-    /// `intid` active, or counts the write in EOICount when there is none.
-    /// Ignored with EOImode 0 (UNPREDICTABLE) and for special INTIDs.
-    mutating func deactivateInterrupt(_ intid: Int) -> Int? {
-        guard intid < 1020, eoiSplit else { return nil }
-        guard let i = activeIndex(intid) else {
-            incrementEOICount()
-            return nil
-        }
-        return deactivate(index: i)
     }
 }

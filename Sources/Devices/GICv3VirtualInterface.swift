@@ -212,23 +212,6 @@ extension GIC {
 
     /// Drives `n`'s vIRQ, vFIQ and maintenance interrupt (PPI 25, level) from its virtual interface.
     func updateVirtual(_ n: Int) {
-        let (irq, fiq) = cpus[n].virt.outputs
-        if irq != cpus[n].virt.irqOut || fiq != cpus[n].virt.fiqOut {
-            cpus[n].virt.irqOut = irq
-            cpus[n].virt.fiqOut = fiq
-            if let target = attached[n] {
-                target.setVirtualLine(.irq, asserted: irq)
-                target.setVirtualLine(.fiq, asserted: fiq)
-            }
-        }
-        let maintenance = cpus[n].virt.maintenanceLevel
-        if maintenance != cpus[n].virt.maintenanceOut {
-            cpus[n].virt.maintenanceOut = maintenance
-            setLevel(&cpus[n].banked[GIC.maintenanceINTID], maintenance)
-            updateCPU(n)
-        }
+        driveVirtualOutputs(n, cpus[n].virt.latchOutputs())
     }
-
-    /// The GIC maintenance interrupt's INTID (QEMU virt: PPI 9).
-    static let maintenanceINTID = 25
 }

@@ -3,8 +3,9 @@
 // 12.3 the ICV_* registers): the hypervisor's list registers, ICH_HCR_EL2,
 // ICH_VMCR_EL2 and the virtual active priorities, and the rules a virtual
 // interrupt follows (highest priority pending, signalling, acknowledge,
-// priority drop, deactivation, maintenance conditions). Pure state and
-// functions: GICv3VirtualInterface.swift connects them to the CPU.
+// priority drop, deactivation, maintenance conditions: those GICv2's share
+// in GICVirtualListRegisters.swift). Pure state and functions:
+// GICv3VirtualInterface.swift connects them to the CPU.
 //
 // As QEMU's GICv3 CPU interface: 4 list registers, 5 virtual priority and
 // preemption bits (one ICH_AP0R/AP1R each), 24-bit virtual INTIDs, no
@@ -26,24 +27,21 @@ enum ICHBits {
     static let lrPending: UInt64 = 1 << 62
     static let lrActive: UInt64 = 1 << 63
 
-    // ICH_HCR_EL2
-    static let hcrEn: UInt64 = 1 << 0
-    static let hcrUIE: UInt64 = 1 << 1
-    static let hcrLRENPIE: UInt64 = 1 << 2
-    static let hcrNPIE: UInt64 = 1 << 3
-    static let hcrVGrp0EIE: UInt64 = 1 << 4
-    static let hcrVGrp0DIE: UInt64 = 1 << 5
-    static let hcrVGrp1EIE: UInt64 = 1 << 6
-    static let hcrVGrp1DIE: UInt64 = 1 << 7
+    // ICH_HCR_EL2: En, the maintenance interrupt enables and EOIcount as
+    // GICH_HCR's (VirtualHCRBits), and the traps.
+    static let hcrEn = UInt64(VirtualHCRBits.en)
+    static let hcrUIE = UInt64(VirtualHCRBits.uie)
+    static let hcrNPIE = UInt64(VirtualHCRBits.npie)
+    static let hcrVGrp0DIE = UInt64(VirtualHCRBits.vgrp0die)
+    static let hcrVGrp1EIE = UInt64(VirtualHCRBits.vgrp1eie)
     static let hcrTC: UInt64 = 1 << 10
     static let hcrTALL0: UInt64 = 1 << 11
     static let hcrTALL1: UInt64 = 1 << 12
     static let hcrTDIR: UInt64 = 1 << 14
-    static let hcrEOIcountShift: UInt64 = 27
-    static let hcrEOIcountMask: UInt64 = 0x1F << 27
+    static let hcrEOIcountShift = UInt64(VirtualHCRBits.eoiCountShift)
     /// Writable: En..VGrp1DIE, TC, TALL0, TALL1, TDIR, EOIcount (TSEI is RES0
     /// without SEIs; TDIR exists: ICH_VTR_EL2.TDS = 1).
-    static let hcrWritable: UInt64 = 0xFF | hcrTC | hcrTALL0 | hcrTALL1 | hcrTDIR | hcrEOIcountMask
+    static let hcrWritable: UInt64 = 0xFF | hcrTC | hcrTALL0 | hcrTALL1 | hcrTDIR | UInt64(VirtualHCRBits.eoiCountMask)
 
     // ICH_VMCR_EL2
     static let vmcrVENG0: UInt64 = 1 << 0
@@ -58,20 +56,15 @@ enum ICHBits {
 
     // ICH_MISR_EL2: EOI, then in bits 1-7 the conditions that ICH_HCR_EL2's
     // bits 1-7 enable, bit for bit.
-    static let misrEOI: UInt64 = 1 << 0
+    static let misrEOI = UInt64(VirtualHCRBits.misrEOI)
     static let misrU = hcrUIE
-    static let misrLRENP = hcrLRENPIE
     static let misrNP = hcrNPIE
-    static let misrVGrp0E = hcrVGrp0EIE
     static let misrVGrp0D = hcrVGrp0DIE
     static let misrVGrp1E = hcrVGrp1EIE
-    static let misrVGrp1D = hcrVGrp1DIE
-    /// ICH_HCR_EL2's maintenance interrupt enables (UIE..VGrp1DIE).
-    static let hcrMaintenanceEnables: UInt64 = 0xFE
 }
 
 /// The virtual CPU interface state of one PE (kept in the GIC's `PerCPU`, under its lock).
-struct GICVirtualCPU: Equatable {
+struct GICVirtualCPU: GICVirtualInterfaceState, Equatable {
     static let listRegisterCount = 4
     /// Virtual priority bits (ICH_VTR_EL2.PRIbits + 1) and preemption bits (PREbits + 1).
     static let priorityBits = 5
@@ -100,9 +93,12 @@ struct GICVirtualCPU: Equatable {
 
     // MARK: List register fields
 
-    static func state(_ lr: UInt64) -> UInt64 { lr >> ICHBits.lrStateShift }
-    static func vINTID(_ lr: UInt64) -> Int { Int(lr & ICHBits.lrVINTIDMask) }
-    static func pINTID(_ lr: UInt64) -> Int { Int(lr >> ICHBits.lrPINTIDShift & ICHBits.lrPINTIDMask) }
+    static let lrStateShift = ICHBits.lrStateShift
+    static let lrHW = ICHBits.lrHW
+    static let lrEOI = ICHBits.lrEOI
+    static let deactivatedPhysicalIDs = 0..<1020
+    static func virtualID(_ lr: UInt64) -> Int { Int(lr & ICHBits.lrVINTIDMask) }
+    static func physicalID(_ lr: UInt64) -> Int { Int(lr >> ICHBits.lrPINTIDShift & ICHBits.lrPINTIDMask) }
     static func priority(_ lr: UInt64) -> Int { Int(lr >> ICHBits.lrPriorityShift & 0xFF) }
     static func isGroup1(_ lr: UInt64) -> Bool { lr & ICHBits.lrGroup != 0 }
 
@@ -161,29 +157,12 @@ struct GICVirtualCPU: Equatable {
         return (0xFF << (bpr + 1)) & 0xFF
     }
 
-    /// The virtual running priority: the highest active group priority
-    /// (lowest set bit of ICH_AP0R0 | ICH_AP1R0), 0xFF when none is active.
-    var runningPriority: Int {
-        let bits = apr[0] | apr[1]
-        guard bits != 0 else { return 0xFF }
-        return bits.trailingZeroBitCount << (8 - GICVirtualCPU.preemptionBits)
-    }
-
     /// The list register holding the highest-priority pending virtual
     /// interrupt of an enabled group (the lowest priority value; between
     /// equals the lowest list register), nil when none. Priority 0xFF never
     /// wins (IHI 0069 HighestPriorityVirtualInterrupt()).
     var highestPending: Int? {
-        var best: Int?
-        var bestPriority = 0xFF
-        for (i, v) in lr.enumerated() where GICVirtualCPU.state(v) == 1 && groupEnabled(GICVirtualCPU.isGroup1(v)) {
-            let p = GICVirtualCPU.priority(v)
-            if p < bestPriority {
-                best = i
-                bestPriority = p
-            }
-        }
-        return best
+        highestPendingIndex(below: 0xFF) { groupEnabled(GICVirtualCPU.isGroup1($0)) }
     }
 
     /// Whether the pending interrupt in list register `i` can be signalled
@@ -206,41 +185,6 @@ struct GICVirtualCPU: Equatable {
         return GICVirtualCPU.isGroup1(lr[i]) ? (true, false) : (false, true)
     }
 
-    // MARK: Maintenance
-
-    /// ICH_EISR_EL2: list registers with State 0, HW 0, EOI 1.
-    var eisr: UInt64 {
-        var bits: UInt64 = 0
-        for (i, v) in lr.enumerated() where v & (3 << ICHBits.lrStateShift | ICHBits.lrHW | ICHBits.lrEOI) == ICHBits.lrEOI {
-            bits |= 1 << UInt64(i)
-        }
-        return bits
-    }
-
-    /// ICH_ELRSR_EL2: list registers with State 0 that ask for no EOI maintenance.
-    var elrsr: UInt64 {
-        var bits: UInt64 = 0
-        for (i, v) in lr.enumerated() where GICVirtualCPU.state(v) == 0 && (v & ICHBits.lrHW != 0 || v & ICHBits.lrEOI == 0) {
-            bits |= 1 << UInt64(i)
-        }
-        return bits
-    }
-
-    /// ICH_MISR_EL2 (IHI 0069 12.4.9): the maintenance conditions that hold.
-    var misr: UInt64 {
-        var conditions: UInt64 = 0
-        if lr.filter({ GICVirtualCPU.state($0) != 0 }).count <= 1 { conditions |= ICHBits.misrU }
-        if hcr & ICHBits.hcrEOIcountMask != 0 { conditions |= ICHBits.misrLRENP }
-        if !lr.contains(where: { GICVirtualCPU.state($0) == 1 }) { conditions |= ICHBits.misrNP }
-        conditions |= groupEnabled(false) ? ICHBits.misrVGrp0E : ICHBits.misrVGrp0D
-        conditions |= groupEnabled(true) ? ICHBits.misrVGrp1E : ICHBits.misrVGrp1D
-        return (eisr != 0 ? ICHBits.misrEOI : 0) | conditions & hcr & ICHBits.hcrMaintenanceEnables
-    }
-
-    /// The maintenance interrupt is asserted while the interface is enabled
-    /// and a maintenance condition holds.
-    var maintenanceLevel: Bool { hcr & ICHBits.hcrEn != 0 && misr != 0 }
-
     // MARK: Acknowledge, priority drop, deactivation
 
     /// ICV_IAR0/1_EL1: the highest-priority pending interrupt when it is of
@@ -249,13 +193,12 @@ struct GICVirtualCPU: Equatable {
     /// register is returned and the register becomes invalid. 1023 otherwise.
     mutating func acknowledge(group1: Bool) -> Int {
         guard let i = highestPending, GICVirtualCPU.isGroup1(lr[i]) == group1, canSignal(i) else { return GIC.spurious }
-        let intid = GICVirtualCPU.vINTID(lr[i])
+        let intid = GICVirtualCPU.virtualID(lr[i])
         if (1020...1023).contains(intid) {
             lr[i] &= ~ICHBits.lrPending
             return intid
         }
-        let prio = GICVirtualCPU.priority(lr[i]) & groupPriorityMask(group1)
-        apr[group1 ? 1 : 0] |= 1 << UInt32(prio >> (8 - GICVirtualCPU.preemptionBits))
+        activatePriority(GICVirtualCPU.priority(lr[i]) & groupPriorityMask(group1), group1: group1)
         lr[i] = lr[i] & ~ICHBits.lrPending | ICHBits.lrActive
         return intid
     }
@@ -263,38 +206,7 @@ struct GICVirtualCPU: Equatable {
     /// ICV_HPPIR0/1_EL1: the highest-priority pending vINTID when it is of the register's group.
     func highestPendingID(group1: Bool) -> Int {
         guard let i = highestPending, GICVirtualCPU.isGroup1(lr[i]) == group1 else { return GIC.spurious }
-        return GICVirtualCPU.vINTID(lr[i])
-    }
-
-    /// The list register holding `intid` in an active state (FindActiveVirtualInterrupt()).
-    func activeIndex(_ intid: Int) -> Int? {
-        lr.firstIndex { $0 & ICHBits.lrActive != 0 && GICVirtualCPU.vINTID($0) == intid }
-    }
-
-    /// Clears the highest active priority (Group 0 first between equals);
-    /// returns that group priority, nil when nothing was active.
-    mutating func dropPriority() -> Int? {
-        let c0 = apr[0].trailingZeroBitCount, c1 = apr[1].trailingZeroBitCount
-        guard c0 < 32 || c1 < 32 else { return nil }
-        let g = c0 <= c1 ? 0 : 1
-        let bit = min(c0, c1)
-        apr[g] &= apr[g] - 1
-        return bit << (8 - GICVirtualCPU.preemptionBits)
-    }
-
-    mutating func incrementEOIcount() {
-        let count = (hcr >> ICHBits.hcrEOIcountShift &+ 1) & 0x1F
-        hcr = hcr & ~ICHBits.hcrEOIcountMask | count << ICHBits.hcrEOIcountShift
-    }
-
-    /// Deactivates list register `i` (active+pending becomes pending, active
-    /// invalid); returns the physical INTID to deactivate when HW = 1.
-    mutating func deactivate(index i: Int) -> Int? {
-        let v = lr[i]
-        lr[i] = v & ~ICHBits.lrActive
-        guard v & ICHBits.lrHW != 0 else { return nil }
-        let p = GICVirtualCPU.pINTID(v)
-        return p < 1020 ? p : nil
+        return GICVirtualCPU.virtualID(lr[i])
     }
 
     /// ICV_EOIR0/1_EL1 (VirtualWriteEOIR0/1()): drops the running priority;
@@ -306,7 +218,7 @@ struct GICVirtualCPU: Equatable {
         if (1020...1023).contains(intid) { return nil }
         guard let dropped = dropPriority() else { return nil }
         guard let i = activeIndex(intid) else {
-            if intid < GICVirtualCPU.firstLPI { incrementEOIcount() }
+            if intid < GICVirtualCPU.firstLPI { incrementEOICount() }
             return nil
         }
         let v = lr[i]
@@ -314,16 +226,5 @@ struct GICVirtualCPU: Equatable {
               GICVirtualCPU.priority(v) & groupPriorityMask(group1) == dropped else { return nil }
         if !eoiSplit || intid >= GICVirtualCPU.firstLPI { return deactivate(index: i) }
         return nil
-    }
-
-    /// ICV_DIR_EL1: with VEOIM set, deactivates the list register holding
-    /// `intid` active, or counts it in EOIcount when there is none.
-    mutating func deactivateInterrupt(_ intid: Int) -> Int? {
-        guard intid < 1020, eoiSplit else { return nil }
-        guard let i = activeIndex(intid) else {
-            incrementEOIcount()
-            return nil
-        }
-        return deactivate(index: i)
     }
 }

@@ -10,9 +10,7 @@
  * EOI, underflow, no-pending, group enables, LRENP) taken at EL2 with GICH_MISR
  * and GICH_EISR, and a HW = 1 list register deactivating its physical SPI.
  * ARMATURE-ARGS: -M virt,virtualization=on,gic-version=2 -cpu max */
-#include "semihost.h"
-#include "gic.h"
-#include "elcall.h"
+#include "vgic.h"
 
 #define TEST_NAME "dev_gicv2_virt"
 
@@ -52,33 +50,10 @@
 /* Priority [27:23] holds priority bits [7:3]. */
 #define LR(state, group1, prio, vintid) ((state) | ((group1) ? LR_GROUP1 : 0) | ((uint32_t)((prio) >> 3) << 23) | (vintid))
 
-#define HCR_RW (1ull << 31)
-#define HCR_IMO (1ull << 4)
-#define HCR_FMO (1ull << 3)
 
-/* What EL1 saw, printed back at EL2. */
-static volatile uint64_t seen[32];
-static volatile unsigned nseen;
 static volatile unsigned el1_eoi_mode;   /* 1: the EL1 handler writes DIR after EOIR */
 static volatile uint64_t maint_misr, maint_eisr, maint_intid;
 static volatile unsigned maint_count;
-
-static void note(uint64_t v)
-{
-    if (nseen < 32) seen[nseen] = v;
-    nseen = nseen + 1;
-}
-
-static void print_seen(const char *label)
-{
-    print_str(label);
-    for (unsigned i = 0; i < nseen && i < 32; i++) {
-        print_str(" ");
-        print_hex(seen[i]);
-    }
-    print_nl();
-    nseen = 0;
-}
 
 static int handler(els_exc_t *e)
 {
@@ -111,14 +86,6 @@ static int handler(els_exc_t *e)
         return 1;
     }
     return elcall_handler(e);
-}
-
-/* EL1: open the interrupt masks for a moment; what arrives is recorded. */
-static uint64_t el1_window(uint64_t arg)
-{
-    (void)arg;
-    __asm__ volatile("msr daifclr, #3\n\tisb\n\tnop\n\tnop\n\tmsr daifset, #3\n\tisb" ::: "memory");
-    return 0;
 }
 
 /* EL1: reads of the GICV_* registers (masks closed). */
@@ -202,15 +169,8 @@ static void clear_lrs(void)
 
 int main(void)
 {
-    uint64_t el;
-    __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-    if ((el >> 2) != 2) {
-        print_str("FAIL: this test starts at EL2 (-M virt,virtualization=on)\n");
+    if (vgic_start(handler))
         return 1;
-    }
-    elcall_init_el2();
-    els_handler = handler;
-    gic_init();
 
     /* Reset values and the implementation's shape. */
     CHECK_EQ("GICH_VTR", GICH(GICH_VTR), 0x90000003);

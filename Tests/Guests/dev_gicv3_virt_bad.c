@@ -12,9 +12,7 @@
  *   - a list register with the special vINTID 1023.
  * ARMATURE-ARGS: -M virt,virtualization=on,gic-version=3 -cpu max */
 #define GIC_V3 1
-#include "semihost.h"
-#include "gic.h"
-#include "elcall.h"
+#include "vgic.h"
 
 #define TEST_NAME "dev_gicv3_virt_bad"
 
@@ -26,28 +24,7 @@
 #define LR_HW (1ull << 61)
 #define LR(state, prio, vintid) ((state) | LR_GROUP1 | ((uint64_t)(prio) << 48) | (vintid))
 
-#define HCR_RW (1ull << 31)
-#define HCR_IMO (1ull << 4)
-#define HCR_FMO (1ull << 3)
 
-static volatile uint64_t seen[32];
-static volatile unsigned nseen;
-
-static void note(uint64_t v)
-{
-    if (nseen < 32) seen[nseen] = v;
-    nseen = nseen + 1;
-}
-
-static void print_seen(const char *label)
-{
-    print_str(label);
-    for (unsigned i = 0; i < nseen && i < 32; i++) {
-        print_str(" ");
-        print_hex(seen[i]);
-    }
-    print_nl();
-}
 
 static int handler(els_exc_t *e)
 {
@@ -60,8 +37,8 @@ static int handler(els_exc_t *e)
     return elcall_handler(e);
 }
 
-/* EL1: open the interrupt masks for a moment; what arrives is recorded. */
-static uint64_t el1_window(uint64_t arg)
+/* EL1: open the interrupt masks for a little longer than el1_window. */
+static uint64_t el1_window_long(uint64_t arg)
 {
     (void)arg;
     __asm__ volatile("msr daifclr, #3\n\tisb\n\tnop\n\tnop\n\tnop\n\tnop\n\tmsr daifset, #3\n\tisb" ::: "memory");
@@ -107,13 +84,8 @@ static void print_traps(const char *label, unsigned expected)
 
 int main(void)
 {
-    if ((RD("CurrentEL") >> 2) != 2) {
-        print_str("FAIL: this test starts at EL2 (-M virt,virtualization=on)\n");
+    if (vgic_start(handler))
         return 1;
-    }
-    elcall_init_el2();
-    els_handler = handler;
-    gic_init();
     CHECK_EQ("ICH_VTR_EL2", RD("ich_vtr_el2"), 0x90b80003);
 
     /* Beyond the implemented list registers and active priority registers. */
@@ -135,8 +107,8 @@ int main(void)
     WR("ich_lr0_el2", LR(LR_PENDING, 0x97, 40));
     print_lrs("priority 0x97 written:");
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("  EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("  EL1 took:");
     CHECK_EQ("  one vIRQ", nseen, 1);
     CHECK_EQ("  vINTID", seen[0], 40);
     print_lrs("  after:");
@@ -147,8 +119,8 @@ int main(void)
     WR("ich_lr0_el2", LR(LR_PENDING, 0xa0, 41));
     WR("ich_lr1_el2", LR(LR_PENDING, 0x80, 41));
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("same vINTID 41 twice, EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("same vINTID 41 twice, EL1 took:");
     CHECK(nseen >= 1 && nseen <= 2, "one or two vIRQs");
     for (unsigned i = 0; i < nseen && i < 32; i++) CHECK_EQ("  vINTID", seen[i], 41);
     CHECK_EQ("  no active priority left", RD("ich_ap1r0_el2"), 0);
@@ -158,14 +130,14 @@ int main(void)
     gic_enable(5, 0x20);
     WR("ich_lr0_el2", LR(LR_PENDING, 0x90, 42) | LR_HW | (1023ull << 32));
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("HW with pINTID 1023, EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("HW with pINTID 1023, EL1 took:");
     CHECK_EQ("  vINTID", nseen == 1 ? seen[0] : 0, 42);
     CHECK_EQ("  LR0 free again", RD("ich_elrsr_el2") & 1, 1);
     WR("ich_lr0_el2", LR(LR_PENDING, 0x90, 43) | LR_HW | (5ull << 32));
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("HW with pINTID 5 (an SGI), EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("HW with pINTID 5 (an SGI), EL1 took:");
     CHECK_EQ("  vINTID", nseen == 1 ? seen[0] : 0, 43);
     CHECK_EQ("  SGI 5 not active", gic_active(5), 0);
     CHECK_EQ("  SGI 5 not pending", gic_pending(5), 0);
@@ -176,8 +148,8 @@ int main(void)
     /* A list register whose vINTID is the special 1023. */
     WR("ich_lr0_el2", LR(LR_PENDING, 0x90, 1023));
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("vINTID 1023, EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("vINTID 1023, EL1 took:");
     CHECK_EQ("  no exception at EL2", elcall_count, 0);
     clear_lrs();
     WR("ich_ap1r0_el2", 0);
@@ -185,8 +157,8 @@ int main(void)
     /* The interface still works. */
     WR("ich_lr2_el2", LR(LR_PENDING, 0x90, 44));
     nseen = 0;
-    elcall(SPSR_EL1H, el1_window, 0);
-    print_seen("afterwards a good list register, EL1 took:");
+    elcall(SPSR_EL1H, el1_window_long, 0);
+    print_noted("afterwards a good list register, EL1 took:");
     CHECK_EQ("  vINTID", nseen == 1 ? seen[0] : 0, 44);
     print_traps("exceptions at EL2 in all:", 0);
 
