@@ -14,6 +14,9 @@ public struct CPUConfig: Sendable {
     public var hasMEC = false
     /// FEAT_PAN: PSTATE.PAN, MSR PAN, SCTLR_ELx.SPAN.
     public var hasPAN = true
+    /// FEAT_DIT: PSTATE.DIT (data-independent timing; every instruction's timing
+    /// already is, so it is state only), MSR/MRS DIT, SPSR_ELx bit 24.
+    public var hasDIT = true
     /// FEAT_HAFDBS: TCR_ELx.HA/HD and VTCR_EL2.HA/HD (HardwareUpdates.swift).
     public var hasHAFDBS = true
     /// QEMU's max CPU's: implementer 0 (software), architecture 0xF, part 0x051,
@@ -291,7 +294,7 @@ public final class CPU {
 
     /// PSTATE as SPSR_ELx records it (AArch64 state).
     public var pstateForSPSR: UInt64 {
-        nzcv | daif | (pstateMisc & 0x00F0_1C00) | (UInt64(el) << 2) | spSel
+        nzcv | daif | (pstateMisc & 0x01F0_1C00) | (UInt64(el) << 2) | spSel
     }
 }
 

@@ -58,6 +58,7 @@ extension CPUConfig {
             c.isa = [.crc32, .aes, .sha1, .sha256]
             c.hasVHE = false
             c.hasPAN = false
+            c.hasDIT = false
             c.hasHAFDBS = false
             c.midr = 0x411F_D070
         default:

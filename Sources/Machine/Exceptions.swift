@@ -216,7 +216,9 @@ extension CPU {
         if pmu { pmuSync() }
         nzcv = spsr
         daif = spsr
-        var misc = spsr & 0x00E0_1C00   // SS, PAN, UAO, SSBS, BTYPE
+        // SS, PAN, UAO, SSBS, BTYPE; DIT with FEAT_DIT (RES0 without it). Entry
+        // leaves PSTATE.DIT as it was (Arm ARM D1.4, AArch64.TakeException).
+        var misc = spsr & (0x00E0_1C00 | (config.hasDIT ? CPU.pstateDIT : 0))
         if illegal {
             misc |= 1 << 20
         } else {

@@ -94,9 +94,12 @@ extension CPU {
             if config.hasEL3 && r.el < 3 {
                 // The emulator's PSCI starts the CPU Non-secure below EL3 (as
                 // QEMU's arm_set_cpu_on): SCR_EL3.NS and RW, HCE with EL2;
-                // HCR_EL2.RW when it starts at EL1 under EL2.
+                // HCR_EL2.RW when it starts at EL1 under EL2. APK and API (16, 17)
+                // as the boot CPU's (Board/Boot.swift): the kernel's pointer
+                // authentication must not trap to an EL3 with no firmware.
                 var scr = sysreg(SysRegTable.scrEL3) | 1 << 0 | 1 << 10
                 if config.hasEL2 { scr |= 1 << 8 }
+                if config.isa.contains(.pauth) { scr |= 1 << 16 | 1 << 17 }
                 setSysreg(SysRegTable.scrEL3, scr)
             }
             if config.hasEL2 && r.el < 2 {

@@ -85,6 +85,8 @@ extension CPU {
 
     /// PSTATE.PAN (bit 22, as in SPSR_ELx).
     public static let pstatePAN: UInt64 = 1 << 22
+    /// PSTATE.DIT (bit 24, as in SPSR_ELx): FEAT_DIT.
+    public static let pstateDIT: UInt64 = 1 << 24
 
     /// The MMU index of LDTR/STTR (unprivileged: EL0's permissions) at EL1
     /// (EL0 of EL1&0), and at EL2 in a VHE host (the lifter marks them

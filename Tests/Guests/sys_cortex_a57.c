@@ -2,7 +2,7 @@
  * (MIDR r1p0, CRC32 but no LSE atomics, LRCPC or SB; no VHE; the A57's
  * debug and PMU ID, cache geometry) and the instructions of features it
  * lacks UNDEFINED under both engines: LDADD, CAS, SWP (FEAT_LSE), LDAPR
- * (FEAT_LRCPC), SB (FEAT_SB), DC CVAP (FEAT_DPB), TLBI VMALLE1OS and RVAE1
+ * (FEAT_LRCPC), SB (FEAT_SB), MSR/MRS DIT (FEAT_DIT), DC CVAP (FEAT_DPB), TLBI VMALLE1OS and RVAE1
  * (FEAT_TLBIOS, FEAT_TLBIRANGE), FP16 arithmetic, SHA512, SHA3 (EOR3), RDM
  * (SQRDMLAH), DotProd (SDOT), JSCVT (FJCVTZS), FCMA (FCMLA), FRINTTS
  * (FRINT32Z) and FHM (FMLAL); CRC32, DC CVAU, TLBI VMALLE1IS and the
@@ -59,6 +59,8 @@ int main(void)
     CHECK_EQ("LDAPR: UNDEFINED (EC)", TRY("ldapr x0, [x1]", &r), 0);
     CHECK_EQ("  x0 unchanged", r, 0x77);
     CHECK_EQ("SB: UNDEFINED (EC)", TRY("sb", &r), 0);
+    CHECK_EQ("MSR DIT, #1 (FEAT_DIT): UNDEFINED (EC)", TRY(".arch armv8.4-a\n\tmsr dit, #1", &r), 0);
+    CHECK_EQ("MRS DIT (FEAT_DIT): UNDEFINED (EC)", TRY("mrs x0, s3_3_c4_c2_5", &r), 0);
     CHECK_EQ("DC CVAP (FEAT_DPB): UNDEFINED (EC)", TRY("dc cvap, x1", &r), 0);
     CHECK_EQ("TLBI VMALLE1OS (FEAT_TLBIOS): UNDEFINED (EC)", TRY(".arch armv8.4-a\n\ttlbi vmalle1os", &r), 0);
     CHECK_EQ("TLBI RVAE1 (FEAT_TLBIRANGE): UNDEFINED (EC)", TRY(".arch armv8.4-a\n\ttlbi rvae1, x2", &r), 0);

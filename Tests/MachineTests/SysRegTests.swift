@@ -29,6 +29,7 @@ final class SysRegTests: XCTestCase {
         ("DAIF", 0xD53B4220),
         ("SPSel", 0xD5384200),
         ("PAN", 0xD5384260),
+        ("DIT", 0xD53B42A0),
         ("CurrentEL", 0xD5384240),
         ("SP_EL0", 0xD5384100),
         ("SP_EL1", 0xD53C4100),
@@ -384,8 +385,8 @@ final class SysRegTests: XCTestCase {
         XCTAssertFalse(cpu.writeSysReg(key: key("ID_AA64ISAR0_EL1"), value: 0))
         XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64ISAR0_EL1")), 0x0200_0000_0021_0000)
         XCTAssertEqual(cpu.readSysReg(key: key("MPIDR_EL1")), 0x8000_0000)
-        // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD with FP16.
-        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0x11_0000)
+        // PFR0: EL0/EL1 AArch64, EL2 implemented, EL3 not, FP/AdvSIMD with FP16, DIT.
+        XCTAssertEqual(cpu.readSysReg(key: key("ID_AA64PFR0_EL1")), 0x11 | 0x100 | 0x11_0000 | 1 << 48)
         XCTAssertEqual(cpu.readSysReg(key: key("CTR_EL0")), 0x8444_C004)
         // CNTFRQ_EL0: readable everywhere, writable only at the highest EL.
         XCTAssertEqual(cpu.readSysReg(key: key("CNTFRQ_EL0")), SysRegTable.counterFrequency)

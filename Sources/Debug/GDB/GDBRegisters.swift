@@ -107,7 +107,7 @@ public enum GDBRegisters {
         case .cpsr:
             cpu.nzcv = v & 0xF000_0000
             cpu.daif = v & 0x3C0
-            cpu.pstateMisc = (cpu.pstateMisc & ~UInt64(0x00F0_1C00)) | (v & 0x00F0_1C00)
+            cpu.pstateMisc = (cpu.pstateMisc & ~UInt64(0x01F0_1C00)) | (v & (cpu.config.hasDIT ? 0x01F0_1C00 : 0x00F0_1C00))
             let el = Int((v >> 2) & 3)
             if el <= cpu.highestEL && el != cpu.el { cpu.setEL(el); cpu.flushTLB() }
             cpu.spSel = v & 1

@@ -47,6 +47,8 @@ let helperMSRImmediate: HelperFunction = { state, packed, _, _ in
         cpu.spSel = crm & 1
     case (0, 4) where cpu.el >= 1 && cpu.config.hasPAN:   // PAN (FEAT_PAN)
         cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstatePAN | (crm & 1 == 1 ? CPU.pstatePAN : 0)
+    case (3, 2) where cpu.config.hasDIT:                 // DIT (FEAT_DIT), at every EL
+        cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstateDIT | (crm & 1 == 1 ? CPU.pstateDIT : 0)
     case (3, 6) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFSet
         cpu.daif = cpu.daif | (crm << 6)
     case (3, 7) where cpu.el >= 1 || userMaskAccess(cpu):   // DAIFClr

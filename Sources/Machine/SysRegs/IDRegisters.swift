@@ -98,12 +98,14 @@ enum IDRegisters {
 extension CPU {
     /// ID_AA64PFR0_EL1: EL0/EL1 AArch64 only; EL2/EL3 as configured (AArch64
     /// only); FP (bits 19:16) and AdvSIMD (23:20) implemented, 1 with
-    /// half-precision arithmetic (FEAT_FP16), else 0; RME with x-rme=on.
+    /// half-precision arithmetic (FEAT_FP16), else 0; RME with x-rme=on; DIT
+    /// (bits 51:48) = 1 with FEAT_DIT.
     var idAA64PFR0: UInt64 {
         let fp: UInt64 = config.isa.contains(.fp16) ? 1 : 0
         return 0x1 | (0x1 << 4) | (config.hasEL2 ? 0x100 : 0) | (config.hasEL3 ? 0x1000 : 0)
             | (fp << 16) | (fp << 20) | (config.hasRME ? MECRegisters.pfr0RME : 0)
             | (config.hasGICv3SystemRegisters ? 1 << 24 : 0)   // GIC: the ICC_* system registers
+            | (config.hasDIT ? 1 << 48 : 0)                    // DIT: FEAT_DIT
     }
 
     /// ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug), PMUVer = 1 (PMUv3, the

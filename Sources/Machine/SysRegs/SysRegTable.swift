@@ -169,6 +169,10 @@ public enum SysRegTable {
             cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstatePAN | (v & CPU.pstatePAN)
             return true
         }).requiring { $0.config.hasPAN },   // FEAT_PAN
+        .special("DIT", 3, 3, 4, 2, 5, el: 0, read: { $0.pstateMisc & CPU.pstateDIT }, write: { cpu, v in
+            cpu.pstateMisc = cpu.pstateMisc & ~CPU.pstateDIT | (v & CPU.pstateDIT)
+            return true
+        }).requiring { $0.config.hasDIT },   // FEAT_DIT
         .special("CurrentEL", 3, 0, 4, 2, 2, el: 1, read: { UInt64($0.el) << 2 }),
         // Accessing SP_EL0 while it is the current stack pointer is UNDEFINED.
         .special("SP_EL0", 3, 0, 4, 1, 0, el: 1, read: { $0.spSel == 0 ? nil : $0.x(StateLayout.spEL0Id) }, write: { cpu, v in
