@@ -157,16 +157,11 @@ extension VirtMachine {
         cpu.setX(0, dtb)
         for r in 1...3 { cpu.setX(r, 0) }
         if cpu.config.hasEL3 {
-            // SCR_EL3: NS (bit 0), HCE (bit 8), RW (bit 10); APK, API (16, 17)
-            // so that the kernel's pointer authentication does not trap to an EL3 with no firmware.
-            var scr = cpu.sysreg(SysRegTable.scrEL3) | 1 << 0 | 1 << 10
-            if cpu.config.isa.contains(.pauth) { scr |= 1 << 16 | 1 << 17 }
+            cpu.setUpEL3ForNonSecureEntry()
             if cpu.config.hasEL2 {
-                scr |= 1 << 8
                 // HCR_EL2.RW (bit 31): EL1 is AArch64.
                 cpu.setSysreg(SysRegTable.hcrEL2, cpu.sysreg(SysRegTable.hcrEL2) | 1 << 31)
             }
-            cpu.setSysreg(SysRegTable.scrEL3, scr)
             cpu.setEL(cpu.config.hasEL2 ? 2 : 1)
             cpu.spSel = 1
             cpu.flushTLB()

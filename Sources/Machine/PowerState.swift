@@ -85,23 +85,27 @@ extension CPU {
         return was
     }
 
+    /// SCR_EL3 for software entered below EL3 with no firmware at EL3 (a
+    /// direct kernel boot's CPUs, the boot CPU and those PSCI starts): NS (bit
+    /// 0), RW (10), HCE (8) with EL2, and APK/API (16, 17) with FEAT_PAuth so
+    /// that the kernel's pointer authentication does not trap to an empty EL3.
+    public func setUpEL3ForNonSecureEntry() {
+        var scr = sysreg(SysRegTable.scrEL3) | 1 << 0 | 1 << 10
+        if config.hasEL2 { scr |= 1 << 8 }
+        if config.isa.contains(.pauth) { scr |= 1 << 16 | 1 << 17 }
+        setSysreg(SysRegTable.scrEL3, scr)
+    }
+
     /// The runner's call before it runs the CPU: performs a pending CPU_ON
     /// (a reset, then the entry point, X0 and EL of the request, SPSel 1,
     /// DAIF masked, the MMU and caches off) and says whether the CPU is on.
     public func startIfPoweredOn() -> Bool {
         if let r = power.takeRequest() {
             reset()
-            if config.hasEL3 && r.el < 3 {
-                // The emulator's PSCI starts the CPU Non-secure below EL3 (as
-                // QEMU's arm_set_cpu_on): SCR_EL3.NS and RW, HCE with EL2;
-                // HCR_EL2.RW when it starts at EL1 under EL2. APK and API (16, 17)
-                // as the boot CPU's (Board/Boot.swift): the kernel's pointer
-                // authentication must not trap to an EL3 with no firmware.
-                var scr = sysreg(SysRegTable.scrEL3) | 1 << 0 | 1 << 10
-                if config.hasEL2 { scr |= 1 << 8 }
-                if config.isa.contains(.pauth) { scr |= 1 << 16 | 1 << 17 }
-                setSysreg(SysRegTable.scrEL3, scr)
-            }
+            // The emulator's PSCI starts the CPU Non-secure below EL3 (as QEMU's
+            // arm_set_cpu_on), with the EL3 set-up of a direct kernel boot;
+            // HCR_EL2.RW when it starts at EL1 under EL2.
+            if config.hasEL3 && r.el < 3 { setUpEL3ForNonSecureEntry() }
             if config.hasEL2 && r.el < 2 {
                 setSysreg(SysRegTable.hcrEL2, sysreg(SysRegTable.hcrEL2) | 1 << 31)
             }
